@@ -1,0 +1,100 @@
+package io.hwledger.api;
+
+import java.util.OptionalLong;
+
+/**
+ * Softmax attention with separate query and key/value head counts (MHA when equal, GQA when fewer
+ * KV heads, MQA with one), optionally limited to a sliding window.
+ *
+ * @param queryHeads query heads
+ * @param kvHeads key/value heads; equal to {@code queryHeads} for MHA, 1 for MQA
+ * @param keyHeadDim elements of one key (and query) head
+ * @param valueHeadDim elements of one value head
+ * @param windowTokens tokens a layer attends to and keeps in its cache, if it has a sliding window;
+ *     empty for full attention
+ * @param qkvBias whether the q, k and v projections have biases
+ * @param outputBias whether the output projection has a bias
+ * @param qkNorm whether the layer normalises queries and keys per head (a norm of {@code
+ *     keyHeadDim} weights each, as in Qwen3 and Gemma 3)
+ * @param outputGate whether the query projection also produces a sigmoid gate of the same width
+ *     (Qwen3-Next gated attention)
+ * @param sinks whether each query head has a learned attention-sink logit (gpt-oss)
+ */
+public record Attention(
+    int queryHeads,
+    int kvHeads,
+    int keyHeadDim,
+    int valueHeadDim,
+    OptionalLong windowTokens,
+    boolean qkvBias,
+    boolean outputBias,
+    boolean qkNorm,
+    boolean outputGate,
+    boolean sinks)
+    implements Mixer {
+
+  /** Validates every count and the window. */
+  public Attention {
+    Checks.positive(queryHeads, "queryHeads");
+    Checks.positive(kvHeads, "kvHeads");
+    Checks.positive(keyHeadDim, "keyHeadDim");
+    Checks.positive(valueHeadDim, "valueHeadDim");
+    if (kvHeads > queryHeads) {
+      throw new IllegalArgumentException(
+          "kvHeads (" + kvHeads + ") must not exceed queryHeads (" + queryHeads + ")");
+    }
+    if (windowTokens.isPresent()) {
+      Checks.positive(windowTokens.getAsLong(), "windowTokens");
+    }
+  }
+
+  /** Full attention without biases, norms, gates or sinks (Llama-style). */
+  public static Attention full(int queryHeads, int kvHeads, int headDim) {
+    return new Attention(
+        queryHeads,
+        kvHeads,
+        headDim,
+        headDim,
+        OptionalLong.empty(),
+        false,
+        false,
+        false,
+        false,
+        false);
+  }
+
+  /** This attention limited to a sliding window of {@code tokens}. */
+  public Attention withWindow(long tokens) {
+    return new Attention(
+        queryHeads,
+        kvHeads,
+        keyHeadDim,
+        valueHeadDim,
+        OptionalLong.of(tokens),
+        qkvBias,
+        outputBias,
+        qkNorm,
+        outputGate,
+        sinks);
+  }
+
+  /** This attention without a window. */
+  public Attention withoutWindow() {
+    return new Attention(
+        queryHeads,
+        kvHeads,
+        keyHeadDim,
+        valueHeadDim,
+        OptionalLong.empty(),
+        qkvBias,
+        outputBias,
+        qkNorm,
+        outputGate,
+        sinks);
+  }
+
+  @Override
+  public String label() {
+    return windowTokens.isPresent() ? "sliding_attention" : "attention";
+  }
+}

@@ -1,0 +1,236 @@
+package io.hwledger.api;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * A storage format for tensor elements, with its exact size including block scales.
+ *
+ * <p>A format stores elements in blocks of {@link #blockElements()} elements that take {@link
+ * #blockBits()} bits together, scales included. A row of {@code n} elements takes {@code ceil(n /
+ * blockElements)} blocks: ggml and group-quantised formats never share a block between rows.
+ *
+ * <p>Sizes are exact for the formats as stored by their reference implementations:
+ *
+ * <ul>
+ *   <li>fp32, fp16, bf16, fp8 (e4m3, e5m2) and int8: one element per block. Per-tensor or
+ *       per-channel scales of fp8 and int8 checkpoints are one number per tensor or output row and
+ *       are not counted.
+ *   <li>{@code int4} with group size {@code g}: the AWQ / GPTQ layout, 4-bit values plus one fp16
+ *       scale and one packed 4-bit zero point per group of {@code g} input elements, so {@code 4g +
+ *       20} bits per group (4.15625 bits per weight at {@code g = 128}, the default).
+ *   <li>ggml block types: the block sizes of gguf-py {@code GGML_QUANT_SIZES}.
+ *   <li>{@code mxfp4}: the OCP microscaling format, 32 e2m1 values and one e8m0 scale, 17 bytes.
+ * </ul>
+ *
+ * <p>Instances are immutable and compare by value.
+ */
+public final class DType {
+  /** IEEE 754 binary32. */
+  public static final DType FP32 = new DType("fp32", 1, 32, 0, false);
+
+  /** IEEE 754 binary16. */
+  public static final DType FP16 = new DType("fp16", 1, 16, 1, false);
+
+  /** bfloat16. */
+  public static final DType BF16 = new DType("bf16", 1, 16, 30, false);
+
+  /** OCP fp8 with 4 exponent and 3 mantissa bits. */
+  public static final DType FP8_E4M3 = new DType("fp8_e4m3", 1, 8, -1, true);
+
+  /** OCP fp8 with 5 exponent and 2 mantissa bits. */
+  public static final DType FP8_E5M2 = new DType("fp8_e5m2", 1, 8, -1, true);
+
+  /** 8-bit integer, one byte per element. */
+  public static final DType INT8 = new DType("int8", 1, 8, -1, true);
+
+  /** 4-bit integer in the AWQ / GPTQ layout with the default group size of 128. */
+  public static final DType INT4 = int4(128);
+
+  /** OCP MXFP4: blocks of 32 e2m1 values sharing one e8m0 scale (17 bytes). */
+  public static final DType MXFP4 = new DType("mxfp4", 32, 17 * 8, 39, true);
+
+  private static final Map<String, DType> BY_NAME = buildNames();
+
+  private final String name;
+  private final int blockElements;
+  private final int blockBits;
+  private final int ggmlType;
+  private final boolean quantized;
+
+  private DType(String name, int blockElements, int blockBits, int ggmlType, boolean quantized) {
+    this.name = name;
+    this.blockElements = blockElements;
+    this.blockBits = blockBits;
+    this.ggmlType = ggmlType;
+    this.quantized = quantized;
+  }
+
+  /**
+   * Returns 4-bit integers with one fp16 scale and one 4-bit zero point per group (AWQ / GPTQ).
+   *
+   * @param groupSize elements sharing one scale; a positive even number
+   */
+  public static DType int4(int groupSize) {
+    if (groupSize <= 0 || groupSize % 2 != 0) {
+      throw new IllegalArgumentException(
+          "int4 group size must be a positive even number, was " + groupSize);
+    }
+    return new DType("int4_g" + groupSize, groupSize, 4 * groupSize + 20, -1, true);
+  }
+
+  private static DType ggml(String name, int id, int blockElements, int blockBytes) {
+    return new DType(name, blockElements, blockBytes * 8, id, true);
+  }
+
+  private static Map<String, DType> buildNames() {
+    Map<String, DType> names = new LinkedHashMap<>();
+    for (DType t : new DType[] {FP32, FP16, BF16, FP8_E4M3, FP8_E5M2, INT8, INT4, MXFP4}) {
+      names.put(t.name, t);
+    }
+    // ggml block types: gguf-py GGML_QUANT_SIZES (weights per block, bytes per block).
+    DType[] ggml = {
+      ggml("q4_0", 2, 32, 18),
+      ggml("q4_1", 3, 32, 20),
+      ggml("q5_0", 6, 32, 22),
+      ggml("q5_1", 7, 32, 24),
+      ggml("q8_0", 8, 32, 34),
+      ggml("q8_1", 9, 32, 36),
+      ggml("q2_k", 10, 256, 84),
+      ggml("q3_k", 11, 256, 110),
+      ggml("q4_k", 12, 256, 144),
+      ggml("q5_k", 13, 256, 176),
+      ggml("q6_k", 14, 256, 210),
+      ggml("q8_k", 15, 256, 292),
+      ggml("iq2_xxs", 16, 256, 66),
+      ggml("iq2_xs", 17, 256, 74),
+      ggml("iq3_xxs", 18, 256, 98),
+      ggml("iq1_s", 19, 256, 50),
+      ggml("iq4_nl", 20, 32, 18),
+      ggml("iq3_s", 21, 256, 110),
+      ggml("iq2_s", 22, 256, 82),
+      ggml("iq4_xs", 23, 256, 136),
+      ggml("iq1_m", 29, 256, 56),
+      ggml("tq1_0", 34, 256, 54),
+      ggml("tq2_0", 35, 256, 66),
+    };
+    for (DType t : ggml) {
+      names.put(t.name, t);
+    }
+    names.put("f32", FP32);
+    names.put("float32", FP32);
+    names.put("f16", FP16);
+    names.put("float16", FP16);
+    names.put("half", FP16);
+    names.put("bfloat16", BF16);
+    names.put("fp8", FP8_E4M3);
+    names.put("e4m3", FP8_E4M3);
+    names.put("float8_e4m3fn", FP8_E4M3);
+    names.put("e5m2", FP8_E5M2);
+    names.put("float8_e5m2", FP8_E5M2);
+    names.put("int4", INT4);
+    return Collections.unmodifiableMap(names);
+  }
+
+  /**
+   * Parses a format name, case-insensitively: {@code fp32}, {@code fp16}, {@code bf16}, {@code fp8}
+   * (= {@code fp8_e4m3}), {@code fp8_e5m2}, {@code int8}, {@code int4} (group 128), {@code
+   * int4_g64} (any even group size), {@code mxfp4}, and the ggml names ({@code f16}, {@code q8_0},
+   * {@code q4_k}, ...). Dashes are read as underscores.
+   *
+   * @throws IllegalArgumentException naming the text when it is no known format
+   */
+  public static DType parse(String text) {
+    Objects.requireNonNull(text, "text");
+    String key = text.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+    DType known = BY_NAME.get(key);
+    if (known != null) {
+      return known;
+    }
+    if (key.startsWith("int4_g")) {
+      try {
+        return int4(Integer.parseInt(key.substring("int4_g".length())));
+      } catch (NumberFormatException e) {
+        // fall through to the error naming the text
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown dtype '" + text + "' (known: " + String.join(", ", BY_NAME.keySet()) + ")");
+  }
+
+  /** Returns the names {@link #parse} accepts, canonical names first. */
+  public static java.util.Set<String> names() {
+    return BY_NAME.keySet();
+  }
+
+  /** Canonical lower-case name, e.g. {@code bf16}, {@code q4_k}, {@code int4_g128}. */
+  public String name() {
+    return name;
+  }
+
+  /** Elements stored together in one block (1 for plain formats). */
+  public int blockElements() {
+    return blockElements;
+  }
+
+  /** Bits one block takes, scales included. */
+  public int blockBits() {
+    return blockBits;
+  }
+
+  /** The ggml type id, where this format is a ggml type. */
+  public OptionalInt ggmlType() {
+    return ggmlType < 0 ? OptionalInt.empty() : OptionalInt.of(ggmlType);
+  }
+
+  /**
+   * Whether this is a compressed weight format (narrower than 16 bits per element). Engines keep
+   * embeddings, norms and biases of such checkpoints in a 16-bit format.
+   */
+  public boolean isQuantized() {
+    return quantized;
+  }
+
+  /** Average bits per element, scales included (display only). */
+  public double bitsPerElement() {
+    return (double) blockBits / blockElements;
+  }
+
+  /**
+   * Exact bytes of {@code rows} rows of {@code columns} elements each.
+   *
+   * @throws ArithmeticException if the result overflows a {@code long}
+   */
+  public long bytes(long rows, long columns) {
+    long blocksPerRow = (columns + blockElements - 1) / blockElements;
+    long bits = Math.multiplyExact(Math.multiplyExact(rows, blocksPerRow), (long) blockBits);
+    return (bits + 7) / 8;
+  }
+
+  /** Exact bytes of one row of {@code elements} elements. */
+  public long bytes(long elements) {
+    return bytes(1, elements);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof DType
+        && ((DType) o).name.equals(name)
+        && ((DType) o).blockElements == blockElements
+        && ((DType) o).blockBits == blockBits;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, blockElements, blockBits);
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

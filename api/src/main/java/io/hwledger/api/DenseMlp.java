@@ -1,0 +1,17 @@
+package io.hwledger.api;
+
+/**
+ * A dense feed-forward block.
+ *
+ * @param width intermediate size
+ * @param gated whether it is a gated unit (SwiGLU / GeGLU: gate, up and down projections) rather
+ *     than two projections (up, down)
+ * @param bias whether the projections have biases
+ */
+public record DenseMlp(int width, boolean gated, boolean bias) implements Mlp {
+
+  /** Validates the width. */
+  public DenseMlp {
+    Checks.positive(width, "width");
+  }
+}

@@ -1,0 +1,68 @@
+package io.hwledger.api;
+
+import java.util.Objects;
+import java.util.OptionalLong;
+
+/**
+ * Where and how a model runs.
+ *
+ * @param tensorParallel GPUs each layer is split across (TP degree)
+ * @param pipelineParallel stages the layers are split into (PP degree); the deployment uses {@code
+ *     tensorParallel · pipelineParallel} GPUs
+ * @param engine the engine's memory behaviour
+ * @param mlaCache what multi-head latent attention layers cache
+ * @param memoryPerGpuBytes the memory budget of each GPU, when a fit verdict is wanted
+ */
+public record Deployment(
+    int tensorParallel,
+    int pipelineParallel,
+    EngineProfile engine,
+    MlaCacheLayout mlaCache,
+    OptionalLong memoryPerGpuBytes) {
+
+  /** Validates the arguments. */
+  public Deployment {
+    Checks.positive(tensorParallel, "tensorParallel");
+    Checks.positive(pipelineParallel, "pipelineParallel");
+    Objects.requireNonNull(engine, "engine");
+    Objects.requireNonNull(mlaCache, "mlaCache");
+    Objects.requireNonNull(memoryPerGpuBytes, "memoryPerGpuBytes");
+    memoryPerGpuBytes.ifPresent(b -> Checks.positive(b, "memoryPerGpuBytes"));
+  }
+
+  /** One GPU, generic engine, latent MLA cache, no budget. */
+  public static Deployment singleGpu() {
+    return new Deployment(1, 1, EngineProfile.GENERIC, MlaCacheLayout.LATENT, OptionalLong.empty());
+  }
+
+  /** GPUs this deployment uses: {@code tensorParallel · pipelineParallel}. */
+  public int gpuCount() {
+    return Math.multiplyExact(tensorParallel, pipelineParallel);
+  }
+
+  /** This deployment with tensor-parallel degree {@code n}. */
+  public Deployment withTensorParallel(int n) {
+    return new Deployment(n, pipelineParallel, engine, mlaCache, memoryPerGpuBytes);
+  }
+
+  /** This deployment with pipeline-parallel degree {@code n}. */
+  public Deployment withPipelineParallel(int n) {
+    return new Deployment(tensorParallel, n, engine, mlaCache, memoryPerGpuBytes);
+  }
+
+  /** This deployment with MLA cache layout {@code layout}. */
+  public Deployment withMlaCache(MlaCacheLayout layout) {
+    return new Deployment(tensorParallel, pipelineParallel, engine, layout, memoryPerGpuBytes);
+  }
+
+  /** This deployment with a budget of {@code bytes} on every GPU. */
+  public Deployment withMemoryPerGpu(long bytes) {
+    return new Deployment(
+        tensorParallel, pipelineParallel, engine, mlaCache, OptionalLong.of(bytes));
+  }
+
+  /** This deployment on GPUs of model {@code gpu}: its memory budget on every GPU. */
+  public Deployment onGpu(GpuSpec gpu) {
+    return withMemoryPerGpu(gpu.memoryBudgetBytes());
+  }
+}

@@ -1,0 +1,15 @@
+package io.hwledger.api;
+
+/**
+ * Whether the most loaded GPU of a plan fits its memory budget.
+ *
+ * @param budgetBytes memory budget of one GPU
+ * @param headroomBytes budget minus the most loaded GPU's total; negative when it does not fit
+ */
+public record Fit(long budgetBytes, long headroomBytes) {
+
+  /** Whether the plan fits: headroom is zero or more. */
+  public boolean fits() {
+    return headroomBytes >= 0;
+  }
+}

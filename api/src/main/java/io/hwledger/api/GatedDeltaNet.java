@@ -1,0 +1,39 @@
+package io.hwledger.api;
+
+/**
+ * A Gated DeltaNet linear-attention mixer (Yang et al. 2024), as in Qwen3-Next: a fixed-size
+ * recurrent state of {@code valueHeads · keyHeadDim · valueHeadDim} elements per sequence plus a
+ * causal convolution over the q, k and v channels.
+ *
+ * @param keyHeads query/key heads
+ * @param valueHeads value heads
+ * @param keyHeadDim elements per key head
+ * @param valueHeadDim elements per value head
+ * @param convKernel width of the causal depthwise convolution
+ */
+public record GatedDeltaNet(
+    int keyHeads, int valueHeads, int keyHeadDim, int valueHeadDim, int convKernel)
+    implements Mixer {
+
+  /** Validates every dimension. */
+  public GatedDeltaNet {
+    Checks.positive(keyHeads, "keyHeads");
+    Checks.positive(valueHeads, "valueHeads");
+    Checks.positive(keyHeadDim, "keyHeadDim");
+    Checks.positive(valueHeadDim, "valueHeadDim");
+    Checks.positive(convKernel, "convKernel");
+  }
+
+  /**
+   * Channels that pass through the convolution: {@code 2 · keyHeads · keyHeadDim + valueHeads ·
+   * valueHeadDim}.
+   */
+  public long convChannels() {
+    return 2L * keyHeads * keyHeadDim + (long) valueHeads * valueHeadDim;
+  }
+
+  @Override
+  public String label() {
+    return "gated_deltanet";
+  }
+}

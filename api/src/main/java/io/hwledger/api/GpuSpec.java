@@ -1,0 +1,63 @@
+package io.hwledger.api;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * Published specifications of a GPU model.
+ *
+ * @param id catalog identifier, e.g. {@code h100-sxm-80gb}
+ * @param name marketing name
+ * @param vendor {@code NVIDIA}, {@code AMD} or {@code Apple}
+ * @param memoryBytes device memory (unified memory for Apple silicon), bytes
+ * @param memoryBandwidthBytesPerSecond peak memory bandwidth, bytes per second
+ * @param unifiedMemory whether CPU and GPU share the memory
+ * @param workingSetBytes the default GPU working-set limit where the GPU may use only part of
+ *     unified memory (Metal's {@code recommendedMaxWorkingSetSize}); empty when the whole memory is
+ *     the GPU's
+ * @param denseTeraFlops dense (no structured sparsity) peak tera-operations per second by dtype
+ *     name ({@code fp32}, {@code tf32}, {@code fp16}, {@code bf16}, {@code fp8}, {@code int8},
+ *     {@code fp4}); a dtype the GPU lacks is absent
+ * @param sources where the figures come from
+ */
+public record GpuSpec(
+    String id,
+    String name,
+    String vendor,
+    long memoryBytes,
+    long memoryBandwidthBytesPerSecond,
+    boolean unifiedMemory,
+    OptionalLong workingSetBytes,
+    Map<String, Double> denseTeraFlops,
+    List<String> sources) {
+
+  /** Validates and copies the arguments. */
+  public GpuSpec {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(vendor, "vendor");
+    Checks.positive(memoryBytes, "memoryBytes");
+    Checks.nonNegative(memoryBandwidthBytesPerSecond, "memoryBandwidthBytesPerSecond");
+    Objects.requireNonNull(workingSetBytes, "workingSetBytes");
+    workingSetBytes.ifPresent(b -> Checks.positive(b, "workingSetBytes"));
+    denseTeraFlops = Map.copyOf(denseTeraFlops);
+    sources = List.copyOf(sources);
+  }
+
+  /**
+   * Bytes a model may occupy on this GPU: the working-set limit where there is one (Apple silicon),
+   * otherwise the whole device memory.
+   */
+  public long memoryBudgetBytes() {
+    return workingSetBytes.orElse(memoryBytes);
+  }
+
+  /** Dense peak tera-operations per second for {@code dtype}, if published. */
+  public OptionalDouble denseTeraFlops(String dtype) {
+    Double value = denseTeraFlops.get(dtype);
+    return value == null ? OptionalDouble.empty() : OptionalDouble.of(value);
+  }
+}

@@ -1,0 +1,55 @@
+package io.hwledger.api;
+
+/**
+ * A Mamba-2 state-space-duality mixer (Dao and Gu 2024), as in transformers' {@code Mamba2Mixer}.
+ *
+ * @param innerSize {@code d_inner} = heads · headDim
+ * @param stateSize {@code d_state} (N)
+ * @param convKernel {@code d_conv}
+ * @param groups {@code n_groups}, groups sharing B and C
+ * @param heads SSM heads
+ * @param headDim elements per head
+ * @param convBias whether the convolution has a bias
+ * @param projectionBias whether the in and out projections have biases
+ */
+public record Mamba2(
+    int innerSize,
+    int stateSize,
+    int convKernel,
+    int groups,
+    int heads,
+    int headDim,
+    boolean convBias,
+    boolean projectionBias)
+    implements Mixer {
+
+  /** Validates every dimension and that {@code heads · headDim == innerSize}. */
+  public Mamba2 {
+    Checks.positive(innerSize, "innerSize");
+    Checks.positive(stateSize, "stateSize");
+    Checks.positive(convKernel, "convKernel");
+    Checks.positive(groups, "groups");
+    Checks.positive(heads, "heads");
+    Checks.positive(headDim, "headDim");
+    if ((long) heads * headDim != innerSize) {
+      throw new IllegalArgumentException(
+          "Mamba-2 heads ("
+              + heads
+              + ") × headDim ("
+              + headDim
+              + ") must equal innerSize ("
+              + innerSize
+              + ")");
+    }
+  }
+
+  /** Channels that pass through the convolution: {@code d_inner + 2 · groups · d_state}. */
+  public long convChannels() {
+    return innerSize + 2L * groups * stateSize;
+  }
+
+  @Override
+  public String label() {
+    return "mamba2";
+  }
+}

@@ -1,0 +1,46 @@
+package io.hwledger.api;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The GPU memory a model needs for a workload on a deployment.
+ *
+ * @param model the model's name
+ * @param totalParameters parameters resident in memory (every expert)
+ * @param activeParameters parameters used per token: everything but the routed experts a token does
+ *     not visit (top-k of them count); embedding and output head included, as model cards count
+ *     them
+ * @param contextLimit the model's own context limit, if any
+ * @param total the whole deployment, summed over every GPU; replicated parts count once per GPU
+ *     that holds them
+ * @param perGpu the most loaded GPU (largest total) under tensor and pipeline parallelism
+ * @param stages one entry per pipeline stage, each what one GPU (one tensor-parallel rank) of that
+ *     stage holds
+ * @param layers per-layer rows, when they were asked for; empty otherwise
+ * @param fit the fit verdict against the deployment's budget, when it has one
+ */
+public record MemoryPlan(
+    String model,
+    long totalParameters,
+    long activeParameters,
+    OptionalLong contextLimit,
+    MemoryBreakdown total,
+    MemoryBreakdown perGpu,
+    List<MemoryBreakdown> stages,
+    List<LayerMemory> layers,
+    Optional<Fit> fit) {
+
+  /** Validates and copies the arguments. */
+  public MemoryPlan {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(contextLimit, "contextLimit");
+    Objects.requireNonNull(total, "total");
+    Objects.requireNonNull(perGpu, "perGpu");
+    stages = List.copyOf(stages);
+    layers = List.copyOf(layers);
+    Objects.requireNonNull(fit, "fit");
+  }
+}

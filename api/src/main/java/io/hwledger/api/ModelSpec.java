@@ -1,0 +1,49 @@
+package io.hwledger.api;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+/**
+ * The structure of a decoder-only language model, as far as memory and compute depend on it.
+ *
+ * @param name a display name or identifier
+ * @param vocabSize rows of the token embedding (padded vocabulary, as stored)
+ * @param hiddenSize width of the residual stream
+ * @param tiedEmbeddings whether the output head shares the token embedding's weights
+ * @param norm the normalisation used by every norm of the model
+ * @param layers the decoder layers, in order
+ * @param contextLimit the longest context the model was trained or extended for, in tokens ({@code
+ *     max_position_embeddings}, or the RoPE-scaled length); empty when unbounded (pure SSM models)
+ * @param defaultPrecision how the published checkpoint stores weights, and the caches it implies
+ */
+public record ModelSpec(
+    String name,
+    int vocabSize,
+    int hiddenSize,
+    boolean tiedEmbeddings,
+    NormKind norm,
+    List<LayerSpec> layers,
+    OptionalLong contextLimit,
+    Precision defaultPrecision) {
+
+  /** Validates and copies the arguments. */
+  public ModelSpec {
+    Objects.requireNonNull(name, "name");
+    Checks.positive(vocabSize, "vocabSize");
+    Checks.positive(hiddenSize, "hiddenSize");
+    Objects.requireNonNull(norm, "norm");
+    layers = List.copyOf(layers);
+    if (layers.isEmpty()) {
+      throw new IllegalArgumentException("a model needs at least one layer");
+    }
+    Objects.requireNonNull(contextLimit, "contextLimit");
+    contextLimit.ifPresent(limit -> Checks.positive(limit, "contextLimit"));
+    Objects.requireNonNull(defaultPrecision, "defaultPrecision");
+  }
+
+  /** Number of decoder layers. */
+  public int layerCount() {
+    return layers.size();
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * Immutable value types of the hwLedger planner: what a model is ({@link ModelSpec}), how its
+ * numbers are stored ({@link Precision}), what it is asked to do ({@link Workload}), where it runs
+ * ({@link Deployment}) and what that costs in GPU memory ({@link MemoryPlan}).
+ *
+ * <p>Units: bytes and tokens are {@code long} and exact; nothing is floating point until display.
+ * Every record validates its arguments in its constructor and throws {@link
+ * IllegalArgumentException} naming the bad value.
+ */
+@NullMarked
+package io.hwledger.api;
+
+import org.jspecify.annotations.NullMarked;

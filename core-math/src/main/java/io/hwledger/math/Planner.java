@@ -1,0 +1,359 @@
+package io.hwledger.math;
+
+import io.hwledger.api.Deployment;
+import io.hwledger.api.Fit;
+import io.hwledger.api.LayerMemory;
+import io.hwledger.api.LayerSpec;
+import io.hwledger.api.MemoryBreakdown;
+import io.hwledger.api.MemoryPlan;
+import io.hwledger.api.ModelSpec;
+import io.hwledger.api.Precision;
+import io.hwledger.api.Workload;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Computes the GPU memory a model needs, exactly for weights, KV cache and recurrent state, and
+ * under documented assumptions for activations and runtime overhead.
+ *
+ * <p>A planner is built once per model ({@link #of}) and is then cheap to call per request: layer
+ * structures are compiled at construction, and weight bytes are cached for the last precision and
+ * tensor-parallel degree seen. Instances are immutable apart from that cache and are safe to share
+ * between threads.
+ *
+ * <h2>What is exact</h2>
+ *
+ * <ul>
+ *   <li><b>Parameters</b> are counted tensor by tensor from the layer structure ({@link
+ *       LayerSpec}), following the transformers implementation of each mixer and MLP: embedding
+ *       and, when untied, output head ({@code vocab · hidden} each), every projection and bias,
+ *       norms, routers, SSM vectors. Total counts every expert, active counts top-k.
+ *   <li><b>Weight bytes</b> store each tensor in its {@link Precision} field, with block scales;
+ *       quantisation blocks run along rows and never straddle two rows.
+ *   <li><b>KV cache</b>: every sequence at the workload's context; a windowed layer keeps {@code
+ *       min(context, window)} tokens. <b>State</b> is fixed per sequence; see {@link LayerKind}.
+ * </ul>
+ *
+ * <h2>Parallelism</h2>
+ *
+ * Tensor parallelism splits projections as vLLM does (see {@link LayerTensors}); KV heads per rank
+ * are {@code max(1, ceil(kvHeads / TP))}, so heads replicate when TP exceeds them; MLA's latent
+ * cache is replicated on every rank. Pipeline parallelism splits layers as vLLM's {@code
+ * get_pp_indices} does; the embedding sits on the first stage, the final norm and output head on
+ * the last (a tied embedding is held by both when there is more than one stage). The plan reports
+ * each stage's share per GPU and the most loaded GPU; totals add up every GPU, replicated parts
+ * included.
+ *
+ * <h2>Generic-engine assumptions (activations and overhead)</h2>
+ *
+ * <ul>
+ *   <li>One forward pass processes {@code T = min(prefillChunkTokens, contextTokens · sequences)}
+ *       tokens. Activations are stored in the unquantised weight format (2 bytes for bf16/fp16).
+ *       Per token, a rank holds the residual stream and its normalised copy ({@code 2 · hidden})
+ *       plus the widest intermediate of any of its layers: the mixer's projections (q, k, v and
+ *       attention output; MLA's latent and up-projections; SSM in-projection, convolution and gate
+ *       outputs) or the MLP's (gate, up and product for gated MLPs; top-k experts' and shared
+ *       experts' for MoE, plus router logits). Attention scores are not materialised (flash
+ *       attention).
+ *   <li>The last stage also holds fp32 logits for one token per sequence in the pass: {@code
+ *       min(sequences, T) · ceil(vocab / TP) · 4} bytes.
+ *   <li>Each GPU carries {@link #GENERIC_RUNTIME_OVERHEAD_BYTES} of runtime overhead.
+ * </ul>
+ *
+ * <p>All arithmetic is exact {@code long} arithmetic; a result that would overflow is reported as
+ * an {@link IllegalArgumentException}, never wrapped.
+ */
+public final class Planner {
+
+  /**
+   * Runtime memory outside tensors on every GPU for the generic engine, bytes: 1 GiB, covering a
+   * CUDA context with cuBLAS/cuDNN workspaces (measured at 0.5–1 GiB on data-centre GPUs) and
+   * caching-allocator slack. Engine profiles replace it with the engine's own accounting.
+   */
+  public static final long GENERIC_RUNTIME_OVERHEAD_BYTES = 1L << 30;
+
+  private static final int LOGIT_BYTES = 4;
+
+  private final ModelSpec model;
+  private final LayerKind[] kinds;
+  private final int[] kindOfLayer;
+  private final int[][] prefixCounts;
+  private final WeightTensor embedding;
+  private final WeightTensor finalNorm;
+  private final long totalParameters;
+  private final long activeParameters;
+  private volatile WeightBytes lastWeights;
+
+  private Planner(ModelSpec model) {
+    this.model = model;
+    int hidden = model.hiddenSize();
+    Map<LayerSpec, Integer> index = new LinkedHashMap<>();
+    List<LayerKind> distinct = new ArrayList<>();
+    int layers = model.layerCount();
+    kindOfLayer = new int[layers];
+    for (int i = 0; i < layers; i++) {
+      LayerSpec spec = model.layers().get(i);
+      Integer k = index.get(spec);
+      if (k == null) {
+        k = distinct.size();
+        index.put(spec, k);
+        distinct.add(new LayerKind(spec, hidden, model.norm()));
+      }
+      kindOfLayer[i] = k;
+    }
+    kinds = distinct.toArray(new LayerKind[0]);
+    prefixCounts = new int[kinds.length][layers + 1];
+    for (int k = 0; k < kinds.length; k++) {
+      for (int i = 0; i < layers; i++) {
+        prefixCounts[k][i + 1] = prefixCounts[k][i] + (kindOfLayer[i] == k ? 1 : 0);
+      }
+    }
+    embedding =
+        WeightTensor.of(
+            model.vocabSize(), hidden, WeightTensor.Role.UNQUANTIZED, WeightTensor.Split.ROWS);
+    finalNorm =
+        WeightTensor.of(
+            model.norm().parametersPerElement(),
+            hidden,
+            WeightTensor.Role.UNQUANTIZED,
+            WeightTensor.Split.NONE);
+    long embeddings = embedding.parameters() * (model.tiedEmbeddings() ? 1 : 2);
+    long total = Math.addExact(embeddings, finalNorm.parameters());
+    long active = total;
+    for (int i = 0; i < layers; i++) {
+      total = Math.addExact(total, kinds[kindOfLayer[i]].parameters);
+      active = Math.addExact(active, kinds[kindOfLayer[i]].activeParameters);
+    }
+    totalParameters = total;
+    activeParameters = active;
+  }
+
+  /**
+   * Compiles a planner for {@code model}.
+   *
+   * @throws IllegalArgumentException if the model's parameter count overflows a {@code long}
+   */
+  public static Planner of(ModelSpec model) {
+    Objects.requireNonNull(model, "model");
+    try {
+      return new Planner(model);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("model '" + model.name() + "' is too large to count", e);
+    }
+  }
+
+  /** The model this planner plans for. */
+  public ModelSpec model() {
+    return model;
+  }
+
+  /** Parameters resident in memory, every expert included. */
+  public long totalParameters() {
+    return totalParameters;
+  }
+
+  /** Parameters used per token: top-k routed experts, shared experts and everything else. */
+  public long activeParameters() {
+    return activeParameters;
+  }
+
+  /**
+   * Plans memory without per-layer rows (the fast path).
+   *
+   * @throws IllegalArgumentException if the deployment has more pipeline stages than layers, or a
+   *     quantity overflows a {@code long}
+   */
+  public MemoryPlan plan(Precision precision, Workload workload, Deployment deployment) {
+    return plan(precision, workload, deployment, false);
+  }
+
+  /** Plans memory with one {@link LayerMemory} row per layer. */
+  public MemoryPlan planWithLayers(Precision precision, Workload workload, Deployment deployment) {
+    return plan(precision, workload, deployment, true);
+  }
+
+  private MemoryPlan plan(Precision p, Workload w, Deployment d, boolean withLayers) {
+    Objects.requireNonNull(p, "precision");
+    Objects.requireNonNull(w, "workload");
+    Objects.requireNonNull(d, "deployment");
+    try {
+      return compute(p, w, d, withLayers);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException(
+          "memory for "
+              + w.sequences()
+              + " sequences of "
+              + w.contextTokens()
+              + " tokens overflows a 64-bit byte count",
+          e);
+    }
+  }
+
+  private MemoryPlan compute(Precision p, Workload w, Deployment d, boolean withLayers) {
+    int tp = d.tensorParallel();
+    int pp = d.pipelineParallel();
+    int[] bounds = StagePartition.boundaries(model.layerCount(), pp);
+    WeightBytes weights = weightBytes(p, tp);
+    long passTokens =
+        Math.min(w.prefillChunkTokens(), saturatingMultiply(w.contextTokens(), w.sequences()));
+    long activationElementBytes = activationElementBytes(p);
+
+    List<MemoryBreakdown> stages = new ArrayList<>(pp);
+    MemoryBreakdown worst = null;
+    long[] sums = new long[5];
+    for (int s = 0; s < pp; s++) {
+      int from = bounds[s];
+      int to = bounds[s + 1];
+      boolean first = s == 0;
+      boolean last = s == pp - 1;
+      long stageWeights = 0;
+      long kvPerSequence = 0;
+      long statePerSequence = 0;
+      long widest = 0;
+      for (int k = 0; k < kinds.length; k++) {
+        int count = prefixCounts[k][to] - prefixCounts[k][from];
+        if (count == 0) {
+          continue;
+        }
+        LayerKind kind = kinds[k];
+        stageWeights = Math.addExact(stageWeights, count * weights.perKind[k]);
+        long kvTokenBytes = kind.kvBytesPerToken(p, tp, d.mlaCache());
+        if (kvTokenBytes > 0) {
+          long perLayer = Math.multiplyExact(kvTokenBytes, kind.cachedTokens(w.contextTokens()));
+          kvPerSequence = Math.addExact(kvPerSequence, Math.multiplyExact(count, perLayer));
+        }
+        statePerSequence =
+            Math.addExact(
+                statePerSequence, Math.multiplyExact(count, kind.stateBytesPerSequence(p, tp)));
+        widest = Math.max(widest, kind.activationWidthPerRank(tp));
+      }
+      if (first) {
+        stageWeights += weights.embedding;
+      }
+      if (last) {
+        stageWeights += weights.finalNorm;
+        if (!model.tiedEmbeddings() || pp > 1) {
+          stageWeights += weights.embedding;
+        }
+      }
+      long activation =
+          Math.multiplyExact(
+              Math.multiplyExact(passTokens, 2L * model.hiddenSize() + widest),
+              activationElementBytes);
+      if (last) {
+        long logits =
+            Math.multiplyExact(
+                Math.min(w.sequences(), passTokens) * LOGIT_BYTES,
+                WeightTensor.ceilDiv(model.vocabSize(), tp));
+        activation = Math.addExact(activation, logits);
+      }
+      MemoryBreakdown stage =
+          new MemoryBreakdown(
+              stageWeights,
+              Math.multiplyExact(kvPerSequence, w.sequences()),
+              Math.multiplyExact(statePerSequence, w.sequences()),
+              activation,
+              GENERIC_RUNTIME_OVERHEAD_BYTES);
+      stages.add(stage);
+      if (worst == null || stage.totalBytes() > worst.totalBytes()) {
+        worst = stage;
+      }
+      sums[0] = Math.addExact(sums[0], Math.multiplyExact(stage.weightsBytes(), (long) tp));
+      sums[1] = Math.addExact(sums[1], Math.multiplyExact(stage.kvCacheBytes(), (long) tp));
+      sums[2] = Math.addExact(sums[2], Math.multiplyExact(stage.stateBytes(), (long) tp));
+      sums[3] = Math.addExact(sums[3], Math.multiplyExact(stage.activationBytes(), (long) tp));
+      sums[4] = Math.addExact(sums[4], Math.multiplyExact(stage.overheadBytes(), (long) tp));
+    }
+    MemoryBreakdown total = new MemoryBreakdown(sums[0], sums[1], sums[2], sums[3], sums[4]);
+    total.totalBytes(); // overflow check
+    Optional<Fit> fit = Optional.empty();
+    if (d.memoryPerGpuBytes().isPresent()) {
+      long budget = d.memoryPerGpuBytes().getAsLong();
+      fit = Optional.of(new Fit(budget, budget - worst.totalBytes()));
+    }
+    List<LayerMemory> layers = withLayers ? layerRows(p, w, d) : List.of();
+    return new MemoryPlan(
+        model.name(),
+        totalParameters,
+        activeParameters,
+        model.contextLimit(),
+        total,
+        worst,
+        stages,
+        layers,
+        fit);
+  }
+
+  private List<LayerMemory> layerRows(Precision p, Workload w, Deployment d) {
+    WeightBytes whole = weightBytes(p, 1);
+    List<LayerMemory> rows = new ArrayList<>(model.layerCount());
+    for (int i = 0; i < model.layerCount(); i++) {
+      int k = kindOfLayer[i];
+      LayerKind kind = kinds[k];
+      long perToken = kind.kvBytesPerToken(p, 1, d.mlaCache());
+      long kv =
+          Math.multiplyExact(
+              Math.multiplyExact(perToken, kind.cachedTokens(w.contextTokens())), w.sequences());
+      rows.add(
+          new LayerMemory(
+              i,
+              kind.spec.mixer().label(),
+              kind.parameters,
+              whole.perKind[k],
+              perToken,
+              kind.window(),
+              kv,
+              kind.stateBytesPerSequence(p, 1)));
+    }
+    return rows;
+  }
+
+  private WeightBytes weightBytes(Precision p, int tp) {
+    WeightBytes cached = lastWeights;
+    if (cached != null && cached.tp == tp && cached.precision.equals(p)) {
+      return cached;
+    }
+    long[] perKind = new long[kinds.length];
+    for (int k = 0; k < kinds.length; k++) {
+      perKind[k] = kinds[k].weightBytesPerRank(p, tp);
+    }
+    WeightBytes computed =
+        new WeightBytes(
+            p, tp, perKind, embedding.bytesPerRank(p, tp), finalNorm.bytesPerRank(p, tp));
+    if (tp == 1 || cached == null || cached.tp != 1) {
+      lastWeights = computed;
+    }
+    return computed;
+  }
+
+  private static long activationElementBytes(Precision p) {
+    return p.unquantizedWeights().blockElements() == 1 ? p.unquantizedWeights().bytes(1) : 2;
+  }
+
+  private static long saturatingMultiply(long a, long b) {
+    long hi = Math.multiplyHigh(a, b);
+    long lo = a * b;
+    return (hi == 0 && lo >= 0) ? lo : Long.MAX_VALUE;
+  }
+
+  /** Weight bytes per rank for one precision and TP degree. */
+  private static final class WeightBytes {
+    final Precision precision;
+    final int tp;
+    final long[] perKind;
+    final long embedding;
+    final long finalNorm;
+
+    WeightBytes(Precision precision, int tp, long[] perKind, long embedding, long finalNorm) {
+      this.precision = precision;
+      this.tp = tp;
+      this.perKind = perKind;
+      this.embedding = embedding;
+      this.finalNorm = finalNorm;
+    }
+  }
+}
