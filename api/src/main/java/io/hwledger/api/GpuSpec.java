@@ -13,7 +13,7 @@ import java.util.OptionalLong;
  * @param name marketing name
  * @param vendor {@code NVIDIA}, {@code AMD} or {@code Apple}
  * @param memoryBytes device memory (unified memory for Apple silicon), bytes
- * @param memoryBandwidthBytesPerSecond peak memory bandwidth, bytes per second
+ * @param memoryBandwidthBytesPerSecond peak memory bandwidth, bytes per second, where published
  * @param unifiedMemory whether CPU and GPU share the memory
  * @param workingSetBytes the default GPU working-set limit where the GPU may use only part of
  *     unified memory (Metal's {@code recommendedMaxWorkingSetSize}); empty when the whole memory is
@@ -28,7 +28,7 @@ public record GpuSpec(
     String name,
     String vendor,
     long memoryBytes,
-    long memoryBandwidthBytesPerSecond,
+    OptionalLong memoryBandwidthBytesPerSecond,
     boolean unifiedMemory,
     OptionalLong workingSetBytes,
     Map<String, Double> denseTeraFlops,
@@ -40,7 +40,9 @@ public record GpuSpec(
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(vendor, "vendor");
     Checks.positive(memoryBytes, "memoryBytes");
-    Checks.nonNegative(memoryBandwidthBytesPerSecond, "memoryBandwidthBytesPerSecond");
+    Objects.requireNonNull(memoryBandwidthBytesPerSecond, "memoryBandwidthBytesPerSecond");
+    memoryBandwidthBytesPerSecond.ifPresent(
+        b -> Checks.positive(b, "memoryBandwidthBytesPerSecond"));
     Objects.requireNonNull(workingSetBytes, "workingSetBytes");
     workingSetBytes.ifPresent(b -> Checks.positive(b, "workingSetBytes"));
     denseTeraFlops = Map.copyOf(denseTeraFlops);

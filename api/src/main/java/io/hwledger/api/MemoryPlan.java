@@ -10,9 +10,11 @@ import java.util.OptionalLong;
  *
  * @param model the model's name
  * @param totalParameters parameters resident in memory (every expert)
- * @param activeParameters parameters used per token: everything but the routed experts a token does
- *     not visit (top-k of them count); embedding and output head included, as model cards count
- *     them
+ * @param activeParameters parameters one token's forward pass multiplies with: everything except
+ *     the routed experts it is not sent to and the input embedding table (a lookup reads one row of
+ *     it); the output head counts, once, also when tied. This is the convention of DeepSeek-V3's
+ *     "37B activated" and gpt-oss's "5.1B active"; Mistral's "12.9B" for Mixtral also counts the
+ *     embedding table
  * @param contextLimit the model's own context limit, if any
  * @param total the whole deployment, summed over every GPU; replicated parts count once per GPU
  *     that holds them

@@ -123,7 +123,8 @@ public final class Planner {
             WeightTensor.Split.NONE);
     long embeddings = embedding.parameters() * (model.tiedEmbeddings() ? 1 : 2);
     long total = Math.addExact(embeddings, finalNorm.parameters());
-    long active = total;
+    // the output head (or the tied table, used as the head) and the final norm
+    long active = Math.addExact(embedding.parameters(), finalNorm.parameters());
     for (int i = 0; i < layers; i++) {
       total = Math.addExact(total, kinds[kindOfLayer[i]].parameters);
       active = Math.addExact(active, kinds[kindOfLayer[i]].activeParameters);
@@ -156,7 +157,10 @@ public final class Planner {
     return totalParameters;
   }
 
-  /** Parameters used per token: top-k routed experts, shared experts and everything else. */
+  /**
+   * Parameters one token's forward pass multiplies with: top-k routed experts, shared experts,
+   * everything else but the input embedding table (see {@link MemoryPlan#activeParameters()}).
+   */
   public long activeParameters() {
     return activeParameters;
   }

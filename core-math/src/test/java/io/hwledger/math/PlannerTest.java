@@ -31,7 +31,8 @@ class PlannerTest {
     assertThat(expected).isEqualTo(8_030_261_248L); // REFERENCES.md §1
     Planner planner = Planner.of(TestModels.llama31_8b());
     assertThat(planner.totalParameters()).isEqualTo(8_030_261_248L);
-    assertThat(planner.activeParameters()).isEqualTo(8_030_261_248L);
+    // active: everything but the input embedding table (128256 · 4096 = 525,336,576)
+    assertThat(planner.activeParameters()).isEqualTo(8_030_261_248L - 525_336_576L);
   }
 
   @Test
@@ -128,8 +129,9 @@ class PlannerTest {
     long total = embeddings + 3 * (mla + norms + denseMlp) + 58 * moeLayer + 7168;
     assertThat(total).isEqualTo(671_026_419_200L); // "671B total parameters"
     long activeMoeLayer = mla + norms + router + 8 * expert + expert;
-    long active = embeddings + 3 * (mla + norms + denseMlp) + 58 * activeMoeLayer + 7168;
-    assertThat(active).isEqualTo(37_552_297_472L); // "37B activated"
+    long head = 129_280L * 7168;
+    long active = head + 3 * (mla + norms + denseMlp) + 58 * activeMoeLayer + 7168;
+    assertThat(active).isEqualTo(36_625_618_432L); // "37B activated"
 
     Planner planner = Planner.of(TestModels.deepseekV3());
     assertThat(planner.totalParameters()).isEqualTo(total);
@@ -147,9 +149,10 @@ class PlannerTest {
     assertThat(planner.totalParameters())
         .isEqualTo(embeddings + 32 * (attention + router + 8 * expert + 2 * 4096) + 4096)
         .isEqualTo(46_702_792_704L);
+    // Mistral's "12.9B active" counts the input embedding table too: 12,879,925,248
+    assertThat(planner.activeParameters() + 32_000L * 4096).isEqualTo(12_879_925_248L);
     assertThat(planner.activeParameters())
-        .isEqualTo(embeddings + 32 * (attention + router + 2 * expert + 2 * 4096) + 4096)
-        .isEqualTo(12_879_925_248L);
+        .isEqualTo(embeddings / 2 + 32 * (attention + router + 2 * expert + 2 * 4096) + 4096);
   }
 
   @Test
