@@ -26,10 +26,15 @@ final class ConfigFields {
   static final class Key {
     final String name;
     final List<String> aliases;
+    private final List<String> names;
 
     private Key(String name, List<String> aliases) {
       this.name = name;
       this.aliases = aliases;
+      List<String> all = new ArrayList<>(aliases.size() + 1);
+      all.add(name);
+      all.addAll(aliases);
+      this.names = List.copyOf(all);
     }
 
     static Key of(String name, String... aliases) {
@@ -38,10 +43,7 @@ final class ConfigFields {
 
     /** Names to look up, canonical first; a dotted name reads a nested object. */
     List<String> names() {
-      List<String> all = new ArrayList<>(aliases.size() + 1);
-      all.add(name);
-      all.addAll(aliases);
-      return all;
+      return names;
     }
 
     String describe() {
@@ -135,6 +137,9 @@ final class ConfigFields {
   }
 
   private static JsonNode lookup(JsonNode object, String dottedName) {
+    if (dottedName.indexOf('.') < 0) {
+      return object.get(dottedName);
+    }
     JsonNode current = object;
     for (String part : dottedName.split("\\.", -1)) {
       if (current == null || !current.isObject()) {

@@ -10,6 +10,7 @@ import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Precision;
 import io.hwledger.api.Workload;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -294,26 +295,31 @@ public final class Planner {
 
   private List<LayerMemory> layerRows(Precision p, Workload w, Deployment d) {
     WeightBytes whole = weightBytes(p, 1);
-    List<LayerMemory> rows = new ArrayList<>(model.layerCount());
-    for (int i = 0; i < model.layerCount(); i++) {
+    long[] perToken = new long[kinds.length];
+    long[] cache = new long[kinds.length];
+    long[] state = new long[kinds.length];
+    for (int k = 0; k < kinds.length; k++) {
+      perToken[k] = kinds[k].kvBytesPerToken(p, 1, d.mlaCache());
+      long cached = kinds[k].cachedTokens(w.contextTokens());
+      cache[k] = Math.multiplyExact(Math.multiplyExact(perToken[k], cached), w.sequences());
+      state[k] = kinds[k].stateBytesPerSequence(p, 1);
+    }
+    LayerMemory[] rows = new LayerMemory[model.layerCount()];
+    for (int i = 0; i < rows.length; i++) {
       int k = kindOfLayer[i];
       LayerKind kind = kinds[k];
-      long perToken = kind.kvBytesPerToken(p, 1, d.mlaCache());
-      long kv =
-          Math.multiplyExact(
-              Math.multiplyExact(perToken, kind.cachedTokens(w.contextTokens())), w.sequences());
-      rows.add(
+      rows[i] =
           new LayerMemory(
               i,
               kind.spec.mixer().label(),
               kind.parameters,
               whole.perKind[k],
-              perToken,
+              perToken[k],
               kind.window(),
-              kv,
-              kind.stateBytesPerSequence(p, 1)));
+              cache[k],
+              state[k]);
     }
-    return rows;
+    return Arrays.asList(rows);
   }
 
   private WeightBytes weightBytes(Precision p, int tp) {
