@@ -1,0 +1,129 @@
+package io.hwledger.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hwledger.api.LayerMemory;
+import io.hwledger.api.MemoryBreakdown;
+import io.hwledger.api.MemoryPlan;
+import io.hwledger.api.Precision;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.OptionalLong;
+
+/**
+ * Builds and prints the JSON documents of the command line (shapes documented in {@code
+ * docs/cli-reference.md}). Jackson stays inside this class. Thread-safe.
+ */
+final class JsonWriter {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private JsonWriter() {}
+
+  /** A new empty object. */
+  static ObjectNode object() {
+    return MAPPER.createObjectNode();
+  }
+
+  /** Prints {@code node} as one pretty-printed JSON document followed by a newline. */
+  static void print(PrintStream out, JsonNode node) {
+    try {
+      out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The plan document of {@code plan}. */
+  static ObjectNode plan(PlanCommand.Request request, MemoryPlan plan) {
+    ObjectNode root = object();
+    root.put("model", request.modelLabel());
+    root.put("modelSource", request.modelSource());
+    ObjectNode parameters = root.putObject("parameters");
+    parameters.put("total", plan.totalParameters());
+    parameters.put("active", plan.activeParameters());
+    putOptional(root, "contextLimit", plan.contextLimit());
+
+    ObjectNode workload = root.putObject("workload");
+    workload.put("contextTokens", request.workload().contextTokens());
+    workload.put("users", request.workload().sequences());
+    workload.put("prefillChunkTokens", request.workload().prefillChunkTokens());
+    root.set("precision", precision(request.precision()));
+
+    ObjectNode deployment = root.putObject("deployment");
+    deployment.put("tensorParallel", request.deployment().tensorParallel());
+    deployment.put("pipelineParallel", request.deployment().pipelineParallel());
+    deployment.put(
+        "gpus",
+        (long) request.deployment().tensorParallel() * request.deployment().pipelineParallel());
+    if (request.gpu().isPresent()) {
+      deployment.put("gpu", request.gpu().get().id());
+    } else {
+      deployment.putNull("gpu");
+    }
+    putOptional(deployment, "memoryPerGpuBytes", request.deployment().memoryPerGpuBytes());
+
+    root.set("memory", breakdown(plan.total()));
+    root.set("perGpu", breakdown(plan.perGpu()));
+    plan.fit()
+        .ifPresent(
+            fit -> {
+              root.put("fits", fit.fits());
+              root.put("headroomBytes", fit.headroomBytes());
+              root.put("budgetBytes", fit.budgetBytes());
+            });
+    ArrayNode stages = root.putArray("stages");
+    plan.stages().forEach(stage -> stages.add(breakdown(stage)));
+
+    ArrayNode layers = root.putArray("layers");
+    long users = request.workload().sequences();
+    for (LayerMemory layer : plan.layers()) {
+      ObjectNode row = layers.addObject();
+      row.put("index", layer.index());
+      row.put("mixer", layer.mixer());
+      row.put("kvBytesPerToken", layer.kvBytesPerToken());
+      putOptional(row, "windowTokens", layer.windowTokens());
+      // Every sequence's state in this layer, like kvCacheBytes; cannot overflow, the plan's
+      // total state (a larger sum) did not.
+      row.put("stateBytes", Math.multiplyExact(layer.stateBytesPerSequence(), users));
+      row.put("kvCacheBytes", layer.kvCacheBytes());
+      row.put("stateBytesPerSequence", layer.stateBytesPerSequence());
+      row.put("parameters", layer.parameters());
+      row.put("weightsBytes", layer.weightsBytes());
+    }
+    return root;
+  }
+
+  /** The precision's dtype names. */
+  static ObjectNode precision(Precision p) {
+    ObjectNode node = object();
+    node.put("weights", p.weights().name());
+    node.put("expertWeights", p.expertWeights().name());
+    node.put("unquantizedWeights", p.unquantizedWeights().name());
+    node.put("keyCache", p.keyCache().name());
+    node.put("valueCache", p.valueCache().name());
+    node.put("state", p.state().name());
+    return node;
+  }
+
+  private static ObjectNode breakdown(MemoryBreakdown b) {
+    ObjectNode node = object();
+    node.put("weightsBytes", b.weightsBytes());
+    node.put("kvCacheBytes", b.kvCacheBytes());
+    node.put("stateBytes", b.stateBytes());
+    node.put("activationBytes", b.activationBytes());
+    node.put("overheadBytes", b.overheadBytes());
+    node.put("totalBytes", b.totalBytes());
+    return node;
+  }
+
+  static void putOptional(ObjectNode node, String field, OptionalLong value) {
+    if (value.isPresent()) {
+      node.put(field, value.getAsLong());
+    } else {
+      node.putNull(field);
+    }
+  }
+}

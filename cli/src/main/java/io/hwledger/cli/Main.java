@@ -1,0 +1,61 @@
+package io.hwledger.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import picocli.CommandLine;
+
+/**
+ * The {@code hwledger} command line: {@code models} lists the model catalog, {@code plan} plans the
+ * GPU memory of a model for a workload. See {@code docs/cli-reference.md} for every option, the
+ * JSON shapes and the exit codes.
+ */
+public final class Main {
+  private Main() {}
+
+  /** Runs the command line and exits the JVM with its exit code. */
+  public static void main(String... args) {
+    System.exit(run(System.out, System.err, stdoutSupportsUnicode(), args));
+  }
+
+  /**
+   * Runs the command line with the given streams and returns its exit code (0 success, 1 failed
+   * request, 2 usage error); never exits the JVM. Output may use Unicode block characters.
+   */
+  static int run(PrintStream out, PrintStream err, String... args) {
+    return run(out, err, true, args);
+  }
+
+  static int run(PrintStream out, PrintStream err, boolean unicode, String... args) {
+    Streams io = new Streams(out, err, unicode);
+    try {
+      return commandLine(io).execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  static CommandLine commandLine(Streams io) {
+    CommandLine cli = new CommandLine(new HwledgerCommand(io));
+    cli.addSubcommand(new ModelsCommand(io));
+    cli.addSubcommand(new PlanCommand(io));
+    ErrorHandler handler = new ErrorHandler(io);
+    cli.setOut(new PrintWriter(new PrintStreamWriter(io.out()), true));
+    cli.setErr(new PrintWriter(new PrintStreamWriter(io.err()), true));
+    cli.setParameterExceptionHandler(handler);
+    cli.setExecutionExceptionHandler(handler);
+    return cli;
+  }
+
+  /** Whether standard output's encoding has the block characters used by usage bars. */
+  private static boolean stdoutSupportsUnicode() {
+    try {
+      String name = System.getProperty("sun.stdout.encoding");
+      Charset charset = name == null ? Charset.defaultCharset() : Charset.forName(name);
+      return charset.newEncoder().canEncode("\u2588\u2591");
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,407 @@
+package io.hwledger.cli;
+
+import io.hwledger.api.DType;
+import io.hwledger.api.Deployment;
+import io.hwledger.api.Fit;
+import io.hwledger.api.GpuSpec;
+import io.hwledger.api.LayerMemory;
+import io.hwledger.api.MemoryBreakdown;
+import io.hwledger.api.MemoryPlan;
+import io.hwledger.api.ModelConfigException;
+import io.hwledger.api.ModelSpec;
+import io.hwledger.api.Precision;
+import io.hwledger.api.Workload;
+import io.hwledger.math.GpuCatalog;
+import io.hwledger.math.HfConfigReader;
+import io.hwledger.math.ModelCatalog;
+import io.hwledger.math.Planner;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code hwledger plan}: the GPU memory one model needs for a workload on a deployment. */
+@Command(
+    name = "plan",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Plans the GPU memory of a model: weights, KV cache, recurrent state, activations and"
+          + " runtime overhead, in total and on the most loaded GPU.",
+      "TOKENS and BYTES take whole numbers with an optional binary suffix: 32K = 32768,"
+          + " 80GiB = 85899345920."
+    })
+final class PlanCommand implements Callable<Integer> {
+  private static final int BAR_WIDTH = 20;
+
+  private final Streams io;
+
+  @Spec CommandSpec spec;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  ModelSource source;
+
+  @Option(
+      names = "--context",
+      paramLabel = "TOKENS",
+      description = "Tokens per sequence (default: the model's context limit).")
+  String context;
+
+  @Option(
+      names = "--users",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Concurrent sequences (default: ${DEFAULT-VALUE}).")
+  String users;
+
+  @Option(
+      names = "--weights",
+      paramLabel = "DTYPE",
+      description = "Weight format, e.g. bf16, fp8, int4, q4_k (default: the checkpoint's).")
+  String weights;
+
+  @Option(
+      names = "--kv-cache",
+      paramLabel = "DTYPE",
+      description = "K and V cache format, e.g. bf16, fp8 (default: the model's).")
+  String kvCache;
+
+  @Option(
+      names = "--tp",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Tensor-parallel degree (default: ${DEFAULT-VALUE}).")
+  String tp;
+
+  @Option(
+      names = "--pp",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Pipeline-parallel degree (default: ${DEFAULT-VALUE}).")
+  String pp;
+
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  Budget budget;
+
+  @Option(names = "--layers", description = "Also print one row per layer.")
+  boolean layers;
+
+  @Option(names = "--json", description = "Print one JSON object instead of tables.")
+  boolean json;
+
+  PlanCommand(Streams io) {
+    this.io = io;
+  }
+
+  /** Exactly one of {@code --model} and {@code --config}. */
+  static final class ModelSource {
+    @Option(
+        names = "--model",
+        paramLabel = "ID",
+        required = true,
+        description = "A catalog model (see 'hwledger models').")
+    String model;
+
+    @Option(
+        names = "--config",
+        paramLabel = "PATH",
+        required = true,
+        description = "A Hugging Face config.json, or a directory holding one.")
+    Path config;
+  }
+
+  /** At most one of {@code --gpu} and {@code --memory}. */
+  static final class Budget {
+    @Option(
+        names = "--gpu",
+        paramLabel = "NAME",
+        required = true,
+        description = "Check the fit on this GPU (catalog id or name).")
+    String gpu;
+
+    @Option(
+        names = "--memory",
+        paramLabel = "BYTES",
+        required = true,
+        description = "Check the fit against this memory budget per GPU.")
+    String memory;
+  }
+
+  /**
+   * A fully resolved plan request.
+   *
+   * @param modelLabel the catalog id, or the config's model name
+   * @param modelSource {@code catalog} or {@code config}
+   * @param model the model
+   * @param precision weights and caches
+   * @param workload context and users
+   * @param deployment parallelism and budget
+   * @param gpu the GPU named by {@code --gpu}, if any
+   */
+  record Request(
+      String modelLabel,
+      String modelSource,
+      ModelSpec model,
+      Precision precision,
+      Workload workload,
+      Deployment deployment,
+      Optional<GpuSpec> gpu) {}
+
+  @Override
+  public Integer call() {
+    Request request = resolve();
+    Planner planner = Planner.of(request.model());
+    MemoryPlan plan =
+        json || layers
+            ? planner.planWithLayers(request.precision(), request.workload(), request.deployment())
+            : planner.plan(request.precision(), request.workload(), request.deployment());
+    if (json) {
+      JsonWriter.print(io.out(), JsonWriter.plan(request, plan));
+    } else {
+      printText(request, plan);
+    }
+    return ErrorHandler.ExitCodes.OK;
+  }
+
+  /** Turns the options into a request; a bad option is a {@link ParameterException}. */
+  Request resolve() {
+    String label;
+    String origin;
+    ModelSpec model;
+    if (source.model != null) {
+      label = source.model;
+      origin = "catalog";
+      model = catalogModel(source.model);
+    } else {
+      model = configModel(source.config);
+      label = model.name();
+      origin = "config";
+    }
+    long contextTokens;
+    if (context != null) {
+      contextTokens = usage(() -> SizeParser.tokens("--context", context));
+      OptionalLong limit = model.contextLimit();
+      if (limit.isPresent() && contextTokens > limit.getAsLong()) {
+        io.warn(
+            "--context "
+                + contextTokens
+                + " exceeds the context limit of model '"
+                + label
+                + "' ("
+                + limit.getAsLong()
+                + " tokens); planning anyway");
+      }
+    } else {
+      contextTokens =
+          model
+              .contextLimit()
+              .orElseThrow(
+                  () ->
+                      usageError(
+                          "--context is required: model '"
+                              + label
+                              + "' has no context limit (e.g. --context 32K)"));
+    }
+    long sequences = usage(() -> SizeParser.count("--users", users, Long.MAX_VALUE));
+    int tensorParallel = usage(() -> (int) SizeParser.count("--tp", tp, Integer.MAX_VALUE));
+    int pipelineParallel = usage(() -> (int) SizeParser.count("--pp", pp, Integer.MAX_VALUE));
+
+    Precision precision = model.defaultPrecision();
+    if (weights != null) {
+      precision = precision.withWeights(usage(() -> dtype("--weights", weights)));
+    }
+    if (kvCache != null) {
+      precision = precision.withKvCache(usage(() -> dtype("--kv-cache", kvCache)));
+    }
+
+    Deployment deployment =
+        Deployment.singleGpu()
+            .withTensorParallel(tensorParallel)
+            .withPipelineParallel(pipelineParallel);
+    Optional<GpuSpec> gpu = Optional.empty();
+    if (budget != null && budget.gpu != null) {
+      GpuSpec found = usage(() -> GpuCatalog.builtIn().get(budget.gpu));
+      gpu = Optional.of(found);
+      deployment = deployment.onGpu(found);
+    } else if (budget != null) {
+      long bytes = usage(() -> SizeParser.bytes("--memory", budget.memory));
+      deployment = deployment.withMemoryPerGpu(bytes);
+    }
+    return new Request(
+        label, origin, model, precision, Workload.of(contextTokens, sequences), deployment, gpu);
+  }
+
+  private ModelSpec catalogModel(String id) {
+    ModelCatalog catalog = ModelCatalog.builtIn();
+    if (catalog.find(id).isEmpty()) {
+      // The catalog's own message lists the known ids.
+      return usage(() -> catalog.spec(id));
+    }
+    return catalog.spec(id);
+  }
+
+  private ModelSpec configModel(Path path) {
+    Path file = Files.isDirectory(path) ? path.resolve("config.json") : path;
+    if (!Files.isRegularFile(file)) {
+      throw usageError("--config: no such file '" + file + "'");
+    }
+    if (!Files.isReadable(file)) {
+      throw usageError("--config: cannot read '" + file + "'");
+    }
+    try {
+      return HfConfigReader.read(file);
+    } catch (ModelConfigException e) {
+      String message = e.getMessage() == null ? "" : e.getMessage();
+      if (message.contains(file.toString())) {
+        throw e;
+      }
+      throw new ModelConfigException("--config " + file + ": " + message, e);
+    } catch (UncheckedIOException e) {
+      throw new ModelConfigException(
+          "--config: cannot read '"
+              + file
+              + "': "
+              + ErrorHandler.oneLine(e.getCause().getMessage(), e.getCause()),
+          e);
+    }
+  }
+
+  private static DType dtype(String option, String text) {
+    try {
+      return DType.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs {@code step}; an {@link IllegalArgumentException} becomes a usage error. */
+  private <T> T usage(Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (IllegalArgumentException e) {
+      ParameterException usage =
+          new ParameterException(spec.commandLine(), ErrorHandler.oneLine(e.getMessage(), e));
+      usage.initCause(e);
+      throw usage;
+    }
+  }
+
+  private ParameterException usageError(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  private void printText(Request request, MemoryPlan plan) {
+    PrintStream out = io.out();
+    out.println(header(request, plan));
+    out.println();
+
+    boolean split = request.deployment().gpuCount() > 1;
+    TextTable table = new TextTable("lrr");
+    table.row("Memory (GiB = 2^30 bytes)", "total", split ? "per GPU (most loaded)" : "per GPU");
+    MemoryBreakdown total = plan.total();
+    MemoryBreakdown gpu = plan.perGpu();
+    table.row("  weights", Units.gib(total.weightsBytes()), Units.gib(gpu.weightsBytes()));
+    table.row("  KV cache", Units.gib(total.kvCacheBytes()), Units.gib(gpu.kvCacheBytes()));
+    table.row("  state", Units.gib(total.stateBytes()), Units.gib(gpu.stateBytes()));
+    table.row(
+        "  activations", Units.gib(total.activationBytes()), Units.gib(gpu.activationBytes()));
+    table.row("  overhead", Units.gib(total.overheadBytes()), Units.gib(gpu.overheadBytes()));
+    table.row("  total", Units.gib(total.totalBytes()), Units.gib(gpu.totalBytes()));
+    table.print(out, "");
+
+    if (plan.fit().isPresent()) {
+      Fit fit = plan.fit().get();
+      out.println();
+      out.println("Budget   " + Units.gib(fit.budgetBytes()) + " per GPU" + budgetSource(request));
+      out.println(
+          fit.fits()
+              ? "Fits     yes, headroom " + Units.gib(fit.headroomBytes()) + " per GPU"
+              : "Fits     NO, short by " + Units.gib(-fit.headroomBytes()) + " per GPU");
+      out.println(
+          "Per GPU  " + Units.bar(gpu.totalBytes(), fit.budgetBytes(), BAR_WIDTH, io.unicode()));
+    }
+
+    if (layers) {
+      out.println();
+      printLayers(out, plan, request.workload().sequences());
+    }
+  }
+
+  private static String budgetSource(Request request) {
+    if (request.gpu().isEmpty()) {
+      return " (--memory)";
+    }
+    GpuSpec gpu = request.gpu().get();
+    String where = " (" + gpu.name();
+    if (gpu.workingSetBytes().isPresent()) {
+      where +=
+          "; the GPU working-set limit of its " + Units.gib(gpu.memoryBytes()) + " unified memory";
+    }
+    return where + ")";
+  }
+
+  private static String header(Request request, MemoryPlan plan) {
+    Precision p = request.precision();
+    StringBuilder line = new StringBuilder();
+    line.append(request.modelLabel())
+        .append(": ")
+        .append(Units.billions(plan.totalParameters()))
+        .append(" params (")
+        .append(Units.billions(plan.activeParameters()))
+        .append(" active), context ")
+        .append(request.workload().contextTokens());
+    plan.contextLimit().ifPresent(limit -> line.append(" of ").append(limit));
+    long users = request.workload().sequences();
+    line.append(" tokens, ").append(users).append(users == 1 ? " user" : " users");
+    line.append(", weights ").append(p.weights().name());
+    if (!p.expertWeights().equals(p.weights())) {
+      line.append(" (experts ").append(p.expertWeights().name()).append(')');
+    }
+    if (plan.total().kvCacheBytes() > 0) {
+      line.append(", KV cache ").append(p.keyCache().name());
+      if (!p.valueCache().equals(p.keyCache())) {
+        line.append('/').append(p.valueCache().name());
+      }
+    }
+    if (plan.total().stateBytes() > 0) {
+      line.append(", state ").append(p.state().name());
+    }
+    Deployment d = request.deployment();
+    line.append(", TP ")
+        .append(d.tensorParallel())
+        .append(" x PP ")
+        .append(d.pipelineParallel())
+        .append(" = ")
+        .append((long) d.tensorParallel() * d.pipelineParallel())
+        .append(d.tensorParallel() == 1 && d.pipelineParallel() == 1 ? " GPU" : " GPUs");
+    return line.toString();
+  }
+
+  private static void printLayers(PrintStream out, MemoryPlan plan, long users) {
+    TextTable table = new TextTable("rlrrrr");
+    table.row("Layer", "Mixer", "Window", "KV/token", "KV cache", "State");
+    for (LayerMemory layer : plan.layers()) {
+      table.row(
+          Integer.toString(layer.index()),
+          layer.mixer(),
+          layer.windowTokens().isPresent() ? Long.toString(layer.windowTokens().getAsLong()) : "-",
+          Units.binary(layer.kvBytesPerToken()),
+          Units.binary(layer.kvCacheBytes()),
+          Units.binary(layer.stateBytesPerSequence() * users));
+    }
+    table.print(out, "");
+    out.println(
+        "(whole layers, before tensor parallelism; KV/token is one sequence's,"
+            + " KV cache and State are every sequence's)");
+  }
+}
