@@ -77,7 +77,7 @@ public final class Planner {
    */
   public static final long GENERIC_RUNTIME_OVERHEAD_BYTES = 1L << 30;
 
-  private static final int LOGIT_BYTES = 4;
+  private static final long LOGIT_BYTES = 4;
 
   private final ModelSpec model;
   private final LayerKind[] kinds;
@@ -225,7 +225,8 @@ public final class Planner {
           continue;
         }
         LayerKind kind = kinds[k];
-        stageWeights = Math.addExact(stageWeights, count * weights.perKind[k]);
+        stageWeights =
+            Math.addExact(stageWeights, Math.multiplyExact((long) count, weights.perKind[k]));
         long kvTokenBytes = kind.kvBytesPerToken(p, tp, d.mlaCache());
         if (kvTokenBytes > 0) {
           long perLayer = Math.multiplyExact(kvTokenBytes, kind.cachedTokens(w.contextTokens()));
@@ -237,12 +238,12 @@ public final class Planner {
         widest = Math.max(widest, kind.activationWidthPerRank(tp));
       }
       if (first) {
-        stageWeights += weights.embedding;
+        stageWeights = Math.addExact(stageWeights, weights.embedding);
       }
       if (last) {
-        stageWeights += weights.finalNorm;
+        stageWeights = Math.addExact(stageWeights, weights.finalNorm);
         if (!model.tiedEmbeddings() || pp > 1) {
-          stageWeights += weights.embedding;
+          stageWeights = Math.addExact(stageWeights, weights.embedding);
         }
       }
       long activation =
@@ -252,7 +253,7 @@ public final class Planner {
       if (last) {
         long logits =
             Math.multiplyExact(
-                Math.min(w.sequences(), passTokens) * LOGIT_BYTES,
+                Math.multiplyExact(Math.min(w.sequences(), passTokens), LOGIT_BYTES),
                 WeightTensor.ceilDiv(model.vocabSize(), tp));
         activation = Math.addExact(activation, logits);
       }
@@ -334,9 +335,7 @@ public final class Planner {
     WeightBytes computed =
         new WeightBytes(
             p, tp, perKind, embedding.bytesPerRank(p, tp), finalNorm.bytesPerRank(p, tp));
-    if (tp == 1 || cached == null || cached.tp != 1) {
-      lastWeights = computed;
-    }
+    lastWeights = computed;
     return computed;
   }
 
