@@ -12,9 +12,9 @@ import java.util.OptionalLong;
  * @param totalParameters parameters resident in memory (every expert)
  * @param activeParameters parameters one token's forward pass multiplies with: everything except
  *     the routed experts it is not sent to and the input embedding table (a lookup reads one row of
- *     it); the output head counts, once, also when tied. This is the convention of DeepSeek-V3's
- *     "37B activated" and gpt-oss's "5.1B active"; Mistral's "12.9B" for Mixtral also counts the
- *     embedding table
+ *     it); the output head counts, once, also when tied. This is DeepSeek's convention
+ *     (README_WEIGHTS.md: 36.6B for V3, advertised as 37B) and OpenAI's for gpt-oss (5.1B);
+ *     Mistral, Qwen and Meta add the input embedding table to their "active" figures
  * @param contextLimit the model's own context limit, if any
  * @param total the whole deployment, summed over every GPU; replicated parts count once per GPU
  *     that holds them

@@ -127,11 +127,15 @@ class PlannerTest {
     long router = 256L * 7168 + 256; // gate weight and e_score_correction_bias
     long moeLayer = mla + norms + router + 256 * expert + expert;
     long total = embeddings + 3 * (mla + norms + denseMlp) + 58 * moeLayer + 7168;
-    assertThat(total).isEqualTo(671_026_419_200L); // "671B total parameters"
+    // the checkpoint's main-model tensors add up to 671,026,419,200 (MTP layer excluded), as
+    // public audits of the safetensors headers report
+    assertThat(total).isEqualTo(671_026_419_200L);
     long activeMoeLayer = mla + norms + router + 8 * expert + expert;
     long head = 129_280L * 7168;
     long active = head + 3 * (mla + norms + denseMlp) + 58 * activeMoeLayer + 7168;
-    assertThat(active).isEqualTo(36_625_618_432L); // "37B activated"
+    // DeepSeek's README_WEIGHTS.md counts active parameters without the input embedding and with
+    // the output head: 36.6B, advertised as "37B activated"
+    assertThat(active).isEqualTo(36_625_618_432L);
 
     Planner planner = Planner.of(TestModels.deepseekV3());
     assertThat(planner.totalParameters()).isEqualTo(total);
@@ -140,7 +144,8 @@ class PlannerTest {
 
   @Test
   void mixtralResidentAndActiveParameters() {
-    // published checkpoint: 93,405,585,408 bytes of bf16 safetensors = 46,702,792,704 parameters
+    // the Hub's safetensors parameter count for Mixtral-8x7B (also keras-hub's preset):
+    // 46,702,792,704
     Planner planner = Planner.of(TestModels.mixtral8x7b());
     long attention = 2L * 4096 * 4096 + 2L * 4096 * 1024;
     long expert = 3L * 4096 * 14_336;

@@ -73,4 +73,17 @@ class PublishedCountsTest {
     assertThat(u8 % 33).isZero();
     assertThat(plan.total().weightsBytes()).isEqualTo(2 * bf16 + u8 / 33 * 17);
   }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    // id, pytorch_model.bin.index.json total_size in bf16 bytes (models.json notes), vocab, hidden
+    "falcon-7b, 14434379520, 65024, 4544",
+    "falcon-40b, 83671941120, 65024, 8192",
+  })
+  void falconCheckpointSizeCountsTheTiedHeadTwice(String id, long indexBytes, long vocab, long h) {
+    // Falcon ties its head to the embedding, but a .bin index's total_size adds every state_dict
+    // entry, so the shared table appears twice: index bytes = 2 · (parameters + vocab · hidden).
+    long planned = Planner.of(CATALOG.spec(id)).totalParameters();
+    assertThat(2 * (planned + vocab * h)).isEqualTo(indexBytes);
+  }
 }
