@@ -1,0 +1,21 @@
+package io.hwledger.ledger;
+
+/**
+ * A checkpoint or signed note that cannot be accepted: malformed text, a body that is not a
+ * checkpoint, or no signature that verifies under the expected key. The message is one line and
+ * says which.
+ *
+ * <p>It extends {@link IllegalArgumentException} because it always describes bad input, so callers
+ * that already map that to a user-facing error need nothing new.
+ */
+public class CheckpointException extends IllegalArgumentException {
+  private static final long serialVersionUID = 1L;
+
+  public CheckpointException(String message) {
+    super(message);
+  }
+
+  public CheckpointException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
