@@ -1,0 +1,146 @@
+package io.hwledger.ledger.events;
+
+import io.hwledger.ledger.CanonicalJson;
+import io.hwledger.ledger.LedgerEvent;
+import io.hwledger.ledger.RecordedEvent;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The planner computed a memory plan: event type {@value #TYPE}. The plan's inputs travel with it,
+ * with their hash, so an auditor can tell which plans came from identical inputs without reading
+ * them and can check that the recorded inputs are the hashed ones.
+ *
+ * <p>Payload (schema version 1): {@code {"fits"?: bool, "inputs": object, "inputsHash": string,
+ * "model": string, "perGpuBytes": int, "totalBytes": int}}.
+ *
+ * @param model the model's name
+ * @param inputsHash {@link #inputsHash(String)} of {@code inputs}: 64 lowercase hex digits
+ * @param totalBytes the whole deployment's memory, summed over every GPU, bytes (the planner's
+ *     {@code MemoryPlan.total})
+ * @param perGpuBytes the most loaded GPU's memory, bytes (the planner's {@code MemoryPlan.perGpu})
+ * @param fits whether the most loaded GPU fits its budget; empty when the plan had no budget
+ * @param inputs the plan's inputs (model, precision, workload, deployment) as RFC 8785 canonical
+ *     JSON of an object; free-form, the constructor canonicalises it
+ */
+public record PlanComputed(
+    String model,
+    String inputsHash,
+    long totalBytes,
+    long perGpuBytes,
+    Optional<Boolean> fits,
+    String inputs) {
+
+  /** The event type. */
+  public static final String TYPE = "plan.computed";
+
+  /** The payload schema version this build writes and reads. */
+  public static final int SCHEMA_VERSION = 1;
+
+  /**
+   * Validates, and canonicalises {@code inputs}.
+   *
+   * @throws IllegalArgumentException if {@code inputs} is not a JSON object, {@code inputsHash} is
+   *     not its hash, or a number is out of range
+   */
+  public PlanComputed {
+    EventJson.nonEmpty(model, "model");
+    Objects.requireNonNull(inputsHash, "inputsHash");
+    EventJson.exactWhole(totalBytes, 0, "totalBytes");
+    EventJson.exactWhole(perGpuBytes, 0, "perGpuBytes");
+    Objects.requireNonNull(fits, "fits");
+    inputs = canonicalObject(inputs);
+    String expected = sha256Hex(inputs);
+    if (!inputsHash.equals(expected)) {
+      throw new IllegalArgumentException(
+          "inputsHash " + inputsHash + " is not the SHA-256 of the canonical inputs, " + expected);
+    }
+  }
+
+  /**
+   * A plan event whose {@code inputsHash} is computed from {@code inputsJson}.
+   *
+   * @param inputsJson the plan's inputs, JSON text of an object in any formatting
+   */
+  public static PlanComputed of(
+      String model, String inputsJson, long totalBytes, long perGpuBytes, Optional<Boolean> fits) {
+    String canonical = canonicalObject(inputsJson);
+    return new PlanComputed(model, sha256Hex(canonical), totalBytes, perGpuBytes, fits, canonical);
+  }
+
+  /**
+   * The hash that identifies a plan's inputs: SHA-256 of the UTF-8 bytes of their RFC 8785
+   * canonical JSON, in lowercase hex. The text is canonicalised first, so any formatting of the
+   * same inputs gives the same hash.
+   *
+   * @param inputsJson JSON text of an object
+   * @throws IllegalArgumentException if it is not strict JSON of an object
+   */
+  public static String inputsHash(String inputsJson) {
+    return sha256Hex(canonicalObject(inputsJson));
+  }
+
+  /** The event to append. */
+  public LedgerEvent toEvent() {
+    var payload =
+        EventJson.object()
+            .put("model", model)
+            .put("inputsHash", inputsHash)
+            .put("totalBytes", totalBytes)
+            .put("perGpuBytes", perGpuBytes);
+    fits.ifPresent(f -> payload.put("fits", f));
+    payload.set("inputs", EventJson.parseObject(inputs, "inputs"));
+    return EventJson.event(TYPE, SCHEMA_VERSION, payload);
+  }
+
+  /**
+   * Decodes a recorded event.
+   *
+   * @throws IllegalArgumentException if it is not a {@value #TYPE} event of schema version {@value
+   *     #SCHEMA_VERSION}, its payload does not follow that schema, or its inputs do not match their
+   *     hash
+   */
+  public static PlanComputed from(RecordedEvent event) {
+    return EventJson.decode(
+        event,
+        TYPE,
+        SCHEMA_VERSION,
+        in ->
+            new PlanComputed(
+                in.string("model"),
+                in.string("inputsHash"),
+                in.whole("totalBytes"),
+                in.whole("perGpuBytes"),
+                in.optionalBoolean("fits"),
+                in.objectText("inputs")));
+  }
+
+  private static String canonicalObject(String json) {
+    Objects.requireNonNull(json, "inputs");
+    String canonical;
+    try {
+      canonical = CanonicalJson.toCanonicalString(json);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("inputs: " + e.getMessage(), e);
+    }
+    if (!canonical.startsWith("{")) {
+      throw new IllegalArgumentException("inputs must be a JSON object, was " + canonical);
+    }
+    return canonical;
+  }
+
+  private static String sha256Hex(String canonical) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(canonical.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+}
