@@ -1,0 +1,44 @@
+package io.hwledger.ledger;
+
+import java.util.HexFormat;
+
+/**
+ * An acknowledged append: the record's sequence number (also its Merkle leaf index) and its hash.
+ *
+ * @param seq 0-based sequence number
+ * @param hash the record hash, SHA-256 of {@code 0x00 ‖ record bytes} (its RFC 9162 leaf hash)
+ */
+public record AppendResult(long seq, byte[] hash) {
+
+  /** Copies the hash. */
+  public AppendResult {
+    hash = hash.clone();
+  }
+
+  @Override
+  public byte[] hash() {
+    return hash.clone();
+  }
+
+  /** The hash as lower-case hex. */
+  public String hashHex() {
+    return HexFormat.of().formatHex(hash);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof AppendResult
+        && ((AppendResult) o).seq == seq
+        && java.util.Arrays.equals(((AppendResult) o).hash, hash);
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(seq) * 31 + java.util.Arrays.hashCode(hash);
+  }
+
+  @Override
+  public String toString() {
+    return "AppendResult[seq=" + seq + ", hash=" + hashHex() + "]";
+  }
+}

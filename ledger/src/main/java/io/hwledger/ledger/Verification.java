@@ -1,0 +1,64 @@
+package io.hwledger.ledger;
+
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The outcome of {@link Ledger#verify}: whether every record's checksum, hash, chain link and
+ * Merkle leaf is right, and if not, the first record that is wrong and why.
+ *
+ * @param ok whether everything verified
+ * @param size records verified (when not ok: records before the first bad one)
+ * @param root the Merkle root of the verified records (32 bytes)
+ * @param firstBadSeq the first record that is wrong, when not ok
+ * @param reason what is wrong with it, in one line, when not ok
+ */
+public record Verification(
+    boolean ok, long size, byte[] root, OptionalLong firstBadSeq, Optional<String> reason) {
+
+  /** Copies the root. */
+  public Verification {
+    root = root.clone();
+  }
+
+  @Override
+  public byte[] root() {
+    return root.clone();
+  }
+
+  /** The root as lower-case hex. */
+  public String rootHex() {
+    return HexFormat.of().formatHex(root);
+  }
+
+  static Verification good(long size, byte[] root) {
+    return new Verification(true, size, root, OptionalLong.empty(), Optional.empty());
+  }
+
+  static Verification bad(long seq, byte[] root, String reason) {
+    return new Verification(false, seq, root, OptionalLong.of(seq), Optional.of(reason));
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Verification
+        && ((Verification) o).ok == ok
+        && ((Verification) o).size == size
+        && java.util.Arrays.equals(((Verification) o).root, root)
+        && ((Verification) o).firstBadSeq.equals(firstBadSeq)
+        && ((Verification) o).reason.equals(reason);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(ok, size, java.util.Arrays.hashCode(root), firstBadSeq, reason);
+  }
+
+  @Override
+  public String toString() {
+    return ok
+        ? "Verification[ok, size=" + size + ", root=" + rootHex() + "]"
+        : "Verification[bad at " + firstBadSeq.getAsLong() + ": " + reason.orElse("") + "]";
+  }
+}
