@@ -1,5 +1,6 @@
 package io.hwledger.cli;
 
+import io.hwledger.ledger.LedgerException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
@@ -17,8 +18,10 @@ import picocli.CommandLine.ParseResult;
  *       conflicting options, a value that does not parse, an unknown model, GPU or dtype.
  *   <li>{@link ExitCodes#FAILURE} (1): the command line is well formed but the request fails: a
  *       config file that cannot be read or describes no model the planner can represent, a plan the
- *       planner rejects (more pipeline stages than layers, byte counts that overflow), and
- *       unexpected internal errors (these add a hint to rerun with {@code --debug}).
+ *       planner rejects (more pipeline stages than layers, byte counts that overflow), a ledger
+ *       that is missing, damaged or held by another process ({@link LedgerException}), a {@link
+ *       RequestFailedException}, and unexpected internal errors (these add a hint to rerun with
+ *       {@code --debug}).
  * </ul>
  */
 final class ErrorHandler implements IParameterExceptionHandler, IExecutionExceptionHandler {
@@ -50,7 +53,9 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
   @Override
   public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult result) {
     boolean debug = debugRequested(result);
-    if (ex instanceof IllegalArgumentException) {
+    if (ex instanceof IllegalArgumentException
+        || ex instanceof LedgerException
+        || ex instanceof RequestFailedException) {
       io.err().println("hwledger: " + oneLine(ex.getMessage(), ex));
     } else if (ex instanceof UncheckedIOException || ex instanceof IOException) {
       Throwable cause = ex instanceof UncheckedIOException ? ex.getCause() : ex;

@@ -11,7 +11,8 @@ import picocli.CommandLine.ScopeType;
     name = "hwledger",
     mixinStandardHelpOptions = true,
     versionProvider = HwledgerCommand.Version.class,
-    description = "Plans the GPU memory of large language models.",
+    description =
+        "Plans the GPU memory of large language models and keeps a tamper-evident ledger.",
     footer = {
       "",
       "Exit codes: 0 success, 1 the request failed, 2 the command line is wrong.",
@@ -34,7 +35,8 @@ final class HwledgerCommand implements Callable<Integer> {
   /** Without a subcommand: a one-line error and a usage-error exit code. */
   @Override
   public Integer call() {
-    io.err().println("hwledger: a command is required: models or plan (see 'hwledger --help')");
+    io.err()
+        .println("hwledger: a command is required: models, plan or ledger (see 'hwledger --help')");
     return ErrorHandler.ExitCodes.USAGE;
   }
 

@@ -1,6 +1,7 @@
 package io.hwledger.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,6 +12,8 @@ import io.hwledger.api.MemoryPlan;
 import io.hwledger.api.Precision;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -31,6 +34,65 @@ final class JsonWriter {
   static void print(PrintStream out, JsonNode node) {
     try {
       out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Prints {@code node} like {@link #print}, but in ASCII: every non-ASCII character is written as
+   * a six-character JSON unicode escape, so the document survives any output encoding. Raw values
+   * must be ASCII already ({@link #asciiJson}).
+   */
+  static void printAscii(PrintStream out, JsonNode node) {
+    try {
+      out.println(
+          MAPPER
+              .writer()
+              .with(JsonWriteFeature.ESCAPE_NON_ASCII)
+              .withDefaultPrettyPrinter()
+              .writeValueAsString(node));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A JSON text with every non-ASCII character replaced by its six-character unicode escape: the
+   * same value, provided non-ASCII characters occur only inside strings (true of all JSON text, as
+   * JSON whitespace and syntax are ASCII).
+   */
+  static String asciiJson(String json) {
+    StringBuilder b = null;
+    for (int i = 0; i < json.length(); i++) {
+      char c = json.charAt(i);
+      if (c < 0x80) {
+        if (b != null) {
+          b.append(c);
+        }
+        continue;
+      }
+      if (b == null) {
+        b = new StringBuilder(json.length() + 16).append(json, 0, i);
+      }
+      b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+    }
+    return b == null ? json : b.toString();
+  }
+
+  /** Prints {@code node} as compact JSON on one line (JSON Lines), followed by a newline. */
+  static void printLine(PrintStream out, JsonNode node) {
+    try {
+      out.println(MAPPER.writeValueAsString(node));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Serialises {@code node} as compact JSON text. */
+  static String text(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsString(node);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
@@ -93,6 +155,36 @@ final class JsonWriter {
       row.put("parameters", layer.parameters());
       row.put("weightsBytes", layer.weightsBytes());
     }
+    return root;
+  }
+
+  /**
+   * The inputs of a plan, as recorded in a {@code plan.computed} event and hashed into its {@code
+   * inputsHash}: {@code {"model", "modelSource", "configSha256"?, "workload": {"contextTokens",
+   * "users", "prefillChunkTokens"}, "precision": {...}, "deployment": {"tensorParallel",
+   * "pipelineParallel", "gpu", "memoryPerGpuBytes"}}}.
+   *
+   * @param configSha256 SHA-256 of the {@code --config} file, for a config model
+   */
+  static ObjectNode planInputs(PlanCommand.Request request, Optional<String> configSha256) {
+    ObjectNode root = object();
+    root.put("model", request.modelLabel());
+    root.put("modelSource", request.modelSource());
+    configSha256.ifPresent(hash -> root.put("configSha256", hash));
+    ObjectNode workload = root.putObject("workload");
+    workload.put("contextTokens", request.workload().contextTokens());
+    workload.put("users", request.workload().sequences());
+    workload.put("prefillChunkTokens", request.workload().prefillChunkTokens());
+    root.set("precision", precision(request.precision()));
+    ObjectNode deployment = root.putObject("deployment");
+    deployment.put("tensorParallel", request.deployment().tensorParallel());
+    deployment.put("pipelineParallel", request.deployment().pipelineParallel());
+    if (request.gpu().isPresent()) {
+      deployment.put("gpu", request.gpu().get().id());
+    } else {
+      deployment.putNull("gpu");
+    }
+    putOptional(deployment, "memoryPerGpuBytes", request.deployment().memoryPerGpuBytes());
     return root;
   }
 

@@ -1,5 +1,6 @@
 package io.hwledger.cli;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
@@ -7,15 +8,19 @@ import picocli.CommandLine;
 
 /**
  * The {@code hwledger} command line: {@code models} lists the model catalog, {@code plan} plans the
- * GPU memory of a model for a workload. See {@code docs/cli-reference.md} for every option, the
- * JSON shapes and the exit codes.
+ * GPU memory of a model for a workload, {@code ledger} appends to, verifies, shows, proves and
+ * signs checkpoints of a ledger. See {@code docs/cli-reference.md} for every option, the JSON
+ * shapes and the exit codes.
  */
 public final class Main {
   private Main() {}
 
   /** Runs the command line and exits the JVM with its exit code. */
   public static void main(String... args) {
-    System.exit(run(System.out, System.err, stdoutSupportsUnicode(), args));
+    Streams io =
+        new Streams(
+            System.out, System.err, stdoutSupportsUnicode(), System.in, System.console() != null);
+    System.exit(run(io, args));
   }
 
   /**
@@ -26,13 +31,21 @@ public final class Main {
     return run(out, err, true, args);
   }
 
+  /** {@link #run(PrintStream, PrintStream, String...)} with {@code in} as standard input. */
+  static int run(InputStream in, PrintStream out, PrintStream err, String... args) {
+    return run(new Streams(out, err, true, in, false), args);
+  }
+
   static int run(PrintStream out, PrintStream err, boolean unicode, String... args) {
-    Streams io = new Streams(out, err, unicode);
+    return run(new Streams(out, err, unicode), args);
+  }
+
+  static int run(Streams io, String... args) {
     try {
       return commandLine(io).execute(args);
     } finally {
-      out.flush();
-      err.flush();
+      io.out().flush();
+      io.err().flush();
     }
   }
 
@@ -40,6 +53,7 @@ public final class Main {
     CommandLine cli = new CommandLine(new HwledgerCommand(io));
     cli.addSubcommand(new ModelsCommand(io));
     cli.addSubcommand(new PlanCommand(io));
+    cli.addSubcommand(LedgerCommand.commandLine(io));
     ErrorHandler handler = new ErrorHandler(io);
     cli.setOut(new PrintWriter(new PrintStreamWriter(io.out()), true));
     cli.setErr(new PrintWriter(new PrintStreamWriter(io.err()), true));

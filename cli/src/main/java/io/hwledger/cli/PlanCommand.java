@@ -1,5 +1,6 @@
 package io.hwledger.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hwledger.api.DType;
 import io.hwledger.api.Deployment;
 import io.hwledger.api.Fit;
@@ -11,14 +12,21 @@ import io.hwledger.api.ModelConfigException;
 import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Precision;
 import io.hwledger.api.Workload;
+import io.hwledger.ledger.AppendResult;
+import io.hwledger.ledger.Ledger;
+import io.hwledger.ledger.events.PlanComputed;
 import io.hwledger.math.GpuCatalog;
 import io.hwledger.math.HfConfigReader;
 import io.hwledger.math.ModelCatalog;
 import io.hwledger.math.Planner;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -99,6 +107,16 @@ final class PlanCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of tables.")
   boolean json;
 
+  @Option(
+      names = "--record",
+      paramLabel = "DIR",
+      arity = "0..1",
+      fallbackValue = "",
+      description =
+          "Append a plan.computed event to the ledger in DIR (default: ~/.hwledger/ledger),"
+              + " creating it when missing.")
+  String record;
+
   PlanCommand(Streams io) {
     this.io = io;
   }
@@ -165,12 +183,73 @@ final class PlanCommand implements Callable<Integer> {
         json || layers
             ? planner.planWithLayers(request.precision(), request.workload(), request.deployment())
             : planner.plan(request.precision(), request.workload(), request.deployment());
+    Optional<Recorded> recorded =
+        record == null ? Optional.empty() : Optional.of(record(request, plan));
     if (json) {
-      JsonWriter.print(io.out(), JsonWriter.plan(request, plan));
+      ObjectNode document = JsonWriter.plan(request, plan);
+      recorded.ifPresent(
+          r -> {
+            ObjectNode node = document.putObject("recorded");
+            node.put("seq", r.result().seq());
+            node.put("hash", r.result().hashHex());
+            node.put("ledger", r.ledger().toString());
+          });
+      JsonWriter.print(io.out(), document);
     } else {
       printText(request, plan);
+      recorded.ifPresent(
+          r ->
+              io.err()
+                  .println(
+                      "recorded plan as seq "
+                          + r.result().seq()
+                          + " (hash "
+                          + r.result().hashHex()
+                          + ") in "
+                          + r.ledger()));
     }
     return ErrorHandler.ExitCodes.OK;
+  }
+
+  /** Where a plan was recorded. */
+  private record Recorded(AppendResult result, Path ledger) {}
+
+  /** Appends the plan's {@code plan.computed} event to the {@code --record} ledger. */
+  private Recorded record(Request request, MemoryPlan plan) {
+    Path dir = (record.isEmpty() ? defaultLedger() : Path.of(record)).toAbsolutePath().normalize();
+    ObjectNode inputs = JsonWriter.planInputs(request, configHash());
+    PlanComputed event =
+        PlanComputed.of(
+            request.modelLabel(),
+            JsonWriter.text(inputs),
+            plan.total().totalBytes(),
+            plan.perGpu().totalBytes(),
+            plan.fit().map(Fit::fits));
+    try (Ledger ledger = LedgerCommand.openOrCreate(dir)) {
+      return new Recorded(ledger.append(event.toEvent()), dir);
+    }
+  }
+
+  /** {@code ~/.hwledger/ledger}, from the {@code user.home} system property. */
+  static Path defaultLedger() {
+    return Path.of(System.getProperty("user.home"), ".hwledger", "ledger");
+  }
+
+  /** SHA-256 of the {@code --config} file's bytes, in hex; empty for a catalog model. */
+  private Optional<String> configHash() {
+    if (source.config == null) {
+      return Optional.empty();
+    }
+    Path file =
+        Files.isDirectory(source.config) ? source.config.resolve("config.json") : source.config;
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+      return Optional.of(HexFormat.of().formatHex(digest));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
   }
 
   /** Turns the options into a request; a bad option is a {@link ParameterException}. */

@@ -1,5 +1,6 @@
 package io.hwledger.cli;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,12 +13,17 @@ final class Cli {
   record Result(int exitCode, String out, String err) {}
 
   static Result run(String... args) {
+    return runWithInput("", args);
+  }
+
+  /** Runs with {@code stdin} (UTF-8) as standard input. */
+  static Result runWithInput(String stdin, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code;
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      code = Main.run(o, e, args);
+      code = Main.run(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), o, e, args);
     }
     return new Result(
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

@@ -1,0 +1,245 @@
+package io.hwledger.cli;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hwledger.ledger.AppendResult;
+import io.hwledger.ledger.Ledger;
+import io.hwledger.ledger.LedgerEvent;
+import io.hwledger.ledger.LedgerException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hwledger ledger append}: appends one event given by options, or one event per line of
+ * standard input, and prints {@code {"seq": int, "hash": hex}} for each.
+ *
+ * <p>Lines from standard input are appended asynchronously, so many lines share one fsync (group
+ * commit); results are printed in order once durable, and before the command waits for more input.
+ */
+@Command(
+    name = "append",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Appends events to the ledger in DIR, creating it when DIR does not exist.",
+      "With --type and --payload: one event. Without them: one JSON object per line of standard"
+          + " input, {\"type\": TYPE, \"payload\": {...}, \"schemaVersion\": N (optional)};"
+          + " blank lines are skipped.",
+      "Prints one line {\"seq\": N, \"hash\": HEX} per event once it is durable."
+    })
+final class LedgerAppendCommand implements Callable<Integer> {
+  /** Appends in flight before the command waits for them and prints their results. */
+  private static final int MAX_PENDING = 4096;
+
+  private static final Set<String> LINE_MEMBERS = Set.of("type", "payload", "schemaVersion");
+
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .build();
+
+  private final Streams io;
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "DIR", description = "The ledger directory.")
+  Path dir;
+
+  @Option(
+      names = "--type",
+      paramLabel = "TYPE",
+      description = "Event type: 1 to 128 characters of a-z 0-9 _ . - (with --payload).")
+  String type;
+
+  @Option(
+      names = "--payload",
+      paramLabel = "JSON",
+      description = "Event payload: a JSON object (with --type).")
+  String payload;
+
+  @Option(
+      names = "--schema-version",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Payload schema version, at least 1; for standard input, the version of lines without"
+              + " one (default: ${DEFAULT-VALUE}).")
+  int schemaVersion;
+
+  @Option(
+      names = "--json",
+      description = "Accepted for symmetry: the output is JSON Lines either way.")
+  boolean json;
+
+  LedgerAppendCommand(Streams io) {
+    this.io = io;
+  }
+
+  @Override
+  public Integer call() {
+    if ((type == null) != (payload == null)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--type and --payload go together (or give neither to read events from standard input)");
+    }
+    if (schemaVersion < 1) {
+      throw new ParameterException(
+          spec.commandLine(), "--schema-version: must be at least 1, was " + schemaVersion);
+    }
+    if (type != null) {
+      LedgerEvent event;
+      try {
+        event = LedgerEvent.of(type, schemaVersion, payload);
+      } catch (IllegalArgumentException e) {
+        ParameterException usage =
+            new ParameterException(spec.commandLine(), ErrorHandler.oneLine(e.getMessage(), e));
+        usage.initCause(e);
+        throw usage;
+      }
+      try (Ledger ledger = LedgerCommand.openOrCreate(dir)) {
+        print(ledger.append(event));
+      }
+    } else {
+      appendLines();
+    }
+    return ErrorHandler.ExitCodes.OK;
+  }
+
+  private void appendLines() {
+    BufferedReader reader =
+        new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8));
+    Deque<CompletableFuture<AppendResult>> pending = new ArrayDeque<>();
+    try (Ledger ledger = LedgerCommand.openOrCreate(dir)) {
+      long number = 0;
+      while (true) {
+        // Print what is durable before blocking on more input, so an interactive writer sees
+        // each result; piped input keeps many appends in flight.
+        if (!pending.isEmpty() && (pending.size() >= MAX_PENDING || !reader.ready())) {
+          drain(pending);
+        }
+        String line = reader.readLine();
+        if (line == null) {
+          break;
+        }
+        number++;
+        if (line.isBlank()) {
+          continue;
+        }
+        LedgerEvent event;
+        try {
+          event = parseLine(line);
+        } catch (IllegalArgumentException e) {
+          drain(pending);
+          throw new RequestFailedException(
+              "standard input line "
+                  + number
+                  + ": "
+                  + ErrorHandler.oneLine(e.getMessage(), e)
+                  + "; nothing from this line on was appended",
+              e);
+        }
+        pending.add(ledger.appendAsync(event));
+      }
+      drain(pending);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Waits for every pending append, in order, printing each result. */
+  private void drain(Deque<CompletableFuture<AppendResult>> pending) {
+    while (!pending.isEmpty()) {
+      print(await(pending.removeFirst()));
+    }
+    io.out().flush();
+  }
+
+  private static AppendResult await(CompletableFuture<AppendResult> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LedgerException("interrupted while waiting for an append to be durable", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new LedgerException("append failed: " + cause, cause);
+    }
+  }
+
+  private void print(AppendResult result) {
+    ObjectNode line = JsonWriter.object();
+    line.put("seq", result.seq());
+    line.put("hash", result.hashHex());
+    JsonWriter.printLine(io.out(), line);
+  }
+
+  /** One input line, {@code {"type": .., "payload": {..}, "schemaVersion"?: n}}. */
+  private LedgerEvent parseLine(String line) {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(line);
+    } catch (JacksonException e) {
+      // Jackson's locations name a redacted source; keep only line and column.
+      String message = e.getOriginalMessage().replaceAll("\\[Source: [^;]*; ", "[");
+      throw new IllegalArgumentException("not valid JSON: " + message, e);
+    }
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException(
+          "expected a JSON object {\"type\": .., \"payload\": {..}}");
+    }
+    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!LINE_MEMBERS.contains(name)) {
+        throw new IllegalArgumentException(
+            "unknown member \"" + name + "\" (expected type, payload and schemaVersion)");
+      }
+    }
+    JsonNode lineType = node.get("type");
+    if (lineType == null || !lineType.isTextual()) {
+      throw new IllegalArgumentException("\"type\" is missing or not a string");
+    }
+    JsonNode linePayload = node.get("payload");
+    if (linePayload == null || !linePayload.isObject()) {
+      throw new IllegalArgumentException("\"payload\" is missing or not a JSON object");
+    }
+    int version = schemaVersion;
+    JsonNode lineVersion = node.get("schemaVersion");
+    if (lineVersion != null) {
+      if (!lineVersion.isIntegralNumber()
+          || !lineVersion.canConvertToInt()
+          || lineVersion.intValue() < 1) {
+        throw new IllegalArgumentException(
+            "\"schemaVersion\" must be a whole number from 1 to 2147483647, was " + lineVersion);
+      }
+      version = lineVersion.intValue();
+    }
+    return LedgerEvent.of(lineType.textValue(), version, JsonWriter.text(linePayload));
+  }
+}

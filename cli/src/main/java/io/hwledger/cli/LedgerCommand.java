@@ -1,0 +1,128 @@
+package io.hwledger.cli;
+
+import io.hwledger.ledger.Ledger;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code hwledger ledger}: the command group over a ledger directory ({@link Ledger}). Holds the
+ * subcommands and the helpers they share.
+ */
+@Command(
+    name = "ledger",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Appends to, verifies, shows and proves events of a tamper-evident ledger, and signs"
+          + " checkpoints of it.",
+      "A ledger is a directory; 'append' creates it."
+    })
+final class LedgerCommand implements Callable<Integer> {
+
+  /** Timestamps: ISO-8601 in UTC with microseconds, the ledger clock's resolution. */
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+  private final Streams io;
+
+  LedgerCommand(Streams io) {
+    this.io = io;
+  }
+
+  /** The {@code ledger} command with every subcommand. */
+  static CommandLine commandLine(Streams io) {
+    CommandLine ledger = new CommandLine(new LedgerCommand(io));
+    ledger.addSubcommand(new LedgerAppendCommand(io));
+    ledger.addSubcommand(new LedgerVerifyCommand(io));
+    ledger.addSubcommand(new LedgerShowCommand(io));
+    ledger.addSubcommand(new LedgerProveCommand(io));
+    ledger.addSubcommand(new LedgerCheckpointCommand(io));
+    ledger.addSubcommand(new LedgerKeygenCommand(io));
+    ledger.addSubcommand(new LedgerVerifyCheckpointCommand(io));
+    return ledger;
+  }
+
+  /** Without a subcommand: a one-line error and a usage-error exit code. */
+  @Override
+  public Integer call() {
+    io.err()
+        .println(
+            "hwledger: ledger: a subcommand is required: append, verify, show, prove, checkpoint,"
+                + " keygen or verify-checkpoint (see 'hwledger ledger --help')");
+    return ErrorHandler.ExitCodes.USAGE;
+  }
+
+  /**
+   * Opens the existing ledger in {@code dir}, never creating one.
+   *
+   * @throws RequestFailedException if {@code dir} holds no ledger
+   * @throws io.hwledger.ledger.LedgerException if another process holds it, or it cannot be opened
+   */
+  static Ledger openExisting(Path dir) {
+    requireLedger(dir);
+    return Ledger.open(dir);
+  }
+
+  /**
+   * Opens the ledger in {@code dir} for appending, creating it when {@code dir} does not exist or
+   * is an empty directory; refuses any other directory that is not a ledger.
+   */
+  static Ledger openOrCreate(Path dir) {
+    if (Files.exists(dir) && !isLedger(dir)) {
+      if (!Files.isDirectory(dir)) {
+        throw new RequestFailedException("no ledger at " + dir + " (not a directory)");
+      }
+      if (!isEmptyDirectory(dir)) {
+        throw new RequestFailedException(
+            "no ledger at "
+                + dir
+                + " (no segments directory) and the directory is not empty; not creating a"
+                + " ledger there");
+      }
+    }
+    return Ledger.open(dir);
+  }
+
+  /** Throws unless {@code dir} holds a ledger. */
+  static void requireLedger(Path dir) {
+    if (!Files.exists(dir)) {
+      throw new RequestFailedException("no ledger at " + dir + " (no such directory)");
+    }
+    if (!isLedger(dir)) {
+      throw new RequestFailedException(
+          "no ledger at "
+              + dir
+              + (Files.isDirectory(dir) ? " (no segments directory)" : " (not a directory)"));
+    }
+  }
+
+  private static boolean isLedger(Path dir) {
+    return Files.isDirectory(dir.resolve("segments"));
+  }
+
+  private static boolean isEmptyDirectory(Path dir) {
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.findAny().isEmpty();
+    } catch (IOException e) {
+      throw new RequestFailedException("cannot read directory " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Lower-case hex. */
+  static String hex(byte[] bytes) {
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  /** ISO-8601 UTC with microseconds, e.g. {@code 2025-01-31T12:00:00.000000Z}. */
+  static String time(Instant instant) {
+    return TIME.format(instant);
+  }
+}

@@ -1,0 +1,99 @@
+package io.hwledger.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hwledger.ledger.Ledger;
+import io.hwledger.ledger.Verification;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.function.LongConsumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code hwledger ledger verify}: recomputes every checksum, hash, chain link and Merkle leaf of a
+ * ledger ({@link Ledger#verify(Path, LongConsumer)}). Reads without taking the writer's lock.
+ */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Verifies every record of the ledger in DIR: checksums, hashes, chain links and the Merkle"
+          + " tree. Exit code 0 when everything verifies, 1 when not.",
+      "Shows progress on standard error when run on a terminal."
+    })
+final class LedgerVerifyCommand implements Callable<Integer> {
+  private final Streams io;
+
+  @Parameters(index = "0", paramLabel = "DIR", description = "The ledger directory.")
+  Path dir;
+
+  @Option(names = "--json", description = "Print one JSON object.")
+  boolean json;
+
+  LedgerVerifyCommand(Streams io) {
+    this.io = io;
+  }
+
+  @Override
+  public Integer call() {
+    LedgerCommand.requireLedger(dir);
+    Progress progress = new Progress(io);
+    Verification result;
+    try {
+      result = Ledger.verify(dir, progress);
+    } finally {
+      progress.clear();
+    }
+    if (json) {
+      ObjectNode root = JsonWriter.object();
+      root.put("ok", result.ok());
+      root.put("size", result.size());
+      root.put("root", result.rootHex());
+      result.firstBadSeq().ifPresent(seq -> root.put("firstBadSeq", seq));
+      result.reason().ifPresent(reason -> root.put("reason", reason));
+      JsonWriter.printAscii(io.out(), root);
+    } else if (result.ok()) {
+      io.out().println("ok: " + result.size() + " records, root " + result.rootHex());
+    } else {
+      io.out()
+          .println(
+              "BAD at seq "
+                  + result.firstBadSeq().orElse(result.size())
+                  + ": "
+                  + result.reason().orElse("unknown"));
+    }
+    return result.ok() ? ErrorHandler.ExitCodes.OK : ErrorHandler.ExitCodes.FAILURE;
+  }
+
+  /** Records verified so far, on standard error, rewritten in place; only on a terminal. */
+  private static final class Progress implements LongConsumer {
+    private final Streams io;
+    private int shown;
+
+    Progress(Streams io) {
+      this.io = io;
+    }
+
+    @Override
+    public void accept(long records) {
+      if (!io.terminal()) {
+        return;
+      }
+      String text = "hwledger: verified " + records + " records";
+      io.err().print("\r" + text);
+      io.err().flush();
+      shown = Math.max(shown, text.length());
+    }
+
+    /** Erases the progress line, if one was shown. */
+    void clear() {
+      if (shown > 0) {
+        io.err().print("\r" + " ".repeat(shown) + "\r");
+        io.err().flush();
+        shown = 0;
+      }
+    }
+  }
+}
