@@ -61,14 +61,15 @@ final class LedgerCommand implements Callable<Integer> {
   }
 
   /**
-   * Opens the existing ledger in {@code dir}, never creating one.
+   * Opens the existing ledger in {@code dir} read-only, never creating one: no lock is taken, so it
+   * works while another process appends.
    *
    * @throws RequestFailedException if {@code dir} holds no ledger
-   * @throws io.hwledger.ledger.LedgerException if another process holds it, or it cannot be opened
+   * @throws io.hwledger.ledger.LedgerException if it cannot be opened
    */
   static Ledger openExisting(Path dir) {
     requireLedger(dir);
-    return Ledger.open(dir);
+    return Ledger.openReadOnly(dir);
   }
 
   /**

@@ -234,6 +234,10 @@ class LedgerCommandTest {
           Cli.run("ledger", "append", dir.toString(), "--type", "t", "--payload", "{}");
       assertThat(result.exitCode()).isEqualTo(1);
       assertThat(result.err()).startsWith("hwledger: ").contains("in use");
+      // readers open read-only and work while the writer holds the lock
+      Cli.Result show = Cli.run("ledger", "show", dir.toString(), "--json");
+      assertThat(show.exitCode()).isZero();
+      assertThat(show.out()).contains("\"size\" : 1");
       assertThat(result.err().strip()).doesNotContain("\n");
       assertThat(held.size()).isEqualTo(1);
     }

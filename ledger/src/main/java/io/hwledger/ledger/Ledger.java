@@ -76,9 +76,54 @@ public final class Ledger implements AutoCloseable {
     this.tree = tree;
     this.nextSeq = state.records();
     this.lastHash = state.lastHash();
-    this.writer = new Thread(this::writeLoop, "hwledger-writer-" + dir.getFileName());
-    writer.setDaemon(true);
-    writer.start();
+    if (segments == null) {
+      this.writer = null; // read-only
+    } else {
+      this.writer = new Thread(this::writeLoop, "hwledger-writer-" + dir.getFileName());
+      writer.setDaemon(true);
+      writer.start();
+    }
+  }
+
+  /**
+   * Opens the ledger in {@code dir} for reading only: no lock is taken, nothing is recovered or
+   * written, and appends fail. It sees the records the Merkle tree covers, which are all the
+   * acknowledged ones (a record is acknowledged only after it is in the tree); another process may
+   * be appending meanwhile.
+   *
+   * @throws LedgerException if {@code dir} holds no ledger or its tree is ahead of its records
+   */
+  public static Ledger openReadOnly(Path dir) {
+    Objects.requireNonNull(dir, "dir");
+    Path segmentsDir = dir.resolve("segments");
+    if (!Files.isDirectory(segmentsDir)) {
+      throw new LedgerException("no ledger at " + dir + " (no segments directory)");
+    }
+    try {
+      long records = SegmentLog.countCompleteRecords(segmentsDir);
+      TreeStore tree = TreeStore.openReadOnly(dir.resolve("tree"));
+      if (tree.size() > records) {
+        tree.close();
+        throw new LedgerException(
+            "ledger "
+                + dir
+                + " has a tree of "
+                + tree.size()
+                + " leaves for "
+                + records
+                + " records; open it for writing to repair it");
+      }
+      return new Ledger(
+          dir,
+          LedgerOptions.defaults(),
+          null,
+          null,
+          null,
+          tree,
+          new SegmentLog.State(tree.size(), RecordCodec.GENESIS));
+    } catch (IOException e) {
+      throw new LedgerException("cannot open ledger " + dir + ": " + e.getMessage(), e);
+    }
   }
 
   /** Opens the ledger in {@code dir} with default options, creating it when it does not exist. */
@@ -175,7 +220,9 @@ public final class Ledger implements AutoCloseable {
     CompletableFuture<AppendResult> done = new CompletableFuture<>();
     synchronized (lifecycle) {
       Throwable failed = failure;
-      if (failed != null) {
+      if (writer == null) {
+        done.completeExceptionally(new LedgerException("ledger " + dir + " is open read-only"));
+      } else if (failed != null) {
         done.completeExceptionally(stopped(failed));
       } else if (closing) {
         done.completeExceptionally(new LedgerException("ledger " + dir + " is closed"));
@@ -450,6 +497,14 @@ public final class Ledger implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (writer == null) {
+      try {
+        tree.close();
+      } catch (IOException e) {
+        throw new LedgerException("closing ledger " + dir + " failed: " + e.getMessage(), e);
+      }
+      return;
+    }
     synchronized (lifecycle) {
       if (closing) {
         return;

@@ -71,6 +71,26 @@ final class SegmentLog implements AutoCloseable {
     return new State(records, lastHash);
   }
 
+  /**
+   * Records in the segments of {@code dir} up to the first damaged frame of the last segment,
+   * without changing anything.
+   */
+  static long countCompleteRecords(Path dir) throws IOException {
+    List<Path> segments = list(dir);
+    if (segments.isEmpty()) {
+      return 0;
+    }
+    Path last = segments.get(segments.size() - 1);
+    long count = firstSeq(last);
+    try (FrameReader reader = new FrameReader(last, 0)) {
+      FrameReader.Frame frame;
+      while ((frame = reader.next()) != null && frame.status() == FrameReader.Status.OK) {
+        count++;
+      }
+    }
+    return count;
+  }
+
   private byte[] lastHashBefore(List<Path> segments, int index, long first) throws IOException {
     if (first == 0) {
       return RecordCodec.GENESIS;

@@ -362,4 +362,22 @@ class LedgerTest {
       }
     }
   }
+
+  @Test
+  void aReadOnlyViewWorksWhileTheWriterHoldsTheLock() {
+    Path dir = tmp.resolve("l");
+    try (Ledger writer = Ledger.open(dir, OPTIONS)) {
+      writer.append(event(0));
+      writer.append(event(1));
+      try (Ledger reader = Ledger.openReadOnly(dir)) {
+        assertThat(reader.size()).isEqualTo(2);
+        assertThat(reader.root()).isEqualTo(writer.root());
+        assertThat(reader.read(0, 10)).hasSize(2);
+        assertThatThrownBy(() -> reader.append(event(2)))
+            .isInstanceOf(LedgerException.class)
+            .hasMessageContaining("read-only");
+      }
+      assertThat(writer.append(event(2)).seq()).isEqualTo(2);
+    }
+  }
 }
