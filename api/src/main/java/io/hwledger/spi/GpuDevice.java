@@ -1,0 +1,47 @@
+package io.hwledger.spi;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The identity of one GPU as a backend sees it. Stable across samples of one session.
+ *
+ * @param backend the {@link GpuBackendProvider#id()} that found it
+ * @param index the backend's 0-based device index
+ * @param uuid a stable identifier: the driver's UUID where it has one (NVIDIA {@code GPU-…}), else
+ *     the PCI bus id or another id that survives reboots
+ * @param pciBusId the PCI bus id ({@code 0000:3b:00.0}), where known
+ * @param name the product name the driver reports
+ * @param vendor the vendor
+ * @param architecture architecture or compute capability ({@code sm_90}, {@code gfx942}), where
+ *     known
+ * @param driverVersion the driver's version, where known
+ * @param memoryTotalBytes device memory, bytes, where known
+ */
+public record GpuDevice(
+    String backend,
+    int index,
+    String uuid,
+    Optional<String> pciBusId,
+    String name,
+    Vendor vendor,
+    Optional<String> architecture,
+    Optional<String> driverVersion,
+    OptionalLong memoryTotalBytes) {
+
+  /** Validates the arguments. */
+  public GpuDevice {
+    Objects.requireNonNull(backend, "backend");
+    if (index < 0) {
+      throw new IllegalArgumentException("index must not be negative, was " + index);
+    }
+    Objects.requireNonNull(uuid, "uuid");
+    Objects.requireNonNull(pciBusId, "pciBusId");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(vendor, "vendor");
+    Objects.requireNonNull(architecture, "architecture");
+    Objects.requireNonNull(driverVersion, "driverVersion");
+    Objects.requireNonNull(memoryTotalBytes, "memoryTotalBytes");
+  }
+}
