@@ -1,0 +1,110 @@
+package io.hwledger.metal;
+
+import io.hwledger.spi.GpuDevice;
+import io.hwledger.spi.MemoryUsage;
+import io.hwledger.spi.TelemetrySample;
+import io.hwledger.spi.Vendor;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * Pure functions from parsed or natively read values to SPI records, so that everything the Apple
+ * backends compute is unit-tested on any OS.
+ */
+public final class AppleSamples {
+
+  /** The one GPU of an Apple SoC (and Metal's default device elsewhere): always index 0. */
+  public static final String UUID = "apple-gpu-0";
+
+  private AppleSamples() {}
+
+  /**
+   * The device identity. Metal exposes no UUID or PCI address for the SoC GPU; a Mac has one
+   * default device, so {@value #UUID} is stable across reboots.
+   *
+   * @param backend the provider id
+   * @param name Metal's or ioreg's name (e.g. {@code Apple M4}), if known
+   * @param architecture the IOAccelerator class family (e.g. {@code AGXAcceleratorG13X}), if known
+   * @param memoryTotalBytes the GPU memory budget, if known
+   */
+  public static GpuDevice device(
+      String backend,
+      Optional<String> name,
+      Optional<String> architecture,
+      OptionalLong memoryTotalBytes) {
+    return new GpuDevice(
+        backend,
+        0,
+        UUID,
+        Optional.empty(),
+        name.orElse("Apple GPU"),
+        Vendor.APPLE,
+        architecture,
+        Optional.empty(),
+        memoryTotalBytes);
+  }
+
+  /**
+   * A sample from Metal and IOKit.
+   *
+   * <p>Memory: total is {@code recommendedMaxWorkingSetSize} (the GPU budget, which follows {@code
+   * iogpu.wired_limit_mb}), used is {@code currentAllocatedSize} (this process's Metal allocations;
+   * other processes' GPU memory is not counted), free is total − used, floored at 0. Utilisation is
+   * {@code "Device Utilization %"}. Temperature, power, clocks and processes are not available
+   * through these APIs and are absent.
+   */
+  public static TelemetrySample fromMetal(
+      GpuDevice device,
+      Instant timestamp,
+      MetalReading metal,
+      Optional<PerformanceStatistics> statistics) {
+    OptionalLong total = metal.recommendedMaxWorkingSetSize();
+    OptionalLong used = metal.currentAllocatedSize();
+    OptionalLong free =
+        total.isPresent() && used.isPresent()
+            ? OptionalLong.of(Math.max(0, total.getAsLong() - used.getAsLong()))
+            : OptionalLong.empty();
+    OptionalDouble utilization =
+        statistics.map(s -> toDouble(s.deviceUtilizationPercent())).orElse(OptionalDouble.empty());
+    return new TelemetrySample(
+        device,
+        timestamp,
+        new MemoryUsage(total, used, free, OptionalLong.empty(), false),
+        utilization,
+        OptionalDouble.empty(),
+        OptionalDouble.empty(),
+        OptionalLong.empty(),
+        OptionalLong.empty(),
+        Optional.empty());
+  }
+
+  /**
+   * A sample from one {@code macmon pipe} line: utilisation, GPU temperature, GPU power and GPU
+   * frequency. Memory is absent: macmon reports all of unified RAM, which is not the GPU's budget
+   * (the working set is) and would overstate what a model may use.
+   */
+  public static TelemetrySample fromMacmon(
+      GpuDevice device, Instant timestamp, MacmonSample macmon) {
+    return new TelemetrySample(
+        device,
+        timestamp,
+        new MemoryUsage(
+            OptionalLong.empty(),
+            OptionalLong.empty(),
+            OptionalLong.empty(),
+            OptionalLong.empty(),
+            false),
+        macmon.gpuUtilizationPercent(),
+        macmon.gpuTemperatureC(),
+        macmon.gpuPowerWatts(),
+        macmon.gpuFrequencyMhz(),
+        OptionalLong.empty(),
+        Optional.empty());
+  }
+
+  private static OptionalDouble toDouble(OptionalLong v) {
+    return v.isPresent() ? OptionalDouble.of((double) v.getAsLong()) : OptionalDouble.empty();
+  }
+}

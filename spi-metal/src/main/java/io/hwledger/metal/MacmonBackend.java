@@ -1,0 +1,89 @@
+package io.hwledger.metal;
+
+import io.hwledger.spi.BackendException;
+import io.hwledger.spi.GpuBackend;
+import io.hwledger.spi.GpuDevice;
+import io.hwledger.spi.TelemetrySample;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** A session that runs {@code macmon pipe -s 1} once per sample. */
+final class MacmonBackend implements GpuBackend {
+
+  static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  private final String id;
+  private final List<String> command;
+  private final CommandRunner runner;
+  private final Clock clock;
+  private final GpuDevice device;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  MacmonBackend(String id, String macmon, CommandRunner runner, Clock clock) {
+    this.id = id;
+    this.command = List.of(macmon, "pipe", "-s", "1");
+    this.runner = runner;
+    this.clock = Objects.requireNonNull(clock, "clock");
+    Optional<IoregAccelerator> accelerator = Ioreg.read(runner);
+    this.device =
+        AppleSamples.device(
+            id,
+            accelerator.flatMap(IoregAccelerator::model),
+            accelerator.map(IoregAccelerator::ioClass),
+            OptionalLong.empty());
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public List<GpuDevice> devices() {
+    ensureOpen();
+    return List.of(device);
+  }
+
+  @Override
+  public TelemetrySample sample(GpuDevice requested) {
+    ensureOpen();
+    if (!requested.equals(device)) {
+      throw new BackendException(
+          BackendException.Kind.FAILED,
+          "not a device of the " + id + " backend: " + requested.uuid());
+    }
+    String output;
+    try {
+      output = runner.run(command, TIMEOUT);
+    } catch (IOException e) {
+      throw new BackendException(BackendException.Kind.FAILED, e.getMessage(), e);
+    }
+    List<MacmonSample> samples;
+    try {
+      samples = MacmonParser.parseAll(output);
+    } catch (IllegalArgumentException e) {
+      throw new BackendException(BackendException.Kind.FAILED, e.getMessage(), e);
+    }
+    if (samples.isEmpty()) {
+      throw new BackendException(BackendException.Kind.FAILED, "macmon printed no sample");
+    }
+    return AppleSamples.fromMacmon(device, clock.instant(), samples.get(samples.size() - 1));
+  }
+
+  @Override
+  public void close() {
+    closed.set(true);
+  }
+
+  private void ensureOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("the " + id + " backend is closed");
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.hwledger.rocm;
+
+import io.hwledger.spi.BackendException;
+import io.hwledger.spi.GpuBackend;
+import io.hwledger.spi.GpuDevice;
+import io.hwledger.spi.MemoryUsage;
+import io.hwledger.spi.TelemetrySample;
+import io.hwledger.spi.Vendor;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** A session over the amdgpu sysfs files; stateless reads, so thread-safe. */
+final class AmdgpuSysfsBackend implements GpuBackend {
+  private final Clock clock;
+  private final List<GpuDevice> devices;
+  private final List<AmdgpuSysfs.Card> cards;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  AmdgpuSysfsBackend(List<AmdgpuSysfs.Card> cards, Clock clock) {
+    this.clock = clock;
+    this.cards = List.copyOf(cards);
+    List<GpuDevice> list = new ArrayList<>();
+    for (int i = 0; i < cards.size(); i++) {
+      list.add(identify(i, cards.get(i)));
+    }
+    this.devices = List.copyOf(list);
+  }
+
+  private static GpuDevice identify(int index, AmdgpuSysfs.Card card) {
+    Optional<String> pci = AmdgpuSysfs.pciAddress(card);
+    String uuid =
+        AmdgpuSysfs.uniqueId(card).or(() -> pci).orElse("amdgpu-card" + card.cardNumber());
+    String name =
+        AmdgpuSysfs.productName(card)
+            .orElseGet(
+                () ->
+                    "AMD GPU " + AmdgpuSysfs.pciDeviceId(card).orElse("card" + card.cardNumber()));
+    return new GpuDevice(
+        AmdgpuSysfsBackendProvider.ID,
+        index,
+        uuid,
+        pci,
+        name,
+        Vendor.AMD,
+        Optional.empty(),
+        Optional.empty(),
+        AmdgpuSysfs.vramTotalBytes(card));
+  }
+
+  @Override
+  public String id() {
+    return AmdgpuSysfsBackendProvider.ID;
+  }
+
+  @Override
+  public List<GpuDevice> devices() {
+    checkOpen();
+    return devices;
+  }
+
+  @Override
+  public TelemetrySample sample(GpuDevice device) {
+    checkOpen();
+    int index = device.index();
+    if (!device.backend().equals(id()) || index >= devices.size()) {
+      throw new IllegalArgumentException("not a device of this session: " + device);
+    }
+    AmdgpuSysfs.Card card = cards.get(index);
+    if (!Files.isDirectory(card.deviceDirectory())) {
+      throw new BackendException(
+          BackendException.Kind.DEVICE_LOST, card.deviceDirectory() + " is gone");
+    }
+    OptionalLong total = AmdgpuSysfs.vramTotalBytes(card);
+    OptionalLong used = AmdgpuSysfs.vramUsedBytes(card);
+    OptionalLong free =
+        total.isPresent() && used.isPresent()
+            ? OptionalLong.of(Math.max(0, total.getAsLong() - used.getAsLong()))
+            : OptionalLong.empty();
+    return new TelemetrySample(
+        device,
+        clock.instant(),
+        new MemoryUsage(total, used, free, OptionalLong.empty(), false),
+        AmdgpuSysfs.busyPercent(card),
+        AmdgpuSysfs.temperatureC(card),
+        AmdgpuSysfs.powerWatts(card),
+        AmdgpuSysfs.graphicsClockMhz(card),
+        AmdgpuSysfs.memoryClockMhz(card),
+        Optional.empty());
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("backend " + id() + " is closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    closed.set(true);
+  }
+}

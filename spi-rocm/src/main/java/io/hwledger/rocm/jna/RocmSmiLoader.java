@@ -1,0 +1,71 @@
+package io.hwledger.rocm.jna;
+
+import com.sun.jna.Native;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds and loads the ROCm SMI library, lazily and once per JVM. Lookup order: the explicit path in
+ * system property {@value #LIBRARY_PROPERTY} or environment variable {@value #LIBRARY_ENV}; then
+ * {@code rocm_smi64} (through {@code jna.library.path} and the system linker); then the sonames
+ * {@code librocm_smi64.so.7} (ROCm 6.1 and later), {@code .so.6}, {@code .so.5} (ROCm 5.x).
+ */
+public final class RocmSmiLoader {
+  /** System property naming the library's path. */
+  public static final String LIBRARY_PROPERTY = "hwledger.rocm.library";
+
+  /** Environment variable naming the library's path. */
+  public static final String LIBRARY_ENV = "HWLEDGER_ROCM_SMI_LIBRARY";
+
+  private static final List<String> DEFAULT_NAMES =
+      List.of("rocm_smi64", "librocm_smi64.so.7", "librocm_smi64.so.6", "librocm_smi64.so.5");
+
+  private static final Logger LOG = LoggerFactory.getLogger(RocmSmiLoader.class);
+
+  private RocmSmiLoader() {}
+
+  /** The library or why it could not be loaded. */
+  public record Loaded(Optional<RocmSmiLibrary> library, String description) {}
+
+  /** The library of the configured lookup order, loaded on first call and cached. */
+  public static Loaded get() {
+    return Holder.LOADED;
+  }
+
+  /** The names tried, in order, for the current configuration. */
+  public static List<String> candidates() {
+    List<String> names = new ArrayList<>();
+    String explicit = System.getProperty(LIBRARY_PROPERTY);
+    if (explicit == null || explicit.isBlank()) {
+      explicit = System.getenv(LIBRARY_ENV);
+    }
+    if (explicit != null && !explicit.isBlank()) {
+      names.add(explicit.trim());
+    }
+    names.addAll(DEFAULT_NAMES);
+    return names;
+  }
+
+  /** Tries {@code names} in order; never throws. */
+  public static Loaded load(List<String> names) {
+    List<String> failures = new ArrayList<>();
+    for (String name : names) {
+      try {
+        RocmSmiLibrary lib = Native.load(name, RocmSmiLibrary.class);
+        LOG.debug("loaded ROCm SMI library {}", name);
+        return new Loaded(Optional.of(lib), name);
+      } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+        LOG.debug("ROCm SMI library {} not loaded: {}", name, e.getMessage());
+        failures.add(name);
+      }
+    }
+    return new Loaded(Optional.empty(), "ROCm SMI library not found (tried " + failures + ")");
+  }
+
+  private static final class Holder {
+    static final Loaded LOADED = load(candidates());
+  }
+}

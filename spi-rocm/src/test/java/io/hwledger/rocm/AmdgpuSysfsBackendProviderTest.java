@@ -1,0 +1,265 @@
+package io.hwledger.rocm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hwledger.spi.Availability;
+import io.hwledger.spi.BackendException;
+import io.hwledger.spi.GpuBackend;
+import io.hwledger.spi.GpuDevice;
+import io.hwledger.spi.TelemetrySample;
+import io.hwledger.spi.Vendor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AmdgpuSysfsBackendProviderTest {
+  private static final Instant NOW = Instant.parse("2025-01-02T03:04:05Z");
+  private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+  @TempDir Path root;
+
+  private Path drm;
+
+  @BeforeEach
+  void tree() throws IOException {
+    drm = root.resolve("sys/class/drm");
+    Path pci = root.resolve("sys/devices/pci0000:00");
+
+    // card0: a full MI-class card; device is a symlink to its PCI directory; unique_id, product
+    // name, power1_average.
+    Path dev0 = pci.resolve("0000:c1:00.0");
+    write(dev0.resolve("vendor"), "0x1002\n");
+    write(dev0.resolve("device"), "0x74a1\n");
+    write(dev0.resolve("unique_id"), "a1b2c3d4e5f60718\n");
+    write(dev0.resolve("product_name"), "AMD Instinct MI300X\n");
+    write(dev0.resolve("mem_info_vram_total"), "206158430208\n");
+    write(dev0.resolve("mem_info_vram_used"), "1073741824\n");
+    write(dev0.resolve("gpu_busy_percent"), "37\n");
+    write(dev0.resolve("uevent"), "DRIVER=amdgpu\nPCI_CLASS=38000\nPCI_SLOT_NAME=0000:c1:00.0\n");
+    write(dev0.resolve("hwmon/hwmon3/temp1_input"), "45000\n");
+    write(dev0.resolve("hwmon/hwmon3/power1_average"), "350000000\n");
+    write(dev0.resolve("hwmon/hwmon3/freq1_input"), "2100000000\n");
+    write(dev0.resolve("hwmon/hwmon3/freq2_input"), "1300000000\n");
+    Files.createDirectories(drm.resolve("card0"));
+    Files.createSymbolicLink(drm.resolve("card0/device"), dev0);
+
+    // card1: consumer card without hwmon, unique_id, product_name or uevent; PCI from the symlink.
+    Path dev1 = pci.resolve("0000:03:00.0");
+    write(dev1.resolve("vendor"), "0x1002\n");
+    write(dev1.resolve("device"), "0x744c\n");
+    write(dev1.resolve("mem_info_vram_total"), "21458059264\n");
+    write(dev1.resolve("mem_info_vram_used"), "27856896\n");
+    Files.createDirectories(drm.resolve("card1"));
+    Files.createSymbolicLink(
+        drm.resolve("card1/device"), Paths.get("../../../devices/pci0000:00/0000:03:00.0"));
+
+    // card2: another vendor (Intel); must be skipped.
+    write(drm.resolve("card2/device/vendor"), "0x8086\n");
+    write(drm.resolve("card2/device/mem_info_vram_total"), "1\n");
+
+    // card10: AMD with only power1_input (Linux 6.6+ on some GPUs), sorted after card2.
+    write(drm.resolve("card10/device/vendor"), "0x1002\n");
+    write(drm.resolve("card10/device/hwmon/hwmon7/power1_input"), "12500000\n");
+    write(drm.resolve("card10/device/hwmon/hwmon7/temp1_input"), "38500\n");
+
+    // Connectors and render nodes: not cards.
+    write(drm.resolve("card0-DP-1/status"), "connected\n");
+    write(drm.resolve("card1-HDMI-A-1/device/vendor"), "0x1002\n");
+    write(drm.resolve("renderD128/device/vendor"), "0x1002\n");
+    write(drm.resolve("version"), "drm 1.1.0 20060810\n");
+  }
+
+  private static void write(Path file, String content) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.write(file, content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private AmdgpuSysfsBackendProvider provider() {
+    return new AmdgpuSysfsBackendProvider(() -> new AmdgpuSysfs(root));
+  }
+
+  @Test
+  void scanFindsOnlyAmdCardsInCardOrder() throws IOException {
+    List<AmdgpuSysfs.Card> cards = new AmdgpuSysfs(root).scan();
+    assertThat(cards).extracting(AmdgpuSysfs.Card::cardNumber).containsExactly(0, 1, 10);
+  }
+
+  @Test
+  void availableWithCount() {
+    Availability a = provider().isAvailable();
+    assertThat(a.available()).isTrue();
+    assertThat(a.reason()).startsWith("3 amdgpu card(s) under ");
+    assertThat(provider().id()).isEqualTo("amdgpu-sysfs");
+    assertThat(provider().priority()).isEqualTo(50);
+  }
+
+  @Test
+  void devicesHaveStableIdentity() {
+    try (GpuBackend backend = provider().open(CLOCK)) {
+      List<GpuDevice> devices = backend.devices();
+      assertThat(devices)
+          .containsExactly(
+              new GpuDevice(
+                  "amdgpu-sysfs",
+                  0,
+                  "a1b2c3d4e5f60718",
+                  Optional.of("0000:c1:00.0"),
+                  "AMD Instinct MI300X",
+                  Vendor.AMD,
+                  Optional.empty(),
+                  Optional.empty(),
+                  OptionalLong.of(206158430208L)),
+              new GpuDevice(
+                  "amdgpu-sysfs",
+                  1,
+                  "0000:03:00.0",
+                  Optional.of("0000:03:00.0"),
+                  "AMD GPU 0x744c",
+                  Vendor.AMD,
+                  Optional.empty(),
+                  Optional.empty(),
+                  OptionalLong.of(21458059264L)),
+              new GpuDevice(
+                  "amdgpu-sysfs",
+                  2,
+                  "amdgpu-card10",
+                  Optional.empty(),
+                  "AMD GPU card10",
+                  Vendor.AMD,
+                  Optional.empty(),
+                  Optional.empty(),
+                  OptionalLong.empty()));
+      assertThat(backend.devices()).isEqualTo(devices);
+    }
+  }
+
+  @Test
+  void fullCardSample() {
+    try (GpuBackend backend = provider().open(CLOCK)) {
+      TelemetrySample s = backend.sample(backend.devices().get(0));
+      assertThat(s.timestamp()).isEqualTo(NOW);
+      assertThat(s.memory().totalBytes()).hasValue(206158430208L);
+      assertThat(s.memory().usedBytes()).hasValue(1073741824L);
+      assertThat(s.memory().freeBytes()).hasValue(206158430208L - 1073741824L);
+      assertThat(s.memory().reservedBytes()).isEmpty();
+      assertThat(s.memory().usedIncludesReserved()).isFalse();
+      assertThat(s.utilizationPercent()).isEqualTo(OptionalDouble.of(37.0));
+      assertThat(s.temperatureC()).isEqualTo(OptionalDouble.of(45.0));
+      assertThat(s.powerWatts()).isEqualTo(OptionalDouble.of(350.0));
+      assertThat(s.graphicsClockMhz()).hasValue(2100);
+      assertThat(s.memoryClockMhz()).hasValue(1300);
+      assertThat(s.processes()).isEmpty();
+    }
+  }
+
+  @Test
+  void missingFilesAreAbsentNeverZero() {
+    try (GpuBackend backend = provider().open(CLOCK)) {
+      TelemetrySample s = backend.sample(backend.devices().get(1));
+      assertThat(s.memory().totalBytes()).hasValue(21458059264L);
+      assertThat(s.memory().usedBytes()).hasValue(27856896L);
+      assertThat(s.memory().freeBytes()).hasValue(21458059264L - 27856896L);
+      assertThat(s.utilizationPercent()).isEmpty();
+      assertThat(s.temperatureC()).isEmpty();
+      assertThat(s.powerWatts()).isEmpty();
+      assertThat(s.graphicsClockMhz()).isEmpty();
+      assertThat(s.memoryClockMhz()).isEmpty();
+
+      TelemetrySample t = backend.sample(backend.devices().get(2));
+      assertThat(t.memory().totalBytes()).isEmpty();
+      assertThat(t.memory().usedBytes()).isEmpty();
+      assertThat(t.memory().freeBytes()).isEmpty();
+      assertThat(t.powerWatts()).isEqualTo(OptionalDouble.of(12.5));
+      assertThat(t.temperatureC()).isEqualTo(OptionalDouble.of(38.5));
+    }
+  }
+
+  @Test
+  void malformedFileIsAbsent() throws IOException {
+    write(drm.resolve("card10/device/gpu_busy_percent"), "garbage\n");
+    try (GpuBackend backend = provider().open(CLOCK)) {
+      assertThat(backend.sample(backend.devices().get(2)).utilizationPercent()).isEmpty();
+    }
+  }
+
+  @Test
+  void removedCardIsDeviceLost() throws IOException {
+    try (GpuBackend backend = provider().open(CLOCK)) {
+      GpuDevice card10 = backend.devices().get(2);
+      deleteTree(drm.resolve("card10"));
+      assertThatThrownBy(() -> backend.sample(card10))
+          .isInstanceOfSatisfying(
+              BackendException.class,
+              e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.DEVICE_LOST));
+    }
+  }
+
+  @Test
+  void closeIsIdempotentAndFinal() {
+    GpuBackend backend = provider().open(CLOCK);
+    GpuDevice d = backend.devices().get(0);
+    backend.close();
+    backend.close();
+    assertThatThrownBy(() -> backend.sample(d)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(backend::devices).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void unavailableWithoutCardsAndOpenThrows(@TempDir Path empty) {
+    AmdgpuSysfsBackendProvider p = new AmdgpuSysfsBackendProvider(() -> new AmdgpuSysfs(empty));
+    Availability a = p.isAvailable();
+    assertThat(a.available()).isFalse();
+    assertThat(a.reason()).startsWith("no AMD (0x1002) card under ");
+    assertThatThrownBy(() -> p.open(CLOCK))
+        .isInstanceOfSatisfying(
+            BackendException.class,
+            e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.UNAVAILABLE));
+  }
+
+  @Test
+  void availabilityNeverThrows() {
+    AmdgpuSysfsBackendProvider broken =
+        new AmdgpuSysfsBackendProvider(
+            () -> {
+              throw new IllegalStateException("boom");
+            });
+    assertThat(broken.isAvailable().available()).isFalse();
+  }
+
+  @Test
+  void rootFromSystemProperty() {
+    String old = System.getProperty(AmdgpuSysfs.ROOT_PROPERTY);
+    System.setProperty(AmdgpuSysfs.ROOT_PROPERTY, root.toString());
+    try {
+      assertThat(AmdgpuSysfs.fromConfiguration().root()).isEqualTo(root);
+      assertThat(new AmdgpuSysfsBackendProvider().isAvailable().available()).isTrue();
+    } finally {
+      if (old == null) {
+        System.clearProperty(AmdgpuSysfs.ROOT_PROPERTY);
+      } else {
+        System.setProperty(AmdgpuSysfs.ROOT_PROPERTY, old);
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
