@@ -1,0 +1,320 @@
+package io.hwledger.spi;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The registry of GPU telemetry backends: an immutable, injectable set of providers with the rule
+ * that picks one.
+ *
+ * <p><b>Discovery.</b> {@link #discover()} loads every {@link GpuBackendProvider} with {@link
+ * ServiceLoader}, one provider at a time: a provider whose class is missing, is not a provider,
+ * whose constructor throws, or whose {@link GpuBackendProvider#id() id()} or {@link
+ * GpuBackendProvider#priority() priority()} throws is logged (WARNING, with the cause) and skipped,
+ * so one broken jar cannot hide the others. A second provider with an id already seen is skipped
+ * with a warning (the first on the class path keeps the id).
+ *
+ * <p><b>Selection</b> ({@link #select()}):
+ *
+ * <ol>
+ *   <li>If the system property {@value #BACKENDS_PROPERTY} is set (comma-separated ids, e.g. {@code
+ *       nvml,nvidia-smi}), its ids are tried in the order given; the first one that is known and
+ *       available wins. An id that is unknown or unavailable is skipped with a WARNING naming the
+ *       reason. <b>If none of the listed ids is usable, nothing is selected</b> (an empty result,
+ *       with a WARNING): an explicit list is the operator's decision, and silently falling back to
+ *       a backend they did not name (say, a slow tool-spawning fallback, or one that reports other
+ *       devices) would hide the misconfiguration. To fall back on purpose, end the list with
+ *       {@value #ANY} ({@code nvml,*}): that entry means "then any available backend by priority".
+ *       {@code hwledger.backends=none} selects nothing, without a warning.
+ *   <li>Otherwise, the available provider with the highest {@link GpuBackendProvider#priority()};
+ *       ties go to the lexicographically smaller id.
+ * </ol>
+ *
+ * <p>{@link #select()} decides once per instance and logs the choice once, at INFO. {@link
+ * GpuBackendProvider#isAvailable()} is called defensively everywhere: a provider whose check throws
+ * counts as unavailable, with the exception as the reason.
+ *
+ * <p>Logging uses {@link System.Logger} (name {@code io.hwledger.spi.GpuBackends}), so this module
+ * stays free of third-party dependencies; SLF4J users route it with {@code slf4j-jdk-platform-
+ * logging}.
+ */
+public final class GpuBackends {
+
+  /** System property listing the backend ids to use, in order of preference. */
+  public static final String BACKENDS_PROPERTY = "hwledger.backends";
+
+  /** In {@value #BACKENDS_PROPERTY}: "then any available backend, by priority and id". */
+  public static final String ANY = "*";
+
+  /** In {@value #BACKENDS_PROPERTY}: select nothing (telemetry off). */
+  public static final String NONE = "none";
+
+  private static final System.Logger LOG = System.getLogger(GpuBackends.class.getName());
+
+  /** Consecutive loading failures after which discovery gives up on a broken service iterator. */
+  private static final int MAX_CONSECUTIVE_FAILURES = 64;
+
+  private static final Comparator<Entry> PREFERENCE =
+      Comparator.comparingInt(Entry::priority).reversed().thenComparing(Entry::id);
+
+  private final List<Entry> entries;
+  private final Object selectLock = new Object();
+
+  @SuppressWarnings("NullableOptional") // null means "not decided yet", distinct from empty
+  private @Nullable Optional<GpuBackendProvider> selected;
+
+  private record Entry(GpuBackendProvider provider, String id, int priority) {}
+
+  private GpuBackends(List<Entry> entries) {
+    List<Entry> sorted = new ArrayList<>(entries);
+    sorted.sort(PREFERENCE);
+    this.entries = List.copyOf(sorted);
+  }
+
+  /**
+   * A registry over exactly these providers (for tests and for applications that wire providers
+   * themselves). Providers whose {@code id()} or {@code priority()} throws, and duplicate ids, are
+   * skipped with a warning, as in discovery.
+   */
+  public static GpuBackends of(List<? extends GpuBackendProvider> providers) {
+    Objects.requireNonNull(providers, "providers");
+    List<Entry> entries = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (GpuBackendProvider provider : providers) {
+      Objects.requireNonNull(provider, "providers contains null");
+      accept(provider, entries, ids);
+    }
+    return new GpuBackends(entries);
+  }
+
+  /**
+   * Discovers providers with {@link ServiceLoader} through the thread's context class loader (or
+   * this class's loader when there is none).
+   */
+  public static GpuBackends discover() {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    return discover(loader != null ? loader : GpuBackends.class.getClassLoader());
+  }
+
+  /**
+   * Discovers providers with {@link ServiceLoader} through {@code loader}; never throws for a bad
+   * provider.
+   */
+  public static GpuBackends discover(ClassLoader loader) {
+    Objects.requireNonNull(loader, "loader");
+    Iterator<GpuBackendProvider> it =
+        ServiceLoader.load(GpuBackendProvider.class, loader).iterator();
+    List<Entry> entries = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    int consecutiveFailures = 0;
+    while (true) {
+      GpuBackendProvider provider;
+      try {
+        if (!it.hasNext()) {
+          break;
+        }
+        provider = it.next();
+      } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+        LOG.log(Level.WARNING, "Skipping a GPU backend provider that failed to load: " + e, e);
+        if (++consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
+          LOG.log(
+              Level.WARNING,
+              "Giving up GPU backend discovery after {0} consecutive failures",
+              consecutiveFailures);
+          break;
+        }
+        continue;
+      }
+      consecutiveFailures = 0;
+      accept(provider, entries, ids);
+    }
+    if (entries.isEmpty()) {
+      LOG.log(
+          Level.INFO,
+          "No GPU backend providers found; add hwledger-spi-nvidia, -rocm or -metal to the class"
+              + " path");
+    }
+    return new GpuBackends(entries);
+  }
+
+  /** The registry discovered once, on first use, from this class's loader context. */
+  public static GpuBackends defaults() {
+    return DefaultsHolder.INSTANCE;
+  }
+
+  private static final class DefaultsHolder {
+    static final GpuBackends INSTANCE = discover();
+  }
+
+  private static void accept(GpuBackendProvider provider, List<Entry> entries, Set<String> ids) {
+    String id;
+    int priority;
+    try {
+      id = provider.id();
+      priority = provider.priority();
+    } catch (RuntimeException | LinkageError e) {
+      LOG.log(
+          Level.WARNING,
+          "Skipping GPU backend provider "
+              + provider.getClass().getName()
+              + ": id()/priority() threw "
+              + e,
+          e);
+      return;
+    }
+    if (id == null || id.isBlank()) {
+      LOG.log(
+          Level.WARNING,
+          "Skipping GPU backend provider {0}: blank id",
+          provider.getClass().getName());
+      return;
+    }
+    if (!ids.add(id)) {
+      LOG.log(
+          Level.WARNING,
+          "Skipping GPU backend provider {0}: id \"{1}\" is already taken",
+          provider.getClass().getName(),
+          id);
+      return;
+    }
+    entries.add(new Entry(provider, id, priority));
+  }
+
+  /** The providers, in preference order (priority descending, then id). */
+  public List<GpuBackendProvider> providers() {
+    return entries.stream().map(Entry::provider).collect(Collectors.toUnmodifiableList());
+  }
+
+  /** Every provider's id, priority and availability (checked now), in preference order. */
+  public List<BackendStatus> statuses() {
+    return entries.stream()
+        .map(e -> new BackendStatus(e.id(), e.priority(), availabilityOf(e)))
+        .collect(Collectors.toUnmodifiableList());
+  }
+
+  /**
+   * The backend to use, by {@value #BACKENDS_PROPERTY} then priority then id (see the class
+   * comment); decided on the first call and logged once at INFO.
+   */
+  public Optional<GpuBackendProvider> select() {
+    synchronized (selectLock) {
+      Optional<GpuBackendProvider> result = selected;
+      if (result == null) {
+        result = selectPreferring(parsePreference(System.getProperty(BACKENDS_PROPERTY)));
+        selected = result;
+        if (result.isPresent()) {
+          LOG.log(Level.INFO, "Selected GPU backend \"{0}\"", result.get().id());
+        } else {
+          LOG.log(Level.INFO, "No GPU backend selected; available: {0}", statuses());
+        }
+      }
+      return result;
+    }
+  }
+
+  /**
+   * The backend chosen by an explicit preference list, as if it were the value of {@value
+   * #BACKENDS_PROPERTY}; an empty list means "by priority, then id". Not memoised.
+   */
+  public Optional<GpuBackendProvider> selectPreferring(List<String> preference) {
+    Objects.requireNonNull(preference, "preference");
+    if (preference.isEmpty()) {
+      return byPriority();
+    }
+    for (String wanted : preference) {
+      if (ANY.equals(wanted)) {
+        return byPriority();
+      }
+      if (NONE.equals(wanted)) {
+        return Optional.empty();
+      }
+      Optional<GpuBackendProvider> found = select(wanted);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    LOG.log(
+        Level.WARNING,
+        "None of the GPU backends listed in {0}={1} is usable; selecting none (append \",*\" to"
+            + " fall back to any available backend)",
+        BACKENDS_PROPERTY,
+        String.join(",", preference));
+    return Optional.empty();
+  }
+
+  /**
+   * The provider with this id if it is known and available; otherwise empty, with a WARNING that
+   * says which.
+   */
+  public Optional<GpuBackendProvider> select(String id) {
+    Objects.requireNonNull(id, "id");
+    for (Entry e : entries) {
+      if (e.id().equals(id)) {
+        Availability availability = availabilityOf(e);
+        if (availability.available()) {
+          return Optional.of(e.provider());
+        }
+        LOG.log(
+            Level.WARNING, "GPU backend \"{0}\" is unavailable: {1}", id, availability.reason());
+        return Optional.empty();
+      }
+    }
+    LOG.log(
+        Level.WARNING,
+        "Unknown GPU backend \"{0}\"; known: {1}",
+        id,
+        entries.stream().map(Entry::id).collect(Collectors.joining(", ")));
+    return Optional.empty();
+  }
+
+  private Optional<GpuBackendProvider> byPriority() {
+    for (Entry e : entries) {
+      if (availabilityOf(e).available()) {
+        return Optional.of(e.provider());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Parses a {@value #BACKENDS_PROPERTY} value: comma-separated, trimmed, blanks dropped. */
+  static List<String> parsePreference(@Nullable String value) {
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(value.split(",", -1))
+        .map(s -> s.trim().toLowerCase(Locale.ROOT))
+        .filter(s -> !s.isEmpty())
+        .collect(Collectors.toUnmodifiableList());
+  }
+
+  private static Availability availabilityOf(Entry e) {
+    try {
+      Availability availability = e.provider().isAvailable();
+      if (availability == null) {
+        return Availability.unavailable("isAvailable() returned null");
+      }
+      return availability;
+    } catch (RuntimeException | LinkageError ex) {
+      LOG.log(Level.WARNING, "GPU backend \"" + e.id() + "\": isAvailable() threw " + ex, ex);
+      return Availability.unavailable("isAvailable() threw " + ex);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "GpuBackends" + entries.stream().map(Entry::id).collect(Collectors.toList());
+  }
+}

@@ -1,0 +1,30 @@
+package io.hwledger.tck;
+
+import io.hwledger.spi.GpuBackendProvider;
+import io.hwledger.spi.GpuDevice;
+import java.util.EnumSet;
+import java.util.Set;
+
+/** A backend that keeps the contract passes the whole TCK. */
+class InMemoryBackendTckTest extends GpuBackendContract {
+
+  @Override
+  protected GpuBackendProvider provider() {
+    return new ScriptedProvider();
+  }
+
+  @Override
+  protected Set<Metric> expectedUnsupported(GpuDevice device) {
+    return ScriptedProvider.UNSUPPORTED;
+  }
+
+  @Override
+  protected Set<Metric> expectedSupported(GpuDevice device) {
+    return EnumSet.complementOf(EnumSet.copyOf(ScriptedProvider.UNSUPPORTED));
+  }
+
+  @Override
+  protected int expectedDeviceCount() {
+    return 2;
+  }
+}
