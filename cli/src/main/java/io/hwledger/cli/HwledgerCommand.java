@@ -36,7 +36,8 @@ final class HwledgerCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     io.err()
-        .println("hwledger: a command is required: models, plan or ledger (see 'hwledger --help')");
+        .println(
+            "hwledger: a command is required: models, plan, ledger or devices (see 'hwledger --help')");
     return ErrorHandler.ExitCodes.USAGE;
   }
 

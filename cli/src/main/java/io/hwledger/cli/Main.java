@@ -1,9 +1,11 @@
 package io.hwledger.cli;
 
+import io.hwledger.spi.GpuBackends;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /**
@@ -41,19 +43,25 @@ public final class Main {
   }
 
   static int run(Streams io, String... args) {
+    return run(io, GpuBackends::discover, args);
+  }
+
+  /** Runs with {@code backends} as the telemetry registry (tests inject fake providers). */
+  static int run(Streams io, Supplier<GpuBackends> backends, String... args) {
     try {
-      return commandLine(io).execute(args);
+      return commandLine(io, backends).execute(args);
     } finally {
       io.out().flush();
       io.err().flush();
     }
   }
 
-  static CommandLine commandLine(Streams io) {
+  static CommandLine commandLine(Streams io, Supplier<GpuBackends> backends) {
     CommandLine cli = new CommandLine(new HwledgerCommand(io));
     cli.addSubcommand(new ModelsCommand(io));
     cli.addSubcommand(new PlanCommand(io));
     cli.addSubcommand(LedgerCommand.commandLine(io));
+    cli.addSubcommand(new DevicesCommand(io, backends));
     ErrorHandler handler = new ErrorHandler(io);
     cli.setOut(new PrintWriter(new PrintStreamWriter(io.out()), true));
     cli.setErr(new PrintWriter(new PrintStreamWriter(io.err()), true));

@@ -1,0 +1,229 @@
+package io.hwledger.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hwledger.spi.BackendException;
+import io.hwledger.spi.BackendStatus;
+import io.hwledger.spi.GpuBackend;
+import io.hwledger.spi.GpuBackendProvider;
+import io.hwledger.spi.GpuBackends;
+import io.hwledger.spi.GpuDevice;
+import io.hwledger.spi.TelemetrySample;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hwledger devices}: the GPUs of this machine and what they hold now, read through the
+ * telemetry backend the registry selects ({@code hwledger.backends}, then priority, then id) or the
+ * one named by {@code --backend}.
+ */
+@Command(
+    name = "devices",
+    mixinStandardHelpOptions = true,
+    description = "Lists this machine's GPUs with memory, utilisation, temperature and power.")
+final class DevicesCommand implements Callable<Integer> {
+  private final Streams io;
+  private final Supplier<GpuBackends> backends;
+
+  @Option(names = "--backend", paramLabel = "ID", description = "Read through this backend only.")
+  String backend;
+
+  @Option(names = "--json", description = "Print one JSON object.")
+  boolean json;
+
+  @Option(names = "--watch", description = "Redraw the table until interrupted.")
+  boolean watch;
+
+  @Option(
+      names = "--interval",
+      paramLabel = "DURATION",
+      description = "Time between redraws with --watch: 500ms, 2s, 1m (default 2s).")
+  String interval = "2s";
+
+  DevicesCommand(Streams io, Supplier<GpuBackends> backends) {
+    this.io = io;
+    this.backends = backends;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Duration every = parseDuration(interval);
+    if (watch && json) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this), "--watch and --json cannot be combined");
+    }
+    GpuBackends registry = backends.get();
+    List<BackendStatus> statuses = registry.statuses();
+    Optional<GpuBackendProvider> chosen;
+    if (backend != null) {
+      if (statuses.stream().noneMatch(s -> s.id().equals(backend))) {
+        throw new picocli.CommandLine.ParameterException(
+            new picocli.CommandLine(this),
+            "--backend: unknown backend '"
+                + backend
+                + "' (known: "
+                + String.join(", ", statuses.stream().map(BackendStatus::id).toList())
+                + ")");
+      }
+      chosen = registry.select(backend);
+    } else {
+      chosen = registry.select();
+    }
+    if (chosen.isEmpty()) {
+      return noGpu(statuses);
+    }
+    try (GpuBackend session = chosen.get().open(Clock.systemUTC())) {
+      List<GpuDevice> devices = session.devices();
+      if (devices.isEmpty()) {
+        return noGpu(statuses);
+      }
+      do {
+        List<TelemetrySample> samples = new ArrayList<>();
+        for (GpuDevice device : devices) {
+          samples.add(session.sample(device));
+        }
+        if (json) {
+          JsonWriter.print(io.out(), json(statuses, samples));
+        } else {
+          if (watch && io.terminal()) {
+            io.out().print("\033[H\033[2J"); // clear the screen, cursor home
+          }
+          table(session.id(), samples);
+        }
+        if (watch) {
+          Thread.sleep(every.toMillis());
+        }
+      } while (watch);
+    } catch (BackendException e) {
+      throw new RequestFailedException(chosen.get().id() + ": " + e.getMessage());
+    }
+    return 0;
+  }
+
+  private int noGpu(List<BackendStatus> statuses) {
+    if (json) {
+      JsonWriter.print(io.out(), json(statuses, List.of()));
+    } else {
+      io.out().println("No GPU found. Backends:");
+      for (BackendStatus s : statuses) {
+        io.out()
+            .printf(
+                Locale.ROOT,
+                "  %-14s %s%n",
+                s.id(),
+                (s.availability().available() ? "available: " : "unavailable: ")
+                    + s.availability().reason());
+      }
+    }
+    return 0;
+  }
+
+  private void table(String backendId, List<TelemetrySample> samples) {
+    TextTable t = new TextTable("rllrrrrr");
+    t.row("IDX", "NAME", "UUID", "MEM USED", "MEM TOTAL", "UTIL", "TEMP", "POWER");
+    for (TelemetrySample s : samples) {
+      GpuDevice d = s.device();
+      t.row(
+          Integer.toString(d.index()),
+          d.name(),
+          d.uuid(),
+          gib(s.memory().usedBytes()),
+          gib(s.memory().totalBytes()),
+          format(s.utilizationPercent(), "%.0f%%"),
+          format(s.temperatureC(), "%.0f °C"),
+          format(s.powerWatts(), "%.1f W"));
+    }
+    io.out().println("Backend " + backendId + " (GiB = 2^30 bytes; - = not supported)");
+    t.print(io.out(), "");
+  }
+
+  private static String gib(OptionalLong bytes) {
+    return bytes.isPresent()
+        ? String.format(Locale.ROOT, "%.2f GiB", bytes.getAsLong() / (double) (1L << 30))
+        : "-";
+  }
+
+  private static String format(OptionalDouble value, String pattern) {
+    return value.isPresent() ? String.format(Locale.ROOT, pattern, value.getAsDouble()) : "-";
+  }
+
+  static ObjectNode json(List<BackendStatus> statuses, List<TelemetrySample> samples) {
+    ObjectNode root = JsonWriter.object();
+    ArrayNode backendsNode = root.putArray("backends");
+    for (BackendStatus s : statuses) {
+      ObjectNode b = backendsNode.addObject();
+      b.put("id", s.id());
+      b.put("available", s.availability().available());
+      b.put("reason", s.availability().reason());
+    }
+    ArrayNode devicesNode = root.putArray("devices");
+    for (TelemetrySample s : samples) {
+      GpuDevice d = s.device();
+      ObjectNode n = devicesNode.addObject();
+      n.put("backend", d.backend());
+      n.put("index", d.index());
+      n.put("uuid", d.uuid());
+      n.put("name", d.name());
+      ObjectNode memory = n.putObject("memory");
+      put(memory, "totalBytes", s.memory().totalBytes());
+      put(memory, "usedBytes", s.memory().usedBytes());
+      put(memory, "freeBytes", s.memory().freeBytes());
+      put(n, "utilizationPercent", s.utilizationPercent());
+      put(n, "temperatureC", s.temperatureC());
+      put(n, "powerWatts", s.powerWatts());
+    }
+    return root;
+  }
+
+  private static void put(ObjectNode node, String field, OptionalLong value) {
+    if (value.isPresent()) {
+      node.put(field, value.getAsLong());
+    } else {
+      node.putNull(field);
+    }
+  }
+
+  private static void put(ObjectNode node, String field, OptionalDouble value) {
+    if (value.isPresent()) {
+      node.put(field, value.getAsDouble());
+    } else {
+      node.putNull(field);
+    }
+  }
+
+  /** Parses {@code 500ms}, {@code 2s}, {@code 1m} or an ISO-8601 duration such as {@code PT2S}. */
+  static Duration parseDuration(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    try {
+      Duration d;
+      if (t.startsWith("pt")) {
+        d = Duration.parse(t.toUpperCase(Locale.ROOT));
+      } else if (t.endsWith("ms")) {
+        d = Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+      } else if (t.endsWith("s")) {
+        d = Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+      } else if (t.endsWith("m")) {
+        d = Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+      } else {
+        throw new NumberFormatException(text);
+      }
+      if (d.isNegative() || d.isZero()) {
+        throw new NumberFormatException(text);
+      }
+      return d;
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "--interval: '" + text + "' is not a positive duration (e.g. 500ms, 2s, 1m)", e);
+    }
+  }
+}
