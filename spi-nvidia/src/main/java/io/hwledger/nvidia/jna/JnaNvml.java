@@ -2,7 +2,6 @@ package io.hwledger.nvidia.jna;
 
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import com.sun.jna.Structure;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import io.hwledger.nvidia.NvmlApi;
@@ -12,10 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@link NvmlApi} over {@link NvmlLibrary}. Device handles are looked up by index on every call
- * (cheap in NVML), so none outlives the init/shutdown scope. A missing symbol ({@link
- * UnsatisfiedLinkError} on first call) becomes {@link NvmlApi#ERROR_FUNCTION_NOT_FOUND}. Stateless
- * and thread-safe.
+ * {@link NvmlApi} over {@link NvmlLibrary}. Device handles are looked up once per index and kept
+ * until {@code nvmlShutdown} (or the next {@code nvmlInit_v2}), so none outlives the init/shutdown
+ * scope; a sample then costs one native call per metric instead of two. A missing symbol ({@link
+ * UnsatisfiedLinkError} on first call) becomes {@link NvmlApi#ERROR_FUNCTION_NOT_FOUND}.
+ * Thread-safe.
  */
 final class JnaNvml implements NvmlApi {
 
@@ -23,6 +23,8 @@ final class JnaNvml implements NvmlApi {
 
   private final NvmlLibrary lib;
   private final String library;
+  private final java.util.concurrent.ConcurrentHashMap<Integer, Pointer> handles =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   JnaNvml(NvmlLibrary lib, String library) {
     this.lib = lib;
@@ -47,9 +49,15 @@ final class JnaNvml implements NvmlApi {
   }
 
   private Pointer handle(int index) throws NvmlCallException {
+    Pointer cached = handles.get(index);
+    if (cached != null) {
+      return cached;
+    }
     PointerByReference ref = new PointerByReference();
     check("nvmlDeviceGetHandleByIndex_v2", () -> lib.nvmlDeviceGetHandleByIndex_v2(index, ref));
-    return ref.getValue();
+    Pointer handle = ref.getValue();
+    handles.put(index, handle);
+    return handle;
   }
 
   private static String string(byte[] buffer) {
@@ -63,11 +71,13 @@ final class JnaNvml implements NvmlApi {
 
   @Override
   public void init() throws NvmlCallException {
+    handles.clear();
     check("nvmlInit_v2", lib::nvmlInit_v2);
   }
 
   @Override
   public void shutdown() throws NvmlCallException {
+    handles.clear();
     check("nvmlShutdown", lib::nvmlShutdown);
   }
 
@@ -123,53 +133,54 @@ final class JnaNvml implements NvmlApi {
   @Override
   public MemoryV2 memoryV2(int index) throws NvmlCallException {
     Pointer device = handle(index);
-    NvmlLibrary.NvmlMemoryV2 memory = new NvmlLibrary.NvmlMemoryV2();
-    memory.version = NvmlLibrary.MEMORY_V2_VERSION;
+    // nvmlMemory_v2_t {u32 version; (4 bytes padding) u64 total, reserved, free, used} as five
+    // longs: on the little-endian platforms NVML exists for, the version is long 0's low half.
+    long[] memory = {Integer.toUnsignedLong(NvmlLibrary.MEMORY_V2_VERSION), 0, 0, 0, 0};
     check("nvmlDeviceGetMemoryInfo_v2", () -> lib.nvmlDeviceGetMemoryInfo_v2(device, memory));
-    return new MemoryV2(memory.total, memory.reserved, memory.free, memory.used);
+    return new MemoryV2(memory[1], memory[2], memory[3], memory[4]);
   }
 
   @Override
   public MemoryV1 memoryV1(int index) throws NvmlCallException {
     Pointer device = handle(index);
-    NvmlLibrary.NvmlMemory memory = new NvmlLibrary.NvmlMemory();
+    long[] memory = new long[3]; // nvmlMemory_t {u64 total, free, used}
     check("nvmlDeviceGetMemoryInfo", () -> lib.nvmlDeviceGetMemoryInfo(device, memory));
-    return new MemoryV1(memory.total, memory.free, memory.used);
+    return new MemoryV1(memory[0], memory[1], memory[2]);
   }
 
   @Override
   public Utilization utilization(int index) throws NvmlCallException {
     Pointer device = handle(index);
-    NvmlLibrary.NvmlUtilization utilization = new NvmlLibrary.NvmlUtilization();
+    int[] utilization = new int[2]; // nvmlUtilization_t {u32 gpu, memory}
     check(
         "nvmlDeviceGetUtilizationRates",
         () -> lib.nvmlDeviceGetUtilizationRates(device, utilization));
     return new Utilization(
-        Integer.toUnsignedLong(utilization.gpu), Integer.toUnsignedLong(utilization.memory));
+        Integer.toUnsignedLong(utilization[0]), Integer.toUnsignedLong(utilization[1]));
   }
 
   @Override
   public long temperatureC(int index) throws NvmlCallException {
     Pointer device = handle(index);
-    IntByReference value = new IntByReference();
+    int[] value = new int[1];
     check("nvmlDeviceGetTemperature", () -> lib.nvmlDeviceGetTemperature(device, 0, value));
-    return Integer.toUnsignedLong(value.getValue());
+    return Integer.toUnsignedLong(value[0]);
   }
 
   @Override
   public long powerMilliwatts(int index) throws NvmlCallException {
     Pointer device = handle(index);
-    IntByReference value = new IntByReference();
+    int[] value = new int[1];
     check("nvmlDeviceGetPowerUsage", () -> lib.nvmlDeviceGetPowerUsage(device, value));
-    return Integer.toUnsignedLong(value.getValue());
+    return Integer.toUnsignedLong(value[0]);
   }
 
   @Override
   public long clockMhz(int index, int clockType) throws NvmlCallException {
     Pointer device = handle(index);
-    IntByReference value = new IntByReference();
+    int[] value = new int[1];
     check("nvmlDeviceGetClockInfo", () -> lib.nvmlDeviceGetClockInfo(device, clockType, value));
-    return Integer.toUnsignedLong(value.getValue());
+    return Integer.toUnsignedLong(value[0]);
   }
 
   @Override
@@ -187,23 +198,22 @@ final class JnaNvml implements NvmlApi {
   public List<ProcessEntry> computeProcesses(int index) throws NvmlCallException {
     String function = "nvmlDeviceGetComputeRunningProcesses";
     Pointer device = handle(index);
-    IntByReference count = new IntByReference(0);
+    int[] count = {0};
     int rc;
     try {
       rc = lib.nvmlDeviceGetComputeRunningProcesses(device, count, null);
       for (int attempt = 0; rc == ERROR_INSUFFICIENT_SIZE && attempt < PROCESS_RETRIES; attempt++) {
         // Processes may start between the two calls: leave room for a few more.
-        int capacity = count.getValue() + 4;
-        NvmlLibrary.NvmlProcessInfoV1 first = new NvmlLibrary.NvmlProcessInfoV1();
-        Structure[] infos = first.toArray(capacity);
-        count.setValue(capacity);
-        rc = lib.nvmlDeviceGetComputeRunningProcesses(device, count, first);
+        int capacity = count[0] + 4;
+        // nvmlProcessInfo_v1_t {u32 pid; (4 bytes padding) u64 usedGpuMemory}: two longs each,
+        // the pid in the first one's low half on the little-endian platforms NVML exists for.
+        long[] infos = new long[2 * capacity];
+        count[0] = capacity;
+        rc = lib.nvmlDeviceGetComputeRunningProcesses(device, count, infos);
         if (rc == SUCCESS) {
-          List<ProcessEntry> processes = new ArrayList<>();
-          for (int i = 0; i < count.getValue(); i++) {
-            NvmlLibrary.NvmlProcessInfoV1 info = (NvmlLibrary.NvmlProcessInfoV1) infos[i];
-            info.read();
-            processes.add(new ProcessEntry(Integer.toUnsignedLong(info.pid), info.usedGpuMemory));
+          List<ProcessEntry> processes = new ArrayList<>(count[0]);
+          for (int i = 0; i < count[0]; i++) {
+            processes.add(new ProcessEntry(infos[2 * i] & 0xffffffffL, infos[2 * i + 1]));
           }
           return List.copyOf(processes);
         }

@@ -45,51 +45,25 @@ public interface NvmlLibrary extends Library {
 
   int nvmlDeviceGetPciInfo_v3(Pointer device, NvmlPciInfo pci);
 
-  int nvmlDeviceGetMemoryInfo_v2(Pointer device, NvmlMemoryV2 memory);
+  int nvmlDeviceGetMemoryInfo_v2(Pointer device, long[] memory);
 
-  int nvmlDeviceGetMemoryInfo(Pointer device, NvmlMemory memory);
+  int nvmlDeviceGetMemoryInfo(Pointer device, long[] memory);
 
-  int nvmlDeviceGetUtilizationRates(Pointer device, NvmlUtilization utilization);
+  int nvmlDeviceGetUtilizationRates(Pointer device, int[] utilization);
 
-  int nvmlDeviceGetTemperature(Pointer device, int sensorType, IntByReference temp);
+  int nvmlDeviceGetTemperature(Pointer device, int sensorType, int[] temp);
 
-  int nvmlDeviceGetPowerUsage(Pointer device, IntByReference power);
+  int nvmlDeviceGetPowerUsage(Pointer device, int[] power);
 
-  int nvmlDeviceGetClockInfo(Pointer device, int type, IntByReference clock);
+  int nvmlDeviceGetClockInfo(Pointer device, int type, int[] clock);
 
   int nvmlDeviceGetCudaComputeCapability(
       Pointer device, IntByReference major, IntByReference minor);
 
   /** The v1 export: {@code infos} is an array of {@link NvmlProcessInfoV1}, or null to count. */
-  int nvmlDeviceGetComputeRunningProcesses(
-      Pointer device, IntByReference infoCount, NvmlProcessInfoV1 infos);
+  int nvmlDeviceGetComputeRunningProcesses(Pointer device, int[] infoCount, long[] infos);
 
   /** {@code nvmlMemory_t}: total, free, used; used includes driver-reserved memory. */
-  @Structure.FieldOrder({"total", "free", "used"})
-  final class NvmlMemory extends Structure {
-    public long total;
-    public long free;
-    public long used;
-  }
-
-  /** {@code nvmlMemory_v2_t}: 40 bytes with the padding after {@code version}. */
-  @Structure.FieldOrder({"version", "total", "reserved", "free", "used"})
-  final class NvmlMemoryV2 extends Structure {
-    public int version;
-    public long total;
-    public long reserved;
-    public long free;
-    public long used;
-  }
-
-  /** {@code nvmlUtilization_t}. */
-  @Structure.FieldOrder({"gpu", "memory"})
-  final class NvmlUtilization extends Structure {
-    public int gpu;
-    public int memory;
-  }
-
-  /** {@code nvmlPciInfo_t} as filled by {@code nvmlDeviceGetPciInfo_v3} (68 bytes). */
   @Structure.FieldOrder({
     "busIdLegacy",
     "domain",
@@ -107,12 +81,5 @@ public interface NvmlLibrary extends Library {
     public int pciDeviceId;
     public int pciSubSystemId;
     public byte[] busId = new byte[32];
-  }
-
-  /** {@code nvmlProcessInfo_v1_t}: 16 bytes. */
-  @Structure.FieldOrder({"pid", "usedGpuMemory"})
-  final class NvmlProcessInfoV1 extends Structure {
-    public int pid;
-    public long usedGpuMemory;
   }
 }
