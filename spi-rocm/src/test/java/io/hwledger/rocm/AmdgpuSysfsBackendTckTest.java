@@ -5,10 +5,7 @@ import io.hwledger.spi.GpuDevice;
 import io.hwledger.tck.GpuBackendContract;
 import io.hwledger.tck.Metric;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,48 +32,7 @@ class AmdgpuSysfsBackendTckTest extends GpuBackendContract {
 
   @BeforeEach
   void tree() throws IOException {
-    Path drm = root.resolve("sys/class/drm");
-    Path pci = root.resolve("sys/devices/pci0000:00");
-
-    Path dev0 = pci.resolve("0000:c1:00.0");
-    write(dev0.resolve("vendor"), "0x1002\n");
-    write(dev0.resolve("device"), "0x74a1\n");
-    write(dev0.resolve("unique_id"), "a1b2c3d4e5f60718\n");
-    write(dev0.resolve("product_name"), "AMD Instinct MI300X\n");
-    write(dev0.resolve("mem_info_vram_total"), "206158430208\n");
-    write(dev0.resolve("mem_info_vram_used"), "1073741824\n");
-    write(dev0.resolve("gpu_busy_percent"), "37\n");
-    write(dev0.resolve("uevent"), "DRIVER=amdgpu\nPCI_CLASS=38000\nPCI_SLOT_NAME=0000:c1:00.0\n");
-    write(dev0.resolve("hwmon/hwmon3/temp1_input"), "45000\n");
-    write(dev0.resolve("hwmon/hwmon3/power1_average"), "350000000\n");
-    write(dev0.resolve("hwmon/hwmon3/freq1_input"), "2100000000\n");
-    write(dev0.resolve("hwmon/hwmon3/freq2_input"), "1300000000\n");
-    Files.createDirectories(drm.resolve("card0"));
-    Files.createSymbolicLink(drm.resolve("card0/device"), dev0);
-
-    Path dev1 = pci.resolve("0000:03:00.0");
-    write(dev1.resolve("vendor"), "0x1002\n");
-    write(dev1.resolve("device"), "0x744c\n");
-    write(dev1.resolve("mem_info_vram_total"), "21458059264\n");
-    write(dev1.resolve("mem_info_vram_used"), "27856896\n");
-    Files.createDirectories(drm.resolve("card1"));
-    Files.createSymbolicLink(
-        drm.resolve("card1/device"), Paths.get("../../../devices/pci0000:00/0000:03:00.0"));
-
-    write(drm.resolve("card2/device/vendor"), "0x8086\n");
-    write(drm.resolve("card2/device/mem_info_vram_total"), "1\n");
-
-    write(drm.resolve("card10/device/vendor"), "0x1002\n");
-    write(drm.resolve("card10/device/hwmon/hwmon7/power1_input"), "12500000\n");
-    write(drm.resolve("card10/device/hwmon/hwmon7/temp1_input"), "38500\n");
-
-    write(drm.resolve("card0-DP-1/status"), "connected\n");
-    write(drm.resolve("renderD128/device/vendor"), "0x1002\n");
-  }
-
-  private static void write(Path file, String content) throws IOException {
-    Files.createDirectories(file.getParent());
-    Files.write(file, content.getBytes(StandardCharsets.UTF_8));
+    FakeSysfsTree.write(root);
   }
 
   @Override
