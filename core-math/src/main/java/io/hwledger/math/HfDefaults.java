@@ -24,6 +24,20 @@ final class HfDefaults {
           "deepseek_v3", // DeepseekV3Config: same
           "nemotron_h"); // NemotronHConfig.__post_init__: same
 
+  private static final Map<String, Object> QWEN_DENSE =
+      Map.of("tie_word_embeddings", false, "use_sliding_window", false, "max_window_layers", 28);
+
+  private static final Map<String, Object> QWEN_MOE =
+      Map.of(
+          "tie_word_embeddings",
+          false,
+          "use_sliding_window",
+          false,
+          "max_window_layers",
+          28,
+          "decoder_sparse_step",
+          1);
+
   static Map<String, Object> forType(String modelType) {
     switch (modelType) {
       case "llama":
@@ -39,35 +53,13 @@ final class HfDefaults {
         // Phi3Config: sliding_window=None
         return Map.of("tie_word_embeddings", false);
       case "qwen2":
-        // Qwen2Config
-        return Map.of(
-            "tie_word_embeddings", false, "use_sliding_window", false, "max_window_layers", 28);
-      case "qwen2_moe":
-        // Qwen2MoeConfig
-        return Map.of(
-            "tie_word_embeddings",
-            false,
-            "use_sliding_window",
-            false,
-            "max_window_layers",
-            28,
-            "decoder_sparse_step",
-            1);
       case "qwen3":
-        // Qwen3Config
-        return Map.of(
-            "tie_word_embeddings", false, "use_sliding_window", false, "max_window_layers", 28);
+        // Qwen2Config, Qwen3Config
+        return QWEN_DENSE;
+      case "qwen2_moe":
       case "qwen3_moe":
-        // Qwen3MoeConfig
-        return Map.of(
-            "tie_word_embeddings",
-            false,
-            "use_sliding_window",
-            false,
-            "max_window_layers",
-            28,
-            "decoder_sparse_step",
-            1);
+        // Qwen2MoeConfig, Qwen3MoeConfig: the dense defaults plus decoder_sparse_step=1
+        return QWEN_MOE;
       case "qwen3_next":
         // Qwen3NextConfig
         return Map.of(
