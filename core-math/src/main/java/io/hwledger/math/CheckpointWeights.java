@@ -1,0 +1,60 @@
+package io.hwledger.math;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Weight bytes as a checkpoint file stores them, read from its tensor list rather than computed
+ * from a precision: exact for mixed quantisations (a Q4_K_M GGUF keeps some tensors in Q6_K) and
+ * for checkpoints with scales, zero points or packed integers.
+ *
+ * <p>Bytes are tensor data bytes (element storage, block scales included; no file headers or
+ * alignment padding). A tensor belongs to layer {@code i} when its name says so ({@code blk.i.} in
+ * GGUF, {@code model.layers.i.} in safetensors); every other tensor is the embedding table, the
+ * output head, or "other" (final norm, rotary tables, vision or multi-token-prediction parts the
+ * decoder does not run).
+ *
+ * @param format where the figures come from, e.g. {@code gguf Q4_K_M} or {@code safetensors}
+ * @param parameters elements of every tensor, unpacked (a packed int4 {@code qweight} of {@code r
+ *     × c} int32 words counts {@code 8rc} parameters)
+ * @param embeddingBytes the input token-embedding table
+ * @param outputBytes the output head; 0 when the model ties it to the embedding
+ * @param otherBytes tensors outside the decoder layers other than the two above
+ * @param layerBytes tensor bytes of each decoder layer, in layer order
+ */
+public record CheckpointWeights(
+    String format,
+    long parameters,
+    long embeddingBytes,
+    long outputBytes,
+    long otherBytes,
+    List<Long> layerBytes) {
+
+  /** Validates and copies the arguments. */
+  public CheckpointWeights {
+    Objects.requireNonNull(format, "format");
+    nonNegative(parameters, "parameters");
+    nonNegative(embeddingBytes, "embeddingBytes");
+    nonNegative(outputBytes, "outputBytes");
+    nonNegative(otherBytes, "otherBytes");
+    layerBytes = List.copyOf(layerBytes);
+    for (int i = 0; i < layerBytes.size(); i++) {
+      nonNegative(layerBytes.get(i), "layerBytes[" + i + "]");
+    }
+  }
+
+  /** Every tensor's bytes, summed. */
+  public long totalBytes() {
+    long sum = Math.addExact(Math.addExact(embeddingBytes, outputBytes), otherBytes);
+    for (long bytes : layerBytes) {
+      sum = Math.addExact(sum, bytes);
+    }
+    return sum;
+  }
+
+  private static void nonNegative(long value, String name) {
+    if (value < 0) {
+      throw new IllegalArgumentException(name + " must not be negative, was " + value);
+    }
+  }
+}
