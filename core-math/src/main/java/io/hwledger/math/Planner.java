@@ -87,10 +87,13 @@ public final class Planner {
   private final WeightTensor finalNorm;
   private final long totalParameters;
   private final long activeParameters;
+  private final CheckpointWeights checkpoint; // null: weights computed from the precision
+  private final long[] checkpointLayerPrefix;
   private volatile WeightBytes lastWeights;
 
-  private Planner(ModelSpec model) {
+  private Planner(ModelSpec model, CheckpointWeights checkpoint) {
     this.model = model;
+    this.checkpoint = checkpoint;
     int hidden = model.hiddenSize();
     Map<LayerSpec, Integer> index = new LinkedHashMap<>();
     List<LayerKind> distinct = new ArrayList<>();
@@ -132,6 +135,22 @@ public final class Planner {
     }
     totalParameters = total;
     activeParameters = active;
+    checkpointLayerPrefix = new long[layers + 1];
+    if (checkpoint != null) {
+      if (checkpoint.layerBytes().size() != layers) {
+        throw new IllegalArgumentException(
+            "checkpoint has "
+                + checkpoint.layerBytes().size()
+                + " decoder layers but model '"
+                + model.name()
+                + "' has "
+                + layers);
+      }
+      for (int i = 0; i < layers; i++) {
+        checkpointLayerPrefix[i + 1] =
+            Math.addExact(checkpointLayerPrefix[i], checkpoint.layerBytes().get(i));
+      }
+    }
   }
 
   /**
@@ -141,11 +160,37 @@ public final class Planner {
    */
   public static Planner of(ModelSpec model) {
     Objects.requireNonNull(model, "model");
+    return compile(model, null);
+  }
+
+  /**
+   * Compiles a planner for {@code model} whose weights are the bytes a checkpoint file stores
+   * ({@link CheckpointWeights}, from a GGUF or safetensors reader) rather than bytes computed from
+   * a {@link Precision}: plans then take weight bytes from the checkpoint whatever the precision's
+   * weight formats say (its cache and state formats still apply). Under tensor parallelism each
+   * rank is taken to hold {@code ceil(bytes / TP)} of every layer, of the embedding and of the
+   * head, which leaves out the few replicated norms and biases.
+   *
+   * @throws IllegalArgumentException if the checkpoint's layer count differs from the model's, or a
+   *     count overflows a {@code long}
+   */
+  public static Planner of(ModelSpec model, CheckpointWeights checkpoint) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(checkpoint, "checkpoint");
+    return compile(model, checkpoint);
+  }
+
+  private static Planner compile(ModelSpec model, CheckpointWeights checkpoint) {
     try {
-      return new Planner(model);
+      return new Planner(model, checkpoint);
     } catch (ArithmeticException e) {
       throw new IllegalArgumentException("model '" + model.name() + "' is too large to count", e);
     }
+  }
+
+  /** The checkpoint whose stored bytes this planner uses for weights, if it was given one. */
+  public Optional<CheckpointWeights> checkpoint() {
+    return Optional.ofNullable(checkpoint);
   }
 
   /** The model this planner plans for. */
@@ -225,8 +270,10 @@ public final class Planner {
           continue;
         }
         LayerKind kind = kinds[k];
-        stageWeights =
-            Math.addExact(stageWeights, Math.multiplyExact((long) count, weights.perKind[k]));
+        if (checkpoint == null) {
+          stageWeights =
+              Math.addExact(stageWeights, Math.multiplyExact((long) count, weights.perKind[k]));
+        }
         long kvTokenBytes = kind.kvBytesPerToken(p, tp, d.mlaCache());
         if (kvTokenBytes > 0) {
           long perLayer = Math.multiplyExact(kvTokenBytes, kind.cachedTokens(w.contextTokens()));
@@ -237,13 +284,17 @@ public final class Planner {
                 statePerSequence, Math.multiplyExact(count, kind.stateBytesPerSequence(p, tp)));
         widest = Math.max(widest, kind.activationWidthPerRank(tp));
       }
+      if (checkpoint != null) {
+        stageWeights =
+            WeightTensor.ceilDiv(checkpointLayerPrefix[to] - checkpointLayerPrefix[from], tp);
+      }
       if (first) {
         stageWeights = Math.addExact(stageWeights, weights.embedding);
       }
       if (last) {
         stageWeights = Math.addExact(stageWeights, weights.finalNorm);
         if (!model.tiedEmbeddings() || pp > 1) {
-          stageWeights = Math.addExact(stageWeights, weights.embedding);
+          stageWeights = Math.addExact(stageWeights, weights.head);
         }
       }
       long activation =
@@ -314,7 +365,7 @@ public final class Planner {
               i,
               kind.spec.mixer().label(),
               kind.parameters,
-              whole.perKind[k],
+              checkpoint == null ? whole.perKind[k] : checkpoint.layerBytes().get(i),
               perToken[k],
               kind.window(),
               cache[k],
@@ -329,12 +380,22 @@ public final class Planner {
       return cached;
     }
     long[] perKind = new long[kinds.length];
-    for (int k = 0; k < kinds.length; k++) {
-      perKind[k] = kinds[k].weightBytesPerRank(p, tp);
+    WeightBytes computed;
+    if (checkpoint == null) {
+      for (int k = 0; k < kinds.length; k++) {
+        perKind[k] = kinds[k].weightBytesPerRank(p, tp);
+      }
+      long table = embedding.bytesPerRank(p, tp);
+      computed = new WeightBytes(p, tp, perKind, table, table, finalNorm.bytesPerRank(p, tp));
+    } else {
+      long table = WeightTensor.ceilDiv(checkpoint.embeddingBytes(), tp);
+      // a tied model's head is the embedding table; a pipeline's last stage holds a copy of it
+      long head =
+          checkpoint.outputBytes() > 0 ? WeightTensor.ceilDiv(checkpoint.outputBytes(), tp) : table;
+      computed =
+          new WeightBytes(
+              p, tp, perKind, table, head, WeightTensor.ceilDiv(checkpoint.otherBytes(), tp));
     }
-    WeightBytes computed =
-        new WeightBytes(
-            p, tp, perKind, embedding.bytesPerRank(p, tp), finalNorm.bytesPerRank(p, tp));
     lastWeights = computed;
     return computed;
   }
@@ -355,13 +416,16 @@ public final class Planner {
     final int tp;
     final long[] perKind;
     final long embedding;
+    final long head;
     final long finalNorm;
 
-    WeightBytes(Precision precision, int tp, long[] perKind, long embedding, long finalNorm) {
+    WeightBytes(
+        Precision precision, int tp, long[] perKind, long embedding, long head, long finalNorm) {
       this.precision = precision;
       this.tp = tp;
       this.perKind = perKind;
       this.embedding = embedding;
+      this.head = head;
       this.finalNorm = finalNorm;
     }
   }
