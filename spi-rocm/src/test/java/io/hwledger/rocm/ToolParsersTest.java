@@ -83,9 +83,15 @@ class ToolParsersTest {
                 OptionalDouble.empty()));
   }
 
+  /**
+   * luckylinux/supermicro-fan-control GPU_NOTES.md: {@code amd-smi metric --json}, RX 6600,
+   * top-level list. Read off the recording: gfx_activity 1 %, edge 36 C (hotspot 37 C),
+   * socket_power 6 W, total_vram 8176 MB, used_vram 202 MB.
+   */
   @Test
-  void amdSmiListWithValueUnit() throws IOException {
-    List<AmdToolReading> r = AmdSmiMetricParser.parse(fixture("amd-smi-6.3-metric-list.json"));
+  void amdSmiListRx6600() throws IOException {
+    List<AmdToolReading> r =
+        AmdSmiMetricParser.parse(fixture("amd-smi-6.x-metric-list-rx6600.json"));
     assertThat(r)
         .containsExactly(
             new AmdToolReading(
@@ -93,26 +99,66 @@ class ToolParsersTest {
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
-                OptionalLong.of(16368 * MIB),
-                OptionalLong.of(1242 * MIB),
-                OptionalDouble.of(42.0),
-                OptionalDouble.of(38.0),
-                OptionalDouble.of(20.0)),
+                OptionalLong.of(8176 * MIB),
+                OptionalLong.of(202 * MIB),
+                OptionalDouble.of(1.0),
+                OptionalDouble.of(36.0),
+                OptionalDouble.of(6.0)));
+  }
+
+  /**
+   * henrygd/beszel #737: {@code amd-smi metric -u --json}, Radeon Pro W7700. Only usage is printed
+   * (gfx_activity 42 %), so memory, temperature and power are unsupported, not 0.
+   */
+  @Test
+  void amdSmiUsageOnlyW7700() throws IOException {
+    List<AmdToolReading> r =
+        AmdSmiMetricParser.parse(fixture("amd-smi-metric-u-w7700-fragment.json"));
+    assertThat(r)
+        .containsExactly(
             new AmdToolReading(
-                1,
+                0,
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
-                OptionalLong.of(196592 * MIB),
                 OptionalLong.empty(),
+                OptionalLong.empty(),
+                OptionalDouble.of(42.0),
                 OptionalDouble.empty(),
-                OptionalDouble.of(57.0),
                 OptionalDouble.empty()));
   }
 
+  /**
+   * ROCm/rocm-systems PR #2720: {@code amd-smi metric -w 1 --json} on an HP Z2 Mini G1a. usage is
+   * the string "N/A" and every power value "N/A": all unsupported, never 0.
+   */
   @Test
-  void amdSmiGpuDataObject() throws IOException {
-    List<AmdToolReading> r = AmdSmiMetricParser.parse(fixture("amd-smi-7.0-metric-gpu-data.json"));
+  void amdSmiAllNotAvailable() throws IOException {
+    List<AmdToolReading> r =
+        AmdSmiMetricParser.parse(fixture("amd-smi-7.x-metric-watch-z2-mini-g1a-fragment.json"));
+    assertThat(r)
+        .containsExactly(
+            new AmdToolReading(
+                0,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                OptionalLong.empty(),
+                OptionalLong.empty(),
+                OptionalDouble.empty(),
+                OptionalDouble.empty(),
+                OptionalDouble.empty()));
+  }
+
+  /**
+   * nathaninline/ajean #39: the {@code gpu_data} paths the poster listed for an RX 7800 XT:
+   * total_vram 16368 MB, used_vram 14569 MB, gfx_activity 2 %, hotspot 41 C. The fragment has no
+   * edge temperature, so hotspot is reported; it has no power, so power is unsupported.
+   */
+  @Test
+  void amdSmiGpuDataRx7800Xt() throws IOException {
+    List<AmdToolReading> r =
+        AmdSmiMetricParser.parse(fixture("amd-smi-7.x-metric-gpu-data-rx7800xt-fragment.json"));
     assertThat(r)
         .containsExactly(
             new AmdToolReading(
@@ -123,8 +169,29 @@ class ToolParsersTest {
                 OptionalLong.of(16368 * MIB),
                 OptionalLong.of(14569 * MIB),
                 OptionalDouble.of(2.0),
-                OptionalDouble.of(36.0),
-                OptionalDouble.of(31.0)));
+                OptionalDouble.of(41.0),
+                OptionalDouble.empty()));
+  }
+
+  /**
+   * luckylinux/supermicro-fan-control GPU_NOTES.md: {@code rocm-smi --showallinfo --json}, RX 6600.
+   * GPU use 0 %; no VRAM, temperature or power keys are printed, so those are unsupported.
+   */
+  @Test
+  void rocmSmiShowAllInfoRx6600() throws IOException {
+    List<AmdToolReading> r = RocmSmiJsonParser.parse(fixture("rocm-smi-showallinfo-rx6600.json"));
+    assertThat(r)
+        .containsExactly(
+            new AmdToolReading(
+                0,
+                Optional.of("Navi 23 [Radeon RX 6600/6600 XT/6600M]"),
+                Optional.empty(),
+                Optional.of("0000:0b:00.0"),
+                OptionalLong.empty(),
+                OptionalLong.empty(),
+                OptionalDouble.of(0.0),
+                OptionalDouble.empty(),
+                OptionalDouble.empty()));
   }
 
   @Test
