@@ -31,4 +31,11 @@ final class Checks {
     }
     return value;
   }
+
+  static double fraction(double value, String name) {
+    if (!(value > 0 && value <= 1)) {
+      throw new IllegalArgumentException(name + " must be in (0, 1], was " + value);
+    }
+    return value;
+  }
 }

@@ -83,6 +83,28 @@ public final class DType {
     return new DType("int4_g" + groupSize, groupSize, 4 * groupSize + 20, -1, true);
   }
 
+  /**
+   * Returns MLX affine quantisation: {@code bits}-bit values plus an fp16 scale and an fp16 bias
+   * per group of {@code groupSize} elements, so {@code bits + 32 / groupSize} bits per element
+   * (4-bit, group 64: 4.5). MLX uses it for weights ({@code mlx_lm.convert -q}) and for its
+   * quantised KV cache ({@code --kv-bits}); see mlx {@code mx.quantize} and mlx-lm {@code
+   * QuantizedKVCache}.
+   *
+   * @param bits 2, 3, 4, 5, 6 or 8
+   * @param groupSize elements sharing one scale and bias; 32, 64 or 128
+   */
+  public static DType affine(int bits, int groupSize) {
+    if (bits < 2 || bits > 8 || bits == 7) {
+      throw new IllegalArgumentException("affine bits must be 2, 3, 4, 5, 6 or 8, was " + bits);
+    }
+    if (groupSize != 32 && groupSize != 64 && groupSize != 128) {
+      throw new IllegalArgumentException(
+          "affine group size must be 32, 64 or 128, was " + groupSize);
+    }
+    return new DType(
+        "affine" + bits + "_g" + groupSize, groupSize, bits * groupSize + 32, -1, true);
+  }
+
   private static DType ggml(String name, int id, int blockElements, int blockBytes) {
     return new DType(name, blockElements, blockBytes * 8, id, true);
   }
@@ -139,8 +161,9 @@ public final class DType {
   /**
    * Parses a format name, case-insensitively: {@code fp32}, {@code fp16}, {@code bf16}, {@code fp8}
    * (= {@code fp8_e4m3}), {@code fp8_e5m2}, {@code int8}, {@code int4} (group 128), {@code
-   * int4_g64} (any even group size), {@code mxfp4}, and the ggml names ({@code f16}, {@code q8_0},
-   * {@code q4_k}, ...). Dashes are read as underscores.
+   * int4_g64} (any even group size), {@code affine4_g64} (MLX, see {@link #affine}), {@code mxfp4},
+   * and the ggml names ({@code f16}, {@code q8_0}, {@code q4_k}, ...). Dashes are read as
+   * underscores.
    *
    * @throws IllegalArgumentException naming the text when it is no known format
    */
@@ -151,12 +174,18 @@ public final class DType {
     if (known != null) {
       return known;
     }
-    if (key.startsWith("int4_g")) {
-      try {
+    try {
+      if (key.startsWith("int4_g")) {
         return int4(Integer.parseInt(key.substring("int4_g".length())));
-      } catch (NumberFormatException e) {
-        // fall through to the error naming the text
       }
+      int group = key.indexOf("_g");
+      if (key.startsWith("affine") && group > "affine".length()) {
+        return affine(
+            Integer.parseInt(key.substring("affine".length(), group)),
+            Integer.parseInt(key.substring(group + 2)));
+      }
+    } catch (IllegalArgumentException e) { // NumberFormatException included
+      // fall through to the error naming the text
     }
     throw new IllegalArgumentException(
         "unknown dtype '" + text + "' (known: " + String.join(", ", BY_NAME.keySet()) + ")");

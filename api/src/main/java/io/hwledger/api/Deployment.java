@@ -9,14 +9,14 @@ import java.util.OptionalLong;
  * @param tensorParallel GPUs each layer is split across (TP degree)
  * @param pipelineParallel stages the layers are split into (PP degree); the deployment uses {@code
  *     tensorParallel · pipelineParallel} GPUs
- * @param engine the engine's memory behaviour
+ * @param engine the engine and its memory settings
  * @param mlaCache what multi-head latent attention layers cache
  * @param memoryPerGpuBytes the memory budget of each GPU, when a fit verdict is wanted
  */
 public record Deployment(
     int tensorParallel,
     int pipelineParallel,
-    EngineProfile engine,
+    Engine engine,
     MlaCacheLayout mlaCache,
     OptionalLong memoryPerGpuBytes) {
 
@@ -32,7 +32,7 @@ public record Deployment(
 
   /** One GPU, generic engine, latent MLA cache, no budget. */
   public static Deployment singleGpu() {
-    return new Deployment(1, 1, EngineProfile.GENERIC, MlaCacheLayout.LATENT, OptionalLong.empty());
+    return new Deployment(1, 1, Engine.generic(), MlaCacheLayout.LATENT, OptionalLong.empty());
   }
 
   /** GPUs this deployment uses: {@code tensorParallel · pipelineParallel}. */
@@ -48,6 +48,11 @@ public record Deployment(
   /** This deployment with pipeline-parallel degree {@code n}. */
   public Deployment withPipelineParallel(int n) {
     return new Deployment(tensorParallel, n, engine, mlaCache, memoryPerGpuBytes);
+  }
+
+  /** This deployment on engine {@code engine}. */
+  public Deployment withEngine(Engine engine) {
+    return new Deployment(tensorParallel, pipelineParallel, engine, mlaCache, memoryPerGpuBytes);
   }
 
   /** This deployment with MLA cache layout {@code layout}. */

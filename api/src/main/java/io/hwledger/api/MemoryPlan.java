@@ -22,7 +22,11 @@ import java.util.OptionalLong;
  * @param stages one entry per pipeline stage, each what one GPU (one tensor-parallel rank) of that
  *     stage holds
  * @param layers per-layer rows, when they were asked for; empty otherwise
- * @param fit the fit verdict against the deployment's budget, when it has one
+ * @param fit the fit verdict against the deployment's budget, when it has one; for an engine that
+ *     reserves only part of the GPU (vLLM, SGLang) the budget is that part
+ * @param engine what the deployment's engine allocates and how many sequences it holds, for every
+ *     engine but the generic one; vLLM, SGLang and TensorRT-LLM size their cache from the GPU's
+ *     memory, so they need a budget
  */
 public record MemoryPlan(
     String model,
@@ -33,7 +37,8 @@ public record MemoryPlan(
     MemoryBreakdown perGpu,
     List<MemoryBreakdown> stages,
     List<LayerMemory> layers,
-    Optional<Fit> fit) {
+    Optional<Fit> fit,
+    Optional<EnginePlan> engine) {
 
   /** Validates and copies the arguments. */
   public MemoryPlan {
@@ -44,5 +49,6 @@ public record MemoryPlan(
     stages = List.copyOf(stages);
     layers = List.copyOf(layers);
     Objects.requireNonNull(fit, "fit");
+    Objects.requireNonNull(engine, "engine");
   }
 }

@@ -1,7 +1,6 @@
 package io.hwledger.math;
 
 import io.hwledger.api.Deployment;
-import io.hwledger.api.Fit;
 import io.hwledger.api.LayerMemory;
 import io.hwledger.api.LayerSpec;
 import io.hwledger.api.MemoryBreakdown;
@@ -16,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Computes the GPU memory a model needs, exactly for weights, KV cache and recurrent state, and
@@ -248,74 +248,15 @@ public final class Planner {
     int pp = d.pipelineParallel();
     int[] bounds = StagePartition.boundaries(model.layerCount(), pp);
     WeightBytes weights = weightBytes(p, tp);
-    long passTokens =
-        Math.min(w.prefillChunkTokens(), saturatingMultiply(w.contextTokens(), w.sequences()));
-    long activationElementBytes = activationElementBytes(p);
-
-    List<MemoryBreakdown> stages = new ArrayList<>(pp);
+    Precision cache = EngineRules.cachePrecision(p, d.engine());
+    StageLoad[] loads = new StageLoad[pp];
+    for (int s = 0; s < pp; s++) {
+      loads[s] = stageLoad(bounds[s], bounds[s + 1], s == 0, s == pp - 1, weights, cache, d);
+    }
+    EngineResult result = EngineRules.apply(this, loads, p, w, d);
     MemoryBreakdown worst = null;
     long[] sums = new long[5];
-    for (int s = 0; s < pp; s++) {
-      int from = bounds[s];
-      int to = bounds[s + 1];
-      boolean first = s == 0;
-      boolean last = s == pp - 1;
-      long stageWeights = 0;
-      long kvPerSequence = 0;
-      long statePerSequence = 0;
-      long widest = 0;
-      for (int k = 0; k < kinds.length; k++) {
-        int count = prefixCounts[k][to] - prefixCounts[k][from];
-        if (count == 0) {
-          continue;
-        }
-        LayerKind kind = kinds[k];
-        if (checkpoint == null) {
-          stageWeights =
-              Math.addExact(stageWeights, Math.multiplyExact((long) count, weights.perKind[k]));
-        }
-        long kvTokenBytes = kind.kvBytesPerToken(p, tp, d.mlaCache());
-        if (kvTokenBytes > 0) {
-          long perLayer = Math.multiplyExact(kvTokenBytes, kind.cachedTokens(w.contextTokens()));
-          kvPerSequence = Math.addExact(kvPerSequence, Math.multiplyExact(count, perLayer));
-        }
-        statePerSequence =
-            Math.addExact(
-                statePerSequence, Math.multiplyExact(count, kind.stateBytesPerSequence(p, tp)));
-        widest = Math.max(widest, kind.activationWidthPerRank(tp));
-      }
-      if (checkpoint != null) {
-        stageWeights =
-            WeightTensor.ceilDiv(checkpointLayerPrefix[to] - checkpointLayerPrefix[from], tp);
-      }
-      if (first) {
-        stageWeights = Math.addExact(stageWeights, weights.embedding);
-      }
-      if (last) {
-        stageWeights = Math.addExact(stageWeights, weights.finalNorm);
-        if (!model.tiedEmbeddings() || pp > 1) {
-          stageWeights = Math.addExact(stageWeights, weights.head);
-        }
-      }
-      long activation =
-          Math.multiplyExact(
-              Math.multiplyExact(passTokens, 2L * model.hiddenSize() + widest),
-              activationElementBytes);
-      if (last) {
-        long logits =
-            Math.multiplyExact(
-                Math.multiplyExact(Math.min(w.sequences(), passTokens), LOGIT_BYTES),
-                WeightTensor.ceilDiv(model.vocabSize(), tp));
-        activation = Math.addExact(activation, logits);
-      }
-      MemoryBreakdown stage =
-          new MemoryBreakdown(
-              stageWeights,
-              Math.multiplyExact(kvPerSequence, w.sequences()),
-              Math.multiplyExact(statePerSequence, w.sequences()),
-              activation,
-              GENERIC_RUNTIME_OVERHEAD_BYTES);
-      stages.add(stage);
+    for (MemoryBreakdown stage : result.stages()) {
       if (worst == null || stage.totalBytes() > worst.totalBytes()) {
         worst = stage;
       }
@@ -327,11 +268,6 @@ public final class Planner {
     }
     MemoryBreakdown total = new MemoryBreakdown(sums[0], sums[1], sums[2], sums[3], sums[4]);
     total.totalBytes(); // overflow check
-    Optional<Fit> fit = Optional.empty();
-    if (d.memoryPerGpuBytes().isPresent()) {
-      long budget = d.memoryPerGpuBytes().getAsLong();
-      fit = Optional.of(new Fit(budget, budget - worst.totalBytes()));
-    }
     List<LayerMemory> layers = withLayers ? layerRows(p, w, d) : List.of();
     return new MemoryPlan(
         model.name(),
@@ -340,9 +276,125 @@ public final class Planner {
         model.contextLimit(),
         total,
         worst,
-        stages,
+        result.stages(),
         layers,
-        fit);
+        result.fit(),
+        result.engine());
+  }
+
+  private StageLoad stageLoad(
+      int from,
+      int to,
+      boolean first,
+      boolean last,
+      WeightBytes weights,
+      Precision p,
+      Deployment d) {
+    int tp = d.tensorParallel();
+    StageLoad load = new StageLoad();
+    load.fromLayer = from;
+    load.toLayer = to;
+    load.first = first;
+    load.last = last;
+    long stageWeights = 0;
+    for (int k = 0; k < kinds.length; k++) {
+      int count = prefixCounts[k][to] - prefixCounts[k][from];
+      if (count == 0) {
+        continue;
+      }
+      LayerKind kind = kinds[k];
+      if (checkpoint == null) {
+        stageWeights =
+            Math.addExact(stageWeights, Math.multiplyExact((long) count, weights.perKind[k]));
+      }
+      long kvTokenBytes = Math.multiplyExact(count, kind.kvBytesPerToken(p, tp, d.mlaCache()));
+      if (kvTokenBytes > 0) {
+        OptionalLong window = kind.window();
+        if (window.isPresent()) {
+          load.addWindowed(kvTokenBytes, window.getAsLong());
+        } else {
+          load.fullKvPerToken = Math.addExact(load.fullKvPerToken, kvTokenBytes);
+        }
+      }
+      load.statePerSequence =
+          Math.addExact(
+              load.statePerSequence, Math.multiplyExact(count, kind.stateBytesPerSequence(p, tp)));
+      load.widest = Math.max(load.widest, kind.activationWidthPerRank(tp));
+    }
+    if (checkpoint != null) {
+      stageWeights =
+          WeightTensor.ceilDiv(checkpointLayerPrefix[to] - checkpointLayerPrefix[from], tp);
+    }
+    load.headTableBytes = weights.head;
+    if (first) {
+      load.embeddingWeights = weights.embedding;
+      stageWeights = Math.addExact(stageWeights, weights.embedding);
+    }
+    if (last) {
+      load.headWeights = weights.finalNorm;
+      if (!model.tiedEmbeddings() || d.pipelineParallel() > 1) {
+        load.headWeights = Math.addExact(load.headWeights, weights.head);
+      }
+      stageWeights = Math.addExact(stageWeights, load.headWeights);
+    }
+    load.weights = stageWeights;
+    return load;
+  }
+
+  /**
+   * Activation bytes of one forward pass of {@code tokens} tokens through a stage: the residual
+   * stream, its normalised copy and the widest intermediate, in the activation format.
+   */
+  long forwardActivationBytes(long tokens, StageLoad load, Precision p) {
+    return Math.multiplyExact(
+        Math.multiplyExact(tokens, 2L * model.hiddenSize() + load.widest),
+        activationElementBytes(p));
+  }
+
+  /** Bytes of fp32 logits for {@code outputs} tokens on one rank of {@code tp}. */
+  long logitBytes(long outputs, int tp) {
+    return Math.multiplyExact(
+        Math.multiplyExact(outputs, LOGIT_BYTES), WeightTensor.ceilDiv(model.vocabSize(), tp));
+  }
+
+  /** The generic engine: caches exactly for the workload, one prefill chunk, fixed overhead. */
+  EngineResult genericPlan(StageLoad[] loads, Workload w, Deployment d, Precision p) {
+    long passTokens =
+        Math.min(w.prefillChunkTokens(), saturatingMultiply(w.contextTokens(), w.sequences()));
+    List<MemoryBreakdown> stages = new ArrayList<>(loads.length);
+    for (StageLoad load : loads) {
+      long activation = forwardActivationBytes(passTokens, load, p);
+      if (load.last) {
+        activation =
+            Math.addExact(
+                activation, logitBytes(Math.min(w.sequences(), passTokens), d.tensorParallel()));
+      }
+      stages.add(
+          new MemoryBreakdown(
+              load.weights,
+              Math.multiplyExact(load.kvPerSequence(w.contextTokens()), w.sequences()),
+              Math.multiplyExact(load.statePerSequence, w.sequences()),
+              activation,
+              GENERIC_RUNTIME_OVERHEAD_BYTES));
+    }
+    return EngineResult.againstBudget(stages, d, Optional.empty());
+  }
+
+  ModelSpec spec() {
+    return model;
+  }
+
+  /** Weight bytes of layer {@code layer} on one GPU without tensor parallelism. */
+  long layerWeightBytes(int layer, Precision p) {
+    if (checkpoint != null) {
+      return checkpoint.layerBytes().get(layer);
+    }
+    return weightBytes(p, 1).perKind[kindOfLayer[layer]];
+  }
+
+  /** The structure of layer {@code layer}. */
+  LayerKind layerKind(int layer) {
+    return kinds[kindOfLayer[layer]];
   }
 
   private List<LayerMemory> layerRows(Precision p, Workload w, Deployment d) {

@@ -1,0 +1,50 @@
+package io.hwledger.api;
+
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * llama.cpp ({@code llama-server}, current master): a KV cache of {@code n_ctx} cells shared by
+ * {@code --parallel} slots, layers not offloaded to the GPU kept in host memory, compute buffers
+ * sized for one micro-batch.
+ *
+ * @param contextTokens {@code -c}: KV cells for all slots together, rounded up to a multiple of
+ *     256; empty: the workload's context times the slots
+ * @param parallel {@code -np}: sequences decoded at once; empty: the workload's sequences
+ * @param gpuLayers {@code -ngl}: layers offloaded to the GPU, counting the output layer as one more
+ *     ({@code n_layer + 1} offloads everything); empty: all
+ * @param flashAttention {@code -fa on}; required for a quantised V cache (llama.cpp refuses
+ *     otherwise); without it the attention scores of a micro-batch are materialised
+ * @param unifiedKv {@code -kvu}: one KV stream shared by all slots instead of {@code n_ctx /
+ *     parallel} cells per slot
+ * @param ubatchTokens {@code -ub}: tokens per micro-batch (default 512), which sizes the compute
+ *     buffer
+ */
+public record LlamaCppEngine(
+    OptionalLong contextTokens,
+    OptionalInt parallel,
+    OptionalInt gpuLayers,
+    boolean flashAttention,
+    boolean unifiedKv,
+    int ubatchTokens)
+    implements Engine {
+
+  /** Validates the settings. */
+  public LlamaCppEngine {
+    contextTokens.ifPresent(n -> Checks.positive(n, "contextTokens"));
+    parallel.ifPresent(n -> Checks.positive(n, "parallel"));
+    gpuLayers.ifPresent(n -> Checks.nonNegative(n, "gpuLayers"));
+    Checks.positive(ubatchTokens, "ubatchTokens");
+  }
+
+  /** Context and slots from the workload, every layer offloaded, flash attention, 512. */
+  public static LlamaCppEngine defaults() {
+    return new LlamaCppEngine(
+        OptionalLong.empty(), OptionalInt.empty(), OptionalInt.empty(), true, false, 512);
+  }
+
+  @Override
+  public EngineProfile profile() {
+    return EngineProfile.LLAMA_CPP;
+  }
+}

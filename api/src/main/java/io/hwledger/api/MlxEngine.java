@@ -1,0 +1,41 @@
+package io.hwledger.api;
+
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * MLX ({@code mlx-lm} 0.32): weights and a KV cache that grows in steps of 256 tokens, all within
+ * the GPU's wired working set (Metal's {@code recommendedMaxWorkingSetSize}, which {@code mlx-lm}
+ * sets as the wired limit while generating).
+ *
+ * @param maxKvSize {@code --max-kv-size}: a rotating cache keeping this many tokens per sequence
+ *     (the first 4 always kept); empty: unbounded
+ * @param kvBits {@code --kv-bits}: a quantised KV cache ({@link DType#affine}) with this many bits;
+ *     empty: the cache in the model's activation format (the precision's K and V formats)
+ * @param kvGroupSize {@code --kv-group-size}: 32, 64 (default) or 128
+ */
+public record MlxEngine(OptionalLong maxKvSize, OptionalInt kvBits, int kvGroupSize)
+    implements Engine {
+
+  /** Validates the settings. */
+  public MlxEngine {
+    maxKvSize.ifPresent(n -> Checks.positive(n, "maxKvSize"));
+    kvBits.ifPresent(
+        bits -> {
+          if (bits < 2 || bits > 8 || bits == 7) {
+            throw new IllegalArgumentException("kvBits must be 2, 3, 4, 5, 6 or 8, was " + bits);
+          }
+        });
+    DType.affine(kvBits.orElse(8), kvGroupSize); // validates the group size
+  }
+
+  /** Unbounded fp16 cache. */
+  public static MlxEngine defaults() {
+    return new MlxEngine(OptionalLong.empty(), OptionalInt.empty(), 64);
+  }
+
+  @Override
+  public EngineProfile profile() {
+    return EngineProfile.MLX;
+  }
+}

@@ -1,0 +1,33 @@
+package io.hwledger.api;
+
+/**
+ * TensorRT-LLM: a paged KV pool of a fraction of the memory still free once the engine (weights),
+ * its execution context (activations) and runtime buffers are allocated.
+ *
+ * @param freeGpuMemoryFraction {@code kv_cache_config.free_gpu_memory_fraction} in (0, 1] (default
+ *     0.9)
+ * @param tokensPerBlock tokens per KV block (32 in the LLM API; engines built with {@code
+ *     trtllm-build} default to 64)
+ * @param maxNumTokens {@code --max_num_tokens}: tokens in one batch, which sizes the execution
+ *     context (default 8,192)
+ */
+public record TensorRtLlmEngine(double freeGpuMemoryFraction, int tokensPerBlock, long maxNumTokens)
+    implements Engine {
+
+  /** Validates the settings. */
+  public TensorRtLlmEngine {
+    Checks.fraction(freeGpuMemoryFraction, "freeGpuMemoryFraction");
+    Checks.positive(tokensPerBlock, "tokensPerBlock");
+    Checks.positive(maxNumTokens, "maxNumTokens");
+  }
+
+  /** Fraction 0.9, blocks of 32 tokens, 8,192 tokens per batch. */
+  public static TensorRtLlmEngine defaults() {
+    return new TensorRtLlmEngine(0.9, 32, 8192);
+  }
+
+  @Override
+  public EngineProfile profile() {
+    return EngineProfile.TENSORRT_LLM;
+  }
+}

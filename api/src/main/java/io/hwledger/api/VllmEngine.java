@@ -1,0 +1,61 @@
+package io.hwledger.api;
+
+/**
+ * vLLM (V1 engine): reserves a fraction of the GPU, loads the weights, profiles one forward pass of
+ * {@code maxNumBatchedTokens} tokens, and fills what is left of the fraction with KV cache blocks.
+ *
+ * @param gpuMemoryUtilization fraction of each GPU's total memory the engine may use, in (0, 1]
+ *     ({@code --gpu-memory-utilization}, default 0.9)
+ * @param blockSize tokens per KV cache block ({@code --block-size}, default 16)
+ * @param maxNumBatchedTokens tokens in one scheduler step, which sizes the profiled activation peak
+ *     ({@code --max-num-batched-tokens})
+ * @param maxNumSeqs sequences in one step ({@code --max-num-seqs}); the profile run samples logits
+ *     for this many
+ * @param cudaGraphBytes CUDA graph memory the engine subtracts from its budget, bytes: vLLM v0.21
+ *     and later subtract an estimate of it ({@code Estimated CUDA graph memory: X GiB}); 0 follows
+ *     v0.20 and earlier, whose graphs come out of the memory left outside the budget
+ */
+public record VllmEngine(
+    double gpuMemoryUtilization,
+    int blockSize,
+    long maxNumBatchedTokens,
+    int maxNumSeqs,
+    long cudaGraphBytes)
+    implements Engine {
+
+  /** Validates the settings. */
+  public VllmEngine {
+    Checks.fraction(gpuMemoryUtilization, "gpuMemoryUtilization");
+    Checks.positive(blockSize, "blockSize");
+    Checks.positive(maxNumBatchedTokens, "maxNumBatchedTokens");
+    Checks.positive(maxNumSeqs, "maxNumSeqs");
+    Checks.nonNegative(cudaGraphBytes, "cudaGraphBytes");
+  }
+
+  /**
+   * {@code vllm serve} defaults of v0.11–v0.20 on a GPU under 70 GiB or an A100: utilisation 0.9,
+   * blocks of 16, 2,048 batched tokens, 256 sequences, CUDA graphs outside the budget ({@code
+   * EngineArgs.get_batch_defaults}; a GPU of 70 GiB or more other than an A100 gets 8,192 and
+   * 1,024, see {@link #defaultsFor}).
+   */
+  public static VllmEngine defaults() {
+    return new VllmEngine(0.9, 16, 2048, 256, 0);
+  }
+
+  /**
+   * {@code vllm serve} defaults for a GPU: 8,192 batched tokens and 1,024 sequences when it has at
+   * least 70 GiB and is not an A100 ({@code EngineArgs.get_batch_defaults}), otherwise {@link
+   * #defaults()}.
+   */
+  public static VllmEngine defaultsFor(GpuSpec gpu) {
+    boolean large =
+        gpu.memoryBytes() >= 70L << 30
+            && !gpu.name().toLowerCase(java.util.Locale.ROOT).contains("a100");
+    return large ? new VllmEngine(0.9, 16, 8192, 1024, 0) : defaults();
+  }
+
+  @Override
+  public EngineProfile profile() {
+    return EngineProfile.VLLM;
+  }
+}
