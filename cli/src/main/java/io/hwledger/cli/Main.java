@@ -60,6 +60,7 @@ public final class Main {
     CommandLine cli = new CommandLine(new HwledgerCommand(io));
     cli.addSubcommand(new ModelsCommand(io));
     cli.addSubcommand(new PlanCommand(io));
+    cli.addSubcommand(new PerfCommand(io));
     cli.addSubcommand(LedgerCommand.commandLine(io));
     cli.addSubcommand(new DevicesCommand(io, backends));
     ErrorHandler handler = new ErrorHandler(io);

@@ -481,4 +481,24 @@ public final class Planner {
       this.finalNorm = finalNorm;
     }
   }
+
+  /** The distinct layer structures, indexed as {@link #layersOfKind} counts them. */
+  LayerKind[] layerKinds() {
+    return kinds.clone();
+  }
+
+  /** Layers of structure {@code kind} among layers {@code [from, to)}. */
+  int layersOfKind(int kind, int from, int to) {
+    return prefixCounts[kind][to] - prefixCounts[kind][from];
+  }
+
+  /** The token embedding table (also the output head when tied). */
+  WeightTensor embeddingTensor() {
+    return embedding;
+  }
+
+  /** The final norm before the output head. */
+  WeightTensor finalNormTensor() {
+    return finalNorm;
+  }
 }

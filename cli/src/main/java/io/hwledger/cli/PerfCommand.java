@@ -1,0 +1,315 @@
+package io.hwledger.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hwledger.api.DType;
+import io.hwledger.api.Deployment;
+import io.hwledger.api.GpuSpec;
+import io.hwledger.api.ModelConfigException;
+import io.hwledger.api.ModelSpec;
+import io.hwledger.api.Precision;
+import io.hwledger.math.DecodeRate;
+import io.hwledger.math.GpuCatalog;
+import io.hwledger.math.HfConfigReader;
+import io.hwledger.math.Interconnect;
+import io.hwledger.math.ModelCatalog;
+import io.hwledger.math.SpeedEstimate;
+import io.hwledger.math.SpeedModel;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code hwledger perf}: time to first token, decode speed and cost of a model on a GPU. */
+@Command(
+    name = "perf",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Estimates time to first token, decode tokens/s per sequence and in aggregate for batch"
+          + " sizes 1, 2, 4 ... N, and the cost per million output tokens, with a roofline"
+          + " calibrated on published llama.cpp measurements (docs/adr/0009-speed-model.md)."
+    })
+final class PerfCommand implements Callable<Integer> {
+  private final Streams io;
+
+  @Spec CommandSpec spec;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  PlanCommand.ModelSource source;
+
+  @Option(names = "--gpu", paramLabel = "ID", required = true, description = "A catalog GPU.")
+  String gpu;
+
+  @Option(names = "--tp", paramLabel = "N", defaultValue = "1", description = "TP degree.")
+  String tp;
+
+  @Option(names = "--pp", paramLabel = "N", defaultValue = "1", description = "PP degree.")
+  String pp;
+
+  @Option(
+      names = "--weights",
+      paramLabel = "DTYPE",
+      description = "Weight format, e.g. bf16, fp8, q4_0 (default: the checkpoint's).")
+  String weights;
+
+  @Option(
+      names = "--prompt",
+      paramLabel = "TOKENS",
+      defaultValue = "1024",
+      description = "Prompt tokens for the time to first token (default: ${DEFAULT-VALUE}).")
+  String prompt;
+
+  @Option(
+      names = "--context",
+      paramLabel = "TOKENS",
+      description = "Tokens each sequence caches while decoding (default: the --prompt value).")
+  String context;
+
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Largest batch; rows for 1, 2, 4 ... up to N (default: ${DEFAULT-VALUE}).")
+  String batch;
+
+  @Option(
+      names = "--interconnect",
+      paramLabel = "LINK",
+      description = "nvlink or pcie (default: nvlink for NVIDIA SXM/HGX/NVL parts, else pcie).")
+  String interconnect;
+
+  @Option(
+      names = "--price",
+      paramLabel = "USD",
+      description = "Price per GPU-hour in US dollars; adds cost per million output tokens.")
+  String price;
+
+  @Option(names = "--json", description = "Print one JSON object instead of a table.")
+  boolean json;
+
+  PerfCommand(Streams io) {
+    this.io = io;
+  }
+
+  @Override
+  public Integer call() {
+    ModelSpec model =
+        source.model != null ? catalogModel(source.model) : configModel(source.config);
+    GpuSpec device = usage(() -> GpuCatalog.builtIn().get(gpu));
+    int tensorParallel = usage(() -> (int) SizeParser.count("--tp", tp, Integer.MAX_VALUE));
+    int pipelineParallel = usage(() -> (int) SizeParser.count("--pp", pp, Integer.MAX_VALUE));
+    long promptTokens = usage(() -> SizeParser.tokens("--prompt", prompt));
+    long contextTokens =
+        context == null ? promptTokens : usage(() -> SizeParser.tokens("--context", context));
+    long maxBatch = usage(() -> SizeParser.count("--batch", batch, 1L << 40));
+    OptionalDouble usdPerGpuHour = price == null ? OptionalDouble.empty() : usage(this::price);
+    Interconnect link =
+        interconnect == null
+            ? Interconnect.defaultFor(device)
+            : usage(() -> Interconnect.parse(interconnect));
+    Precision precision = model.defaultPrecision();
+    if (weights != null) {
+      precision = precision.withWeights(usage(() -> DType.parse(weights)));
+    }
+    Deployment deployment =
+        Deployment.singleGpu()
+            .withTensorParallel(tensorParallel)
+            .withPipelineParallel(pipelineParallel);
+    Precision p = precision;
+    SpeedEstimate e =
+        usage(
+            () ->
+                SpeedModel.of(model)
+                    .estimate(
+                        p,
+                        promptTokens,
+                        contextTokens,
+                        batches(maxBatch),
+                        deployment,
+                        device,
+                        link));
+    String label = source.model != null ? source.model : model.name();
+    if (json) {
+      JsonWriter.print(io.out(), toJson(label, p, e, usdPerGpuHour));
+    } else {
+      printText(label, p, e, usdPerGpuHour);
+    }
+    return ErrorHandler.ExitCodes.OK;
+  }
+
+  /** 1, 2, 4 ... up to {@code max}, and {@code max} itself when it is no power of two. */
+  static long[] batches(long max) {
+    List<Long> out = new ArrayList<>();
+    for (long b = 1; b <= max && b > 0; b *= 2) {
+      out.add(b);
+    }
+    if (out.get(out.size() - 1) != max) {
+      out.add(max);
+    }
+    return out.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  /**
+   * US dollars per million output tokens: the deployment's GPUs cost {@code price · gpus} per hour
+   * and make {@code tokensPerSecond · 3600} tokens in it.
+   */
+  static double costPerMillionTokens(double usdPerGpuHour, int gpus, double tokensPerSecond) {
+    return usdPerGpuHour * gpus / (tokensPerSecond * 3600) * 1e6;
+  }
+
+  private OptionalDouble price() {
+    double value;
+    try {
+      value = Double.parseDouble(price.trim());
+    } catch (NumberFormatException ex) {
+      throw new IllegalArgumentException("--price: '" + price + "' is not a number", ex);
+    }
+    if (!(value >= 0) || Double.isInfinite(value)) {
+      throw new IllegalArgumentException("--price must be a non-negative number, was " + price);
+    }
+    return OptionalDouble.of(value);
+  }
+
+  private void printText(String label, Precision p, SpeedEstimate e, OptionalDouble price) {
+    PrintStream out = io.out();
+    out.println(
+        label
+            + " on "
+            + e.gpu()
+            + ", weights "
+            + p.weights().name()
+            + ", TP "
+            + e.tensorParallel()
+            + " x PP "
+            + e.pipelineParallel()
+            + ", context "
+            + e.contextTokens()
+            + " tokens, MBU "
+            + fixed(e.memoryBandwidthUtilization(), 2)
+            + ", MFU "
+            + fixed(e.modelFlopsUtilization(), 2));
+    out.println(
+        "Time to first token ("
+            + e.promptTokens()
+            + "-token prompt): "
+            + (e.prefillSeconds().isPresent()
+                ? fixed(e.prefillSeconds().getAsDouble() * 1000, 1) + " ms"
+                : "unknown (the catalog has no throughput for this GPU)"));
+    out.println();
+    TextTable table = new TextTable(price.isPresent() ? "rrrlr" : "rrrl");
+    List<String> header =
+        new ArrayList<>(List.of("Batch", "tok/s per seq", "tok/s total", "Bound"));
+    if (price.isPresent()) {
+      header.add("USD / M tokens");
+    }
+    table.row(header.toArray(new String[0]));
+    for (DecodeRate r : e.decode()) {
+      List<String> row =
+          new ArrayList<>(
+              List.of(
+                  Long.toString(r.batch()),
+                  fixed(r.tokensPerSecondPerSequence(), 1),
+                  fixed(r.tokensPerSecond(), 1),
+                  r.bound().name().toLowerCase(Locale.ROOT)));
+      if (price.isPresent()) {
+        row.add(
+            fixed(costPerMillionTokens(price.getAsDouble(), e.gpuCount(), r.tokensPerSecond()), 3));
+      }
+      table.row(row.toArray(new String[0]));
+    }
+    table.print(out, "");
+    if (price.isPresent()) {
+      out.println("(price is per GPU-hour; cost covers all " + e.gpuCount() + " GPUs)");
+    }
+  }
+
+  private static ObjectNode toJson(
+      String label, Precision p, SpeedEstimate e, OptionalDouble price) {
+    ObjectNode root = JsonWriter.object();
+    root.put("model", label);
+    root.put("gpu", e.gpu());
+    root.put("weights", p.weights().name());
+    root.put("tensorParallel", e.tensorParallel());
+    root.put("pipelineParallel", e.pipelineParallel());
+    root.put("gpus", e.gpuCount());
+    root.put("promptTokens", e.promptTokens());
+    root.put("contextTokens", e.contextTokens());
+    root.put("interconnect", e.interconnect().name());
+    root.put("memoryBandwidthUtilization", e.memoryBandwidthUtilization());
+    root.put("modelFlopsUtilization", e.modelFlopsUtilization());
+    if (e.computeDtype().isPresent()) {
+      root.put("computeDtype", e.computeDtype().get());
+    } else {
+      root.putNull("computeDtype");
+    }
+    if (e.prefillSeconds().isPresent()) {
+      root.put("timeToFirstTokenSeconds", e.prefillSeconds().getAsDouble());
+    } else {
+      root.putNull("timeToFirstTokenSeconds");
+    }
+    if (price.isPresent()) {
+      root.put("usdPerGpuHour", price.getAsDouble());
+    }
+    ArrayNode rows = root.putArray("decode");
+    for (DecodeRate r : e.decode()) {
+      ObjectNode row = rows.addObject();
+      row.put("batch", r.batch());
+      row.put("tokensPerSecondPerSequence", r.tokensPerSecondPerSequence());
+      row.put("tokensPerSecond", r.tokensPerSecond());
+      row.put("bound", r.bound().name().toLowerCase(Locale.ROOT));
+      if (price.isPresent()) {
+        row.put(
+            "usdPerMillionTokens",
+            costPerMillionTokens(price.getAsDouble(), e.gpuCount(), r.tokensPerSecond()));
+      }
+    }
+    return root;
+  }
+
+  private static String fixed(double value, int decimals) {
+    return String.format(Locale.ROOT, "%." + decimals + "f", value);
+  }
+
+  private ModelSpec catalogModel(String id) {
+    return usage(() -> ModelCatalog.builtIn().spec(id));
+  }
+
+  private ModelSpec configModel(Path path) {
+    Path file = Files.isDirectory(path) ? path.resolve("config.json") : path;
+    if (!Files.isRegularFile(file)) {
+      throw new ParameterException(spec.commandLine(), "--config: no such file '" + file + "'");
+    }
+    try {
+      return HfConfigReader.read(file);
+    } catch (ModelConfigException ex) {
+      String message = ex.getMessage() == null ? "" : ex.getMessage();
+      throw message.contains(file.toString())
+          ? ex
+          : new ModelConfigException("--config " + file + ": " + message, ex);
+    }
+  }
+
+  /** Runs {@code step}; an {@link IllegalArgumentException} becomes a usage error. */
+  private <T> T usage(Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (IllegalArgumentException ex) {
+      ParameterException usage =
+          new ParameterException(spec.commandLine(), ErrorHandler.oneLine(ex.getMessage(), ex));
+      usage.initCause(ex);
+      throw usage;
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package io.hwledger.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+class PerfCommandTest {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  // Llama 3.1 8B bf16 on one H100 SXM, context 1: (8,030,261,248 − 128256 · 4096) · 2 =
+  // 15,009,849,344 weight bytes + 131,072 KV bytes (32 layers · 8 heads · 128 · 2 · 2) per step,
+  // over 3.35e12 B/s · MBU 0.68 = 2.278e12 B/s: 6.5891 ms, 151.77 tokens/s. At $2.00 per GPU-hour:
+  // 2.00 / (151.77 · 3600) · 1e6 = $3.661 per million tokens.
+  @Test
+  void printsTimeToFirstTokenDecodeRowsAndCost() {
+    Cli.Result r =
+        Cli.run(
+            "perf",
+            "--model",
+            "llama-3.1-8b",
+            "--gpu",
+            "h100-sxm-80gb",
+            "--context",
+            "1",
+            "--batch",
+            "4",
+            "--price",
+            "2.00");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    // Prefill of 1024 tokens: 1.457039e13 operations / (989.5e12 · MFU 0.80) = 18.4 ms.
+    assertThat(r.out()).contains("Time to first token (1024-token prompt): 18.4 ms");
+    assertThat(r.out()).containsPattern("(?m)^\\s*1\\s+151\\.8\\s+151\\.8\\s+memory\\s+3\\.661$");
+    assertThat(r.out()).containsPattern("(?m)^\\s*2\\s+151\\.8\\s+303\\.5");
+    assertThat(r.out()).containsPattern("(?m)^\\s*4\\s");
+  }
+
+  @Test
+  void jsonHasOneRowPerBatchAndTheCost() throws IOException {
+    Cli.Result r =
+        Cli.run(
+            "perf",
+            "--model",
+            "llama-3.1-8b",
+            "--gpu",
+            "h100-sxm-80gb",
+            "--context",
+            "1",
+            "--batch",
+            "6",
+            "--price",
+            "2",
+            "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode root = MAPPER.readTree(r.out());
+    assertThat(root.get("gpus").asInt()).isEqualTo(1);
+    JsonNode rows = root.get("decode");
+    assertThat(rows).hasSize(4); // 1, 2, 4, 6
+    assertThat(rows.get(3).get("batch").asLong()).isEqualTo(6);
+    assertThat(rows.get(0).get("tokensPerSecond").asDouble()).isCloseTo(151.77, within(0.05));
+    assertThat(rows.get(0).get("usdPerMillionTokens").asDouble()).isCloseTo(3.661, within(0.002));
+    assertThat(root.get("timeToFirstTokenSeconds").asDouble()).isPositive();
+  }
+
+  @Test
+  void costCoversEveryGpuOfTheDeployment() {
+    // 2 GPUs at $1/h making 1000 tokens/s: 2 / 3,600,000 · 1e6 = $0.5556 per million.
+    assertThat(PerfCommand.costPerMillionTokens(1, 2, 1000)).isCloseTo(0.5556, within(1e-4));
+    assertThat(PerfCommand.batches(5)).containsExactly(1, 2, 4, 5);
+    assertThat(PerfCommand.batches(1)).containsExactly(1);
+  }
+
+  @Test
+  void appleGpuHasNoTimeToFirstToken() {
+    Cli.Result r = Cli.run("perf", "--model", "llama-2-7b", "--gpu", "apple-m2-ultra-192gb");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("unknown (the catalog has no throughput for this GPU)");
+  }
+
+  @Test
+  void userErrorsAreOneLineWithoutAStackTrace() {
+    for (String[] args :
+        new String[][] {
+          {"perf", "--model", "llama-3.1-8b", "--gpu", "no-such-gpu"},
+          {"perf", "--model", "llama-3.1-8b", "--gpu", "h100-sxm-80gb", "--price", "cheap"},
+          {"perf", "--model", "llama-3.1-8b", "--gpu", "apple-m3-max-128gb"},
+          {"perf", "--model", "llama-3.1-8b", "--gpu", "h100-sxm-80gb", "--pp", "64"},
+          {"perf", "--model", "no-such-model", "--gpu", "h100-sxm-80gb"},
+        }) {
+      Cli.Result r = Cli.run(args);
+      assertThat(r.exitCode()).as(String.join(" ", args)).isNotZero();
+      assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
+      assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package io.hwledger.math;
+
+import java.util.Objects;
+
+/**
+ * Decode speed at one batch size.
+ *
+ * @param batch sequences decoded together, each at the estimate's context
+ * @param stepSeconds time for every sequence of the batch to gain one token, seconds
+ * @param tokensPerSecondPerSequence one sequence's decode speed, tokens per second ({@code 1 /
+ *     stepSeconds})
+ * @param tokensPerSecond the whole deployment's decode speed, tokens per second ({@code batch /
+ *     stepSeconds})
+ * @param bound what limits the slowest pipeline stage
+ */
+public record DecodeRate(
+    long batch,
+    double stepSeconds,
+    double tokensPerSecondPerSequence,
+    double tokensPerSecond,
+    SpeedBound bound) {
+
+  /** Validates the arguments. */
+  public DecodeRate {
+    if (batch <= 0) {
+      throw new IllegalArgumentException("batch must be positive, was " + batch);
+    }
+    if (!(stepSeconds > 0)) {
+      throw new IllegalArgumentException("stepSeconds must be positive, was " + stepSeconds);
+    }
+    Objects.requireNonNull(bound, "bound");
+  }
+}

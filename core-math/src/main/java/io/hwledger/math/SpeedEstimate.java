@@ -1,0 +1,56 @@
+package io.hwledger.math;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * What {@link SpeedModel#estimate} predicts for one model, precision, deployment and GPU.
+ *
+ * @param gpu the GPU's catalog id
+ * @param tensorParallel TP degree
+ * @param pipelineParallel PP degree
+ * @param promptTokens tokens of the prompt prefilled for the time to first token
+ * @param contextTokens tokens every sequence holds in its cache while decoding
+ * @param computeDtype the dtype whose peak throughput was used ({@code fp8}, {@code bf16} or {@code
+ *     fp16}); empty when the catalog publishes none for this GPU
+ * @param peakTeraFlops dense peak of {@code computeDtype} per GPU, tera-operations per second
+ * @param memoryBandwidthBytesPerSecond peak memory bandwidth per GPU, bytes per second
+ * @param memoryBandwidthUtilization fraction of the peak bandwidth decode reaches (MBU)
+ * @param modelFlopsUtilization fraction of the peak throughput matrix work reaches (MFU)
+ * @param interconnect the link between ranks, used when TP or PP exceeds 1
+ * @param prefillSeconds time to prefill the prompt of one sequence, which is the time to first
+ *     token, seconds; empty when the GPU has no published throughput
+ * @param decode one row per requested batch size, in request order
+ */
+public record SpeedEstimate(
+    String gpu,
+    int tensorParallel,
+    int pipelineParallel,
+    long promptTokens,
+    long contextTokens,
+    Optional<String> computeDtype,
+    OptionalDouble peakTeraFlops,
+    double memoryBandwidthBytesPerSecond,
+    double memoryBandwidthUtilization,
+    double modelFlopsUtilization,
+    Interconnect interconnect,
+    OptionalDouble prefillSeconds,
+    List<DecodeRate> decode) {
+
+  /** Validates and copies the arguments. */
+  public SpeedEstimate {
+    Objects.requireNonNull(gpu, "gpu");
+    Objects.requireNonNull(computeDtype, "computeDtype");
+    Objects.requireNonNull(peakTeraFlops, "peakTeraFlops");
+    Objects.requireNonNull(interconnect, "interconnect");
+    Objects.requireNonNull(prefillSeconds, "prefillSeconds");
+    decode = List.copyOf(decode);
+  }
+
+  /** GPUs the deployment uses: {@code tensorParallel · pipelineParallel}. */
+  public int gpuCount() {
+    return tensorParallel * pipelineParallel;
+  }
+}

@@ -1,0 +1,453 @@
+package io.hwledger.math;
+
+import io.hwledger.api.Attention;
+import io.hwledger.api.DType;
+import io.hwledger.api.Deployment;
+import io.hwledger.api.GatedDeltaNet;
+import io.hwledger.api.GpuSpec;
+import io.hwledger.api.LatentAttention;
+import io.hwledger.api.Mamba1;
+import io.hwledger.api.Mamba2;
+import io.hwledger.api.Mixer;
+import io.hwledger.api.ModelSpec;
+import io.hwledger.api.MoeMlp;
+import io.hwledger.api.Precision;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * Estimates prefill time (time to first token) and decode speed of a model on a catalog GPU with a
+ * roofline: each forward pass takes the longer of its memory time and its compute time, plus
+ * communication between ranks.
+ *
+ * <p>A speed model is built once per model ({@link #of}); it is immutable and thread-safe, and an
+ * {@link #estimate} is a few loops over the model's distinct layer structures.
+ *
+ * <h2>Compute</h2>
+ *
+ * A token's matrix work is {@code 2 · activeParameters} operations (every active weight once,
+ * multiply and add; the input embedding is a lookup and is excluded, the output head is included;
+ * see {@link Planner#activeParameters()}), plus attention: {@code 2 · heads · (keyHeadDim +
+ * valueHeadDim)} operations per (query, cached key) pair, over {@code min(position, window)} keys
+ * per query (causal; sliding windows respected). MLA counts its decompressed heads ({@code qkNope +
+ * qkRope + value} per head), an upper bound for the absorbed decode kernels. Recurrent mixers
+ * (Mamba, Gated DeltaNet) cost {@code 4} operations per state element per token (decay, update,
+ * read-out), an approximation. Arithmetic runs at the GPU's dense peak for {@code fp8} when the
+ * weights are fp8 and the GPU publishes fp8, otherwise the larger of its {@code bf16} and {@code
+ * fp16} peaks (quantised weights are dequantised to 16 bits), times the model-FLOPs utilisation
+ * {@link #MODEL_FLOPS_UTILIZATION}. A GPU without a published peak (the Apple parts in the catalog)
+ * has no prefill estimate and decode is memory time alone.
+ *
+ * <h2>Memory</h2>
+ *
+ * A decode step of batch {@code B} reads every dense weight of a rank once, the routed experts that
+ * the {@code B} tokens select (expected distinct experts {@code E · (1 − (1 − k/E)^B)} per layer,
+ * assuming independent, uniform routing), the output head, each sequence's KV cache at the context
+ * ({@code min(context, window)} tokens per windowed layer) and each sequence's recurrent state
+ * twice (read and write). Bytes move at the GPU's peak bandwidth times the memory-bandwidth
+ * utilisation {@link #MEMORY_BANDWIDTH_UTILIZATION}. Prefill reads the weights once per pass.
+ *
+ * <h2>Parallelism</h2>
+ *
+ * Tensor parallelism splits weights, KV heads and operations across {@code TP} ranks as the {@link
+ * Planner} does, and adds two all-reduces per layer (after attention and after the MLP,
+ * Megatron-style) of {@code tokens · hidden · 2} bytes; a ring all-reduce moves {@code 2 · (TP − 1)
+ * / TP} of that over the {@link Interconnect}, plus its latency. Pipeline parallelism splits layers
+ * as the planner does and sends {@code tokens · hidden · 2} bytes between consecutive stages.
+ * Prefill of one prompt goes through the stages one after another. A decode step splits the batch
+ * into {@code m = min(B, PP)} micro-batches; it takes {@code max(Σ stage times, m · slowest stage
+ * time)} for a micro-batch, so a batch of 1 leaves {@code (PP − 1) / PP} of the GPUs idle (the
+ * pipeline bubble) and a full pipeline runs at the pace of its slowest stage.
+ *
+ * <h2>Calibration</h2>
+ *
+ * The two utilisation factors are fitted on published llama.cpp measurements (see {@code
+ * docs/adr/0009-speed-model.md}); they describe a mature single-node engine, not a particular one.
+ * {@link #withUtilization} replaces them.
+ */
+public final class SpeedModel {
+
+  /**
+   * Fraction of peak memory bandwidth a decode step reaches: the median of measured / predicted
+   * decode speed at utilisation 1 over the calibration subset of {@code
+   * core-math/src/test/resources/io/hwledger/math/speed/measurements.json} (llama.cpp, batch 1,
+   * Llama 2 7B and Llama 3 8B in f16, q8_0 and q4_0, RTX 4090 and M2 Ultra).
+   */
+  public static final double MEMORY_BANDWIDTH_UTILIZATION = 0.68;
+
+  /**
+   * Fraction of dense peak throughput prefill reaches: the median of measured / predicted prompt
+   * throughput at utilisation 1 over the calibration subset of the same file (llama.cpp pp512, RTX
+   * 4090).
+   */
+  public static final double MODEL_FLOPS_UTILIZATION = 0.80;
+
+  private static final long ACTIVATION_BYTES = 2;
+
+  private final Planner planner;
+  private final LayerKind[] kinds;
+  private final double[] linearOpsPerToken;
+  private final double[] attentionOpsPerPair;
+  private final double[] recurrentOpsPerToken;
+  private final double headOpsPerToken;
+  private final double memoryUtilization;
+  private final double flopsUtilization;
+
+  private SpeedModel(Planner planner, double memoryUtilization, double flopsUtilization) {
+    this.planner = planner;
+    this.kinds = planner.layerKinds();
+    this.memoryUtilization = memoryUtilization;
+    this.flopsUtilization = flopsUtilization;
+    linearOpsPerToken = new double[kinds.length];
+    attentionOpsPerPair = new double[kinds.length];
+    recurrentOpsPerToken = new double[kinds.length];
+    for (int k = 0; k < kinds.length; k++) {
+      LayerKind kind = kinds[k];
+      linearOpsPerToken[k] = 2.0 * kind.activeParameters;
+      Mixer m = kind.spec.mixer();
+      if (m instanceof Attention) {
+        Attention a = (Attention) m;
+        attentionOpsPerPair[k] = 2.0 * a.queryHeads() * (a.keyHeadDim() + a.valueHeadDim());
+      } else if (m instanceof LatentAttention) {
+        LatentAttention l = (LatentAttention) m;
+        attentionOpsPerPair[k] =
+            2.0 * l.heads() * ((double) l.qkNopeHeadDim() + l.qkRopeHeadDim() + l.valueHeadDim());
+      } else {
+        recurrentOpsPerToken[k] = 4.0 * stateElements(m);
+      }
+    }
+    headOpsPerToken =
+        2.0 * (planner.embeddingTensor().parameters() + planner.finalNormTensor().parameters());
+  }
+
+  /** A speed model for {@code planner}'s model with the calibrated utilisation factors. */
+  public static SpeedModel of(Planner planner) {
+    Objects.requireNonNull(planner, "planner");
+    return new SpeedModel(planner, MEMORY_BANDWIDTH_UTILIZATION, MODEL_FLOPS_UTILIZATION);
+  }
+
+  /** A speed model for {@code model} with the calibrated utilisation factors. */
+  public static SpeedModel of(ModelSpec model) {
+    return of(Planner.of(model));
+  }
+
+  /**
+   * This model with other utilisation factors, e.g. an engine's own.
+   *
+   * @param memoryBandwidthUtilization fraction of peak bandwidth, in (0, 1]
+   * @param modelFlopsUtilization fraction of peak throughput, in (0, 1]
+   */
+  public SpeedModel withUtilization(
+      double memoryBandwidthUtilization, double modelFlopsUtilization) {
+    checkFraction(memoryBandwidthUtilization, "memoryBandwidthUtilization");
+    checkFraction(modelFlopsUtilization, "modelFlopsUtilization");
+    return new SpeedModel(planner, memoryBandwidthUtilization, modelFlopsUtilization);
+  }
+
+  /** The memory-bandwidth utilisation this model applies. */
+  public double memoryBandwidthUtilization() {
+    return memoryUtilization;
+  }
+
+  /** The model-FLOPs utilisation this model applies. */
+  public double modelFlopsUtilization() {
+    return flopsUtilization;
+  }
+
+  /**
+   * {@link #estimate(Precision, long, long, long[], Deployment, GpuSpec, Interconnect)} over {@link
+   * Interconnect#defaultFor}.
+   */
+  public SpeedEstimate estimate(
+      Precision precision,
+      long promptTokens,
+      long contextTokens,
+      long[] batches,
+      Deployment deployment,
+      GpuSpec gpu) {
+    return estimate(
+        precision,
+        promptTokens,
+        contextTokens,
+        batches,
+        deployment,
+        gpu,
+        Interconnect.defaultFor(gpu));
+  }
+
+  /**
+   * Estimates prefill time and decode speed.
+   *
+   * @param precision weights, caches and state
+   * @param promptTokens tokens of one prompt, prefilled in one pass, at least 1
+   * @param contextTokens tokens each decoding sequence holds in its cache, at least 0
+   * @param batches batch sizes to decode at, each at least 1
+   * @param deployment TP and PP degrees (and the MLA cache layout); the engine profile is ignored
+   * @param gpu the GPU every rank runs on; it must publish its memory bandwidth
+   * @param interconnect the link between ranks
+   * @throws IllegalArgumentException on a bad argument, a GPU without bandwidth, or more pipeline
+   *     stages than layers
+   */
+  public SpeedEstimate estimate(
+      Precision precision,
+      long promptTokens,
+      long contextTokens,
+      long[] batches,
+      Deployment deployment,
+      GpuSpec gpu,
+      Interconnect interconnect) {
+    Objects.requireNonNull(precision, "precision");
+    Objects.requireNonNull(batches, "batches");
+    Objects.requireNonNull(deployment, "deployment");
+    Objects.requireNonNull(gpu, "gpu");
+    Objects.requireNonNull(interconnect, "interconnect");
+    if (promptTokens < 1) {
+      throw new IllegalArgumentException("promptTokens must be at least 1, was " + promptTokens);
+    }
+    if (contextTokens < 0) {
+      throw new IllegalArgumentException("contextTokens must be >= 0, was " + contextTokens);
+    }
+    if (batches.length == 0) {
+      throw new IllegalArgumentException("batches must not be empty");
+    }
+    for (long b : batches) {
+      if (b < 1) {
+        throw new IllegalArgumentException("every batch size must be at least 1, was " + b);
+      }
+    }
+    OptionalLong bandwidth = gpu.memoryBandwidthBytesPerSecond();
+    if (bandwidth.isEmpty()) {
+      throw new IllegalArgumentException(
+          "GPU '" + gpu.id() + "' has no published memory bandwidth in the catalog");
+    }
+    Optional<String> dtype = computeDtype(precision, gpu);
+    OptionalDouble peak =
+        dtype.isPresent() ? gpu.denseTeraFlops(dtype.get()) : OptionalDouble.empty();
+    Pass pass =
+        new Pass(
+            precision,
+            deployment,
+            bandwidth.getAsLong() * memoryUtilization,
+            peak.isPresent() ? peak.getAsDouble() * 1e12 * flopsUtilization : 0,
+            interconnect);
+
+    OptionalDouble prefill =
+        peak.isPresent() ? OptionalDouble.of(pass.prefill(promptTokens)) : OptionalDouble.empty();
+    List<DecodeRate> rows = new ArrayList<>(batches.length);
+    for (long b : batches) {
+      rows.add(pass.decode(b, contextTokens));
+    }
+    return new SpeedEstimate(
+        gpu.id(),
+        deployment.tensorParallel(),
+        deployment.pipelineParallel(),
+        promptTokens,
+        contextTokens,
+        dtype,
+        peak,
+        bandwidth.getAsLong(),
+        memoryUtilization,
+        flopsUtilization,
+        interconnect,
+        prefill,
+        rows);
+  }
+
+  /** fp8 for fp8 weights on an fp8 GPU, else the larger published 16-bit peak, else empty. */
+  static Optional<String> computeDtype(Precision p, GpuSpec gpu) {
+    boolean fp8Weights = p.weights().equals(DType.FP8_E4M3) || p.weights().equals(DType.FP8_E5M2);
+    if (fp8Weights && gpu.denseTeraFlops("fp8").isPresent()) {
+      return Optional.of("fp8");
+    }
+    OptionalDouble bf16 = gpu.denseTeraFlops("bf16");
+    OptionalDouble fp16 = gpu.denseTeraFlops("fp16");
+    if (bf16.isPresent() && (fp16.isEmpty() || bf16.getAsDouble() >= fp16.getAsDouble())) {
+      return Optional.of("bf16");
+    }
+    return fp16.isPresent() ? Optional.of("fp16") : Optional.empty();
+  }
+
+  /** Expected distinct experts of {@code experts} that {@code tokens} tokens choose top-k among. */
+  static double expectedDistinctExperts(int experts, int topK, long tokens) {
+    return experts * (1 - Math.pow(1 - (double) topK / experts, tokens));
+  }
+
+  /** Σ_{i=1..tokens} min(i, window): (query, key) pairs of causal attention over a prompt. */
+  static double causalPairs(long tokens, OptionalLong window) {
+    double t = tokens;
+    if (window.isEmpty() || window.getAsLong() >= tokens) {
+      return t * (t + 1) / 2;
+    }
+    double w = window.getAsLong();
+    return w * (w + 1) / 2 + (t - w) * w;
+  }
+
+  private static double stateElements(Mixer m) {
+    if (m instanceof Mamba1) {
+      Mamba1 x = (Mamba1) m;
+      return (double) x.innerSize() * x.stateSize();
+    }
+    if (m instanceof Mamba2) {
+      Mamba2 x = (Mamba2) m;
+      return (double) x.heads() * x.headDim() * x.stateSize();
+    }
+    if (m instanceof GatedDeltaNet) {
+      GatedDeltaNet g = (GatedDeltaNet) m;
+      return (double) g.valueHeads() * g.keyHeadDim() * g.valueHeadDim();
+    }
+    return 0;
+  }
+
+  private static void checkFraction(double value, String name) {
+    if (!(value > 0 && value <= 1)) {
+      throw new IllegalArgumentException(name + " must be in (0, 1], was " + value);
+    }
+  }
+
+  /** One estimate's per-rank quantities. */
+  private final class Pass {
+    final Precision p;
+    final Deployment d;
+    final int tp;
+    final int pp;
+    final int[] bounds;
+    final double bytesPerSecond;
+    final double opsPerSecond;
+    final Interconnect link;
+    final double[] denseBytes;
+    final double[] expertBytes;
+    final double headBytes;
+
+    Pass(Precision p, Deployment d, double bytesPerSecond, double opsPerSecond, Interconnect link) {
+      this.p = p;
+      this.d = d;
+      this.tp = d.tensorParallel();
+      this.pp = d.pipelineParallel();
+      this.bounds = StagePartition.boundaries(planner.model().layerCount(), pp);
+      this.bytesPerSecond = bytesPerSecond;
+      this.opsPerSecond = opsPerSecond;
+      this.link = link;
+      denseBytes = new double[kinds.length];
+      expertBytes = new double[kinds.length];
+      for (int k = 0; k < kinds.length; k++) {
+        long experts = 0;
+        for (WeightTensor t : kinds[k].tensors) {
+          if (t.role() == WeightTensor.Role.EXPERT) {
+            experts += t.bytesPerRank(p, tp);
+          }
+        }
+        expertBytes[k] = experts;
+        denseBytes[k] = kinds[k].weightBytesPerRank(p, tp) - experts;
+      }
+      headBytes =
+          planner.embeddingTensor().bytesPerRank(p, tp)
+              + planner.finalNormTensor().bytesPerRank(p, tp);
+    }
+
+    /** Prefill of one prompt through every stage in turn, seconds. */
+    double prefill(long tokens) {
+      double total = 0;
+      for (int s = 0; s < pp; s++) {
+        double bytes = weightBytes(s, tokens);
+        double ops = 0;
+        for (int k = 0; k < kinds.length; k++) {
+          int n = planner.layersOfKind(k, bounds[s], bounds[s + 1]);
+          if (n == 0) {
+            continue;
+          }
+          double perLayer =
+              tokens * (linearOpsPerToken[k] + recurrentOpsPerToken[k])
+                  + attentionOpsPerPair[k] * causalPairs(tokens, kinds[k].window());
+          ops += n * perLayer;
+          bytes += n * (double) tokens * kinds[k].kvBytesPerToken(p, tp, d.mlaCache());
+        }
+        if (s == pp - 1) {
+          ops += headOpsPerToken; // logits of the last prompt token only
+        }
+        total += Math.max(bytes / bytesPerSecond, ops / tp / opsPerSecond) + allReduces(s, tokens);
+      }
+      return total + (pp - 1) * sendSeconds(tokens);
+    }
+
+    DecodeRate decode(long batch, long context) {
+      long micro = Math.min(batch, pp);
+      long perMicro = (batch + micro - 1) / micro;
+      double sum = 0;
+      double slowest = 0;
+      SpeedBound bound = SpeedBound.MEMORY;
+      for (int s = 0; s < pp; s++) {
+        double bytes = weightBytes(s, perMicro);
+        double ops = 0;
+        for (int k = 0; k < kinds.length; k++) {
+          int n = planner.layersOfKind(k, bounds[s], bounds[s + 1]);
+          if (n == 0) {
+            continue;
+          }
+          LayerKind kind = kinds[k];
+          long cached = kind.cachedTokens(context);
+          double perSequenceBytes =
+              (double) kind.kvBytesPerToken(p, tp, d.mlaCache()) * cached
+                  + 2.0 * kind.stateBytesPerSequence(p, tp);
+          bytes += n * perSequenceBytes * perMicro;
+          ops +=
+              n
+                  * (double) perMicro
+                  * (linearOpsPerToken[k]
+                      + recurrentOpsPerToken[k]
+                      + attentionOpsPerPair[k] * cached);
+        }
+        if (s == pp - 1) {
+          ops += perMicro * headOpsPerToken;
+        }
+        double memory = bytes / bytesPerSecond;
+        double compute = opsPerSecond > 0 ? ops / tp / opsPerSecond : 0;
+        double stage = Math.max(memory, compute) + allReduces(s, perMicro);
+        sum += stage;
+        if (stage > slowest) {
+          slowest = stage;
+          bound = compute > memory ? SpeedBound.COMPUTE : SpeedBound.MEMORY;
+        }
+      }
+      double step = Math.max(sum, micro * slowest) + (pp - 1) * sendSeconds(perMicro);
+      return new DecodeRate(batch, step, 1 / step, batch / step, bound);
+    }
+
+    /** Weights a pass of {@code tokens} tokens reads on stage {@code s}, bytes per rank. */
+    private double weightBytes(int s, long tokens) {
+      double bytes = 0;
+      for (int k = 0; k < kinds.length; k++) {
+        int n = planner.layersOfKind(k, bounds[s], bounds[s + 1]);
+        if (n == 0) {
+          continue;
+        }
+        double experts = expertBytes[k];
+        if (kinds[k].spec.mlp() instanceof MoeMlp) {
+          MoeMlp moe = (MoeMlp) kinds[k].spec.mlp();
+          experts *= expectedDistinctExperts(moe.experts(), moe.topK(), tokens) / moe.experts();
+        }
+        bytes += n * (denseBytes[k] + experts);
+      }
+      return s == pp - 1 ? bytes + headBytes : bytes;
+    }
+
+    /** Two ring all-reduces per layer of stage {@code s} for {@code tokens} tokens, seconds. */
+    private double allReduces(int s, long tokens) {
+      if (tp == 1) {
+        return 0;
+      }
+      double bytes = (double) tokens * planner.model().hiddenSize() * ACTIVATION_BYTES;
+      double one = link.latencySeconds() + 2.0 * (tp - 1) / tp * bytes / link.bytesPerSecond();
+      return 2.0 * (bounds[s + 1] - bounds[s]) * one;
+    }
+
+    /** One activation send between pipeline stages, seconds. */
+    private double sendSeconds(long tokens) {
+      double bytes = (double) tokens * planner.model().hiddenSize() * ACTIVATION_BYTES;
+      return link.latencySeconds() + bytes / link.bytesPerSecond();
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package io.hwledger.math;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.hwledger.api.DType;
+import io.hwledger.api.Deployment;
+import io.hwledger.api.GpuSpec;
+import io.hwledger.api.Precision;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SpeedModelTest {
+  private static final Precision BF16 = Precision.of(DType.BF16, DType.BF16);
+  private static final GpuSpec H100 = GpuCatalog.builtIn().get("h100-sxm-80gb");
+  private final SpeedModel llama8b = SpeedModel.of(ModelCatalog.builtIn().spec("llama-3.1-8b"));
+
+  @Test
+  void batchOneDecodeIsWeightBytesOverUsableBandwidth() {
+    // Llama 3.1 8B: 8,030,261,248 parameters, of which the input embedding 128256 · 4096 =
+    // 525,336,576 is only looked up, so a step reads (8,030,261,248 − 525,336,576) · 2 =
+    // 15,009,849,344 bytes. H100 SXM: 3.35e12 B/s · MBU 0.68 = 2.278e12 B/s.
+    // 15,009,849,344 / 2.278e12 = 6.5891 ms per token = 151.77 tokens/s.
+    DecodeRate one =
+        llama8b.estimate(BF16, 1, 0, new long[] {1}, Deployment.singleGpu(), H100).decode().get(0);
+    assertThat(one.stepSeconds()).isCloseTo(6.5891e-3, within(0.001e-3));
+    assertThat(one.tokensPerSecond()).isCloseTo(151.77, within(0.05));
+    assertThat(one.bound()).isEqualTo(SpeedBound.MEMORY);
+  }
+
+  @Test
+  void largeBatchReachesTheComputeCap() {
+    // 2 · 7,504,924,672 active parameters = 1.50098e10 operations per token; bf16 989.5e12 · MFU
+    // 0.80 = 7.916e14 operations/s, so a compute-bound step yields 7.916e14 / 1.50098e10 = 52,739
+    // tokens/s. Memory time (6.589 ms) equals compute time at a batch of 347.5.
+    SpeedEstimate e =
+        llama8b.estimate(BF16, 1, 0, new long[] {256, 512}, Deployment.singleGpu(), H100);
+    assertThat(e.decode().get(0).bound()).isEqualTo(SpeedBound.MEMORY);
+    DecodeRate big = e.decode().get(1);
+    assertThat(big.bound()).isEqualTo(SpeedBound.COMPUTE);
+    assertThat(big.tokensPerSecond()).isCloseTo(52_739, within(5.0));
+  }
+
+  @Test
+  void prefillIsCompute() {
+    // 1024-token prompt: layers 2 · 6,979,584,000 · 1024 = 1.429419e13, attention 32 layers ·
+    // 2 · 32 heads · 256 · (1024 · 1025 / 2) = 2.75146e11, head of the last token 2 ·
+    // 525,340,672 = 1.0507e9; total 1.457039e13 / 7.916e14 = 18.406 ms.
+    SpeedEstimate e = llama8b.estimate(BF16, 1024, 0, new long[] {1}, Deployment.singleGpu(), H100);
+    assertThat(e.prefillSeconds().getAsDouble()).isCloseTo(18.406e-3, within(0.01e-3));
+    assertThat(e.computeDtype()).contains("bf16");
+  }
+
+  @Test
+  void moreBatchMeansMoreAggregateNeverMorePerSequence() {
+    long[] batches = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
+    List<DecodeRate> rows =
+        llama8b.estimate(BF16, 1, 4096, batches, Deployment.singleGpu(), H100).decode();
+    for (int i = 1; i < rows.size(); i++) {
+      assertThat(rows.get(i).tokensPerSecond()).isGreaterThan(rows.get(i - 1).tokensPerSecond());
+      assertThat(rows.get(i).tokensPerSecondPerSequence())
+          .isLessThanOrEqualTo(rows.get(i - 1).tokensPerSecondPerSequence());
+    }
+  }
+
+  @Test
+  void tensorParallelismHelpsLessThanLinearly() {
+    SpeedModel llama70b = SpeedModel.of(ModelCatalog.builtIn().spec("llama-3.1-70b"));
+    double one = step(llama70b, 1, 1);
+    double two = step(llama70b, 2, 1);
+    double four = step(llama70b, 4, 1);
+    assertThat(two).isLessThan(one).isGreaterThan(one / 2);
+    assertThat(four).isLessThan(two).isGreaterThan(two / 2);
+  }
+
+  @Test
+  void pipelineBatchOneIsNoFasterThanOneGpu() {
+    SpeedModel llama70b = SpeedModel.of(ModelCatalog.builtIn().spec("llama-3.1-70b"));
+    assertThat(step(llama70b, 1, 2)).isGreaterThanOrEqualTo(step(llama70b, 1, 1) * 0.999);
+  }
+
+  @Test
+  void moeReadsMoreExpertsAsTheBatchGrows() {
+    // Mixtral: 8 experts, top-2: one token touches 2, two tokens 8 · (1 − 0.75²) = 3.5.
+    assertThat(SpeedModel.expectedDistinctExperts(8, 2, 1)).isCloseTo(2.0, within(1e-12));
+    assertThat(SpeedModel.expectedDistinctExperts(8, 2, 2)).isCloseTo(3.5, within(1e-12));
+    SpeedModel mixtral = SpeedModel.of(ModelCatalog.builtIn().spec("mixtral-8x7b-v0.1"));
+    List<DecodeRate> rows =
+        mixtral.estimate(BF16, 1, 0, new long[] {1, 2}, Deployment.singleGpu(), H100).decode();
+    assertThat(rows.get(1).stepSeconds()).isGreaterThan(rows.get(0).stepSeconds());
+  }
+
+  @Test
+  void causalPairsRespectWindows() {
+    assertThat(SpeedModel.causalPairs(4, java.util.OptionalLong.empty())).isEqualTo(10.0);
+    // window 2 over 4 tokens: 1 + 2 + 2 + 2
+    assertThat(SpeedModel.causalPairs(4, java.util.OptionalLong.of(2))).isEqualTo(7.0);
+  }
+
+  @Test
+  void appleAndAmdGpusWork() {
+    for (String id : new String[] {"apple-m2-ultra-192gb", "mi300x", "apple-m4-max-128gb"}) {
+      SpeedEstimate e =
+          llama8b.estimate(
+              BF16, 512, 0, new long[] {1}, Deployment.singleGpu(), GpuCatalog.builtIn().get(id));
+      assertThat(e.decode().get(0).tokensPerSecond()).isPositive();
+    }
+    // M2 Ultra publishes no throughput: no prefill estimate.
+    assertThat(
+            llama8b
+                .estimate(
+                    BF16,
+                    512,
+                    0,
+                    new long[] {1},
+                    Deployment.singleGpu(),
+                    GpuCatalog.builtIn().get("apple-m2-ultra-192gb"))
+                .prefillSeconds())
+        .isEmpty();
+  }
+
+  @Test
+  void rejectsBadArguments() {
+    Deployment d = Deployment.singleGpu();
+    assertThatThrownBy(() -> llama8b.estimate(BF16, 0, 0, new long[] {1}, d, H100))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("promptTokens");
+    assertThatThrownBy(() -> llama8b.estimate(BF16, 1, -1, new long[] {1}, d, H100))
+        .hasMessageContaining("contextTokens");
+    assertThatThrownBy(() -> llama8b.estimate(BF16, 1, 0, new long[] {}, d, H100))
+        .hasMessageContaining("batches");
+    assertThatThrownBy(() -> llama8b.estimate(BF16, 1, 0, new long[] {0}, d, H100))
+        .hasMessageContaining("batch size");
+    assertThatThrownBy(
+            () ->
+                llama8b.estimate(
+                    BF16, 1, 0, new long[] {1}, d, GpuCatalog.builtIn().get("apple-m3-max-128gb")))
+        .hasMessageContaining("bandwidth");
+    assertThatThrownBy(() -> llama8b.withUtilization(0, 0.5)).hasMessageContaining("memory");
+    assertThatThrownBy(
+            () -> llama8b.estimate(BF16, 1, 0, new long[] {1}, d.withPipelineParallel(33), H100))
+        .hasMessageContaining("layers");
+  }
+
+  private static double step(SpeedModel model, int tp, int pp) {
+    Deployment d = Deployment.singleGpu().withTensorParallel(tp).withPipelineParallel(pp);
+    return model.estimate(BF16, 1, 1024, new long[] {1}, d, H100).decode().get(0).stepSeconds();
+  }
+}
