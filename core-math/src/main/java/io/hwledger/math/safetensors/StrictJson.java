@@ -39,7 +39,13 @@ final class StrictJson {
       JsonLocation at = e.getLocation();
       String where =
           at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      String reason = String.valueOf(e.getOriginalMessage()).replaceAll("\\s+", " ").trim();
+      String reason =
+          String.valueOf(e.getOriginalMessage())
+              .replaceAll("\\s+", " ")
+              .replaceAll(
+                  "start marker at \\[Source: [^;]*; line: (\\d+), column: (\\d+)\\]",
+                  "opened at line $1, column $2")
+              .trim();
       throw new ModelConfigException(
           source + ": malformed " + what + " JSON" + where + ": " + reason, e);
     }
