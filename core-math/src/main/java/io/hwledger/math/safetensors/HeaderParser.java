@@ -14,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -22,11 +21,11 @@ import java.util.Map;
  * Reads and checks the header of one {@code .safetensors} file; never reads tensor data.
  *
  * <p>Layout (huggingface/safetensors README, "Format"): an unsigned little-endian 64-bit header
- * length {@code N}, {@code N} bytes of UTF-8 JSON starting with {@code {}, then the data section.
- * The checks follow the reference implementation ({@code SafeTensors::read_metadata} and {@code
- * Metadata::validate} in {@code safetensors/src/tensor.rs}, commit 24b0b28): {@code N} at most
- * 100,000,000 ({@code MAX_HEADER_SIZE}); each tensor's byte length equals its dtype width × the
- * product of its shape; sorted by offset, the tensors cover the data section exactly, with no
+ * length {@code N}, {@code N} bytes of UTF-8 JSON starting with an opening brace, then the data
+ * section. The checks follow the reference implementation ({@code SafeTensors::read_metadata} and
+ * {@code Metadata::validate} in {@code safetensors/src/tensor.rs}, commit 24b0b28): {@code N} at
+ * most 100,000,000 ({@code MAX_HEADER_SIZE}); each tensor's byte length equals its dtype width ×
+ * the product of its shape; sorted by offset, the tensors cover the data section exactly, with no
  * overlap and no hole ("The byte buffer needs to be entirely indexed, and cannot contain holes").
  * The header length is checked against the file size before the header is allocated.
  */
@@ -100,8 +99,7 @@ final class HeaderParser {
     JsonNode root = StrictJson.parseObject(text, file, "header");
     Map<String, String> metadata = new HashMap<>();
     List<Entry> entries = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
+    for (Map.Entry<String, JsonNode> field : root.properties()) {
       if (field.getKey().equals(METADATA_KEY)) {
         readMetadata(file, field.getValue(), metadata);
       } else {
@@ -134,8 +132,7 @@ final class HeaderParser {
               + StrictJson.kind(node)
               + ", expected an object");
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
       if (!field.getValue().isTextual()) {
         throw new ModelConfigException(
             file

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 
@@ -67,8 +66,7 @@ final class PackedBits {
     }
     JsonNode groups = quant.path("config_groups");
     Integer found = null;
-    for (Iterator<Map.Entry<String, JsonNode>> it = groups.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> group = it.next();
+    for (Map.Entry<String, JsonNode> group : groups.properties()) {
       JsonNode bits = group.getValue().path("weights").path("num_bits");
       if (bits.isMissingNode() || bits.isNull()) {
         continue;

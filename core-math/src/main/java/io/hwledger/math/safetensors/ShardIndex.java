@@ -6,9 +6,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -41,7 +41,7 @@ final class ShardIndex {
   }
 
   /** The distinct shard files, sorted. */
-  TreeSet<Path> shards() {
+  Set<Path> shards() {
     return new TreeSet<>(shardOf.values());
   }
 
@@ -60,10 +60,7 @@ final class ShardIndex {
             file + ": index is " + size + " bytes, over the limit of " + MAX_INDEX_BYTES);
       }
       text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof ModelConfigException) {
-        throw (ModelConfigException) e;
-      }
+    } catch (IOException | java.io.UncheckedIOException e) {
       throw new ModelConfigException("cannot read " + file + ": " + e, e);
     }
     JsonNode root = StrictJson.parseObject(text, file, "index");
@@ -78,8 +75,7 @@ final class ShardIndex {
     Path dir = directoryOf(file);
     Map<String, Path> shardOf = new LinkedHashMap<>();
     Map<String, Path> checked = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
+    for (Map.Entry<String, JsonNode> entry : map.properties()) {
       JsonNode value = entry.getValue();
       if (!value.isTextual()) {
         throw new ModelConfigException(
