@@ -1,0 +1,154 @@
+package io.hwledger.math.safetensors;
+
+import io.hwledger.api.ModelConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Reads safetensors checkpoints: the 8-byte header length and JSON header of each file, never
+ * tensor data.
+ *
+ * <p><b>Parameters.</b> Ordinary tensors count their elements. Packed integer weights count the
+ * values packed into them: AutoGPTQ/AutoAWQ {@code qweight} and compressed-tensors {@code
+ * weight_packed} hold {@code 32 / bits} values per int32 word ({@code bits} from {@code
+ * config.json}, 4 without one), gpt-oss MXFP4 {@code *_blocks} two e2m1 values per byte. Zero
+ * points, scales, group indices and fp8/MXFP4 scale tensors are quantisation metadata: bytes, no
+ * parameters. The rules and their sources are in {@code docs/adr/0008-safetensors-reader.md}.
+ *
+ * <p><b>Untrusted input.</b> Every problem (a header longer than the file or than the format's
+ * 100,000,000-byte limit, malformed or duplicate-keyed JSON, missing fields, unknown dtypes, sizes
+ * that disagree with shapes, overlapping or uncovered bytes, an index naming a missing shard, a
+ * shard outside the directory, or a tensor its shard lacks) is a {@link ModelConfigException} with
+ * a one-line message naming the file.
+ */
+public final class SafetensorsReader {
+  /** The shard index transformers writes for a sharded checkpoint. */
+  public static final String INDEX_FILE = "model.safetensors.index.json";
+
+  /** The single file transformers writes for an unsharded checkpoint. */
+  public static final String SINGLE_FILE = "model.safetensors";
+
+  private static final String CONFIG_FILE = "config.json";
+
+  private SafetensorsReader() {}
+
+  /**
+   * Reads the checkpoint at {@code path}: a {@code .safetensors} file, a shard index ({@code
+   * *.json}), or a directory holding {@value #INDEX_FILE} or {@value #SINGLE_FILE}.
+   *
+   * @throws ModelConfigException naming the file and problem when anything is missing or malformed
+   */
+  public static SafetensorsCheckpoint read(Path path) {
+    Objects.requireNonNull(path, "path");
+    Path at = path.toAbsolutePath().normalize();
+    if (Files.isDirectory(at)) {
+      Path index = at.resolve(INDEX_FILE);
+      if (Files.isRegularFile(index)) {
+        return fromIndex(index);
+      }
+      Path single = at.resolve(SINGLE_FILE);
+      if (Files.isRegularFile(single)) {
+        return fromFile(single);
+      }
+      throw new ModelConfigException(at + ": holds neither " + INDEX_FILE + " nor " + SINGLE_FILE);
+    }
+    if (!Files.isRegularFile(at)) {
+      throw new ModelConfigException("cannot read " + at + ": no such file");
+    }
+    Path name = at.getFileName();
+    if (name != null && name.toString().endsWith(".json")) {
+      return fromIndex(at);
+    }
+    return fromFile(at);
+  }
+
+  private static SafetensorsCheckpoint fromFile(Path file) {
+    HeaderParser.Parsed parsed = HeaderParser.read(file);
+    return assemble(file, List.of(parsed));
+  }
+
+  private static SafetensorsCheckpoint fromIndex(Path indexFile) {
+    ShardIndex index = ShardIndex.read(indexFile);
+    Path dir = ShardIndex.directoryOf(indexFile);
+    List<HeaderParser.Parsed> shards = new ArrayList<>();
+    Map<Path, Map<String, HeaderParser.Entry>> byShard = new HashMap<>();
+    for (Path shard : index.shards()) {
+      HeaderParser.Parsed parsed = HeaderParser.read(shard);
+      shards.add(parsed);
+      Map<String, HeaderParser.Entry> names = new HashMap<>();
+      for (HeaderParser.Entry e : parsed.entries()) {
+        names.put(e.name(), e);
+        Path listed = index.shardOf().get(e.name());
+        if (!shard.equals(listed)) {
+          throw new ModelConfigException(
+              indexFile
+                  + ": shard '"
+                  + dir.relativize(shard)
+                  + "' holds tensor '"
+                  + e.name()
+                  + "', which weight_map "
+                  + (listed == null
+                      ? "does not list"
+                      : "places in '" + dir.relativize(listed) + "'"));
+        }
+      }
+      byShard.put(shard, names);
+    }
+    for (Map.Entry<String, Path> listed : index.shardOf().entrySet()) {
+      if (!byShard.get(listed.getValue()).containsKey(listed.getKey())) {
+        throw new ModelConfigException(
+            indexFile
+                + ": weight_map places tensor '"
+                + listed.getKey()
+                + "' in shard '"
+                + dir.relativize(listed.getValue())
+                + "', which does not hold it");
+      }
+    }
+    return assemble(indexFile, shards);
+  }
+
+  private static SafetensorsCheckpoint assemble(Path source, List<HeaderParser.Parsed> parsed) {
+    Path config = ShardIndex.directoryOf(source).resolve(CONFIG_FILE);
+    Optional<Path> configJson =
+        Files.isRegularFile(config) ? Optional.of(config) : Optional.empty();
+    boolean packed = false;
+    for (HeaderParser.Parsed p : parsed) {
+      for (HeaderParser.Entry e : p.entries()) {
+        packed |= ParameterRule.isPacked(e.name());
+      }
+    }
+    // The config is read only when a packed tensor needs its width.
+    int bits = packed ? PackedBits.read(configJson) : PackedBits.DEFAULT_BITS;
+    List<SafetensorsFile> files = new ArrayList<>();
+    List<SafetensorsTensor> tensors = new ArrayList<>();
+    for (HeaderParser.Parsed p : parsed) {
+      files.add(p.file());
+      List<HeaderParser.Entry> entries = new ArrayList<>(p.entries());
+      entries.sort(
+          java.util.Comparator.comparingLong(HeaderParser.Entry::begin)
+              .thenComparingLong(HeaderParser.Entry::end));
+      for (HeaderParser.Entry e : entries) {
+        long bytes = e.end() - e.begin();
+        long parameters;
+        try {
+          parameters =
+              ParameterRule.parameters(
+                  e.name(), e.dtype(), SafetensorsTensor.elements(e.shape()), bytes, bits);
+        } catch (IllegalArgumentException ex) {
+          throw new ModelConfigException(p.file().path() + ": " + ex.getMessage(), ex);
+        }
+        tensors.add(
+            new SafetensorsTensor(
+                e.name(), e.dtype(), e.shape(), p.file().path(), e.begin(), e.end(), parameters));
+      }
+    }
+    return new SafetensorsCheckpoint(source, files, tensors, configJson);
+  }
+}
