@@ -15,8 +15,8 @@ import java.util.Objects;
  * decoder does not run).
  *
  * @param format where the figures come from, e.g. {@code gguf Q4_K_M} or {@code safetensors}
- * @param parameters elements of every tensor, unpacked (a packed int4 {@code qweight} of {@code r
- *     × c} int32 words counts {@code 8rc} parameters)
+ * @param parameters elements of every tensor, unpacked (a packed int4 {@code qweight} of {@code r ×
+ *     c} int32 words counts {@code 8rc} parameters)
  * @param embeddingBytes the input token-embedding table
  * @param outputBytes the output head; 0 when the model ties it to the embedding
  * @param otherBytes tensors outside the decoder layers other than the two above
