@@ -32,10 +32,10 @@ final class GgufInput {
   private long base;
 
   /** What is being read, for messages: a kind, and a name or an index when the name is unknown. */
-  private String kind = "header";
+  private String kind = "the header";
 
   private String name;
-  private long index;
+  private long index = -1;
 
   GgufInput(ReadableByteChannel channel, String source, boolean lengthKnown, long length) {
     this.channel = channel;
@@ -84,7 +84,10 @@ final class GgufInput {
 
   /** The entry being read, e.g. {@code tensor 'output.weight'} or {@code metadata entry 3}. */
   String describe() {
-    return name != null ? kind + " '" + name + "'" : kind + " entry " + index;
+    if (name != null) {
+      return kind + " '" + name + "'";
+    }
+    return index < 0 ? kind : kind + " entry " + index;
   }
 
   /** A one-line error naming the file, the byte offset and the problem. */
