@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -54,7 +55,24 @@ public final class DType {
   /** OCP MXFP4: blocks of 32 e2m1 values sharing one e8m0 scale (17 bytes). */
   public static final DType MXFP4 = new DType("mxfp4", 32, 17 * 8, 39, true);
 
+  /** ggml {@code F64} (id 28): IEEE 754 binary64, one element per 8-byte block. */
+  public static final DType FP64 = new DType("f64", 1, 64, 28, false);
+
+  /** ggml {@code I8} (id 24): 8-bit integers, as ggml stores them in plain tensors. */
+  public static final DType I8 = new DType("i8", 1, 8, 24, false);
+
+  /** ggml {@code I16} (id 25): 16-bit integers. */
+  public static final DType I16 = new DType("i16", 1, 16, 25, false);
+
+  /** ggml {@code I32} (id 26): 32-bit integers. */
+  public static final DType I32 = new DType("i32", 1, 32, 26, false);
+
+  /** ggml {@code I64} (id 27): 64-bit integers. */
+  public static final DType I64 = new DType("i64", 1, 64, 27, false);
+
   private static final Map<String, DType> BY_NAME = buildNames();
+
+  private static final Map<Integer, DType> BY_GGML_TYPE = buildGgmlTypes();
 
   private final String name;
   private final int blockElements;
@@ -111,7 +129,11 @@ public final class DType {
 
   private static Map<String, DType> buildNames() {
     Map<String, DType> names = new LinkedHashMap<>();
-    for (DType t : new DType[] {FP32, FP16, BF16, FP8_E4M3, FP8_E5M2, INT8, INT4, MXFP4}) {
+    // I8..I64 and F64: gguf-py GGML_QUANT_SIZES (1, 1), (1, 2), (1, 4), (1, 8), (1, 8).
+    for (DType t :
+        new DType[] {
+          FP32, FP16, BF16, FP8_E4M3, FP8_E5M2, INT8, INT4, MXFP4, FP64, I8, I16, I32, I64
+        }) {
       names.put(t.name, t);
     }
     // ggml block types: gguf-py GGML_QUANT_SIZES (weights per block, bytes per block).
@@ -156,6 +178,25 @@ public final class DType {
     names.put("float8_e5m2", FP8_E5M2);
     names.put("int4", INT4);
     return Collections.unmodifiableMap(names);
+  }
+
+  private static Map<Integer, DType> buildGgmlTypes() {
+    Map<Integer, DType> ids = new java.util.HashMap<>();
+    for (DType t : BY_NAME.values()) {
+      if (t.ggmlType >= 0) {
+        ids.putIfAbsent(t.ggmlType, t);
+      }
+    }
+    return Collections.unmodifiableMap(ids);
+  }
+
+  /**
+   * The format with ggml type id {@code id} ({@code enum ggml_type}; gguf-py {@code
+   * GGMLQuantizationType}), e.g. 0 → fp32, 12 → q4_k, 39 → mxfp4. Empty for ids ggml never assigned
+   * and for the removed repacked types (31–33, 36–38).
+   */
+  public static Optional<DType> ofGgmlType(int id) {
+    return Optional.ofNullable(BY_GGML_TYPE.get(id));
   }
 
   /**

@@ -92,4 +92,34 @@ class DTypeTest {
     assertThatThrownBy(() -> DType.FP32.bytes(Long.MAX_VALUE / 2, 4))
         .isInstanceOf(ArithmeticException.class);
   }
+
+  // gguf-py GGML_QUANT_SIZES: (block elements, block bytes) per ggml type id.
+  @ParameterizedTest(name = "ggml type {0} is {1}")
+  @CsvSource({
+    "0, fp32, 1, 4",
+    "1, fp16, 1, 2",
+    "12, q4_k, 256, 144",
+    "15, q8_k, 256, 292",
+    "24, i8, 1, 1",
+    "25, i16, 1, 2",
+    "26, i32, 1, 4",
+    "27, i64, 1, 8",
+    "28, f64, 1, 8",
+    "30, bf16, 1, 2",
+    "39, mxfp4, 32, 17"
+  })
+  void looksUpGgmlTypeIds(int id, String name, int blockElements, int blockBytes) {
+    DType t = DType.ofGgmlType(id).orElseThrow();
+    assertThat(t.name()).isEqualTo(name);
+    assertThat(t.blockElements()).isEqualTo(blockElements);
+    assertThat(t.blockBits()).isEqualTo(blockBytes * 8);
+    assertThat(t.ggmlType()).hasValue(id);
+  }
+
+  @Test
+  void unassignedAndRemovedGgmlIdsAreEmpty() {
+    for (int id : new int[] {-1, 4, 5, 31, 32, 33, 36, 37, 38, 1000}) {
+      assertThat(DType.ofGgmlType(id)).as("id %d", id).isEmpty();
+    }
+  }
 }

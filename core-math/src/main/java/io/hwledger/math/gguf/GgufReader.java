@@ -1,0 +1,591 @@
+package io.hwledger.math.gguf;
+
+import io.hwledger.api.DType;
+import io.hwledger.api.ModelConfigException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Reads the header of a GGUF file (ggml {@code docs/gguf.md}): magic, version, metadata key/values
+ * and tensor infos. Tensor data is never read: a header of a few megabytes describes a file of any
+ * size.
+ *
+ * <p>Versions 1 (32-bit counts, string lengths and dimensions), 2 and 3 are read, in either byte
+ * order (a big-endian file is recognised by its byte-swapped version field).
+ *
+ * <p>Every malformed or hostile header fails with a one-line {@link ModelConfigException} naming
+ * the source, the byte offset and the problem. Nothing is allocated from a count or length the file
+ * claims before the claim is checked: against the bytes left in the file when its length is known,
+ * and otherwise by growing buffers only as bytes actually arrive. Limits:
+ *
+ * <ul>
+ *   <li>metadata keys: at most {@value #MAX_KEY_BYTES} bytes (gguf.md);
+ *   <li>tensor names: at most {@value #MAX_TENSOR_NAME_BYTES} bytes (gguf.md, ggml's {@code
+ *       GGML_MAX_NAME});
+ *   <li>string values and array elements: at most {@value #MAX_STRING_BYTES} bytes each;
+ *   <li>arrays: at most {@value #MAX_ARRAY_ELEMENTS} elements, nested at most {@value
+ *       #MAX_ARRAY_DEPTH} deep (an array of arrays is depth 2);
+ *   <li>tensors: 1 to {@value #MAX_DIMS} positive dimensions ({@code GGML_MAX_DIMS}) whose product
+ *       fits a {@code long}, a ggml type {@link DType#ofGgmlType} knows, an offset that is a
+ *       multiple of the alignment, data ranges that do not overlap and, when the file length is
+ *       known, end within the file;
+ *   <li>no duplicate keys or tensor names; {@code general.alignment} a power of two.
+ * </ul>
+ *
+ * <p>Invalid UTF-8 in strings is replaced with U+FFFD, as {@link String#String(byte[], int, int,
+ * java.nio.charset.Charset)} does; llama.cpp does not validate it either.
+ *
+ * <p>Thread-safe and stateless.
+ */
+public final class GgufReader {
+  /** Longest metadata key, in bytes. */
+  public static final int MAX_KEY_BYTES = 65_535;
+
+  /** Longest tensor name, in bytes. */
+  public static final int MAX_TENSOR_NAME_BYTES = 64;
+
+  /** Longest string value or string array element, in bytes (16 MiB). */
+  public static final int MAX_STRING_BYTES = 16 * 1024 * 1024;
+
+  /** Most elements of one metadata array. */
+  public static final int MAX_ARRAY_ELEMENTS = Integer.MAX_VALUE - 8;
+
+  /** Deepest nesting of metadata arrays. */
+  public static final int MAX_ARRAY_DEPTH = 4;
+
+  /** Most dimensions of a tensor. */
+  public static final int MAX_DIMS = 4;
+
+  /** {@code GGUF}, read as a big-endian int (the buffer's order until the version is known). */
+  private static final int MAGIC = 0x47475546;
+
+  private static final int DEFAULT_ALIGNMENT = 32;
+  private static final String ALIGNMENT_KEY = "general.alignment";
+  private static final String VALUE = "value";
+
+  /** Elements a buffer grows by per step when the file length is unknown. */
+  private static final int GROWTH_ELEMENTS = 1 << 16;
+
+  private GgufReader() {}
+
+  /**
+   * Reads the header of the file at {@code file}.
+   *
+   * @throws ModelConfigException naming the file, byte offset and problem when the file cannot be
+   *     read or is no well-formed GGUF file
+   */
+  public static GgufFile read(Path file) {
+    Objects.requireNonNull(file, "file");
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      return read(ch, file.toString(), OptionalLong.of(ch.size()));
+    } catch (IOException e) {
+      throw new ModelConfigException("cannot read " + file + ": " + e, e);
+    }
+  }
+
+  /**
+   * Reads a GGUF header from {@code channel}, positioned at the start of the file. Reads past the
+   * header only to the next buffer boundary; the channel is left open.
+   *
+   * @param source names the file in error messages
+   * @param length the file's total length in bytes, when known: enables the end-of-file checks
+   * @throws ModelConfigException naming {@code source}, byte offset and problem
+   */
+  public static GgufFile read(ReadableByteChannel channel, String source, OptionalLong length) {
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(length, "length");
+    if (length.isPresent() && length.getAsLong() < 0) {
+      throw new IllegalArgumentException("length must not be negative, was " + length.getAsLong());
+    }
+    GgufInput in =
+        new GgufInput(
+            channel, source, length.isPresent(), length.isPresent() ? length.getAsLong() : 0);
+    return new Parse(in, source).file();
+  }
+
+  /**
+   * Reads a GGUF header from {@code stream}, positioned at the start of the file; see {@link
+   * #read(ReadableByteChannel, String, OptionalLong)}. The stream is left open.
+   */
+  public static GgufFile read(InputStream stream, String source, OptionalLong length) {
+    Objects.requireNonNull(stream, "stream");
+    return read(Channels.newChannel(stream), source, length);
+  }
+
+  /** The state of reading one header. */
+  private static final class Parse {
+    private final GgufInput in;
+    private final String source;
+    private int version;
+
+    Parse(GgufInput in, String source) {
+      this.in = in;
+      this.source = source;
+    }
+
+    GgufFile file() {
+      int magic = in.i32("magic");
+      // The magic is four bytes, not a number: compare in file order whatever the byte order.
+      if (magic != MAGIC) {
+        throw in.error(0, "bad magic " + String.format("0x%08x", magic) + ", not a GGUF file");
+      }
+      ByteOrder order = ByteOrder.BIG_ENDIAN;
+      int raw = in.i32("version");
+      int le = Integer.reverseBytes(raw);
+      // The buffer starts big-endian; a little-endian version 1-3 reads with its low bytes last.
+      if (le >= 1 && le <= 3) {
+        order = ByteOrder.LITTLE_ENDIAN;
+        version = le;
+      } else if (raw >= 1 && raw <= 3) {
+        version = raw;
+      } else {
+        throw in.error(
+            4,
+            "unsupported GGUF version " + Integer.toUnsignedString(le) + " (supported: 1, 2, 3)");
+      }
+      in.order(order);
+
+      long tensorStart = in.position();
+      long tensorCount = count("tensor count");
+      long kvStart = in.position();
+      long kvCount = count("metadata count");
+      // Each entry takes at least a key length, a type and a one-byte value.
+      long minEntry = sizeBytes() + 4 + 1;
+      if (kvCount < 0 || kvCount > in.remaining() / minEntry) {
+        throw in.error(
+            kvStart,
+            "metadata count "
+                + Long.toUnsignedString(kvCount)
+                + " cannot fit in the "
+                + in.remaining()
+                + " bytes left in the file");
+      }
+      // A tensor info takes at least a name length, n_dims, one dim, a type and an offset.
+      long minTensor = sizeBytes() + 4 + sizeBytes() + 4 + 8;
+      if (tensorCount < 0
+          || tensorCount > Integer.MAX_VALUE - 8
+          || tensorCount > in.remaining() / minTensor) {
+        throw in.error(
+            tensorStart,
+            "tensor count "
+                + Long.toUnsignedString(tensorCount)
+                + " cannot fit in the "
+                + in.remaining()
+                + " bytes left in the file");
+      }
+
+      Map<String, Object> metadata = new LinkedHashMap<>();
+      Map<String, GgufType> types = new HashMap<>();
+      long alignmentAt = -1;
+      for (long i = 0; i < kvCount; i++) {
+        long keyStart = in.position();
+        in.at("metadata", i);
+        String key = in.string(count("key length"), MAX_KEY_BYTES, keyStart, "key");
+        if (metadata.containsKey(key)) {
+          throw in.error(keyStart, "duplicate metadata key '" + key + "'");
+        }
+        in.at("metadata", key);
+        long typeStart = in.position();
+        GgufType type = type(in.i32("value type"), typeStart);
+        if (key.equals(ALIGNMENT_KEY)) {
+          alignmentAt = in.position();
+        }
+        metadata.put(key, value(type, 1));
+        types.put(key, type);
+      }
+      int alignment = alignment(metadata.get(ALIGNMENT_KEY), types.get(ALIGNMENT_KEY), alignmentAt);
+
+      int n = (int) tensorCount;
+      List<GgufTensor> tensors = new ArrayList<>(in.lengthKnown() ? n : Math.min(n, 4096));
+      Map<String, GgufTensor> byName = new HashMap<>();
+      long[] offsetFields = new long[in.lengthKnown() ? n : Math.min(n, 4096)];
+      for (int i = 0; i < n; i++) {
+        long nameStart = in.position();
+        in.at("tensor", i);
+        String name = in.string(count("name length"), MAX_TENSOR_NAME_BYTES, nameStart, "name");
+        if (byName.containsKey(name)) {
+          throw in.error(nameStart, "duplicate tensor name '" + name + "'");
+        }
+        if (i == offsetFields.length) {
+          offsetFields = Arrays.copyOf(offsetFields, Math.min(n, offsetFields.length * 2));
+        }
+        GgufTensor t = tensor(name, alignment, offsetFields, i);
+        tensors.add(t);
+        byName.put(name, t);
+      }
+      long headerEnd = in.position();
+      long dataOffset = (headerEnd + alignment - 1) / alignment * alignment;
+      checkRanges(tensors, offsetFields, dataOffset);
+      OptionalLong length = in.lengthKnown() ? OptionalLong.of(in.length()) : OptionalLong.empty();
+      return new GgufFile(
+          source, version, order, alignment, dataOffset, length, metadata, types, tensors, byName);
+    }
+
+    private GgufTensor tensor(String name, int alignment, long[] offsetFields, int index) {
+      in.at("tensor", name);
+      long dimsStart = in.position();
+      long nDims = Integer.toUnsignedLong(in.i32("n_dims"));
+      if (nDims < 1 || nDims > MAX_DIMS) {
+        throw in.error(
+            dimsStart,
+            in.describe() + " has " + nDims + " dimensions (supported: 1 to " + MAX_DIMS + ")");
+      }
+      long[] dims = new long[(int) nDims];
+      long elements = 1;
+      for (int d = 0; d < dims.length; d++) {
+        long dimStart = in.position();
+        long dim = count("dimensions");
+        if (dim <= 0) {
+          throw in.error(
+              dimStart,
+              in.describe()
+                  + " has dimension "
+                  + d
+                  + " of "
+                  + Long.toUnsignedString(dim)
+                  + ", not a positive size");
+        }
+        dims[d] = dim;
+        try {
+          elements = Math.multiplyExact(elements, dim);
+        } catch (ArithmeticException e) {
+          throw in.error(dimStart, in.describe() + " has more elements than a long can count");
+        }
+      }
+      long typeStart = in.position();
+      int typeId = in.i32("ggml type");
+      Optional<DType> type = DType.ofGgmlType(typeId);
+      if (type.isEmpty()) {
+        throw in.error(
+            typeStart,
+            in.describe() + " has unknown ggml type " + Integer.toUnsignedString(typeId));
+      }
+      long offsetStart = in.position();
+      long offset = in.i64("offset");
+      if (offset < 0) {
+        throw in.error(
+            offsetStart,
+            in.describe() + " has offset " + Long.toUnsignedString(offset) + ", past any file end");
+      }
+      if (offset % alignment != 0) {
+        throw in.error(
+            offsetStart,
+            in.describe()
+                + " has offset "
+                + Long.toUnsignedString(offset)
+                + ", not a multiple of the alignment "
+                + alignment);
+      }
+      try {
+        type.get().bytes(elements / dims[0], dims[0]);
+      } catch (ArithmeticException e) {
+        throw in.error(typeStart, in.describe() + " has more bytes than a long can count");
+      }
+      offsetFields[index] = offsetStart;
+      return new GgufTensor(name, dims, type.get(), offset);
+    }
+
+    /** Data ranges must not overlap and, when the length is known, must end within the file. */
+    private void checkRanges(List<GgufTensor> tensors, long[] offsetFields, long dataOffset) {
+      Integer[] order = new Integer[tensors.size()];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      Arrays.sort(order, (a, b) -> Long.compare(tensors.get(a).offset(), tensors.get(b).offset()));
+      long end = 0;
+      String previous = null;
+      for (int i : order) {
+        GgufTensor t = tensors.get(i);
+        if (t.offset() < end) {
+          throw in.error(
+              offsetFields[i],
+              "tensor '"
+                  + t.name()
+                  + "' data at offset "
+                  + t.offset()
+                  + " overlaps tensor '"
+                  + previous
+                  + "', which ends at "
+                  + end);
+        }
+        long stop = t.offset() + t.bytes();
+        if (stop < 0 || in.lengthKnown() && stop > in.length() - dataOffset) {
+          throw in.error(
+              offsetFields[i],
+              "tensor '"
+                  + t.name()
+                  + "' data ["
+                  + t.offset()
+                  + ", "
+                  + (stop < 0 ? "overflow" : Long.toString(stop))
+                  + ") of the data section at byte "
+                  + dataOffset
+                  + " runs past the end of the file ("
+                  + (in.lengthKnown() ? in.length() + " bytes" : "more than a long")
+                  + ")");
+        }
+        end = stop;
+        previous = t.name();
+      }
+    }
+
+    private int alignment(Object value, GgufType type, long at) {
+      if (value == null) {
+        return DEFAULT_ALIGNMENT;
+      }
+      long a;
+      if (value instanceof Integer) {
+        a = (Integer) value;
+      } else if (value instanceof Long && type != GgufType.UINT64) {
+        a = (Long) value;
+      } else {
+        throw in.error(at, "'" + ALIGNMENT_KEY + "' must be an integer, was " + type);
+      }
+      if (a <= 0 || a > (1 << 30) || Long.bitCount(a) != 1) {
+        throw in.error(at, "'" + ALIGNMENT_KEY + "' is " + a + ", not a power of two up to 2^30");
+      }
+      return (int) a;
+    }
+
+    /** Bytes of a count or length field: 4 in version 1, else 8. */
+    private int sizeBytes() {
+      return version == 1 ? 4 : 8;
+    }
+
+    /** A count or length field, as an unsigned value; negative when above {@code 2^63 - 1}. */
+    private long count(String what) {
+      return version == 1 ? Integer.toUnsignedLong(in.i32(what)) : in.i64(what);
+    }
+
+    private GgufType type(int id, long at) {
+      Optional<GgufType> t = GgufType.ofId(Integer.toUnsignedLong(id));
+      if (t.isEmpty()) {
+        throw in.error(
+            at, "unknown value type " + Integer.toUnsignedString(id) + " of " + in.describe());
+      }
+      return t.get();
+    }
+
+    private Object value(GgufType type, int depth) {
+      switch (type) {
+        case UINT8:
+          return in.u8(VALUE);
+        case INT8:
+          return (int) (byte) in.u8(VALUE);
+        case UINT16:
+          return Short.toUnsignedInt(shortOf(in));
+        case INT16:
+          return (int) shortOf(in);
+        case UINT32:
+          return Integer.toUnsignedLong(in.i32(VALUE));
+        case INT32:
+          return in.i32(VALUE);
+        case FLOAT32:
+          return Float.intBitsToFloat(in.i32(VALUE));
+        case BOOL:
+          {
+            long at = in.position();
+            int b = in.u8(VALUE);
+            if (b > 1) {
+              throw in.error(at, "bool " + in.describe() + " is " + b + ", not 0 or 1");
+            }
+            return b == 1;
+          }
+        case STRING:
+          {
+            long at = in.position();
+            return in.string(count("string length"), MAX_STRING_BYTES, at, "string");
+          }
+        case ARRAY:
+          return array(depth);
+        case UINT64:
+        case INT64:
+          return in.i64(VALUE);
+        case FLOAT64:
+          return Double.longBitsToDouble(in.i64(VALUE));
+        default:
+          throw new IllegalStateException("unhandled type " + type);
+      }
+    }
+
+    private short shortOf(GgufInput input) {
+      short[] one = new short[1];
+      input.shorts(one, 0, 1, VALUE);
+      return one[0];
+    }
+
+    private GgufArray array(int depth) {
+      long typeStart = in.position();
+      if (depth > MAX_ARRAY_DEPTH) {
+        throw in.error(
+            typeStart,
+            "array " + in.describe() + " is nested deeper than " + MAX_ARRAY_DEPTH + " levels");
+      }
+      GgufType et = type(in.i32("array type"), typeStart);
+      long countStart = in.position();
+      long count = count("array length");
+      long minBytes =
+          et == GgufType.STRING
+              ? sizeBytes()
+              : et == GgufType.ARRAY ? 4 + sizeBytes() : et.fixedSize();
+      if (count < 0 || count > MAX_ARRAY_ELEMENTS || count > in.remaining() / minBytes) {
+        throw in.error(
+            countStart,
+            "array "
+                + in.describe()
+                + " claims "
+                + Long.toUnsignedString(count)
+                + " "
+                + et
+                + " elements, more than the "
+                + (in.lengthKnown() ? in.remaining() + " bytes left in the file" : "limit")
+                + " can hold");
+      }
+      int n = (int) count;
+      int cap = in.lengthKnown() ? n : Math.min(n, GROWTH_ELEMENTS);
+      String what = "array element";
+      int filled = 0;
+      switch (et) {
+        case UINT8:
+        case INT8:
+        case BOOL:
+          {
+            byte[] a = new byte[cap];
+            while (filled < n) {
+              a = grown(a, filled, n);
+              int take = Math.min(a.length, n) - filled;
+              in.bytes(a, filled, take, what);
+              filled += take;
+            }
+            if (et == GgufType.BOOL) {
+              for (int i = 0; i < n; i++) {
+                if ((a[i] & 0xFF) > 1) {
+                  throw in.error(
+                      countStart + sizeBytes() + i,
+                      "bool element " + i + " of " + in.describe() + " is " + (a[i] & 0xFF));
+                }
+              }
+            }
+            return new GgufArray(et, a, n);
+          }
+        case UINT16:
+        case INT16:
+          {
+            short[] a = new short[cap];
+            while (filled < n) {
+              if (filled == a.length) {
+                a = Arrays.copyOf(a, grow(a.length, n));
+              }
+              int take = a.length - filled;
+              in.shorts(a, filled, take, what);
+              filled += take;
+            }
+            return new GgufArray(et, a, n);
+          }
+        case UINT32:
+        case INT32:
+          {
+            int[] a = new int[cap];
+            while (filled < n) {
+              if (filled == a.length) {
+                a = Arrays.copyOf(a, grow(a.length, n));
+              }
+              int take = a.length - filled;
+              in.ints(a, filled, take, what);
+              filled += take;
+            }
+            return new GgufArray(et, a, n);
+          }
+        case FLOAT32:
+          {
+            float[] a = new float[cap];
+            while (filled < n) {
+              if (filled == a.length) {
+                a = Arrays.copyOf(a, grow(a.length, n));
+              }
+              int take = a.length - filled;
+              in.floats(a, filled, take, what);
+              filled += take;
+            }
+            return new GgufArray(et, a, n);
+          }
+        case UINT64:
+        case INT64:
+          {
+            long[] a = new long[cap];
+            while (filled < n) {
+              if (filled == a.length) {
+                a = Arrays.copyOf(a, grow(a.length, n));
+              }
+              int take = a.length - filled;
+              in.longs(a, filled, take, what);
+              filled += take;
+            }
+            return new GgufArray(et, a, n);
+          }
+        case FLOAT64:
+          {
+            double[] a = new double[cap];
+            while (filled < n) {
+              if (filled == a.length) {
+                a = Arrays.copyOf(a, grow(a.length, n));
+              }
+              int take = a.length - filled;
+              in.doubles(a, filled, take, what);
+              filled += take;
+            }
+            return new GgufArray(et, a, n);
+          }
+        case STRING:
+          {
+            String[] a = new String[cap];
+            for (int i = 0; i < n; i++) {
+              if (i == a.length) {
+                a = Arrays.copyOf(a, grow(a.length, n));
+              }
+              long at = in.position();
+              a[i] = in.string(count("string length"), MAX_STRING_BYTES, at, "string element");
+            }
+            return new GgufArray(et, a, n);
+          }
+        case ARRAY:
+          {
+            GgufArray[] a = new GgufArray[cap];
+            for (int i = 0; i < n; i++) {
+              if (i == a.length) {
+                a = Arrays.copyOf(a, grow(a.length, n));
+              }
+              a[i] = array(depth + 1);
+            }
+            return new GgufArray(et, a, n);
+          }
+        default:
+          throw new IllegalStateException("unhandled type " + et);
+      }
+    }
+
+    private static byte[] grown(byte[] a, int filled, int n) {
+      return filled == a.length && filled < n ? Arrays.copyOf(a, grow(a.length, n)) : a;
+    }
+
+    private static int grow(int length, int n) {
+      return (int) Math.min(n, Math.max(GROWTH_ELEMENTS, 2L * length));
+    }
+  }
+}
