@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hwledger.api.EnginePlan;
 import io.hwledger.api.LayerMemory;
 import io.hwledger.api.MemoryBreakdown;
 import io.hwledger.api.MemoryPlan;
@@ -117,6 +118,7 @@ final class JsonWriter {
     ObjectNode deployment = root.putObject("deployment");
     deployment.put("tensorParallel", request.deployment().tensorParallel());
     deployment.put("pipelineParallel", request.deployment().pipelineParallel());
+    deployment.put("engine", request.deployment().engine().profile().id());
     deployment.put(
         "gpus",
         (long) request.deployment().tensorParallel() * request.deployment().pipelineParallel());
@@ -136,6 +138,7 @@ final class JsonWriter {
               root.put("headroomBytes", fit.headroomBytes());
               root.put("budgetBytes", fit.budgetBytes());
             });
+    root.set("engine", engine(request, plan));
     ArrayNode stages = root.putArray("stages");
     plan.stages().forEach(stage -> stages.add(breakdown(stage)));
 
@@ -186,6 +189,30 @@ final class JsonWriter {
     }
     putOptional(deployment, "memoryPerGpuBytes", request.deployment().memoryPerGpuBytes());
     return root;
+  }
+
+  /**
+   * The engine object of a plan: its name, and what it allocates when the plan has a budget to size
+   * it from ({@code null} figures otherwise).
+   */
+  private static ObjectNode engine(PlanCommand.Request request, MemoryPlan plan) {
+    ObjectNode node = object();
+    node.put("name", request.deployment().engine().profile().id());
+    if (plan.engine().isPresent()) {
+      EnginePlan e = plan.engine().get();
+      node.put("memoryLimitBytes", e.memoryLimitBytes());
+      node.put("kvCacheBytes", e.kvCacheBytes());
+      node.put("kvCacheTokens", e.kvCacheTokens());
+      node.put("maxConcurrency", e.maxConcurrency());
+      node.put("hostBytes", e.hostBytes());
+    } else {
+      node.putNull("memoryLimitBytes");
+      node.putNull("kvCacheBytes");
+      node.putNull("kvCacheTokens");
+      node.putNull("maxConcurrency");
+      node.putNull("hostBytes");
+    }
+    return node;
   }
 
   /** The precision's dtype names. */

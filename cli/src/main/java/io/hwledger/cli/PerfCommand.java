@@ -5,19 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hwledger.api.DType;
 import io.hwledger.api.Deployment;
 import io.hwledger.api.GpuSpec;
-import io.hwledger.api.ModelConfigException;
 import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Precision;
 import io.hwledger.math.DecodeRate;
 import io.hwledger.math.GpuCatalog;
-import io.hwledger.math.HfConfigReader;
 import io.hwledger.math.Interconnect;
-import io.hwledger.math.ModelCatalog;
 import io.hwledger.math.SpeedEstimate;
 import io.hwledger.math.SpeedModel;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +42,7 @@ final class PerfCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
-  PlanCommand.ModelSource source;
+  ModelSource source;
 
   @Option(names = "--gpu", paramLabel = "ID", required = true, description = "A catalog GPU.")
   String gpu;
@@ -105,8 +100,7 @@ final class PerfCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ModelSpec model =
-        source.model != null ? catalogModel(source.model) : configModel(source.config);
+    ModelSpec model = (source.model != null ? usage(source::load) : source.load()).spec();
     GpuSpec device = usage(() -> GpuCatalog.builtIn().get(gpu));
     int tensorParallel = usage(() -> (int) SizeParser.count("--tp", tp, Integer.MAX_VALUE));
     int pipelineParallel = usage(() -> (int) SizeParser.count("--pp", pp, Integer.MAX_VALUE));
@@ -280,25 +274,6 @@ final class PerfCommand implements Callable<Integer> {
 
   private static String fixed(double value, int decimals) {
     return String.format(Locale.ROOT, "%." + decimals + "f", value);
-  }
-
-  private ModelSpec catalogModel(String id) {
-    return usage(() -> ModelCatalog.builtIn().spec(id));
-  }
-
-  private ModelSpec configModel(Path path) {
-    Path file = Files.isDirectory(path) ? path.resolve("config.json") : path;
-    if (!Files.isRegularFile(file)) {
-      throw new ParameterException(spec.commandLine(), "--config: no such file '" + file + "'");
-    }
-    try {
-      return HfConfigReader.read(file);
-    } catch (ModelConfigException ex) {
-      String message = ex.getMessage() == null ? "" : ex.getMessage();
-      throw message.contains(file.toString())
-          ? ex
-          : new ModelConfigException("--config " + file + ": " + message, ex);
-    }
   }
 
   /** Runs {@code step}; an {@link IllegalArgumentException} becomes a usage error. */

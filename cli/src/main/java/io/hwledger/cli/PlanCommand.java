@@ -3,21 +3,21 @@ package io.hwledger.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hwledger.api.DType;
 import io.hwledger.api.Deployment;
+import io.hwledger.api.EnginePlan;
+import io.hwledger.api.EngineProfile;
 import io.hwledger.api.Fit;
 import io.hwledger.api.GpuSpec;
 import io.hwledger.api.LayerMemory;
 import io.hwledger.api.MemoryBreakdown;
 import io.hwledger.api.MemoryPlan;
-import io.hwledger.api.ModelConfigException;
 import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Precision;
 import io.hwledger.api.Workload;
 import io.hwledger.ledger.AppendResult;
 import io.hwledger.ledger.Ledger;
 import io.hwledger.ledger.events.PlanComputed;
+import io.hwledger.math.CheckpointWeights;
 import io.hwledger.math.GpuCatalog;
-import io.hwledger.math.HfConfigReader;
-import io.hwledger.math.ModelCatalog;
 import io.hwledger.math.Planner;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,12 +27,14 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -101,6 +103,8 @@ final class PlanCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   Budget budget;
 
+  @Mixin EngineOptions engineOptions = new EngineOptions();
+
   @Option(names = "--layers", description = "Also print one row per layer.")
   boolean layers;
 
@@ -119,23 +123,6 @@ final class PlanCommand implements Callable<Integer> {
 
   PlanCommand(Streams io) {
     this.io = io;
-  }
-
-  /** Exactly one of {@code --model} and {@code --config}. */
-  static final class ModelSource {
-    @Option(
-        names = "--model",
-        paramLabel = "ID",
-        required = true,
-        description = "A catalog model (see 'hwledger models').")
-    String model;
-
-    @Option(
-        names = "--config",
-        paramLabel = "PATH",
-        required = true,
-        description = "A Hugging Face config.json, or a directory holding one.")
-    Path config;
   }
 
   /** At most one of {@code --gpu} and {@code --memory}. */
@@ -158,9 +145,10 @@ final class PlanCommand implements Callable<Integer> {
   /**
    * A fully resolved plan request.
    *
-   * @param modelLabel the catalog id, or the config's model name
-   * @param modelSource {@code catalog} or {@code config}
+   * @param modelLabel the catalog id, or the model's name from its files
+   * @param modelSource {@code catalog}, {@code config}, {@code gguf} or {@code safetensors}
    * @param model the model
+   * @param checkpoint the weights a checkpoint file stores, when the model came from one
    * @param precision weights and caches
    * @param workload context and users
    * @param deployment parallelism and budget
@@ -170,6 +158,7 @@ final class PlanCommand implements Callable<Integer> {
       String modelLabel,
       String modelSource,
       ModelSpec model,
+      Optional<CheckpointWeights> checkpoint,
       Precision precision,
       Workload workload,
       Deployment deployment,
@@ -178,11 +167,18 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Request request = resolve();
-    Planner planner = Planner.of(request.model());
+    Planner planner =
+        request
+            .checkpoint()
+            .map(c -> Planner.of(request.model(), c))
+            .orElseGet(() -> Planner.of(request.model()));
     MemoryPlan plan =
-        json || layers
-            ? planner.planWithLayers(request.precision(), request.workload(), request.deployment())
-            : planner.plan(request.precision(), request.workload(), request.deployment());
+        usage(
+            () ->
+                json || layers
+                    ? planner.planWithLayers(
+                        request.precision(), request.workload(), request.deployment())
+                    : planner.plan(request.precision(), request.workload(), request.deployment()));
     Optional<Recorded> recorded =
         record == null ? Optional.empty() : Optional.of(record(request, plan));
     if (json) {
@@ -237,11 +233,10 @@ final class PlanCommand implements Callable<Integer> {
 
   /** SHA-256 of the {@code --config} file's bytes, in hex; empty for a catalog model. */
   private Optional<String> configHash() {
-    if (source.config == null) {
+    if (source.configFile().isEmpty()) {
       return Optional.empty();
     }
-    Path file =
-        Files.isDirectory(source.config) ? source.config.resolve("config.json") : source.config;
+    Path file = source.configFile().get();
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
       return Optional.of(HexFormat.of().formatHex(digest));
@@ -254,18 +249,9 @@ final class PlanCommand implements Callable<Integer> {
 
   /** Turns the options into a request; a bad option is a {@link ParameterException}. */
   Request resolve() {
-    String label;
-    String origin;
-    ModelSpec model;
-    if (source.model != null) {
-      label = source.model;
-      origin = "catalog";
-      model = catalogModel(source.model);
-    } else {
-      model = configModel(source.config);
-      label = model.name();
-      origin = "config";
-    }
+    ModelSource.Loaded loaded = source.model != null ? usage(source::load) : source.load();
+    String label = loaded.label();
+    ModelSpec model = loaded.spec();
     long contextTokens;
     if (context != null) {
       contextTokens = usage(() -> SizeParser.tokens("--context", context));
@@ -316,43 +302,17 @@ final class PlanCommand implements Callable<Integer> {
       long bytes = usage(() -> SizeParser.bytes("--memory", budget.memory));
       deployment = deployment.withMemoryPerGpu(bytes);
     }
+    Optional<GpuSpec> planned = gpu;
+    deployment = deployment.withEngine(usage(() -> engineOptions.resolve(planned)));
     return new Request(
-        label, origin, model, precision, Workload.of(contextTokens, sequences), deployment, gpu);
-  }
-
-  private ModelSpec catalogModel(String id) {
-    ModelCatalog catalog = ModelCatalog.builtIn();
-    if (catalog.find(id).isEmpty()) {
-      // The catalog's own message lists the known ids.
-      return usage(() -> catalog.spec(id));
-    }
-    return catalog.spec(id);
-  }
-
-  private ModelSpec configModel(Path path) {
-    Path file = Files.isDirectory(path) ? path.resolve("config.json") : path;
-    if (!Files.isRegularFile(file)) {
-      throw usageError("--config: no such file '" + file + "'");
-    }
-    if (!Files.isReadable(file)) {
-      throw usageError("--config: cannot read '" + file + "'");
-    }
-    try {
-      return HfConfigReader.read(file);
-    } catch (ModelConfigException e) {
-      String message = e.getMessage() == null ? "" : e.getMessage();
-      if (message.contains(file.toString())) {
-        throw e;
-      }
-      throw new ModelConfigException("--config " + file + ": " + message, e);
-    } catch (UncheckedIOException e) {
-      throw new ModelConfigException(
-          "--config: cannot read '"
-              + file
-              + "': "
-              + ErrorHandler.oneLine(e.getCause().getMessage(), e.getCause()),
-          e);
-    }
+        label,
+        loaded.origin(),
+        model,
+        loaded.checkpoint(),
+        precision,
+        Workload.of(contextTokens, sequences),
+        deployment,
+        gpu);
   }
 
   private static DType dtype(String option, String text) {
@@ -401,7 +361,11 @@ final class PlanCommand implements Callable<Integer> {
     if (plan.fit().isPresent()) {
       Fit fit = plan.fit().get();
       out.println();
-      out.println("Budget   " + Units.gib(fit.budgetBytes()) + " per GPU" + budgetSource(request));
+      out.println(
+          "Budget   "
+              + Units.gib(fit.budgetBytes())
+              + " per GPU"
+              + budgetSource(request, fit.budgetBytes()));
       out.println(
           fit.fits()
               ? "Fits     yes, headroom " + Units.gib(fit.headroomBytes()) + " per GPU"
@@ -410,18 +374,61 @@ final class PlanCommand implements Callable<Integer> {
           "Per GPU  " + Units.bar(gpu.totalBytes(), fit.budgetBytes(), BAR_WIDTH, io.unicode()));
     }
 
+    printEngine(out, request, plan);
+
     if (layers) {
       out.println();
       printLayers(out, plan, request.workload().sequences());
     }
   }
 
-  private static String budgetSource(Request request) {
+  private static void printEngine(PrintStream out, Request request, MemoryPlan plan) {
+    EngineProfile profile = request.deployment().engine().profile();
+    if (plan.engine().isEmpty()) {
+      if (profile != EngineProfile.GENERIC) {
+        out.println();
+        out.println(
+            "Engine   "
+                + profile.id()
+                + " sizes its KV cache from the GPU's memory: add --gpu or --memory");
+      }
+      return;
+    }
+    EnginePlan e = plan.engine().get();
+    out.println();
+    out.println(
+        "Engine   "
+            + profile.id()
+            + ": uses "
+            + Units.gib(e.memoryLimitBytes())
+            + " per GPU, KV cache "
+            + Units.gib(e.kvCacheBytes())
+            + " = "
+            + String.format(Locale.ROOT, "%,d", e.kvCacheTokens())
+            + " tokens");
+    out.println(
+        "         "
+            + String.format(Locale.ROOT, "%.2f", e.maxConcurrency())
+            + " sequences of "
+            + request.workload().contextTokens()
+            + " tokens at once"
+            + (e.hostBytes() > 0 ? "; host memory " + Units.gib(e.hostBytes()) : ""));
+  }
+
+  private static String budgetSource(Request request, long budget) {
+    long memory = request.deployment().memoryPerGpuBytes().orElse(budget);
+    String share =
+        budget == memory
+            ? ""
+            : request.deployment().engine().profile().id()
+                + "'s share of "
+                + Units.gib(memory)
+                + " of ";
     if (request.gpu().isEmpty()) {
-      return " (--memory)";
+      return " (" + share + "--memory)";
     }
     GpuSpec gpu = request.gpu().get();
-    String where = " (" + gpu.name();
+    String where = " (" + share + gpu.name();
     if (gpu.workingSetBytes().isPresent()) {
       where +=
           "; the GPU working-set limit of its " + Units.gib(gpu.memoryBytes()) + " unified memory";

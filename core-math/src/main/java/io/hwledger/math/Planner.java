@@ -1,6 +1,8 @@
 package io.hwledger.math;
 
 import io.hwledger.api.Deployment;
+import io.hwledger.api.EnginePlan;
+import io.hwledger.api.EngineProfile;
 import io.hwledger.api.LayerMemory;
 import io.hwledger.api.LayerSpec;
 import io.hwledger.api.MemoryBreakdown;
@@ -377,7 +379,38 @@ public final class Planner {
               activation,
               GENERIC_RUNTIME_OVERHEAD_BYTES));
     }
-    return EngineResult.againstBudget(stages, d, Optional.empty());
+    return EngineResult.againstBudget(stages, d, genericEngine(loads, stages, w, d));
+  }
+
+  /**
+   * What a budget leaves the generic engine: the tokens of cache, and the sequences of the
+   * workload's context, that fit beside the weights, activations and overhead of each stage.
+   */
+  private static Optional<EnginePlan> genericEngine(
+      StageLoad[] loads, List<MemoryBreakdown> stages, Workload w, Deployment d) {
+    if (d.memoryPerGpuBytes().isEmpty()) {
+      return Optional.empty();
+    }
+    long budget = d.memoryPerGpuBytes().getAsLong();
+    long tokens = Long.MAX_VALUE;
+    long sequences = Long.MAX_VALUE;
+    for (int s = 0; s < loads.length; s++) {
+      MemoryBreakdown stage = stages.get(s);
+      long free =
+          Math.max(
+              0, budget - stage.weightsBytes() - stage.activationBytes() - stage.overheadBytes());
+      long perToken = loads[s].allKvPerToken();
+      tokens = Math.min(tokens, perToken == 0 ? 0 : free / perToken);
+      long request =
+          Math.addExact(loads[s].kvPerSequence(w.contextTokens()), loads[s].statePerSequence);
+      sequences = Math.min(sequences, request == 0 ? 0 : free / request);
+    }
+    MemoryBreakdown worst = stages.get(0);
+    for (MemoryBreakdown stage : stages) {
+      worst = stage.totalBytes() > worst.totalBytes() ? stage : worst;
+    }
+    return Optional.of(
+        new EnginePlan(EngineProfile.GENERIC, budget, worst.kvCacheBytes(), tokens, sequences, 0));
   }
 
   ModelSpec spec() {

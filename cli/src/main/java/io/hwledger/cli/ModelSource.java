@@ -1,0 +1,166 @@
+package io.hwledger.cli;
+
+import io.hwledger.api.ModelConfigException;
+import io.hwledger.api.ModelSpec;
+import io.hwledger.math.CheckpointWeights;
+import io.hwledger.math.HfConfigReader;
+import io.hwledger.math.ModelCatalog;
+import io.hwledger.math.Planner;
+import io.hwledger.math.gguf.GgufFile;
+import io.hwledger.math.gguf.GgufReader;
+import io.hwledger.math.safetensors.SafetensorsCheckpoint;
+import io.hwledger.math.safetensors.SafetensorsReader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * Exactly one of {@code --model}, {@code --config}, {@code --gguf} and {@code --safetensors}: the
+ * model a command plans for, shared by {@code plan}, {@code perf} and {@code export}.
+ */
+final class ModelSource {
+  @Option(
+      names = "--model",
+      paramLabel = "ID",
+      required = true,
+      description = "A catalog model (see 'hwledger models').")
+  String model;
+
+  @Option(
+      names = "--config",
+      paramLabel = "PATH",
+      required = true,
+      description = "A Hugging Face config.json, or a directory holding one.")
+  Path config;
+
+  @Option(
+      names = "--gguf",
+      paramLabel = "FILE",
+      required = true,
+      description = "A GGUF file: structure from its metadata, weights from its tensor list.")
+  Path gguf;
+
+  @Option(
+      names = "--safetensors",
+      paramLabel = "PATH",
+      required = true,
+      description =
+          "A safetensors checkpoint (a .safetensors file, a model.safetensors.index.json, or a"
+              + " directory holding either and its config.json): weights from its tensor headers.")
+  Path safetensors;
+
+  /**
+   * A model ready to plan.
+   *
+   * @param label the catalog id, or the model's name from its files
+   * @param origin {@code catalog}, {@code config}, {@code gguf} or {@code safetensors}
+   * @param spec the model's structure
+   * @param checkpoint the stored weights, when read from a checkpoint
+   * @param file the file or directory it was read from; empty for a catalog model
+   * @param repo the Hugging Face repository of a catalog model
+   * @param fileType a GGUF file's quantisation mix, e.g. {@code Q4_K_M}
+   */
+  record Loaded(
+      String label,
+      String origin,
+      ModelSpec spec,
+      Optional<CheckpointWeights> checkpoint,
+      Optional<Path> file,
+      Optional<String> repo,
+      Optional<String> fileType) {
+
+    /** A planner that uses the checkpoint's stored weight bytes when there is one. */
+    Planner planner() {
+      return checkpoint.map(c -> Planner.of(spec, c)).orElseGet(() -> Planner.of(spec));
+    }
+  }
+
+  /**
+   * Reads the chosen model.
+   *
+   * @throws IllegalArgumentException (a {@link ModelConfigException}) naming the option and what is
+   *     wrong with its value
+   */
+  Loaded load() {
+    if (model != null) {
+      ModelCatalog catalog = ModelCatalog.builtIn();
+      ModelSpec spec = catalog.spec(model); // its message lists the known ids
+      return new Loaded(
+          model,
+          "catalog",
+          spec,
+          Optional.empty(),
+          Optional.empty(),
+          catalog.find(model).map(ModelCatalog.Entry::repo),
+          Optional.empty());
+    }
+    if (config != null) {
+      Path file = Files.isDirectory(config) ? config.resolve("config.json") : config;
+      ModelSpec spec = readChecked("--config", file, () -> HfConfigReader.read(file));
+      return new Loaded(
+          spec.name(),
+          "config",
+          spec,
+          Optional.empty(),
+          Optional.of(file),
+          Optional.empty(),
+          Optional.empty());
+    }
+    if (gguf != null) {
+      GgufFile file = readChecked("--gguf", gguf, () -> GgufReader.read(gguf));
+      ModelSpec spec = readChecked("--gguf", gguf, file::modelSpec);
+      return new Loaded(
+          spec.name(),
+          "gguf",
+          spec,
+          Optional.of(file.checkpointWeights()),
+          Optional.of(gguf),
+          Optional.empty(),
+          file.fileType());
+    }
+    SafetensorsCheckpoint checkpoint =
+        readChecked("--safetensors", safetensors, () -> SafetensorsReader.read(safetensors));
+    ModelSpec spec = readChecked("--safetensors", safetensors, checkpoint::modelSpec);
+    return new Loaded(
+        spec.name(),
+        "safetensors",
+        spec,
+        Optional.of(checkpoint.checkpointWeights()),
+        Optional.of(safetensors),
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  /** The {@code --config} file's path, when the model came from one. */
+  Optional<Path> configFile() {
+    if (config == null) {
+      return Optional.empty();
+    }
+    return Optional.of(Files.isDirectory(config) ? config.resolve("config.json") : config);
+  }
+
+  private static <T> T readChecked(String option, Path path, java.util.function.Supplier<T> read) {
+    if (!Files.exists(path)) {
+      throw new ModelConfigException(option + ": no such file '" + path + "'");
+    }
+    try {
+      return read.get();
+    } catch (ModelConfigException e) {
+      String message = e.getMessage() == null ? "" : e.getMessage();
+      if (message.startsWith(option) || message.contains(path.toString())) {
+        throw e;
+      }
+      throw new ModelConfigException(option + " " + path + ": " + message, e);
+    } catch (UncheckedIOException e) {
+      throw new ModelConfigException(
+          option
+              + ": cannot read '"
+              + path
+              + "': "
+              + ErrorHandler.oneLine(e.getCause().getMessage(), e.getCause()),
+          e);
+    }
+  }
+}
