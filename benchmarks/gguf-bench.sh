@@ -21,7 +21,7 @@ done
 
 java -jar "$jar" GgufHeaderBenchmark -f 1 -wi 5 -w 1 -i 5 -r 1 \
   -rf json -rff "$out/jmh-result.json" | tail -n 8
-node benchmarks/target/gguf-node/bench.mjs --warmup 20 --iterations 50 \
+node benchmarks/target/gguf-node/bench.mjs --warmup 5 --iterations 20 \
   "$out/llama3-1000.gguf" "$out/llama3-5000.gguf" | tee "$out/node-result.jsonl"
 
 node -e '
