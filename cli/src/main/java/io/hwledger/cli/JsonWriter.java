@@ -100,7 +100,7 @@ final class JsonWriter {
   }
 
   /** The plan document of {@code plan}. */
-  static ObjectNode plan(PlanCommand.Request request, MemoryPlan plan) {
+  static ObjectNode plan(PlanOptions.Request request, MemoryPlan plan) {
     ObjectNode root = object();
     root.put("model", request.modelLabel());
     root.put("modelSource", request.modelSource());
@@ -169,7 +169,7 @@ final class JsonWriter {
    *
    * @param configSha256 SHA-256 of the {@code --config} file, for a config model
    */
-  static ObjectNode planInputs(PlanCommand.Request request, Optional<String> configSha256) {
+  static ObjectNode planInputs(PlanOptions.Request request, Optional<String> configSha256) {
     ObjectNode root = object();
     root.put("model", request.modelLabel());
     root.put("modelSource", request.modelSource());
@@ -195,7 +195,7 @@ final class JsonWriter {
    * The engine object of a plan: its name, and what it allocates when the plan has a budget to size
    * it from ({@code null} figures otherwise).
    */
-  private static ObjectNode engine(PlanCommand.Request request, MemoryPlan plan) {
+  private static ObjectNode engine(PlanOptions.Request request, MemoryPlan plan) {
     ObjectNode node = object();
     node.put("name", request.deployment().engine().profile().id());
     if (plan.engine().isPresent()) {

@@ -61,6 +61,7 @@ public final class Main {
     cli.addSubcommand(new ModelsCommand(io));
     cli.addSubcommand(new PlanCommand(io));
     cli.addSubcommand(new PerfCommand(io));
+    cli.addSubcommand(new ExportCommand(io));
     cli.addSubcommand(LedgerCommand.commandLine(io));
     cli.addSubcommand(new DevicesCommand(io, backends));
     ErrorHandler handler = new ErrorHandler(io);

@@ -1,7 +1,6 @@
 package io.hwledger.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hwledger.api.DType;
 import io.hwledger.api.Deployment;
 import io.hwledger.api.EnginePlan;
 import io.hwledger.api.EngineProfile;
@@ -10,14 +9,10 @@ import io.hwledger.api.GpuSpec;
 import io.hwledger.api.LayerMemory;
 import io.hwledger.api.MemoryBreakdown;
 import io.hwledger.api.MemoryPlan;
-import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Precision;
-import io.hwledger.api.Workload;
 import io.hwledger.ledger.AppendResult;
 import io.hwledger.ledger.Ledger;
 import io.hwledger.ledger.events.PlanComputed;
-import io.hwledger.math.CheckpointWeights;
-import io.hwledger.math.GpuCatalog;
 import io.hwledger.math.Planner;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,15 +24,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code hwledger plan}: the GPU memory one model needs for a workload on a deployment. */
@@ -58,52 +49,7 @@ final class PlanCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @ArgGroup(exclusive = true, multiplicity = "1")
-  ModelSource source;
-
-  @Option(
-      names = "--context",
-      paramLabel = "TOKENS",
-      description = "Tokens per sequence (default: the model's context limit).")
-  String context;
-
-  @Option(
-      names = "--users",
-      paramLabel = "N",
-      defaultValue = "1",
-      description = "Concurrent sequences (default: ${DEFAULT-VALUE}).")
-  String users;
-
-  @Option(
-      names = "--weights",
-      paramLabel = "DTYPE",
-      description = "Weight format, e.g. bf16, fp8, int4, q4_k (default: the checkpoint's).")
-  String weights;
-
-  @Option(
-      names = "--kv-cache",
-      paramLabel = "DTYPE",
-      description = "K and V cache format, e.g. bf16, fp8 (default: the model's).")
-  String kvCache;
-
-  @Option(
-      names = "--tp",
-      paramLabel = "N",
-      defaultValue = "1",
-      description = "Tensor-parallel degree (default: ${DEFAULT-VALUE}).")
-  String tp;
-
-  @Option(
-      names = "--pp",
-      paramLabel = "N",
-      defaultValue = "1",
-      description = "Pipeline-parallel degree (default: ${DEFAULT-VALUE}).")
-  String pp;
-
-  @ArgGroup(exclusive = true, multiplicity = "0..1")
-  Budget budget;
-
-  @Mixin EngineOptions engineOptions = new EngineOptions();
+  @Mixin PlanOptions options = new PlanOptions();
 
   @Option(names = "--layers", description = "Also print one row per layer.")
   boolean layers;
@@ -125,55 +71,12 @@ final class PlanCommand implements Callable<Integer> {
     this.io = io;
   }
 
-  /** At most one of {@code --gpu} and {@code --memory}. */
-  static final class Budget {
-    @Option(
-        names = "--gpu",
-        paramLabel = "NAME",
-        required = true,
-        description = "Check the fit on this GPU (catalog id or name).")
-    String gpu;
-
-    @Option(
-        names = "--memory",
-        paramLabel = "BYTES",
-        required = true,
-        description = "Check the fit against this memory budget per GPU.")
-    String memory;
-  }
-
-  /**
-   * A fully resolved plan request.
-   *
-   * @param modelLabel the catalog id, or the model's name from its files
-   * @param modelSource {@code catalog}, {@code config}, {@code gguf} or {@code safetensors}
-   * @param model the model
-   * @param checkpoint the weights a checkpoint file stores, when the model came from one
-   * @param precision weights and caches
-   * @param workload context and users
-   * @param deployment parallelism and budget
-   * @param gpu the GPU named by {@code --gpu}, if any
-   */
-  record Request(
-      String modelLabel,
-      String modelSource,
-      ModelSpec model,
-      Optional<CheckpointWeights> checkpoint,
-      Precision precision,
-      Workload workload,
-      Deployment deployment,
-      Optional<GpuSpec> gpu) {}
-
   @Override
   public Integer call() {
-    Request request = resolve();
-    Planner planner =
-        request
-            .checkpoint()
-            .map(c -> Planner.of(request.model(), c))
-            .orElseGet(() -> Planner.of(request.model()));
+    PlanOptions.Request request = options.resolve(io);
+    Planner planner = request.planner();
     MemoryPlan plan =
-        usage(
+        options.usage(
             () ->
                 json || layers
                     ? planner.planWithLayers(
@@ -211,7 +114,7 @@ final class PlanCommand implements Callable<Integer> {
   private record Recorded(AppendResult result, Path ledger) {}
 
   /** Appends the plan's {@code plan.computed} event to the {@code --record} ledger. */
-  private Recorded record(Request request, MemoryPlan plan) {
+  private Recorded record(PlanOptions.Request request, MemoryPlan plan) {
     Path dir = (record.isEmpty() ? defaultLedger() : Path.of(record)).toAbsolutePath().normalize();
     ObjectNode inputs = JsonWriter.planInputs(request, configHash());
     PlanComputed event =
@@ -233,10 +136,10 @@ final class PlanCommand implements Callable<Integer> {
 
   /** SHA-256 of the {@code --config} file's bytes, in hex; empty for a catalog model. */
   private Optional<String> configHash() {
-    if (source.configFile().isEmpty()) {
+    if (options.source.configFile().isEmpty()) {
       return Optional.empty();
     }
-    Path file = source.configFile().get();
+    Path file = options.source.configFile().get();
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
       return Optional.of(HexFormat.of().formatHex(digest));
@@ -247,99 +150,7 @@ final class PlanCommand implements Callable<Integer> {
     }
   }
 
-  /** Turns the options into a request; a bad option is a {@link ParameterException}. */
-  Request resolve() {
-    ModelSource.Loaded loaded = source.model != null ? usage(source::load) : source.load();
-    String label = loaded.label();
-    ModelSpec model = loaded.spec();
-    long contextTokens;
-    if (context != null) {
-      contextTokens = usage(() -> SizeParser.tokens("--context", context));
-      OptionalLong limit = model.contextLimit();
-      if (limit.isPresent() && contextTokens > limit.getAsLong()) {
-        io.warn(
-            "--context "
-                + contextTokens
-                + " exceeds the context limit of model '"
-                + label
-                + "' ("
-                + limit.getAsLong()
-                + " tokens); planning anyway");
-      }
-    } else {
-      contextTokens =
-          model
-              .contextLimit()
-              .orElseThrow(
-                  () ->
-                      usageError(
-                          "--context is required: model '"
-                              + label
-                              + "' has no context limit (e.g. --context 32K)"));
-    }
-    long sequences = usage(() -> SizeParser.count("--users", users, Long.MAX_VALUE));
-    int tensorParallel = usage(() -> (int) SizeParser.count("--tp", tp, Integer.MAX_VALUE));
-    int pipelineParallel = usage(() -> (int) SizeParser.count("--pp", pp, Integer.MAX_VALUE));
-
-    Precision precision = model.defaultPrecision();
-    if (weights != null) {
-      precision = precision.withWeights(usage(() -> dtype("--weights", weights)));
-    }
-    if (kvCache != null) {
-      precision = precision.withKvCache(usage(() -> dtype("--kv-cache", kvCache)));
-    }
-
-    Deployment deployment =
-        Deployment.singleGpu()
-            .withTensorParallel(tensorParallel)
-            .withPipelineParallel(pipelineParallel);
-    Optional<GpuSpec> gpu = Optional.empty();
-    if (budget != null && budget.gpu != null) {
-      GpuSpec found = usage(() -> GpuCatalog.builtIn().get(budget.gpu));
-      gpu = Optional.of(found);
-      deployment = deployment.onGpu(found);
-    } else if (budget != null) {
-      long bytes = usage(() -> SizeParser.bytes("--memory", budget.memory));
-      deployment = deployment.withMemoryPerGpu(bytes);
-    }
-    Optional<GpuSpec> planned = gpu;
-    deployment = deployment.withEngine(usage(() -> engineOptions.resolve(planned)));
-    return new Request(
-        label,
-        loaded.origin(),
-        model,
-        loaded.checkpoint(),
-        precision,
-        Workload.of(contextTokens, sequences),
-        deployment,
-        gpu);
-  }
-
-  private static DType dtype(String option, String text) {
-    try {
-      return DType.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Runs {@code step}; an {@link IllegalArgumentException} becomes a usage error. */
-  private <T> T usage(Supplier<T> step) {
-    try {
-      return step.get();
-    } catch (IllegalArgumentException e) {
-      ParameterException usage =
-          new ParameterException(spec.commandLine(), ErrorHandler.oneLine(e.getMessage(), e));
-      usage.initCause(e);
-      throw usage;
-    }
-  }
-
-  private ParameterException usageError(String message) {
-    return new ParameterException(spec.commandLine(), message);
-  }
-
-  private void printText(Request request, MemoryPlan plan) {
+  private void printText(PlanOptions.Request request, MemoryPlan plan) {
     PrintStream out = io.out();
     out.println(header(request, plan));
     out.println();
@@ -382,7 +193,7 @@ final class PlanCommand implements Callable<Integer> {
     }
   }
 
-  private static void printEngine(PrintStream out, Request request, MemoryPlan plan) {
+  private static void printEngine(PrintStream out, PlanOptions.Request request, MemoryPlan plan) {
     EngineProfile profile = request.deployment().engine().profile();
     if (plan.engine().isEmpty()) {
       if (profile != EngineProfile.GENERIC) {
@@ -415,7 +226,7 @@ final class PlanCommand implements Callable<Integer> {
             + (e.hostBytes() > 0 ? "; host memory " + Units.gib(e.hostBytes()) : ""));
   }
 
-  private static String budgetSource(Request request, long budget) {
+  private static String budgetSource(PlanOptions.Request request, long budget) {
     long memory = request.deployment().memoryPerGpuBytes().orElse(budget);
     String share =
         budget == memory
@@ -436,7 +247,7 @@ final class PlanCommand implements Callable<Integer> {
     return where + ")";
   }
 
-  private static String header(Request request, MemoryPlan plan) {
+  private static String header(PlanOptions.Request request, MemoryPlan plan) {
     Precision p = request.precision();
     StringBuilder line = new StringBuilder();
     line.append(request.modelLabel())

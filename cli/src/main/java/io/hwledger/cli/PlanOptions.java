@@ -1,0 +1,216 @@
+package io.hwledger.cli;
+
+import io.hwledger.api.DType;
+import io.hwledger.api.Deployment;
+import io.hwledger.api.GpuSpec;
+import io.hwledger.api.ModelSpec;
+import io.hwledger.api.Precision;
+import io.hwledger.api.Workload;
+import io.hwledger.math.CheckpointWeights;
+import io.hwledger.math.GpuCatalog;
+import io.hwledger.math.Planner;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * What to plan: the model, workload, formats, parallelism, budget and engine. Shared by {@code
+ * plan} and {@code export}, which turn the same options into a {@link Request}.
+ */
+final class PlanOptions {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  ModelSource source;
+
+  @Option(
+      names = "--context",
+      paramLabel = "TOKENS",
+      description = "Tokens per sequence (default: the model's context limit).")
+  String context;
+
+  @Option(
+      names = "--users",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Concurrent sequences (default: ${DEFAULT-VALUE}).")
+  String users;
+
+  @Option(
+      names = "--weights",
+      paramLabel = "DTYPE",
+      description = "Weight format, e.g. bf16, fp8, int4, q4_k (default: the checkpoint's).")
+  String weights;
+
+  @Option(
+      names = "--kv-cache",
+      paramLabel = "DTYPE",
+      description = "K and V cache format, e.g. bf16, fp8 (default: the model's).")
+  String kvCache;
+
+  @Option(
+      names = "--tp",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Tensor-parallel degree (default: ${DEFAULT-VALUE}).")
+  String tp;
+
+  @Option(
+      names = "--pp",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Pipeline-parallel degree (default: ${DEFAULT-VALUE}).")
+  String pp;
+
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  Budget budget;
+
+  @Mixin EngineOptions engineOptions = new EngineOptions();
+
+  /** At most one of {@code --gpu} and {@code --memory}. */
+  static final class Budget {
+    @Option(
+        names = "--gpu",
+        paramLabel = "NAME",
+        required = true,
+        description = "Check the fit on this GPU (catalog id or name).")
+    String gpu;
+
+    @Option(
+        names = "--memory",
+        paramLabel = "BYTES",
+        required = true,
+        description = "Check the fit against this memory budget per GPU.")
+    String memory;
+  }
+
+  /**
+   * A fully resolved plan request.
+   *
+   * @param modelLabel the catalog id, or the model's name from its files
+   * @param modelSource {@code catalog}, {@code config}, {@code gguf} or {@code safetensors}
+   * @param model the model
+   * @param checkpoint the weights a checkpoint file stores, when the model came from one
+   * @param precision weights and caches
+   * @param workload context and users
+   * @param deployment parallelism and budget
+   * @param gpu the GPU named by {@code --gpu}, if any
+   * @param loaded where the model came from: its repository or file, for launch commands
+   */
+  record Request(
+      String modelLabel,
+      String modelSource,
+      ModelSpec model,
+      Optional<CheckpointWeights> checkpoint,
+      Precision precision,
+      Workload workload,
+      Deployment deployment,
+      Optional<GpuSpec> gpu,
+      ModelSource.Loaded loaded) {
+
+    /** A planner for this request's model, with its checkpoint's stored bytes when it has one. */
+    Planner planner() {
+      return checkpoint.map(c -> Planner.of(model, c)).orElseGet(() -> Planner.of(model));
+    }
+  }
+
+  /** Turns the options into a request; a bad option is a {@link ParameterException}. */
+  Request resolve(Streams io) {
+    ModelSource.Loaded loaded = source.model != null ? usage(source::load) : source.load();
+    String label = loaded.label();
+    ModelSpec model = loaded.spec();
+    long contextTokens;
+    if (context != null) {
+      contextTokens = usage(() -> SizeParser.tokens("--context", context));
+      OptionalLong limit = model.contextLimit();
+      if (limit.isPresent() && contextTokens > limit.getAsLong()) {
+        io.warn(
+            "--context "
+                + contextTokens
+                + " exceeds the context limit of model '"
+                + label
+                + "' ("
+                + limit.getAsLong()
+                + " tokens); planning anyway");
+      }
+    } else {
+      contextTokens =
+          model
+              .contextLimit()
+              .orElseThrow(
+                  () ->
+                      usageError(
+                          "--context is required: model '"
+                              + label
+                              + "' has no context limit (e.g. --context 32K)"));
+    }
+    long sequences = usage(() -> SizeParser.count("--users", users, Long.MAX_VALUE));
+    int tensorParallel = usage(() -> (int) SizeParser.count("--tp", tp, Integer.MAX_VALUE));
+    int pipelineParallel = usage(() -> (int) SizeParser.count("--pp", pp, Integer.MAX_VALUE));
+
+    Precision precision = model.defaultPrecision();
+    if (weights != null) {
+      precision = precision.withWeights(usage(() -> dtype("--weights", weights)));
+    }
+    if (kvCache != null) {
+      precision = precision.withKvCache(usage(() -> dtype("--kv-cache", kvCache)));
+    }
+
+    Deployment deployment =
+        Deployment.singleGpu()
+            .withTensorParallel(tensorParallel)
+            .withPipelineParallel(pipelineParallel);
+    Optional<GpuSpec> gpu = Optional.empty();
+    if (budget != null && budget.gpu != null) {
+      GpuSpec found = usage(() -> GpuCatalog.builtIn().get(budget.gpu));
+      gpu = Optional.of(found);
+      deployment = deployment.onGpu(found);
+    } else if (budget != null) {
+      long bytes = usage(() -> SizeParser.bytes("--memory", budget.memory));
+      deployment = deployment.withMemoryPerGpu(bytes);
+    }
+    Optional<GpuSpec> planned = gpu;
+    deployment = deployment.withEngine(usage(() -> engineOptions.resolve(planned)));
+    return new Request(
+        label,
+        loaded.origin(),
+        model,
+        loaded.checkpoint(),
+        precision,
+        Workload.of(contextTokens, sequences),
+        deployment,
+        gpu,
+        loaded);
+  }
+
+  private static DType dtype(String option, String text) {
+    try {
+      return DType.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs {@code step}; an {@link IllegalArgumentException} becomes a usage error. */
+  <T> T usage(Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (IllegalArgumentException e) {
+      ParameterException usage =
+          new ParameterException(mixee.commandLine(), ErrorHandler.oneLine(e.getMessage(), e));
+      usage.initCause(e);
+      throw usage;
+    }
+  }
+
+  private ParameterException usageError(String message) {
+    return new ParameterException(mixee.commandLine(), message);
+  }
+}
