@@ -12,7 +12,9 @@ import java.util.Objects;
  *     GPU's budget)
  * @param kvCacheBytes KV cache the engine allocates on the most loaded GPU, bytes
  * @param kvCacheTokens tokens of KV cache the engine allocates for the whole model (one replica):
- *     the pool a paged engine fills with blocks, or llama.cpp's {@code n_ctx} cells
+ *     the pool a paged engine (vLLM, SGLang, TensorRT-LLM) fills with blocks, llama.cpp's {@code
+ *     n_ctx} cells, or, for engines that grow the cache on demand (MLX, generic), what the
+ *     workload's sequences hold
  * @param maxConcurrency sequences of the workload's context the engine holds at once, as the engine
  *     computes it (vLLM prints it with two decimals); 0 when not even one fits
  * @param hostBytes bytes the engine keeps in host memory rather than on the GPU (llama.cpp layers

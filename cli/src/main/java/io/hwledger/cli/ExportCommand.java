@@ -39,11 +39,7 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() {
     PlanOptions.Request request = options.resolve(io);
     MemoryPlan plan =
-        options.usage(
-            () ->
-                request
-                    .planner()
-                    .plan(request.precision(), request.workload(), request.deployment()));
+        request.planner().plan(request.precision(), request.workload(), request.deployment());
     List<String> command = options.usage(() -> EngineLaunch.command(request));
     warn(request, plan);
     String line = EngineLaunch.shellLine(command);

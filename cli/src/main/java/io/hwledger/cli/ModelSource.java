@@ -133,6 +133,35 @@ final class ModelSource {
         Optional.empty());
   }
 
+  /**
+   * Checks that the named file exists and is readable, so that a mistyped path is a usage error
+   * rather than a failed request.
+   *
+   * @throws IllegalArgumentException naming the option and the path
+   */
+  void checkFiles() {
+    String option;
+    Path path;
+    if (config != null) {
+      option = "--config";
+      path = configFile().orElseThrow();
+    } else if (gguf != null) {
+      option = "--gguf";
+      path = gguf;
+    } else if (safetensors != null) {
+      option = "--safetensors";
+      path = safetensors;
+    } else {
+      return;
+    }
+    if (!Files.exists(path) || (option.equals("--config") && !Files.isRegularFile(path))) {
+      throw new IllegalArgumentException(option + ": no such file '" + path + "'");
+    }
+    if (!Files.isReadable(path)) {
+      throw new IllegalArgumentException(option + ": cannot read '" + path + "'");
+    }
+  }
+
   /** The {@code --config} file's path, when the model came from one. */
   Optional<Path> configFile() {
     if (config == null) {
@@ -142,9 +171,6 @@ final class ModelSource {
   }
 
   private static <T> T readChecked(String option, Path path, java.util.function.Supplier<T> read) {
-    if (!Files.exists(path)) {
-      throw new ModelConfigException(option + ": no such file '" + path + "'");
-    }
     try {
       return read.get();
     } catch (ModelConfigException e) {

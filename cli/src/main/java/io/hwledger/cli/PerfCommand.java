@@ -100,6 +100,11 @@ final class PerfCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    usage(
+        () -> {
+          source.checkFiles();
+          return null;
+        });
     ModelSpec model = (source.model != null ? usage(source::load) : source.load()).spec();
     GpuSpec device = usage(() -> GpuCatalog.builtIn().get(gpu));
     int tensorParallel = usage(() -> (int) SizeParser.count("--tp", tp, Integer.MAX_VALUE));

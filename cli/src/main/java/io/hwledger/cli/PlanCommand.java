@@ -76,12 +76,9 @@ final class PlanCommand implements Callable<Integer> {
     PlanOptions.Request request = options.resolve(io);
     Planner planner = request.planner();
     MemoryPlan plan =
-        options.usage(
-            () ->
-                json || layers
-                    ? planner.planWithLayers(
-                        request.precision(), request.workload(), request.deployment())
-                    : planner.plan(request.precision(), request.workload(), request.deployment()));
+        json || layers
+            ? planner.planWithLayers(request.precision(), request.workload(), request.deployment())
+            : planner.plan(request.precision(), request.workload(), request.deployment());
     Optional<Recorded> recorded =
         record == null ? Optional.empty() : Optional.of(record(request, plan));
     if (json) {
@@ -210,13 +207,12 @@ final class PlanCommand implements Callable<Integer> {
     out.println(
         "Engine   "
             + profile.id()
-            + ": uses "
-            + Units.gib(e.memoryLimitBytes())
-            + " per GPU, KV cache "
-            + Units.gib(e.kvCacheBytes())
-            + " = "
+            + ": "
             + String.format(Locale.ROOT, "%,d", e.kvCacheTokens())
-            + " tokens");
+            + " tokens of KV cache, "
+            + Units.gib(e.kvCacheBytes())
+            + " per GPU within "
+            + Units.gib(e.memoryLimitBytes()));
     out.println(
         "         "
             + String.format(Locale.ROOT, "%.2f", e.maxConcurrency())

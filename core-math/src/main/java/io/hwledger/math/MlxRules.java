@@ -27,8 +27,10 @@ import java.util.Optional;
  *   <li>Activations: one prefill step of 2,048 tokens ({@code prefill_step_size}); logits only for
  *       the last token of each sequence. No runtime overhead is added: Metal has no CUDA-like
  *       context of note, and macOS memory outside the working set is not the GPU's.
- *   <li>The cache is not preallocated: {@link EnginePlan#kvCacheTokens()} is the number of tokens
- *       whose K and V fit in what the weights and activations leave of the working set.
+ *   <li>The cache is not preallocated: {@link EnginePlan#kvCacheTokens()} is what the workload's
+ *       sequences hold (whole steps, capped by a rotating cache), and {@link
+ *       EnginePlan#maxConcurrency()} the whole sequences of the workload's context that fit in what
+ *       the weights and activations leave of the working set.
  * </ul>
  */
 final class MlxRules {
@@ -65,15 +67,12 @@ final class MlxRules {
               0));
     }
     long budget = d.memoryPerGpuBytes().orElse(0);
-    long tokens = Long.MAX_VALUE;
     double concurrency = Double.MAX_VALUE;
     long worstKv = 0;
     long worstTotal = -1;
     for (int s = 0; s < loads.length; s++) {
       MemoryBreakdown stage = stages.get(s);
       long free = Math.max(0, budget - stage.weightsBytes() - stage.activationBytes());
-      long perToken = loads[s].allKvPerToken();
-      tokens = Math.min(tokens, perToken == 0 ? 0 : free / perToken);
       long request = Math.addExact(perSequence[s], loads[s].statePerSequence);
       concurrency = Math.min(concurrency, request == 0 ? 0 : (double) (free / request));
       if (stage.totalBytes() > worstTotal) {
@@ -81,14 +80,20 @@ final class MlxRules {
         worstKv = stage.kvCacheBytes();
       }
     }
+    long tokens = Math.multiplyExact(cachedTokens(w.contextTokens(), e), w.sequences());
     EnginePlan engine = new EnginePlan(EngineProfile.MLX, budget, worstKv, tokens, concurrency, 0);
     return EngineResult.againstBudget(stages, d, Optional.of(engine));
   }
 
+  /** Tokens a full-attention layer holds for one sequence: 256-token steps, up to the cap. */
+  private static long cachedTokens(long context, MlxEngine e) {
+    long grown = EngineRules.roundUp(context, STEP);
+    return e.maxKvSize().isPresent() ? Math.min(grown, e.maxKvSize().getAsLong()) : grown;
+  }
+
   private static long kvPerSequence(StageLoad load, long context, MlxEngine e) {
     long grown = EngineRules.roundUp(context, STEP);
-    long full = e.maxKvSize().isPresent() ? Math.min(grown, e.maxKvSize().getAsLong()) : grown;
-    long bytes = Math.multiplyExact(load.fullKvPerToken, full);
+    long bytes = Math.multiplyExact(load.fullKvPerToken, cachedTokens(context, e));
     for (int i = 0; i < load.windowedKinds; i++) {
       bytes =
           Math.addExact(

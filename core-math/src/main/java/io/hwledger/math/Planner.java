@@ -383,8 +383,8 @@ public final class Planner {
   }
 
   /**
-   * What a budget leaves the generic engine: the tokens of cache, and the sequences of the
-   * workload's context, that fit beside the weights, activations and overhead of each stage.
+   * The generic engine's allocation: the workload's own tokens of cache, and the sequences of the
+   * workload's context that fit beside the weights, activations and overhead of each stage.
    */
   private static Optional<EnginePlan> genericEngine(
       StageLoad[] loads, List<MemoryBreakdown> stages, Workload w, Deployment d) {
@@ -392,19 +392,17 @@ public final class Planner {
       return Optional.empty();
     }
     long budget = d.memoryPerGpuBytes().getAsLong();
-    long tokens = Long.MAX_VALUE;
     long sequences = Long.MAX_VALUE;
     for (int s = 0; s < loads.length; s++) {
       MemoryBreakdown stage = stages.get(s);
       long free =
           Math.max(
               0, budget - stage.weightsBytes() - stage.activationBytes() - stage.overheadBytes());
-      long perToken = loads[s].allKvPerToken();
-      tokens = Math.min(tokens, perToken == 0 ? 0 : free / perToken);
       long request =
           Math.addExact(loads[s].kvPerSequence(w.contextTokens()), loads[s].statePerSequence);
       sequences = Math.min(sequences, request == 0 ? 0 : free / request);
     }
+    long tokens = Math.multiplyExact(w.contextTokens(), w.sequences());
     MemoryBreakdown worst = stages.get(0);
     for (MemoryBreakdown stage : stages) {
       worst = stage.totalBytes() > worst.totalBytes() ? stage : worst;

@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Sequential reads of a GGUF header through one fixed buffer, tracking the byte offset for error
@@ -85,9 +86,27 @@ final class GgufInput {
   /** The entry being read, e.g. {@code tensor 'output.weight'} or {@code metadata entry 3}. */
   String describe() {
     if (name != null) {
-      return kind + " '" + name + "'";
+      return kind + " '" + printable(name) + "'";
     }
     return index < 0 ? kind : kind + " entry " + index;
+  }
+
+  /**
+   * {@code text} as it may appear in a one-line message: control and other invisible characters
+   * escaped as {@code \\uXXXX}, and at most 120 characters of it.
+   */
+  static String printable(String text) {
+    int shown = Math.min(text.length(), 120);
+    StringBuilder out = new StringBuilder(shown + 8);
+    for (int i = 0; i < shown; i++) {
+      char c = text.charAt(i);
+      if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return shown < text.length() ? out.append('…').toString() : out.toString();
   }
 
   /** A one-line error naming the file, the byte offset and the problem. */

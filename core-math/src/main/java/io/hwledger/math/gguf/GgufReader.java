@@ -198,7 +198,7 @@ public final class GgufReader {
         in.at("metadata", i);
         String key = in.string(count("key length"), MAX_KEY_BYTES, keyStart, "key");
         if (metadata.containsKey(key)) {
-          throw in.error(keyStart, "duplicate metadata key '" + key + "'");
+          throw in.error(keyStart, "duplicate metadata key '" + GgufInput.printable(key) + "'");
         }
         in.at("metadata", key);
         long typeStart = in.position();
@@ -220,7 +220,7 @@ public final class GgufReader {
         in.at("tensor", i);
         String name = in.string(count("name length"), MAX_TENSOR_NAME_BYTES, nameStart, "name");
         if (byName.containsKey(name)) {
-          throw in.error(nameStart, "duplicate tensor name '" + name + "'");
+          throw in.error(nameStart, "duplicate tensor name '" + GgufInput.printable(name) + "'");
         }
         if (i == offsetFields.length) {
           offsetFields = Arrays.copyOf(offsetFields, Math.min(n, offsetFields.length * 2));
@@ -316,11 +316,11 @@ public final class GgufReader {
           throw in.error(
               offsetFields[i],
               "tensor '"
-                  + t.name()
+                  + GgufInput.printable(t.name())
                   + "' data at offset "
                   + t.offset()
                   + " overlaps tensor '"
-                  + previous
+                  + GgufInput.printable(previous)
                   + "', which ends at "
                   + end);
         }
@@ -329,7 +329,7 @@ public final class GgufReader {
           throw in.error(
               offsetFields[i],
               "tensor '"
-                  + t.name()
+                  + GgufInput.printable(t.name())
                   + "' data ["
                   + t.offset()
                   + ", "

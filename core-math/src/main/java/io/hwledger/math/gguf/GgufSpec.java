@@ -76,7 +76,7 @@ final class GgufSpec {
       throw new ModelConfigException(
           file.source()
               + ": unsupported architecture '"
-              + arch
+              + GgufInput.printable(arch)
               + "' (supported: "
               + String.join(", ", new java.util.TreeSet<>(NORMS.keySet()))
               + ")");

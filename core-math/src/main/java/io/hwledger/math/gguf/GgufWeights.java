@@ -27,7 +27,11 @@ final class GgufWeights {
       if (layer >= 0) {
         if (layer > MAX_LAYERS) {
           throw new ModelConfigException(
-              file.source() + ": tensor '" + name + "' names a layer beyond " + MAX_LAYERS);
+              file.source()
+                  + ": tensor '"
+                  + GgufInput.printable(name)
+                  + "' names a layer beyond "
+                  + MAX_LAYERS);
         }
         if (layer >= layers.length) {
           layers = java.util.Arrays.copyOf(layers, layer + 1);

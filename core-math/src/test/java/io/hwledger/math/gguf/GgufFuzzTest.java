@@ -64,7 +64,9 @@ class GgufFuzzTest {
       int at = r.nextInt(Math.max(1, Math.min(bytes.length, 600)));
       switch (r.nextInt(4)) {
         case 0:
-          bytes[at] = (byte) r.nextInt(256);
+          if (at < bytes.length) { // an earlier truncation may have left fewer bytes
+            bytes[at] = (byte) r.nextInt(256);
+          }
           break;
         case 1:
           if (at + 8 <= bytes.length) {

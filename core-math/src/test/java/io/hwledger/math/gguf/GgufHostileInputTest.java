@@ -178,6 +178,12 @@ class GgufHostileInputTest {
             new GgufWriter().tensor("t", DType.FP32, 4).tensor("t", DType.FP32, 4).header(),
             "byte 57: duplicate tensor name 't'"),
         Arguments.of(
+            // a name with a line break is escaped, so the message stays on one line; the second
+            // name starts at 24 + 8 + 3 + 4 + 8 + 4 + 8 = 59
+            "duplicate tensor name with a control character",
+            new GgufWriter().tensor("a\nb", DType.FP32, 4).tensor("a\nb", DType.FP32, 4).header(),
+            "byte 59: duplicate tensor name 'a\\u000ab'"),
+        Arguments.of(
             // t: 64 F32 = 256 bytes at 0; u at 128 overlaps it. t's info is 24-56 (name 9, n_dims
             // 4,
             // dim 8, type 4, offset 8); u's name 57-65, n_dims 66, dim 70, type 78, offset 82.
