@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hwledger.api.DType;
 import io.hwledger.api.Deployment;
+import io.hwledger.api.Engine;
+import io.hwledger.api.EngineProfile;
 import io.hwledger.api.GpuSpec;
 import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Precision;
@@ -33,8 +35,9 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Estimates time to first token, decode tokens/s per sequence and in aggregate for batch"
-          + " sizes 1, 2, 4 ... N, and the cost per million output tokens, with a roofline"
-          + " calibrated on published llama.cpp measurements (docs/adr/0009-speed-model.md)."
+          + " sizes 1, 2, 4 ... N, and the cost per million output tokens, with a roofline whose"
+          + " utilisation factors are calibrated per engine on published measurements"
+          + " (docs/adr/0009-speed-model.md)."
     })
 final class PerfCommand implements Callable<Integer> {
   private final Streams io;
@@ -80,6 +83,16 @@ final class PerfCommand implements Callable<Integer> {
   String batch;
 
   @Option(
+      names = "--engine",
+      paramLabel = "NAME",
+      defaultValue = "generic",
+      description =
+          "generic, vllm, llamacpp, sglang, trtllm or mlx: selects the utilisation factors"
+              + " (llama.cpp's for llamacpp and mlx, the serving engines' otherwise; default:"
+              + " ${DEFAULT-VALUE}).")
+  String engine;
+
+  @Option(
       names = "--interconnect",
       paramLabel = "LINK",
       description = "nvlink or pcie (default: nvlink for NVIDIA SXM/HGX/NVL parts, else pcie).")
@@ -122,10 +135,12 @@ final class PerfCommand implements Callable<Integer> {
     if (weights != null) {
       precision = precision.withWeights(usage(() -> DType.parse(weights)));
     }
+    EngineProfile profile = usage(() -> EngineProfile.parse(engine));
     Deployment deployment =
         Deployment.singleGpu()
             .withTensorParallel(tensorParallel)
-            .withPipelineParallel(pipelineParallel);
+            .withPipelineParallel(pipelineParallel)
+            .withEngine(Engine.defaults(profile));
     Precision p = precision;
     SpeedEstimate e =
         usage(
@@ -141,9 +156,9 @@ final class PerfCommand implements Callable<Integer> {
                         link));
     String label = source.model != null ? source.model : model.name();
     if (json) {
-      JsonWriter.print(io.out(), toJson(label, p, e, usdPerGpuHour));
+      JsonWriter.print(io.out(), toJson(label, p, profile, e, usdPerGpuHour));
     } else {
-      printText(label, p, e, usdPerGpuHour);
+      printText(label, p, profile, e, usdPerGpuHour);
     }
     return ErrorHandler.ExitCodes.OK;
   }
@@ -181,7 +196,8 @@ final class PerfCommand implements Callable<Integer> {
     return OptionalDouble.of(value);
   }
 
-  private void printText(String label, Precision p, SpeedEstimate e, OptionalDouble price) {
+  private void printText(
+      String label, Precision p, EngineProfile engine, SpeedEstimate e, OptionalDouble price) {
     PrintStream out = io.out();
     out.println(
         label
@@ -195,7 +211,11 @@ final class PerfCommand implements Callable<Integer> {
             + e.pipelineParallel()
             + ", context "
             + e.contextTokens()
-            + " tokens, MBU "
+            + " tokens");
+    out.println(
+        "Utilisation ("
+            + engine.id()
+            + "): MBU "
             + fixed(e.memoryBandwidthUtilization(), 2)
             + ", MFU "
             + fixed(e.modelFlopsUtilization(), 2));
@@ -235,7 +255,7 @@ final class PerfCommand implements Callable<Integer> {
   }
 
   private static ObjectNode toJson(
-      String label, Precision p, SpeedEstimate e, OptionalDouble price) {
+      String label, Precision p, EngineProfile engine, SpeedEstimate e, OptionalDouble price) {
     ObjectNode root = JsonWriter.object();
     root.put("model", label);
     root.put("gpu", e.gpu());
@@ -246,6 +266,7 @@ final class PerfCommand implements Callable<Integer> {
     root.put("promptTokens", e.promptTokens());
     root.put("contextTokens", e.contextTokens());
     root.put("interconnect", e.interconnect().name());
+    root.put("engine", engine.id());
     root.put("memoryBandwidthUtilization", e.memoryBandwidthUtilization());
     root.put("modelFlopsUtilization", e.modelFlopsUtilization());
     if (e.computeDtype().isPresent()) {

@@ -13,8 +13,8 @@ class PerfCommandTest {
 
   // Llama 3.1 8B bf16 on one H100 SXM, context 1: (8,030,261,248 − 128256 · 4096) · 2 =
   // 15,009,849,344 weight bytes + 131,072 KV bytes (32 layers · 8 heads · 128 · 2 · 2) per step,
-  // over 3.35e12 B/s · MBU 0.68 = 2.278e12 B/s: 6.5891 ms, 151.77 tokens/s. At $2.00 per GPU-hour:
-  // 2.00 / (151.77 · 3600) · 1e6 = $3.661 per million tokens.
+  // on llama.cpp over 3.35e12 B/s · MBU 0.68 = 2.278e12 B/s: 6.5891 ms, 151.77 tokens/s. At $2.00
+  // per GPU-hour: 2.00 / (151.77 · 3600) · 1e6 = $3.661 per million tokens.
   @Test
   void printsTimeToFirstTokenDecodeRowsAndCost() {
     Cli.Result r =
@@ -29,8 +29,11 @@ class PerfCommandTest {
             "--batch",
             "4",
             "--price",
-            "2.00");
+            "2.00",
+            "--engine",
+            "llama.cpp");
     assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Utilisation (llamacpp): MBU 0.68, MFU 0.80");
     // Prefill of 1024 tokens: 1.457039e13 operations / (989.5e12 · MFU 0.80) = 18.4 ms.
     assertThat(r.out()).contains("Time to first token (1024-token prompt): 18.4 ms");
     assertThat(r.out()).containsPattern("(?m)^\\s*1\\s+151\\.8\\s+151\\.8\\s+memory\\s+3\\.661$");
@@ -60,9 +63,52 @@ class PerfCommandTest {
     JsonNode rows = root.get("decode");
     assertThat(rows).hasSize(4); // 1, 2, 4, 6
     assertThat(rows.get(3).get("batch").asLong()).isEqualTo(6);
-    assertThat(rows.get(0).get("tokensPerSecond").asDouble()).isCloseTo(151.77, within(0.05));
-    assertThat(rows.get(0).get("usdPerMillionTokens").asDouble()).isCloseTo(3.661, within(0.002));
+    // The generic engine takes the serving pair: 3.35e12 B/s · MBU 0.65 = 2.1775e12 B/s, so
+    // 15,009,980,416 bytes take 6.8932 ms, 145.07 tokens/s; 2 / (145.07 · 3600) · 1e6 = $3.829.
+    assertThat(root.get("engine").asText()).isEqualTo("generic");
+    assertThat(root.get("memoryBandwidthUtilization").asDouble()).isEqualTo(0.65);
+    assertThat(root.get("modelFlopsUtilization").asDouble()).isEqualTo(0.53);
+    assertThat(rows.get(0).get("tokensPerSecond").asDouble()).isCloseTo(145.07, within(0.05));
+    assertThat(rows.get(0).get("usdPerMillionTokens").asDouble()).isCloseTo(3.829, within(0.002));
     assertThat(root.get("timeToFirstTokenSeconds").asDouble()).isPositive();
+  }
+
+  @Test
+  void documentedExampleMatches() {
+    // docs/cli-reference.md, `hwledger perf` example (generic engine: MBU 0.65, MFU 0.53).
+    // TTFT 1.457039e13 / (989.5e12 · 0.53) = 27.8 ms; step (15,009,849,344 + b · 131,072) bytes /
+    // 2.1775e12 B/s: 145.1 tokens/s per sequence; $2 / (580.3 · 3600) · 1e6 = $0.957 at batch 4.
+    Cli.Result r =
+        Cli.run(
+            "perf",
+            "--model",
+            "llama-3.1-8b",
+            "--gpu",
+            "h100-sxm-80gb",
+            "--context",
+            "1",
+            "--batch",
+            "4",
+            "--price",
+            "2.00");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Utilisation (generic): MBU 0.65, MFU 0.53");
+    assertThat(r.out()).contains("Time to first token (1024-token prompt): 27.8 ms");
+    assertThat(r.out()).containsPattern("(?m)^\\s*1\\s+145\\.1\\s+145\\.1\\s+memory\\s+3\\.830$");
+    assertThat(r.out()).containsPattern("(?m)^\\s*4\\s+145\\.1\\s+580\\.3\\s+memory\\s+0\\.957$");
+  }
+
+  @Test
+  void engineSelectsTheFactorsAndIsPrinted() {
+    Cli.Result vllm =
+        Cli.run("perf", "--model", "llama-3.1-8b", "--gpu", "h100-sxm-80gb", "--engine", "vllm");
+    assertThat(vllm.exitCode()).as(vllm.err()).isZero();
+    assertThat(vllm.out()).contains("Utilisation (vllm): MBU 0.65, MFU 0.53");
+    Cli.Result mlx =
+        Cli.run(
+            "perf", "--model", "llama-2-7b", "--gpu", "apple-m2-ultra-192gb", "--engine", "mlx");
+    assertThat(mlx.exitCode()).as(mlx.err()).isZero();
+    assertThat(mlx.out()).contains("Utilisation (mlx): MBU 0.68, MFU 0.80");
   }
 
   @Test
@@ -89,6 +135,7 @@ class PerfCommandTest {
           {"perf", "--model", "llama-3.1-8b", "--gpu", "apple-m3-max-128gb"},
           {"perf", "--model", "llama-3.1-8b", "--gpu", "h100-sxm-80gb", "--pp", "64"},
           {"perf", "--model", "no-such-model", "--gpu", "h100-sxm-80gb"},
+          {"perf", "--model", "llama-3.1-8b", "--gpu", "h100-sxm-80gb", "--engine", "tgi"},
         }) {
       Cli.Result r = Cli.run(args);
       assertThat(r.exitCode()).as(String.join(" ", args)).isNotZero();

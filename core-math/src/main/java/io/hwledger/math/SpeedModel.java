@@ -39,8 +39,8 @@ import java.util.OptionalLong;
  * read-out), an approximation. Arithmetic runs at the GPU's dense peak for {@code fp8} when the
  * weights are fp8 and the GPU publishes fp8, otherwise the larger of its {@code bf16} and {@code
  * fp16} peaks (quantised weights are dequantised to 16 bits), times the model-FLOPs utilisation
- * {@link #MODEL_FLOPS_UTILIZATION}. A GPU without a published peak (the Apple parts in the catalog)
- * has no prefill estimate and decode is memory time alone.
+ * ({@link Utilization#modelFlops()}). A GPU without a published peak (the Apple parts in the
+ * catalog) has no prefill estimate and decode is memory time alone.
  *
  * <h2>Memory</h2>
  *
@@ -49,7 +49,7 @@ import java.util.OptionalLong;
  * assuming independent, uniform routing), the output head, each sequence's KV cache at the context
  * ({@code min(context, window)} tokens per windowed layer) and each sequence's recurrent state
  * twice (read and write). Bytes move at the GPU's peak bandwidth times the memory-bandwidth
- * utilisation {@link #MEMORY_BANDWIDTH_UTILIZATION}. Prefill reads the weights once per pass.
+ * utilisation ({@link Utilization#memoryBandwidth()}). Prefill reads the weights once per pass.
  *
  * <h2>Parallelism</h2>
  *
@@ -65,26 +65,12 @@ import java.util.OptionalLong;
  *
  * <h2>Calibration</h2>
  *
- * The two utilisation factors are fitted on published llama.cpp measurements (see {@code
- * docs/adr/0009-speed-model.md}); they describe a mature single-node engine, not a particular one.
- * {@link #withUtilization} replaces them.
+ * The two utilisation factors depend on the engine: an estimate takes {@link Utilization#forEngine}
+ * of the deployment's engine profile, pairs fitted on published measurements of llama.cpp and of
+ * the data-centre serving engines (see {@code docs/adr/0009-speed-model.md}). {@link
+ * #withUtilization} fixes a pair for every engine.
  */
 public final class SpeedModel {
-
-  /**
-   * Fraction of peak memory bandwidth a decode step reaches: the median of measured / predicted
-   * decode speed at utilisation 1 over the calibration subset of {@code
-   * core-math/src/test/resources/io/hwledger/math/speed/measurements.json} (llama.cpp, batch 1,
-   * Llama 2 7B and Llama 3 8B in f16, q8_0 and q4_0, RTX 4090 and M2 Ultra).
-   */
-  public static final double MEMORY_BANDWIDTH_UTILIZATION = 0.68;
-
-  /**
-   * Fraction of dense peak throughput prefill reaches: the median of measured / predicted prompt
-   * throughput at utilisation 1 over the calibration subset of the same file (llama.cpp pp512, RTX
-   * 4090).
-   */
-  public static final double MODEL_FLOPS_UTILIZATION = 0.80;
 
   private static final long ACTIVATION_BYTES = 2;
 
@@ -94,14 +80,14 @@ public final class SpeedModel {
   private final double[] attentionOpsPerPair;
   private final double[] recurrentOpsPerToken;
   private final double headOpsPerToken;
-  private final double memoryUtilization;
-  private final double flopsUtilization;
 
-  private SpeedModel(Planner planner, double memoryUtilization, double flopsUtilization) {
+  /** The pair every estimate uses, or null to take the deployment engine's. */
+  private final Utilization fixed;
+
+  private SpeedModel(Planner planner, Utilization fixed) {
     this.planner = planner;
     this.kinds = planner.layerKinds();
-    this.memoryUtilization = memoryUtilization;
-    this.flopsUtilization = flopsUtilization;
+    this.fixed = fixed;
     linearOpsPerToken = new double[kinds.length];
     attentionOpsPerPair = new double[kinds.length];
     recurrentOpsPerToken = new double[kinds.length];
@@ -124,38 +110,39 @@ public final class SpeedModel {
         2.0 * (planner.embeddingTensor().parameters() + planner.finalNormTensor().parameters());
   }
 
-  /** A speed model for {@code planner}'s model with the calibrated utilisation factors. */
+  /**
+   * A speed model for {@code planner}'s model whose estimates use the calibrated utilisation pair
+   * of the deployment's engine ({@link Utilization#forEngine}).
+   */
   public static SpeedModel of(Planner planner) {
     Objects.requireNonNull(planner, "planner");
-    return new SpeedModel(planner, MEMORY_BANDWIDTH_UTILIZATION, MODEL_FLOPS_UTILIZATION);
+    return new SpeedModel(planner, null);
   }
 
-  /** A speed model for {@code model} with the calibrated utilisation factors. */
+  /** {@link #of(Planner)} for {@code model}. */
   public static SpeedModel of(ModelSpec model) {
     return of(Planner.of(model));
   }
 
   /**
-   * This model with other utilisation factors, e.g. an engine's own.
+   * This model with utilisation factors of the caller's own, used whatever the deployment's engine.
    *
    * @param memoryBandwidthUtilization fraction of peak bandwidth, in (0, 1]
    * @param modelFlopsUtilization fraction of peak throughput, in (0, 1]
    */
   public SpeedModel withUtilization(
       double memoryBandwidthUtilization, double modelFlopsUtilization) {
-    checkFraction(memoryBandwidthUtilization, "memoryBandwidthUtilization");
-    checkFraction(modelFlopsUtilization, "modelFlopsUtilization");
-    return new SpeedModel(planner, memoryBandwidthUtilization, modelFlopsUtilization);
+    return new SpeedModel(
+        planner, new Utilization(memoryBandwidthUtilization, modelFlopsUtilization));
   }
 
-  /** The memory-bandwidth utilisation this model applies. */
-  public double memoryBandwidthUtilization() {
-    return memoryUtilization;
-  }
-
-  /** The model-FLOPs utilisation this model applies. */
-  public double modelFlopsUtilization() {
-    return flopsUtilization;
+  /**
+   * The utilisation pair an estimate on {@code deployment} uses: the one fixed by {@link
+   * #withUtilization}, otherwise {@link Utilization#forEngine} of its engine profile.
+   */
+  public Utilization utilization(Deployment deployment) {
+    Objects.requireNonNull(deployment, "deployment");
+    return fixed != null ? fixed : Utilization.forEngine(deployment.engine().profile());
   }
 
   /**
@@ -186,7 +173,8 @@ public final class SpeedModel {
    * @param promptTokens tokens of one prompt, prefilled in one pass, at least 1
    * @param contextTokens tokens each decoding sequence holds in its cache, at least 0
    * @param batches batch sizes to decode at, each at least 1
-   * @param deployment TP and PP degrees (and the MLA cache layout); the engine profile is ignored
+   * @param deployment TP and PP degrees, the MLA cache layout, and the engine profile whose
+   *     utilisation pair applies unless {@link #withUtilization} fixed one
    * @param gpu the GPU every rank runs on; it must publish its memory bandwidth
    * @param interconnect the link between ranks
    * @throws IllegalArgumentException on a bad argument, a GPU without bandwidth, or more pipeline
@@ -224,6 +212,9 @@ public final class SpeedModel {
       throw new IllegalArgumentException(
           "GPU '" + gpu.id() + "' has no published memory bandwidth in the catalog");
     }
+    Utilization u = utilization(deployment);
+    double memoryUtilization = u.memoryBandwidth();
+    double flopsUtilization = u.modelFlops();
     Optional<String> dtype = computeDtype(precision, gpu);
     OptionalDouble peak =
         dtype.isPresent() ? gpu.denseTeraFlops(dtype.get()) : OptionalDouble.empty();
@@ -300,12 +291,6 @@ public final class SpeedModel {
       return (double) g.valueHeads() * g.keyHeadDim() * g.valueHeadDim();
     }
     return 0;
-  }
-
-  private static void checkFraction(double value, String name) {
-    if (!(value > 0 && value <= 1)) {
-      throw new IllegalArgumentException(name + " must be in (0, 1], was " + value);
-    }
   }
 
   /** One estimate's per-rank quantities. */

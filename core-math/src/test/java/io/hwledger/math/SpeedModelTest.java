@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.hwledger.api.DType;
 import io.hwledger.api.Deployment;
+import io.hwledger.api.Engine;
+import io.hwledger.api.EngineProfile;
 import io.hwledger.api.GpuSpec;
 import io.hwledger.api.Precision;
 import java.util.List;
@@ -14,6 +16,11 @@ import org.junit.jupiter.api.Test;
 class SpeedModelTest {
   private static final Precision BF16 = Precision.of(DType.BF16, DType.BF16);
   private static final GpuSpec H100 = GpuCatalog.builtIn().get("h100-sxm-80gb");
+
+  /** One GPU on llama.cpp, whose pair (MBU 0.68, MFU 0.80) the hand arithmetic below uses. */
+  private static final Deployment LLAMA_CPP =
+      Deployment.singleGpu().withEngine(Engine.defaults(EngineProfile.LLAMA_CPP));
+
   private final SpeedModel llama8b = SpeedModel.of(ModelCatalog.builtIn().spec("llama-3.1-8b"));
 
   @Test
@@ -22,8 +29,7 @@ class SpeedModelTest {
     // 525,336,576 is only looked up, so a step reads (8,030,261,248 − 525,336,576) · 2 =
     // 15,009,849,344 bytes. H100 SXM: 3.35e12 B/s · MBU 0.68 = 2.278e12 B/s.
     // 15,009,849,344 / 2.278e12 = 6.5891 ms per token = 151.77 tokens/s.
-    DecodeRate one =
-        llama8b.estimate(BF16, 1, 0, new long[] {1}, Deployment.singleGpu(), H100).decode().get(0);
+    DecodeRate one = llama8b.estimate(BF16, 1, 0, new long[] {1}, LLAMA_CPP, H100).decode().get(0);
     assertThat(one.stepSeconds()).isCloseTo(6.5891e-3, within(0.001e-3));
     assertThat(one.tokensPerSecond()).isCloseTo(151.77, within(0.05));
     assertThat(one.bound()).isEqualTo(SpeedBound.MEMORY);
@@ -34,8 +40,7 @@ class SpeedModelTest {
     // 2 · 7,504,924,672 active parameters = 1.50098e10 operations per token; bf16 989.5e12 · MFU
     // 0.80 = 7.916e14 operations/s, so a compute-bound step yields 7.916e14 / 1.50098e10 = 52,739
     // tokens/s. Memory time (6.589 ms) equals compute time at a batch of 347.5.
-    SpeedEstimate e =
-        llama8b.estimate(BF16, 1, 0, new long[] {256, 512}, Deployment.singleGpu(), H100);
+    SpeedEstimate e = llama8b.estimate(BF16, 1, 0, new long[] {256, 512}, LLAMA_CPP, H100);
     assertThat(e.decode().get(0).bound()).isEqualTo(SpeedBound.MEMORY);
     DecodeRate big = e.decode().get(1);
     assertThat(big.bound()).isEqualTo(SpeedBound.COMPUTE);
@@ -47,9 +52,38 @@ class SpeedModelTest {
     // 1024-token prompt: layers 2 · 6,979,584,000 · 1024 = 1.429419e13, attention 32 layers ·
     // 2 · 32 heads · 256 · (1024 · 1025 / 2) = 2.75146e11, head of the last token 2 ·
     // 525,340,672 = 1.0507e9; total 1.457039e13 / 7.916e14 = 18.406 ms.
-    SpeedEstimate e = llama8b.estimate(BF16, 1024, 0, new long[] {1}, Deployment.singleGpu(), H100);
+    SpeedEstimate e = llama8b.estimate(BF16, 1024, 0, new long[] {1}, LLAMA_CPP, H100);
     assertThat(e.prefillSeconds().getAsDouble()).isCloseTo(18.406e-3, within(0.01e-3));
     assertThat(e.computeDtype()).contains("bf16");
+  }
+
+  @Test
+  void theDeploymentsEngineSelectsThePair() {
+    // Generic and vLLM take the serving pair: 3.35e12 B/s · MBU 0.65 = 2.1775e12 B/s, so the
+    // 15,009,849,344 bytes of a Llama 3.1 8B bf16 step take 6.8932 ms.
+    for (Engine engine : List.of(Engine.generic(), Engine.defaults(EngineProfile.VLLM))) {
+      SpeedEstimate e =
+          llama8b.estimate(
+              BF16, 1, 0, new long[] {1}, Deployment.singleGpu().withEngine(engine), H100);
+      assertThat(e.memoryBandwidthUtilization()).isEqualTo(0.65);
+      assertThat(e.modelFlopsUtilization()).isEqualTo(0.53);
+      assertThat(e.decode().get(0).stepSeconds()).isCloseTo(6.8932e-3, within(0.001e-3));
+    }
+    assertThat(llama8b.utilization(LLAMA_CPP)).isEqualTo(new Utilization(0.68, 0.80));
+    Deployment mlx = Deployment.singleGpu().withEngine(Engine.defaults(EngineProfile.MLX));
+    assertThat(llama8b.utilization(mlx)).isEqualTo(new Utilization(0.68, 0.80));
+  }
+
+  @Test
+  void withUtilizationOverridesEveryEngine() {
+    SpeedModel own = llama8b.withUtilization(0.5, 0.25);
+    for (EngineProfile p : EngineProfile.values()) {
+      Deployment d = Deployment.singleGpu().withEngine(Engine.defaults(p));
+      assertThat(own.utilization(d)).isEqualTo(new Utilization(0.5, 0.25));
+    }
+    // 15,009,849,344 bytes / (3.35e12 · 0.5) = 8.9611 ms.
+    DecodeRate one = own.estimate(BF16, 1, 0, new long[] {1}, LLAMA_CPP, H100).decode().get(0);
+    assertThat(one.stepSeconds()).isCloseTo(8.9611e-3, within(0.001e-3));
   }
 
   @Test
