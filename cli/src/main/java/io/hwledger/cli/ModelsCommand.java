@@ -7,6 +7,7 @@ import io.hwledger.api.ModelSpec;
 import io.hwledger.api.MoeMlp;
 import io.hwledger.math.ModelCatalog;
 import io.hwledger.math.Planner;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,17 +16,35 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code hwledger models}: the built-in model catalog. */
+/**
+ * {@code hwledger models}: the built-in model catalog, or with {@code --dir} the local checkpoints
+ * under a directory ({@link ModelsDirListing}).
+ */
 @Command(
     name = "models",
     mixinStandardHelpOptions = true,
-    description = "Lists the built-in model catalog: ids for 'plan --model'.")
+    description = {
+      "Lists the built-in model catalog: ids for 'plan --model'.",
+      "With --dir, lists the GGUF and safetensors checkpoints under DIR instead, with the"
+          + " 'plan' options that select each; shows progress on standard error when run on a"
+          + " terminal."
+    })
 final class ModelsCommand implements Callable<Integer> {
 
   private final Streams io;
 
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
+
+  @Option(
+      names = "--dir",
+      paramLabel = "DIR",
+      description =
+          "List the local checkpoints under DIR (every *.gguf file, every directory of"
+              + " *.safetensors files; "
+              + CheckpointFinder.MAX_DEPTH
+              + " directories deep).")
+  Path dir;
 
   ModelsCommand(Streams io) {
     this.io = io;
@@ -51,6 +70,9 @@ final class ModelsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (dir != null) {
+      return new ModelsDirListing(io).list(dir, json);
+    }
     ModelCatalog catalog = ModelCatalog.builtIn();
     List<Row> rows = new ArrayList<>();
     for (ModelCatalog.Entry entry : catalog.entries()) {

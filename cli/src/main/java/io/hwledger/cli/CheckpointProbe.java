@@ -1,0 +1,209 @@
+package io.hwledger.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hwledger.api.ModelSpec;
+import io.hwledger.math.CheckpointWeights;
+import io.hwledger.math.gguf.GgufFile;
+import io.hwledger.math.gguf.GgufReader;
+import io.hwledger.math.safetensors.SafetensorsCheckpoint;
+import io.hwledger.math.safetensors.SafetensorsReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Reads one found checkpoint's headers into a {@link LocalCheckpoint}: whatever can be read is
+ * filled in, and the first failure becomes its one-line error, so one bad checkpoint never stops a
+ * scan. Stateless.
+ */
+final class CheckpointProbe {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final String CONFIG_FILE = "config.json";
+
+  private CheckpointProbe() {}
+
+  /** Reads {@code found}. */
+  static LocalCheckpoint read(CheckpointFinder.Found found) {
+    return found.format() == CheckpointFinder.Format.GGUF ? gguf(found) : safetensors(found);
+  }
+
+  /** What is known so far of one checkpoint. */
+  private static final class Facts {
+    final CheckpointFinder.Found found;
+    Path planPath;
+    Optional<String> architecture = Optional.empty();
+    OptionalLong parameters = OptionalLong.empty();
+    OptionalLong bytes = OptionalLong.empty();
+    Optional<String> fileType = Optional.empty();
+    OptionalLong layers = OptionalLong.empty();
+    OptionalLong contextLimit = OptionalLong.empty();
+
+    Facts(CheckpointFinder.Found found) {
+      this.found = found;
+      this.planPath = found.path();
+    }
+
+    /** The spec's layers and context limit. */
+    void spec(ModelSpec spec) {
+      layers = OptionalLong.of(spec.layerCount());
+      contextLimit = spec.contextLimit();
+    }
+
+    LocalCheckpoint result(Optional<String> error) {
+      return new LocalCheckpoint(
+          found.relative(),
+          found.format(),
+          planPath,
+          architecture,
+          parameters,
+          bytes,
+          fileType,
+          layers,
+          contextLimit,
+          error);
+    }
+
+    LocalCheckpoint failed(RuntimeException e) {
+      return result(Optional.of(relativeToCheckpoint(message(e), found.path())));
+    }
+  }
+
+  private static LocalCheckpoint gguf(CheckpointFinder.Found found) {
+    Facts facts = new Facts(found);
+    try {
+      GgufFile file = GgufReader.read(found.path());
+      facts.architecture = file.architecture();
+      facts.fileType = file.fileType();
+      CheckpointWeights weights = file.checkpointWeights();
+      facts.parameters = OptionalLong.of(weights.parameters());
+      facts.bytes = OptionalLong.of(weights.totalBytes());
+      facts.layers = OptionalLong.of(weights.layerBytes().size());
+      facts.spec(file.modelSpec());
+    } catch (RuntimeException e) {
+      return facts.failed(e);
+    }
+    return facts.result(Optional.empty());
+  }
+
+  private static LocalCheckpoint safetensors(CheckpointFinder.Found found) {
+    Facts facts = new Facts(found);
+    Path dir = found.path();
+    facts.architecture = architecture(dir.resolve(CONFIG_FILE));
+    try {
+      facts.planPath = checkpointPath(dir);
+      SafetensorsCheckpoint checkpoint = SafetensorsReader.read(facts.planPath);
+      facts.parameters = OptionalLong.of(checkpoint.parameters());
+      facts.bytes = OptionalLong.of(checkpoint.totalBytes());
+      facts.spec(checkpoint.modelSpec());
+    } catch (RuntimeException e) {
+      return facts.failed(e);
+    }
+    return facts.result(Optional.empty());
+  }
+
+  /**
+   * What to read in a safetensors directory: the directory when it holds the shard index or {@code
+   * model.safetensors} (the reader picks), else its only {@code .safetensors} file.
+   *
+   * @throws IllegalArgumentException when it holds several other shards and no index
+   */
+  private static Path checkpointPath(Path dir) {
+    if (Files.isRegularFile(dir.resolve(SafetensorsReader.INDEX_FILE))
+        || Files.isRegularFile(dir.resolve(SafetensorsReader.SINGLE_FILE))) {
+      return dir;
+    }
+    List<Path> files = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".safetensors") && Files.isRegularFile(entry)) {
+          files.add(entry);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (files.size() != 1) {
+      throw new IllegalArgumentException(
+          dir
+              + ": "
+              + files.size()
+              + " .safetensors files and no "
+              + SafetensorsReader.INDEX_FILE
+              + " to say how they fit together");
+    }
+    return files.get(0);
+  }
+
+  /**
+   * {@code model_type}, else {@code architectures[0]}, of the {@code config.json} at {@code
+   * config}; empty when there is none or it cannot be read (reading the spec then says why).
+   */
+  private static Optional<String> architecture(Path config) {
+    if (!Files.isRegularFile(config)) {
+      return Optional.empty();
+    }
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(config.toFile());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    if (root == null || !root.isObject()) {
+      return Optional.empty();
+    }
+    JsonNode modelType = root.path("model_type");
+    if (modelType.isTextual() && !modelType.asText().isBlank()) {
+      return Optional.of(modelType.asText());
+    }
+    JsonNode first = root.path("architectures").path(0);
+    return first.isTextual() ? Optional.of(first.asText()) : Optional.empty();
+  }
+
+  /**
+   * The message without the checkpoint's own path at its start, which the listing shows already: a
+   * file's {@code "FILE: "} is dropped, a directory's {@code "DIR/"} leaves the name of the file in
+   * it at fault.
+   */
+  static String relativeToCheckpoint(String message, Path checkpoint) {
+    for (Path form : List.of(checkpoint, checkpoint.toAbsolutePath().normalize())) {
+      String prefix = form.toString();
+      if (!message.startsWith(prefix)) {
+        continue;
+      }
+      String rest = message.substring(prefix.length());
+      if (rest.startsWith(": ")) {
+        return rest.substring(2);
+      }
+      String separator = checkpoint.getFileSystem().getSeparator();
+      if (rest.startsWith(separator)) {
+        return rest.substring(separator.length());
+      }
+    }
+    return message;
+  }
+
+  /**
+   * One line saying what went wrong. Readers report bad input as {@link IllegalArgumentException}
+   * and I/O failures as {@link UncheckedIOException}; anything else is a bug, labelled as such but
+   * still kept to one line so the scan goes on.
+   */
+  private static String message(RuntimeException e) {
+    if (e instanceof IllegalArgumentException) {
+      return ErrorHandler.oneLine(e.getMessage(), e);
+    }
+    if (e instanceof UncheckedIOException) {
+      Throwable cause = e.getCause();
+      return "cannot read: " + ErrorHandler.oneLine(cause.getMessage(), cause);
+    }
+    return "internal error: " + ErrorHandler.oneLine(e.getMessage(), e);
+  }
+}
