@@ -163,6 +163,12 @@ final class PlanOptions {
     Precision precision = model.defaultPrecision();
     if (weights != null) {
       precision = precision.withWeights(usage(() -> dtype("--weights", weights)));
+      if (loaded.checkpoint().isPresent()) {
+        io.warn(
+            "--weights does not change the weights a "
+                + loaded.origin()
+                + " checkpoint stores; planning with its tensor bytes");
+      }
     }
     if (kvCache != null) {
       precision = precision.withKvCache(usage(() -> dtype("--kv-cache", kvCache)));
