@@ -67,6 +67,14 @@ import java.util.OptionalLong;
  *   <li>Each GPU carries {@link #GENERIC_RUNTIME_OVERHEAD_BYTES} of runtime overhead.
  * </ul>
  *
+ * <h2>Engines</h2>
+ *
+ * A deployment's {@link io.hwledger.api.Engine} other than the generic one replaces these
+ * assumptions with that engine's own accounting (vLLM, llama.cpp, SGLang, TensorRT-LLM, MLX; see
+ * each {@code *Rules} class), and the plan's {@link MemoryPlan#engine()} says what the engine
+ * allocates. A planner built with {@link #of(ModelSpec, CheckpointWeights)} takes weight bytes from
+ * a checkpoint's tensor list.
+ *
  * <p>All arithmetic is exact {@code long} arithmetic; a result that would overflow is reported as
  * an {@link IllegalArgumentException}, never wrapped.
  */
