@@ -10,6 +10,7 @@ import io.hwledger.api.Mlp;
 import io.hwledger.api.ModelConfigException;
 import io.hwledger.api.ModelSpec;
 import io.hwledger.api.MoeMlp;
+import io.hwledger.api.NoMlp;
 import io.hwledger.api.NormKind;
 import io.hwledger.api.Precision;
 import java.util.ArrayList;
@@ -32,6 +33,23 @@ import java.util.Set;
  * gemma3 has every 6th layer global; an {@code attention.sliding_window_pattern} BOOL array, where
  * a file has one, overrides. llama.cpp runs phi3, llama, qwen2 and qwen3 files without a window (it
  * disables Phi-3's), so their specs have none.
+ *
+ * <p>Recurrent and hybrid architectures follow llama.cpp's layer rules ({@code
+ * llama_model::load_hparams}, {@code recurrent_layer_arr}); their mixers come from {@link GgufSsm}:
+ *
+ * <ul>
+ *   <li>{@code mamba}, {@code mamba2}: every layer a Mamba-1 / Mamba-2 mixer with one norm and no
+ *       MLP.
+ *   <li>{@code jamba}: a layer with {@code head_count_kv[i] == 0} is Mamba-1, others attention; the
+ *       MLP is dense or MoE ({@code ffn_gate_inp}) as for other architectures.
+ *   <li>{@code nemotron_h}: {@code head_count_kv[i] > 0} is attention, {@code
+ *       feed_forward_length[i] > 0} an MLP-only block, both 0 a Mamba-2 block. Each block has one
+ *       norm; an MLP block is folded into the mixer block before it (one {@link LayerSpec}, two
+ *       norms), as {@code HfConfigReader} does, so the spec has fewer layers than {@code
+ *       block_count}.
+ *   <li>{@code qwen3next}: layer i is gated attention when {@code (i + 1) % full_attention_interval
+ *       == 0}, else Gated DeltaNet.
+ * </ul>
  */
 final class GgufSpec {
   /** Architectures this class reads, with the norms per layer each has. */
@@ -46,21 +64,37 @@ final class GgufSpec {
     // input, post-attention, pre-feed-forward and post-feed-forward norms
     NORMS.put("gemma2", 4);
     NORMS.put("gemma3", 4);
+    // Recurrent and hybrid: Mamba layers have one norm (attn_norm); Jamba and Qwen3-Next layers two
+    // (attn_norm, ffn_norm / post_attention_norm); Nemotron-H one per block, two once folded.
+    NORMS.put("mamba", 1);
+    NORMS.put("mamba2", 1);
+    NORMS.put("jamba", 2);
+    NORMS.put("nemotron_h", 1);
+    NORMS.put("qwen3next", 2);
   }
 
   /** llama.cpp's swa pattern per architecture: layer i is local unless (i + 1) % n == 0. */
   private static final Map<String, Integer> SWA_PATTERN =
       Map.of("gemma2", 2, "gemma3", 6, "gpt-oss", 2);
 
+  /**
+   * Architectures whose converter writes {@code context_length} 2^20 as a placeholder ({@code
+   * MambaModel}, {@code Mamba2Model}: "arbitrary value"; {@code GraniteHybridModel}, which {@code
+   * NemotronHModel} extends, when the model has no RoPE), not a trained limit.
+   */
+  private static final Set<String> PLACEHOLDER_CONTEXT = Set.of("mamba", "mamba2", "nemotron_h");
+
   private final GgufFile file;
   private final String arch;
   private final String p;
   private final Set<String> names;
+  private final GgufSsm ssm;
 
   private GgufSpec(GgufFile file, String arch) {
     this.file = file;
     this.arch = arch;
     this.p = arch + ".";
+    this.ssm = new GgufSsm(this);
     this.names = new HashSet<>();
     for (GgufTensor t : file.tensors()) {
       names.add(t.name());
@@ -96,16 +130,13 @@ final class GgufSpec {
       throw error("'" + p + "block_count' is " + layers + ", more than " + GgufWeights.MAX_LAYERS);
     }
     int hidden = positive("embedding_length");
-    int[] heads = perLayer("attention.head_count", layers, Optional.empty());
-    int[] kvHeads = perLayer("attention.head_count_kv", layers, Optional.of(heads));
-    List<LayerSpec> out = new ArrayList<>(layers);
-    for (int i = 0; i < layers; i++) {
-      out.add(
-          new LayerSpec(mixer(i, hidden, heads[i], kvHeads[i]), mlp(i, layers), NORMS.get(arch)));
-    }
+    List<LayerSpec> out = layers(layers, hidden);
     OptionalLong context = file.integer(p + "context_length");
     if (context.isPresent() && context.getAsLong() <= 0) {
       throw error("'" + p + "context_length' is " + context.getAsLong() + ", not positive");
+    }
+    if (PLACEHOLDER_CONTEXT.contains(arch) && context.equals(OptionalLong.of(1L << 20))) {
+      context = OptionalLong.empty();
     }
     return new ModelSpec(
         file.string("general.name").orElse(file.source()),
@@ -116,6 +147,70 @@ final class GgufSpec {
         out,
         context,
         precision());
+  }
+
+  // ---- layer layout ----
+
+  private List<LayerSpec> layers(int layers, int hidden) {
+    int norms = NORMS.get(arch);
+    List<LayerSpec> out = new ArrayList<>(layers);
+    if (arch.equals("mamba") || arch.equals("mamba2")) {
+      for (int i = 0; i < layers; i++) {
+        Mixer m = arch.equals("mamba") ? ssm.mamba1(i) : ssm.mamba2(i);
+        out.add(new LayerSpec(m, NoMlp.INSTANCE, norms));
+      }
+      return out;
+    }
+    int[] heads = perLayer("attention.head_count", layers, Optional.empty());
+    int[] kvHeads = perLayer("attention.head_count_kv", layers, Optional.of(heads));
+    if (arch.equals("nemotron_h")) {
+      return nemotronLayers(layers, hidden, heads, kvHeads);
+    }
+    int interval = arch.equals("qwen3next") ? positive("full_attention_interval") : 0;
+    for (int i = 0; i < layers; i++) {
+      Mixer m;
+      if (arch.equals("jamba") && kvHeads[i] == 0) {
+        // llama.cpp (LLM_ARCH_JAMBA): recurrent_layer_arr[i] = n_head_kv(i) == 0
+        m = ssm.mamba1(i);
+      } else if (interval > 0 && (i + 1) % interval != 0) {
+        // llama.cpp (LLM_ARCH_QWEN3NEXT): recurrent_layer_arr[i] = (i + 1) % full_attn_interval
+        m = ssm.deltaNet();
+      } else {
+        m = mixer(i, hidden, heads[i], kvHeads[i]);
+      }
+      out.add(new LayerSpec(m, mlp(i, layers), norms));
+    }
+    return out;
+  }
+
+  /**
+   * Nemotron-H blocks: llama.cpp (LLM_ARCH_NEMOTRON_H) makes a block recurrent when {@code
+   * n_head_kv(i) == 0 && n_ff(i) == 0}; an MLP block ({@code n_ff(i) > 0}) holds {@code ffn_up} and
+   * {@code ffn_down} (ReLU², not gated) and joins the block before it.
+   */
+  private List<LayerSpec> nemotronLayers(int layers, int hidden, int[] heads, int[] kvHeads) {
+    int[] ffn = perLayer("feed_forward_length", layers, Optional.empty());
+    List<LayerSpec> out = new ArrayList<>();
+    for (int i = 0; i < layers; i++) {
+      String blk = "blk." + i + ".";
+      if (kvHeads[i] > 0) {
+        out.add(new LayerSpec(mixer(i, hidden, heads[i], kvHeads[i]), NoMlp.INSTANCE, 1));
+      } else if (ffn[i] == 0) {
+        out.add(new LayerSpec(ssm.mamba2(i), NoMlp.INSTANCE, 1));
+      } else {
+        int last = out.size() - 1;
+        if (last < 0 || !(out.get(last).mlp() instanceof NoMlp)) {
+          throw error(
+              "block "
+                  + i
+                  + " is an MLP without a mixer block before it, which a LayerSpec cannot hold");
+        }
+        boolean bias = has(blk + "ffn_up.bias") || has(blk + "ffn_down.bias");
+        Mlp mlp = new DenseMlp(ffn[i], has(blk + "ffn_gate.weight"), bias);
+        out.set(last, new LayerSpec(out.get(last).mixer(), mlp, 2));
+      }
+    }
+    return out;
   }
 
   // ---- attention ----
@@ -143,9 +238,12 @@ final class GgufSpec {
     boolean outputBias = names.contains(blk + "attn_output.bias");
     boolean qkNorm = names.contains(blk + "attn_q_norm.weight");
     boolean sinks = names.contains(blk + "attn_sinks.weight");
+    // Qwen3-Next's attn_q holds the query and its sigmoid output gate (llama.cpp's qwen3next graph
+    // always splits and applies it).
+    boolean gate = arch.equals("qwen3next");
     OptionalLong window = window(i);
     return new Attention(
-        heads, kvHeads, keyLength, valueLength, window, qkvBias, outputBias, qkNorm, false, sinks);
+        heads, kvHeads, keyLength, valueLength, window, qkvBias, outputBias, qkNorm, gate, sinks);
   }
 
   private OptionalLong window(int i) {
@@ -326,7 +424,18 @@ final class GgufSpec {
     return v.getAsLong();
   }
 
-  private int positive(String key) {
+  /** The metadata key {@code {arch}.key}. */
+  String full(String key) {
+    return p + key;
+  }
+
+  /** Whether the file has a tensor of this name. */
+  boolean has(String tensor) {
+    return names.contains(tensor);
+  }
+
+  /** {@code {arch}.key} as a positive int, or an error naming it. */
+  int positive(String key) {
     return toInt(p + key, integer(p + key), false);
   }
 
@@ -365,7 +474,8 @@ final class GgufSpec {
     return hidden / heads;
   }
 
-  private ModelConfigException error(String message) {
+  /** An error about this file. */
+  ModelConfigException error(String message) {
     return new ModelConfigException(file.source() + ": " + message);
   }
 }

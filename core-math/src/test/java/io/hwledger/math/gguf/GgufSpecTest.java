@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class GgufSpecTest {
 
-  private static GgufWriter model(String arch, int layers, int hidden, int vocab) {
+  static GgufWriter model(String arch, int layers, int hidden, int vocab) {
     return new GgufWriter()
         .str("general.architecture", arch)
         .str("general.name", arch + " test")
@@ -57,7 +57,14 @@ class GgufSpecTest {
     "ffn_down_exps.weight"
   };
 
-  private static void assertMatchesCatalog(GgufFile f, String catalogId) {
+  static void assertMatchesCatalog(GgufFile f, String catalogId) {
+    assertStructureMatchesCatalog(f, catalogId);
+    ModelSpec hf = ModelCatalog.builtIn().spec(catalogId);
+    assertThat(f.modelSpec().contextLimit()).isEqualTo(hf.contextLimit());
+  }
+
+  /** Layers, vocabulary, hidden size, tying and norm equal the catalog's; context not compared. */
+  static void assertStructureMatchesCatalog(GgufFile f, String catalogId) {
     ModelSpec gguf = f.modelSpec();
     ModelSpec hf = ModelCatalog.builtIn().spec(catalogId);
     assertThat(gguf.layers()).isEqualTo(hf.layers());
@@ -65,7 +72,6 @@ class GgufSpecTest {
     assertThat(gguf.hiddenSize()).isEqualTo(hf.hiddenSize());
     assertThat(gguf.tiedEmbeddings()).isEqualTo(hf.tiedEmbeddings());
     assertThat(gguf.norm()).isEqualTo(hf.norm());
-    assertThat(gguf.contextLimit()).isEqualTo(hf.contextLimit());
   }
 
   @Test
@@ -298,18 +304,19 @@ class GgufSpecTest {
 
   @Test
   void anUnsupportedArchitectureStillHasWeightsAndMetadata() {
-    GgufWriter w = model("mamba", 2, 768, 50280).u32("mamba.ssm.state_size", 16);
-    perLayer(w, 0, 2, "ssm_in.weight");
+    GgufWriter w = model("rwkv7", 2, 768, 50280).u32("rwkv7.wkv.head_size", 64);
+    perLayer(w, 0, 2, "time_mix_key.weight");
     GgufFile f = GgufReaderTest.read(w.header());
     assertThatThrownBy(f::modelSpec)
         .isInstanceOf(ModelConfigException.class)
         .hasMessage(
-            "t.gguf: unsupported architecture 'mamba' (supported: deepseek2, gemma2, gemma3,"
-                + " gpt-oss, llama, phi3, qwen2, qwen2moe, qwen3, qwen3moe)");
+            "t.gguf: unsupported architecture 'rwkv7' (supported: deepseek2, gemma2, gemma3,"
+                + " gpt-oss, jamba, llama, mamba, mamba2, nemotron_h, phi3, qwen2, qwen2moe, qwen3,"
+                + " qwen3moe, qwen3next)");
     // 768 × 50280 × 2 B = 77,230,080
     assertThat(f.checkpointWeights().embeddingBytes()).isEqualTo(77_230_080L);
     assertThat(f.checkpointWeights().layerBytes()).containsExactly(4L, 4L);
-    assertThat(f.integer("mamba.ssm.state_size")).hasValue(16);
+    assertThat(f.integer("rwkv7.wkv.head_size")).hasValue(64);
   }
 
   @Test
