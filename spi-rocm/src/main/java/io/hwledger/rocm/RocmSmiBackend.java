@@ -81,8 +81,8 @@ final class RocmSmiBackend implements GpuBackend {
     try {
       int status =
           rsmi.rsmi_version_str_get(RocmSmiLibrary.RSMI_SW_COMP_DRIVER, buffer, buffer.length);
-      if (!absentUnlessOk(rsmi, "rsmi_version_str_get", status)) {
-        return Optional.empty();
+      if (status != RsmiStatus.SUCCESS) {
+        return Optional.empty(); // identity extras never fail the session
       }
     } catch (UnsatisfiedLinkError e) {
       return Optional.empty();
@@ -96,7 +96,7 @@ final class RocmSmiBackend implements GpuBackend {
     LongByReference value = new LongByReference();
     try {
       int status = rsmi.rsmi_dev_target_graphics_version_get(index, value);
-      return absentUnlessOk(rsmi, "rsmi_dev_target_graphics_version_get", status)
+      return status == RsmiStatus.SUCCESS
           ? GfxTarget.fromRocmSmi(value.getValue())
           : Optional.empty();
     } catch (UnsatisfiedLinkError e) {
