@@ -4,6 +4,12 @@
  *   0 normal: two GPUs (see the table below)
  *   1 driver missing: rsmi_init returns RSMI_STATUS_INIT_ERROR
  *   2 device error: device 0's rsmi_dev_memory_usage_get returns RSMI_STATUS_INTERNAL_EXCEPTION
+ *   3 no identity or processes: rsmi_version_str_get and rsmi_dev_target_graphics_version_get
+ *     return RSMI_STATUS_NOT_SUPPORTED, rsmi_compute_process_info_get RSMI_STATUS_PERMISSION
+ *   4 a process list that grows: rsmi_compute_process_info_get always answers
+ *     RSMI_STATUS_INSUFFICIENT_SIZE when given a buffer
+ * Compiled with -DFAKE_RSMI_OLD it lacks the newer exports rsmi_dev_target_graphics_version_get
+ * and rsmi_compute_process_info_by_device_get, like an older librocm_smi64.
  * Every device call before rsmi_init (or after the matching rsmi_shut_down) returns
  * RSMI_STATUS_INIT_ERROR, as the real library does when not initialised.
  */
@@ -15,8 +21,10 @@ typedef enum {
   RSMI_STATUS_SUCCESS = 0,
   RSMI_STATUS_INVALID_ARGS = 1,
   RSMI_STATUS_NOT_SUPPORTED = 2,
+  RSMI_STATUS_PERMISSION = 4,
   RSMI_STATUS_INTERNAL_EXCEPTION = 6,
   RSMI_STATUS_INIT_ERROR = 8,
+  RSMI_STATUS_NOT_FOUND = 10,
   RSMI_STATUS_INSUFFICIENT_SIZE = 11,
   RSMI_STATUS_UNKNOWN_ERROR = 0xFFFFFFFF
 } rsmi_status_t;
@@ -28,6 +36,18 @@ typedef enum { RSMI_TEMP_CURRENT = 0 } rsmi_temperature_metric_t;
 #define RSMI_TEMP_TYPE_JUNCTION 1u
 
 #define NS RSMI_STATUS_NOT_SUPPORTED
+
+typedef enum { RSMI_SW_COMP_DRIVER = 0 } rsmi_sw_component_t;
+
+/* rocm_smi.h */
+typedef struct {
+  uint32_t process_id;
+  uint32_t pasid;
+  uint64_t vram_usage;
+  uint64_t sdma_usage;
+  uint32_t cu_occupancy;
+} rsmi_process_info_t;
+#define CU_OCCUPANCY_INVALID 0xFFFFFFFF
 
 typedef struct {
   const char *name;
@@ -56,6 +76,23 @@ static const fake_device DEVICES[] = {
      21458059264ull, 27856896ull, NS, 0, NS, 0, 61500, NS, 0},
 };
 #define NUM_DEVICES 2u
+
+static const char DRIVER_VERSION[] = "6.10.5";
+
+/* Compute processes: which devices each uses (bit per index) and its VRAM there, bytes. */
+typedef struct {
+  uint32_t pid;
+  uint32_t pasid;
+  uint32_t device_mask;
+  uint64_t vram[NUM_DEVICES];
+} fake_process;
+
+static const fake_process PROCESSES[] = {
+    {4242u, 0x8001u, 0x3u, {8589934592ull, 1048576ull}},
+    {77u, 0x8002u, 0x1u, {268435456ull, 0}},
+    {3000000000u, 0x8003u, 0x2u, {0, 33554432ull}},
+};
+#define NUM_PROCESSES 3u
 
 static int scenario = 0;
 static int refcount = 0;
@@ -189,6 +226,111 @@ rsmi_status_t rsmi_dev_power_ave_get(uint32_t dv_ind, uint32_t sensor_ind, uint6
   *power = DEVICES[dv_ind].power_microwatts;
   return RSMI_STATUS_SUCCESS;
 }
+
+rsmi_status_t rsmi_version_str_get(rsmi_sw_component_t component, char *ver_str, uint32_t len) {
+  if (ver_str == NULL || len == 0) return RSMI_STATUS_INVALID_ARGS;
+  if (component != RSMI_SW_COMP_DRIVER) return RSMI_STATUS_INVALID_ARGS;
+  if (scenario == 3) return RSMI_STATUS_NOT_SUPPORTED;
+  size_t n = strlen(DRIVER_VERSION);
+  if (n >= len) {
+    memcpy(ver_str, DRIVER_VERSION, len - 1);
+    ver_str[len - 1] = '\0';
+    return RSMI_STATUS_INSUFFICIENT_SIZE;
+  }
+  memcpy(ver_str, DRIVER_VERSION, n + 1);
+  return RSMI_STATUS_SUCCESS;
+}
+
+#ifndef FAKE_RSMI_OLD
+/* Target graphics versions as ROCm SMI reports them: gfx942, and gfx1100 as 11000. */
+static const uint64_t GFX_VERSION[NUM_DEVICES] = {942u, 11000u};
+
+rsmi_status_t rsmi_dev_target_graphics_version_get(uint32_t dv_ind, uint64_t *gfx_version) {
+  rsmi_status_t s = guard(dv_ind, gfx_version);
+  if (s != RSMI_STATUS_SUCCESS) return s;
+  if (scenario == 3) {
+    *gfx_version = UINT64_MAX;
+    return RSMI_STATUS_NOT_SUPPORTED;
+  }
+  *gfx_version = GFX_VERSION[dv_ind];
+  return RSMI_STATUS_SUCCESS;
+}
+#endif
+
+static const fake_process *find_process(uint32_t pid) {
+  for (uint32_t i = 0; i < NUM_PROCESSES; i++) {
+    if (PROCESSES[i].pid == pid) return &PROCESSES[i];
+  }
+  return NULL;
+}
+
+static void fill(const fake_process *p, uint64_t vram, rsmi_process_info_t *proc) {
+  proc->process_id = p->pid;
+  proc->pasid = p->pasid;
+  proc->vram_usage = vram;
+  proc->sdma_usage = 0;
+  proc->cu_occupancy = CU_OCCUPANCY_INVALID;
+}
+
+static uint64_t total_vram(const fake_process *p) {
+  uint64_t sum = 0;
+  for (uint32_t d = 0; d < NUM_DEVICES; d++) sum += p->vram[d];
+  return sum;
+}
+
+rsmi_status_t rsmi_compute_process_info_get(rsmi_process_info_t *procs, uint32_t *num_items) {
+  if (refcount == 0) return RSMI_STATUS_INIT_ERROR;
+  if (num_items == NULL) return RSMI_STATUS_INVALID_ARGS;
+  if (scenario == 3) return RSMI_STATUS_PERMISSION;
+  if (procs == NULL) {
+    *num_items = NUM_PROCESSES;
+    return RSMI_STATUS_SUCCESS;
+  }
+  uint32_t n = *num_items < NUM_PROCESSES ? *num_items : NUM_PROCESSES;
+  for (uint32_t i = 0; i < n; i++) fill(&PROCESSES[i], total_vram(&PROCESSES[i]), &procs[i]);
+  if (scenario == 4 || *num_items < NUM_PROCESSES) return RSMI_STATUS_INSUFFICIENT_SIZE;
+  *num_items = NUM_PROCESSES;
+  return RSMI_STATUS_SUCCESS;
+}
+
+rsmi_status_t rsmi_compute_process_info_by_pid_get(uint32_t pid, rsmi_process_info_t *proc) {
+  if (refcount == 0) return RSMI_STATUS_INIT_ERROR;
+  if (proc == NULL) return RSMI_STATUS_INVALID_ARGS;
+  const fake_process *p = find_process(pid);
+  if (p == NULL) return RSMI_STATUS_NOT_FOUND;
+  fill(p, total_vram(p), proc);
+  return RSMI_STATUS_SUCCESS;
+}
+
+rsmi_status_t rsmi_compute_process_gpus_get(uint32_t pid, uint32_t *dv_indices,
+                                            uint32_t *num_devices) {
+  if (refcount == 0) return RSMI_STATUS_INIT_ERROR;
+  if (num_devices == NULL) return RSMI_STATUS_INVALID_ARGS;
+  const fake_process *p = find_process(pid);
+  if (p == NULL) return RSMI_STATUS_NOT_FOUND;
+  uint32_t count = 0;
+  for (uint32_t d = 0; d < NUM_DEVICES; d++) {
+    if (p->device_mask & (1u << d)) {
+      if (dv_indices != NULL && count < *num_devices) dv_indices[count] = d;
+      count++;
+    }
+  }
+  if (dv_indices != NULL && *num_devices < count) return RSMI_STATUS_INSUFFICIENT_SIZE;
+  *num_devices = count;
+  return RSMI_STATUS_SUCCESS;
+}
+
+#ifndef FAKE_RSMI_OLD
+rsmi_status_t rsmi_compute_process_info_by_device_get(uint32_t pid, uint32_t dv_ind,
+                                                      rsmi_process_info_t *proc) {
+  rsmi_status_t s = guard(dv_ind, proc);
+  if (s != RSMI_STATUS_SUCCESS) return s;
+  const fake_process *p = find_process(pid);
+  if (p == NULL || !(p->device_mask & (1u << dv_ind))) return RSMI_STATUS_NOT_FOUND;
+  fill(p, p->vram[dv_ind], proc);
+  return RSMI_STATUS_SUCCESS;
+}
+#endif
 
 rsmi_status_t rsmi_status_string(rsmi_status_t status, const char **status_string) {
   if (status_string == NULL) return RSMI_STATUS_INVALID_ARGS;

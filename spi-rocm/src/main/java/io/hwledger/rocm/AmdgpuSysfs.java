@@ -59,6 +59,16 @@ public final class AmdgpuSysfs {
     return root;
   }
 
+  /**
+   * The amdgpu driver's version from {@code sys/module/amdgpu/version}. Only the out-of-tree (DKMS,
+   * ROCm installer) driver declares a {@code MODULE_VERSION}, so only it has this file; the in-tree
+   * driver's version is the kernel's, which is not reported as a driver version here (ROCm SMI's
+   * {@code rsmi_version_str_get} falls back to {@code uname} release in that case).
+   */
+  public Optional<String> driverVersion() {
+    return readString(root.resolve("sys/module/amdgpu/version"));
+  }
+
   /** The {@code sys/class/drm} directory under the root. */
   Path drmDirectory() {
     return root.resolve("sys/class/drm");

@@ -14,25 +14,41 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A session over the amdgpu sysfs files; stateless reads, so thread-safe. */
+/**
+ * A session over the amdgpu sysfs files; stateless reads, so thread-safe. Each card is matched to
+ * its KFD topology node by PCI address for its architecture and per-process VRAM.
+ */
 final class AmdgpuSysfsBackend implements GpuBackend {
   private final Clock clock;
   private final List<GpuDevice> devices;
   private final List<AmdgpuSysfs.Card> cards;
+  private final KfdTopology kfd;
+  private final List<Optional<KfdTopology.Node>> nodes;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  AmdgpuSysfsBackend(List<AmdgpuSysfs.Card> cards, Clock clock) {
+  AmdgpuSysfsBackend(AmdgpuSysfs sysfs, List<AmdgpuSysfs.Card> cards, Clock clock) {
     this.clock = clock;
     this.cards = List.copyOf(cards);
+    this.kfd = new KfdTopology(sysfs.root());
+    Optional<String> driver = sysfs.driverVersion();
     List<GpuDevice> list = new ArrayList<>();
+    List<Optional<KfdTopology.Node>> found = new ArrayList<>();
     for (int i = 0; i < cards.size(); i++) {
-      list.add(identify(i, cards.get(i)));
+      Optional<String> pci = AmdgpuSysfs.pciAddress(cards.get(i));
+      Optional<KfdTopology.Node> node = pci.flatMap(kfd::nodeFor);
+      found.add(node);
+      list.add(identify(i, cards.get(i), pci, node, driver));
     }
     this.devices = List.copyOf(list);
+    this.nodes = List.copyOf(found);
   }
 
-  private static GpuDevice identify(int index, AmdgpuSysfs.Card card) {
-    Optional<String> pci = AmdgpuSysfs.pciAddress(card);
+  private static GpuDevice identify(
+      int index,
+      AmdgpuSysfs.Card card,
+      Optional<String> pci,
+      Optional<KfdTopology.Node> node,
+      Optional<String> driver) {
     String uuid =
         AmdgpuSysfs.uniqueId(card).or(() -> pci).orElse("amdgpu-card" + card.cardNumber());
     String name =
@@ -47,8 +63,8 @@ final class AmdgpuSysfsBackend implements GpuBackend {
         pci,
         name,
         Vendor.AMD,
-        Optional.empty(),
-        Optional.empty(),
+        node.flatMap(KfdTopology.Node::architecture),
+        driver,
         AmdgpuSysfs.vramTotalBytes(card));
   }
 
@@ -90,7 +106,7 @@ final class AmdgpuSysfsBackend implements GpuBackend {
         AmdgpuSysfs.powerWatts(card),
         AmdgpuSysfs.graphicsClockMhz(card),
         AmdgpuSysfs.memoryClockMhz(card),
-        Optional.empty());
+        nodes.get(index).flatMap(n -> kfd.processes(n.gpuId())));
   }
 
   private void checkOpen() {

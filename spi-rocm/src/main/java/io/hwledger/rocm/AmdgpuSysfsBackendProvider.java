@@ -75,6 +75,6 @@ public final class AmdgpuSysfsBackendProvider implements GpuBackendProvider {
       throw new BackendException(
           BackendException.Kind.UNAVAILABLE, "no AMD (0x1002) card under " + reader.drmDirectory());
     }
-    return new AmdgpuSysfsBackend(cards, clock);
+    return new AmdgpuSysfsBackend(reader, cards, clock);
   }
 }

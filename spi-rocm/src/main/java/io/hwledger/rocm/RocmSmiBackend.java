@@ -13,6 +13,7 @@ import io.hwledger.spi.GpuDevice;
 import io.hwledger.spi.MemoryUsage;
 import io.hwledger.spi.TelemetrySample;
 import io.hwledger.spi.Vendor;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,7 @@ final class RocmSmiBackend implements GpuBackend {
   private final RocmSmiLibrary rsmi;
   private final Clock clock;
   private final List<GpuDevice> devices;
+  private final RocmSmiProcesses processes;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private boolean closed; // guarded by lock
 
@@ -40,6 +42,7 @@ final class RocmSmiBackend implements GpuBackend {
     this.rsmi = rsmi;
     this.clock = clock;
     this.devices = List.copyOf(devices);
+    this.processes = new RocmSmiProcesses(rsmi, devices.size());
   }
 
   /** Initialises the library and lists its devices; shuts down again if that fails. */
@@ -54,9 +57,10 @@ final class RocmSmiBackend implements GpuBackend {
       IntByReference count = new IntByReference();
       check(rsmi, "rsmi_num_monitor_devices", rsmi.rsmi_num_monitor_devices(count));
       int n = count.getValue();
+      Optional<String> driver = driverVersion(rsmi);
       List<GpuDevice> devices = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        devices.add(identify(rsmi, i));
+        devices.add(identify(rsmi, i, driver));
       }
       return new RocmSmiBackend(rsmi, clock, devices);
     } catch (RuntimeException | LinkageError e) {
@@ -68,7 +72,47 @@ final class RocmSmiBackend implements GpuBackend {
     }
   }
 
-  private static GpuDevice identify(RocmSmiLibrary rsmi, int index) {
+  /**
+   * {@code rsmi_version_str_get(RSMI_SW_COMP_DRIVER)}: {@code /sys/module/amdgpu/version} for the
+   * DKMS driver; with the in-tree driver the library reports the kernel release instead.
+   */
+  private static Optional<String> driverVersion(RocmSmiLibrary rsmi) {
+    byte[] buffer = new byte[NAME_LENGTH];
+    try {
+      int status =
+          rsmi.rsmi_version_str_get(RocmSmiLibrary.RSMI_SW_COMP_DRIVER, buffer, buffer.length);
+      if (status != RsmiStatus.SUCCESS) {
+        return Optional.empty(); // identity extras never fail the session
+      }
+    } catch (UnsatisfiedLinkError e) {
+      return Optional.empty();
+    }
+    String version = cString(buffer).trim();
+    return version.isEmpty() ? Optional.empty() : Optional.of(version);
+  }
+
+  /** {@code rsmi_dev_target_graphics_version_get} as a gfx name; empty on older libraries. */
+  private static Optional<String> architecture(RocmSmiLibrary rsmi, int index) {
+    LongByReference value = new LongByReference();
+    try {
+      int status = rsmi.rsmi_dev_target_graphics_version_get(index, value);
+      return status == RsmiStatus.SUCCESS
+          ? GfxTarget.fromRocmSmi(value.getValue())
+          : Optional.empty();
+    } catch (UnsatisfiedLinkError e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String cString(byte[] buffer) {
+    int end = 0;
+    while (end < buffer.length && buffer[end] != 0) {
+      end++;
+    }
+    return new String(buffer, 0, end, StandardCharsets.UTF_8);
+  }
+
+  private static GpuDevice identify(RocmSmiLibrary rsmi, int index, Optional<String> driver) {
     byte[] buffer = new byte[NAME_LENGTH];
     int status = rsmi.rsmi_dev_name_get(index, buffer, new NativeLong(NAME_LENGTH));
     String name =
@@ -102,8 +146,8 @@ final class RocmSmiBackend implements GpuBackend {
         pci,
         name,
         Vendor.AMD,
-        Optional.empty(),
-        Optional.empty(),
+        architecture(rsmi, index),
+        driver,
         total);
   }
 
@@ -187,7 +231,7 @@ final class RocmSmiBackend implements GpuBackend {
           power,
           OptionalLong.empty(),
           OptionalLong.empty(),
-          Optional.empty());
+          processes.onDevice(i));
     } finally {
       lock.readLock().unlock();
     }

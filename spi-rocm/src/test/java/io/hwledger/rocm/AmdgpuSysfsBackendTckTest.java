@@ -21,18 +21,24 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>card2: an Intel card, skipped; card10 (index 2): only hwmon power1_input and temperature.
  * </ul>
  *
- * <p>sysfs has no reserved memory or process list, so those are always absent.
+ * <p>KFD has a node for card0 only (0000:c1:00.0, gpu_id 41235) with one process (pid 4242, 8 GiB
+ * of VRAM), so card0 lists processes; card1 and card10 have no KFD node. sysfs has no reserved
+ * memory, so that is always absent.
  */
 class AmdgpuSysfsBackendTckTest extends GpuBackendContract {
 
-  private static final Set<Metric> NEVER_READ =
-      EnumSet.of(Metric.MEMORY_RESERVED, Metric.PROCESSES);
+  private static final Set<Metric> NEVER_READ = EnumSet.of(Metric.MEMORY_RESERVED);
 
   @TempDir Path root;
 
   @BeforeEach
   void tree() throws IOException {
     FakeSysfsTree.write(root);
+    Path node = root.resolve("sys/class/kfd/kfd/topology/nodes/1");
+    FakeSysfsTree.file(node.resolve("gpu_id"), "41235\n");
+    FakeSysfsTree.file(
+        node.resolve("properties"), "gfx_target_version 90402\nlocation_id 49408\ndomain 0\n");
+    FakeSysfsTree.file(root.resolve("sys/class/kfd/kfd/proc/4242/vram_41235"), "8589934592\n");
   }
 
   @Override
@@ -46,6 +52,7 @@ class AmdgpuSysfsBackendTckTest extends GpuBackendContract {
     return switch (device.index()) {
       case 0 -> EnumSet.complementOf(EnumSet.copyOf(NEVER_READ));
       case 1 -> EnumSet.of(Metric.MEMORY_TOTAL, Metric.MEMORY_USED, Metric.MEMORY_FREE);
+      // card1 has a PCI address but no KFD node, so no process list
       default -> EnumSet.of(Metric.TEMPERATURE, Metric.POWER);
     };
   }

@@ -11,6 +11,7 @@ import io.hwledger.spi.BackendException;
 import io.hwledger.spi.GpuBackend;
 import io.hwledger.spi.GpuBackendProvider;
 import io.hwledger.spi.GpuDevice;
+import io.hwledger.spi.ProcessMemory;
 import io.hwledger.spi.TelemetrySample;
 import io.hwledger.spi.Vendor;
 import java.time.Clock;
@@ -44,6 +45,15 @@ class RocmSmiBackendProviderTest {
 
     int fake_rsmi_shutdown_calls();
   }
+
+  /** The same fake compiled without the newer exports (Surefire passes its path). */
+  interface OldFakeControl extends Library {
+    void fake_rsmi_reset();
+
+    int fake_rsmi_refcount();
+  }
+
+  private static final String OLD_LIBRARY_PROPERTY = "hwledger.test.rocm.old.library";
 
   private static final FakeControl FAKE =
       Native.load(System.getProperty(RocmSmiLoader.LIBRARY_PROPERTY), FakeControl.class);
@@ -97,8 +107,8 @@ class RocmSmiBackendProviderTest {
                   Optional.of("0000:c1:00.0"),
                   "AMD Instinct MI300X",
                   Vendor.AMD,
-                  Optional.empty(),
-                  Optional.empty(),
+                  Optional.of("gfx942"),
+                  Optional.of("6.10.5"),
                   OptionalLong.of(206158430208L)),
               new GpuDevice(
                   "rocm-smi-lib",
@@ -107,8 +117,8 @@ class RocmSmiBackendProviderTest {
                   Optional.of("0001:03:00.1"),
                   "Radeon RX 7900 XT",
                   Vendor.AMD,
-                  Optional.empty(),
-                  Optional.empty(),
+                  Optional.of("gfx1100"),
+                  Optional.of("6.10.5"),
                   OptionalLong.of(21458059264L)));
     }
   }
@@ -126,7 +136,11 @@ class RocmSmiBackendProviderTest {
       assertThat(s.temperatureC()).isEqualTo(OptionalDouble.of(45.0));
       assertThat(s.powerWatts()).isEqualTo(OptionalDouble.of(350.0));
       assertThat(s.graphicsClockMhz()).isEmpty();
-      assertThat(s.processes()).isEmpty();
+      assertThat(s.processes())
+          .hasValue(
+              List.of(
+                  new ProcessMemory(4242, OptionalLong.of(8589934592L)),
+                  new ProcessMemory(77, OptionalLong.of(268435456L))));
     }
   }
 
@@ -139,7 +153,63 @@ class RocmSmiBackendProviderTest {
       assertThat(s.utilizationPercent()).isEmpty();
       assertThat(s.powerWatts()).isEmpty();
       assertThat(s.temperatureC()).isEqualTo(OptionalDouble.of(61.5));
+      // pid 3000000000 does not fit a Java int: widened from uint32_t.
+      assertThat(s.processes())
+          .hasValue(
+              List.of(
+                  new ProcessMemory(4242, OptionalLong.of(1048576L)),
+                  new ProcessMemory(3000000000L, OptionalLong.of(33554432L))));
     }
+  }
+
+  @Test
+  void unsupportedIdentityAndRefusedProcessListAreAbsent() {
+    FAKE.fake_rsmi_set_scenario(3);
+    try (GpuBackend backend = new RocmSmiBackendProvider().open(CLOCK)) {
+      GpuDevice d0 = backend.devices().get(0);
+      assertThat(d0.architecture()).isEmpty();
+      assertThat(d0.driverVersion()).isEmpty();
+      TelemetrySample s = backend.sample(d0);
+      assertThat(s.processes()).isEmpty();
+      assertThat(s.memory().usedBytes()).hasValue(1073741824L);
+    }
+  }
+
+  @Test
+  void processListThatKeepsGrowingIsAbsent() {
+    try (GpuBackend backend = new RocmSmiBackendProvider().open(CLOCK)) {
+      FAKE.fake_rsmi_set_scenario(4);
+      assertThat(backend.sample(backend.devices().get(0)).processes()).isEmpty();
+    }
+  }
+
+  @Test
+  void olderLibraryWithoutNewerExportsDegrades() {
+    RocmSmiBackendProvider p =
+        new RocmSmiBackendProvider(
+            () -> RocmSmiLoader.load(List.of(System.getProperty(OLD_LIBRARY_PROPERTY))));
+    OldFakeControl old =
+        Native.load(System.getProperty(OLD_LIBRARY_PROPERTY), OldFakeControl.class);
+    old.fake_rsmi_reset();
+    try (GpuBackend backend = p.open(CLOCK)) {
+      List<GpuDevice> devices = backend.devices();
+      // rsmi_dev_target_graphics_version_get is missing: no architecture; the driver still reads.
+      assertThat(devices).extracting(GpuDevice::architecture).containsOnly(Optional.empty());
+      assertThat(devices).extracting(GpuDevice::driverVersion).containsOnly(Optional.of("6.10.5"));
+      // rsmi_compute_process_info_by_device_get is missing: the per-pid total stands in for a
+      // process on one GPU only (77, 3000000000); 4242 uses both GPUs, so its bytes are unknown.
+      assertThat(backend.sample(devices.get(0)).processes())
+          .hasValue(
+              List.of(
+                  new ProcessMemory(4242, OptionalLong.empty()),
+                  new ProcessMemory(77, OptionalLong.of(268435456L))));
+      assertThat(backend.sample(devices.get(1)).processes())
+          .hasValue(
+              List.of(
+                  new ProcessMemory(4242, OptionalLong.empty()),
+                  new ProcessMemory(3000000000L, OptionalLong.of(33554432L))));
+    }
+    assertThat(old.fake_rsmi_refcount()).isZero();
   }
 
   @Test
