@@ -118,7 +118,8 @@ final class PerfCommand implements Callable<Integer> {
           source.checkFiles();
           return null;
         });
-    ModelSpec model = (source.model != null ? usage(source::load) : source.load()).spec();
+    ModelSource.Loaded loaded = source.model != null ? usage(source::load) : source.load();
+    ModelSpec model = loaded.spec();
     GpuSpec device = usage(() -> GpuCatalog.builtIn().get(gpu));
     int tensorParallel = usage(() -> (int) SizeParser.count("--tp", tp, Integer.MAX_VALUE));
     int pipelineParallel = usage(() -> (int) SizeParser.count("--pp", pp, Integer.MAX_VALUE));
@@ -145,7 +146,7 @@ final class PerfCommand implements Callable<Integer> {
     SpeedEstimate e =
         usage(
             () ->
-                SpeedModel.of(model)
+                SpeedModel.of(loaded.planner())
                     .estimate(
                         p,
                         promptTokens,

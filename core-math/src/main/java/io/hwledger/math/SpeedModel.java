@@ -306,6 +306,7 @@ public final class SpeedModel {
     final double[] denseBytes;
     final double[] expertBytes;
     final double headBytes;
+    final double[] stageScale;
 
     Pass(Precision p, Deployment d, double bytesPerSecond, double opsPerSecond, Interconnect link) {
       this.p = p;
@@ -328,9 +329,32 @@ public final class SpeedModel {
         expertBytes[k] = experts;
         denseBytes[k] = kinds[k].weightBytesPerRank(p, tp) - experts;
       }
-      headBytes =
-          planner.embeddingTensor().bytesPerRank(p, tp)
-              + planner.finalNormTensor().bytesPerRank(p, tp);
+      stageScale = new double[pp];
+      java.util.Arrays.fill(stageScale, 1.0);
+      CheckpointWeights stored = planner.checkpoint().orElse(null);
+      if (stored == null) {
+        headBytes =
+            planner.embeddingTensor().bytesPerRank(p, tp)
+                + planner.finalNormTensor().bytesPerRank(p, tp);
+      } else {
+        // A checkpoint's stored bytes replace the precision's: each stage's layers are scaled to
+        // the bytes the file stores for them, dense and expert parts in the precision's proportion.
+        long head = stored.outputBytes() > 0 ? stored.outputBytes() : stored.embeddingBytes();
+        headBytes = (double) (head + stored.otherBytes()) / tp;
+        for (int s = 0; s < pp; s++) {
+          double computed = 0;
+          long file = 0;
+          for (int k = 0; k < kinds.length; k++) {
+            computed +=
+                planner.layersOfKind(k, bounds[s], bounds[s + 1])
+                    * (denseBytes[k] + expertBytes[k]);
+          }
+          for (int i = bounds[s]; i < bounds[s + 1]; i++) {
+            file += stored.layerBytes().get(i);
+          }
+          stageScale[s] = computed > 0 ? file / (double) tp / computed : 1.0;
+        }
+      }
     }
 
     /** Prefill of one prompt through every stage in turn, seconds. */
@@ -416,6 +440,7 @@ public final class SpeedModel {
         }
         bytes += n * (denseBytes[k] + experts);
       }
+      bytes *= stageScale[s];
       return s == pp - 1 ? bytes + headBytes : bytes;
     }
 

@@ -36,6 +36,25 @@ class SpeedModelTest {
   }
 
   @Test
+  void aCheckpointsStoredBytesAreWhatADecodeStepReads() {
+    // a file storing 200,000,000 B per layer (32 layers), a 300,000,000 B embedding (looked up, not
+    // read), a 400,000,000 B output head and 16,384 B of norms: a batch-1 step at context 0 reads
+    // 32 · 2e8 + 4e8 + 16,384 = 6,800,016,384 B; at 2.278e12 B/s that is 2.98508 ms.
+    CheckpointWeights stored =
+        new CheckpointWeights(
+            "test",
+            1,
+            300_000_000L,
+            400_000_000L,
+            16_384,
+            java.util.Collections.nCopies(32, 200_000_000L));
+    SpeedModel fromFile =
+        SpeedModel.of(Planner.of(ModelCatalog.builtIn().spec("llama-3.1-8b"), stored));
+    DecodeRate one = fromFile.estimate(BF16, 1, 0, new long[] {1}, LLAMA_CPP, H100).decode().get(0);
+    assertThat(one.stepSeconds()).isCloseTo(2.98508e-3, within(0.00001e-3));
+  }
+
+  @Test
   void largeBatchReachesTheComputeCap() {
     // 2 · 7,504,924,672 active parameters = 1.50098e10 operations per token; bf16 989.5e12 · MFU
     // 0.80 = 7.916e14 operations/s, so a compute-bound step yields 7.916e14 / 1.50098e10 = 52,739
