@@ -105,8 +105,9 @@ final class FrameReader implements Closeable {
   }
 
   /**
-   * Reads the next frame, or returns null at a clean end of file. After a frame that is not {@link
-   * Status#OK} the reader's position is undefined; stop reading.
+   * Reads the next frame, or returns null at a clean end of file: the file's end, or a zero length
+   * field followed only by zeros (space {@link SegmentLog} allocated ahead of its writes). After a
+   * frame that is not {@link Status#OK} the reader's position is undefined; stop reading.
    */
   Frame next() throws IOException {
     long start = offset;
@@ -122,6 +123,9 @@ final class FrameReader implements Closeable {
             | ((buffer[1] & 0xff) << 16)
             | ((buffer[2] & 0xff) << 8)
             | (buffer[3] & 0xff);
+    if (length == 0 && restIsZero()) {
+      return null; // the zero-filled space a writer allocates ahead of its frames
+    }
     if (length <= 0 || length > RecordCodec.MAX_BODY) {
       return new Frame(start, length, Status.BAD_LENGTH, buffer);
     }
@@ -142,6 +146,20 @@ final class FrameReader implements Closeable {
     Status status =
         RecordCodec.crc(buffer, 0, total - 4) == stored ? Status.OK : Status.BAD_CHECKSUM;
     return new Frame(start, length, status, buffer);
+  }
+
+  /** Whether every byte left in the file is zero; consumes them. */
+  private boolean restIsZero() throws IOException {
+    byte[] chunk = new byte[1 << 16];
+    int got;
+    while ((got = in.read(chunk)) > 0) {
+      for (int i = 0; i < got; i++) {
+        if (chunk[i] != 0) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   @Override

@@ -17,6 +17,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -406,7 +407,7 @@ public final class Ledger implements AutoCloseable {
       // share this batch's fsync instead of paying for the next one (a bounded commit delay;
       // none for a lone appender, whose batches are never smaller than the last).
       for (int wait = 0; wait < 4 && batch.size() < lastBatchSize; wait++) {
-        java.util.concurrent.locks.LockSupport.parkNanos(25_000);
+        LockSupport.parkNanos(25_000);
         queue.drainTo(batch, options.maxBatch() - batch.size());
       }
       lastBatchSize = batch.size();
@@ -532,9 +533,10 @@ public final class Ledger implements AutoCloseable {
     }
     try {
       if (failure == null) {
-        segments.force();
+        segments.close(); // trims the space allocated ahead, forces, closes
+      } else {
+        segments.abandon();
       }
-      segments.close();
       tree.close();
     } catch (IOException e) {
       throw new LedgerException("closing ledger " + dir + " failed: " + e.getMessage(), e);

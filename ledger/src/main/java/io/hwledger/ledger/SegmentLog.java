@@ -22,6 +22,12 @@ import org.slf4j.LoggerFactory;
  * those bytes are moved to a {@code .torn-OFFSET} file beside the segment and the segment is cut
  * back to its last complete record. A damaged frame followed by a valid one is corruption, not a
  * torn write: opening refuses, and nothing is truncated.
+ *
+ * <p>While open for writing, the current segment is allocated ahead to {@code segmentBytes} (a
+ * sparse extension, zeros to readers), so that the fsync after each batch need not also change the
+ * file's size: that halves what SQLite's write-ahead log, which reuses its file, saves over a
+ * growing file. Closing, or rolling to the next segment, cuts the file back to its frames; after a
+ * crash the zeros that follow the last frame read as the end of the log ({@link FrameReader}).
  */
 final class SegmentLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentLog.class);
@@ -31,6 +37,7 @@ final class SegmentLog implements AutoCloseable {
   private final long segmentBytes;
   private FileChannel current;
   private long currentSize;
+  private long allocated;
 
   /** What opening found. */
   record State(long records, byte[] lastHash) {}
@@ -62,7 +69,8 @@ final class SegmentLog implements AutoCloseable {
       quarantine(last, scan.damagedAt);
     }
     current = FileChannel.open(last, StandardOpenOption.WRITE, StandardOpenOption.READ);
-    currentSize = current.size();
+    currentSize = scan.damagedAt >= 0 ? scan.damagedAt : scan.end;
+    allocated = current.size();
     long records = first + scan.count;
     byte[] lastHash = scan.lastHash;
     if (scan.count == 0) {
@@ -117,6 +125,7 @@ final class SegmentLog implements AutoCloseable {
     long count;
     byte[] lastHash;
     long damagedAt = -1;
+    long end;
   }
 
   private static Scan scan(Path segment, long firstSeq) throws IOException {
@@ -154,6 +163,7 @@ final class SegmentLog implements AutoCloseable {
         }
         scan.count++;
         scan.lastHash = frame.hash();
+        scan.end = frame.end();
       }
     }
     return scan;
@@ -203,13 +213,33 @@ final class SegmentLog implements AutoCloseable {
     if (current == null || currentSize >= segmentBytes) {
       roll(firstSeq);
     }
+    long end = currentSize + frames.remaining();
+    if (end > allocated) {
+      allocate(Math.max(end, segmentBytes));
+    }
     while (frames.hasRemaining()) {
       currentSize += current.write(frames, currentSize);
     }
   }
 
+  /** Extends the current segment to {@code size} bytes without writing them (a sparse tail). */
+  private void allocate(long size) throws IOException {
+    current.write(ByteBuffer.allocate(1), size - 1);
+    current.force(true); // once, so that batch fsyncs find the size already durable
+    allocated = size;
+  }
+
+  /** Cuts the current segment back to its frames. */
+  private void trim() throws IOException {
+    if (allocated > currentSize) {
+      current.truncate(currentSize);
+      allocated = currentSize;
+    }
+  }
+
   private void roll(long firstSeq) throws IOException {
     if (current != null) {
+      trim();
       current.force(true);
       current.close();
     }
@@ -218,6 +248,7 @@ final class SegmentLog implements AutoCloseable {
         FileChannel.open(
             next, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
     currentSize = 0;
+    allocated = 0;
     forceDirectory(dir);
   }
 
@@ -228,8 +259,24 @@ final class SegmentLog implements AutoCloseable {
     }
   }
 
+  /** Cuts the current segment back to its frames, forces it, and closes it. */
   @Override
   public void close() throws IOException {
+    if (current != null) {
+      try {
+        trim();
+        current.force(true);
+      } finally {
+        current.close();
+      }
+    }
+  }
+
+  /**
+   * Closes without touching the file, after a failed write or fsync: whatever follows the last
+   * acknowledged frame is left for recovery to judge on the next open.
+   */
+  void abandon() throws IOException {
     if (current != null) {
       current.close();
     }

@@ -380,4 +380,63 @@ class LedgerTest {
       assertThat(writer.append(event(2)).seq()).isEqualTo(2);
     }
   }
+
+  @Test
+  void anOpenSegmentIsAllocatedAheadAndCutBackOnClose() throws Exception {
+    Path dir = tmp.resolve("ahead");
+    LedgerOptions small = new LedgerOptions(CLOCK, Durability.FSYNC_EACH_BATCH, 8192, 64);
+    Path segment = dir.resolve("segments").resolve("00000000000000000000.seg");
+    try (Ledger ledger = Ledger.open(dir, small)) {
+      ledger.append(event(0));
+      // while the writer holds it, the segment spans its 8,192 allocated bytes
+      assertThat(Files.size(segment)).isEqualTo(8192);
+      try (Ledger reader = Ledger.openReadOnly(dir)) {
+        assertThat(reader.size()).isEqualTo(1);
+      }
+      assertThat(Ledger.verify(dir).ok()).isTrue();
+    }
+    // closed: exactly its one frame
+    assertThat(Files.size(segment)).isEqualTo(frameLength(segment, 0));
+  }
+
+  @Test
+  void zerosAfterTheLastFrameAreTheEndOfTheLogNotATornTail() throws Exception {
+    // what a writer killed while its segment was allocated ahead leaves on disk
+    Path dir = tmp.resolve("zeros");
+    List<AppendResult> results = fill(dir, 3);
+    Path segment = dir.resolve("segments").resolve("00000000000000000000.seg");
+    long frames = Files.size(segment);
+    try (FileChannel c = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+      c.write(ByteBuffer.allocate(1), frames + 100_000 - 1);
+    }
+    assertThat(Ledger.verify(dir).ok()).isTrue();
+    try (Ledger ledger = Ledger.open(dir, OPTIONS)) {
+      assertThat(ledger.size()).isEqualTo(3);
+      assertThat(ledger.leafHash(2)).isEqualTo(results.get(2).hash());
+      assertThat(ledger.append(event(3)).seq()).isEqualTo(3);
+    }
+    try (Stream<Path> files = Files.list(dir.resolve("segments"))) {
+      assertThat(files.filter(f -> f.toString().contains(".torn-")).count()).isZero();
+    }
+    assertThat(Ledger.verify(dir).size()).isEqualTo(4);
+  }
+
+  @Test
+  void aTornFrameBeforeTheZerosIsStillMovedAside() throws Exception {
+    Path dir = tmp.resolve("torn-then-zeros");
+    fill(dir, 3);
+    Path segment = dir.resolve("segments").resolve("00000000000000000000.seg");
+    long end = Files.size(segment);
+    long lastStart = end - frameLength(segment, 2);
+    byte[] bytes = Files.readAllBytes(segment);
+    // the last frame's first 20 bytes reached the disk, then zeros: a write cut by a crash
+    byte[] crashed = Arrays.copyOf(bytes, (int) end + 4096);
+    Arrays.fill(crashed, (int) lastStart + 20, crashed.length, (byte) 0);
+    Files.write(segment, crashed);
+    try (Ledger ledger = Ledger.open(dir, OPTIONS)) {
+      assertThat(ledger.size()).isEqualTo(2);
+    }
+    assertThat(Files.exists(segment.resolveSibling(segment.getFileName() + ".torn-" + lastStart)))
+        .isTrue();
+  }
 }
