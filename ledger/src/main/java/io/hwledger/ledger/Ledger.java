@@ -17,7 +17,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +55,9 @@ public final class Ledger implements AutoCloseable {
   private long nextSeq;
   private byte[] lastHash;
   private int lastBatchSize;
+
+  /** The longest a batch waits for appenders still on their way back, nanoseconds. */
+  private static final long COMMIT_DELAY_NANOS = 100_000;
 
   private record Pending(LedgerEvent event, CompletableFuture<AppendResult> done) {}
 
@@ -406,9 +408,12 @@ public final class Ledger implements AutoCloseable {
       // batch is smaller than the last one, wait a few tens of microseconds for them, so they
       // share this batch's fsync instead of paying for the next one (a bounded commit delay;
       // none for a lone appender, whose batches are never smaller than the last).
-      for (int wait = 0; wait < 4 && batch.size() < lastBatchSize; wait++) {
-        LockSupport.parkNanos(25_000);
-        queue.drainTo(batch, options.maxBatch() - batch.size());
+      if (batch.size() < lastBatchSize) {
+        long deadline = System.nanoTime() + COMMIT_DELAY_NANOS;
+        while (batch.size() < lastBatchSize && System.nanoTime() < deadline) {
+          Thread.yield(); // parkNanos would oversleep by the timer slack, tens of microseconds
+          queue.drainTo(batch, options.maxBatch() - batch.size());
+        }
       }
       lastBatchSize = batch.size();
       boolean stop = batch.remove(STOP);
