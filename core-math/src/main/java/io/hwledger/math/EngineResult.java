@@ -20,15 +20,17 @@ record EngineResult(List<MemoryBreakdown> stages, Optional<Fit> fit, Optional<En
       return new EngineResult(stages, Optional.empty(), engine);
     }
     long budget = d.memoryPerGpuBytes().getAsLong();
-    return new EngineResult(
-        stages, Optional.of(new Fit(budget, budget - mostLoaded(stages))), engine);
+    long headroom = budget - mostLoaded(stages).totalBytes();
+    return new EngineResult(stages, Optional.of(new Fit(budget, headroom)), engine);
   }
 
-  /** The largest stage total, bytes. */
-  static long mostLoaded(List<MemoryBreakdown> stages) {
-    long worst = 0;
+  /** The stage with the largest total (the first of equals): what the most loaded GPU holds. */
+  static MemoryBreakdown mostLoaded(List<MemoryBreakdown> stages) {
+    MemoryBreakdown worst = stages.get(0);
     for (MemoryBreakdown stage : stages) {
-      worst = Math.max(worst, stage.totalBytes());
+      if (stage.totalBytes() > worst.totalBytes()) {
+        worst = stage;
+      }
     }
     return worst;
   }

@@ -70,8 +70,6 @@ final class LlamaCppRules {
     long hidden = planner.spec().hiddenSize();
     List<MemoryBreakdown> stages = new ArrayList<>(loads.length);
     long host = 0;
-    long gpuKvWorst = 0;
-    long worstTotal = -1;
     for (StageLoad load : loads) {
       long weights = 0;
       long kv = 0;
@@ -116,13 +114,9 @@ final class LlamaCppRules {
                 Math.multiplyExact(
                     Math.multiplyExact((long) e.ubatchTokens(), cells.perStream), heads * F32));
       }
-      MemoryBreakdown stage = new MemoryBreakdown(weights, kv, state, compute, FIT_MARGIN_BYTES);
-      stages.add(stage);
-      if (stage.totalBytes() > worstTotal) {
-        worstTotal = stage.totalBytes();
-        gpuKvWorst = kv;
-      }
+      stages.add(new MemoryBreakdown(weights, kv, state, compute, FIT_MARGIN_BYTES));
     }
+    long gpuKvWorst = EngineResult.mostLoaded(stages).kvCacheBytes();
     double concurrency =
         e.unifiedKv()
             ? Math.min(cells.slots, cells.total / w.contextTokens())

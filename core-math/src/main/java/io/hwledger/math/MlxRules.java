@@ -58,28 +58,17 @@ final class MlxRules {
         activation =
             Math.addExact(activation, planner.logitBytes(w.sequences(), d.tensorParallel()));
       }
-      stages.add(
-          new MemoryBreakdown(
-              load.weights,
-              Math.multiplyExact(perSequence[s], w.sequences()),
-              Math.multiplyExact(load.statePerSequence, w.sequences()),
-              activation,
-              0));
+      stages.add(load.holding(perSequence[s], w.sequences(), activation, 0));
     }
     long budget = d.memoryPerGpuBytes().orElse(0);
     double concurrency = Double.MAX_VALUE;
-    long worstKv = 0;
-    long worstTotal = -1;
     for (int s = 0; s < loads.length; s++) {
       MemoryBreakdown stage = stages.get(s);
       long free = Math.max(0, budget - stage.weightsBytes() - stage.activationBytes());
       long request = Math.addExact(perSequence[s], loads[s].statePerSequence);
       concurrency = Math.min(concurrency, request == 0 ? 0 : (double) (free / request));
-      if (stage.totalBytes() > worstTotal) {
-        worstTotal = stage.totalBytes();
-        worstKv = stage.kvCacheBytes();
-      }
     }
+    long worstKv = EngineResult.mostLoaded(stages).kvCacheBytes();
     long tokens = Math.multiplyExact(cachedTokens(w.contextTokens(), e), w.sequences());
     EnginePlan engine = new EnginePlan(EngineProfile.MLX, budget, worstKv, tokens, concurrency, 0);
     return EngineResult.againstBudget(stages, d, Optional.of(engine));

@@ -264,12 +264,8 @@ public final class Planner {
       loads[s] = stageLoad(bounds[s], bounds[s + 1], s == 0, s == pp - 1, weights, cache, d);
     }
     EngineResult result = EngineRules.apply(this, loads, p, w, d);
-    MemoryBreakdown worst = null;
     long[] sums = new long[5];
     for (MemoryBreakdown stage : result.stages()) {
-      if (worst == null || stage.totalBytes() > worst.totalBytes()) {
-        worst = stage;
-      }
       sums[0] = Math.addExact(sums[0], Math.multiplyExact(stage.weightsBytes(), (long) tp));
       sums[1] = Math.addExact(sums[1], Math.multiplyExact(stage.kvCacheBytes(), (long) tp));
       sums[2] = Math.addExact(sums[2], Math.multiplyExact(stage.stateBytes(), (long) tp));
@@ -285,7 +281,7 @@ public final class Planner {
         activeParameters,
         model.contextLimit(),
         total,
-        worst,
+        EngineResult.mostLoaded(result.stages()),
         result.stages(),
         layers,
         result.fit(),
@@ -304,7 +300,6 @@ public final class Planner {
     StageLoad load = new StageLoad();
     load.fromLayer = from;
     load.toLayer = to;
-    load.first = first;
     load.last = last;
     long stageWeights = 0;
     for (int k = 0; k < kinds.length; k++) {
@@ -380,10 +375,9 @@ public final class Planner {
                 activation, logitBytes(Math.min(w.sequences(), passTokens), d.tensorParallel()));
       }
       stages.add(
-          new MemoryBreakdown(
-              load.weights,
-              Math.multiplyExact(load.kvPerSequence(w.contextTokens()), w.sequences()),
-              Math.multiplyExact(load.statePerSequence, w.sequences()),
+          load.holding(
+              load.kvPerSequence(w.contextTokens()),
+              w.sequences(),
               activation,
               GENERIC_RUNTIME_OVERHEAD_BYTES));
     }
@@ -411,12 +405,8 @@ public final class Planner {
       sequences = Math.min(sequences, request == 0 ? 0 : free / request);
     }
     long tokens = Math.multiplyExact(w.contextTokens(), w.sequences());
-    MemoryBreakdown worst = stages.get(0);
-    for (MemoryBreakdown stage : stages) {
-      worst = stage.totalBytes() > worst.totalBytes() ? stage : worst;
-    }
-    return Optional.of(
-        new EnginePlan(EngineProfile.GENERIC, budget, worst.kvCacheBytes(), tokens, sequences, 0));
+    long kv = EngineResult.mostLoaded(stages).kvCacheBytes();
+    return Optional.of(new EnginePlan(EngineProfile.GENERIC, budget, kv, tokens, sequences, 0));
   }
 
   ModelSpec spec() {

@@ -48,10 +48,9 @@ final class SglangRules {
             Math.addExact(activation, planner.logitBytes(w.sequences(), d.tensorParallel()));
       }
       stages.add(
-          new MemoryBreakdown(
-              load.weights,
-              Math.multiplyExact(load.kvPerSequence(w.contextTokens()), w.sequences()),
-              Math.multiplyExact(load.statePerSequence, w.sequences()),
+          load.holding(
+              load.kvPerSequence(w.contextTokens()),
+              w.sequences(),
               activation,
               Planner.GENERIC_RUNTIME_OVERHEAD_BYTES));
     }

@@ -1,5 +1,7 @@
 package io.hwledger.math;
 
+import io.hwledger.api.MemoryBreakdown;
+
 /**
  * What one GPU of a pipeline stage holds, in the engine-independent quantities the engine rules
  * size their caches and buffers from. Per tensor-parallel rank; mutable only while the planner
@@ -11,7 +13,6 @@ final class StageLoad {
 
   int toLayer;
 
-  boolean first;
   boolean last;
 
   /** Weights on the GPU, bytes: layers, plus embedding (first stage) and head and norm (last). */
@@ -41,6 +42,19 @@ final class StageLoad {
 
   /** Activation elements per token at the widest point of any layer, beyond the residual. */
   long widest;
+
+  /**
+   * What one GPU of this stage holds for {@code sequences} sequences that each keep {@code
+   * kvPerSequence} bytes of K and V and this stage's recurrent state.
+   */
+  MemoryBreakdown holding(long kvPerSequence, long sequences, long activation, long overhead) {
+    return new MemoryBreakdown(
+        weights,
+        Math.multiplyExact(kvPerSequence, sequences),
+        Math.multiplyExact(statePerSequence, sequences),
+        activation,
+        overhead);
+  }
 
   /** K and V bytes per token per sequence of every cached layer, windowed or not. */
   long allKvPerToken() {

@@ -43,10 +43,9 @@ final class TensorRtLlmRules {
     for (StageLoad load : loads) {
       long activation = planner.forwardActivationBytes(e.maxNumTokens(), load, p);
       stages.add(
-          new MemoryBreakdown(
-              load.weights,
-              Math.multiplyExact(perRequest(load, w.contextTokens(), block), w.sequences()),
-              Math.multiplyExact(load.statePerSequence, w.sequences()),
+          load.holding(
+              perRequest(load, w.contextTokens(), block),
+              w.sequences(),
               activation,
               Planner.GENERIC_RUNTIME_OVERHEAD_BYTES));
     }

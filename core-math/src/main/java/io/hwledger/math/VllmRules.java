@@ -80,10 +80,9 @@ final class VllmRules {
                   WeightTensor.ceilDiv(planner.spec().vocabSize(), tp))
               : 0;
       stages.add(
-          new MemoryBreakdown(
-              load.weights,
-              Math.multiplyExact(perRequest[s], w.sequences()),
-              Math.multiplyExact(load.statePerSequence, w.sequences()),
+          load.holding(
+              perRequest[s],
+              w.sequences(),
               Math.max(forward, sampler),
               Math.addExact(NON_TORCH_BYTES, e.cudaGraphBytes())));
     }
