@@ -14,7 +14,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * Exactly one of {@code --model}, {@code --config}, {@code --gguf} and {@code --safetensors}: the
@@ -78,12 +80,26 @@ final class ModelSource {
   }
 
   /**
-   * Reads the chosen model.
-   *
-   * @throws IllegalArgumentException (a {@link ModelConfigException}) naming the option and what is
-   *     wrong with its value
+   * Reads the chosen model for the command {@code command}: an unknown catalog id or a path with no
+   * file is a usage error ({@link ParameterException}); a file that cannot be read as a model is a
+   * failed request ({@link ModelConfigException}, naming the option and what is wrong).
    */
-  Loaded load() {
+  Loaded load(CommandSpec command) {
+    try {
+      checkFiles();
+      if (model != null) {
+        return read();
+      }
+    } catch (IllegalArgumentException e) {
+      ParameterException usage =
+          new ParameterException(command.commandLine(), ErrorHandler.oneLine(e.getMessage(), e));
+      usage.initCause(e);
+      throw usage;
+    }
+    return read();
+  }
+
+  private Loaded read() {
     if (model != null) {
       ModelCatalog catalog = ModelCatalog.builtIn();
       ModelSpec spec = catalog.spec(model); // its message lists the known ids
@@ -139,7 +155,7 @@ final class ModelSource {
    *
    * @throws IllegalArgumentException naming the option and the path
    */
-  void checkFiles() {
+  private void checkFiles() {
     String option;
     Path path;
     if (config != null) {

@@ -113,12 +113,7 @@ final class PerfCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    usage(
-        () -> {
-          source.checkFiles();
-          return null;
-        });
-    ModelSource.Loaded loaded = source.model != null ? usage(source::load) : source.load();
+    ModelSource.Loaded loaded = source.load(spec);
     ModelSpec model = loaded.spec();
     GpuSpec device = usage(() -> GpuCatalog.builtIn().get(gpu));
     int tensorParallel = usage(() -> (int) SizeParser.count("--tp", tp, Integer.MAX_VALUE));

@@ -123,12 +123,7 @@ final class PlanOptions {
 
   /** Turns the options into a request; a bad option is a {@link ParameterException}. */
   Request resolve(Streams io) {
-    usage(
-        () -> {
-          source.checkFiles();
-          return null;
-        });
-    ModelSource.Loaded loaded = source.model != null ? usage(source::load) : source.load();
+    ModelSource.Loaded loaded = source.load(mixee);
     String label = loaded.label();
     ModelSpec model = loaded.spec();
     long contextTokens;
