@@ -3,12 +3,8 @@ package io.hwledger.ledger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,12 +22,20 @@ import org.slf4j.LoggerFactory;
  * An append-only, hash-chained, Merkle-provable event store in a directory.
  *
  * <p>Layout: {@code segments/} holds the records ({@link RecordCodec} documents the format), {@code
- * tree/} the Merkle tree over them, {@code lock} the writer's lock. Record {@code n} is leaf {@code
- * n} of an RFC 9162 tree, and its hash (the leaf hash) is the chain link record {@code n+1} stores;
- * record 0 links to {@link RecordCodec#GENESIS}.
+ * tree/} a cache of the Merkle tree over them, {@code head} the newest chain point computed from
+ * the records ({@link LedgerHead}), {@code retained} where the held records start once old segments
+ * were dropped ({@link RetainedStart}), {@code lock} the writer's lock. Record {@code n} is leaf
+ * {@code n} of an RFC 9162 tree, and its hash (the leaf hash) is the chain link record {@code n+1}
+ * stores; record 0 links to {@link RecordCodec#GENESIS}.
+ *
+ * <p><b>The records are the truth.</b> Every root this class returns, signs or proves is the root
+ * the records produce: the current root is computed from record hashes, and roots and proofs read
+ * from the tree files are checked against it before they are used; a tree that disagrees is rebuilt
+ * from the records (ADR 0011). A damaged record that was acknowledged is never cut off: opening for
+ * writing refuses and names it.
  *
  * <p>One process writes: {@link #open} takes an exclusive lock on {@code lock} and fails with a
- * {@link LedgerException} when another process holds it. Any number of threads may call {@link
+ * {@link LedgerException} when another writer holds it. Any number of threads may call {@link
  * #append}; a single writer thread takes every waiting append, writes them in one system call and
  * applies the {@link Durability} policy once per batch (group commit), and only then completes
  * them. If a write or fsync fails the writer stops for good (fail-stop): the failed batch and every
@@ -43,10 +48,10 @@ public final class Ledger implements AutoCloseable {
 
   private final Path dir;
   private final LedgerOptions options;
-  private final FileChannel lockFile;
-  private final FileLock lock;
+  private final WriterLock lock;
   private final SegmentLog segments;
-  private final TreeStore tree;
+  private final LedgerHead head;
+  private final CheckedTree tree;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
   private final Object lifecycle = new Object();
@@ -54,6 +59,8 @@ public final class Ledger implements AutoCloseable {
   private volatile Throwable failure;
   private long nextSeq;
   private byte[] lastHash;
+  private ChainPoint point;
+  private LedgerHead.Position position;
   private int lastBatchSize;
 
   /** The longest a batch waits for appenders still on their way back, nanoseconds. */
@@ -64,22 +71,17 @@ public final class Ledger implements AutoCloseable {
   /** Queued by {@link #close()} after the last accepted append; tells the writer to finish. */
   private static final Pending STOP = new Pending(null, null);
 
-  private Ledger(
-      Path dir,
-      LedgerOptions options,
-      FileChannel lockFile,
-      FileLock lock,
-      SegmentLog segments,
-      TreeStore tree,
-      SegmentLog.State state) {
+  private Ledger(Path dir, LedgerOptions options, LedgerOpener.Opened opened) {
     this.dir = dir;
     this.options = options;
-    this.lockFile = lockFile;
-    this.lock = lock;
-    this.segments = segments;
-    this.tree = tree;
-    this.nextSeq = state.records();
-    this.lastHash = state.lastHash();
+    this.lock = opened.lock();
+    this.segments = opened.segments();
+    this.head = opened.head();
+    this.tree = opened.tree();
+    this.point = opened.point();
+    this.position = opened.position();
+    this.nextSeq = point.size();
+    this.lastHash = point.lastHash();
     if (segments == null) {
       this.writer = null; // read-only
     } else {
@@ -91,41 +93,22 @@ public final class Ledger implements AutoCloseable {
 
   /**
    * Opens the ledger in {@code dir} for reading only: no lock is taken, nothing is recovered or
-   * written, and appends fail. It sees the records the Merkle tree covers, which are all the
-   * acknowledged ones (a record is acknowledged only after it is in the tree); another process may
-   * be appending meanwhile.
+   * written, and appends fail. It is a snapshot: while another process holds the ledger for
+   * writing, the records that writer has acknowledged; otherwise every complete record. Its roots
+   * are computed from the records (a missing or damaged tree is replaced by a private copy rebuilt
+   * from them, in the temporary directory, when a proof needs it).
    *
-   * @throws LedgerException if {@code dir} holds no ledger or its tree is ahead of its records
+   * @throws LedgerException if {@code dir} holds no ledger, or records it acknowledged are missing
+   *     or damaged
    */
   public static Ledger openReadOnly(Path dir) {
     Objects.requireNonNull(dir, "dir");
-    Path segmentsDir = dir.resolve("segments");
-    if (!Files.isDirectory(segmentsDir)) {
+    if (!Files.isDirectory(LedgerOpener.segments(dir))) {
       throw new LedgerException("no ledger at " + dir + " (no segments directory)");
     }
     try {
-      long records = SegmentLog.countCompleteRecords(segmentsDir);
-      TreeStore tree = TreeStore.openReadOnly(dir.resolve("tree"));
-      if (tree.size() > records) {
-        tree.close();
-        throw new LedgerException(
-            "ledger "
-                + dir
-                + " has a tree of "
-                + tree.size()
-                + " leaves for "
-                + records
-                + " records; open it for writing to repair it");
-      }
-      return new Ledger(
-          dir,
-          LedgerOptions.defaults(),
-          null,
-          null,
-          null,
-          tree,
-          new SegmentLog.State(tree.size(), RecordCodec.GENESIS));
-    } catch (IOException e) {
+      return new Ledger(dir, LedgerOptions.defaults(), LedgerOpener.readOnly(dir));
+    } catch (IOException | UncheckedIOException e) {
       throw new LedgerException("cannot open ledger " + dir + ": " + e.getMessage(), e);
     }
   }
@@ -136,62 +119,21 @@ public final class Ledger implements AutoCloseable {
   }
 
   /**
-   * Opens the ledger in {@code dir}, creating it when it does not exist, and recovers a torn tail
-   * left by a crash (see {@link SegmentLog}).
+   * Opens the ledger in {@code dir}, creating it when it does not exist, recovers a torn tail left
+   * by a crash (see {@link SegmentLog#recover}), and brings the tree up to the records.
    *
-   * @throws LedgerException if another process holds the ledger, its files are corrupt, or I/O
-   *     fails
+   * @throws LedgerException if another process holds the ledger, an acknowledged record is damaged
+   *     or missing, or I/O fails; nothing is changed then
    */
   public static Ledger open(Path dir, LedgerOptions options) {
     Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(options, "options");
-    FileChannel lockFile = null;
     try {
-      Files.createDirectories(dir);
-      lockFile =
-          FileChannel.open(
-              dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock;
-      try {
-        lock = lockFile.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
-      if (lock == null) {
-        throw new LedgerException(
-            "ledger "
-                + dir
-                + " is in use by another writer ("
-                + dir.resolve("lock")
-                + " is locked)");
-      }
-      SegmentLog segments = SegmentLog.open(dir.resolve("segments"), options.segmentBytes());
-      SegmentLog.State state = segments.recover();
-      Path segmentsDir = dir.resolve("segments");
-      TreeStore tree =
-          TreeStore.openForWrite(
-              dir.resolve("tree"),
-              state.records(),
-              from -> {
-                List<byte[]> hashes = new ArrayList<>();
-                RecordScanner.scan(
-                    segmentsDir,
-                    from,
-                    state.records(),
-                    (body, hash) -> {
-                      hashes.add(hash);
-                      return true;
-                    });
-                return hashes;
-              });
-      LOG.debug("opened ledger {} with {} records", dir, state.records());
-      return new Ledger(dir, options, lockFile, lock, segments, tree, state);
-    } catch (IOException e) {
-      closeQuietly(lockFile);
+      LedgerOpener.Opened opened = LedgerOpener.forWrite(dir, options);
+      LOG.debug("opened ledger {} with {} records", dir, opened.point().size());
+      return new Ledger(dir, options, opened);
+    } catch (IOException | UncheckedIOException e) {
       throw new LedgerException("cannot open ledger " + dir + ": " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      closeQuietly(lockFile);
-      throw e;
     }
   }
 
@@ -239,53 +181,66 @@ public final class Ledger implements AutoCloseable {
 
   /** Acknowledged records: the next sequence number. */
   public long size() {
-    return tree.size();
+    return tree.head().size();
   }
 
-  /** The Merkle root of all acknowledged records (32 bytes). */
+  /** The Merkle root of all acknowledged records (32 bytes), computed from the records. */
   public byte[] root() {
-    return MerkleTree.root(tree, tree.size());
+    return tree.head().root().clone();
   }
 
-  /** The Merkle root of the first {@code size} records. */
+  /**
+   * The Merkle root of the first {@code size} records, read from the tree and checked against the
+   * records' root.
+   */
   public byte[] root(long size) {
     checkSize(size);
-    return MerkleTree.root(tree, size);
+    return tree.root(size);
   }
 
   /** The hash of record {@code seq} (its leaf hash). */
   public byte[] leafHash(long seq) {
-    if (seq < 0 || seq >= tree.size()) {
-      throw new IllegalArgumentException("no record " + seq + " in a ledger of " + tree.size());
+    long current = size();
+    if (seq < 0 || seq >= current) {
+      throw new IllegalArgumentException("no record " + seq + " in a ledger of " + current);
     }
-    return tree.node(0, seq);
+    return tree.leafHash(seq);
   }
 
   /**
    * An RFC 9162 inclusion proof of record {@code seq} in the tree of the first {@code size}
-   * records.
+   * records, checked against the records' root before it is returned.
    */
   public InclusionProof inclusionProof(long seq, long size) {
     checkSize(size);
-    return MerkleTree.inclusionProof(tree, seq, size);
+    if (seq < 0 || seq >= size) {
+      throw new IllegalArgumentException("no record " + seq + " in a tree of " + size);
+    }
+    return tree.inclusionProof(seq, size);
   }
 
   /**
    * An RFC 9162 consistency proof between the trees of the first {@code oldSize} and {@code
-   * newSize} records.
+   * newSize} records, checked against the records' roots before it is returned.
    */
   public ConsistencyProof consistencyProof(long oldSize, long newSize) {
     checkSize(newSize);
-    return MerkleTree.consistencyProof(tree, oldSize, newSize);
+    if (oldSize < 0 || oldSize > newSize) {
+      throw new IllegalArgumentException(
+          "old size " + oldSize + " is outside 0.." + newSize + " (the new size)");
+    }
+    return tree.consistencyProof(oldSize, newSize);
   }
 
   /**
-   * A checkpoint of the current tree in the C2SP tlog-checkpoint format, signed as a C2SP signed
-   * note.
+   * A checkpoint of the acknowledged records in the C2SP tlog-checkpoint format, signed as a C2SP
+   * signed note; its root is the one the records produce.
    */
   public String checkpoint(String origin, NoteSigner signer) {
-    long size = tree.size();
-    Checkpoint checkpoint = new Checkpoint(origin, size, MerkleTree.root(tree, size), List.of());
+    Objects.requireNonNull(origin, "origin");
+    Objects.requireNonNull(signer, "signer");
+    CheckedTree.TreeHead now = tree.head();
+    Checkpoint checkpoint = new Checkpoint(origin, now.size(), now.root(), List.of());
     return signer.sign(checkpoint.body());
   }
 
@@ -302,31 +257,33 @@ public final class Ledger implements AutoCloseable {
       throw new IllegalArgumentException("limit must not be negative, was " + limit);
     }
     List<RecordedEvent> out = new ArrayList<>();
-    long to = Math.min(tree.size(), from + limit);
-    forEach(from, to, e -> out.add(e));
+    forEach(from, limit, out::add);
     return out;
   }
 
-  /** Folds every acknowledged record, in order, into {@code projection}'s state. */
-  public <S> S replay(Projection<S> projection) {
-    Objects.requireNonNull(projection, "projection");
-    List<S> state = new ArrayList<>(List.of(projection.initial()));
-    forEach(0, tree.size(), e -> state.set(0, projection.apply(state.get(0), e)));
-    return state.get(0);
-  }
-
-  private interface EventSink {
-    void accept(RecordedEvent event);
-  }
-
-  private void forEach(long from, long to, EventSink sink) {
+  /**
+   * Hands up to {@code limit} acknowledged records from {@code from} on to {@code visitor}, one at
+   * a time and in order, holding only one in memory: for ledgers whose events are too large to read
+   * into a list.
+   *
+   * @throws LedgerException if a record in range is damaged
+   */
+  public void forEach(long from, long limit, Consumer<RecordedEvent> visitor) {
+    if (from < 0) {
+      throw new IllegalArgumentException("from must not be negative, was " + from);
+    }
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must not be negative, was " + limit);
+    }
+    Objects.requireNonNull(visitor, "visitor");
+    long to = Math.min(size(), from + Math.min(limit, Long.MAX_VALUE - from));
     try {
       RecordScanner.scan(
-          dir.resolve("segments"),
+          LedgerOpener.segments(dir),
           from,
           to,
           (body, hash) -> {
-            sink.accept(RecordScanner.event(body, hash));
+            visitor.accept(RecordScanner.event(body, hash));
             return true;
           });
     } catch (IOException e) {
@@ -334,16 +291,28 @@ public final class Ledger implements AutoCloseable {
     }
   }
 
+  /** Folds every acknowledged record, in order, into {@code projection}'s state. */
+  public <S> S replay(Projection<S> projection) {
+    Objects.requireNonNull(projection, "projection");
+    List<S> state = new ArrayList<>(List.of(projection.initial()));
+    forEach(0, Long.MAX_VALUE, e -> state.set(0, projection.apply(state.get(0), e)));
+    return state.get(0);
+  }
+
   /**
    * Verifies the ledger in {@code dir} without opening it for writing: recomputes every record's
-   * checksum, hash, chain link and sequence number, checks the stored Merkle tree against the
-   * records, and reports the first record that is wrong. Streams: memory does not grow with the
-   * ledger.
+   * checksum, hash, chain link and sequence number; checks that no records are missing (the held
+   * records start at record 0 or exactly where retention left them, and reach as far as the head
+   * and the tree say were acknowledged); checks every node of the stored Merkle tree and the head
+   * against the records; and reports the first record that is wrong. While a writer appends, it
+   * checks what that writer acknowledged. Streams: memory does not grow with the ledger.
    *
    * @param progress receives the number of records verified so far, now and then (may be a no-op)
    */
   public static Verification verify(Path dir, LongConsumer progress) {
-    return LedgerVerifier.verify(dir, null, progress);
+    Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(progress, "progress");
+    return LedgerVerifier.verify(dir, null, null, progress);
   }
 
   /** {@link #verify(Path, LongConsumer)} without progress. */
@@ -364,6 +333,9 @@ public final class Ledger implements AutoCloseable {
       long beforeSeq, String signedCheckpoint, NoteVerifier verifier, Path archive) {
     Objects.requireNonNull(signedCheckpoint, "signedCheckpoint");
     Objects.requireNonNull(verifier, "verifier");
+    if (writer == null) {
+      throw new LedgerException("ledger " + dir + " is open read-only");
+    }
     synchronized (lifecycle) {
       try {
         return Retention.apply(dir, tree, beforeSeq, signedCheckpoint, verifier, archive);
@@ -379,12 +351,27 @@ public final class Ledger implements AutoCloseable {
    * its size.
    */
   public static Verification verify(Path dir, NoteVerifier verifier, LongConsumer progress) {
+    Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(verifier, "verifier");
-    return LedgerVerifier.verify(dir, verifier, progress);
+    Objects.requireNonNull(progress, "progress");
+    return LedgerVerifier.verify(dir, verifier, null, progress);
+  }
+
+  /**
+   * {@link #verify(Path, LongConsumer)}, and also that the records have {@code checkpoint}'s root
+   * at its size, computed from the records themselves (not the tree): history rewritten after the
+   * checkpoint was signed is reported even when its chain, hashes and checksums are consistent. The
+   * checkpoint's signature is the caller's to check ({@link NoteVerifier#verify}).
+   */
+  public static Verification verify(Path dir, Checkpoint checkpoint, LongConsumer progress) {
+    Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(checkpoint, "checkpoint");
+    Objects.requireNonNull(progress, "progress");
+    return LedgerVerifier.verify(dir, null, checkpoint, progress);
   }
 
   private void checkSize(long size) {
-    long current = tree.size();
+    long current = size();
     if (size < 0 || size > current) {
       throw new IllegalArgumentException(
           "tree size " + size + " is outside the ledger's 0.." + current);
@@ -468,11 +455,19 @@ public final class Ledger implements AutoCloseable {
     }
     frames.flip();
     try {
-      segments.append(frames, firstSeq);
+      long start = segments.append(frames, firstSeq);
       if (options.durability() == Durability.FSYNC_EACH_BATCH) {
         segments.force();
       }
-      tree.append(hashes);
+      byte[] last = hashes.get(hashes.size() - 1);
+      ChainPoint reached = tree.append(hashes, last);
+      long end = start + bytes;
+      int lastFrame = bodies.get(bodies.size() - 1).length + RecordCodec.FRAME_OVERHEAD;
+      LedgerHead.Position at =
+          new LedgerHead.Position(segments.currentSegment(), end - lastFrame, end);
+      head.write(reached, at, false);
+      point = reached;
+      position = at;
     } catch (IOException | RuntimeException | Error e) {
       failure = e;
       LOG.error("ledger {} stopped: write or fsync failed: {}", dir, e.toString());
@@ -539,37 +534,28 @@ public final class Ledger implements AutoCloseable {
     try {
       if (failure == null) {
         segments.close(); // trims the space allocated ahead, forces, closes
+        head.write(point, position, true);
       } else {
         segments.abandon();
       }
+      head.close();
       tree.close();
     } catch (IOException e) {
       throw new LedgerException("closing ledger " + dir + " failed: " + e.getMessage(), e);
     } finally {
       try {
-        lock.release();
+        lock.close();
       } catch (IOException e) {
         LOG.debug("releasing the lock of {} failed: {}", dir, e.toString());
       }
-      closeQuietly(lockFile);
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
     }
   }
 
-  private static void closeQuietly(FileChannel c) {
-    if (c != null) {
-      try {
-        c.close();
-      } catch (IOException e) {
-        LOG.debug("close failed: {}", e.toString());
-      }
-    }
-  }
-
   @Override
   public String toString() {
-    return "Ledger[" + dir + ", " + tree.size() + " records]";
+    return "Ledger[" + dir + ", " + size() + " records]";
   }
 }

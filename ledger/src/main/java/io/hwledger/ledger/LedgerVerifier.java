@@ -5,22 +5,32 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.LongConsumer;
 
 /**
- * Streams over every segment of a ledger and checks, record by record: the frame's length and CRC,
- * the body's format, its sequence number, its hash, its link to the previous record, and the stored
- * Merkle leaf; at the end, that the stored tree's root equals the root of the records.
+ * Streams over every held record of a ledger and checks, record by record: the frame's length and
+ * CRC, the body's format, its sequence number, its hash, its link to the previous record. Then
+ * everything derived from the records: every node of the stored Merkle tree (leaves and inner
+ * nodes), the head's chain point, and the roots of the signed anchor and of a given checkpoint,
+ * each computed from the records. It also checks that no records are missing: the held records
+ * start at record 0 or exactly at the retained start ({@link RetainedStart}), and reach at least as
+ * far as the head and the tree say were acknowledged.
+ *
+ * <p>While a writer holds the ledger, only what it acknowledged (the head's size) is checked, so a
+ * record being written is never reported as torn.
  *
  * <p>Two threads share the work, about evenly: this one reads frames, checks checksums, layout,
  * sequence numbers and chain links (against the stored hashes), and recomputes the hashes of
- * even-numbered records; a second one recomputes the hashes of odd-numbered records, compares every
- * hash with the stored leaf and folds it into the Merkle root (one node hash per record). Every
+ * even-numbered records; a second one recomputes the hashes of odd-numbered records and folds every
+ * hash into the Merkle frontier, comparing each node it completes with the stored tree. Every
  * stored hash is recomputed by one of the two, so checking the chain against stored hashes is as
  * strong as against recomputed ones. They pass records in chunks through a small bounded queue, so
  * memory stays constant (O(log n) hashes of tree state, a few chunks in flight) however large the
@@ -29,15 +39,24 @@ import java.util.function.LongConsumer;
 final class LedgerVerifier {
   private static final int PROGRESS_EVERY = 100_000;
   private static final int CHUNK = 4096;
+  private static final int LEVELS = 64;
 
   private LedgerVerifier() {}
 
-  static Verification verify(Path dir, NoteVerifier anchorKey, LongConsumer progress) {
-    if (!Files.isDirectory(dir.resolve("segments"))) {
+  /**
+   * Verifies the ledger in {@code dir}.
+   *
+   * @param anchorKey when not null, the key the anchor checkpoint of dropped segments must verify
+   *     with
+   * @param expected when not null, a checkpoint whose root the records must have at its size
+   */
+  static Verification verify(
+      Path dir, NoteVerifier anchorKey, Checkpoint expected, LongConsumer progress) {
+    if (!Files.isDirectory(LedgerOpener.segments(dir))) {
       throw new LedgerException("no ledger at " + dir + " (no segments directory)");
     }
     try {
-      return new Run(dir, anchorKey, progress).run();
+      return new Run(dir, anchorKey, expected, progress).run();
     } catch (IOException e) {
       throw new LedgerException("cannot verify " + dir + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -46,57 +65,145 @@ final class LedgerVerifier {
     }
   }
 
+  /** The first problem found: the record it concerns and what is wrong. */
+  private record Problem(long seq, String reason) {
+    Problem earlier(Problem other) {
+      return other == null || seq <= other.seq ? this : other;
+    }
+  }
+
+  /** The earlier of two problems, either of which may be null. */
+  private static Problem first(Problem a, Problem b) {
+    return a == null ? b : a.earlier(b);
+  }
+
   /**
    * Stored record hashes handed to the tree thread, with the bodies of odd-numbered records for it
    * to hash; an empty chunk ends the stream.
    */
   private record Chunk(long firstSeq, byte[][] hashes, byte[][] oddBodies, int count) {}
 
-  /** Compares record hashes with the stored leaves and folds them into the Merkle root. */
+  /**
+   * Recomputes odd records' hashes, folds every leaf into the Merkle frontier from leaf 0, compares
+   * every node completed with the stored tree, and keeps the chain points at the sizes asked for.
+   */
   private static final class TreeChecker implements Runnable {
     private final BlockingQueue<Chunk> chunks = new ArrayBlockingQueue<>(4);
-    private final InputStream leaves;
-    private final MerkleFrontier frontier;
-    private long firstBadSeq = -1;
-    private String reason;
+    private final Path treeDir;
+    private final InputStream[] levels = new InputStream[LEVELS];
+    private final boolean[] levelEnded = new boolean[LEVELS];
+    private final MerkleFrontier frontier = new MerkleFrontier();
+    private final Map<Long, ChainPoint> points = new HashMap<>();
+    private final long[] wanted;
+    private final byte[] stored = new byte[32];
+    private byte[] lastLeaf = RecordCodec.GENESIS;
+    private Problem records;
+    private Problem tree;
+    private long treeEnds = -1;
     private Throwable failure;
 
-    TreeChecker(InputStream leaves, MerkleFrontier frontier) {
-      this.leaves = leaves;
-      this.frontier = frontier;
+    TreeChecker(Path treeDir, long[] wanted) {
+      this.treeDir = treeDir;
+      this.wanted = wanted;
+      keep();
     }
 
     @Override
     public void run() {
-      byte[] leaf = new byte[32];
       try {
         while (true) {
           Chunk chunk = chunks.take();
           if (chunk.count == 0) {
             return;
           }
-          for (int i = 0; i < chunk.count && firstBadSeq < 0; i++) {
+          for (int i = 0; i < chunk.count && records == null; i++) {
             byte[] hash = chunk.hashes[i];
             byte[] body = chunk.oddBodies[i];
             if (body != null) {
               byte[] computed = RecordCodec.hash(body);
               if (!Arrays.equals(computed, hash)) {
-                firstBadSeq = chunk.firstSeq + i;
-                reason =
-                    "stored hash " + hex(hash) + " differs from the recomputed " + hex(computed);
+                records =
+                    new Problem(
+                        chunk.firstSeq + i,
+                        "stored hash "
+                            + hex(hash)
+                            + " differs from the recomputed "
+                            + hex(computed));
                 break;
               }
             }
-            if (leaves.readNBytes(leaf, 0, 32) == 32 && !Arrays.equals(leaf, hash)) {
-              firstBadSeq = chunk.firstSeq + i;
-              reason = "Merkle leaf " + hex(leaf) + " differs from the record hash " + hex(hash);
-              break;
-            }
-            frontier.push(hash, (level, index, node) -> {});
+            push(hash);
           }
         }
       } catch (IOException | InterruptedException | RuntimeException e) {
         failure = e;
+      }
+    }
+
+    /** Folds one leaf in and compares it, and every node it completes, with the stored tree. */
+    void push(byte[] leaf) throws IOException {
+      frontier.push(leaf, this::compare);
+      lastLeaf = leaf;
+      keep();
+    }
+
+    private void keep() {
+      for (long size : wanted) {
+        if (size == frontier.size()) {
+          points.put(size, ChainPoint.of(frontier, lastLeaf));
+        }
+      }
+    }
+
+    private void compare(int level, long index, byte[] node) {
+      if (tree != null || levelEnded[level]) {
+        return;
+      }
+      try {
+        if (levels[level] == null) {
+          Path file =
+              treeDir.resolve(String.format(java.util.Locale.ROOT, "level-%02d.bin", level));
+          levels[level] =
+              Files.isRegularFile(file)
+                  ? new BufferedInputStream(Files.newInputStream(file), 1 << 16)
+                  : InputStream.nullInputStream();
+        }
+        if (levels[level].readNBytes(stored, 0, 32) < 32) {
+          levelEnded[level] = true;
+          long firstLeaf = index << level;
+          if (treeEnds < 0 || firstLeaf < treeEnds) {
+            treeEnds = firstLeaf;
+          }
+          return;
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      if (!MessageDigest.isEqual(stored, node)) {
+        long first = index << level;
+        tree =
+            new Problem(
+                first,
+                level == 0
+                    ? "Merkle leaf " + hex(stored) + " differs from the record hash " + hex(node)
+                    : "Merkle tree node "
+                        + index
+                        + " of level "
+                        + level
+                        + " (leaves "
+                        + first
+                        + ".."
+                        + (first + (1L << level) - 1)
+                        + ") differs from the records' "
+                        + hex(node));
+      }
+    }
+
+    void close() throws IOException {
+      for (InputStream in : levels) {
+        if (in != null) {
+          in.close();
+        }
       }
     }
   }
@@ -105,145 +212,279 @@ final class LedgerVerifier {
     private final Path dir;
     private final LongConsumer progress;
     private final NoteVerifier anchorKey;
-    private MerkleFrontier frontier = new MerkleFrontier();
+    private final Checkpoint expected;
     private long seq;
-    private byte[] prev = RecordCodec.GENESIS;
-    private InputStream leaves;
+    private byte[] prev;
     private TreeChecker checker;
     private byte[][] pending = new byte[CHUNK][];
     private byte[][] pendingBodies = new byte[CHUNK][];
     private int pendingCount;
     private long pendingFirst;
 
-    Run(Path dir, NoteVerifier anchorKey, LongConsumer progress) {
+    Run(Path dir, NoteVerifier anchorKey, Checkpoint expected, LongConsumer progress) {
       this.dir = dir;
       this.anchorKey = anchorKey;
+      this.expected = expected;
       this.progress = progress;
     }
 
     Verification run() throws IOException, InterruptedException {
-      List<Path> segments = SegmentLog.list(dir.resolve("segments"));
-      Path level0 = dir.resolve("tree").resolve("level-00.bin");
-      try (InputStream in =
-          Files.exists(level0)
-              ? new BufferedInputStream(Files.newInputStream(level0), 1 << 16)
-              : InputStream.nullInputStream()) {
-        leaves = in;
-        if (!segments.isEmpty() && SegmentLog.firstSeq(segments.get(0)) > 0) {
-          String problem = resumeAfterDroppedSegments(SegmentLog.firstSeq(segments.get(0)));
-          if (problem != null) {
-            return Verification.bad(seq, frontier.root(), problem);
-          }
-        }
-        checker = new TreeChecker(leaves, frontier);
-        Thread tree = new Thread(checker, "hwledger-verify-tree");
-        tree.setDaemon(true);
-        tree.start();
-        pendingFirst = seq;
-        String problem = null;
-        for (int i = 0; i < segments.size() && problem == null; i++) {
-          Path segment = segments.get(i);
-          long first = SegmentLog.firstSeq(segment);
-          if (first != seq) {
+      boolean writing = WriterLock.isHeld(dir);
+      ChainPoint base;
+      try {
+        base = LedgerOpener.base(dir);
+      } catch (LedgerException e) {
+        return Verification.bad(0, MerkleTree.emptyRoot(), e.getMessage());
+      }
+      LedgerHead.Slot head = LedgerHead.read(dir);
+      long acknowledged = LedgerOpener.acknowledged(dir, head);
+      long bound = Long.MAX_VALUE;
+      if (writing) {
+        bound =
+            head != null && ChainWalk.confirms(LedgerOpener.segments(dir), head)
+                ? head.point().size()
+                : acknowledged;
+      }
+      Checkpoint anchor = null;
+      Problem problem = null;
+      if (anchorKey != null && base.size() > 0) {
+        Path anchorFile = dir.resolve(Retention.ANCHOR);
+        if (!Files.isRegularFile(anchorFile)) {
+          problem =
+              new Problem(
+                  base.size(),
+                  "segments before record "
+                      + base.size()
+                      + " were dropped and no anchor.note checkpoint anchors the rest");
+        } else {
+          try {
+            anchor = anchorKey.verify(Files.readString(anchorFile));
+          } catch (RuntimeException e) {
             problem =
-                "segment "
-                    + segment.getFileName()
-                    + " starts at record "
-                    + first
-                    + " but the previous segment ends before record "
-                    + seq;
-          } else {
-            problem = segment(segment, i == segments.size() - 1);
+                new Problem(
+                    base.size(), "the anchor checkpoint does not verify: " + e.getMessage());
+          }
+          if (anchor != null && anchor.treeSize() < base.size()) {
+            problem =
+                new Problem(
+                    base.size(),
+                    "the anchor checkpoint (size "
+                        + anchor.treeSize()
+                        + ") does not cover record "
+                        + (base.size() - 1)
+                        + ", the last one dropped");
           }
         }
+      }
+      long[] wanted = {
+        base.size(),
+        head == null ? -1 : head.point().size(),
+        anchor == null ? -1 : anchor.treeSize(),
+        expected == null ? -1 : expected.treeSize()
+      };
+      checker = new TreeChecker(LedgerOpener.tree(dir), wanted);
+      try {
+        Problem dropped = foldDroppedLeaves(base);
+        if (dropped != null) {
+          return Verification.bad(dropped.seq(), base.root(), dropped.reason());
+        }
+        seq = base.size();
+        prev = base.lastHash();
+        pendingFirst = seq;
+        Thread thread = new Thread(checker, "hwledger-verify-tree");
+        thread.setDaemon(true);
+        thread.start();
+        problem = first(records(base, bound, writing), problem);
         flush();
         checker.chunks.put(new Chunk(seq, new byte[0][], new byte[0][], 0));
-        tree.join();
+        thread.join();
         if (checker.failure != null) {
           throw new LedgerException(
               "verifying the tree failed: " + checker.failure, checker.failure);
         }
-        byte[] root = frontier.root();
-        if (checker.firstBadSeq >= 0) {
-          return Verification.bad(checker.firstBadSeq, root, checker.reason);
-        }
-        if (problem != null) {
-          return Verification.bad(seq, root, problem);
-        }
+        problem = first(checker.records, problem);
+        byte[] root = checker.frontier.root();
         progress.accept(seq);
-        try (TreeStore stored = TreeStore.openReadOnly(dir.resolve("tree"))) {
-          if (stored.size() != seq) {
-            return Verification.bad(
-                seq,
-                root,
-                "the stored Merkle tree has " + stored.size() + " leaves for " + seq + " records");
-          }
-          if (!Arrays.equals(MerkleTree.root(stored, seq), root)) {
-            return Verification.bad(
-                seq, root, "the stored Merkle tree's root differs from the records' root");
-          }
-        }
-        return Verification.good(seq, root);
+        problem = derived(head, acknowledged, writing, anchor, problem);
+        return problem == null
+            ? Verification.good(seq, root)
+            : Verification.bad(problem.seq(), root, problem.reason());
+      } finally {
+        checker.close();
       }
     }
 
     /**
-     * Segments before {@code first} were dropped: the chain resumes from the tree's leaf hash of
-     * record {@code first − 1}, and the anchor checkpoint, when a key is given, must be signed and
-     * match the stored tree.
-     *
-     * @return what is wrong, or null
+     * Feeds the leaf hashes of dropped records, which only the tree holds, to the checker, and
+     * checks that they come to the retained start.
      */
-    private String resumeAfterDroppedSegments(long first) throws IOException {
-      try (TreeStore tree = TreeStore.openReadOnly(dir.resolve("tree"))) {
-        if (tree.size() < first) {
-          return "segments before record "
-              + first
-              + " were dropped but the tree has only "
-              + tree.size()
-              + " leaves";
-        }
-        if (anchorKey != null) {
-          Path anchorFile = dir.resolve(Retention.ANCHOR);
-          if (!Files.exists(anchorFile)) {
-            return "segments before record "
-                + first
-                + " were dropped and no anchor.note checkpoint anchors the rest";
-          }
-          Checkpoint anchor;
-          try {
-            anchor = anchorKey.verify(Files.readString(anchorFile));
-          } catch (RuntimeException e) {
-            return "the anchor checkpoint does not verify: " + e.getMessage();
-          }
-          if (anchor.treeSize() < first
-              || anchor.treeSize() > tree.size()
-              || !Arrays.equals(MerkleTree.root(tree, anchor.treeSize()), anchor.rootHash())) {
-            return "the stored tree does not match the signed anchor checkpoint of size "
-                + anchor.treeSize();
-          }
-        }
-        prev = tree.node(0, first - 1);
-        frontier = MerkleFrontier.resume(tree, first);
+    private Problem foldDroppedLeaves(ChainPoint base) throws IOException {
+      if (base.size() == 0) {
+        return null;
       }
-      leaves.skipNBytes(first * 32);
-      seq = first;
+      Path level0 = LedgerOpener.tree(dir).resolve("level-00.bin");
+      boolean whole = Files.isRegularFile(level0) && Files.size(level0) >= base.size() * 32;
+      if (whole) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(level0), 1 << 16)) {
+          for (long i = 0; i < base.size(); i++) {
+            checker.push(in.readNBytes(32));
+          }
+        }
+      }
+      if (!whole) {
+        return new Problem(
+            0,
+            "the tree's hashes of records 0.."
+                + (base.size() - 1)
+                + ", which retention dropped, are missing (the tree holds fewer leaves)");
+      }
+      ChainPoint folded = checker.points.get(base.size());
+      if (!MessageDigest.isEqual(folded.lastHash(), base.lastHash())) {
+        return new Problem(
+            base.size() - 1,
+            "the tree's hash of record "
+                + (base.size() - 1)
+                + ", which retention dropped, is not the one the retained start records");
+      }
+      if (!folded.sameAs(base)) {
+        return new Problem(
+            0,
+            "the tree's hashes of records 0.."
+                + (base.size() - 1)
+                + ", which retention dropped, no longer come to the retained start");
+      }
+      return checker.tree; // inner nodes over dropped records
+    }
+
+    /** Problems in what is derived from the records, given what the records came to. */
+    private Problem derived(
+        LedgerHead.Slot head,
+        long acknowledged,
+        boolean writing,
+        Checkpoint anchor,
+        Problem found) {
+      Problem problem = found;
+      if (problem == null && seq < acknowledged) {
+        problem =
+            new Problem(
+                seq,
+                "records "
+                    + seq
+                    + ".."
+                    + (acknowledged - 1)
+                    + " are missing: "
+                    + acknowledged
+                    + " records were acknowledged (the head or the tree holds them)");
+      }
+      if (head != null && head.point().size() <= seq) {
+        ChainPoint fromRecords = checker.points.get(head.point().size());
+        if (fromRecords != null && !fromRecords.sameAs(head.point())) {
+          problem =
+              new Problem(
+                      head.point().size(),
+                      "the head's chain point at size "
+                          + head.point().size()
+                          + " is not what the records come to (the head is damaged, or the"
+                          + " records were rewritten)")
+                  .earlier(problem);
+        }
+      }
+      problem = rootCheck(anchor, "the signed anchor checkpoint", problem);
+      problem = rootCheck(expected, "the checkpoint", problem);
+      if (checker.tree != null) {
+        problem = checker.tree.earlier(problem);
+      } else if (!writing && checker.treeEnds >= 0 && checker.treeEnds < seq) {
+        problem =
+            new Problem(
+                    checker.treeEnds,
+                    "the Merkle tree ends at leaf "
+                        + checker.treeEnds
+                        + " of "
+                        + seq
+                        + " (missing or behind the records, which are intact); opening the ledger"
+                        + " for writing rebuilds it")
+                .earlier(problem);
+      }
+      return problem;
+    }
+
+    private Problem rootCheck(Checkpoint checkpoint, String what, Problem problem) {
+      if (checkpoint == null) {
+        return problem;
+      }
+      ChainPoint fromRecords = checker.points.get(checkpoint.treeSize());
+      if (fromRecords == null) {
+        return new Problem(
+                seq,
+                what + " has " + checkpoint.treeSize() + " records but the ledger holds " + seq)
+            .earlier(problem);
+      }
+      if (!MessageDigest.isEqual(fromRecords.root(), checkpoint.rootHash())) {
+        return new Problem(
+                checkpoint.treeSize(),
+                "the records' root at size "
+                    + checkpoint.treeSize()
+                    + " is "
+                    + hex(fromRecords.root())
+                    + ", not "
+                    + what
+                    + "'s "
+                    + checkpoint.rootHashHex()
+                    + " (history differs from what was signed)")
+            .earlier(problem);
+      }
+      return problem;
+    }
+
+    /** Checks the held records up to {@code bound}; returns the first problem, or null. */
+    private Problem records(ChainPoint base, long bound, boolean writing)
+        throws IOException, InterruptedException {
+      List<Path> segments = SegmentLog.list(LedgerOpener.segments(dir), base.size());
+      for (int i = 0; i < segments.size() && seq < bound; i++) {
+        Path segment = segments.get(i);
+        long first = SegmentLog.firstSeq(segment);
+        if (first > seq) {
+          return new Problem(
+              seq,
+              "records "
+                  + seq
+                  + ".."
+                  + (first - 1)
+                  + " are missing: segment "
+                  + segment.getFileName()
+                  + " starts at record "
+                  + first
+                  + (base.size() == 0 && seq == 0
+                      ? " and no retention record says earlier segments were dropped"
+                      : ""));
+        }
+        boolean last = i == segments.size() - 1;
+        Problem problem = segment(segment, first, last && !writing, bound);
+        if (problem != null) {
+          return problem;
+        }
+      }
       return null;
     }
 
-    /** Checks one segment's records; returns what is wrong with the first bad one, or null. */
-    private String segment(Path segment, boolean last) throws IOException, InterruptedException {
+    /** Checks one segment's records; returns the first problem, or null. */
+    private Problem segment(Path segment, long first, boolean tail, long bound)
+        throws IOException, InterruptedException {
+      long at = first;
       try (FrameReader reader = new FrameReader(segment, 0)) {
         FrameReader.Frame frame;
-        while ((frame = reader.next()) != null) {
+        while (seq < bound && (frame = reader.next()) != null) {
           switch (frame.status()) {
             case INCOMPLETE:
-              return (last ? "torn tail: the last record is incomplete" : "record is incomplete")
-                  + where(segment, frame);
+              return new Problem(
+                  seq,
+                  (tail ? "torn tail: the last record is incomplete" : "record is incomplete")
+                      + where(segment, frame));
             case BAD_LENGTH:
-              return "impossible record length " + frame.length() + where(segment, frame);
+              return new Problem(
+                  seq, "impossible record length " + frame.length() + where(segment, frame));
             case BAD_CHECKSUM:
-              return "checksum mismatch" + where(segment, frame);
+              return new Problem(seq, "checksum mismatch" + where(segment, frame));
             default:
               break;
           }
@@ -252,30 +493,44 @@ final class LedgerVerifier {
           int length = frame.length();
           String layout = RecordCodec.layoutProblem(buffer, body, length);
           if (layout != null) {
-            return "malformed record: " + layout + where(segment, frame);
+            return new Problem(seq, "malformed record: " + layout + where(segment, frame));
           }
           long claimed = RecordCodec.seq(buffer, body);
+          if (at < seq) {
+            // a record before the retained start, in the segment that holds it: covered by it
+            if (claimed != at) {
+              return new Problem(
+                  seq, "record claims sequence number " + claimed + where(segment, frame));
+            }
+            at++;
+            continue;
+          }
           if (claimed != seq) {
-            return "record claims sequence number " + claimed + where(segment, frame);
+            return new Problem(
+                seq, "record claims sequence number " + claimed + where(segment, frame));
           }
           int stored = frame.hashOffset();
           byte[] hash = Arrays.copyOfRange(buffer, stored, stored + 32);
           int prevAt = body + length - 32;
           if (!Arrays.equals(prev, 0, 32, buffer, prevAt, prevAt + 32)) {
-            return "chain broken: previous hash "
-                + hex(Arrays.copyOfRange(buffer, prevAt, prevAt + 32))
-                + " should be "
-                + hex(prev)
-                + where(segment, frame);
+            return new Problem(
+                seq,
+                "chain broken: previous hash "
+                    + hex(Arrays.copyOfRange(buffer, prevAt, prevAt + 32))
+                    + " should be "
+                    + hex(prev)
+                    + where(segment, frame));
           }
           if ((seq & 1) == 0) {
             byte[] computed = RecordCodec.hash(buffer, body, length);
             if (!Arrays.equals(computed, hash)) {
-              return "stored hash "
-                  + hex(hash)
-                  + " differs from the recomputed "
-                  + hex(computed)
-                  + where(segment, frame);
+              return new Problem(
+                  seq,
+                  "stored hash "
+                      + hex(hash)
+                      + " differs from the recomputed "
+                      + hex(computed)
+                      + where(segment, frame));
             }
           } else {
             pendingBodies[pendingCount] = Arrays.copyOfRange(buffer, body, body + length);
@@ -286,6 +541,7 @@ final class LedgerVerifier {
           }
           prev = hash;
           seq++;
+          at++;
           if (seq % PROGRESS_EVERY == 0) {
             progress.accept(seq);
           }

@@ -28,6 +28,46 @@ final class MerkleFrontier {
     return f;
   }
 
+  /**
+   * A frontier over {@code size} leaves whose waiting nodes are {@code nodes}, largest subtree
+   * first (one per set bit of {@code size}, as {@link #nodes()} lists them).
+   */
+  static MerkleFrontier of(long size, byte[][] nodes) {
+    if (nodes.length != Long.bitCount(size)) {
+      throw new IllegalArgumentException(
+          nodes.length + " nodes for a frontier of " + size + " leaves");
+    }
+    MerkleFrontier f = new MerkleFrontier();
+    f.size = size;
+    int next = 0;
+    for (int level = 63; level >= 0; level--) {
+      if (((size >>> level) & 1) == 1) {
+        f.waiting[level] = nodes[next++].clone();
+      }
+    }
+    return f;
+  }
+
+  /** The waiting nodes, largest subtree first: copies. */
+  byte[][] nodes() {
+    byte[][] out = new byte[Long.bitCount(size)][];
+    int next = 0;
+    for (int level = 63; level >= 0; level--) {
+      if (waiting[level] != null) {
+        out[next++] = waiting[level].clone();
+      }
+    }
+    return out;
+  }
+
+  /** An independent copy. */
+  MerkleFrontier copy() {
+    MerkleFrontier f = new MerkleFrontier();
+    f.size = size;
+    System.arraycopy(waiting, 0, f.waiting, 0, waiting.length);
+    return f;
+  }
+
   /** Leaves pushed so far (including those resumed). */
   long size() {
     return size;

@@ -12,23 +12,27 @@ import java.util.List;
  * Archives or drops old segments while the ledger stays verifiable.
  *
  * <p>Only whole segments below the requested sequence number leave, never the segment being
- * written. The Merkle tree stays whole (64 bytes per record), and a signed checkpoint whose size
- * covers the first retained record is stored as {@code anchor.note}. What stays provable:
+ * written. Before any leaves, two things are stored durably: the {@link ChainPoint} at the first
+ * record kept ({@code retained}, {@link RetainedStart}), so that the start of the held records is
+ * anchored and a segment deleted later is reported, and a signed checkpoint whose size covers the
+ * first retained record ({@code anchor.note}). The Merkle tree stays whole (64 bytes per record).
+ * What stays provable:
  *
  * <ul>
  *   <li>inclusion proofs of every record, dropped or not, and consistency proofs between any two
  *       sizes, because the tree keeps every leaf hash;
  *   <li>every retained record: its checksum, hash and sequence number, its chain link to the
- *       previous record (the first retained one links to the tree's leaf hash of the last dropped
- *       record), and its Merkle leaf;
- *   <li>that the retained tree extends what was signed: {@link Ledger#verify(Path, NoteVerifier,
- *       java.util.function.LongConsumer)} recomputes the root at the anchor's size from the stored
- *       tree and checks it and the signature with only the public key.
+ *       previous record (the first retained one links to the retained start's last hash), and its
+ *       Merkle leaf;
+ *   <li>that the retained records extend what was signed: {@link Ledger#verify(Path, NoteVerifier,
+ *       java.util.function.LongConsumer)} computes the root at the anchor's size from the retained
+ *       start and the records, and checks it and the signature with only the public key.
  * </ul>
  *
  * <p>What is no longer provable from the ledger directory alone: the contents of dropped records
- * (only their hashes remain). An archived segment can be checked against the tree: each of its
- * records' hashes is the tree's leaf hash at its sequence number.
+ * (only their hashes remain, in the tree, which for them is no longer a cache: a tree damaged over
+ * dropped records cannot be rebuilt). An archived segment can be checked against the tree: each of
+ * its records' hashes is the tree's leaf hash at its sequence number.
  */
 final class Retention {
   static final String ANCHOR = "anchor.note";
@@ -37,29 +41,31 @@ final class Retention {
 
   /**
    * Moves segments whose records all lie below {@code beforeSeq} into {@code archive}, or deletes
-   * them when {@code archive} is null, after storing {@code signedCheckpoint} as the anchor.
+   * them when {@code archive} is null, after storing the retained start and {@code
+   * signedCheckpoint} as the anchor.
    *
    * @return the first sequence number still held in segments
    */
   static long apply(
       Path dir,
-      TreeStore tree,
+      CheckedTree tree,
       long beforeSeq,
       String signedCheckpoint,
       NoteVerifier verifier,
       Path archive)
       throws IOException {
     Checkpoint anchor = verifier.verify(signedCheckpoint);
-    long size = tree.size();
+    long size = tree.head().size();
     if (anchor.treeSize() > size) {
       throw new IllegalArgumentException(
           "the checkpoint's size " + anchor.treeSize() + " exceeds the ledger's " + size);
     }
-    if (!Arrays.equals(MerkleTree.root(tree, anchor.treeSize()), anchor.rootHash())) {
+    if (!Arrays.equals(tree.root(anchor.treeSize()), anchor.rootHash())) {
       throw new IllegalArgumentException(
           "the checkpoint's root is not this ledger's root at size " + anchor.treeSize());
     }
-    List<Path> segments = SegmentLog.list(dir.resolve("segments"));
+    ChainPoint retained = LedgerOpener.base(dir);
+    List<Path> segments = SegmentLog.list(LedgerOpener.segments(dir), retained.size());
     int keepFrom = segments.size() - 1; // the last segment always stays
     for (int i = 0; i < segments.size() - 1; i++) {
       if (SegmentLog.firstSeq(segments.get(i + 1)) > beforeSeq) {
@@ -76,6 +82,10 @@ final class Retention {
               + (firstKept - 1)
               + ", the last one dropped");
     }
+    if (keepFrom == 0) {
+      return firstKept;
+    }
+    RetainedStart.write(dir, tree.pointAt(firstKept));
     Path anchorFile = dir.resolve(ANCHOR);
     Path temporary = dir.resolve(ANCHOR + ".tmp");
     Files.write(temporary, signedCheckpoint.getBytes(StandardCharsets.UTF_8));
@@ -93,7 +103,7 @@ final class Retention {
         Files.delete(segment);
       }
     }
-    SegmentLog.forceDirectory(dir.resolve("segments"));
+    SegmentLog.forceDirectory(LedgerOpener.segments(dir));
     return firstKept;
   }
 }

@@ -35,152 +35,156 @@ final class SegmentLog implements AutoCloseable {
 
   private final Path dir;
   private final long segmentBytes;
+  private final long retainedFrom;
   private FileChannel current;
+  private long currentFirst;
   private long currentSize;
   private long allocated;
+  private boolean allocateAhead = true;
 
-  /** What opening found. */
-  record State(long records, byte[] lastHash) {}
-
-  private SegmentLog(Path dir, long segmentBytes) {
+  private SegmentLog(Path dir, long segmentBytes, long retainedFrom) {
     this.dir = dir;
     this.segmentBytes = segmentBytes;
+    this.retainedFrom = retainedFrom;
   }
 
   /**
-   * Opens (creating when needed) the segments in {@code dir} for appending, recovering the tail.
+   * Opens (creating when needed) the segments in {@code dir} for appending; {@link #recover} must
+   * run before the first append.
+   *
+   * @param retainedFrom the first record still held ({@link RetainedStart}); segments that end
+   *     before it are left over from an interrupted retention and are not part of the log
    */
-  static SegmentLog open(Path dir, long segmentBytes) throws IOException {
+  static SegmentLog open(Path dir, long segmentBytes, long retainedFrom) throws IOException {
     Files.createDirectories(dir);
-    SegmentLog log = new SegmentLog(dir, segmentBytes);
-    return log;
+    return new SegmentLog(dir, segmentBytes, retainedFrom);
   }
 
-  /** Scans and recovers the last segment; returns the record count and the last record's hash. */
-  State recover() throws IOException {
-    List<Path> segments = list(dir);
+  /**
+   * Scans the last segment and recovers a torn tail; returns the record count and the last record's
+   * hash.
+   *
+   * <p>A frame that is incomplete or fails its checksum is a torn tail only when it was never
+   * acknowledged and nothing but zeros follows it: then exactly its bytes (not the zeros allocated
+   * after them) move to a {@code .torn-OFFSET} file, which is forced before the segment is cut, so
+   * recovery needs only as much free space as the torn bytes. Otherwise opening refuses and changes
+   * nothing: the damaged record was acknowledged ({@code acknowledged}, from the head or the tree,
+   * covers it) or more data follows it.
+   *
+   * @param acknowledged records known to have been acknowledged (a lower bound)
+   * @throws LedgerException naming the record when an acknowledged record is damaged
+   */
+  long recover(long acknowledged) throws IOException {
+    List<Path> segments = list(dir, retainedFrom);
     if (segments.isEmpty()) {
-      return new State(0, RecordCodec.GENESIS);
+      return retainedFrom;
     }
     Path last = segments.get(segments.size() - 1);
     long first = firstSeq(last);
-    Scan scan = scan(last, first);
-    if (scan.damagedAt >= 0) {
-      quarantine(last, scan.damagedAt);
-    }
-    current = FileChannel.open(last, StandardOpenOption.WRITE, StandardOpenOption.READ);
-    currentSize = scan.damagedAt >= 0 ? scan.damagedAt : scan.end;
-    allocated = current.size();
-    long records = first + scan.count;
-    byte[] lastHash = scan.lastHash;
-    if (scan.count == 0) {
-      lastHash = lastHashBefore(segments, segments.size() - 1, first);
-    }
-    return new State(records, lastHash);
-  }
-
-  /**
-   * Records in the segments of {@code dir} up to the first damaged frame of the last segment,
-   * without changing anything.
-   */
-  static long countCompleteRecords(Path dir) throws IOException {
-    List<Path> segments = list(dir);
-    if (segments.isEmpty()) {
-      return 0;
-    }
-    Path last = segments.get(segments.size() - 1);
-    long count = firstSeq(last);
+    long records = first;
+    long end = 0;
     try (FrameReader reader = new FrameReader(last, 0)) {
       FrameReader.Frame frame;
-      while ((frame = reader.next()) != null && frame.status() == FrameReader.Status.OK) {
-        count++;
-      }
-    }
-    return count;
-  }
-
-  private byte[] lastHashBefore(List<Path> segments, int index, long first) throws IOException {
-    if (first == 0) {
-      return RecordCodec.GENESIS;
-    }
-    if (index == 0) {
-      throw new LedgerException(
-          "segment "
-              + segments.get(0).getFileName()
-              + " starts at "
-              + first
-              + " and no earlier segment holds record "
-              + (first - 1));
-    }
-    Path previous = segments.get(index - 1);
-    Scan scan = scan(previous, firstSeq(previous));
-    if (scan.damagedAt >= 0 || firstSeq(previous) + scan.count != first) {
-      throw new LedgerException(
-          "segment " + previous.getFileName() + " does not end at record " + (first - 1));
-    }
-    return scan.lastHash;
-  }
-
-  private static final class Scan {
-    long count;
-    byte[] lastHash;
-    long damagedAt = -1;
-    long end;
-  }
-
-  private static Scan scan(Path segment, long firstSeq) throws IOException {
-    Scan scan = new Scan();
-    try (FrameReader reader = new FrameReader(segment, 0)) {
-      FrameReader.Frame frame;
       while ((frame = reader.next()) != null) {
-        long expected = firstSeq + scan.count;
         if (frame.status() != FrameReader.Status.OK) {
-          if (frame.status() == FrameReader.Status.BAD_CHECKSUM
-              && validFrameAt(segment, frame.end())) {
-            throw new LedgerException(
-                "record "
-                    + expected
-                    + " in "
-                    + segment.getFileName()
-                    + " at offset "
-                    + frame.offset()
-                    + " fails its checksum but later records are intact:"
-                    + " corruption, not a torn write; run verify");
-          }
-          scan.damagedAt = frame.offset();
-          return scan;
+          long tornEnd = tornEnd(last, frame, records, acknowledged);
+          quarantine(last, frame.offset(), tornEnd);
+          break;
         }
-        long seq = RecordCodec.decode(frame.body()).seq();
-        if (seq != expected) {
+        long seq = RecordCodec.seq(frame.buffer(), FrameReader.BODY);
+        if (seq != records) {
           throw new LedgerException(
               "segment "
-                  + segment.getFileName()
+                  + last.getFileName()
                   + " holds record "
                   + seq
                   + " where "
-                  + expected
-                  + " belongs");
+                  + records
+                  + " belongs; run verify");
         }
-        scan.count++;
-        scan.lastHash = frame.hash();
-        scan.end = frame.end();
+        records++;
+        end = frame.end();
       }
     }
-    return scan;
+    current = FileChannel.open(last, StandardOpenOption.WRITE, StandardOpenOption.READ);
+    currentFirst = first;
+    currentSize = end;
+    allocated = current.size();
+    return records;
   }
 
-  private static boolean validFrameAt(Path segment, long offset) throws IOException {
-    if (offset >= Files.size(segment)) {
-      return false;
+  /**
+   * Where the torn bytes starting at {@code frame} end (after its last non-zero byte), when they
+   * are a torn tail; throws when they are damage.
+   */
+  private static long tornEnd(Path segment, FrameReader.Frame frame, long seq, long acknowledged)
+      throws IOException {
+    String where =
+        "record " + seq + " in " + segment.getFileName() + " at offset " + frame.offset();
+    if (seq < acknowledged) {
+      throw new LedgerException(
+          where
+              + " is damaged ("
+              + describe(frame.status())
+              + ") but was acknowledged ("
+              + acknowledged
+              + " records were): corruption, not a torn write; nothing was changed; run verify");
     }
-    try (FrameReader reader = new FrameReader(segment, offset)) {
-      FrameReader.Frame next = reader.next();
-      return next != null && next.status() == FrameReader.Status.OK;
+    long claimedEnd =
+        switch (frame.status()) {
+          case BAD_CHECKSUM -> frame.end();
+          case BAD_LENGTH -> frame.offset() + 4;
+          default -> Files.size(segment);
+        };
+    long lastNonZero = lastNonZeroByte(segment, frame.offset());
+    if (lastNonZero >= claimedEnd) {
+      throw new LedgerException(
+          where
+              + " is damaged ("
+              + describe(frame.status())
+              + ") and more data follows it: corruption, not a torn write; nothing was changed;"
+              + " run verify");
     }
+    return lastNonZero + 1;
   }
 
-  private static void quarantine(Path segment, long offset) throws IOException {
-    Path torn = segment.resolveSibling(segment.getFileName() + ".torn-" + offset);
+  private static String describe(FrameReader.Status status) {
+    return switch (status) {
+      case INCOMPLETE -> "incomplete";
+      case BAD_LENGTH -> "impossible length";
+      case BAD_CHECKSUM -> "checksum mismatch";
+      case OK -> "intact";
+    };
+  }
+
+  /** The offset of the last non-zero byte at or after {@code from}, or {@code from − 1}. */
+  private static long lastNonZeroByte(Path segment, long from) throws IOException {
+    long last = from - 1;
+    try (FileChannel c = FileChannel.open(segment, StandardOpenOption.READ)) {
+      ByteBuffer chunk = ByteBuffer.allocate(1 << 16);
+      long position = from;
+      int got;
+      while ((got = c.read(chunk.clear(), position)) > 0) {
+        byte[] a = chunk.array();
+        for (int i = got - 1; i >= 0; i--) {
+          if (a[i] != 0) {
+            last = position + i;
+            break;
+          }
+        }
+        position += got;
+      }
+    }
+    return last;
+  }
+
+  /**
+   * Moves the torn bytes {@code [from, to)} of {@code segment} to {@code SEGMENT.torn-FROM},
+   * forced, then cuts the segment at {@code from}. If the copy fails (a full disk), the segment is
+   * left as it was.
+   */
+  private static void quarantine(Path segment, long from, long to) throws IOException {
+    Path torn = segment.resolveSibling(segment.getFileName() + ".torn-" + from);
     try (FileChannel in =
             FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileChannel out =
@@ -189,44 +193,100 @@ final class SegmentLog implements AutoCloseable {
                 StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-      long length = in.size() - offset;
-      long copied = 0;
-      while (copied < length) {
-        copied += in.transferTo(offset + copied, length - copied, out);
+      try {
+        long copied = 0;
+        while (copied < to - from) {
+          copied += in.transferTo(from + copied, to - from - copied, out);
+        }
+        out.force(true);
+      } catch (IOException e) {
+        out.close();
+        Files.deleteIfExists(torn);
+        throw new IOException(
+            "cannot move the torn tail of " + segment.getFileName() + " aside: " + e.getMessage(),
+            e);
       }
-      out.force(true);
-      in.truncate(offset);
+      in.truncate(from);
       in.force(true);
     }
+    forceDirectory(segment.getParent());
     LOG.warn(
         "recovered a torn tail: moved {} bytes from {} to {}",
-        Files.size(torn),
+        to - from,
         segment.getFileName(),
         torn.getFileName());
   }
 
   /**
+   * The complete records of the segments in {@code dir} from {@code retainedFrom} on: their count
+   * and where the last segment's valid frames end, without changing anything. A damaged frame in
+   * the last segment ends the count there (the caller judges whether it was acknowledged).
+   */
+  static Tail tail(Path dir, long retainedFrom) throws IOException {
+    List<Path> segments = list(dir, retainedFrom);
+    if (segments.isEmpty()) {
+      return new Tail(retainedFrom, -1, null);
+    }
+    Path last = segments.get(segments.size() - 1);
+    long count = firstSeq(last);
+    try (FrameReader reader = new FrameReader(last, 0)) {
+      FrameReader.Frame frame;
+      while ((frame = reader.next()) != null) {
+        if (frame.status() != FrameReader.Status.OK) {
+          return new Tail(count, frame.offset(), last);
+        }
+        count++;
+      }
+    }
+    return new Tail(count, -1, null);
+  }
+
+  /**
+   * What {@link #tail} found: {@code records} complete records, and when the last segment holds a
+   * damaged or torn frame after them, its offset ({@code -1} when none) and segment.
+   */
+  record Tail(long records, long damagedAt, Path segment) {}
+
+  /**
    * Appends whole frames whose first record is {@code firstSeq}, rolling to a new segment first
    * when the current one is full.
+   *
+   * @return the offset in the current segment ({@link #currentSegment()}) where the frames start
    */
-  void append(ByteBuffer frames, long firstSeq) throws IOException {
+  long append(ByteBuffer frames, long firstSeq) throws IOException {
     if (current == null || currentSize >= segmentBytes) {
       roll(firstSeq);
     }
+    long start = currentSize;
     long end = currentSize + frames.remaining();
-    if (end > allocated) {
+    if (end > allocated && allocateAhead) {
       allocate(Math.max(end, segmentBytes));
     }
     while (frames.hasRemaining()) {
       currentSize += current.write(frames, currentSize);
     }
+    return start;
   }
 
-  /** Extends the current segment to {@code size} bytes without writing them (a sparse tail). */
+  /** The first sequence number of the segment being written. */
+  long currentSegment() {
+    return currentFirst;
+  }
+
+  /**
+   * Extends the current segment to {@code size} bytes without writing them (a sparse tail). Where
+   * that fails (a file size limit such as {@code ulimit -f}, a full disk), the segment grows with
+   * its writes from then on instead, and only a write that itself fails stops the writer.
+   */
   private void allocate(long size) throws IOException {
-    current.write(ByteBuffer.allocate(1), size - 1);
-    current.force(true); // once, so that batch fsyncs find the size already durable
-    allocated = size;
+    try {
+      current.write(ByteBuffer.allocate(1), size - 1);
+      current.force(true); // once, so that batch fsyncs find the size already durable
+      allocated = size;
+    } catch (IOException e) {
+      allocateAhead = false;
+      LOG.debug("cannot allocate {} ahead to {} bytes ({}); growing with writes", dir, size, e);
+    }
   }
 
   /** Cuts the current segment back to its frames. */
@@ -244,6 +304,7 @@ final class SegmentLog implements AutoCloseable {
       current.close();
     }
     Path next = dir.resolve(name(firstSeq));
+    currentFirst = firstSeq;
     current =
         FileChannel.open(
             next, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
@@ -284,6 +345,19 @@ final class SegmentLog implements AutoCloseable {
 
   static String name(long firstSeq) {
     return String.format(Locale.ROOT, "%020d%s", firstSeq, SUFFIX);
+  }
+
+  /**
+   * The segment files of {@code dir} in sequence order, from the one holding record {@code
+   * retainedFrom} on (those that end before it are left over from an interrupted retention).
+   */
+  static List<Path> list(Path dir, long retainedFrom) throws IOException {
+    List<Path> all = list(dir);
+    int from = 0;
+    while (from + 1 < all.size() && firstSeq(all.get(from + 1)) <= retainedFrom) {
+      from++;
+    }
+    return all.subList(from, all.size());
   }
 
   /** The segment files of {@code dir}, in sequence order. */

@@ -175,35 +175,90 @@ class LedgerTest {
     assertThat(v.size()).isEqualTo(threads * each);
   }
 
+  /**
+   * Leaves in {@code dir} what a writer killed while writing record {@code acknowledged} leaves:
+   * the segments, head and tree of {@code acknowledged} records (head and tree are written only
+   * after a batch is durable); returns the bytes the segment has once that record is complete.
+   */
+  private byte[] crashedWhileWriting(Path dir, int acknowledged) throws IOException {
+    Path complete = tmp.resolve("complete-" + dir.getFileName());
+    fill(complete, acknowledged + 1);
+    fill(dir, acknowledged);
+    byte[] bytes = Files.readAllBytes(complete.resolve("segments").resolve(FIRST_SEGMENT));
+    byte[] prefix = Files.readAllBytes(dir.resolve("segments").resolve(FIRST_SEGMENT));
+    assertThat(Arrays.copyOf(bytes, prefix.length)).isEqualTo(prefix); // same clock, same events
+    return bytes;
+  }
+
+  private static final String FIRST_SEGMENT = "00000000000000000000.seg";
+
   @Test
-  void truncatingTheLastRecordAtEveryOffsetKeepsEveryCompleteRecord() throws Exception {
+  void aRecordTornAtEveryOffsetIsMovedAsideAndEveryAcknowledgedOneKept() throws Exception {
     Path original = tmp.resolve("original");
-    List<AppendResult> results = fill(original, 5);
-    Path segment = original.resolve("segments").resolve("00000000000000000000.seg");
-    long end = Files.size(segment);
-    long lastStart = end - frameLength(segment, 4);
+    byte[] withFifth = crashedWhileWriting(original, 4);
+    Path segment = original.resolve("segments").resolve(FIRST_SEGMENT);
+    long lastStart = Files.size(segment);
     byte[] rootOfFour;
+    byte[] hashOfThree;
     try (Ledger ledger = Ledger.open(original, OPTIONS)) {
-      rootOfFour = ledger.root(4);
+      rootOfFour = ledger.root();
+      hashOfThree = ledger.leafHash(3);
     }
-    for (long cut = lastStart; cut < end; cut++) {
+    for (long cut = lastStart + 1; cut < withFifth.length; cut++) {
       Path copy = tmp.resolve("cut-" + cut);
       copyTree(original, copy);
-      try (FileChannel c =
-          FileChannel.open(
-              copy.resolve("segments").resolve(segment.getFileName()), StandardOpenOption.WRITE)) {
-        c.truncate(cut);
-      }
+      Path torn = copy.resolve("segments").resolve(FIRST_SEGMENT);
+      Files.write(torn, Arrays.copyOf(withFifth, (int) cut));
       try (Ledger ledger = Ledger.open(copy, OPTIONS)) {
         assertThat(ledger.size()).as("cut at %d", cut).isEqualTo(4);
         assertThat(ledger.root()).isEqualTo(rootOfFour);
-        assertThat(ledger.leafHash(3)).isEqualTo(results.get(3).hash());
+        assertThat(ledger.leafHash(3)).isEqualTo(hashOfThree);
         AppendResult again = ledger.append(event(99));
         assertThat(again.seq()).isEqualTo(4);
       }
+      // exactly the torn bytes were moved aside (up to the last non-zero one: zeros are what a
+      // segment allocated ahead holds anyway)
+      byte[] tornBytes = Arrays.copyOfRange(withFifth, (int) lastStart, (int) cut);
+      int nonZero = tornBytes.length;
+      while (nonZero > 0 && tornBytes[nonZero - 1] == 0) {
+        nonZero--;
+      }
+      assertThat(Files.readAllBytes(torn.resolveSibling(FIRST_SEGMENT + ".torn-" + lastStart)))
+          .isEqualTo(Arrays.copyOf(tornBytes, nonZero));
       Verification v = Ledger.verify(copy);
       assertThat(v.ok()).as("cut at %d: %s", cut, v).isTrue();
       assertThat(v.size()).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void truncatingAnAcknowledgedRecordAtEveryOffsetIsRefusedAndChangesNothing() throws Exception {
+    Path original = tmp.resolve("original");
+    fill(original, 5);
+    Path segment = original.resolve("segments").resolve(FIRST_SEGMENT);
+    long end = Files.size(segment);
+    long lastStart = end - frameLength(segment, 4);
+    for (long cut = lastStart; cut < end; cut += 3) {
+      Path copy = tmp.resolve("cut-" + cut);
+      copyTree(original, copy);
+      Path truncated = copy.resolve("segments").resolve(FIRST_SEGMENT);
+      try (FileChannel c = FileChannel.open(truncated, StandardOpenOption.WRITE)) {
+        c.truncate(cut);
+      }
+      byte[] before = Files.readAllBytes(truncated);
+      // record 4 was acknowledged: the head and the tree hold it
+      assertThatThrownBy(() -> Ledger.open(copy, OPTIONS))
+          .as("cut at %d", cut)
+          .isInstanceOf(LedgerException.class)
+          .hasMessageContaining("record" + (cut == lastStart ? "s 4..4" : " 4"))
+          .hasMessageContaining("nothing was changed");
+      assertThat(Files.readAllBytes(truncated)).isEqualTo(before);
+      try (Stream<Path> files = Files.list(copy.resolve("segments"))) {
+        assertThat(files.filter(f -> f.toString().contains(".torn-")).count()).isZero();
+      }
+      Verification v = Ledger.verify(copy);
+      assertThat(v.ok()).isFalse();
+      assertThat(v.firstBadSeq()).as("cut at %d: %s", cut, v).hasValue(4);
     }
   }
 
@@ -424,19 +479,38 @@ class LedgerTest {
   @Test
   void aTornFrameBeforeTheZerosIsStillMovedAside() throws Exception {
     Path dir = tmp.resolve("torn-then-zeros");
-    fill(dir, 3);
-    Path segment = dir.resolve("segments").resolve("00000000000000000000.seg");
-    long end = Files.size(segment);
-    long lastStart = end - frameLength(segment, 2);
-    byte[] bytes = Files.readAllBytes(segment);
-    // the last frame's first 20 bytes reached the disk, then zeros: a write cut by a crash
-    byte[] crashed = Arrays.copyOf(bytes, (int) end + 4096);
+    byte[] withThird = crashedWhileWriting(dir, 2);
+    Path segment = dir.resolve("segments").resolve(FIRST_SEGMENT);
+    long lastStart = Files.size(segment);
+    // the third frame's first 20 bytes reached the disk, then the zeros allocated ahead: a write
+    // cut by a crash
+    byte[] crashed = Arrays.copyOf(withThird, withThird.length + 4096);
     Arrays.fill(crashed, (int) lastStart + 20, crashed.length, (byte) 0);
     Files.write(segment, crashed);
     try (Ledger ledger = Ledger.open(dir, OPTIONS)) {
       assertThat(ledger.size()).isEqualTo(2);
     }
-    assertThat(Files.exists(segment.resolveSibling(segment.getFileName() + ".torn-" + lastStart)))
-        .isTrue();
+    // only the 20 torn bytes, not the zeros after them
+    assertThat(Files.readAllBytes(segment.resolveSibling(FIRST_SEGMENT + ".torn-" + lastStart)))
+        .isEqualTo(Arrays.copyOfRange(withThird, (int) lastStart, (int) lastStart + 20));
+  }
+
+  @Test
+  void zerosInsideAnAcknowledgedRecordAreDamageNotATornTail() throws Exception {
+    Path dir = tmp.resolve("zeroed");
+    fill(dir, 3);
+    Path segment = dir.resolve("segments").resolve(FIRST_SEGMENT);
+    long end = Files.size(segment);
+    long lastStart = end - frameLength(segment, 2);
+    byte[] bytes = Files.readAllBytes(segment);
+    Arrays.fill(bytes, (int) lastStart + 20, bytes.length, (byte) 0);
+    Files.write(segment, bytes);
+    assertThatThrownBy(() -> Ledger.open(dir, OPTIONS))
+        .isInstanceOf(LedgerException.class)
+        .hasMessageContaining("record 2 in " + FIRST_SEGMENT + " at offset " + lastStart)
+        .hasMessageContaining("acknowledged")
+        .hasMessageContaining("nothing was changed");
+    assertThat(Files.readAllBytes(segment)).isEqualTo(bytes);
+    assertThat(Ledger.verify(dir).firstBadSeq()).hasValue(2);
   }
 }
