@@ -182,14 +182,7 @@ final class CheckedTree implements AutoCloseable {
     try {
       if (tree == seen) {
         LOG.warn("the Merkle tree of {} disagrees with its records; rebuilding it from them", name);
-        try {
-          TreeStore rebuilt = rebuilder.rebuild(head.size());
-          tree.close();
-          tree = rebuilt;
-        } catch (IOException e) {
-          throw new LedgerException(
-              "the Merkle tree of " + name + " is damaged and rebuilding it failed: " + e, e);
-        }
+        rebuild();
       }
       T answer = attempt(read, tree);
       if (answer == null) {
@@ -199,6 +192,20 @@ final class CheckedTree implements AutoCloseable {
                 + " still disagrees with its records after a rebuild; run verify");
       }
       return answer;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Rebuilds the tree from the records now, whatever it holds. */
+  void rebuild() {
+    lock.writeLock().lock();
+    try {
+      TreeStore rebuilt = rebuilder.rebuild(head.size());
+      tree.close();
+      tree = rebuilt;
+    } catch (IOException e) {
+      throw new LedgerException("rebuilding the Merkle tree of " + name + " failed: " + e, e);
     } finally {
       lock.writeLock().unlock();
     }

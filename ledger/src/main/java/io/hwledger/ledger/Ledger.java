@@ -61,6 +61,11 @@ public final class Ledger implements AutoCloseable {
   private byte[] lastHash;
   private ChainPoint point;
   private LedgerHead.Position position;
+  private volatile long retainedFrom;
+
+  /** Records forced to disk: all acknowledged ones under FSYNC_EACH_BATCH. */
+  private long durableSize;
+
   private int lastBatchSize;
 
   /** The longest a batch waits for appenders still on their way back, nanoseconds. */
@@ -80,7 +85,9 @@ public final class Ledger implements AutoCloseable {
     this.tree = opened.tree();
     this.point = opened.point();
     this.position = opened.position();
+    this.retainedFrom = opened.retainedFrom();
     this.nextSeq = point.size();
+    this.durableSize = point.size();
     this.lastHash = point.lastHash();
     if (segments == null) {
       this.writer = null; // read-only
@@ -233,6 +240,21 @@ public final class Ledger implements AutoCloseable {
   }
 
   /**
+   * Rebuilds the Merkle tree files from the records now. A tree that disagrees with the records is
+   * rebuilt anyway when a root or proof first needs the part that disagrees; this repairs, for
+   * example, a damaged node that {@link #verify(Path)} reported before anything needed it.
+   *
+   * @throws LedgerException if the ledger is read-only, or the tree's hashes of records dropped by
+   *     retention (which only the tree holds) are damaged
+   */
+  public void rebuildTree() {
+    if (writer == null) {
+      throw new LedgerException("ledger " + dir + " is open read-only");
+    }
+    tree.rebuild();
+  }
+
+  /**
    * A checkpoint of the acknowledged records in the C2SP tlog-checkpoint format, signed as a C2SP
    * signed note; its root is the one the records produce.
    */
@@ -277,6 +299,18 @@ public final class Ledger implements AutoCloseable {
     }
     Objects.requireNonNull(visitor, "visitor");
     long to = Math.min(size(), from + Math.min(limit, Long.MAX_VALUE - from));
+    long held = retainedFrom;
+    if (from < held && from < to) {
+      throw new LedgerException(
+          "records "
+              + from
+              + ".."
+              + (Math.min(held, to) - 1)
+              + " of "
+              + dir
+              + " were dropped by retention; the ledger holds records from "
+              + held);
+    }
     try {
       RecordScanner.scan(
           LedgerOpener.segments(dir),
@@ -291,7 +325,12 @@ public final class Ledger implements AutoCloseable {
     }
   }
 
-  /** Folds every acknowledged record, in order, into {@code projection}'s state. */
+  /**
+   * Folds every acknowledged record, in order, into {@code projection}'s state.
+   *
+   * @throws LedgerException if retention dropped the oldest records: a projection of what is left
+   *     would not be the ledger's state
+   */
   public <S> S replay(Projection<S> projection) {
     Objects.requireNonNull(projection, "projection");
     List<S> state = new ArrayList<>(List.of(projection.initial()));
@@ -338,7 +377,9 @@ public final class Ledger implements AutoCloseable {
     }
     synchronized (lifecycle) {
       try {
-        return Retention.apply(dir, tree, beforeSeq, signedCheckpoint, verifier, archive);
+        long kept = Retention.apply(dir, tree, beforeSeq, signedCheckpoint, verifier, archive);
+        retainedFrom = Math.max(retainedFrom, kept);
+        return kept;
       } catch (IOException e) {
         throw new LedgerException("retention in " + dir + " failed: " + e.getMessage(), e);
       }
@@ -465,7 +506,9 @@ public final class Ledger implements AutoCloseable {
       int lastFrame = bodies.get(bodies.size() - 1).length + RecordCodec.FRAME_OVERHEAD;
       LedgerHead.Position at =
           new LedgerHead.Position(segments.currentSegment(), end - lastFrame, end);
-      head.write(reached, at, false);
+      long durable =
+          options.durability() == Durability.FSYNC_EACH_BATCH ? reached.size() : durableSize;
+      head.write(reached, at, durable, false);
       point = reached;
       position = at;
     } catch (IOException | RuntimeException | Error e) {
@@ -534,7 +577,7 @@ public final class Ledger implements AutoCloseable {
     try {
       if (failure == null) {
         segments.close(); // trims the space allocated ahead, forces, closes
-        head.write(point, position, true);
+        head.write(point, position, point.size(), true);
       } else {
         segments.abandon();
       }

@@ -43,8 +43,11 @@ final class LedgerHead {
     static final Position NONE = new Position(0, 0, 0);
   }
 
-  /** A slot read back: the point, where its last record lies, and its generation. */
-  record Slot(long generation, ChainPoint point, Position position) {}
+  /**
+   * A slot read back: the point, where its last record lies, how many records were durable, and its
+   * generation.
+   */
+  record Slot(long generation, long durable, ChainPoint point, Position position) {}
 
   private final FileChannel file;
   private long generation;
@@ -87,12 +90,17 @@ final class LedgerHead {
     return best;
   }
 
-  /** Writes {@code point} into the older slot; forces it to disk when {@code force}. */
-  void write(ChainPoint point, Position position, boolean force) throws IOException {
+  /**
+   * Writes {@code point} into the older slot; forces it to disk when {@code force}.
+   *
+   * @param durable records known to be forced to disk, at most {@code point.size()}
+   */
+  void write(ChainPoint point, Position position, long durable, boolean force) throws IOException {
     generation++;
     ByteBuffer slot = ByteBuffer.allocate(SLOT);
     slot.put(MAGIC);
     slot.putLong(generation);
+    slot.putLong(durable);
     slot.putLong(position.segment());
     slot.putLong(position.frameStart());
     slot.putLong(position.frameEnd());
@@ -121,8 +129,12 @@ final class LedgerHead {
     }
     try {
       long generation = b.getLong();
+      long durable = b.getLong();
       Position position = new Position(b.getLong(), b.getLong(), b.getLong());
       ChainPoint point = ChainPoint.readFrom(b);
+      if (durable < 0 || durable > point.size()) {
+        return null;
+      }
       int end = b.position();
       byte[] stored = new byte[32];
       b.get(stored);
@@ -130,7 +142,7 @@ final class LedgerHead {
       if (!MessageDigest.isEqual(stored, computed)) {
         return null;
       }
-      return new Slot(generation, point, position);
+      return new Slot(generation, durable, point, position);
     } catch (IllegalArgumentException | BufferUnderflowException e) {
       return null;
     }

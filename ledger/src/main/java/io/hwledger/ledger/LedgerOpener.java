@@ -38,7 +38,8 @@ final class LedgerOpener {
       LedgerHead head,
       CheckedTree tree,
       ChainPoint point,
-      LedgerHead.Position position) {}
+      LedgerHead.Position position,
+      long retainedFrom) {}
 
   static Path segments(Path dir) {
     return dir.resolve("segments");
@@ -63,6 +64,8 @@ final class LedgerOpener {
       if (records < acknowledged) {
         throw missing(dir, records, acknowledged);
       }
+      checkStart(dir, base);
+      segments.force(); // what a crashed writer left in the page cache is durable from here on
       store = TreeStore.openForWrite(tree(dir), records);
       long stored = store.size();
       boolean fromHead =
@@ -96,27 +99,34 @@ final class LedgerOpener {
       if (appendable) {
         store.append(chunk);
       }
+      ChainPoint point = end.point();
       if (!appendable
           || store.size() != records
-          || !MessageDigest.isEqual(MerkleTree.root(store, records), end.point().root())) {
+          || !MessageDigest.isEqual(MerkleTree.root(store, records), point.root())) {
+        // The tree, or the head the walk started from, disagrees with the records: rebuild the
+        // tree from the records alone, and take the point they come to.
         if (records > 0) {
           LOG.warn(
-              "the Merkle tree of {} is missing, behind or damaged; rebuilt it from the records",
+              "the Merkle tree of {} was missing, behind or damaged; rebuilt it from the records",
               dir);
         }
         store.close();
         store = null;
         store = TreeStore.rebuild(tree(dir), leaves(dir, base, records));
+        point =
+            records == 0
+                ? ChainPoint.genesis()
+                : ChainPoint.of(store.frontier(), store.node(0, records - 1));
       }
       LedgerHead head = LedgerHead.openForWrite(dir);
-      head.write(end.point(), end.position(), false);
+      head.write(point, end.position(), records, false);
       CheckedTree tree =
           new CheckedTree(
               store,
-              end.point(),
+              point,
               size -> TreeStore.rebuild(tree(dir), leaves(dir, base(dir), size)),
               dir.toString());
-      return new Opened(lock, segments, head, tree, end.point(), end.position());
+      return new Opened(lock, segments, head, tree, point, end.position(), base.size());
     } catch (IOException | RuntimeException e) {
       closeQuietly(segments);
       closeQuietly(store);
@@ -146,11 +156,27 @@ final class LedgerOpener {
 
   private static Opened snapshot(Path dir, boolean writing) throws IOException {
     ChainPoint base = base(dir);
+    checkStart(dir, base);
     LedgerHead.Slot slot = LedgerHead.read(dir);
+    TreeStore store = TreeStore.openReadOnly(tree(dir));
+    try {
+      return snapshot(dir, writing, base, slot, store);
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  private static Opened snapshot(
+      Path dir, boolean writing, ChainPoint base, LedgerHead.Slot slot, TreeStore store)
+      throws IOException {
+    // The head is taken when the record it names confirms it and the tree agrees with its root:
+    // a head and a tree that disagree send the snapshot back to hashing every record.
     boolean headHolds =
         slot != null
             && slot.point().size() >= base.size()
-            && ChainWalk.confirms(segments(dir), slot);
+            && ChainWalk.confirms(segments(dir), slot)
+            && agrees(store, slot.point());
     ChainPoint point;
     LedgerHead.Position position;
     if (writing && headHolds) {
@@ -184,7 +210,6 @@ final class LedgerOpener {
       position = end.position();
     }
     // The tree is checked on first use and rebuilt into a private copy if it disagrees.
-    TreeStore store = TreeStore.openReadOnly(tree(dir));
     CheckedTree tree =
         new CheckedTree(
             store,
@@ -203,7 +228,45 @@ final class LedgerOpener {
               }
             },
             dir.toString());
-    return new Opened(null, null, null, tree, point, position);
+    return new Opened(null, null, null, tree, point, position, base.size());
+  }
+
+  /**
+   * Whether {@code store} holds the first {@code point.size()} leaves with {@code point}'s root.
+   */
+  private static boolean agrees(TreeStore store, ChainPoint point) {
+    if (store.size() < point.size()) {
+      return false;
+    }
+    try {
+      return MessageDigest.isEqual(MerkleTree.root(store, point.size()), point.root());
+    } catch (LedgerException | UncheckedIOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Throws unless the first held segment starts at or before {@code base}: the start of the log is
+   * record 0 or the retained start, and a segment deleted before it is missing history.
+   */
+  private static void checkStart(Path dir, ChainPoint base) throws IOException {
+    List<Path> held = SegmentLog.list(segments(dir), base.size());
+    if (!held.isEmpty() && SegmentLog.firstSeq(held.get(0)) > base.size()) {
+      long first = SegmentLog.firstSeq(held.get(0));
+      throw new LedgerException(
+          "records "
+              + base.size()
+              + ".."
+              + (first - 1)
+              + " of "
+              + dir
+              + " are missing: the first segment starts at record "
+              + first
+              + (base.size() == 0
+                  ? " and no retention record says earlier segments were dropped"
+                  : ", after the retained start")
+              + "; nothing was changed; run verify");
+    }
   }
 
   /** The point the held records start from: the retained start, or genesis. */
@@ -213,12 +276,12 @@ final class LedgerOpener {
   }
 
   /**
-   * Records the head and the tree say were acknowledged: both are written only after the records
-   * they cover are durable, so this is a lower bound of what a writer acknowledged.
+   * Records known to have been durable when a writer acknowledged them, which recovery must never
+   * cut off: what the head says was forced to disk, or without a head, what the tree holds (it is
+   * written only after the records it covers).
    */
   static long acknowledged(Path dir, LedgerHead.Slot slot) throws IOException {
-    long head = slot == null ? 0 : slot.point().size();
-    return Math.max(head, TreeStore.storedLeaves(tree(dir)));
+    return slot != null ? slot.durable() : TreeStore.storedLeaves(tree(dir));
   }
 
   static LedgerException missing(Path dir, long records, long acknowledged) {

@@ -66,15 +66,11 @@ final class LedgerVerifier {
   }
 
   /** The first problem found: the record it concerns and what is wrong. */
-  private record Problem(long seq, String reason) {
-    Problem earlier(Problem other) {
-      return other == null || seq <= other.seq ? this : other;
-    }
-  }
+  private record Problem(long seq, String reason) {}
 
-  /** The earlier of two problems, either of which may be null. */
+  /** The earlier of two problems, either of which may be null; {@code a} on a tie. */
   private static Problem first(Problem a, Problem b) {
-    return a == null ? b : a.earlier(b);
+    return a == null || (b != null && b.seq() < a.seq()) ? b : a;
   }
 
   /**
@@ -380,30 +376,32 @@ final class LedgerVerifier {
         ChainPoint fromRecords = checker.points.get(head.point().size());
         if (fromRecords != null && !fromRecords.sameAs(head.point())) {
           problem =
-              new Problem(
+              first(
+                  problem,
+                  new Problem(
                       head.point().size(),
                       "the head's chain point at size "
                           + head.point().size()
                           + " is not what the records come to (the head is damaged, or the"
-                          + " records were rewritten)")
-                  .earlier(problem);
+                          + " records were rewritten)"));
         }
       }
       problem = rootCheck(anchor, "the signed anchor checkpoint", problem);
       problem = rootCheck(expected, "the checkpoint", problem);
       if (checker.tree != null) {
-        problem = checker.tree.earlier(problem);
+        problem = first(problem, checker.tree);
       } else if (!writing && checker.treeEnds >= 0 && checker.treeEnds < seq) {
         problem =
-            new Problem(
+            first(
+                problem,
+                new Problem(
                     checker.treeEnds,
                     "the Merkle tree ends at leaf "
                         + checker.treeEnds
                         + " of "
                         + seq
                         + " (missing or behind the records, which are intact); opening the ledger"
-                        + " for writing rebuilds it")
-                .earlier(problem);
+                        + " for writing rebuilds it"));
       }
       return problem;
     }
@@ -414,13 +412,16 @@ final class LedgerVerifier {
       }
       ChainPoint fromRecords = checker.points.get(checkpoint.treeSize());
       if (fromRecords == null) {
-        return new Problem(
+        return first(
+            problem,
+            new Problem(
                 seq,
-                what + " has " + checkpoint.treeSize() + " records but the ledger holds " + seq)
-            .earlier(problem);
+                what + " has " + checkpoint.treeSize() + " records but the ledger holds " + seq));
       }
       if (!MessageDigest.isEqual(fromRecords.root(), checkpoint.rootHash())) {
-        return new Problem(
+        return first(
+            problem,
+            new Problem(
                 checkpoint.treeSize(),
                 "the records' root at size "
                     + checkpoint.treeSize()
@@ -430,8 +431,7 @@ final class LedgerVerifier {
                     + what
                     + "'s "
                     + checkpoint.rootHashHex()
-                    + " (history differs from what was signed)")
-            .earlier(problem);
+                    + " (history differs from what was signed)"));
       }
       return problem;
     }

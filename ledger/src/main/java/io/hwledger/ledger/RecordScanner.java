@@ -29,11 +29,24 @@ final class RecordScanner {
         start = i;
       }
     }
+    long next = from;
     for (int i = start; i < segments.size(); i++) {
       Path segment = segments.get(i);
       long seq = SegmentLog.firstSeq(segment);
       if (seq >= to) {
         return;
+      }
+      if (seq > next) {
+        throw new LedgerException(
+            "records "
+                + next
+                + ".."
+                + (seq - 1)
+                + " are missing: segment "
+                + segment.getFileName()
+                + " starts at record "
+                + seq
+                + "; run verify");
       }
       try (FrameReader reader = new FrameReader(segment, 0)) {
         FrameReader.Frame frame;
@@ -50,13 +63,27 @@ final class RecordScanner {
           }
           if (seq >= from) {
             RecordCodec.Body body = RecordCodec.decode(frame.body());
+            if (body.seq() != seq) {
+              throw new LedgerException(
+                  "record "
+                      + seq
+                      + " in "
+                      + segment.getFileName()
+                      + " claims sequence number "
+                      + body.seq()
+                      + "; run verify");
+            }
             if (!visitor.visit(body, frame.hash())) {
               return;
             }
           }
           seq++;
+          next = Math.max(next, seq);
         }
       }
+    }
+    if (next < to) {
+      throw new LedgerException("records " + next + ".." + (to - 1) + " are missing; run verify");
     }
   }
 

@@ -43,6 +43,20 @@ final class Rfc9162Reference {
     return k;
   }
 
+  /** MTH over leaves given by their hashes (the record hashes a ledger returns). */
+  static byte[] rootOfLeafHashes(List<byte[]> leafHashes, int from, int to) {
+    int n = to - from;
+    if (n == 0) {
+      return sha256();
+    }
+    if (n == 1) {
+      return leafHashes.get(from);
+    }
+    int k = split(n);
+    return nodeHash(
+        rootOfLeafHashes(leafHashes, from, from + k), rootOfLeafHashes(leafHashes, from + k, to));
+  }
+
   /** MTH(D[from:to]). */
   static byte[] mth(List<byte[]> d, int from, int to) {
     int n = to - from;
