@@ -35,9 +35,14 @@ import java.util.Objects;
  * to be objects by {@link LedgerEvent}.
  *
  * <p><b>Numbers are doubles.</b> RFC 8785 follows I-JSON (RFC 7493) in treating every number as an
- * IEEE 754 double, so an integer beyond 2<sup>53</sup> loses precision exactly as a double does:
- * {@code 9007199254740993} canonicalises to {@code 9007199254740992}, and {@code 1.0} to {@code 1}.
- * A payload that needs exact big integers or exact decimals must carry them as strings.
+ * IEEE 754 double, so {@link #canonicalize(String)} turns an integer beyond 2<sup>53</sup> into the
+ * nearest double, as the RFC requires: {@code 9007199254740993} canonicalises to {@code
+ * 9007199254740992}. Ledger payloads are stricter ({@link #canonicalizeObject}): a number whose
+ * canonical form has another value than the text written is refused rather than altered, so {@code
+ * 1.0}, {@code 1e30} and {@code 0.1} are stored (as {@code 1}, {@code 1e+30}, {@code 0.1}, the same
+ * values) and {@code 9007199254740993} or {@code 0.30000000000000001} are refused with a message
+ * saying to send them as strings. Keeping the RFC's form keeps every payload's hash reproducible by
+ * any RFC 8785 implementation.
  *
  * <p>Thread-safe and stateless.
  */
@@ -84,9 +89,11 @@ public final class CanonicalJson {
   }
 
   /**
-   * Canonicalises a JSON text whose top-level value must be an object.
+   * Canonicalises a JSON text whose top-level value must be an object, refusing any number whose
+   * canonical form would have another value than the one written (the ledger's payload rule).
    *
-   * @throws IllegalArgumentException if {@code json} is not strict JSON, or not an object
+   * @throws IllegalArgumentException if {@code json} is not strict JSON, not an object, or holds
+   *     such a number
    */
   static byte[] canonicalizeObject(String json) {
     JsonNode node = parse(json);
@@ -94,7 +101,9 @@ public final class CanonicalJson {
       throw new IllegalArgumentException(
           "a JSON object is required at the top level, found " + describe(node));
     }
-    return canonicalize(node);
+    StringBuilder out = new StringBuilder(128);
+    write(node, out, true);
+    return out.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   /**
@@ -106,7 +115,7 @@ public final class CanonicalJson {
   static byte[] canonicalize(JsonNode node) {
     Objects.requireNonNull(node, "node");
     StringBuilder out = new StringBuilder(128);
-    write(node, out);
+    write(node, out, false);
     return out.toString().getBytes(StandardCharsets.UTF_8);
   }
 
@@ -138,9 +147,10 @@ public final class CanonicalJson {
     return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
   }
 
-  private static void write(JsonNode node, StringBuilder out) {
+  /** Writes {@code node}; with {@code exact}, refuses numbers the canonical form would change. */
+  private static void write(JsonNode node, StringBuilder out, boolean exact) {
     switch (node.getNodeType()) {
-      case OBJECT -> writeObject(node, out);
+      case OBJECT -> writeObject(node, out, exact);
       case ARRAY -> {
         out.append('[');
         boolean first = true;
@@ -149,12 +159,24 @@ public final class CanonicalJson {
             out.append(',');
           }
           first = false;
-          write(element, out);
+          write(element, out, exact);
         }
         out.append(']');
       }
       case STRING -> writeString(node.textValue(), out);
-      case NUMBER -> out.append(numberToString(toDouble(node)));
+      case NUMBER -> {
+        String canonical = numberToString(toDouble(node));
+        if (exact && exactValue(node).compareTo(new BigDecimal(canonical)) != 0) {
+          throw new IllegalArgumentException(
+              "number "
+                  + node.asText()
+                  + " cannot be stored exactly: RFC 8785 writes numbers as IEEE 754 doubles,"
+                  + " which would make it "
+                  + canonical
+                  + "; send it as a string");
+        }
+        out.append(canonical);
+      }
       case BOOLEAN -> out.append(node.booleanValue() ? "true" : "false");
       case NULL -> out.append("null");
       default ->
@@ -163,7 +185,20 @@ public final class CanonicalJson {
     }
   }
 
-  private static void writeObject(JsonNode node, StringBuilder out) {
+  private static BigDecimal exactValue(JsonNode number) {
+    if (number.isBigDecimal()) {
+      return number.decimalValue();
+    }
+    if (number.isBigInteger()) {
+      return new BigDecimal(number.bigIntegerValue());
+    }
+    if (number.isIntegralNumber()) {
+      return BigDecimal.valueOf(number.longValue());
+    }
+    return new BigDecimal(number.asText());
+  }
+
+  private static void writeObject(JsonNode node, StringBuilder out, boolean exact) {
     List<Map.Entry<String, JsonNode>> members = new ArrayList<>(node.properties());
     // RFC 8785 §3.2.3: names compare as arrays of UTF-16 code units, which is what
     // String.compareTo does (it compares chars, not code points, and ignores locale).
@@ -177,7 +212,7 @@ public final class CanonicalJson {
       first = false;
       writeString(member.getKey(), out);
       out.append(':');
-      write(member.getValue(), out);
+      write(member.getValue(), out, exact);
     }
     out.append('}');
   }
@@ -251,7 +286,7 @@ public final class CanonicalJson {
    *
    * @throws IllegalArgumentException for NaN and infinities
    */
-  static String numberToString(double d) {
+  public static String numberToString(double d) {
     if (!Double.isFinite(d)) {
       throw new IllegalArgumentException(d + " has no JSON representation (RFC 8785 §3.2.2.3)");
     }

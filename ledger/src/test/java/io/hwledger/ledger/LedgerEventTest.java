@@ -3,12 +3,89 @@ package io.hwledger.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class LedgerEventTest {
+  private static final long SEED = Long.getLong("hwledger.seed", System.nanoTime());
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // written | stored: the same value in RFC 8785's spelling
+        "1.0 | 1",
+        "1E30 | 1e+30",
+        "0.1 | 0.1",
+        "-0.0 | 0",
+        "4.50 | 4.5",
+        "9007199254740992 | 9007199254740992", // 2^53
+        "-9007199254740992 | -9007199254740992",
+        "18014398509481984 | 18014398509481984", // 2^54: its shortest digits are all of it
+        "1e-7 | 1e-7",
+        "123456789012345680000 | 123456789012345680000"
+      })
+  void numbersAreStoredWithTheValueWritten(String written, String stored) {
+    assertThat(LedgerEvent.of("n", 1, "{\"v\":" + written + "}").payloadJson())
+        .isEqualTo("{\"v\":" + stored + "}");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // written | what a double would have made of it
+        "9007199254740993 | 9007199254740992", // 2^53 + 1
+        "-9007199254740993 | -9007199254740992",
+        // 2^60 is a double, but RFC 8785 writes the double's shortest digits, another integer
+        "1152921504606846976 | 1152921504606847000",
+        "123456789012345678901234567890 | 1.2345678901234568e+29",
+        "0.30000000000000001 | 0.3",
+        "333333333.33333329 | 333333333.3333333",
+        "3.141592653589793238 | 3.141592653589793"
+      })
+  void numbersADoubleWouldAlterAreRefusedNotAltered(String written, String altered) {
+    assertThatThrownBy(() -> LedgerEvent.of("n", 1, "{\"id\":" + written + "}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("number " + written.replace("E", "e"))
+        .hasMessageContaining("cannot be stored exactly")
+        .hasMessageContaining("would make it " + altered)
+        .hasMessageContaining("send it as a string");
+  }
+
+  static Stream<Long> longs() {
+    SplittableRandom random = new SplittableRandom(SEED);
+    System.out.println(
+        "LedgerEventTest seed: " + SEED + " (rerun with -Dhwledger.seed=" + SEED + ")");
+    return LongStream.range(0, 300).mapToObj(i -> random.nextLong() >> random.nextInt(64));
+  }
+
+  @ParameterizedTest
+  @MethodSource("longs")
+  void anIntegerIsStoredDigitForDigitOrRefusedNeverAltered(long value) {
+    String json = "{\"v\":" + value + "}";
+    String stored;
+    try {
+      stored = LedgerEvent.of("n", 1, json).payloadJson();
+    } catch (IllegalArgumentException e) {
+      assertThat(e).hasMessageContaining("cannot be stored exactly");
+      // up to 2^53 every integer is a double and is written digit for digit
+      assertThat(Math.abs(value)).isGreaterThan(1L << 53);
+      return;
+    }
+    String number = stored.substring("{\"v\":".length(), stored.length() - 1);
+    // stored with the value written (even where that is not a double's exact value, when its
+    // digits are the shortest that read back as the nearest double, as for -68794875429667970)
+    assertThat(new BigDecimal(number)).isEqualByComparingTo(BigDecimal.valueOf(value));
+  }
 
   @Test
   void ofCanonicalisesThePayload() {

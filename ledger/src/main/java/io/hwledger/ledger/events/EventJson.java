@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hwledger.ledger.CanonicalJson;
 import io.hwledger.ledger.LedgerEvent;
 import io.hwledger.ledger.RecordedEvent;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,6 +39,15 @@ final class EventJson {
 
   static ArrayNode array() {
     return JsonNodeFactory.instance.arrayNode();
+  }
+
+  /**
+   * Puts a double as RFC 8785 writes it (its shortest digits), so that the payload holds exactly
+   * the value it will be stored with: JDK 17's {@code Double.toString} sometimes writes more digits
+   * (JDK-4511638), a decimal the ledger would refuse as altered.
+   */
+  static void putNumber(ObjectNode payload, String name, double value) {
+    payload.put(name, new BigDecimal(CanonicalJson.numberToString(value)));
   }
 
   /** The ledger event for a payload built with {@link #object()}. */

@@ -70,9 +70,9 @@ public record TelemetrySampled(
             .put("deviceId", deviceId)
             .put("memoryUsedBytes", memoryUsedBytes)
             .put("memoryTotalBytes", memoryTotalBytes);
-    utilizationPercent.ifPresent(v -> payload.put("utilizationPercent", v));
-    temperatureC.ifPresent(v -> payload.put("temperatureC", v));
-    powerWatts.ifPresent(v -> payload.put("powerWatts", v));
+    utilizationPercent.ifPresent(v -> EventJson.putNumber(payload, "utilizationPercent", v));
+    temperatureC.ifPresent(v -> EventJson.putNumber(payload, "temperatureC", v));
+    powerWatts.ifPresent(v -> EventJson.putNumber(payload, "powerWatts", v));
     return EventJson.event(TYPE, SCHEMA_VERSION, payload);
   }
 

@@ -32,6 +32,26 @@ class EventsTest {
   }
 
   @Test
+  void aDoubleJdk17WritesWithTooManyDigitsIsStoredWithItsShortestDigits() {
+    // JDK 17 writes 2.82879384806159E17 as "2.82879384806159008E17" (JDK-4511638); the ledger
+    // refuses that text as altered by canonicalisation, so the event must write the double's own
+    // shortest digits
+    var event =
+        new TelemetrySampled(
+            GPU,
+            1,
+            2,
+            OptionalDouble.empty(),
+            OptionalDouble.of(Double.parseDouble("2.82879384806159E17")),
+            OptionalDouble.of(2e23));
+    LedgerEvent le = event.toEvent();
+    assertThat(le.payloadJson())
+        .contains("\"powerWatts\":2e+23")
+        .contains("\"temperatureC\":282879384806159000");
+    assertThat(TelemetrySampled.from(recorded(le))).isEqualTo(event);
+  }
+
+  @Test
   void deviceRegistered() {
     var event =
         new DeviceRegistered(GPU, "nvidia", "NVIDIA H100 80GB HBM3", 85_899_345_920L, "node-07");
