@@ -90,7 +90,8 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
     return false;
   }
 
-  private static boolean debugRequested(String[] args) {
+  /** Whether {@code --debug} is among {@code args} (before a {@code --}). */
+  static boolean debugRequested(String[] args) {
     for (String arg : args) {
       if (arg.equals("--debug")) {
         return true;

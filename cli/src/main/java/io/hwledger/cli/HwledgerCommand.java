@@ -25,7 +25,7 @@ final class HwledgerCommand implements Callable<Integer> {
   @Option(
       names = "--debug",
       scope = ScopeType.INHERIT,
-      description = "Print the stack trace of an error.")
+      description = "Print the stack trace of an error, and every message the libraries log.")
   boolean debug;
 
   HwledgerCommand(Streams io) {

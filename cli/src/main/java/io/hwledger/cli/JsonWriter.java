@@ -1,5 +1,6 @@
 package io.hwledger.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,11 +12,14 @@ import io.hwledger.api.LayerMemory;
 import io.hwledger.api.MemoryBreakdown;
 import io.hwledger.api.MemoryPlan;
 import io.hwledger.api.Precision;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * Builds and prints the JSON documents of the command line (shapes documented in {@code
@@ -54,6 +58,50 @@ final class JsonWriter {
               .withDefaultPrettyPrinter()
               .writeValueAsString(node));
     } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Receives the elements of an array as they are produced. */
+  interface ElementSink {
+    void add(JsonNode element);
+  }
+
+  /**
+   * Prints, as {@link #printAscii} would, an object whose first member is the array {@code field}
+   * and whose other members are {@code rest}'s; the array's elements are written as {@code
+   * elements} produces them, so a long array is never held in memory.
+   */
+  static void printAsciiStreaming(
+      PrintStream out, String field, Consumer<ElementSink> elements, ObjectNode rest) {
+    try {
+      JsonGenerator json =
+          MAPPER
+              .writer()
+              .with(JsonWriteFeature.ESCAPE_NON_ASCII)
+              .withDefaultPrettyPrinter()
+              .createGenerator(out)
+              .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      json.writeStartObject();
+      json.writeFieldName(field);
+      json.writeStartArray();
+      elements.accept(
+          element -> {
+            try {
+              json.writeTree(element);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+      json.writeEndArray();
+      for (Map.Entry<String, JsonNode> member : rest.properties()) {
+        json.writeFieldName(member.getKey());
+        json.writeTree(member.getValue());
+      }
+      json.writeEndObject();
+      json.flush();
+      out.println();
+    } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }

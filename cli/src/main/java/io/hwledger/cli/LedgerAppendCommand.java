@@ -11,10 +11,14 @@ import io.hwledger.ledger.AppendResult;
 import io.hwledger.ledger.Ledger;
 import io.hwledger.ledger.LedgerEvent;
 import io.hwledger.ledger.LedgerException;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -130,22 +134,25 @@ final class LedgerAppendCommand implements Callable<Integer> {
   }
 
   private void appendLines() {
-    BufferedReader reader =
-        new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8));
+    StrictLines lines = new StrictLines(io.in());
     Deque<CompletableFuture<AppendResult>> pending = new ArrayDeque<>();
     try (Ledger ledger = LedgerCommand.openOrCreate(dir)) {
-      long number = 0;
       while (true) {
         // Print what is durable before blocking on more input, so an interactive writer sees
         // each result; piped input keeps many appends in flight.
-        if (!pending.isEmpty() && (pending.size() >= MAX_PENDING || !reader.ready())) {
+        if (!pending.isEmpty() && (pending.size() >= MAX_PENDING || !lines.ready())) {
           drain(pending);
         }
-        String line = reader.readLine();
+        String line;
+        try {
+          line = lines.next();
+        } catch (CharacterCodingException | IllegalArgumentException e) {
+          drain(pending);
+          throw lineFailed(lines.number(), e);
+        }
         if (line == null) {
           break;
         }
-        number++;
         if (line.isBlank()) {
           continue;
         }
@@ -154,19 +161,75 @@ final class LedgerAppendCommand implements Callable<Integer> {
           event = parseLine(line);
         } catch (IllegalArgumentException e) {
           drain(pending);
-          throw new RequestFailedException(
-              "standard input line "
-                  + number
-                  + ": "
-                  + ErrorHandler.oneLine(e.getMessage(), e)
-                  + "; nothing from this line on was appended",
-              e);
+          throw lineFailed(lines.number(), e);
         }
         pending.add(ledger.appendAsync(event));
       }
       drain(pending);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static RequestFailedException lineFailed(long number, Exception e) {
+    String why =
+        e instanceof CharacterCodingException
+            ? "not valid UTF-8"
+            : ErrorHandler.oneLine(e.getMessage(), e);
+    return new RequestFailedException(
+        "standard input line " + number + ": " + why + "; nothing from this line on was appended",
+        e);
+  }
+
+  /**
+   * Standard input as lines of strict UTF-8: a malformed byte sequence fails the line it is in,
+   * rather than becoming U+FFFD in a payload that is then hashed and signed.
+   */
+  private static final class StrictLines {
+    /** Longest line accepted: a 16 MiB event with room for JSON escapes. */
+    private static final int MAX_LINE = 64 << 20;
+
+    private final InputStream in;
+    private long number;
+
+    StrictLines(InputStream in) {
+      this.in = new BufferedInputStream(in, 1 << 16);
+    }
+
+    /** The next line without its terminator, or null at the end. */
+    String next() throws IOException {
+      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      int b;
+      while ((b = in.read()) >= 0 && b != '\n') {
+        if (line.size() == MAX_LINE) {
+          number++;
+          throw new IllegalArgumentException("longer than " + MAX_LINE + " bytes");
+        }
+        line.write(b);
+      }
+      if (b < 0 && line.size() == 0) {
+        return null;
+      }
+      number++;
+      byte[] bytes = line.toByteArray();
+      int length =
+          bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes, 0, length))
+          .toString();
+    }
+
+    /** The number of the line last returned. */
+    long number() {
+      return number;
+    }
+
+    /** Whether a line may be read without blocking. */
+    boolean ready() throws IOException {
+      return in.available() > 0;
     }
   }
 

@@ -47,6 +47,7 @@ final class LedgerCommand implements Callable<Integer> {
     ledger.addSubcommand(new LedgerCheckpointCommand(io));
     ledger.addSubcommand(new LedgerKeygenCommand(io));
     ledger.addSubcommand(new LedgerVerifyCheckpointCommand(io));
+    ledger.addSubcommand(new LedgerRepairCommand(io));
     return ledger;
   }
 
@@ -56,7 +57,7 @@ final class LedgerCommand implements Callable<Integer> {
     io.err()
         .println(
             "hwledger: ledger: a subcommand is required: append, verify, show, prove, checkpoint,"
-                + " keygen or verify-checkpoint (see 'hwledger ledger --help')");
+                + " keygen, verify-checkpoint or repair (see 'hwledger ledger --help')");
     return ErrorHandler.ExitCodes.USAGE;
   }
 

@@ -1,13 +1,10 @@
 package io.hwledger.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.hwledger.ledger.Ledger;
-import io.hwledger.ledger.RecordedEvent;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,56 +60,71 @@ final class LedgerShowCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--limit: must not be negative, was " + limit);
     }
-    List<RecordedEvent> events;
-    long size;
     try (Ledger ledger = LedgerCommand.openExisting(dir)) {
-      size = ledger.size();
-      events = ledger.read(from, limit);
-    }
-    if (json) {
-      ObjectNode root = JsonWriter.object();
-      ArrayNode array = root.putArray("events");
-      for (RecordedEvent e : events) {
-        ObjectNode row = array.addObject();
-        row.put("seq", e.seq());
-        row.put("timestamp", LedgerCommand.time(e.timestamp()));
-        row.put("type", e.type());
-        row.put("schemaVersion", e.schemaVersion());
-        row.put("hash", e.hashHex());
-        // The stored canonical payload, non-ASCII characters escaped.
-        row.putRawValue("payload", new RawValue(JsonWriter.asciiJson(e.payloadJson())));
+      if (json) {
+        printJson(ledger);
+      } else {
+        printText(ledger);
       }
-      root.put("size", size);
-      JsonWriter.printAscii(io.out(), root);
-    } else {
-      printText(events, size);
     }
     return ErrorHandler.ExitCodes.OK;
   }
 
-  private void printText(List<RecordedEvent> events, long size) {
+  /** Streams the events: one is held in memory at a time, however large. */
+  private void printJson(Ledger ledger) {
+    ObjectNode rest = JsonWriter.object();
+    rest.put("size", ledger.size());
+    JsonWriter.printAsciiStreaming(
+        io.out(),
+        "events",
+        events ->
+            ledger.forEach(
+                from,
+                limit,
+                e -> {
+                  ObjectNode row = JsonWriter.object();
+                  row.put("seq", e.seq());
+                  row.put("timestamp", LedgerCommand.time(e.timestamp()));
+                  row.put("type", e.type());
+                  row.put("schemaVersion", e.schemaVersion());
+                  row.put("hash", e.hashHex());
+                  // The stored canonical payload, non-ASCII characters escaped.
+                  row.putRawValue("payload", new RawValue(JsonWriter.asciiJson(e.payloadJson())));
+                  events.add(row);
+                }),
+        rest);
+  }
+
+  private void printText(Ledger ledger) {
     PrintStream out = io.out();
-    if (events.isEmpty()) {
-      out.println("no records from seq " + from + " (the ledger has " + size + plural(size) + ")");
-      return;
-    }
+    long size = ledger.size();
     String ellipsis = io.unicode() ? "\u2026" : "...";
     TextTable table = new TextTable("rlllll");
     table.row("SEQ", "TIME", "TYPE", "SCHEMA", "HASH", "PAYLOAD");
-    for (RecordedEvent e : events) {
-      table.row(
-          Long.toString(e.seq()),
-          LedgerCommand.time(e.timestamp()),
-          e.type(),
-          Integer.toString(e.schemaVersion()),
-          e.hashHex().substring(0, HASH_PREFIX) + ellipsis,
-          truncate(e.payloadJson(), ellipsis));
+    long[] range = {-1, -1};
+    ledger.forEach(
+        from,
+        limit,
+        e -> {
+          table.row(
+              Long.toString(e.seq()),
+              LedgerCommand.time(e.timestamp()),
+              e.type(),
+              Integer.toString(e.schemaVersion()),
+              e.hashHex().substring(0, HASH_PREFIX) + ellipsis,
+              truncate(e.payloadJson(), ellipsis));
+          range[0] = range[0] < 0 ? e.seq() : range[0];
+          range[1] = e.seq();
+        });
+    if (range[0] < 0) {
+      out.println("no records from seq " + from + " (the ledger has " + size + plural(size) + ")");
+      return;
     }
     table.print(out, "");
-    long last = events.get(events.size() - 1).seq();
+    long last = range[1];
     out.println(
         "(records "
-            + events.get(0).seq()
+            + range[0]
             + ".."
             + last
             + " of "

@@ -46,6 +46,14 @@ final class LedgerVerifyCommand implements Callable<Integer> {
     } finally {
       progress.clear();
     }
+    return report(io, json, result, "ok: " + result.size() + " records, root " + result.rootHex());
+  }
+
+  /**
+   * Prints a verification as {@code verify} does ({@code okLine} when it verified) and returns the
+   * exit code: 0 when it verified, 1 when not.
+   */
+  static int report(Streams io, boolean json, Verification result, String okLine) {
     if (json) {
       ObjectNode root = JsonWriter.object();
       root.put("ok", result.ok());
@@ -55,7 +63,7 @@ final class LedgerVerifyCommand implements Callable<Integer> {
       result.reason().ifPresent(reason -> root.put("reason", reason));
       JsonWriter.printAscii(io.out(), root);
     } else if (result.ok()) {
-      io.out().println("ok: " + result.size() + " records, root " + result.rootHex());
+      io.out().println(okLine);
     } else {
       io.out()
           .println(

@@ -48,7 +48,7 @@ public final class Main {
 
   /** Runs with {@code backends} as the telemetry registry (tests inject fake providers). */
   static int run(Streams io, Supplier<GpuBackends> backends, String... args) {
-    try {
+    try (CliLogging logging = CliLogging.install(io, ErrorHandler.debugRequested(args))) {
       return commandLine(io, backends).execute(args);
     } finally {
       io.out().flush();
