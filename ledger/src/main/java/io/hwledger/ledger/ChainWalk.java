@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -86,17 +85,7 @@ final class ChainWalk {
       Path segment = segments.get(i);
       long first = SegmentLog.firstSeq(segment);
       if (offset == 0 && first > seq) {
-        throw new LedgerException(
-            "records "
-                + seq
-                + ".."
-                + (first - 1)
-                + " are missing: segment "
-                + segment.getFileName()
-                + " starts at record "
-                + first
-                + " and no segment holds record "
-                + seq);
+        throw new LedgerException(SegmentLog.gapBefore(segment, seq));
       }
       long expected = offset == 0 ? first : seq;
       boolean last = i == segments.size() - 1;
@@ -111,42 +100,22 @@ final class ChainWalk {
                 "record " + expected + " is damaged" + where(segment, frame) + "; run verify");
           }
           byte[] buffer = frame.buffer();
-          int length = frame.length();
-          String layout = RecordCodec.layoutProblem(buffer, FrameReader.BODY, length);
-          if (layout != null) {
+          boolean covered = expected < seq; // before the point, which vouches for it
+          String problem =
+              RecordCodec.problem(
+                  buffer, frame.length(), expected, covered ? null : prev, !covered);
+          if (problem != null) {
             throw new LedgerException(
-                "record " + expected + " is malformed (" + layout + ")" + where(segment, frame));
-          }
-          long claimed = RecordCodec.seq(buffer, FrameReader.BODY);
-          if (claimed != expected) {
-            throw new LedgerException(
-                "record "
-                    + expected
-                    + " claims sequence number "
-                    + claimed
-                    + where(segment, frame));
+                "record " + expected + " is damaged: " + problem + where(segment, frame));
           }
           expected++;
-          if (claimed < seq) {
-            if (claimed == seq - 1) {
+          if (covered) {
+            if (expected == seq) {
               position = new LedgerHead.Position(first, frame.offset(), frame.end());
             }
-            continue; // before the point: covered by it
+            continue;
           }
-          int hashAt = frame.hashOffset();
-          int prevAt = FrameReader.BODY + length - 32;
-          if (!Arrays.equals(prev, 0, 32, buffer, prevAt, prevAt + 32)) {
-            throw new LedgerException(
-                "record " + seq + " does not link to record " + (seq - 1) + where(segment, frame));
-          }
-          byte[] hash = RecordCodec.hash(buffer, FrameReader.BODY, length);
-          if (!Arrays.equals(hash, 0, 32, buffer, hashAt, hashAt + 32)) {
-            throw new LedgerException(
-                "record "
-                    + seq
-                    + "'s stored hash does not match its bytes"
-                    + where(segment, frame));
-          }
+          byte[] hash = frame.hash();
           frontier.push(hash, IGNORE_NODES);
           sink.leaf(seq, hash);
           prev = hash;

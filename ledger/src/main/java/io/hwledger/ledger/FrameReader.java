@@ -73,11 +73,6 @@ final class FrameReader implements Closeable {
     byte[] hash() {
       return Arrays.copyOfRange(buffer, BODY + length, BODY + length + 32);
     }
-
-    /** Offset of the stored hash in {@link #buffer()}. */
-    int hashOffset() {
-      return BODY + length;
-    }
   }
 
   /** Offset of the body in a frame. */

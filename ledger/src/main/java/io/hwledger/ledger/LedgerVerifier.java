@@ -95,7 +95,10 @@ final class LedgerVerifier {
     private byte[] lastLeaf = RecordCodec.GENESIS;
     private Problem records;
     private Problem tree;
+
+    /** At most how many leaves the tree holds, from the first node found missing; −1: all. */
     private long treeEnds = -1;
+
     private Throwable failure;
 
     TreeChecker(Path treeDir, long[] wanted) {
@@ -165,10 +168,11 @@ final class LedgerVerifier {
                   : InputStream.nullInputStream();
         }
         if (levels[level].readNBytes(stored, 0, 32) < 32) {
+          // node `index` is missing, so the tree holds fewer than (index + 1) · 2^level leaves
           levelEnded[level] = true;
-          long firstLeaf = index << level;
-          if (treeEnds < 0 || firstLeaf < treeEnds) {
-            treeEnds = firstLeaf;
+          long covers = ((index + 1) << level) - 1;
+          if (treeEnds < 0 || covers < treeEnds) {
+            treeEnds = covers;
           }
           return;
         }
@@ -390,7 +394,7 @@ final class LedgerVerifier {
       problem = rootCheck(expected, "the checkpoint", problem);
       if (checker.tree != null) {
         problem = first(problem, checker.tree);
-      } else if (!writing && checker.treeEnds >= 0 && checker.treeEnds < seq) {
+      } else if (!writing && checker.treeEnds >= 0 && checker.treeEnds < treeOwes(head)) {
         problem =
             first(
                 problem,
@@ -400,10 +404,19 @@ final class LedgerVerifier {
                         + checker.treeEnds
                         + " of "
                         + seq
-                        + " (missing or behind the records, which are intact); opening the ledger"
+                        + " (missing or cut short; the records are intact); opening the ledger"
                         + " for writing rebuilds it"));
       }
       return problem;
+    }
+
+    /**
+     * Leaves the tree must hold: as many as the head (written after the tree, batch by batch);
+     * records after that may outrun the tree when a writer died between the two. Without a head,
+     * every record.
+     */
+    private long treeOwes(LedgerHead.Slot head) {
+      return head == null ? seq : Math.min(seq, head.point().size());
     }
 
     private Problem rootCheck(Checkpoint checkpoint, String what, Problem problem) {
@@ -446,14 +459,7 @@ final class LedgerVerifier {
         if (first > seq) {
           return new Problem(
               seq,
-              "records "
-                  + seq
-                  + ".."
-                  + (first - 1)
-                  + " are missing: segment "
-                  + segment.getFileName()
-                  + " starts at record "
-                  + first
+              SegmentLog.gapBefore(segment, seq)
                   + (base.size() == 0 && seq == 0
                       ? " and no retention record says earlier segments were dropped"
                       : ""));
@@ -489,51 +495,25 @@ final class LedgerVerifier {
               break;
           }
           byte[] buffer = frame.buffer();
-          int body = FrameReader.BODY;
-          int length = frame.length();
-          String layout = RecordCodec.layoutProblem(buffer, body, length);
-          if (layout != null) {
-            return new Problem(seq, "malformed record: " + layout + where(segment, frame));
-          }
-          long claimed = RecordCodec.seq(buffer, body);
           if (at < seq) {
             // a record before the retained start, in the segment that holds it: covered by it
-            if (claimed != at) {
-              return new Problem(
-                  seq, "record claims sequence number " + claimed + where(segment, frame));
+            String problem = RecordCodec.problem(buffer, frame.length(), at, null, false);
+            if (problem != null) {
+              return new Problem(seq, problem + where(segment, frame));
             }
             at++;
             continue;
           }
-          if (claimed != seq) {
-            return new Problem(
-                seq, "record claims sequence number " + claimed + where(segment, frame));
+          // even records are hashed here, odd ones by the tree thread
+          boolean even = (seq & 1) == 0;
+          String problem = RecordCodec.problem(buffer, frame.length(), seq, prev, even);
+          if (problem != null) {
+            return new Problem(seq, problem + where(segment, frame));
           }
-          int stored = frame.hashOffset();
-          byte[] hash = Arrays.copyOfRange(buffer, stored, stored + 32);
-          int prevAt = body + length - 32;
-          if (!Arrays.equals(prev, 0, 32, buffer, prevAt, prevAt + 32)) {
-            return new Problem(
-                seq,
-                "chain broken: previous hash "
-                    + hex(Arrays.copyOfRange(buffer, prevAt, prevAt + 32))
-                    + " should be "
-                    + hex(prev)
-                    + where(segment, frame));
-          }
-          if ((seq & 1) == 0) {
-            byte[] computed = RecordCodec.hash(buffer, body, length);
-            if (!Arrays.equals(computed, hash)) {
-              return new Problem(
-                  seq,
-                  "stored hash "
-                      + hex(hash)
-                      + " differs from the recomputed "
-                      + hex(computed)
-                      + where(segment, frame));
-            }
-          } else {
-            pendingBodies[pendingCount] = Arrays.copyOfRange(buffer, body, body + length);
+          byte[] hash = frame.hash();
+          if (!even) {
+            pendingBodies[pendingCount] =
+                Arrays.copyOfRange(buffer, FrameReader.BODY, FrameReader.BODY + frame.length());
           }
           pending[pendingCount++] = hash;
           if (pendingCount == CHUNK) {

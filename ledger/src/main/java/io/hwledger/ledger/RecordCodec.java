@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.zip.CRC32C;
 
 /**
@@ -39,6 +41,8 @@ final class RecordCodec {
 
   /** The {@code prevHash} of record 0: SHA-256 of the ASCII text {@code hwledger genesis v1}. */
   static final byte[] GENESIS = sha256("hwledger genesis v1".getBytes(StandardCharsets.US_ASCII));
+
+  private static final HexFormat HEX = HexFormat.of();
 
   private RecordCodec() {}
 
@@ -172,6 +176,42 @@ final class RecordCodec {
     long payloadLength = readInt(data, offset + at) & 0xffffffffL;
     if (at + 4 + payloadLength + 32 != length) {
       return "payload length " + payloadLength + " does not fill the body";
+    }
+    return null;
+  }
+
+  /**
+   * What is wrong with the record in a frame read by {@link FrameReader} (body at {@link
+   * FrameReader#BODY}), expected to be record {@code seq} linking to {@code prev}: its layout, the
+   * sequence number it claims, its link (unless {@code prev} is null) and, when {@code rehash}, its
+   * stored hash against the hash of its bytes. Null when nothing is.
+   */
+  static String problem(byte[] frame, int length, long seq, byte[] prev, boolean rehash) {
+    int body = FrameReader.BODY;
+    String layout = layoutProblem(frame, body, length);
+    if (layout != null) {
+      return "malformed record: " + layout;
+    }
+    long claimed = seq(frame, body);
+    if (claimed != seq) {
+      return "record claims sequence number " + claimed;
+    }
+    int prevAt = body + length - 32;
+    if (prev != null && !Arrays.equals(prev, 0, 32, frame, prevAt, prevAt + 32)) {
+      return "chain broken: previous hash "
+          + HEX.formatHex(frame, prevAt, prevAt + 32)
+          + " should be "
+          + HEX.formatHex(prev);
+    }
+    int hashAt = body + length;
+    if (rehash) {
+      byte[] computed = hash(frame, body, length);
+      if (!Arrays.equals(computed, 0, 32, frame, hashAt, hashAt + 32)) {
+        return "stored hash "
+            + HEX.formatHex(frame, hashAt, hashAt + 32)
+            + " differs from the recomputed "
+            + HEX.formatHex(computed);
+      }
     }
     return null;
   }

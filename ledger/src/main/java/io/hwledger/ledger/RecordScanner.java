@@ -37,16 +37,7 @@ final class RecordScanner {
         return;
       }
       if (seq > next) {
-        throw new LedgerException(
-            "records "
-                + next
-                + ".."
-                + (seq - 1)
-                + " are missing: segment "
-                + segment.getFileName()
-                + " starts at record "
-                + seq
-                + "; run verify");
+        throw new LedgerException(SegmentLog.gapBefore(segment, next) + "; run verify");
       }
       try (FrameReader reader = new FrameReader(segment, 0)) {
         FrameReader.Frame frame;

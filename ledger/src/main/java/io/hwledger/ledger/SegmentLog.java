@@ -185,29 +185,26 @@ final class SegmentLog implements AutoCloseable {
    */
   private static void quarantine(Path segment, long from, long to) throws IOException {
     Path torn = segment.resolveSibling(segment.getFileName() + ".torn-" + from);
-    try (FileChannel in =
-            FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try (FileChannel in = FileChannel.open(segment, StandardOpenOption.READ);
         FileChannel out =
             FileChannel.open(
                 torn,
                 StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-      try {
-        long copied = 0;
-        while (copied < to - from) {
-          copied += in.transferTo(from + copied, to - from - copied, out);
-        }
-        out.force(true);
-      } catch (IOException e) {
-        out.close();
-        Files.deleteIfExists(torn);
-        throw new IOException(
-            "cannot move the torn tail of " + segment.getFileName() + " aside: " + e.getMessage(),
-            e);
+      long copied = 0;
+      while (copied < to - from) {
+        copied += in.transferTo(from + copied, to - from - copied, out);
       }
-      in.truncate(from);
-      in.force(true);
+      out.force(true);
+    } catch (IOException e) {
+      Files.deleteIfExists(torn);
+      throw new IOException(
+          "cannot move the torn tail of " + segment.getFileName() + " aside: " + e.getMessage(), e);
+    }
+    try (FileChannel cut = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+      cut.truncate(from);
+      cut.force(true);
     }
     forceDirectory(segment.getParent());
     LOG.warn(
@@ -373,6 +370,22 @@ final class SegmentLog implements AutoCloseable {
     }
     out.sort(null);
     return out;
+  }
+
+  /**
+   * What is wrong when {@code segment} is the next one but record {@code seq} is expected: the
+   * records between are missing.
+   */
+  static String gapBefore(Path segment, long seq) {
+    long first = firstSeq(segment);
+    return "records "
+        + seq
+        + ".."
+        + (first - 1)
+        + " are missing: segment "
+        + segment.getFileName()
+        + " starts at record "
+        + first;
   }
 
   /** The sequence number of a segment's first record, from its name. */

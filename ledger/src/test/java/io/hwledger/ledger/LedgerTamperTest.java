@@ -323,6 +323,29 @@ class LedgerTamperTest {
   }
 
   @Test
+  void recordsAWriterMadeDurableButDiedBeforeRecordingInTheTreeAreKeptNotReported()
+      throws Exception {
+    // a writer killed between a batch's fsync and its tree and head writes: the segment holds 13
+    // records, the head and the tree 10
+    Path dir = tmp.resolve("l");
+    fill(dir, OPTIONS, "i", 10);
+    Path longer = tmp.resolve("longer");
+    List<byte[]> hashes = fill(longer, OPTIONS, "i", 13);
+    Path segment = Path.of("segments", SegmentLog.name(0));
+    Files.copy(
+        longer.resolve(segment),
+        dir.resolve(segment),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Verification v = Ledger.verify(dir);
+    assertThat(v.ok()).as(v.toString()).isTrue();
+    assertThat(v.size()).isEqualTo(13);
+    try (Ledger ledger = Ledger.open(dir, OPTIONS)) {
+      assertThat(ledger.size()).isEqualTo(13);
+      assertProvable(ledger, hashes, 12, 13);
+    }
+  }
+
+  @Test
   void recoveryMovesAsideOnlyTheTornBytesNotTheSpaceAllocatedAhead() throws Exception {
     Path dir = tmp.resolve("l");
     fill(dir, OPTIONS, "i", 3);
