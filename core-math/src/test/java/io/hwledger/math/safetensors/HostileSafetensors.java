@@ -1,0 +1,63 @@
+package io.hwledger.math.safetensors;
+
+import io.hwledger.math.HostileCorpus;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The safetensors part of {@link HostileCorpus}. */
+public final class HostileSafetensors {
+  private HostileSafetensors() {}
+
+  /** Writes the hostile safetensors files under {@code dir}. */
+  public static List<HostileCorpus.Case> write(Path dir) throws IOException {
+    // 262,145 zero-byte tensors: a legal header of about 14 MB that a tree parse could not hold.
+    StringBuilder h = new StringBuilder(262_145 * 64).append('{');
+    for (int i = 0; i < 262_145; i++) {
+      h.append(i == 0 ? "" : ",")
+          .append("\"model.layers.0.t")
+          .append(i)
+          .append("\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}");
+    }
+    Path tensors =
+        SafetensorsWriter.writeRaw(
+            dir.resolve("many.safetensors"),
+            h.append('}').toString().getBytes(StandardCharsets.UTF_8),
+            0);
+    // An index of 262,145 entries naming one shard.
+    new SafetensorsWriter().tensor("t0", "F32", 1).write(dir.resolve("s.safetensors"));
+    StringBuilder json = new StringBuilder("{\"weight_map\":{");
+    for (int i = 0; i < 262_145; i++) {
+      json.append(i == 0 ? "" : ",").append("\"t").append(i).append("\":\"s.safetensors\"");
+    }
+    Path index =
+        Files.writeString(dir.resolve(SafetensorsReader.INDEX_FILE), json.append("}}").toString());
+    // One metadata string of 2^24 + 1 characters, one more than the parser holds.
+    String header = "{\"__metadata__\":{\"k\":\"" + "v".repeat((1 << 24) + 1) + "\"}}";
+    Path string =
+        SafetensorsWriter.writeRaw(
+            dir.resolve("long-string.safetensors"), header.getBytes(StandardCharsets.UTF_8), 0);
+    return List.of(
+        new HostileCorpus.Case(
+            "safetensors header of 262,145 tensors",
+            "safetensors",
+            tensors,
+            tensors
+                + ": tensor count reaches 262145, more than the limit of 262144 per checkpoint"),
+        new HostileCorpus.Case(
+            "safetensors index of 262,145 tensors",
+            "safetensors",
+            index,
+            index + ": tensor count reaches 262145, more than the limit of 262144 per checkpoint"),
+        new HostileCorpus.Case(
+            "safetensors header with a 2^24+1-character string",
+            "safetensors",
+            string,
+            string
+                + ": malformed header JSON: String value length"
+                + " (16777217) exceeds the maximum allowed (16777216, from"
+                + " `StreamReadConstraints.getMaxStringLength()`)"));
+  }
+}
