@@ -65,7 +65,7 @@ class HostileConfigTest {
   }
 
   @Test
-  @Timeout(10)
+  @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void aHugeLayerCountIsRefusedBeforeAnythingIsAllocated() {
     assertRefused(
         LLAMA.replace("\"num_hidden_layers\":2", "\"num_hidden_layers\":2147483647"),
@@ -144,7 +144,7 @@ class HostileConfigTest {
   }
 
   @Test
-  @Timeout(value = 10)
+  @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void aFifoIsRefusedWithoutBeingOpened() throws Exception {
     Path fifo = TestFiles.fifo(dir.resolve("config.json"));
     assertThatThrownBy(() -> HfConfigReader.read(fifo))

@@ -53,7 +53,7 @@ class GgufLimitsTest {
   }
 
   @Test
-  @Timeout(30)
+  @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void manySmallStringsAreRefusedByTheHeapLimit() throws IOException {
     // 2^24 empty strings: 8 bytes each in the file (2^27 bytes of holes), 48 each in the heap.
     // Charged before any string: key entry 96 + key "a" 48 + 2 = 146, the array 48, its 2^24
@@ -79,7 +79,7 @@ class GgufLimitsTest {
   }
 
   @Test
-  @Timeout(10)
+  @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void aFifoIsRefusedWithoutBeingOpened() throws Exception {
     Path fifo = TestFiles.fifo(dir.resolve("model.gguf"));
     assertRefused(fifo, "is not a regular file (a FIFO, socket or device), so it is not read");

@@ -129,7 +129,7 @@ class SafetensorsLimitsTest {
   }
 
   @Test
-  @Timeout(10)
+  @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void fifosAreRefusedWithoutBeingOpened() throws Exception {
     String notRegular = ": is not a regular file (a FIFO, socket or device), so it is not read";
     Path single = Files.createDirectories(dir.resolve("single"));
