@@ -203,8 +203,10 @@ class HostileFilesCommandTest {
     Cli.Result plan =
         Cli.run("plan", "--safetensors", snapshot.toString(), "--context", "1K", "--json");
     assertThat(plan.exitCode()).as(plan.err()).isZero();
-    assertThat(MAPPER.readTree(plan.out()).get("memory").get("weightsBytes").asLong())
+    JsonNode planned = MAPPER.readTree(plan.out());
+    assertThat(planned.get("memory").get("weightsBytes").asLong())
         .isEqualTo(TinyLlama.SAFETENSORS_BYTES);
+    assertThat(planned.get("model").asText()).isEqualTo("org/tiny-llama");
 
     JsonNode list =
         MAPPER

@@ -127,7 +127,9 @@ public final class HfConfigReader {
   private HfConfigReader() {}
 
   /**
-   * Reads the config file at {@code configJson}; the model is named after its parent directory.
+   * Reads the config file at {@code configJson}; the model is named after its parent directory, or
+   * {@code ORG/NAME} when that is a snapshot in a Hugging Face cache ({@code
+   * models--ORG--NAME/snapshots/REV}).
    *
    * @throws ModelConfigException naming the path when it cannot be read, or the missing or
    *     malformed field
@@ -135,10 +137,14 @@ public final class HfConfigReader {
   public static ModelSpec read(Path configJson) {
     Objects.requireNonNull(configJson, "configJson");
     JsonNode root = StrictJson.readObject(configJson, MAX_CONFIG_BYTES, "");
-    Path parent = configJson.toAbsolutePath().getParent();
+    Path parent = configJson.toAbsolutePath().normalize().getParent();
     Path dir = parent == null ? null : parent.getFileName();
     Path file = configJson.getFileName();
     String name = dir != null ? dir.toString() : file != null ? file.toString() : CONFIG_JSON;
+    if (parent != null) {
+      // A Hugging Face cache snapshot's directory is a revision hash: name the repository.
+      name = ModelFiles.cacheRepository(parent).map(ModelFiles::cacheRepositoryId).orElse(name);
+    }
     return spec(root, name, configJson.toString());
   }
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Opens untrusted model files (GGUF files, safetensors headers and indexes, {@code config.json})
@@ -21,6 +22,8 @@ import java.util.Objects;
  * line share these rules; not meant as a general file API. Thread-safe and stateless.
  */
 public final class ModelFiles {
+  private static final String CACHE_MODEL_PREFIX = "models--";
+
   private ModelFiles() {}
 
   /**
@@ -92,6 +95,34 @@ public final class ModelFiles {
       throw tooLarge(file, what, bytes.length, maxBytes);
     }
     return bytes;
+  }
+
+  /**
+   * The Hugging Face cache repository directory ({@code .../hub/models--ORG--NAME}) when {@code
+   * dir} is one of its snapshots ({@code models--ORG--NAME/snapshots/REV}), as {@code
+   * huggingface_hub} lays out its cache; empty otherwise. Decided by names alone: resolve links
+   * first where they matter.
+   */
+  public static Optional<Path> cacheRepository(Path dir) {
+    Objects.requireNonNull(dir, "dir");
+    Path snapshots = dir.getParent();
+    Path repo = snapshots == null ? null : snapshots.getParent();
+    if (repo == null
+        || repo.getFileName() == null
+        || !snapshots.getFileName().toString().equals("snapshots")
+        || !repo.getFileName().toString().startsWith(CACHE_MODEL_PREFIX)) {
+      return Optional.empty();
+    }
+    return Optional.of(repo);
+  }
+
+  /**
+   * The Hugging Face repository id ({@code ORG/NAME}) of a cache repository directory named {@code
+   * models--ORG--NAME}.
+   */
+  public static String cacheRepositoryId(Path repo) {
+    String name = repo.getFileName().toString().substring(CACHE_MODEL_PREFIX.length());
+    return name.replace("--", "/");
   }
 
   private static ModelConfigException tooLarge(Path file, String what, long size, long maxBytes) {

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -243,15 +244,8 @@ final class ShardIndex {
    * both with links resolved.
    */
   static boolean inCacheBlobs(Path snapshot, Path real) {
-    Path snapshots = snapshot.getParent();
-    Path repo = snapshots == null ? null : snapshots.getParent();
-    if (repo == null
-        || repo.getFileName() == null
-        || !snapshots.getFileName().toString().equals("snapshots")
-        || !repo.getFileName().toString().startsWith("models--")) {
-      return false;
-    }
+    Optional<Path> repo = ModelFiles.cacheRepository(snapshot);
     Path parent = real.getParent();
-    return parent != null && parent.equals(repo.resolve("blobs"));
+    return repo.isPresent() && parent != null && parent.equals(repo.get().resolve("blobs"));
   }
 }

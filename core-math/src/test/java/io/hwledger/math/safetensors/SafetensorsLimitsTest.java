@@ -201,6 +201,8 @@ class SafetensorsLimitsTest {
     assertThat(ckpt.checkpointWeights().embeddingBytes()).isEqualTo(25_600L);
     assertThat(ckpt.checkpointWeights().layerBytes()).containsExactly(16_384L, 16_384L);
     assertThat(ckpt.modelSpec().layerCount()).isEqualTo(2);
+    // named after the repository, not the revision directory
+    assertThat(ckpt.modelSpec().name()).isEqualTo("org/tiny");
 
     // Reached through a link to the snapshot, as a user's ~/models/tiny might be.
     Path alias = Files.createSymbolicLink(dir.resolve("tiny"), snapshot);
