@@ -13,15 +13,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.hwledger.api.ModelConfigException;
 import java.io.IOException;
-import java.io.Reader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 
 /**
  * The one JSON reader of the planner, for every JSON file it is given ({@code config.json},
@@ -90,13 +93,7 @@ public final class StrictJson {
     byte[] bytes = ModelFiles.readAll(file, maxBytes, what.isEmpty() ? "the file" : what);
     String text;
     try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes))
-              .toString();
+      text = strictUtf8().decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
       throw new ModelConfigException(file + ": " + label(what) + "is not valid UTF-8", e);
     }
@@ -137,17 +134,104 @@ public final class StrictJson {
     return root;
   }
 
+  /** Reads one member of a streamed top-level object; see {@link #readMembers}. */
+  @FunctionalInterface
+  public interface MemberReader {
+    /**
+     * Reads the member {@code name}, whose value starts with {@code value}; {@code parser} stands
+     * on that token.
+     */
+    void read(String name, JsonToken value, JsonParser parser) throws IOException;
+  }
+
   /**
-   * A streaming parser over {@code reader} with the rules above, but no token limit: the caller
-   * bounds what it keeps. Close it when done.
+   * Streams the one JSON object in {@code in} (strict UTF-8, the rules above, no token limit: the
+   * caller bounds what it keeps), calling {@code member} for each of its members. Nothing is held
+   * but what {@code member} keeps. A member refused with a {@link ModelConfigException} is reported
+   * once the whole text has parsed, so malformed JSON anywhere is named first; after it no member
+   * is read. {@code member} may leave part of a value unread: the rest is skipped.
+   *
+   * @param source names the file in messages
+   * @param what what the text is, for messages (e.g. {@code header})
+   * @throws ModelConfigException when the text is empty, malformed, not UTF-8, not one object, or
+   *     {@code member} refused a member
+   * @throws IOException when reading {@code in} fails
    */
-  public static JsonParser parser(Reader reader) {
-    Objects.requireNonNull(reader, "reader");
-    try {
-      return STREAMING.createParser(reader);
-    } catch (IOException e) {
-      throw new UncheckedIOException("creating a parser reads nothing", e);
+  public static void readMembers(InputStream in, String source, String what, MemberReader member)
+      throws IOException {
+    ModelConfigException problem = null;
+    try (JsonParser p = STREAMING.createParser(new InputStreamReader(in, strictUtf8()))) {
+      JsonToken first = p.nextToken();
+      if (first == null) {
+        throw new ModelConfigException(source + ": empty " + what + ", expected a JSON object");
+      }
+      if (first != JsonToken.START_OBJECT) {
+        p.skipChildren();
+        requireEnd(p, source, what);
+        throw new ModelConfigException(
+            source + ": " + label(what) + "is a JSON " + kind(first) + ", expected an object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if (problem == null) {
+          try {
+            member.read(name, value, p);
+          } catch (ModelConfigException e) {
+            problem = e;
+          }
+        }
+        skipToDepth(p, 1);
+      }
+      requireEnd(p, source, what);
+    } catch (JsonProcessingException e) {
+      throw malformed(e, source, what);
+    } catch (CharacterCodingException e) {
+      throw new ModelConfigException(source + ": " + label(what) + "is not valid UTF-8", e);
     }
+    if (problem != null) {
+      throw problem;
+    }
+  }
+
+  /**
+   * Reads the object member {@code field}, whose value starts with {@code token}, as a map of
+   * strings, handing each entry to {@code each}.
+   *
+   * @param notString the end of the message for a value that is not a string, e.g. {@code ",
+   *     expected a shard file name"}
+   * @throws ModelConfigException naming {@code field} when it is not an object, or the entry whose
+   *     value is not a string
+   */
+  public static void stringMembers(
+      JsonParser parser,
+      JsonToken token,
+      String source,
+      String field,
+      String notString,
+      BiConsumer<String, String> each)
+      throws IOException {
+    if (token != JsonToken.START_OBJECT) {
+      throw new ModelConfigException(
+          source + ": '" + field + "' is a JSON " + kind(token) + ", expected an object");
+    }
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String key = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if (value != JsonToken.VALUE_STRING) {
+        throw new ModelConfigException(
+            source + ": '" + field + "." + key + "' is a JSON " + kind(value) + notString);
+      }
+      each.accept(key, parser.getText());
+    }
+  }
+
+  /** A UTF-8 decoder that refuses malformed input instead of replacing it. */
+  private static CharsetDecoder strictUtf8() {
+    return StandardCharsets.UTF_8
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
   }
 
   /**
@@ -156,7 +240,7 @@ public final class StrictJson {
    * @throws ModelConfigException naming where the trailing content starts
    * @throws JsonProcessingException when what follows is not even a token
    */
-  public static void requireEnd(JsonParser parser, String source, String what) throws IOException {
+  private static void requireEnd(JsonParser parser, String source, String what) throws IOException {
     JsonToken next = parser.nextToken();
     if (next != null) {
       JsonLocation at = parser.currentTokenLocation();
@@ -186,7 +270,7 @@ public final class StrictJson {
   }
 
   /** The one-line error for a parse failure of {@code source}. */
-  public static ModelConfigException malformed(
+  private static ModelConfigException malformed(
       JsonProcessingException e, String source, String what) {
     String reason =
         String.valueOf(e.getOriginalMessage())

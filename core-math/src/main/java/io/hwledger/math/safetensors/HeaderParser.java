@@ -1,21 +1,15 @@
 package io.hwledger.math.safetensors;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.hwledger.api.ModelConfigException;
 import io.hwledger.math.ModelFiles;
 import io.hwledger.math.StrictJson;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -103,48 +97,30 @@ final class HeaderParser {
         throw new ModelConfigException(file + ": header does not start with '{'");
       }
       long dataBytes = size - LENGTH_BYTES - n;
-      Reader reader =
-          new InputStreamReader(
-              new Slice(channel, LENGTH_BYTES, n),
-              StandardCharsets.UTF_8
-                  .newDecoder()
-                  .onMalformedInput(CodingErrorAction.REPORT)
-                  .onUnmappableCharacter(CodingErrorAction.REPORT));
       Map<String, String> metadata = new HashMap<>();
       List<Entry> entries = new ArrayList<>();
       ReadLimits limits = new ReadLimits(file);
-      // A problem with an entry is reported once the whole header has parsed: malformed JSON
-      // anywhere is named first. After the first problem nothing more is kept.
-      ModelConfigException problem = null;
-      try (JsonParser p = StrictJson.parser(reader)) {
-        p.nextToken();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String name = p.currentName();
-          JsonToken value = p.nextToken();
-          if (problem == null) {
-            try {
-              if (name.equals(METADATA_KEY)) {
-                readMetadata(file, p, value, metadata, limits);
-              } else {
-                limits.tensor(name);
-                entries.add(entry(file, listed.apply(name), p, value, dataBytes));
-              }
-            } catch (ModelConfigException e) {
-              problem = e;
-              entries.clear();
+      StrictJson.readMembers(
+          new Slice(channel, LENGTH_BYTES, n),
+          source,
+          HEADER,
+          (name, value, p) -> {
+            if (name.equals(METADATA_KEY)) {
+              StrictJson.stringMembers(
+                  p,
+                  value,
+                  source,
+                  METADATA_KEY,
+                  ", but metadata values must be strings",
+                  (k, v) -> {
+                    limits.metadata(k, v);
+                    metadata.put(k, v);
+                  });
+            } else {
+              limits.tensor(name);
+              entries.add(entry(file, listed.apply(name), p, value, dataBytes));
             }
-          }
-          StrictJson.skipToDepth(p, 1);
-        }
-        StrictJson.requireEnd(p, source, HEADER);
-      } catch (JsonProcessingException e) {
-        throw StrictJson.malformed(e, source, HEADER);
-      } catch (CharacterCodingException e) {
-        throw new ModelConfigException(file + ": header is not valid UTF-8", e);
-      }
-      if (problem != null) {
-        throw problem;
-      }
+          });
       checkCoverage(file, entries, dataBytes);
       return new Parsed(new SafetensorsFile(file, n, dataBytes, metadata), entries);
     } catch (IOException e) {
@@ -161,38 +137,6 @@ final class HeaderParser {
         throw new IOException("unexpected end of file at byte " + at);
       }
       at += read;
-    }
-  }
-
-  private static void readMetadata(
-      Path file, JsonParser p, JsonToken token, Map<String, String> into, ReadLimits limits)
-      throws IOException {
-    if (token != JsonToken.START_OBJECT) {
-      throw new ModelConfigException(
-          file
-              + ": '"
-              + METADATA_KEY
-              + "' is a JSON "
-              + StrictJson.kind(token)
-              + ", expected an object");
-    }
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String key = p.currentName();
-      JsonToken value = p.nextToken();
-      if (value != JsonToken.VALUE_STRING) {
-        throw new ModelConfigException(
-            file
-                + ": '"
-                + METADATA_KEY
-                + "."
-                + key
-                + "' is a JSON "
-                + StrictJson.kind(value)
-                + ", but metadata values must be strings");
-      }
-      String text = p.getText();
-      limits.metadata(key, text);
-      into.put(key, text);
     }
   }
 

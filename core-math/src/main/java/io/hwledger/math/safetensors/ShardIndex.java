@@ -1,19 +1,11 @@
 package io.hwledger.math.safetensors;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import io.hwledger.api.ModelConfigException;
 import io.hwledger.math.ModelFiles;
 import io.hwledger.math.StrictJson;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -86,110 +78,46 @@ final class ShardIndex {
     String source = file.toString();
     Path dir = directoryOf(file);
     Map<String, Listing> listings = new LinkedHashMap<>();
-    boolean sawMap = false;
-    ModelConfigException problem = null;
+    Map<String, Path> checked = new HashMap<>();
+    ReadLimits limits = new ReadLimits(file);
+    boolean[] sawMap = {false};
     try (FileChannel channel = ModelFiles.open(file)) {
       long size = channel.size();
       if (size > MAX_INDEX_BYTES) {
         throw new ModelConfigException(
             file + ": index is " + size + " bytes, over the limit of " + MAX_INDEX_BYTES);
       }
-      Reader reader =
-          new InputStreamReader(
-              Channels.newInputStream(channel),
-              StandardCharsets.UTF_8
-                  .newDecoder()
-                  .onMalformedInput(CodingErrorAction.REPORT)
-                  .onUnmappableCharacter(CodingErrorAction.REPORT));
-      try (JsonParser p = StrictJson.parser(reader)) {
-        JsonToken first = p.nextToken();
-        if (first == null) {
-          throw new ModelConfigException(file + ": empty index, expected a JSON object");
-        }
-        if (first != JsonToken.START_OBJECT) {
-          p.skipChildren();
-          StrictJson.requireEnd(p, source, INDEX);
-          throw new ModelConfigException(
-              file + ": index is a JSON " + StrictJson.kind(first) + ", expected an object");
-        }
-        ReadLimits limits = new ReadLimits(file);
-        Map<String, Path> checked = new HashMap<>();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          boolean map = p.currentName().equals(WEIGHT_MAP);
-          JsonToken value = p.nextToken();
-          sawMap |= map;
-          if (map && problem == null) {
-            try {
-              weightMap(file, dir, p, value, limits, checked, listings);
-            } catch (ModelConfigException e) {
-              problem = e;
-              listings.clear();
+      StrictJson.readMembers(
+          Channels.newInputStream(channel),
+          source,
+          INDEX,
+          (name, value, p) -> {
+            if (!name.equals(WEIGHT_MAP)) {
+              return;
             }
-          }
-          StrictJson.skipToDepth(p, 1);
-        }
-        StrictJson.requireEnd(p, source, INDEX);
-      } catch (JsonProcessingException e) {
-        throw StrictJson.malformed(e, source, INDEX);
-      } catch (CharacterCodingException e) {
-        throw new ModelConfigException(file + ": index is not valid UTF-8", e);
-      }
+            sawMap[0] = true;
+            StrictJson.stringMembers(
+                p,
+                value,
+                source,
+                WEIGHT_MAP,
+                ", expected a shard file name",
+                (tensor, shardName) -> {
+                  limits.tensor(tensor);
+                  Path shard = checked.computeIfAbsent(shardName, n -> shard(file, dir, n, tensor));
+                  listings.put(tensor, new Listing(tensor, shard));
+                });
+          });
     } catch (IOException e) {
       throw new ModelConfigException("cannot read " + file + ": " + e, e);
     }
-    if (problem != null) {
-      throw problem;
-    }
-    if (!sawMap) {
+    if (!sawMap[0]) {
       throw new ModelConfigException(file + ": missing '" + WEIGHT_MAP + "'");
     }
     if (listings.isEmpty()) {
       throw new ModelConfigException(file + ": '" + WEIGHT_MAP + "' lists no tensors");
     }
     return new ShardIndex(file, listings);
-  }
-
-  private static void weightMap(
-      Path file,
-      Path dir,
-      JsonParser p,
-      JsonToken token,
-      ReadLimits limits,
-      Map<String, Path> checked,
-      Map<String, Listing> into)
-      throws IOException {
-    if (token != JsonToken.START_OBJECT) {
-      throw new ModelConfigException(
-          file
-              + ": '"
-              + WEIGHT_MAP
-              + "' is a JSON "
-              + StrictJson.kind(token)
-              + ", expected an object");
-    }
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String tensor = p.currentName();
-      JsonToken value = p.nextToken();
-      if (value != JsonToken.VALUE_STRING) {
-        throw new ModelConfigException(
-            file
-                + ": '"
-                + WEIGHT_MAP
-                + "."
-                + tensor
-                + "' is a JSON "
-                + StrictJson.kind(value)
-                + ", expected a shard file name");
-      }
-      limits.tensor(tensor);
-      String name = p.getText();
-      Path shard = checked.get(name);
-      if (shard == null) {
-        shard = shard(file, dir, name, tensor);
-        checked.put(name, shard);
-      }
-      into.put(tensor, new Listing(tensor, shard));
-    }
   }
 
   static Path directoryOf(Path file) {

@@ -22,23 +22,6 @@ class SafetensorsLimitsTest {
 
   @TempDir Path dir;
 
-  /**
-   * A header of {@code n} zero-byte tensors named {@code prefix} and {@code i} in five digits:
-   * legal, and tiny on disk.
-   */
-  private static byte[] zeroTensors(int n, String prefix) {
-    StringBuilder h = new StringBuilder(n * 64).append('{');
-    for (int i = 0; i < n; i++) {
-      h.append(i == 0 ? "" : ",")
-          .append('"')
-          .append(prefix)
-          .append(String.format("%05d", i))
-          .append("\":")
-          .append(ZERO);
-    }
-    return h.append('}').toString().getBytes(StandardCharsets.UTF_8);
-  }
-
   private static void assertRefused(Path path, String message) {
     assertThatThrownBy(() -> SafetensorsReader.read(path))
         .isInstanceOf(ModelConfigException.class)
@@ -47,7 +30,9 @@ class SafetensorsLimitsTest {
 
   @Test
   void zeroByteTensorsAreLegalUpToTheLimit() throws IOException {
-    Path file = SafetensorsWriter.writeRaw(dir.resolve("a.safetensors"), zeroTensors(3, "t"), 0);
+    Path file =
+        SafetensorsWriter.writeRaw(
+            dir.resolve("a.safetensors"), HostileSafetensors.zeroTensors(3, "t"), 0);
     assertThat(SafetensorsReader.read(file).tensors()).hasSize(3);
   }
 
@@ -55,20 +40,15 @@ class SafetensorsLimitsTest {
   void moreTensorsThanTheLimitAreRefused() throws IOException {
     // 2^18 + 1 = 262,145 zero-byte tensors: a legal header of about 14 MB.
     Path file =
-        SafetensorsWriter.writeRaw(dir.resolve("a.safetensors"), zeroTensors(262_145, "t"), 0);
+        SafetensorsWriter.writeRaw(
+            dir.resolve("a.safetensors"), HostileSafetensors.zeroTensors(262_145, "t"), 0);
     assertRefused(
         file, file + ": tensor count reaches 262145, more than the limit of 262144 per checkpoint");
   }
 
   @Test
   void moreIndexEntriesThanTheLimitAreRefused() throws IOException {
-    new SafetensorsWriter().tensor("t0", "F32", 1).write(dir.resolve("s.safetensors"));
-    StringBuilder json = new StringBuilder("{\"weight_map\":{");
-    for (int i = 0; i < 262_145; i++) {
-      json.append(i == 0 ? "" : ",").append("\"t").append(i).append("\":\"s.safetensors\"");
-    }
-    Path index =
-        Files.writeString(dir.resolve(SafetensorsReader.INDEX_FILE), json.append("}}").toString());
+    Path index = HostileSafetensors.index(dir, 262_145);
     assertRefused(
         index,
         index + ": tensor count reaches 262145, more than the limit of 262144 per checkpoint");
@@ -95,7 +75,8 @@ class SafetensorsLimitsTest {
     // 32,769 names of 1,024 characters: 33,555,456 > 2^25 = 33,554,432, passed at the last one.
     String prefix = "n".repeat(1019);
     Path file =
-        SafetensorsWriter.writeRaw(dir.resolve("a.safetensors"), zeroTensors(32_769, prefix), 0);
+        SafetensorsWriter.writeRaw(
+            dir.resolve("a.safetensors"), HostileSafetensors.zeroTensors(32_769, prefix), 0);
     assertRefused(
         file,
         file
