@@ -278,12 +278,7 @@ class GgufReaderTest {
   void checkpointWeightsRefuseDeclaredLayersWithoutTensors() {
     // block_count 32 but tensors for blk.0 and blk.1 only: refused, as a safetensors checkpoint
     // missing a layer is, instead of planning 30 layers of 0 bytes.
-    GgufWriter w =
-        new GgufWriter()
-            .str("general.architecture", "llama")
-            .u32("llama.block_count", 32)
-            .tensor("blk.0.attn_q.weight", DType.FP16, 64, 64)
-            .tensor("blk.1.attn_q.weight", DType.FP16, 64, 64);
+    GgufWriter w = HostileGguf.missingLayers();
     assertThatThrownBy(() -> read(w.header()).checkpointWeights())
         .isInstanceOf(ModelConfigException.class)
         .hasMessage("t.gguf: decoder layer 2 has no tensors, but the decoder has 32 layers");

@@ -34,13 +34,7 @@ public final class HostileGguf {
             200L << 20);
     Path tensors =
         sparse(dir.resolve("many-tensors.gguf"), new GgufWriter().header(), 8, 262_145, 16L << 20);
-    GgufWriter missing =
-        new GgufWriter()
-            .str("general.architecture", "llama")
-            .u32("llama.block_count", 32)
-            .tensor("blk.0.attn_q.weight", DType.FP16, 64, 64)
-            .tensor("blk.1.attn_q.weight", DType.FP16, 64, 64);
-    Path layers = missing.write(dir.resolve("missing-layers.gguf"));
+    Path layers = missingLayers().write(dir.resolve("missing-layers.gguf"));
     return List.of(
         new HostileCorpus.Case(
             "gguf 2^31-element array in a 4 GiB sparse file",
@@ -67,6 +61,15 @@ public final class HostileGguf {
             "gguf",
             layers,
             layers + ": decoder layer 2 has no tensors, but the decoder has 32 layers"));
+  }
+
+  /** A llama with {@code block_count} 32 and tensors for layers 0 and 1 only. */
+  static GgufWriter missingLayers() {
+    return new GgufWriter()
+        .str("general.architecture", "llama")
+        .u32("llama.block_count", 32)
+        .tensor("blk.0.attn_q.weight", DType.FP16, 64, 64)
+        .tensor("blk.1.attn_q.weight", DType.FP16, 64, 64);
   }
 
   private static Path sparse(Path file, byte[] header, int at, long value, long length)
