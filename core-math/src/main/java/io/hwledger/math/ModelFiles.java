@@ -119,10 +119,17 @@ public final class ModelFiles {
   /**
    * The Hugging Face repository id ({@code ORG/NAME}) of a cache repository directory named {@code
    * models--ORG--NAME}.
+   *
+   * @throws IllegalArgumentException when {@code repo} is not named so
    */
   public static String cacheRepositoryId(Path repo) {
-    String name = repo.getFileName().toString().substring(CACHE_MODEL_PREFIX.length());
-    return name.replace("--", "/");
+    Objects.requireNonNull(repo, "repo");
+    Path name = repo.getFileName();
+    if (name == null || !name.toString().startsWith(CACHE_MODEL_PREFIX)) {
+      throw new IllegalArgumentException(
+          repo + " is not a Hugging Face cache repository (models--ORG--NAME)");
+    }
+    return name.toString().substring(CACHE_MODEL_PREFIX.length()).replace("--", "/");
   }
 
   private static ModelConfigException tooLarge(Path file, String what, long size, long maxBytes) {

@@ -159,6 +159,10 @@ public final class StrictJson {
    */
   public static void readMembers(InputStream in, String source, String what, MemberReader member)
       throws IOException {
+    Objects.requireNonNull(in, "in");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(what, "what");
+    Objects.requireNonNull(member, "member");
     ModelConfigException problem = null;
     try (JsonParser p = STREAMING.createParser(new InputStreamReader(in, strictUtf8()))) {
       JsonToken first = p.nextToken();
@@ -211,6 +215,8 @@ public final class StrictJson {
       String notString,
       BiConsumer<String, String> each)
       throws IOException {
+    Objects.requireNonNull(parser, "parser");
+    Objects.requireNonNull(each, "each");
     if (token != JsonToken.START_OBJECT) {
       throw new ModelConfigException(
           source + ": '" + field + "' is a JSON " + kind(token) + ", expected an object");

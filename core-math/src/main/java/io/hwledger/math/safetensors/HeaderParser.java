@@ -140,11 +140,18 @@ final class HeaderParser {
     }
   }
 
-  /** A JSON array of scalars as read: each element's token and text. */
-  private record Scalars(List<JsonToken> tokens, List<String> texts, boolean complete) {
+  /**
+   * A JSON array as read: each kept element's token and text, and how many elements it has in all.
+   */
+  private record Scalars(List<JsonToken> tokens, List<String> texts, long size) {
+    /** Whether every element was kept. */
+    boolean complete() {
+      return size == tokens.size();
+    }
+
     /** The array as compact JSON, for messages; {@code …} where elements were left unread. */
     String json() {
-      return "[" + String.join(",", texts) + (complete ? "]" : ",…]");
+      return "[" + String.join(",", texts) + (complete() ? "]" : ",…]");
     }
 
     /** Element {@code i} as a {@code long} in {@code [0, 2^63)}, or -1 when it is not one. */
@@ -161,18 +168,20 @@ final class HeaderParser {
     }
   }
 
-  /** Reads an array, keeping at most {@code max} elements; nested values are shown as {@code …}. */
+  /**
+   * Reads an array, keeping at most {@code max} elements and counting the rest; nested values are
+   * shown as {@code …}.
+   */
   private static Scalars scalars(JsonParser p, int max) throws IOException {
     List<JsonToken> tokens = new ArrayList<>();
     List<String> texts = new ArrayList<>();
+    long size = 0;
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      size++;
       if (tokens.size() == max) {
-        p.skipChildren(); // skips the rest of a nested value, if t opened one
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-          p.skipChildren();
-        }
-        return new Scalars(tokens, texts, false);
+        p.skipChildren(); // skips a nested value, if t opened one
+        continue;
       }
       tokens.add(t);
       if (t == JsonToken.START_ARRAY || t == JsonToken.START_OBJECT) {
@@ -184,7 +193,7 @@ final class HeaderParser {
         texts.add(p.getText());
       }
     }
-    return new Scalars(tokens, texts, true);
+    return new Scalars(tokens, texts, size);
   }
 
   private static Entry entry(Path file, String name, JsonParser p, JsonToken token, long dataBytes)
@@ -298,7 +307,11 @@ final class HeaderParser {
     }
     if (!shape.complete()) {
       throw new ModelConfigException(
-          at + " 'shape' has more than " + ReadLimits.MAX_RANK + " dimensions, the limit");
+          at
+              + " 'shape' has "
+              + shape.size()
+              + " dimensions, more than the limit of "
+              + ReadLimits.MAX_RANK);
     }
     Long[] dims = new Long[shape.tokens().size()];
     for (int i = 0; i < dims.length; i++) {

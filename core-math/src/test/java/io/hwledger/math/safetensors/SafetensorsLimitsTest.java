@@ -106,7 +106,7 @@ class SafetensorsLimitsTest {
             ("{\"a\":{\"dtype\":\"F32\",\"shape\":[" + dims + "],\"data_offsets\":[0,4]}}")
                 .getBytes(StandardCharsets.UTF_8),
             4);
-    assertRefused(file, file + ": tensor 'a' 'shape' has more than 64 dimensions, the limit");
+    assertRefused(file, file + ": tensor 'a' 'shape' has 65 dimensions, more than the limit of 64");
   }
 
   @Test
