@@ -33,7 +33,10 @@ public record Attention(
     boolean sinks)
     implements Mixer {
 
-  /** Validates every count and the window. */
+  /**
+   * Validates every count and the window: positive sizes, and {@code kvHeads} a divisor of {@code
+   * queryHeads}.
+   */
   public Attention {
     Checks.positive(queryHeads, "queryHeads");
     Checks.positive(kvHeads, "kvHeads");
@@ -42,6 +45,16 @@ public record Attention(
     if (kvHeads > queryHeads) {
       throw new IllegalArgumentException(
           "kvHeads (" + kvHeads + ") must not exceed queryHeads (" + queryHeads + ")");
+    }
+    if (queryHeads % kvHeads != 0) {
+      // Grouped-query attention shares each KV head among an equal group of query heads; every
+      // engine (vLLM, llama.cpp, TensorRT-LLM, transformers' repeat_kv) divides one by the other.
+      throw new IllegalArgumentException(
+          "queryHeads ("
+              + queryHeads
+              + ") must be a multiple of kvHeads ("
+              + kvHeads
+              + "): each KV head serves an equal group of query heads");
     }
     if (windowTokens.isPresent()) {
       Checks.positive(windowTokens.getAsLong(), "windowTokens");

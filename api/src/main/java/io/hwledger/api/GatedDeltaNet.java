@@ -15,13 +15,23 @@ public record GatedDeltaNet(
     int keyHeads, int valueHeads, int keyHeadDim, int valueHeadDim, int convKernel)
     implements Mixer {
 
-  /** Validates every dimension. */
+  /** Validates every dimension, and that {@code keyHeads} divides {@code valueHeads}. */
   public GatedDeltaNet {
     Checks.positive(keyHeads, "keyHeads");
     Checks.positive(valueHeads, "valueHeads");
     Checks.positive(keyHeadDim, "keyHeadDim");
     Checks.positive(valueHeadDim, "valueHeadDim");
     Checks.positive(convKernel, "convKernel");
+    if (valueHeads % keyHeads != 0) {
+      // Each query/key head is repeated over an equal group of value heads (transformers'
+      // Qwen3NextGatedDeltaNet: num_v_heads // num_k_heads).
+      throw new IllegalArgumentException(
+          "valueHeads ("
+              + valueHeads
+              + ") must be a multiple of keyHeads ("
+              + keyHeads
+              + "): each key head serves an equal group of value heads");
+    }
   }
 
   /**

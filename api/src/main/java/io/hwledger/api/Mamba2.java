@@ -23,7 +23,10 @@ public record Mamba2(
     boolean projectionBias)
     implements Mixer {
 
-  /** Validates every dimension and that {@code heads · headDim == innerSize}. */
+  /**
+   * Validates every dimension, that {@code groups} divides {@code heads} and that {@code heads ·
+   * headDim == innerSize}.
+   */
   public Mamba2 {
     Checks.positive(innerSize, "innerSize");
     Checks.positive(stateSize, "stateSize");
@@ -31,6 +34,15 @@ public record Mamba2(
     Checks.positive(groups, "groups");
     Checks.positive(heads, "heads");
     Checks.positive(headDim, "headDim");
+    if (heads % groups != 0) {
+      // B and C are shared by equal groups of heads (mamba_ssm's SSD kernels: nheads % ngroups).
+      throw new IllegalArgumentException(
+          "Mamba-2 heads ("
+              + heads
+              + ") must be a multiple of groups ("
+              + groups
+              + "): each group's B and C serve an equal number of heads");
+    }
     if ((long) heads * headDim != innerSize) {
       throw new IllegalArgumentException(
           "Mamba-2 heads ("

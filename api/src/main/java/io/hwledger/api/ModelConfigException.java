@@ -4,17 +4,25 @@ package io.hwledger.api;
  * A model description (a {@code config.json}, a catalog entry, a checkpoint header) is malformed,
  * incomplete or describes something the planner cannot represent. The message names the field or
  * value at fault in one line.
+ *
+ * <p>Messages quote names and values taken from untrusted files, so the constructors pass them
+ * through {@link Printable#escape}: a message holds no control, format or line-separator characters
+ * and is always one printable line, whatever the file contained.
  */
 public class ModelConfigException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates an exception with a one-line message naming what is wrong. */
+  /** Creates an exception with a message naming what is wrong, escaped to one printable line. */
   public ModelConfigException(String message) {
-    super(message);
+    super(escaped(message));
   }
 
-  /** Creates an exception with a one-line message and the underlying cause. */
+  /** Creates an exception with a message, escaped to one printable line, and its cause. */
   public ModelConfigException(String message, Throwable cause) {
-    super(message, cause);
+    super(escaped(message), cause);
+  }
+
+  private static String escaped(String message) {
+    return message == null ? null : Printable.escape(message);
   }
 }

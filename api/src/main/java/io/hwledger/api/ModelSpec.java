@@ -27,7 +27,20 @@ public record ModelSpec(
     OptionalLong contextLimit,
     Precision defaultPrecision) {
 
-  /** Validates and copies the arguments. */
+  /**
+   * Most decoder layers a model may have: 1,024, twice llama.cpp's {@code LLAMA_MAX_LAYERS} (512)
+   * and eight times the deepest published decoder the catalog holds (Llama 3.1 405B, 126 layers).
+   * Readers check a file's layer count against it before allocating anything per layer, so a
+   * hostile count ({@code num_hidden_layers: 2147483647}) fails in one line.
+   */
+  public static final int MAX_LAYERS = 1024;
+
+  /**
+   * Validates and copies the arguments.
+   *
+   * @throws IllegalArgumentException when a size is not positive, or there are no layers or more
+   *     than {@link #MAX_LAYERS}
+   */
   public ModelSpec {
     Objects.requireNonNull(name, "name");
     Checks.positive(vocabSize, "vocabSize");
@@ -36,6 +49,10 @@ public record ModelSpec(
     layers = List.copyOf(layers);
     if (layers.isEmpty()) {
       throw new IllegalArgumentException("a model needs at least one layer");
+    }
+    if (layers.size() > MAX_LAYERS) {
+      throw new IllegalArgumentException(
+          "model has " + layers.size() + " layers, more than the limit of " + MAX_LAYERS);
     }
     Objects.requireNonNull(contextLimit, "contextLimit");
     contextLimit.ifPresent(limit -> Checks.positive(limit, "contextLimit"));

@@ -27,7 +27,8 @@ import java.util.function.Consumer;
  *
  * <p>The walk follows symbolic links (a Hugging Face cache links every file into {@code blobs/}),
  * stops {@value #MAX_DEPTH} directories below the start, skips a link back to a directory it is
- * already inside, and lists a file or directory reached twice through links once.
+ * already inside, and lists a file or directory reached twice through links once. Files are found
+ * by name whatever their type, so a FIFO named {@code x.gguf} is listed with its error.
  */
 final class CheckpointFinder {
   /** Directories below the start that are still searched. */
@@ -77,7 +78,9 @@ final class CheckpointFinder {
         new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            if (!attrs.isRegularFile()) {
+            // A FIFO, device or dangling link with a checkpoint's name is listed too: reading it
+            // refuses it in one line, without opening it, and the listing says why.
+            if (attrs.isDirectory()) {
               return FileVisitResult.CONTINUE;
             }
             String name = file.getFileName().toString().toLowerCase(Locale.ROOT);

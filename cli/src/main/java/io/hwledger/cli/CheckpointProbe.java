@@ -1,9 +1,12 @@
 package io.hwledger.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hwledger.api.ModelConfigException;
 import io.hwledger.api.ModelSpec;
+import io.hwledger.api.Printable;
 import io.hwledger.math.CheckpointWeights;
+import io.hwledger.math.HfConfigReader;
+import io.hwledger.math.StrictJson;
 import io.hwledger.math.gguf.GgufFile;
 import io.hwledger.math.gguf.GgufReader;
 import io.hwledger.math.safetensors.SafetensorsCheckpoint;
@@ -25,14 +28,27 @@ import java.util.OptionalLong;
  * scan. Stateless.
  */
 final class CheckpointProbe {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String CONFIG_FILE = "config.json";
 
   private CheckpointProbe() {}
 
-  /** Reads {@code found}. */
+  /**
+   * Reads {@code found}; never throws. Any failure, a bug's unexpected exception or running out of
+   * memory included, becomes the checkpoint's error: the readers bound what they allocate, and
+   * should one still run out, what it allocated is unreachable once it has failed, so the scan can
+   * go on with the next file.
+   */
   static LocalCheckpoint read(CheckpointFinder.Found found) {
-    return found.format() == CheckpointFinder.Format.GGUF ? gguf(found) : safetensors(found);
+    try {
+      return found.format() == CheckpointFinder.Format.GGUF ? gguf(found) : safetensors(found);
+    } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+      return failed(found, e);
+    }
+  }
+
+  /** {@code found} listed with the failure {@code e} and nothing read. */
+  static LocalCheckpoint failed(CheckpointFinder.Found found, Throwable e) {
+    return new Facts(found).failed(e);
   }
 
   /** What is known so far of one checkpoint. */
@@ -71,7 +87,7 @@ final class CheckpointProbe {
           error);
     }
 
-    LocalCheckpoint failed(RuntimeException e) {
+    LocalCheckpoint failed(Throwable e) {
       return result(Optional.of(relativeToCheckpoint(message(e), found.path())));
     }
   }
@@ -96,8 +112,8 @@ final class CheckpointProbe {
   private static LocalCheckpoint safetensors(CheckpointFinder.Found found) {
     Facts facts = new Facts(found);
     Path dir = found.path();
-    facts.architecture = architecture(dir.resolve(CONFIG_FILE));
     try {
+      facts.architecture = architecture(dir.resolve(CONFIG_FILE));
       facts.planPath = checkpointPath(dir);
       SafetensorsCheckpoint checkpoint = SafetensorsReader.read(facts.planPath);
       facts.parameters = OptionalLong.of(checkpoint.parameters());
@@ -111,20 +127,21 @@ final class CheckpointProbe {
 
   /**
    * What to read in a safetensors directory: the directory when it holds the shard index or {@code
-   * model.safetensors} (the reader picks), else its only {@code .safetensors} file.
+   * model.safetensors} (the reader picks), else its only {@code .safetensors} file. Entries are
+   * taken whatever their type: the reader refuses a FIFO or device by name, without opening it.
    *
    * @throws IllegalArgumentException when it holds several other shards and no index
    */
   private static Path checkpointPath(Path dir) {
-    if (Files.isRegularFile(dir.resolve(SafetensorsReader.INDEX_FILE))
-        || Files.isRegularFile(dir.resolve(SafetensorsReader.SINGLE_FILE))) {
+    if (Files.exists(dir.resolve(SafetensorsReader.INDEX_FILE))
+        || Files.exists(dir.resolve(SafetensorsReader.SINGLE_FILE))) {
       return dir;
     }
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path entry : entries) {
         String name = entry.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".safetensors") && Files.isRegularFile(entry)) {
+        if (name.endsWith(".safetensors") && !Files.isDirectory(entry)) {
           files.add(entry);
         }
       }
@@ -145,7 +162,8 @@ final class CheckpointProbe {
 
   /**
    * {@code model_type}, else {@code architectures[0]}, of the {@code config.json} at {@code
-   * config}; empty when there is none or it cannot be read (reading the spec then says why).
+   * config}, read with the planner's own bounds and rules; empty when there is none or it cannot be
+   * read (reading the spec then says why).
    */
   private static Optional<String> architecture(Path config) {
     if (!Files.isRegularFile(config)) {
@@ -153,11 +171,8 @@ final class CheckpointProbe {
     }
     JsonNode root;
     try {
-      root = MAPPER.readTree(config.toFile());
-    } catch (IOException e) {
-      return Optional.empty();
-    }
-    if (root == null || !root.isObject()) {
+      root = StrictJson.readObject(config, HfConfigReader.MAX_CONFIG_BYTES, "");
+    } catch (ModelConfigException e) {
       return Optional.empty();
     }
     JsonNode modelType = root.path("model_type");
@@ -171,11 +186,12 @@ final class CheckpointProbe {
   /**
    * The message without the checkpoint's own path at its start, which the listing shows already: a
    * file's {@code "FILE: "} is dropped, a directory's {@code "DIR/"} leaves the name of the file in
-   * it at fault.
+   * it at fault. Messages are escaped ({@link ErrorHandler#oneLine}), so the path is compared
+   * escaped.
    */
   static String relativeToCheckpoint(String message, Path checkpoint) {
     for (Path form : List.of(checkpoint, checkpoint.toAbsolutePath().normalize())) {
-      String prefix = form.toString();
+      String prefix = Printable.escape(form.toString());
       if (!message.startsWith(prefix)) {
         continue;
       }
@@ -196,13 +212,16 @@ final class CheckpointProbe {
    * and I/O failures as {@link UncheckedIOException}; anything else is a bug, labelled as such but
    * still kept to one line so the scan goes on.
    */
-  private static String message(RuntimeException e) {
+  private static String message(Throwable e) {
     if (e instanceof IllegalArgumentException) {
       return ErrorHandler.oneLine(e.getMessage(), e);
     }
     if (e instanceof UncheckedIOException) {
       Throwable cause = e.getCause();
       return "cannot read: " + ErrorHandler.oneLine(cause.getMessage(), cause);
+    }
+    if (e instanceof OutOfMemoryError) {
+      return "ran out of memory reading it (" + ErrorHandler.oneLine(e.getMessage(), e) + ")";
     }
     return "internal error: " + ErrorHandler.oneLine(e.getMessage(), e);
   }

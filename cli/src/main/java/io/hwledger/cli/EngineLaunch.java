@@ -5,6 +5,7 @@ import io.hwledger.api.EngineProfile;
 import io.hwledger.api.LlamaCppEngine;
 import io.hwledger.api.MlxEngine;
 import io.hwledger.api.Precision;
+import io.hwledger.api.Printable;
 import io.hwledger.api.SglangEngine;
 import io.hwledger.api.TensorRtLlmEngine;
 import io.hwledger.api.VllmEngine;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The command line that starts an engine with a plan's model, context, parallelism, cache format
@@ -39,6 +41,9 @@ final class EngineLaunch {
       Map.of(
           "fp32", "f32", "fp16", "f16", "bf16", "bf16", "q8_0", "q8_0", "q4_0", "q4_0", "q4_1",
           "q4_1", "iq4_nl", "iq4_nl", "q5_0", "q5_0", "q5_1", "q5_1");
+
+  /** Characters a POSIX shell takes literally in an unquoted word. */
+  private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 
   private EngineLaunch() {}
 
@@ -312,19 +317,49 @@ final class EngineLaunch {
     return text.replaceAll("0+$", "").replaceAll("\\.$", "");
   }
 
-  /** {@code args} as one POSIX shell line, quoting what the shell would split or expand. */
+  /**
+   * {@code args} as one shell line, quoting what the shell would split or expand: a word of safe
+   * characters as it is, one with others in single quotes, and one holding a character {@link
+   * Printable#escape} escapes (a path from disk may hold ESC or a bidi override) in bash's {@code
+   * $'...'} quotes with that character written as an escape, so the line is safe to print and still
+   * runs in bash and zsh.
+   */
   static String shellLine(List<String> args) {
     StringBuilder line = new StringBuilder();
     for (String arg : args) {
       if (line.length() > 0) {
         line.append(' ');
       }
-      if (arg.matches("[A-Za-z0-9_./:=@%+,-]+")) {
+      if (SHELL_SAFE.matcher(arg).matches()) {
         line.append(arg);
+      } else if (arg.codePoints().anyMatch(Printable::needsEscape)) {
+        line.append("$'");
+        arg.codePoints().forEach(c -> line.append(ansiC(c)));
+        line.append('\'');
       } else {
         line.append('\'').append(arg.replace("'", "'\\''")).append('\'');
       }
     }
     return line.toString();
+  }
+
+  /**
+   * Code point {@code c} inside bash's {@code $'...'}: quotes and backslashes escaped, ASCII
+   * controls as {@link Printable#escape} writes them ({@code \x1b}), other escaped characters as
+   * <code>&#92;u</code> or <code>&#92;U</code> escapes, which bash writes back as UTF-8.
+   */
+  private static String ansiC(int c) {
+    if (c == '\\' || c == '\'') {
+      return "\\" + (char) c;
+    }
+    if (!Printable.needsEscape(c)) {
+      return new String(Character.toChars(c));
+    }
+    if (c < 0x80) {
+      return Printable.escape(new String(Character.toChars(c)));
+    }
+    return c <= 0xFFFF
+        ? String.format(Locale.ROOT, "\\u%04x", c)
+        : String.format(Locale.ROOT, "\\U%08x", c);
   }
 }

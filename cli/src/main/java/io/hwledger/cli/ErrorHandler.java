@@ -1,5 +1,6 @@
 package io.hwledger.cli;
 
+import io.hwledger.api.Printable;
 import io.hwledger.ledger.LedgerException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,12 +74,17 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
     return ExitCodes.FAILURE;
   }
 
-  /** The message on one line, or the exception's class name when it has none. */
+  /**
+   * The message on one line, or the exception's class name when it has none: line breaks become
+   * {@code "; "}, and every other control, format or line-separator character a file put in it is
+   * escaped ({@link Printable#escape}), so a hostile name cannot move the cursor or forge output.
+   * Every error the command line prints passes through here.
+   */
   static String oneLine(String message, Throwable t) {
     if (message == null || message.isBlank()) {
       return t.getClass().getSimpleName();
     }
-    return message.strip().replaceAll("\\s*\\R\\s*", "; ");
+    return Printable.escape(message.strip().replaceAll("\\s*\\R\\s*", "; "));
   }
 
   private static boolean debugRequested(ParseResult result) {

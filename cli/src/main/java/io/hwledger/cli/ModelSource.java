@@ -2,6 +2,7 @@ package io.hwledger.cli;
 
 import io.hwledger.api.ModelConfigException;
 import io.hwledger.api.ModelSpec;
+import io.hwledger.api.Printable;
 import io.hwledger.math.CheckpointWeights;
 import io.hwledger.math.HfConfigReader;
 import io.hwledger.math.ModelCatalog;
@@ -170,7 +171,10 @@ final class ModelSource {
     } else {
       return;
     }
-    if (!Files.exists(path) || (option.equals("--config") && !Files.isRegularFile(path))) {
+    if (!Files.exists(path)) {
+      throw new IllegalArgumentException(option + ": no such file '" + path + "'");
+    }
+    if (option.equals("--config") && Files.isDirectory(path)) {
       throw new IllegalArgumentException(option + ": no such file '" + path + "'");
     }
     if (!Files.isReadable(path)) {
@@ -191,7 +195,7 @@ final class ModelSource {
       return read.get();
     } catch (ModelConfigException e) {
       String message = e.getMessage() == null ? "" : e.getMessage();
-      if (message.startsWith(option) || message.contains(path.toString())) {
+      if (message.startsWith(option) || message.contains(Printable.escape(path.toString()))) {
         throw e;
       }
       throw new ModelConfigException(option + " " + path + ": " + message, e);

@@ -2,6 +2,7 @@ package io.hwledger.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hwledger.api.Printable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.LongFunction;
-import java.util.regex.Pattern;
 
 /**
  * {@code hwledger models --dir DIR}: scans DIR for local checkpoints ({@link CheckpointFinder}),
@@ -18,9 +18,6 @@ import java.util.regex.Pattern;
  * them as a table or one JSON object.
  */
 final class ModelsDirListing {
-  /** Characters a POSIX shell takes literally in an unquoted word. */
-  private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
-
   private final Streams io;
 
   ModelsDirListing(Streams io) {
@@ -72,7 +69,7 @@ final class ModelsDirListing {
       io.out()
           .println(
               "No GGUF or safetensors checkpoints in "
-                  + dir
+                  + Printable.escape(dir.toString())
                   + " (searched "
                   + CheckpointFinder.MAX_DEPTH
                   + " directories deep).");
@@ -90,7 +87,9 @@ final class ModelsDirListing {
           c.fileType().orElse("-"),
           orDash(c.layers(), Long::toString),
           orDash(c.contextLimit(), Long::toString),
-          c.error().map(e -> "error: " + e).orElseGet(() -> shellWords(c.planArguments())));
+          c.error()
+              .map(e -> "error: " + e)
+              .orElseGet(() -> EngineLaunch.shellLine(c.planArguments())));
     }
     table.print(io.out(), "");
   }
@@ -126,14 +125,5 @@ final class ModelsDirListing {
 
   private static String orDash(OptionalLong value, LongFunction<String> format) {
     return value.isPresent() ? format.apply(value.getAsLong()) : "-";
-  }
-
-  /** The words as a POSIX shell reads them back: a word with other characters in single quotes. */
-  static String shellWords(List<String> words) {
-    List<String> quoted = new ArrayList<>();
-    for (String w : words) {
-      quoted.add(SHELL_SAFE.matcher(w).matches() ? w : "'" + w.replace("'", "'\\''") + "'");
-    }
-    return String.join(" ", quoted);
   }
 }

@@ -9,6 +9,7 @@ import io.hwledger.api.EngineProfile;
 import io.hwledger.api.GpuSpec;
 import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Precision;
+import io.hwledger.api.Printable;
 import io.hwledger.math.DecodeRate;
 import io.hwledger.math.GpuCatalog;
 import io.hwledger.math.Interconnect;
@@ -196,7 +197,7 @@ final class PerfCommand implements Callable<Integer> {
       String label, Precision p, EngineProfile engine, SpeedEstimate e, OptionalDouble price) {
     PrintStream out = io.out();
     out.println(
-        label
+        Printable.escape(label)
             + " on "
             + e.gpu()
             + ", weights "

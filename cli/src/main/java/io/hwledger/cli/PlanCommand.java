@@ -10,6 +10,7 @@ import io.hwledger.api.LayerMemory;
 import io.hwledger.api.MemoryBreakdown;
 import io.hwledger.api.MemoryPlan;
 import io.hwledger.api.Precision;
+import io.hwledger.api.Printable;
 import io.hwledger.ledger.AppendResult;
 import io.hwledger.ledger.Ledger;
 import io.hwledger.ledger.events.PlanComputed;
@@ -246,7 +247,7 @@ final class PlanCommand implements Callable<Integer> {
   private static String header(PlanOptions.Request request, MemoryPlan plan) {
     Precision p = request.precision();
     StringBuilder line = new StringBuilder();
-    line.append(request.modelLabel())
+    line.append(Printable.escape(request.modelLabel()))
         .append(": ")
         .append(Units.billions(plan.totalParameters()))
         .append(" params (")

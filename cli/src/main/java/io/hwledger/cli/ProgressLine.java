@@ -1,5 +1,7 @@
 package io.hwledger.cli;
 
+import io.hwledger.api.Printable;
+
 /**
  * One line of progress on standard error, rewritten in place with a carriage return and erased by
  * {@link #clear()}; shown only when {@link Streams#terminal()}, so pipes and tests see nothing. Not
@@ -28,6 +30,8 @@ final class ProgressLine {
     if (!io.terminal()) {
       return;
     }
+    // The tail is a path found on disk: it may hold anything a file name can.
+    tail = Printable.escape(tail);
     int room = Math.max(3, MAX_WIDTH - head.length());
     String line =
         head + (tail.length() <= room ? tail : "..." + tail.substring(tail.length() - room + 3));

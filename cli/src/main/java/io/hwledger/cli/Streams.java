@@ -1,5 +1,6 @@
 package io.hwledger.cli;
 
+import io.hwledger.api.Printable;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Objects;
@@ -29,8 +30,11 @@ record Streams(
     this(out, err, unicode, InputStream.nullInputStream(), false);
   }
 
-  /** Prints a warning line, {@code hwledger: warning: <message>}, to standard error. */
+  /**
+   * Prints a warning line, {@code hwledger: warning: <message>}, to standard error; names from
+   * files in it are escaped ({@link Printable#escape}), as in errors.
+   */
   void warn(String message) {
-    err.println("hwledger: warning: " + message);
+    err.println("hwledger: warning: " + Printable.escape(message));
   }
 }

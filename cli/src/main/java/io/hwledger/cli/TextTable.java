@@ -1,12 +1,15 @@
 package io.hwledger.cli;
 
+import io.hwledger.api.Printable;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A plain-text table: columns padded to their widest cell, separated by two spaces, each column
- * aligned left or right. Rows are added in order and rendered once; not thread-safe.
+ * aligned left or right. Cells hold text from files (model names, paths, errors), so each is
+ * escaped with {@link Printable#escape} as it is added. Rows are added in order and rendered once;
+ * not thread-safe.
  */
 final class TextTable {
   private final boolean[] rightAligned;
@@ -29,7 +32,11 @@ final class TextTable {
       throw new IllegalArgumentException(
           "row has " + cells.length + " cells, table has " + rightAligned.length + " columns");
     }
-    rows.add(cells.clone());
+    String[] row = new String[cells.length];
+    for (int i = 0; i < cells.length; i++) {
+      row[i] = Printable.escape(cells[i]);
+    }
+    rows.add(row);
     return this;
   }
 

@@ -64,10 +64,15 @@ final class TinyLlama {
 
   /** Writes the GGUF file at {@code file}. */
   static Path gguf(Path file) throws IOException {
+    return gguf(file, "tiny-llama");
+  }
+
+  /** Writes the GGUF file at {@code file} with {@code general.name} set to {@code name}. */
+  static Path gguf(Path file, String name) throws IOException {
     GgufWriter w =
         new GgufWriter()
             .str("general.architecture", "llama")
-            .str("general.name", "tiny-llama")
+            .str("general.name", name)
             .u32("general.file_type", 15)
             .u32("llama.block_count", 2)
             .u32("llama.context_length", GGUF_CONTEXT)

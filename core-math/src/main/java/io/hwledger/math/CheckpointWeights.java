@@ -1,6 +1,9 @@
 package io.hwledger.math;
 
+import io.hwledger.api.ModelConfigException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -41,6 +44,46 @@ public record CheckpointWeights(
     for (int i = 0; i < layerBytes.size(); i++) {
       nonNegative(layerBytes.get(i), "layerBytes[" + i + "]");
     }
+  }
+
+  /**
+   * The bytes of decoder layers {@code 0} to {@code decoderLayers - 1}, in order, from the sums a
+   * checkpoint reader made by the layer number in each tensor's name: the one coverage rule of the
+   * GGUF and safetensors readers. A checkpoint whose tensors do not cover every layer it declares
+   * is refused rather than planned with zero bytes for the missing ones. The gap is found without
+   * allocating anything per declared layer, so a hostile layer count costs nothing.
+   *
+   * @param source names the checkpoint in the message
+   * @param bytesByLayer tensor bytes by layer number, for numbers below {@code decoderLayers}
+   * @param decoderLayers the layer count the checkpoint declares
+   * @throws ModelConfigException naming the first layer without tensors and the declared count
+   */
+  public static List<Long> coveredLayers(
+      String source, Map<Long, Long> bytesByLayer, int decoderLayers) {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(bytesByLayer, "bytesByLayer");
+    if (decoderLayers < 0) {
+      throw new IllegalArgumentException(
+          "decoderLayers must not be negative, was " + decoderLayers);
+    }
+    long missing = 0;
+    while (missing < decoderLayers && bytesByLayer.containsKey(missing)) {
+      missing++;
+    }
+    if (missing < decoderLayers) {
+      throw new ModelConfigException(
+          source
+              + ": decoder layer "
+              + missing
+              + " has no tensors, but the decoder has "
+              + decoderLayers
+              + " layers");
+    }
+    List<Long> layers = new ArrayList<>(decoderLayers);
+    for (long i = 0; i < decoderLayers; i++) {
+      layers.add(bytesByLayer.get(i));
+    }
+    return layers;
   }
 
   /** Every tensor's bytes, summed. */

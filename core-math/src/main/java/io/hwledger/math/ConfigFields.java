@@ -210,6 +210,19 @@ final class ConfigFields {
     return OptionalInt.of((int) v);
   }
 
+  /**
+   * Checks {@code value}, read from {@code key}, against a stated limit before anything is
+   * allocated per unit of it.
+   *
+   * @throws ModelConfigException naming the field as spelled in the file, the value and the limit
+   */
+  void atMost(Key key, long value, long limit, String unit) {
+    if (value > limit) {
+      throw error(
+          foundName(key) + " is " + value + ", more than the limit of " + limit + " " + unit);
+    }
+  }
+
   long requireLong(Key key) {
     OptionalLong value = optLong(key);
     if (value.isEmpty()) {

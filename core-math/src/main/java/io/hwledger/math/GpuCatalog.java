@@ -69,7 +69,8 @@ public final class GpuCatalog {
   }
 
   private static GpuCatalog load() {
-    JsonNode root = Json.parseObject(ModelCatalog.resource("catalog/gpus.json"), "gpus.json");
+    JsonNode root =
+        StrictJson.parseObject(ModelCatalog.resource("catalog/gpus.json"), "gpus.json", "");
     JsonNode list = root.get("gpus");
     if (list == null || !list.isArray()) {
       throw new IllegalStateException("gpus.json: missing 'gpus' list");

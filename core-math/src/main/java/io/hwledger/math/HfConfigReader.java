@@ -17,10 +17,6 @@ import io.hwledger.api.NoMlp;
 import io.hwledger.api.NormKind;
 import io.hwledger.api.Precision;
 import io.hwledger.math.HfLayout.Block;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,6 +62,13 @@ import java.util.Set;
  * <p>Thread-safe and stateless.
  */
 public final class HfConfigReader {
+  /**
+   * Largest {@code config.json} read, in bytes: 4 MiB. Decoder configs are a few KiB; the largest
+   * published configs (image classifiers with an {@code id2label} of 21,843 classes) are under 1
+   * MiB.
+   */
+  public static final int MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
   private static final String CONFIG_JSON = "config.json";
 
   private static final Set<String> KNOWN_TYPES =
@@ -124,30 +127,32 @@ public final class HfConfigReader {
   private HfConfigReader() {}
 
   /**
-   * Reads the config file at {@code configJson}; the model is named after its parent directory.
+   * Reads the config file at {@code configJson}; the model is named after its parent directory, or
+   * {@code ORG/NAME} when that is a snapshot in a Hugging Face cache ({@code
+   * models--ORG--NAME/snapshots/REV}).
    *
    * @throws ModelConfigException naming the path when it cannot be read, or the missing or
    *     malformed field
    */
   public static ModelSpec read(Path configJson) {
     Objects.requireNonNull(configJson, "configJson");
-    String text;
-    try {
-      text = Files.readString(configJson, StandardCharsets.UTF_8);
-    } catch (IOException | UncheckedIOException e) {
-      throw new ModelConfigException("cannot read " + configJson + ": " + e, e);
-    }
-    Path parent = configJson.toAbsolutePath().getParent();
+    JsonNode root = StrictJson.readObject(configJson, MAX_CONFIG_BYTES, "");
+    Path parent = configJson.toAbsolutePath().normalize().getParent();
     Path dir = parent == null ? null : parent.getFileName();
     Path file = configJson.getFileName();
     String name = dir != null ? dir.toString() : file != null ? file.toString() : CONFIG_JSON;
-    return parse(text, name, configJson.toString());
+    if (parent != null) {
+      // A Hugging Face cache snapshot's directory is a revision hash: name the repository.
+      name = ModelFiles.cacheRepository(parent).map(ModelFiles::cacheRepositoryId).orElse(name);
+    }
+    return spec(root, name, configJson.toString());
   }
 
   /**
    * Parses {@code json}, naming the model {@code name}.
    *
-   * @throws ModelConfigException naming the missing or malformed field
+   * @throws ModelConfigException naming the missing or malformed field, or when {@code json} is
+   *     longer than {@link #MAX_CONFIG_BYTES} characters or holds more than one JSON object
    */
   public static ModelSpec parse(String json, String name) {
     return parse(json, name, CONFIG_JSON);
@@ -156,7 +161,19 @@ public final class HfConfigReader {
   static ModelSpec parse(String json, String name, String source) {
     Objects.requireNonNull(json, "json");
     Objects.requireNonNull(name, "name");
-    JsonNode root = Json.parseObject(json, source);
+    if (json.length() > MAX_CONFIG_BYTES) {
+      throw new ModelConfigException(
+          source
+              + ": is "
+              + json.length()
+              + " characters, more than the limit of "
+              + MAX_CONFIG_BYTES);
+    }
+    return spec(StrictJson.parseObject(json, source, ""), name, source);
+  }
+
+  private static ModelSpec spec(JsonNode root, String name, String source) {
+    Objects.requireNonNull(name, "name");
     try {
       return new Reading(root, name, source).spec();
     } catch (ModelConfigException e) {
@@ -226,6 +243,7 @@ public final class HfConfigReader {
           type.equals("nemotron_h")
               ? f.optInt(ConfigFields.LAYERS).orElse(-1)
               : f.requireInt(ConfigFields.LAYERS);
+      f.atMost(ConfigFields.LAYERS, layerCount, ModelSpec.MAX_LAYERS, "layers");
       List<Block> layout = HfLayout.resolve(f, type, layerCount);
       List<LayerSpec> layers = type.equals("nemotron_h") ? nemotronLayers(layout) : layers(layout);
       boolean tied = tiedEmbeddings();

@@ -1,5 +1,6 @@
 package io.hwledger.math;
 
+import io.hwledger.api.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -175,6 +176,7 @@ final class HfLayout {
   }
 
   private static List<Block> checked(ConfigFields f, String field, List<Block> blocks, int layers) {
+    limit(f, field, blocks.size());
     if (layers >= 0 && blocks.size() != layers) {
       throw f.error(
           "'"
@@ -239,8 +241,23 @@ final class HfLayout {
     return out;
   }
 
+  /** A layout of {@code entries} layers must respect {@link ModelSpec#MAX_LAYERS}. */
+  private static void limit(ConfigFields f, String field, int entries) {
+    if (entries > ModelSpec.MAX_LAYERS) {
+      throw f.error(
+          "'"
+              + field
+              + "' has "
+              + entries
+              + " entries, more than the limit of "
+              + ModelSpec.MAX_LAYERS
+              + " layers");
+    }
+  }
+
   private static List<Block> nemotronPattern(ConfigFields f, String pattern) {
     // NemotronHConfig._pattern_to_list: 'M' Mamba-2, '*' attention, '-' MLP, 'E' MoE.
+    limit(f, "hybrid_override_pattern", pattern.length());
     List<Block> out = new ArrayList<>(pattern.length());
     for (int i = 0; i < pattern.length(); i++) {
       char c = pattern.charAt(i);

@@ -56,7 +56,9 @@ final class MambaSsmConfig {
   static ModelSpec read(ConfigFields raw, String name) {
     ConfigFields f = new ConfigFields(raw.node(), raw.source(), CONFIG_DEFAULTS);
     int hidden = f.requireInt(ConfigFields.Key.of("d_model"));
-    int layers = f.requireInt(ConfigFields.Key.of("n_layer"));
+    ConfigFields.Key layerKey = ConfigFields.Key.of("n_layer");
+    int layers = f.requireInt(layerKey);
+    f.atMost(layerKey, layers, ModelSpec.MAX_LAYERS, "layers");
     int vocab = f.requireInt(ConfigFields.VOCAB);
     int pad = f.requireInt("pad_vocab_size_multiple");
     // MambaLMHeadModel: vocab_size += pad_vocab_size_multiple - vocab_size % multiple

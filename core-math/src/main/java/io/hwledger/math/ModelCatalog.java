@@ -154,7 +154,7 @@ public final class ModelCatalog {
   }
 
   private static ModelCatalog load() {
-    JsonNode root = Json.parseObject(resource(ROOT + "models.json"), "models.json");
+    JsonNode root = StrictJson.parseObject(resource(ROOT + "models.json"), "models.json", "");
     JsonNode models = root.get("models");
     if (models == null || !models.isArray()) {
       throw new IllegalStateException("models.json: missing 'models' list");

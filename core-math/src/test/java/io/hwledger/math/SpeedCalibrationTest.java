@@ -164,7 +164,7 @@ class SpeedCalibrationTest {
         SpeedCalibrationTest.class.getResourceAsStream("speed/measurements.json")) {
       text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    JsonNode root = Json.parseObject(text, "measurements.json");
+    JsonNode root = StrictJson.parseObject(text, "measurements.json", "");
     List<Row> out = new ArrayList<>();
     for (JsonNode m : root.get("measurements")) {
       String group = group(m.get("engine").asText());

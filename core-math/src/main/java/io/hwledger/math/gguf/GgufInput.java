@@ -1,13 +1,13 @@
 package io.hwledger.math.gguf;
 
 import io.hwledger.api.ModelConfigException;
+import io.hwledger.api.Printable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * Sequential reads of a GGUF header through one fixed buffer, tracking the byte offset for error
@@ -37,6 +37,9 @@ final class GgufInput {
 
   private String name;
   private long index = -1;
+
+  /** Heap the header read so far takes, as {@link #charge} estimates it. */
+  private long heapBytes;
 
   GgufInput(ReadableByteChannel channel, String source, boolean lengthKnown, long length) {
     this.channel = channel;
@@ -92,21 +95,39 @@ final class GgufInput {
   }
 
   /**
-   * {@code text} as it may appear in a one-line message: control and other invisible characters
-   * escaped as {@code \\uXXXX}, and at most 120 characters of it.
+   * {@code text} as it may appear in a one-line message: at most 120 characters of it, escaped by
+   * {@link Printable#escape}, the rule every message and table of hwLedger uses.
    */
   static String printable(String text) {
     int shown = Math.min(text.length(), 120);
-    StringBuilder out = new StringBuilder(shown + 8);
-    for (int i = 0; i < shown; i++) {
-      char c = text.charAt(i);
-      if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
-        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
+    if (shown < text.length() && Character.isHighSurrogate(text.charAt(shown - 1))) {
+      shown--;
     }
-    return shown < text.length() ? out.append('…').toString() : out.toString();
+    String escaped = Printable.escape(text.substring(0, shown));
+    return shown < text.length() ? escaped + "…" : escaped;
+  }
+
+  /**
+   * Counts {@code bytes} more of heap against {@link GgufReader#MAX_HEADER_HEAP_BYTES} before they
+   * are allocated for what is being read.
+   *
+   * @param at offset of the field that claims them, for the message
+   * @throws ModelConfigException naming the entry and the limit when the header would pass it
+   */
+  void charge(long bytes, long at) {
+    if (bytes > GgufReader.MAX_HEADER_HEAP_BYTES - heapBytes) {
+      throw error(
+          at,
+          describe()
+              + " takes the header's estimated memory to "
+              + (heapBytes + bytes)
+              + " bytes, past the limit of "
+              + GgufReader.MAX_HEADER_HEAP_BYTES
+              + " ("
+              + GgufReader.STRING_HEAP_BYTES
+              + " bytes per string plus 2 per byte of it, element size per number)");
+    }
+    heapBytes += bytes;
   }
 
   /** A one-line error naming the file, the byte offset and the problem. */
@@ -191,6 +212,7 @@ final class GgufInput {
               + " bytes left in the file");
     }
     int n = (int) len;
+    charge(GgufReader.STRING_HEAP_BYTES + 2L * n, start);
     if (n <= BUFFER_BYTES) {
       need(n, what);
       int p = buf.position();

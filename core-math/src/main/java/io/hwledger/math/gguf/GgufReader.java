@@ -2,6 +2,7 @@ package io.hwledger.math.gguf;
 
 import io.hwledger.api.DType;
 import io.hwledger.api.ModelConfigException;
+import io.hwledger.math.ModelFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteOrder;
@@ -9,7 +10,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -30,8 +30,9 @@ import java.util.OptionalLong;
  *
  * <p>Every malformed or hostile header fails with a one-line {@link ModelConfigException} naming
  * the source, the byte offset and the problem. Nothing is allocated from a count or length the file
- * claims before the claim is checked: against the bytes left in the file when its length is known,
- * and otherwise by growing buffers only as bytes actually arrive. Limits:
+ * claims before the claim is checked: against the bytes left in the file when its length is known
+ * (a sparse file can claim gigabytes of holes, so this alone is not enough), against the stated
+ * limits below, and otherwise by growing buffers only as bytes actually arrive. Limits:
  *
  * <ul>
  *   <li>metadata keys: at most {@value #MAX_KEY_BYTES} bytes (gguf.md);
@@ -40,6 +41,11 @@ import java.util.OptionalLong;
  *   <li>string values and array elements: at most {@value #MAX_STRING_BYTES} bytes each;
  *   <li>arrays: at most {@value #MAX_ARRAY_ELEMENTS} elements, nested at most {@value
  *       #MAX_ARRAY_DEPTH} deep (an array of arrays is depth 2);
+ *   <li>tensors: at most {@value #MAX_TENSORS};
+ *   <li>all metadata and tensor infos together: at most {@value #MAX_HEADER_HEAP_BYTES} bytes of
+ *       heap, as estimated before each allocation ({@value #STRING_HEAP_BYTES} bytes per string
+ *       plus two per byte of it, the element size per number, a fixed cost per entry and tensor),
+ *       so that a reader in a 256 MiB heap can read any file;
  *   <li>tensors: 1 to {@value #MAX_DIMS} positive dimensions ({@code GGML_MAX_DIMS}) whose product
  *       fits a {@code long}, a ggml type {@link DType#ofGgmlType} knows, an offset that is a
  *       multiple of the alignment, data ranges that do not overlap and, when the file length is
@@ -62,8 +68,36 @@ public final class GgufReader {
   /** Longest string value or string array element, in bytes (16 MiB). */
   public static final int MAX_STRING_BYTES = 16 * 1024 * 1024;
 
-  /** Most elements of one metadata array. */
-  public static final int MAX_ARRAY_ELEMENTS = Integer.MAX_VALUE - 8;
+  /**
+   * Most elements of one metadata array: 2^24 (16,777,216). The largest arrays of published files
+   * are tokenizers: 262,144 tokens (Gemma 3), 280,147 merges (Llama 3).
+   */
+  public static final int MAX_ARRAY_ELEMENTS = 1 << 24;
+
+  /**
+   * Most tensors of one file: 262,144. llama.cpp stores each layer's experts as one stacked tensor,
+   * so published files hold about a thousand (Llama 3.1 405B: 1,138).
+   */
+  public static final int MAX_TENSORS = 1 << 18;
+
+  /**
+   * Most heap the decoded metadata and tensor infos of one header may take, in bytes (128 MiB), as
+   * estimated before each allocation. Llama 3's tokenizer (128,256 tokens, 280,147 merges) is
+   * estimated at about 36 MiB; Gemma 3's (262,144 tokens with scores and types) at about 23 MiB.
+   */
+  public static final long MAX_HEADER_HEAP_BYTES = 128L * 1024 * 1024;
+
+  /** Heap estimated per string beyond its characters: object, array header, reference. */
+  static final int STRING_HEAP_BYTES = 48;
+
+  /** Heap estimated per metadata entry beyond its key and value: map entries, boxed value. */
+  private static final int ENTRY_HEAP_BYTES = 96;
+
+  /** Heap estimated per array beyond its elements: the array object and its Java array. */
+  private static final int ARRAY_HEAP_BYTES = 48;
+
+  /** Heap estimated per tensor info beyond its name and dimensions: object, map entry, list. */
+  private static final int TENSOR_HEAP_BYTES = 96;
 
   /** Deepest nesting of metadata arrays. */
   public static final int MAX_ARRAY_DEPTH = 4;
@@ -91,7 +125,8 @@ public final class GgufReader {
    */
   public static GgufFile read(Path file) {
     Objects.requireNonNull(file, "file");
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+    // Only a regular file: a FIFO or device would block the read forever.
+    try (FileChannel ch = ModelFiles.open(file)) {
       return read(ch, file.toString(), OptionalLong.of(ch.size()));
     } catch (IOException e) {
       throw new ModelConfigException("cannot read " + file + ": " + e, e);
@@ -178,9 +213,7 @@ public final class GgufReader {
       }
       // A tensor info takes at least a name length, n_dims, one dim, a type and an offset.
       long minTensor = sizeBytes() + 4 + sizeBytes() + 4 + 8;
-      if (tensorCount < 0
-          || tensorCount > Integer.MAX_VALUE - 8
-          || tensorCount > in.remaining() / minTensor) {
+      if (tensorCount < 0 || tensorCount > in.remaining() / minTensor) {
         throw in.error(
             tensorStart,
             "tensor count "
@@ -189,6 +222,11 @@ public final class GgufReader {
                 + in.remaining()
                 + " bytes left in the file");
       }
+      if (tensorCount > MAX_TENSORS) {
+        throw in.error(
+            tensorStart,
+            "tensor count " + tensorCount + " is more than the limit of " + MAX_TENSORS);
+      }
 
       Map<String, Object> metadata = new LinkedHashMap<>();
       Map<String, GgufType> types = new HashMap<>();
@@ -196,6 +234,7 @@ public final class GgufReader {
       for (long i = 0; i < kvCount; i++) {
         long keyStart = in.position();
         in.at("metadata", i);
+        in.charge(ENTRY_HEAP_BYTES, keyStart);
         String key = in.string(count("key length"), MAX_KEY_BYTES, keyStart, "key");
         if (metadata.containsKey(key)) {
           throw in.error(keyStart, "duplicate metadata key '" + GgufInput.printable(key) + "'");
@@ -212,12 +251,14 @@ public final class GgufReader {
       int alignment = alignment(metadata.get(ALIGNMENT_KEY), types.get(ALIGNMENT_KEY), alignmentAt);
 
       int n = (int) tensorCount;
-      List<GgufTensor> tensors = new ArrayList<>(in.lengthKnown() ? n : Math.min(n, 4096));
+      // Grown as tensor infos arrive: a count that fits a sparse file's holes allocates nothing.
+      List<GgufTensor> tensors = new ArrayList<>(Math.min(n, 4096));
       Map<String, GgufTensor> byName = new HashMap<>();
-      long[] offsetFields = new long[in.lengthKnown() ? n : Math.min(n, 4096)];
+      long[] offsetFields = new long[Math.min(n, 4096)];
       for (int i = 0; i < n; i++) {
         long nameStart = in.position();
         in.at("tensor", i);
+        in.charge(TENSOR_HEAP_BYTES + 8L * MAX_DIMS, nameStart);
         String name = in.string(count("name length"), MAX_TENSOR_NAME_BYTES, nameStart, "name");
         if (byName.containsKey(name)) {
           throw in.error(nameStart, "duplicate tensor name '" + GgufInput.printable(name) + "'");
@@ -437,6 +478,7 @@ public final class GgufReader {
             typeStart,
             "array " + in.describe() + " is nested deeper than " + MAX_ARRAY_DEPTH + " levels");
       }
+      in.charge(ARRAY_HEAP_BYTES, typeStart);
       GgufType et = type(in.i32("array type"), typeStart);
       long countStart = in.position();
       long count = count("array length");
@@ -444,7 +486,7 @@ public final class GgufReader {
           et == GgufType.STRING
               ? sizeBytes()
               : et == GgufType.ARRAY ? 4 + sizeBytes() : et.fixedSize();
-      if (count < 0 || count > MAX_ARRAY_ELEMENTS || count > in.remaining() / minBytes) {
+      if (count < 0 || count > in.remaining() / minBytes) {
         throw in.error(
             countStart,
             "array "
@@ -454,9 +496,23 @@ public final class GgufReader {
                 + " "
                 + et
                 + " elements, more than the "
-                + (in.lengthKnown() ? in.remaining() + " bytes left in the file" : "limit")
-                + " can hold");
+                + in.remaining()
+                + " bytes left in the file can hold");
       }
+      if (count > MAX_ARRAY_ELEMENTS) {
+        throw in.error(
+            countStart,
+            "array "
+                + in.describe()
+                + " claims "
+                + count
+                + " "
+                + et
+                + " elements, more than the limit of "
+                + MAX_ARRAY_ELEMENTS);
+      }
+      // What the elements take at the least, before any is allocated; strings add their bytes.
+      in.charge(count * elementHeapBytes(et), countStart);
       int n = (int) count;
       int cap = in.lengthKnown() ? n : Math.min(n, GROWTH_ELEMENTS);
       String what = "array element";
@@ -578,6 +634,14 @@ public final class GgufReader {
         default:
           throw new IllegalStateException("unhandled type " + et);
       }
+    }
+
+    /**
+     * Heap one element of an array of {@code type} takes in the array itself: a reference for
+     * strings and nested arrays, which charge their own objects as they are read.
+     */
+    private static long elementHeapBytes(GgufType type) {
+      return type == GgufType.STRING || type == GgufType.ARRAY ? 4 : type.fixedSize();
     }
 
     private static byte[] grown(byte[] a, int filled, int n) {

@@ -90,6 +90,9 @@ final class GgufSpec {
   private final Set<String> names;
   private final GgufSsm ssm;
 
+  /** The blocks {@link #mixer} made attention layers, checked for their tensors at the end. */
+  private final List<Integer> attentionBlocks = new ArrayList<>();
+
   private GgufSpec(GgufFile file, String arch) {
     this.file = file;
     this.arch = arch;
@@ -126,11 +129,21 @@ final class GgufSpec {
 
   private ModelSpec spec() {
     int layers = positive("block_count");
-    if (layers > GgufWeights.MAX_LAYERS) {
-      throw error("'" + p + "block_count' is " + layers + ", more than " + GgufWeights.MAX_LAYERS);
+    if (layers > ModelSpec.MAX_LAYERS) {
+      throw error(
+          "'"
+              + p
+              + "block_count' is "
+              + layers
+              + ", more than the limit of "
+              + ModelSpec.MAX_LAYERS
+              + " layers");
     }
     int hidden = positive("embedding_length");
     List<LayerSpec> out = layers(layers, hidden);
+    for (int block : attentionBlocks) {
+      requireAttentionTensors(block);
+    }
     OptionalLong context = file.integer(p + "context_length");
     if (context.isPresent() && context.getAsLong() <= 0) {
       throw error("'" + p + "context_length' is " + context.getAsLong() + ", not positive");
@@ -228,6 +241,7 @@ final class GgufSpec {
               + arch
               + "' does not have");
     }
+    attentionBlocks.add(i);
     if (arch.equals("deepseek2")) {
       return latent(heads);
     }
@@ -244,6 +258,39 @@ final class GgufSpec {
     OptionalLong window = window(i);
     return new Attention(
         heads, kvHeads, keyLength, valueLength, window, qkvBias, outputBias, qkNorm, gate, sinks);
+  }
+
+  /**
+   * An attention layer must have the projections llama.cpp loads for it ({@code llm_build_*}/{@code
+   * llama_model::load_tensors}): the output projection, and queries, keys and values as {@code
+   * attn_q}, {@code attn_k}, {@code attn_v}, fused as {@code attn_qkv}, or for DeepSeek's latent
+   * attention as {@code attn_q} or {@code attn_q_a} with {@code attn_kv_a_mqa}. Without them the
+   * file would be planned with a layer whose weights it does not hold.
+   */
+  private void requireAttentionTensors(int i) {
+    String blk = "blk." + i + ".";
+    List<String> missing = new ArrayList<>();
+    if (arch.equals("deepseek2")) {
+      if (!has(blk + "attn_q.weight") && !has(blk + "attn_q_a.weight")) {
+        missing.add(blk + "attn_q.weight or " + blk + "attn_q_a.weight");
+      }
+      missingOf(missing, blk, "attn_kv_a_mqa.weight");
+    } else if (!has(blk + "attn_qkv.weight")) {
+      missingOf(missing, blk, "attn_q.weight", "attn_k.weight", "attn_v.weight");
+    }
+    missingOf(missing, blk, "attn_output.weight");
+    if (!missing.isEmpty()) {
+      throw error(
+          "attention layer " + i + " lacks its attention tensors: " + String.join(", ", missing));
+    }
+  }
+
+  private void missingOf(List<String> missing, String blk, String... tensors) {
+    for (String t : tensors) {
+      if (!has(blk + t)) {
+        missing.add(blk + t);
+      }
+    }
   }
 
   private OptionalLong window(int i) {

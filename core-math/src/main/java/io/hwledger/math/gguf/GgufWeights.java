@@ -1,42 +1,37 @@
 package io.hwledger.math.gguf;
 
 import io.hwledger.api.ModelConfigException;
+import io.hwledger.api.ModelSpec;
 import io.hwledger.math.CheckpointWeights;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 
-/** Sums a GGUF tensor list into {@link CheckpointWeights}: embedding, output, layers, other. */
+/**
+ * Sums a GGUF tensor list into {@link CheckpointWeights}: embedding, output, layers, other. The
+ * decoder has {@code {arch}.block_count} layers, or one more than the highest {@code blk.N} without
+ * that key; every one of them must have tensors ({@link CheckpointWeights#coveredLayers}), as a
+ * safetensors checkpoint must. {@code blk.N} tensors numbered past the decoder count as other.
+ */
 final class GgufWeights {
   private static final String LAYER_PREFIX = "blk.";
-
-  /** Most layers a file may declare; llama.cpp's LLAMA_MAX_LAYERS is 512. */
-  static final int MAX_LAYERS = 65_536;
 
   private GgufWeights() {}
 
   static CheckpointWeights of(GgufFile file) {
+    int decoderLayers = decoderLayers(file);
     long parameters = 0;
     long embedding = 0;
     long output = 0;
     long other = 0;
-    long[] layers = new long[0];
+    Map<Long, Long> layers = new HashMap<>();
     for (GgufTensor t : file.tensors()) {
       parameters = add(file, parameters, t.elements());
       String name = t.name();
       int layer = layerIndex(name);
-      if (layer >= 0) {
-        if (layer > MAX_LAYERS) {
-          throw new ModelConfigException(
-              file.source()
-                  + ": tensor '"
-                  + GgufInput.printable(name)
-                  + "' names a layer beyond "
-                  + MAX_LAYERS);
-        }
-        if (layer >= layers.length) {
-          layers = java.util.Arrays.copyOf(layers, layer + 1);
-        }
-        layers[layer] += t.bytes();
+      if (layer >= 0 && layer < decoderLayers) {
+        layers.merge((long) layer, t.bytes(), Long::sum);
       } else if (name.equals("token_embd.weight")) {
         embedding += t.bytes();
       } else if (name.equals("output.weight")) {
@@ -45,26 +40,54 @@ final class GgufWeights {
         other += t.bytes();
       }
     }
-    long blockCount = 0;
-    if (file.architecture().isPresent()) {
-      blockCount = file.integer(file.architecture().get() + ".block_count").orElse(0);
-    }
-    if (blockCount < 0 || blockCount > MAX_LAYERS) {
-      throw new ModelConfigException(
-          file.source()
-              + ": block_count "
-              + Long.toUnsignedString(blockCount)
-              + " is more than "
-              + MAX_LAYERS
-              + " layers");
-    }
-    int count = (int) Math.max(layers.length, blockCount);
-    List<Long> perLayer = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      perLayer.add(i < layers.length ? layers[i] : 0L);
-    }
+    List<Long> perLayer = CheckpointWeights.coveredLayers(file.source(), layers, decoderLayers);
     String fileType = file.fileType().map(f -> "gguf " + f).orElse("gguf");
     return new CheckpointWeights(fileType, parameters, embedding, output, other, perLayer);
+  }
+
+  /**
+   * {@code {arch}.block_count}, or one more than the highest {@code blk.N} when the file has no
+   * such key; at most {@link ModelSpec#MAX_LAYERS}.
+   */
+  private static int decoderLayers(GgufFile file) {
+    OptionalLong blockCount =
+        file.architecture().map(a -> file.integer(a + ".block_count")).orElse(OptionalLong.empty());
+    if (blockCount.isPresent()) {
+      long n = blockCount.getAsLong();
+      if (n < 0 || n > ModelSpec.MAX_LAYERS) {
+        throw new ModelConfigException(
+            file.source()
+                + ": '"
+                + GgufInput.printable(file.architecture().orElseThrow())
+                + ".block_count' is "
+                + Long.toUnsignedString(n)
+                + ", more than the limit of "
+                + ModelSpec.MAX_LAYERS
+                + " layers");
+      }
+      return (int) n;
+    }
+    int highest = -1;
+    String highestName = null;
+    for (GgufTensor t : file.tensors()) {
+      int layer = layerIndex(t.name());
+      if (layer > highest) {
+        highest = layer;
+        highestName = t.name();
+      }
+    }
+    if (highest >= ModelSpec.MAX_LAYERS) {
+      throw new ModelConfigException(
+          file.source()
+              + ": tensor '"
+              + GgufInput.printable(highestName)
+              + "' names layer "
+              + highest
+              + ", more than the limit of "
+              + ModelSpec.MAX_LAYERS
+              + " layers");
+    }
+    return highest + 1;
   }
 
   private static long add(GgufFile file, long a, long b) {

@@ -1,21 +1,22 @@
 package io.hwledger.math.safetensors;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.hwledger.api.ModelConfigException;
+import io.hwledger.math.ModelFiles;
+import io.hwledger.math.StrictJson;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Reads and checks the header of one {@code .safetensors} file; never reads tensor data.
@@ -27,7 +28,9 @@ import java.util.Map;
  * most 100,000,000 ({@code MAX_HEADER_SIZE}); each tensor's byte length equals its dtype width ×
  * the product of its shape; sorted by offset, the tensors cover the data section exactly, with no
  * overlap and no hole ("The byte buffer needs to be entirely indexed, and cannot contain holes").
- * The header length is checked against the file size before the header is allocated.
+ *
+ * <p>The header is parsed as a stream straight from the file, never held whole: what the reader
+ * keeps is one small entry per tensor, bounded by {@link ReadLimits}.
  */
 final class HeaderParser {
   /** The reference implementation's {@code MAX_HEADER_SIZE}, in bytes. */
@@ -35,6 +38,7 @@ final class HeaderParser {
 
   private static final int LENGTH_BYTES = 8;
   private static final String METADATA_KEY = "__metadata__";
+  private static final String HEADER = "header";
 
   /** A tensor entry before its parameters are known. */
   record Entry(String name, SafetensorsDtype dtype, List<Long> shape, long begin, long end) {}
@@ -45,15 +49,26 @@ final class HeaderParser {
   private HeaderParser() {}
 
   /**
-   * Reads the header of {@code file}.
+   * Reads the header of {@code file}, a checkpoint of its own.
    *
    * @throws ModelConfigException with a one-line message naming the file and the problem
    */
   static Parsed read(Path file) {
-    long size;
-    byte[] header;
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      size = channel.size();
+    return read(file, UnaryOperator.identity());
+  }
+
+  /**
+   * Reads the header of {@code file}, passing each tensor name through {@code listed} as it is
+   * read: a shard index checks there that it lists the tensor, and returns its own copy of the name
+   * for the entry to keep.
+   *
+   * @throws ModelConfigException with a one-line message naming the file and the problem, or what
+   *     {@code listed} throws
+   */
+  static Parsed read(Path file, UnaryOperator<String> listed) {
+    String source = file.toString();
+    try (FileChannel channel = ModelFiles.open(file)) {
+      long size = channel.size();
       if (size < LENGTH_BYTES) {
         throw new ModelConfigException(
             file + ": file is " + size + " bytes, too short for the 8-byte header length");
@@ -74,40 +89,43 @@ final class HeaderParser {
         throw new ModelConfigException(
             file + ": header length " + n + " runs past the end of the " + size + "-byte file");
       }
-      ByteBuffer buffer = ByteBuffer.allocate((int) n);
-      readFully(channel, buffer, LENGTH_BYTES);
-      header = buffer.array();
+      ByteBuffer first = ByteBuffer.allocate(1);
+      if (n > 0) {
+        readFully(channel, first, LENGTH_BYTES);
+      }
+      if (n == 0 || first.get(0) != '{') {
+        throw new ModelConfigException(file + ": header does not start with '{'");
+      }
+      long dataBytes = size - LENGTH_BYTES - n;
+      Map<String, String> metadata = new HashMap<>();
+      List<Entry> entries = new ArrayList<>();
+      ReadLimits limits = new ReadLimits(file);
+      StrictJson.readMembers(
+          new Slice(channel, LENGTH_BYTES, n),
+          source,
+          HEADER,
+          (name, value, p) -> {
+            if (name.equals(METADATA_KEY)) {
+              StrictJson.stringMembers(
+                  p,
+                  value,
+                  source,
+                  METADATA_KEY,
+                  ", but metadata values must be strings",
+                  (k, v) -> {
+                    limits.metadata(k, v);
+                    metadata.put(k, v);
+                  });
+            } else {
+              limits.tensor(name);
+              entries.add(entry(file, listed.apply(name), p, value, dataBytes));
+            }
+          });
+      checkCoverage(file, entries, dataBytes);
+      return new Parsed(new SafetensorsFile(file, n, dataBytes, metadata), entries);
     } catch (IOException e) {
       throw new ModelConfigException("cannot read " + file + ": " + e, e);
     }
-    if (header.length == 0 || header[0] != '{') {
-      throw new ModelConfigException(file + ": header does not start with '{'");
-    }
-    String text;
-    try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(header))
-              .toString();
-    } catch (CharacterCodingException e) {
-      throw new ModelConfigException(file + ": header is not valid UTF-8", e);
-    }
-    long dataBytes = size - LENGTH_BYTES - header.length;
-    JsonNode root = StrictJson.parseObject(text, file, "header");
-    Map<String, String> metadata = new HashMap<>();
-    List<Entry> entries = new ArrayList<>();
-    for (Map.Entry<String, JsonNode> field : root.properties()) {
-      if (field.getKey().equals(METADATA_KEY)) {
-        readMetadata(file, field.getValue(), metadata);
-      } else {
-        entries.add(entry(file, field.getKey(), field.getValue(), dataBytes));
-      }
-    }
-    checkCoverage(file, entries, dataBytes);
-    return new Parsed(new SafetensorsFile(file, header.length, dataBytes, metadata), entries);
   }
 
   private static void readFully(FileChannel channel, ByteBuffer buffer, long position)
@@ -122,65 +140,129 @@ final class HeaderParser {
     }
   }
 
-  private static void readMetadata(Path file, JsonNode node, Map<String, String> into) {
-    if (!node.isObject()) {
-      throw new ModelConfigException(
-          file
-              + ": '"
-              + METADATA_KEY
-              + "' is a JSON "
-              + StrictJson.kind(node)
-              + ", expected an object");
+  /**
+   * A JSON array as read: each kept element's token and text, and how many elements it has in all.
+   */
+  private record Scalars(List<JsonToken> tokens, List<String> texts, long size) {
+    /** Whether every element was kept. */
+    boolean complete() {
+      return size == tokens.size();
     }
-    for (Map.Entry<String, JsonNode> field : node.properties()) {
-      if (!field.getValue().isTextual()) {
-        throw new ModelConfigException(
-            file
-                + ": '"
-                + METADATA_KEY
-                + "."
-                + field.getKey()
-                + "' is a JSON "
-                + StrictJson.kind(field.getValue())
-                + ", but metadata values must be strings");
+
+    /** The array as compact JSON, for messages; {@code …} where elements were left unread. */
+    String json() {
+      return "[" + String.join(",", texts) + (complete() ? "]" : ",…]");
+    }
+
+    /** Element {@code i} as a {@code long} in {@code [0, 2^63)}, or -1 when it is not one. */
+    long nonNegative(int i) {
+      if (tokens.get(i) != JsonToken.VALUE_NUMBER_INT) {
+        return -1;
       }
-      into.put(field.getKey(), field.getValue().textValue());
+      try {
+        long v = Long.parseLong(texts.get(i));
+        return v < 0 ? -1 : v;
+      } catch (NumberFormatException e) {
+        return -1;
+      }
     }
   }
 
-  private static Entry entry(Path file, String name, JsonNode node, long dataBytes) {
-    String at = file + ": tensor '" + name + "'";
-    if (!node.isObject()) {
-      throw new ModelConfigException(
-          at + " is a JSON " + StrictJson.kind(node) + ", expected an object");
+  /**
+   * Reads an array, keeping at most {@code max} elements and counting the rest; nested values are
+   * shown as {@code …}.
+   */
+  private static Scalars scalars(JsonParser p, int max) throws IOException {
+    List<JsonToken> tokens = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    long size = 0;
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      size++;
+      if (tokens.size() == max) {
+        p.skipChildren(); // skips a nested value, if t opened one
+        continue;
+      }
+      tokens.add(t);
+      if (t == JsonToken.START_ARRAY || t == JsonToken.START_OBJECT) {
+        p.skipChildren();
+        texts.add(t == JsonToken.START_ARRAY ? "[…]" : "{…}");
+      } else if (t == JsonToken.VALUE_STRING) {
+        texts.add("\"" + p.getText().replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+      } else {
+        texts.add(p.getText());
+      }
     }
-    JsonNode dtypeNode = node.get("dtype");
-    if (dtypeNode == null) {
+    return new Scalars(tokens, texts, size);
+  }
+
+  private static Entry entry(Path file, String name, JsonParser p, JsonToken token, long dataBytes)
+      throws IOException {
+    String at = file + ": tensor '" + name + "'";
+    if (token != JsonToken.START_OBJECT) {
+      throw new ModelConfigException(
+          at + " is a JSON " + StrictJson.kind(token) + ", expected an object");
+    }
+    JsonToken dtypeToken = null;
+    String dtypeText = null;
+    JsonToken shapeToken = null;
+    Scalars shape = null;
+    JsonToken offsetsToken = null;
+    Scalars offsets = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (field) {
+        case "dtype":
+          dtypeToken = value;
+          dtypeText = value == JsonToken.VALUE_STRING ? p.getText() : null;
+          p.skipChildren();
+          break;
+        case "shape":
+          shapeToken = value;
+          if (value == JsonToken.START_ARRAY) {
+            shape = scalars(p, ReadLimits.MAX_RANK);
+          } else {
+            p.skipChildren();
+          }
+          break;
+        case "data_offsets":
+          offsetsToken = value;
+          if (value == JsonToken.START_ARRAY) {
+            offsets = scalars(p, 2);
+          } else {
+            p.skipChildren();
+          }
+          break;
+        default:
+          p.skipChildren();
+      }
+    }
+    // Checked in this order whatever order the fields came in.
+    if (dtypeToken == null) {
       throw new ModelConfigException(at + " has no 'dtype'");
     }
-    if (!dtypeNode.isTextual()) {
+    if (dtypeText == null) {
       throw new ModelConfigException(
-          at + " has a 'dtype' that is a JSON " + StrictJson.kind(dtypeNode) + ", not a string");
+          at + " has a 'dtype' that is a JSON " + StrictJson.kind(dtypeToken) + ", not a string");
     }
+    String dtypeName = dtypeText;
     SafetensorsDtype dtype =
-        SafetensorsDtype.fromFileName(dtypeNode.textValue())
+        SafetensorsDtype.fromFileName(dtypeName)
             .orElseThrow(
-                () ->
-                    new ModelConfigException(
-                        at + " has unknown dtype '" + dtypeNode.textValue() + "'"));
-    List<Long> shape = shape(at, node.get("shape"));
-    JsonNode offsets = node.get("data_offsets");
-    if (offsets == null) {
+                () -> new ModelConfigException(at + " has unknown dtype '" + dtypeName + "'"));
+    List<Long> dims = shape(at, shapeToken, shape);
+    if (offsetsToken == null) {
       throw new ModelConfigException(at + " has no 'data_offsets'");
     }
-    if (!offsets.isArray() || offsets.size() != 2) {
+    if (offsets == null || !offsets.complete() || offsets.tokens().size() != 2) {
       throw new ModelConfigException(at + " 'data_offsets' must be an array [begin, end]");
     }
-    long begin = StrictJson.nonNegativeLong(offsets.get(0));
-    long end = StrictJson.nonNegativeLong(offsets.get(1));
+    long begin = offsets.nonNegative(0);
+    long end = offsets.nonNegative(1);
     if (begin < 0 || end < 0) {
       throw new ModelConfigException(
-          at + " 'data_offsets' " + offsets + " must be integers in [0, 2^63)");
+          at + " 'data_offsets' " + offsets.json() + " must be integers in [0, 2^63)");
     }
     String range = "data_offsets [" + begin + ", " + end + "]";
     if (end < begin) {
@@ -192,11 +274,11 @@ final class HeaderParser {
     }
     long needed;
     try {
-      needed = SafetensorsTensor.byteSize(dtype, shape);
+      needed = SafetensorsTensor.byteSize(dtype, dims);
     } catch (ArithmeticException e) {
-      throw new ModelConfigException(at + " shape " + shape + " overflows a 64-bit size", e);
+      throw new ModelConfigException(at + " shape " + dims + " overflows a 64-bit size", e);
     } catch (IllegalArgumentException e) {
-      throw new ModelConfigException(at + " shape " + shape + ": " + e.getMessage(), e);
+      throw new ModelConfigException(at + " shape " + dims + ": " + e.getMessage(), e);
     }
     if (end - begin != needed) {
       throw new ModelConfigException(
@@ -208,31 +290,39 @@ final class HeaderParser {
               + " bytes, but "
               + dtype
               + " "
-              + shape
+              + dims
               + " needs "
               + needed);
     }
-    return new Entry(name, dtype, shape, begin, end);
+    return new Entry(name, dtype, dims, begin, end);
   }
 
-  private static List<Long> shape(String at, JsonNode node) {
-    if (node == null) {
+  private static List<Long> shape(String at, JsonToken token, Scalars shape) {
+    if (token == null) {
       throw new ModelConfigException(at + " has no 'shape'");
     }
-    if (!node.isArray()) {
+    if (shape == null) {
       throw new ModelConfigException(
-          at + " 'shape' is a JSON " + StrictJson.kind(node) + ", expected an array");
+          at + " 'shape' is a JSON " + StrictJson.kind(token) + ", expected an array");
     }
-    List<Long> shape = new ArrayList<>(node.size());
-    for (JsonNode dim : node) {
-      long value = StrictJson.nonNegativeLong(dim);
+    if (!shape.complete()) {
+      throw new ModelConfigException(
+          at
+              + " 'shape' has "
+              + shape.size()
+              + " dimensions, more than the limit of "
+              + ReadLimits.MAX_RANK);
+    }
+    Long[] dims = new Long[shape.tokens().size()];
+    for (int i = 0; i < dims.length; i++) {
+      long value = shape.nonNegative(i);
       if (value < 0) {
         throw new ModelConfigException(
-            at + " 'shape' " + node + " must hold integers in [0, 2^63)");
+            at + " 'shape' " + shape.json() + " must hold integers in [0, 2^63)");
       }
-      shape.add(value);
+      dims[i] = value;
     }
-    return shape;
+    return List.of(dims);
   }
 
   /** Sorted by offset, the tensors must tile {@code [0, dataBytes)} exactly. */
@@ -273,5 +363,39 @@ final class HeaderParser {
   private static ModelConfigException hole(Path file, long from, long to) {
     return new ModelConfigException(
         file + ": data bytes [" + from + ", " + to + ") belong to no tensor");
+  }
+
+  /** Bytes {@code [from, from + length)} of a channel, read with positional reads. */
+  private static final class Slice extends InputStream {
+    private final FileChannel channel;
+    private long position;
+    private final long end;
+
+    Slice(FileChannel channel, long from, long length) {
+      this.channel = channel;
+      this.position = from;
+      this.end = from + length;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      if (position >= end) {
+        return -1;
+      }
+      int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - position)), position);
+      if (n > 0) {
+        position += n;
+      }
+      return n;
+    }
   }
 }

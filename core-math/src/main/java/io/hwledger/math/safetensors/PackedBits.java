@@ -1,14 +1,9 @@
 package io.hwledger.math.safetensors;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.hwledger.api.ModelConfigException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.hwledger.math.HfConfigReader;
+import io.hwledger.math.StrictJson;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -24,11 +19,6 @@ final class PackedBits {
   /** Bits assumed without a config: 4-bit GPTQ/AWQ. */
   static final int DEFAULT_BITS = 4;
 
-  // Published configs contain NaN and Infinity (Python's json writes them), so this parser
-  // accepts them; duplicate keys are irrelevant to the one number read here.
-  private static final ObjectMapper CONFIG =
-      JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
-
   private PackedBits() {}
 
   /**
@@ -42,21 +32,10 @@ final class PackedBits {
       return DEFAULT_BITS;
     }
     Path file = configJson.get();
-    JsonNode root;
-    try {
-      root = CONFIG.readTree(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (JsonProcessingException e) {
-      throw new ModelConfigException(
-          file
-              + ": malformed JSON: "
-              + String.valueOf(e.getOriginalMessage()).replaceAll("\\s+", " "),
-          e);
-    } catch (IOException e) {
-      throw new ModelConfigException("cannot read " + file + ": " + e, e);
-    }
-    JsonNode quant = root == null ? null : root.path("quantization_config");
+    JsonNode root = StrictJson.readObject(file, HfConfigReader.MAX_CONFIG_BYTES, "");
+    JsonNode quant = root.path("quantization_config");
     if (quant == null || !quant.isObject()) {
-      quant = root == null ? null : root.path("text_config").path("quantization_config");
+      quant = root.path("text_config").path("quantization_config");
     }
     if (quant == null || !quant.isObject()) {
       return DEFAULT_BITS;

@@ -5,7 +5,6 @@ import io.hwledger.api.ModelSpec;
 import io.hwledger.math.CheckpointWeights;
 import io.hwledger.math.HfConfigReader;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -155,25 +154,8 @@ public final class SafetensorsCheckpoint {
         other = Math.addExact(other, t.bytes());
       }
     }
-    // Fewer distinct layers than asked for means a gap; find it without allocating
-    // decoderLayers entries for a hostile count.
-    if (layerBytes.size() < decoderLayers) {
-      long missing = 0;
-      while (layerBytes.containsKey(missing)) {
-        missing++;
-      }
-      throw new ModelConfigException(
-          source
-              + ": decoder layer "
-              + missing
-              + " has no tensors, but the decoder has "
-              + decoderLayers
-              + " layers");
-    }
-    List<Long> layers = new ArrayList<>(decoderLayers);
-    for (long i = 0; i < decoderLayers; i++) {
-      layers.add(layerBytes.get(i));
-    }
+    List<Long> layers =
+        CheckpointWeights.coveredLayers(source.toString(), layerBytes, decoderLayers);
     return new CheckpointWeights("safetensors", parameters(), embedding, output, other, layers);
   }
 

@@ -1,14 +1,17 @@
 package io.hwledger.math.safetensors;
 
 import io.hwledger.api.ModelConfigException;
+import io.hwledger.math.ModelFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads safetensors checkpoints: the 8-byte header length and JSON header of each file, never
@@ -48,19 +51,19 @@ public final class SafetensorsReader {
     Objects.requireNonNull(path, "path");
     Path at = path.toAbsolutePath().normalize();
     if (Files.isDirectory(at)) {
+      // exists, not isRegularFile: a FIFO or device by these names is refused when read, not
+      // silently passed over.
       Path index = at.resolve(INDEX_FILE);
-      if (Files.isRegularFile(index)) {
+      if (Files.exists(index)) {
         return fromIndex(index);
       }
       Path single = at.resolve(SINGLE_FILE);
-      if (Files.isRegularFile(single)) {
+      if (Files.exists(single)) {
         return fromFile(single);
       }
       throw new ModelConfigException(at + ": holds neither " + INDEX_FILE + " nor " + SINGLE_FILE);
     }
-    if (!Files.isRegularFile(at)) {
-      throw new ModelConfigException("cannot read " + at + ": no such file");
-    }
+    ModelFiles.requireRegularFile(at);
     Path name = at.getFileName();
     if (name != null && name.toString().endsWith(".json")) {
       return fromIndex(at);
@@ -77,38 +80,57 @@ public final class SafetensorsReader {
     ShardIndex index = ShardIndex.read(indexFile);
     Path dir = ShardIndex.directoryOf(indexFile);
     List<HeaderParser.Parsed> shards = new ArrayList<>();
-    Map<Path, Map<String, HeaderParser.Entry>> byShard = new HashMap<>();
+    Map<String, ShardIndex.Listing> listings = index.listings();
+    Map<Path, Integer> held = new HashMap<>();
     for (Path shard : index.shards()) {
-      HeaderParser.Parsed parsed = HeaderParser.read(shard);
+      // Each name is checked against the index as the shard's header is read, and the entry keeps
+      // the index's copy of it: no tensor the index does not list is kept, nor any name twice.
+      HeaderParser.Parsed parsed =
+          HeaderParser.read(
+              shard,
+              name -> {
+                ShardIndex.Listing listed = listings.get(name);
+                if (listed == null || !listed.shard().equals(shard)) {
+                  throw new ModelConfigException(
+                      indexFile
+                          + ": shard '"
+                          + dir.relativize(shard)
+                          + "' holds tensor '"
+                          + name
+                          + "', which weight_map "
+                          + (listed == null
+                              ? "does not list"
+                              : "places in '" + dir.relativize(listed.shard()) + "'"));
+                }
+                return listed.name();
+              });
       shards.add(parsed);
-      Map<String, HeaderParser.Entry> names = new HashMap<>();
-      for (HeaderParser.Entry e : parsed.entries()) {
-        names.put(e.name(), e);
-        Path listed = index.shardOf().get(e.name());
-        if (!shard.equals(listed)) {
-          throw new ModelConfigException(
-              indexFile
-                  + ": shard '"
-                  + dir.relativize(shard)
-                  + "' holds tensor '"
-                  + e.name()
-                  + "', which weight_map "
-                  + (listed == null
-                      ? "does not list"
-                      : "places in '" + dir.relativize(listed) + "'"));
-        }
-      }
-      byShard.put(shard, names);
+      held.put(shard, parsed.entries().size());
     }
-    for (Map.Entry<String, Path> listed : index.shardOf().entrySet()) {
-      if (!byShard.get(listed.getValue()).containsKey(listed.getKey())) {
-        throw new ModelConfigException(
-            indexFile
-                + ": weight_map places tensor '"
-                + listed.getKey()
-                + "' in shard '"
-                + dir.relativize(listed.getValue())
-                + "', which does not hold it");
+    // Every shard holds only tensors the index places in it, each once (its header has no
+    // duplicate keys), so a shard holding fewer than the index places there lacks one.
+    Map<Path, Integer> placed = new HashMap<>();
+    for (ShardIndex.Listing l : listings.values()) {
+      placed.merge(l.shard(), 1, Integer::sum);
+    }
+    for (HeaderParser.Parsed parsed : shards) {
+      Path shard = parsed.file().path();
+      if (held.get(shard) < placed.get(shard)) {
+        Set<String> names = new HashSet<>();
+        for (HeaderParser.Entry e : parsed.entries()) {
+          names.add(e.name());
+        }
+        for (ShardIndex.Listing l : listings.values()) {
+          if (l.shard().equals(shard) && !names.contains(l.name())) {
+            throw new ModelConfigException(
+                indexFile
+                    + ": weight_map places tensor '"
+                    + l.name()
+                    + "' in shard '"
+                    + dir.relativize(shard)
+                    + "', which does not hold it");
+          }
+        }
       }
     }
     return assemble(indexFile, shards);
@@ -116,8 +138,8 @@ public final class SafetensorsReader {
 
   private static SafetensorsCheckpoint assemble(Path source, List<HeaderParser.Parsed> parsed) {
     Path config = ShardIndex.directoryOf(source).resolve(CONFIG_FILE);
-    Optional<Path> configJson =
-        Files.isRegularFile(config) ? Optional.of(config) : Optional.empty();
+    // A config.json that is not a regular file is still "the config": reading it then says why.
+    Optional<Path> configJson = Files.exists(config) ? Optional.of(config) : Optional.empty();
     boolean packed = false;
     for (HeaderParser.Parsed p : parsed) {
       for (HeaderParser.Entry e : p.entries()) {

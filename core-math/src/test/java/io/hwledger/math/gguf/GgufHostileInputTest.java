@@ -182,7 +182,7 @@ class GgufHostileInputTest {
             // name starts at 24 + 8 + 3 + 4 + 8 + 4 + 8 = 59
             "duplicate tensor name with a control character",
             new GgufWriter().tensor("a\nb", DType.FP32, 4).tensor("a\nb", DType.FP32, 4).header(),
-            "byte 59: duplicate tensor name 'a\\u000ab'"),
+            "byte 59: duplicate tensor name 'a\\nb'"),
         Arguments.of(
             // t: 64 F32 = 256 bytes at 0; u at 128 overlaps it. t's info is 24-56 (name 9, n_dims
             // 4,

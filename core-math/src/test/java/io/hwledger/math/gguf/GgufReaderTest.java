@@ -2,8 +2,10 @@ package io.hwledger.math.gguf;
 
 import static io.hwledger.math.gguf.GgufWriter.arr;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hwledger.api.DType;
+import io.hwledger.api.ModelConfigException;
 import io.hwledger.math.CheckpointWeights;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -255,17 +257,51 @@ class GgufReaderTest {
                 .u32("llama.block_count", 3)
                 .u32("general.file_type", 1)
                 .tensor("token_embd.weight", DType.FP16, 64, 100)
+                .tensor("blk.0.attn_norm.weight", DType.FP32, 64)
                 .tensor("blk.1.attn_q.weight", DType.FP16, 64, 64)
+                .tensor("blk.2.attn_norm.weight", DType.FP32, 64)
+                .tensor("blk.3.nextn.weight", DType.FP32, 64)
                 .tensor("blk.10x.weird", DType.FP16, 2)
                 .tensor("output_norm.weight", DType.FP32, 64)
                 .header());
     CheckpointWeights w = f.checkpointWeights();
     assertThat(w.format()).isEqualTo("gguf F16");
-    // 64 × 100 × 2 = 12,800; layer 1: 64 × 64 × 2 = 8192; other: 2 × 2 + 64 × 4 = 260
+    // 64 × 100 × 2 = 12,800; layers 0 and 2: 64 × 4 = 256; layer 1: 64 × 64 × 2 = 8192;
+    // other: blk.3 (past block_count 3) 64 × 4 + blk.10x 2 × 2 + output_norm 64 × 4 = 516
     assertThat(w.embeddingBytes()).isEqualTo(12_800L);
     assertThat(w.outputBytes()).isZero();
-    assertThat(w.layerBytes()).containsExactly(0L, 8192L, 0L);
-    assertThat(w.otherBytes()).isEqualTo(260L);
+    assertThat(w.layerBytes()).containsExactly(256L, 8192L, 256L);
+    assertThat(w.otherBytes()).isEqualTo(516L);
+  }
+
+  @Test
+  void checkpointWeightsRefuseDeclaredLayersWithoutTensors() {
+    // block_count 32 but tensors for blk.0 and blk.1 only: refused, as a safetensors checkpoint
+    // missing a layer is, instead of planning 30 layers of 0 bytes.
+    GgufWriter w = HostileGguf.missingLayers();
+    assertThatThrownBy(() -> read(w.header()).checkpointWeights())
+        .isInstanceOf(ModelConfigException.class)
+        .hasMessage("t.gguf: decoder layer 2 has no tensors, but the decoder has 32 layers");
+    GgufWriter gap =
+        new GgufWriter()
+            .str("general.architecture", "llama")
+            .tensor("blk.0.attn_q.weight", DType.FP16, 64, 64)
+            .tensor("blk.2.attn_q.weight", DType.FP16, 64, 64);
+    assertThatThrownBy(() -> read(gap.header()).checkpointWeights())
+        .isInstanceOf(ModelConfigException.class)
+        .hasMessage("t.gguf: decoder layer 1 has no tensors, but the decoder has 3 layers");
+  }
+
+  @Test
+  void checkpointWeightsRefuseAHugeBlockCount() {
+    GgufWriter w =
+        new GgufWriter()
+            .str("general.architecture", "llama")
+            .kv("llama.block_count", GgufType.UINT32, 4_000_000_000L);
+    assertThatThrownBy(() -> read(w.header()).checkpointWeights())
+        .isInstanceOf(ModelConfigException.class)
+        .hasMessage(
+            "t.gguf: 'llama.block_count' is 4000000000, more than the limit of 1024 layers");
   }
 
   @Test

@@ -224,6 +224,7 @@ class GgufSpecTest {
             .u32("deepseek2.rope.dimension_count", 64)
             .tensor("output.weight", DType.FP16, 7168, 129280);
     perLayer(w, 0, 61, "attn_norm.weight", "attn_q_a.weight", "attn_kv_a_mqa.weight");
+    perLayer(w, 0, 61, "attn_q_b.weight", "attn_kv_b.weight", "attn_output.weight");
     perLayer(w, 0, 3, DENSE);
     perLayer(w, 3, 61, MOE);
     perLayer(w, 3, 61, "exp_probs_b.bias");
@@ -300,6 +301,44 @@ class GgufSpecTest {
         .hasMessage(
             "t.gguf: layer 1 has 8 query and 0 KV heads: a layer without attention, which"
                 + " architecture 'llama' does not have");
+  }
+
+  @Test
+  void anAttentionLayerWithoutItsProjectionsIsRefused() {
+    // Layer 1 holds its norms and MLP but none of attn_k, attn_v, attn_output.
+    GgufWriter w =
+        model("llama", 2, 1024, 1000)
+            .u32("llama.attention.head_count", 8)
+            .u32("llama.feed_forward_length", 4096);
+    perLayer(w, 0, 1, ATTENTION);
+    perLayer(w, 1, 2, "attn_norm.weight", "attn_q.weight");
+    perLayer(w, 0, 2, DENSE);
+    GgufFile f = GgufReaderTest.read(w.header());
+    assertThatThrownBy(f::modelSpec)
+        .isInstanceOf(ModelConfigException.class)
+        .hasMessage(
+            "t.gguf: attention layer 1 lacks its attention tensors: blk.1.attn_k.weight,"
+                + " blk.1.attn_v.weight, blk.1.attn_output.weight");
+  }
+
+  @Test
+  void aLatentAttentionLayerWithoutItsKvProjectionIsRefused() {
+    GgufWriter w =
+        model("deepseek2", 1, 7168, 1000)
+            .u32("deepseek2.feed_forward_length", 18432)
+            .u32("deepseek2.attention.head_count", 128)
+            .u32("deepseek2.attention.head_count_kv", 1)
+            .u32("deepseek2.attention.kv_lora_rank", 512)
+            .u32("deepseek2.attention.key_length", 192)
+            .u32("deepseek2.attention.value_length", 128)
+            .u32("deepseek2.rope.dimension_count", 64);
+    perLayer(w, 0, 1, "attn_norm.weight", "attn_output.weight");
+    perLayer(w, 0, 1, DENSE);
+    assertThatThrownBy(GgufReaderTest.read(w.header())::modelSpec)
+        .isInstanceOf(ModelConfigException.class)
+        .hasMessage(
+            "t.gguf: attention layer 0 lacks its attention tensors: blk.0.attn_q.weight or"
+                + " blk.0.attn_q_a.weight, blk.0.attn_kv_a_mqa.weight");
   }
 
   @Test

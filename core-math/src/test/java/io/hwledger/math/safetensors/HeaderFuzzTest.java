@@ -1,40 +1,33 @@
 package io.hwledger.math.safetensors;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
 
-import io.hwledger.api.ModelConfigException;
+import io.hwledger.math.Fuzz;
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Mutated and truncated copies of a valid file: the reader either reads them or refuses them with a
- * {@link ModelConfigException}, never another exception. The seed is printed and can be fixed with
- * {@code -Dhwledger.seed=N}.
+ * Mutated and truncated copies of a valid file and of a valid shard index, through {@link Fuzz}:
+ * the reader either reads them or refuses them with one printable line ({@link
+ * io.hwledger.api.ModelConfigException}), never another exception, an out-of-memory error or a
+ * hang. The seed is printed; {@code -Dhwledger.fuzz.seed=N} and {@code -Dhwledger.fuzz.cases=N}
+ * rerun or lengthen the run.
  */
 class HeaderFuzzTest {
-  static final long SEED = Long.getLong("hwledger.seed", System.nanoTime());
-  private static final int CASES = 300;
-  private static final String ALPHABET = "{}[]\":,-.0123456789eE aFIU_\\";
-
-  static {
-    System.out.println(
-        "HeaderFuzzTest seed: " + SEED + " (rerun with -Dhwledger.seed=" + SEED + ")");
-  }
+  private static final String CONFIG =
+      "{\"model_type\":\"llama\",\"hidden_size\":4,\"num_hidden_layers\":2,"
+          + "\"num_attention_heads\":2,\"num_key_value_heads\":1,\"intermediate_size\":8,"
+          + "\"vocab_size\":16,\"max_position_embeddings\":64,\"torch_dtype\":\"bfloat16\"}";
 
   @TempDir Path dir;
-
-  static Stream<Integer> cases() {
-    return IntStream.range(0, CASES).boxed();
-  }
 
   private static SafetensorsWriter valid() {
     return new SafetensorsWriter()
@@ -47,65 +40,66 @@ class HeaderFuzzTest {
         .tensor("lm_head.weight", "F8_E4M3", 16, 4);
   }
 
-  @ParameterizedTest(name = "case {0}")
-  @MethodSource("cases")
-  void mutatedHeadersAreReadOrRefused(int index) throws IOException {
-    SplittableRandom random = new SplittableRandom(SEED + index);
-    SafetensorsWriter writer = valid();
+  /** The file {@code writer} writes: 8-byte length, header, zero data. */
+  private static byte[] file(SafetensorsWriter writer) {
     byte[] header = writer.header().getBytes(StandardCharsets.UTF_8);
-    long declared = header.length;
-    long data = writer.dataBytes();
-    int mutations = 1 + random.nextInt(3);
-    for (int m = 0; m < mutations; m++) {
-      switch (random.nextInt(5)) {
-        case 0 -> header[random.nextInt(header.length)] = (byte) pick(random);
-        case 1 -> header = insert(header, random.nextInt(header.length + 1), (byte) pick(random));
-        case 2 -> header = delete(header, random.nextInt(header.length));
-        case 3 ->
-            declared = random.nextBoolean() ? random.nextLong() : declared + random.nextInt(-8, 9);
-        default -> data = Math.max(0, data + random.nextInt(-8, 9));
-      }
-      if (header.length == 0) {
-        header = new byte[] {'{'};
-      }
-    }
-    Path file =
-        SafetensorsWriter.writeRaw(dir.resolve("model.safetensors"), declared, header, data);
-    if (random.nextInt(4) == 0) {
-      try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-        f.setLength(random.nextLong(f.length() + 1));
-      }
-    }
-
-    assertThatCode(
-            () -> {
-              try {
-                SafetensorsCheckpoint ckpt = SafetensorsReader.read(file);
-                assertThat(ckpt.totalBytes()).isEqualTo(ckpt.files().get(0).dataBytes());
-                ckpt.checkpointWeights();
-              } catch (ModelConfigException e) {
-                assertThat(e.getMessage()).doesNotContain("\n");
-              }
-            })
-        .doesNotThrowAnyException();
+    ByteBuffer b =
+        ByteBuffer.allocate(8 + header.length + (int) writer.dataBytes())
+            .order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(header.length).put(header);
+    return b.array();
   }
 
-  private static char pick(SplittableRandom random) {
-    return ALPHABET.charAt(random.nextInt(ALPHABET.length()));
+  private void readFile(byte[] bytes, SplittableRandom r) throws IOException {
+    Path file = Files.write(dir.resolve("single/model.safetensors"), bytes);
+    SafetensorsCheckpoint ckpt = SafetensorsReader.read(file);
+    assertThat(ckpt.totalBytes()).isEqualTo(ckpt.files().get(0).dataBytes());
+    ckpt.checkpointWeights();
   }
 
-  private static byte[] insert(byte[] a, int at, byte b) {
-    byte[] out = new byte[a.length + 1];
-    System.arraycopy(a, 0, out, 0, at);
-    out[at] = b;
-    System.arraycopy(a, at, out, at + 1, a.length - at);
-    return out;
+  private void readIndex(byte[] bytes, SplittableRandom r) throws IOException {
+    Path index = Files.write(dir.resolve("sharded").resolve(SafetensorsReader.INDEX_FILE), bytes);
+    SafetensorsCheckpoint ckpt = SafetensorsReader.read(index);
+    ckpt.checkpointWeights();
   }
 
-  private static byte[] delete(byte[] a, int at) {
-    byte[] out = new byte[a.length - 1];
-    System.arraycopy(a, 0, out, 0, at);
-    System.arraycopy(a, at + 1, out, at, a.length - at - 1);
-    return out;
+  @Test
+  void mutatedHeadersAndIndexesAreReadOrRefusedInOneLine() throws IOException {
+    Files.createDirectories(dir.resolve("single"));
+    Path sharded = Files.createDirectories(dir.resolve("sharded"));
+    Files.writeString(sharded.resolve("config.json"), CONFIG);
+    new SafetensorsWriter()
+        .tensor("model.embed_tokens.weight", "BF16", 16, 4)
+        .tensor("model.layers.0.self_attn.o_proj.weight", "BF16", 4, 4)
+        .write(sharded.resolve("model-00001-of-00002.safetensors"));
+    new SafetensorsWriter()
+        .tensor("model.layers.1.self_attn.o_proj.weight", "BF16", 4, 4)
+        .tensor("lm_head.weight", "BF16", 16, 4)
+        .write(sharded.resolve("model-00002-of-00002.safetensors"));
+    byte[] index =
+        ("{\"metadata\":{\"total_size\":320},\"weight_map\":{"
+                + "\"model.embed_tokens.weight\":\"model-00001-of-00002.safetensors\","
+                + "\"model.layers.0.self_attn.o_proj.weight\":\"model-00001-of-00002.safetensors\","
+                + "\"model.layers.1.self_attn.o_proj.weight\":\"model-00002-of-00002.safetensors\","
+                + "\"lm_head.weight\":\"model-00002-of-00002.safetensors\"}}")
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] single = file(valid());
+    readFile(single, new SplittableRandom(1)); // the seeds themselves are valid
+    readIndex(index, new SplittableRandom(1));
+
+    List<Fuzz.Seed> seeds =
+        List.of(
+            new Fuzz.Seed(
+                single,
+                single.length,
+                ByteOrder.LITTLE_ENDIAN,
+                new int[] {0},
+                true,
+                this::readFile),
+            new Fuzz.Seed(
+                index, index.length, ByteOrder.LITTLE_ENDIAN, new int[0], true, this::readIndex));
+    Fuzz.Report report = Fuzz.run("safetensors", seeds, Fuzz.cases(3000));
+    assertThat(report.failures()).isEmpty();
+    assertThat(report.refused()).isPositive();
   }
 }
