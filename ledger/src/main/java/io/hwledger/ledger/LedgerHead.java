@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -59,6 +60,11 @@ final class LedgerHead {
 
   /** Opens (creating) the head of the ledger in {@code dir} for writing. */
   static LedgerHead openForWrite(Path dir) throws IOException {
+    Path path = dir.resolve(FILE);
+    if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)
+        && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+      throw new LedgerException(path + " is not a regular file");
+    }
     Slot newest = read(dir);
     FileChannel file =
         FileChannel.open(
@@ -149,7 +155,8 @@ final class LedgerHead {
   }
 
   private static byte[] readUpTo(Path file, int max) throws IOException {
-    if (Files.exists(file) && !Files.isRegularFile(file)) {
+    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+        && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       return new byte[0]; // a FIFO or device in its place is no head, and is never read
     }
     try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ)) {

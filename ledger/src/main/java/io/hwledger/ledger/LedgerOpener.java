@@ -128,7 +128,9 @@ final class LedgerOpener {
               dir.toString());
       return new Opened(lock, segments, head, tree, point, end.position(), base.size());
     } catch (IOException | RuntimeException e) {
-      closeQuietly(segments);
+      if (segments != null) {
+        segments.abandon(); // not close(): that would cut the space allocated ahead, a change
+      }
       closeQuietly(store);
       lock.close();
       throw e;

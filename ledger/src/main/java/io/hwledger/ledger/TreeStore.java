@@ -228,11 +228,15 @@ final class TreeStore implements HashStore, AutoCloseable {
     if (files[level] == null) {
       Path p = dir.resolve(levelName(level));
       if (readOnly) {
-        if (!Files.isRegularFile(p)) {
+        if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
           return null;
         }
         files[level] = FileChannel.open(p, StandardOpenOption.READ);
-      } else if (create || Files.exists(p)) {
+      } else if (create || Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)
+            && !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          throw new LedgerException("tree file " + p + " is not a regular file");
+        }
         files[level] =
             FileChannel.open(
                 p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);

@@ -346,6 +346,27 @@ class LedgerTamperTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(30)
+  void aFifoInPlaceOfALedgerFileIsRefusedNotReadForever() throws Exception {
+    Path dir = tmp.resolve("l");
+    fill(dir, OPTIONS, "i", 3);
+    Path fifo = dir.resolve("segments").resolve(SegmentLog.name(3));
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        mkfifo.waitFor() == 0 && Files.exists(fifo), "needs mkfifo");
+    // each would block forever reading the FIFO; the test's timeout would catch that
+    for (Runnable open :
+        List.<Runnable>of(
+            () -> Ledger.verify(dir),
+            () -> Ledger.openReadOnly(dir).close(),
+            () -> Ledger.open(dir, OPTIONS).close())) {
+      assertThatThrownBy(open::run)
+          .isInstanceOf(LedgerException.class)
+          .hasMessageContaining(fifo + " is not a regular file");
+    }
+  }
+
+  @Test
   void recoveryMovesAsideOnlyTheTornBytesNotTheSpaceAllocatedAhead() throws Exception {
     Path dir = tmp.resolve("l");
     fill(dir, OPTIONS, "i", 3);
