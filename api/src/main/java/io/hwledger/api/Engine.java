@@ -1,40 +1,28 @@
 package io.hwledger.api;
 
 /**
- * An inference engine and the settings that decide how it budgets GPU memory. The planner models
- * each engine's own accounting: what it reserves, how it sizes the KV cache, and what a workload
- * can get from it ({@link EnginePlan}).
+ * An inference engine and the settings that decide how it budgets GPU memory: what a {@link
+ * Deployment} runs on. The planner finds the engine's memory model by {@link #id()} among the
+ * engine models on the class path (module path) and plans the way that engine allocates ({@link
+ * EnginePlan}).
  *
- * <p>Settings left empty take the engine's own default, which may depend on the GPU or the
- * workload; each record documents its defaults and the engine version it follows.
+ * <p>This package holds only the engine-neutral parts: this interface and {@link GenericEngine},
+ * the engine-less default. Each engine's settings type lives with its memory model (the built-in
+ * ones in {@code hwledger-core-math}, {@code io.hwledger.math.engine.*}); a third party adds an
+ * engine by implementing both and registering the model with {@code ServiceLoader}.
+ *
+ * <p>Implementations are immutable values whose constructors validate their settings.
  */
-public sealed interface Engine
-    permits GenericEngine, VllmEngine, LlamaCppEngine, SglangEngine, TensorRtLlmEngine, MlxEngine {
+public interface Engine {
 
-  /** Which engine this is. */
-  EngineProfile profile();
+  /**
+   * The engine's identifier: lower-case letters, digits and {@code -}, e.g. {@code vllm}; the
+   * {@code --engine} value and the JSON {@code "engine"} name of its plans.
+   */
+  String id();
 
-  /** The generic engine: caches sized exactly for the workload. */
+  /** The engine-less default: caches sized exactly for the workload ({@link GenericEngine}). */
   static Engine generic() {
     return GenericEngine.INSTANCE;
-  }
-
-  /** The engine {@code profile} with every setting at its default. */
-  static Engine defaults(EngineProfile profile) {
-    switch (profile) {
-      case GENERIC:
-        return GenericEngine.INSTANCE;
-      case VLLM:
-        return VllmEngine.defaults();
-      case LLAMA_CPP:
-        return LlamaCppEngine.defaults();
-      case SGLANG:
-        return SglangEngine.defaults();
-      case TENSORRT_LLM:
-        return TensorRtLlmEngine.defaults();
-      case MLX:
-        return MlxEngine.defaults();
-    }
-    throw new AssertionError(profile);
   }
 }

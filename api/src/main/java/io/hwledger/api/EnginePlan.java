@@ -6,7 +6,7 @@ import java.util.Objects;
  * What an engine allocates for a deployment, and what that gives the workload: the engine-specific
  * part of a {@link MemoryPlan}.
  *
- * @param engine the engine
+ * @param engine the engine's identifier ({@link Engine#id()})
  * @param memoryLimitBytes memory the engine lets itself use on each GPU, bytes (vLLM: total ×
  *     {@code gpu_memory_utilization}; SGLang: total × {@code mem_fraction_static}; others: the
  *     GPU's budget)
@@ -22,7 +22,7 @@ import java.util.Objects;
  *     on the GPU
  */
 public record EnginePlan(
-    EngineProfile engine,
+    String engine,
     long memoryLimitBytes,
     long kvCacheBytes,
     long kvCacheTokens,
@@ -32,6 +32,9 @@ public record EnginePlan(
   /** Validates the arguments. */
   public EnginePlan {
     Objects.requireNonNull(engine, "engine");
+    if (engine.isBlank()) {
+      throw new IllegalArgumentException("engine must not be blank");
+    }
     Checks.nonNegative(memoryLimitBytes, "memoryLimitBytes");
     Checks.nonNegative(kvCacheBytes, "kvCacheBytes");
     Checks.nonNegative(kvCacheTokens, "kvCacheTokens");

@@ -6,10 +6,13 @@ package io.hwledger.api;
  * documented on the planner.
  */
 public record GenericEngine() implements Engine {
+  /** The identifier of the generic engine. */
+  public static final String ID = "generic";
+
   static final GenericEngine INSTANCE = new GenericEngine();
 
   @Override
-  public EngineProfile profile() {
-    return EngineProfile.GENERIC;
+  public String id() {
+    return ID;
   }
 }

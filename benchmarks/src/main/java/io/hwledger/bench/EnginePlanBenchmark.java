@@ -1,14 +1,13 @@
 package io.hwledger.bench;
 
 import io.hwledger.api.Deployment;
-import io.hwledger.api.Engine;
-import io.hwledger.api.EngineProfile;
 import io.hwledger.api.MemoryPlan;
 import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Precision;
 import io.hwledger.api.Workload;
 import io.hwledger.math.ModelCatalog;
 import io.hwledger.math.Planner;
+import io.hwledger.math.engine.EngineModels;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -63,7 +62,7 @@ public class EnginePlanBenchmark {
     planner = Planner.of(spec);
     precision = spec.defaultPrecision();
     generic = Inputs.singleGpu();
-    deployment = generic.withEngine(Engine.defaults(EngineProfile.parse(engine)));
+    deployment = generic.withEngine(EngineModels.defaults().get(engine).defaults());
     workloads = Inputs.contextRing(4);
   }
 

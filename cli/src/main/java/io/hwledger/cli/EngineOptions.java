@@ -1,149 +1,101 @@
 package io.hwledger.cli;
 
 import io.hwledger.api.Engine;
-import io.hwledger.api.EngineProfile;
+import io.hwledger.api.GenericEngine;
 import io.hwledger.api.GpuSpec;
-import io.hwledger.api.LlamaCppEngine;
-import io.hwledger.api.MlxEngine;
-import io.hwledger.api.SglangEngine;
-import io.hwledger.api.TensorRtLlmEngine;
-import io.hwledger.api.VllmEngine;
+import io.hwledger.math.engine.EngineModel;
+import io.hwledger.math.engine.EngineModels;
+import io.hwledger.math.engine.EngineSetting;
+import io.hwledger.math.engine.SettingValues;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.ISetter;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * {@code --engine} and each engine's memory settings, named as the engine names them; shared by
- * {@code plan} and {@code export}. A setting of another engine than the chosen one is an error.
+ * {@code --engine} and each engine's settings, offered as {@code --NAME} options named as the
+ * engine names them; shared by {@code plan} and {@code export}. The options come from the engine
+ * models on the class path ({@link EngineModels}), so a third-party engine appears here without a
+ * change to the command line. A setting of another engine than the chosen one is an error.
  */
 final class EngineOptions {
-  @Option(
-      names = "--engine",
-      paramLabel = "NAME",
-      description =
-          "generic (default), vllm, llamacpp, sglang, trtllm or mlx: plan memory the way that"
-              + " engine allocates it.")
-  String engine;
+  private final EngineModels engines;
 
-  @Option(
-      names = "--gpu-memory-utilization",
-      paramLabel = "F",
-      description = "vllm: fraction of each GPU it may use (default 0.9).")
-  String gpuMemoryUtilization;
+  /** Each setting's option, in the engines' order, with the engines that have it. */
+  private final Map<String, List<String>> owners = new LinkedHashMap<>();
 
-  @Option(
-      names = "--block-size",
-      paramLabel = "N",
-      description = "vllm: tokens per KV block (default 16).")
-  String blockSize;
+  private final Map<String, String> given = new LinkedHashMap<>();
+  private String engine;
 
-  @Option(
-      names = "--max-num-batched-tokens",
-      paramLabel = "N",
-      description = "vllm: tokens per step (default 8192 on 70 GiB+ GPUs but A100, else 2048).")
-  String maxNumBatchedTokens;
+  EngineOptions(EngineModels engines) {
+    this.engines = engines;
+  }
 
-  @Option(
-      names = "--max-num-seqs",
-      paramLabel = "N",
-      description = "vllm: sequences per step (default 1024 on 70 GiB+ GPUs but A100, else 256).")
-  String maxNumSeqs;
+  /** Adds {@code --engine} and one option per engine setting to {@code spec}. */
+  void addTo(CommandSpec spec) {
+    spec.addOption(
+        OptionSpec.builder("--engine")
+            .paramLabel("NAME")
+            .type(String.class)
+            .description(
+                engineList()
+                    + ": plan memory the way that engine allocates it (see"
+                    + " docs/cli-reference.md).")
+            .setter(setter(value -> engine = (String) value))
+            .build());
+    Map<String, EngineSetting> firsts = new LinkedHashMap<>();
+    for (EngineModel<?> model : engines.all()) {
+      for (EngineSetting setting : model.settings()) {
+        firsts.putIfAbsent(setting.name(), setting);
+        owners.computeIfAbsent(setting.name(), n -> new ArrayList<>()).add(model.id());
+      }
+    }
+    for (EngineSetting setting : firsts.values()) {
+      String name = setting.name();
+      OptionSpec.Builder option =
+          OptionSpec.builder(setting.option())
+              .description(String.join("/", owners.get(name)) + ": " + setting.description())
+              .setter(setter(value -> record(setting, value)));
+      if (setting.isFlag()) {
+        option.arity("0").type(boolean.class);
+      } else {
+        option.arity("1").type(String.class).paramLabel(setting.paramLabel().get());
+      }
+      spec.addOption(option.build());
+    }
+  }
 
-  @Option(
-      names = "--cuda-graph-memory",
-      paramLabel = "BYTES",
-      description = "vllm 0.21+: its CUDA graph estimate, taken from the budget (default 0).")
-  String cudaGraphMemory;
+  /**
+   * Keeps what the user gave; picocli also sets every option to its initial value (null, false)
+   * before parsing, which is not a setting given.
+   */
+  private void record(EngineSetting setting, Object value) {
+    if (value == null || Boolean.FALSE.equals(value)) {
+      given.remove(setting.name());
+    } else {
+      given.put(setting.name(), setting.isFlag() ? "" : (String) value);
+    }
+  }
 
-  @Option(
-      names = "--ctx-size",
-      paramLabel = "TOKENS",
-      description = "llamacpp -c: KV cells for all slots (default: --context x --parallel).")
-  String ctxSize;
+  /** {@code generic (default), vllm, … or mlx}. */
+  private String engineList() {
+    List<String> ids = new ArrayList<>(engines.ids());
+    ids.replaceAll(id -> id.equals(GenericEngine.ID) ? id + " (default)" : id);
+    String last = ids.remove(ids.size() - 1);
+    return ids.isEmpty() ? last : String.join(", ", ids) + " or " + last;
+  }
 
-  @Option(
-      names = "--parallel",
-      paramLabel = "N",
-      description = "llamacpp -np: slots (default: --users).")
-  String parallel;
-
-  @Option(
-      names = "--n-gpu-layers",
-      paramLabel = "N",
-      description = "llamacpp -ngl: layers offloaded, output layer counted (default: all).")
-  String gpuLayers;
-
-  @Option(
-      names = "--flash-attn",
-      paramLabel = "on|off",
-      description = "llamacpp -fa (default on; a quantised V cache needs it).")
-  String flashAttention;
-
-  @Option(names = "--kv-unified", description = "llamacpp -kvu: one KV stream for all slots.")
-  boolean kvUnified;
-
-  @Option(
-      names = "--ubatch-size",
-      paramLabel = "N",
-      description = "llamacpp -ub: micro-batch tokens (default 512).")
-  String ubatchSize;
-
-  @Option(
-      names = "--mem-fraction-static",
-      paramLabel = "F",
-      description = "sglang: fraction for weights and KV pool (default: SGLang's choice).")
-  String memFractionStatic;
-
-  @Option(
-      names = "--chunked-prefill-size",
-      paramLabel = "N",
-      description = "sglang: prefill chunk (default: SGLang's choice by GPU memory).")
-  String chunkedPrefillSize;
-
-  @Option(
-      names = "--free-gpu-memory-fraction",
-      paramLabel = "F",
-      description = "trtllm: fraction of free memory for the KV pool (default 0.9).")
-  String freeGpuMemoryFraction;
-
-  @Option(
-      names = "--tokens-per-block",
-      paramLabel = "N",
-      description = "trtllm: tokens per KV block (default 32).")
-  String tokensPerBlock;
-
-  @Option(
-      names = "--max-num-tokens",
-      paramLabel = "N",
-      description = "trtllm: tokens per batch (default 8192).")
-  String maxNumTokens;
-
-  @Option(
-      names = "--max-kv-size",
-      paramLabel = "TOKENS",
-      description = "mlx: rotating KV cache size per sequence (default: unbounded).")
-  String maxKvSize;
-
-  @Option(
-      names = "--kv-bits",
-      paramLabel = "N",
-      description = "mlx: quantised KV cache bits, 2-8 (default: unquantised).")
-  String kvBits;
-
-  @Option(
-      names = "--kv-group-size",
-      paramLabel = "N",
-      description = "mlx: KV quantisation group, 32, 64 or 128 (default 64).")
-  String kvGroupSize;
-
-  /** The chosen engine's profile. */
-  EngineProfile profile() {
-    return engine == null ? EngineProfile.GENERIC : EngineProfile.parse(engine);
+  /**
+   * The chosen engine's model.
+   *
+   * @throws IllegalArgumentException naming the known engines when {@code --engine} names none
+   */
+  EngineModel<?> model() {
+    return engines.get(engine == null ? GenericEngine.ID : engine);
   }
 
   /**
@@ -154,132 +106,35 @@ final class EngineOptions {
    *     engine
    */
   Engine resolve(Optional<GpuSpec> gpu) {
-    EngineProfile profile = profile();
-    checkOnly(profile);
-    switch (profile) {
-      case VLLM:
-        VllmEngine base = gpu.map(VllmEngine::defaultsFor).orElseGet(VllmEngine::defaults);
-        return new VllmEngine(
-            fraction("--gpu-memory-utilization", gpuMemoryUtilization)
-                .orElse(base.gpuMemoryUtilization()),
-            (int) count("--block-size", blockSize).orElse(base.blockSize()),
-            count("--max-num-batched-tokens", maxNumBatchedTokens)
-                .orElse(base.maxNumBatchedTokens()),
-            (int) count("--max-num-seqs", maxNumSeqs).orElse(base.maxNumSeqs()),
-            cudaGraphMemory == null ? 0 : SizeParser.bytes("--cuda-graph-memory", cudaGraphMemory));
-      case LLAMA_CPP:
-        return new LlamaCppEngine(
-            ctxSize == null
-                ? OptionalLong.empty()
-                : OptionalLong.of(SizeParser.tokens("--ctx-size", ctxSize)),
-            toInt(count("--parallel", parallel)),
-            gpuLayers == null
-                ? OptionalInt.empty()
-                : OptionalInt.of((int) SizeParser.count("--n-gpu-layers", gpuLayers, 100_000)),
-            flashAttention == null || onOff("--flash-attn", flashAttention),
-            kvUnified,
-            (int) count("--ubatch-size", ubatchSize).orElse(512));
-      case SGLANG:
-        return new SglangEngine(
-            fraction("--mem-fraction-static", memFractionStatic),
-            count("--chunked-prefill-size", chunkedPrefillSize));
-      case TENSORRT_LLM:
-        TensorRtLlmEngine trt = TensorRtLlmEngine.defaults();
-        return new TensorRtLlmEngine(
-            fraction("--free-gpu-memory-fraction", freeGpuMemoryFraction)
-                .orElse(trt.freeGpuMemoryFraction()),
-            (int) count("--tokens-per-block", tokensPerBlock).orElse(trt.tokensPerBlock()),
-            count("--max-num-tokens", maxNumTokens).orElse(trt.maxNumTokens()));
-      case MLX:
-        return new MlxEngine(
-            maxKvSize == null
-                ? OptionalLong.empty()
-                : OptionalLong.of(SizeParser.tokens("--max-kv-size", maxKvSize)),
-            toInt(count("--kv-bits", kvBits)),
-            (int) count("--kv-group-size", kvGroupSize).orElse(64));
-      case GENERIC:
-      default:
-        return Engine.generic();
+    EngineModel<?> model = model();
+    Map<String, String> mine = new LinkedHashMap<>();
+    for (String name : owners.keySet()) {
+      if (!given.containsKey(name)) {
+        continue;
+      }
+      if (!owners.get(name).contains(model.id())) {
+        throw new IllegalArgumentException(
+            "--"
+                + name
+                + " is a "
+                + String.join("/", owners.get(name))
+                + " setting (--engine is "
+                + model.id()
+                + ")");
+      }
+      mine.put(name, given.get(name));
     }
+    return model.configure(SettingValues.of(mine), gpu);
   }
 
-  /** Refuses settings that belong to another engine than {@code profile}. */
-  private void checkOnly(EngineProfile profile) {
-    List<String> foreign = new ArrayList<>();
-    addIf(foreign, profile, EngineProfile.VLLM, gpuMemoryUtilization, "--gpu-memory-utilization");
-    addIf(foreign, profile, EngineProfile.VLLM, blockSize, "--block-size");
-    addIf(foreign, profile, EngineProfile.VLLM, maxNumBatchedTokens, "--max-num-batched-tokens");
-    addIf(foreign, profile, EngineProfile.VLLM, maxNumSeqs, "--max-num-seqs");
-    addIf(foreign, profile, EngineProfile.VLLM, cudaGraphMemory, "--cuda-graph-memory");
-    addIf(foreign, profile, EngineProfile.LLAMA_CPP, ctxSize, "--ctx-size");
-    addIf(foreign, profile, EngineProfile.LLAMA_CPP, parallel, "--parallel");
-    addIf(foreign, profile, EngineProfile.LLAMA_CPP, gpuLayers, "--n-gpu-layers");
-    addIf(foreign, profile, EngineProfile.LLAMA_CPP, flashAttention, "--flash-attn");
-    addIf(foreign, profile, EngineProfile.LLAMA_CPP, kvUnified ? "" : null, "--kv-unified");
-    addIf(foreign, profile, EngineProfile.LLAMA_CPP, ubatchSize, "--ubatch-size");
-    addIf(foreign, profile, EngineProfile.SGLANG, memFractionStatic, "--mem-fraction-static");
-    addIf(foreign, profile, EngineProfile.SGLANG, chunkedPrefillSize, "--chunked-prefill-size");
-    addIf(
-        foreign,
-        profile,
-        EngineProfile.TENSORRT_LLM,
-        freeGpuMemoryFraction,
-        "--free-gpu-memory-fraction");
-    addIf(foreign, profile, EngineProfile.TENSORRT_LLM, tokensPerBlock, "--tokens-per-block");
-    addIf(foreign, profile, EngineProfile.TENSORRT_LLM, maxNumTokens, "--max-num-tokens");
-    addIf(foreign, profile, EngineProfile.MLX, maxKvSize, "--max-kv-size");
-    addIf(foreign, profile, EngineProfile.MLX, kvBits, "--kv-bits");
-    addIf(foreign, profile, EngineProfile.MLX, kvGroupSize, "--kv-group-size");
-    if (!foreign.isEmpty()) {
-      throw new IllegalArgumentException(foreign.get(0) + " (--engine is " + profile.id() + ")");
-    }
-  }
-
-  private static void addIf(
-      List<String> foreign,
-      EngineProfile chosen,
-      EngineProfile owner,
-      String value,
-      String option) {
-    if (value != null && chosen != owner) {
-      foreign.add(option + " is a " + owner.id() + " setting");
-    }
-  }
-
-  private static OptionalLong count(String option, String text) {
-    return text == null
-        ? OptionalLong.empty()
-        : OptionalLong.of(SizeParser.count(option, text, Integer.MAX_VALUE));
-  }
-
-  private static OptionalInt toInt(OptionalLong value) {
-    return value.isPresent() ? OptionalInt.of((int) value.getAsLong()) : OptionalInt.empty();
-  }
-
-  private static OptionalDouble fraction(String option, String text) {
-    if (text == null) {
-      return OptionalDouble.empty();
-    }
-    double value;
-    try {
-      value = Double.parseDouble(text.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(option + ": '" + text + "' is not a number", e);
-    }
-    if (!(value > 0 && value <= 1)) {
-      throw new IllegalArgumentException(option + ": " + text + " is not in (0, 1]");
-    }
-    return OptionalDouble.of(value);
-  }
-
-  private static boolean onOff(String option, String text) {
-    switch (text.trim().toLowerCase(Locale.ROOT)) {
-      case "on":
-        return true;
-      case "off":
-        return false;
-      default:
-        throw new IllegalArgumentException(option + ": expected on or off, was '" + text + "'");
-    }
+  private static ISetter setter(java.util.function.Consumer<Object> store) {
+    return new ISetter() {
+      @Override
+      @SuppressWarnings("unchecked")
+      public <T> T set(T value) {
+        store.accept(value);
+        return null;
+      }
+    };
   }
 }

@@ -45,7 +45,7 @@ final class ExportCommand implements Callable<Integer> {
     String line = EngineLaunch.shellLine(command);
     if (json) {
       ObjectNode root = JsonWriter.object();
-      root.put("engine", request.deployment().engine().profile().id());
+      root.put("engine", request.deployment().engine().id());
       ArrayNode args = root.putArray("command");
       command.forEach(args::add);
       root.put("line", line);

@@ -166,7 +166,7 @@ final class JsonWriter {
     ObjectNode deployment = root.putObject("deployment");
     deployment.put("tensorParallel", request.deployment().tensorParallel());
     deployment.put("pipelineParallel", request.deployment().pipelineParallel());
-    deployment.put("engine", request.deployment().engine().profile().id());
+    deployment.put("engine", request.deployment().engine().id());
     deployment.put(
         "gpus",
         (long) request.deployment().tensorParallel() * request.deployment().pipelineParallel());
@@ -245,7 +245,7 @@ final class JsonWriter {
    */
   private static ObjectNode engine(PlanOptions.Request request, MemoryPlan plan) {
     ObjectNode node = object();
-    node.put("name", request.deployment().engine().profile().id());
+    node.put("name", request.deployment().engine().id());
     if (plan.engine().isPresent()) {
       EnginePlan e = plan.engine().get();
       node.put("memoryLimitBytes", e.memoryLimitBytes());

@@ -59,9 +59,13 @@ public final class Main {
   static CommandLine commandLine(Streams io, Supplier<GpuBackends> backends) {
     CommandLine cli = new CommandLine(new HwledgerCommand(io));
     cli.addSubcommand(new ModelsCommand(io));
-    cli.addSubcommand(new PlanCommand(io));
+    PlanCommand plan = new PlanCommand(io);
+    cli.addSubcommand(plan);
+    plan.options.addEngineOptions(cli.getSubcommands().get("plan"));
     cli.addSubcommand(new PerfCommand(io));
-    cli.addSubcommand(new ExportCommand(io));
+    ExportCommand export = new ExportCommand(io);
+    cli.addSubcommand(export);
+    export.options.addEngineOptions(cli.getSubcommands().get("export"));
     cli.addSubcommand(LedgerCommand.commandLine(io));
     cli.addSubcommand(new DevicesCommand(io, backends));
     ErrorHandler handler = new ErrorHandler(io);

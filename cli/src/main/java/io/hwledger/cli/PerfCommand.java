@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hwledger.api.DType;
 import io.hwledger.api.Deployment;
-import io.hwledger.api.Engine;
-import io.hwledger.api.EngineProfile;
 import io.hwledger.api.GpuSpec;
 import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Precision;
@@ -13,8 +11,11 @@ import io.hwledger.api.Printable;
 import io.hwledger.math.DecodeRate;
 import io.hwledger.math.GpuCatalog;
 import io.hwledger.math.Interconnect;
+import io.hwledger.math.Sizes;
 import io.hwledger.math.SpeedEstimate;
 import io.hwledger.math.SpeedModel;
+import io.hwledger.math.engine.EngineModel;
+import io.hwledger.math.engine.EngineModels;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,7 +89,7 @@ final class PerfCommand implements Callable<Integer> {
       paramLabel = "NAME",
       defaultValue = "generic",
       description =
-          "generic, vllm, llamacpp, sglang, trtllm or mlx: selects the utilisation factors"
+          "An engine, as plan --engine names it: selects its calibrated utilisation factors"
               + " (llama.cpp's for llamacpp and mlx, the serving engines' otherwise; default:"
               + " ${DEFAULT-VALUE}).")
   String engine;
@@ -117,12 +118,12 @@ final class PerfCommand implements Callable<Integer> {
     ModelSource.Loaded loaded = source.load(spec);
     ModelSpec model = loaded.spec();
     GpuSpec device = usage(() -> GpuCatalog.builtIn().get(gpu));
-    int tensorParallel = usage(() -> (int) SizeParser.count("--tp", tp, Integer.MAX_VALUE));
-    int pipelineParallel = usage(() -> (int) SizeParser.count("--pp", pp, Integer.MAX_VALUE));
-    long promptTokens = usage(() -> SizeParser.tokens("--prompt", prompt));
+    int tensorParallel = usage(() -> (int) Sizes.count("--tp", tp, Integer.MAX_VALUE));
+    int pipelineParallel = usage(() -> (int) Sizes.count("--pp", pp, Integer.MAX_VALUE));
+    long promptTokens = usage(() -> Sizes.tokens("--prompt", prompt));
     long contextTokens =
-        context == null ? promptTokens : usage(() -> SizeParser.tokens("--context", context));
-    long maxBatch = usage(() -> SizeParser.count("--batch", batch, 1L << 40));
+        context == null ? promptTokens : usage(() -> Sizes.tokens("--context", context));
+    long maxBatch = usage(() -> Sizes.count("--batch", batch, 1L << 40));
     OptionalDouble usdPerGpuHour = price == null ? OptionalDouble.empty() : usage(this::price);
     Interconnect link =
         interconnect == null
@@ -132,12 +133,12 @@ final class PerfCommand implements Callable<Integer> {
     if (weights != null) {
       precision = precision.withWeights(usage(() -> DType.parse(weights)));
     }
-    EngineProfile profile = usage(() -> EngineProfile.parse(engine));
+    EngineModel<?> engineModel = usage(() -> EngineModels.defaults().get(engine));
     Deployment deployment =
         Deployment.singleGpu()
             .withTensorParallel(tensorParallel)
             .withPipelineParallel(pipelineParallel)
-            .withEngine(Engine.defaults(profile));
+            .withEngine(engineModel.defaults());
     Precision p = precision;
     SpeedEstimate e =
         usage(
@@ -153,9 +154,9 @@ final class PerfCommand implements Callable<Integer> {
                         link));
     String label = source.model != null ? source.model : model.name();
     if (json) {
-      JsonWriter.print(io.out(), toJson(label, p, profile, e, usdPerGpuHour));
+      JsonWriter.print(io.out(), toJson(label, p, engineModel.id(), e, usdPerGpuHour));
     } else {
-      printText(label, p, profile, e, usdPerGpuHour);
+      printText(label, p, engineModel.id(), e, usdPerGpuHour);
     }
     return ErrorHandler.ExitCodes.OK;
   }
@@ -194,7 +195,7 @@ final class PerfCommand implements Callable<Integer> {
   }
 
   private void printText(
-      String label, Precision p, EngineProfile engine, SpeedEstimate e, OptionalDouble price) {
+      String label, Precision p, String engine, SpeedEstimate e, OptionalDouble price) {
     PrintStream out = io.out();
     out.println(
         Printable.escape(label)
@@ -211,7 +212,7 @@ final class PerfCommand implements Callable<Integer> {
             + " tokens");
     out.println(
         "Utilisation ("
-            + engine.id()
+            + engine
             + "): MBU "
             + fixed(e.memoryBandwidthUtilization(), 2)
             + ", MFU "
@@ -252,7 +253,7 @@ final class PerfCommand implements Callable<Integer> {
   }
 
   private static ObjectNode toJson(
-      String label, Precision p, EngineProfile engine, SpeedEstimate e, OptionalDouble price) {
+      String label, Precision p, String engine, SpeedEstimate e, OptionalDouble price) {
     ObjectNode root = JsonWriter.object();
     root.put("model", label);
     root.put("gpu", e.gpu());
@@ -263,7 +264,7 @@ final class PerfCommand implements Callable<Integer> {
     root.put("promptTokens", e.promptTokens());
     root.put("contextTokens", e.contextTokens());
     root.put("interconnect", e.interconnect().name());
-    root.put("engine", engine.id());
+    root.put("engine", engine);
     root.put("memoryBandwidthUtilization", e.memoryBandwidthUtilization());
     root.put("modelFlopsUtilization", e.modelFlopsUtilization());
     if (e.computeDtype().isPresent()) {

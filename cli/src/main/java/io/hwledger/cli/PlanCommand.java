@@ -3,8 +3,8 @@ package io.hwledger.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hwledger.api.Deployment;
 import io.hwledger.api.EnginePlan;
-import io.hwledger.api.EngineProfile;
 import io.hwledger.api.Fit;
+import io.hwledger.api.GenericEngine;
 import io.hwledger.api.GpuSpec;
 import io.hwledger.api.LayerMemory;
 import io.hwledger.api.MemoryBreakdown;
@@ -192,13 +192,13 @@ final class PlanCommand implements Callable<Integer> {
   }
 
   private static void printEngine(PrintStream out, PlanOptions.Request request, MemoryPlan plan) {
-    EngineProfile profile = request.deployment().engine().profile();
+    String engine = request.deployment().engine().id();
     if (plan.engine().isEmpty()) {
-      if (profile != EngineProfile.GENERIC) {
+      if (!engine.equals(GenericEngine.ID)) {
         out.println();
         out.println(
             "Engine   "
-                + profile.id()
+                + engine
                 + " sizes its KV cache from the GPU's memory: add --gpu or --memory");
       }
       return;
@@ -207,7 +207,7 @@ final class PlanCommand implements Callable<Integer> {
     out.println();
     out.println(
         "Engine   "
-            + profile.id()
+            + engine
             + ": "
             + String.format(Locale.ROOT, "%,d", e.kvCacheTokens())
             + " tokens of KV cache, "
@@ -228,10 +228,7 @@ final class PlanCommand implements Callable<Integer> {
     String share =
         budget == memory
             ? ""
-            : request.deployment().engine().profile().id()
-                + "'s share of "
-                + Units.gib(memory)
-                + " of ";
+            : request.deployment().engine().id() + "'s share of " + Units.gib(memory) + " of ";
     if (request.gpu().isEmpty()) {
       return " (" + share + "--memory)";
     }

@@ -9,11 +9,13 @@ import io.hwledger.api.Workload;
 import io.hwledger.math.CheckpointWeights;
 import io.hwledger.math.GpuCatalog;
 import io.hwledger.math.Planner;
+import io.hwledger.math.Sizes;
+import io.hwledger.math.engine.EngineModels;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -72,7 +74,13 @@ final class PlanOptions {
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   Budget budget;
 
-  @Mixin EngineOptions engineOptions = new EngineOptions();
+  /** Added to the command's spec by {@link #addEngineOptions}, after picocli built it. */
+  final EngineOptions engineOptions = new EngineOptions(EngineModels.defaults());
+
+  /** Adds {@code --engine} and every engine setting to {@code command}, which mixes these in. */
+  void addEngineOptions(CommandLine command) {
+    engineOptions.addTo(command.getCommandSpec());
+  }
 
   /** At most one of {@code --gpu} and {@code --memory}. */
   static final class Budget {
@@ -112,8 +120,12 @@ final class PlanOptions {
       Precision precision,
       Workload workload,
       Deployment deployment,
-      Optional<GpuSpec> gpu,
       ModelSource.Loaded loaded) {
+
+    /** The GPU planned for, if {@code --gpu} named one. */
+    Optional<GpuSpec> gpu() {
+      return deployment.gpu();
+    }
 
     /** A planner for this request's model, with its checkpoint's stored bytes when it has one. */
     Planner planner() {
@@ -128,7 +140,7 @@ final class PlanOptions {
     ModelSpec model = loaded.spec();
     long contextTokens;
     if (context != null) {
-      contextTokens = usage(() -> SizeParser.tokens("--context", context));
+      contextTokens = usage(() -> Sizes.tokens("--context", context));
       OptionalLong limit = model.contextLimit();
       if (limit.isPresent() && contextTokens > limit.getAsLong()) {
         io.warn(
@@ -151,9 +163,9 @@ final class PlanOptions {
                               + label
                               + "' has no context limit (e.g. --context 32K)"));
     }
-    long sequences = usage(() -> SizeParser.count("--users", users, Long.MAX_VALUE));
-    int tensorParallel = usage(() -> (int) SizeParser.count("--tp", tp, Integer.MAX_VALUE));
-    int pipelineParallel = usage(() -> (int) SizeParser.count("--pp", pp, Integer.MAX_VALUE));
+    long sequences = usage(() -> Sizes.count("--users", users, Long.MAX_VALUE));
+    int tensorParallel = usage(() -> (int) Sizes.count("--tp", tp, Integer.MAX_VALUE));
+    int pipelineParallel = usage(() -> (int) Sizes.count("--pp", pp, Integer.MAX_VALUE));
 
     Precision precision = model.defaultPrecision();
     if (weights != null) {
@@ -173,17 +185,14 @@ final class PlanOptions {
         Deployment.singleGpu()
             .withTensorParallel(tensorParallel)
             .withPipelineParallel(pipelineParallel);
-    Optional<GpuSpec> gpu = Optional.empty();
     if (budget != null && budget.gpu != null) {
-      GpuSpec found = usage(() -> GpuCatalog.builtIn().get(budget.gpu));
-      gpu = Optional.of(found);
-      deployment = deployment.onGpu(found);
+      deployment = deployment.onGpu(usage(() -> GpuCatalog.builtIn().get(budget.gpu)));
     } else if (budget != null) {
-      long bytes = usage(() -> SizeParser.bytes("--memory", budget.memory));
+      long bytes = usage(() -> Sizes.bytes("--memory", budget.memory));
       deployment = deployment.withMemoryPerGpu(bytes);
     }
-    Optional<GpuSpec> planned = gpu;
-    deployment = deployment.withEngine(usage(() -> engineOptions.resolve(planned)));
+    Optional<GpuSpec> gpu = deployment.gpu();
+    deployment = deployment.withEngine(usage(() -> engineOptions.resolve(gpu)));
     return new Request(
         label,
         loaded.origin(),
@@ -192,7 +201,6 @@ final class PlanOptions {
         precision,
         Workload.of(contextTokens, sequences),
         deployment,
-        gpu,
         loaded);
   }
 

@@ -73,6 +73,18 @@ final class LayerKind {
     return sum;
   }
 
+  /** The query heads whose attention scores this layer computes; 0 for a recurrent layer. */
+  long attentionHeads() {
+    Mixer m = spec.mixer();
+    if (m instanceof Attention) {
+      return ((Attention) m).queryHeads();
+    }
+    if (m instanceof LatentAttention) {
+      return ((LatentAttention) m).heads();
+    }
+    return 0;
+  }
+
   /** The window that caps this layer's cache, if any. */
   OptionalLong window() {
     Mixer m = spec.mixer();

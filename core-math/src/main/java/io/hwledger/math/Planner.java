@@ -1,8 +1,6 @@
 package io.hwledger.math;
 
 import io.hwledger.api.Deployment;
-import io.hwledger.api.EnginePlan;
-import io.hwledger.api.EngineProfile;
 import io.hwledger.api.LayerMemory;
 import io.hwledger.api.LayerSpec;
 import io.hwledger.api.MemoryBreakdown;
@@ -10,6 +8,13 @@ import io.hwledger.api.MemoryPlan;
 import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Precision;
 import io.hwledger.api.Workload;
+import io.hwledger.math.engine.EngineModel;
+import io.hwledger.math.engine.EngineModels;
+import io.hwledger.math.engine.EngineResult;
+import io.hwledger.math.engine.LayerInput;
+import io.hwledger.math.engine.PlanInput;
+import io.hwledger.math.engine.StageInput;
+import io.hwledger.math.engine.generic.GenericEngineModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -51,43 +56,30 @@ import java.util.OptionalLong;
  * each stage's share per GPU and the most loaded GPU; totals add up every GPU, replicated parts
  * included.
  *
- * <h2>Generic-engine assumptions (activations and overhead)</h2>
+ * <h2>Activations</h2>
  *
- * <ul>
- *   <li>One forward pass processes {@code T = min(prefillChunkTokens, contextTokens · sequences)}
- *       tokens. Activations are stored in the unquantised weight format (2 bytes for bf16/fp16).
- *       Per token, a rank holds the residual stream and its normalised copy ({@code 2 · hidden})
- *       plus the widest intermediate of any of its layers: the mixer's projections (q, k, v and
- *       attention output; MLA's latent and up-projections; SSM in-projection, convolution and gate
- *       outputs) or the MLP's (gate, up and product for gated MLPs; top-k experts' and shared
- *       experts' for MoE, plus router logits). Attention scores are not materialised (flash
- *       attention).
- *   <li>The last stage also holds fp32 logits for one token per sequence in the pass: {@code
- *       min(sequences, T) · ceil(vocab / TP) · 4} bytes.
- *   <li>Each GPU carries {@link #GENERIC_RUNTIME_OVERHEAD_BYTES} of runtime overhead.
- * </ul>
+ * Activations are stored in the unquantised weight format (2 bytes for bf16/fp16). Per token of a
+ * forward pass, a rank holds the residual stream and its normalised copy ({@code 2 · hidden}) plus
+ * the widest intermediate of any of its layers: the mixer's projections (q, k, v and attention
+ * output; MLA's latent and up-projections; SSM in-projection, convolution and gate outputs) or the
+ * MLP's (gate, up and product for gated MLPs; top-k experts' and shared experts' for MoE, plus
+ * router logits). Attention scores are not materialised (flash attention). How many tokens a pass
+ * holds, and what else an engine keeps, is the engine's ({@link StageInput}).
  *
  * <h2>Engines</h2>
  *
- * A deployment's {@link io.hwledger.api.Engine} other than the generic one replaces these
- * assumptions with that engine's own accounting (vLLM, llama.cpp, SGLang, TensorRT-LLM, MLX; see
- * each {@code *Rules} class), and the plan's {@link MemoryPlan#engine()} says what the engine
- * allocates. A planner built with {@link #of(ModelSpec, CheckpointWeights)} takes weight bytes from
- * a checkpoint's tensor list.
+ * The deployment's {@link io.hwledger.api.Engine} decides how caches, activations and overhead are
+ * budgeted: its model ({@link EngineModel}, found by {@link EngineModels}) plans from each pipeline
+ * stage's load. The generic engine ({@link GenericEngineModel}) sizes caches exactly for the
+ * workload; vLLM, llama.cpp, SGLang, TensorRT-LLM and MLX follow their own accounting (see each
+ * {@code io.hwledger.math.engine.*} package), and the plan's {@link MemoryPlan#engine()} says what
+ * the engine allocates. A planner built with {@link #of(ModelSpec, CheckpointWeights)} takes weight
+ * bytes from a checkpoint's tensor list.
  *
  * <p>All arithmetic is exact {@code long} arithmetic; a result that would overflow is reported as
  * an {@link IllegalArgumentException}, never wrapped.
  */
 public final class Planner {
-
-  /**
-   * Runtime memory outside tensors on every GPU for the generic engine, bytes: 1 GiB, covering a
-   * CUDA context with cuBLAS/cuDNN workspaces (measured at 0.5–1 GiB on data-centre GPUs) and
-   * caching-allocator slack. Engine profiles replace it with the engine's own accounting.
-   */
-  public static final long GENERIC_RUNTIME_OVERHEAD_BYTES = 1L << 30;
-
-  private static final long LOGIT_BYTES = 4;
 
   private final ModelSpec model;
   private final LayerKind[] kinds;
@@ -258,12 +250,15 @@ public final class Planner {
     int pp = d.pipelineParallel();
     int[] bounds = StagePartition.boundaries(model.layerCount(), pp);
     WeightBytes weights = weightBytes(p, tp);
-    Precision cache = EngineRules.cachePrecision(p, d.engine());
-    StageLoad[] loads = new StageLoad[pp];
+    EngineModels engines = EngineModels.defaults();
+    Precision cache = engines.cachePrecision(p, d.engine());
+    StageInput[] loads = new StageInput[pp];
     for (int s = 0; s < pp; s++) {
-      loads[s] = stageLoad(bounds[s], bounds[s + 1], s == 0, s == pp - 1, weights, cache, d);
+      loads[s] = stageInput(bounds[s], bounds[s + 1], s == 0, s == pp - 1, weights, cache, d);
     }
-    EngineResult result = EngineRules.apply(this, loads, p, w, d);
+    PlanInput input =
+        new PlanInput(model, cache, w, d, Arrays.asList(loads), () -> layerInputs(cache, d));
+    EngineResult result = engines.plan(input, d.engine());
     long[] sums = new long[5];
     for (MemoryBreakdown stage : result.stages()) {
       sums[0] = Math.addExact(sums[0], Math.multiplyExact(stage.weightsBytes(), (long) tp));
@@ -288,7 +283,7 @@ public final class Planner {
         result.engine());
   }
 
-  private StageLoad stageLoad(
+  private StageInput stageInput(
       int from,
       int to,
       boolean first,
@@ -297,11 +292,12 @@ public final class Planner {
       Precision p,
       Deployment d) {
     int tp = d.tensorParallel();
-    StageLoad load = new StageLoad();
-    load.fromLayer = from;
-    load.toLayer = to;
-    load.last = last;
     long stageWeights = 0;
+    long fullKv = 0;
+    long state = 0;
+    long widest = 0;
+    long[] windows = new long[0];
+    long[] windowedKv = new long[0];
     for (int k = 0; k < kinds.length; k++) {
       int count = prefixCounts[k][to] - prefixCounts[k][from];
       if (count == 0) {
@@ -316,101 +312,79 @@ public final class Planner {
       if (kvTokenBytes > 0) {
         OptionalLong window = kind.window();
         if (window.isPresent()) {
-          load.addWindowed(kvTokenBytes, window.getAsLong());
+          int i = indexOf(windows, window.getAsLong());
+          if (i < 0) {
+            windows = Arrays.copyOf(windows, windows.length + 1);
+            windowedKv = Arrays.copyOf(windowedKv, windowedKv.length + 1);
+            i = windows.length - 1;
+            windows[i] = window.getAsLong();
+          }
+          windowedKv[i] = Math.addExact(windowedKv[i], kvTokenBytes);
         } else {
-          load.fullKvPerToken = Math.addExact(load.fullKvPerToken, kvTokenBytes);
+          fullKv = Math.addExact(fullKv, kvTokenBytes);
         }
       }
-      load.statePerSequence =
-          Math.addExact(
-              load.statePerSequence, Math.multiplyExact(count, kind.stateBytesPerSequence(p, tp)));
-      load.widest = Math.max(load.widest, kind.activationWidthPerRank(tp));
+      state = Math.addExact(state, Math.multiplyExact(count, kind.stateBytesPerSequence(p, tp)));
+      widest = Math.max(widest, kind.activationWidthPerRank(tp));
     }
     if (checkpoint != null) {
       stageWeights =
           WeightTensor.ceilDiv(checkpointLayerPrefix[to] - checkpointLayerPrefix[from], tp);
     }
-    load.headTableBytes = weights.head;
+    long embeddingWeights = 0;
+    long headWeights = 0;
     if (first) {
-      load.embeddingWeights = weights.embedding;
+      embeddingWeights = weights.embedding;
       stageWeights = Math.addExact(stageWeights, weights.embedding);
     }
     if (last) {
-      load.headWeights = weights.finalNorm;
+      headWeights = weights.finalNorm;
       if (!model.tiedEmbeddings() || d.pipelineParallel() > 1) {
-        load.headWeights = Math.addExact(load.headWeights, weights.head);
+        headWeights = Math.addExact(headWeights, weights.head);
       }
-      stageWeights = Math.addExact(stageWeights, load.headWeights);
+      stageWeights = Math.addExact(stageWeights, headWeights);
     }
-    load.weights = stageWeights;
-    return load;
+    long activationPerToken =
+        Math.multiplyExact(2L * model.hiddenSize() + widest, activationElementBytes(p));
+    return new StageInput(
+        from,
+        to,
+        first,
+        last,
+        stageWeights,
+        embeddingWeights,
+        headWeights,
+        weights.head,
+        fullKv,
+        windows,
+        windowedKv,
+        state,
+        activationPerToken);
   }
 
-  /**
-   * Activation bytes of one forward pass of {@code tokens} tokens through a stage: the residual
-   * stream, its normalised copy and the widest intermediate, in the activation format.
-   */
-  long forwardActivationBytes(long tokens, StageLoad load, Precision p) {
-    return Math.multiplyExact(
-        Math.multiplyExact(tokens, 2L * model.hiddenSize() + load.widest),
-        activationElementBytes(p));
-  }
-
-  /** Bytes of fp32 logits for {@code outputs} tokens on one rank of {@code tp}. */
-  long logitBytes(long outputs, int tp) {
-    return Math.multiplyExact(
-        Math.multiplyExact(outputs, LOGIT_BYTES), WeightTensor.ceilDiv(model.vocabSize(), tp));
-  }
-
-  /** The generic engine: caches exactly for the workload, one prefill chunk, fixed overhead. */
-  EngineResult genericPlan(StageLoad[] loads, Workload w, Deployment d, Precision p) {
-    long passTokens =
-        Math.min(w.prefillChunkTokens(), saturatingMultiply(w.contextTokens(), w.sequences()));
-    List<MemoryBreakdown> stages = new ArrayList<>(loads.length);
-    for (StageLoad load : loads) {
-      long activation = forwardActivationBytes(passTokens, load, p);
-      if (load.last) {
-        activation =
-            Math.addExact(
-                activation, logitBytes(Math.min(w.sequences(), passTokens), d.tensorParallel()));
+  private static int indexOf(long[] values, long value) {
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] == value) {
+        return i;
       }
-      stages.add(
-          load.holding(
-              load.kvPerSequence(w.contextTokens()),
-              w.sequences(),
-              activation,
-              GENERIC_RUNTIME_OVERHEAD_BYTES));
     }
-    return EngineResult.againstBudget(stages, d, genericEngine(loads, stages, w, d));
+    return -1;
   }
 
-  /**
-   * The generic engine's allocation: the workload's own tokens of cache, and the sequences of the
-   * workload's context that fit beside the weights, activations and overhead of each stage.
-   */
-  private static Optional<EnginePlan> genericEngine(
-      StageLoad[] loads, List<MemoryBreakdown> stages, Workload w, Deployment d) {
-    if (d.memoryPerGpuBytes().isEmpty()) {
-      return Optional.empty();
+  /** Every layer of the whole model without tensor parallelism, for engines that place layers. */
+  private List<LayerInput> layerInputs(Precision p, Deployment d) {
+    List<LayerInput> out = new ArrayList<>(model.layerCount());
+    for (int i = 0; i < model.layerCount(); i++) {
+      LayerKind kind = kinds[kindOfLayer[i]];
+      out.add(
+          new LayerInput(
+              layerWeightBytes(i, p),
+              kind.kvBytesPerToken(p, 1, d.mlaCache()),
+              kind.window(),
+              kind.stateBytesPerSequence(p, 1),
+              kind.attentionHeads()));
     }
-    long budget = d.memoryPerGpuBytes().getAsLong();
-    long sequences = Long.MAX_VALUE;
-    for (int s = 0; s < loads.length; s++) {
-      MemoryBreakdown stage = stages.get(s);
-      long free =
-          Math.max(
-              0, budget - stage.weightsBytes() - stage.activationBytes() - stage.overheadBytes());
-      long request =
-          Math.addExact(loads[s].kvPerSequence(w.contextTokens()), loads[s].statePerSequence);
-      sequences = Math.min(sequences, request == 0 ? 0 : free / request);
-    }
-    long tokens = Math.multiplyExact(w.contextTokens(), w.sequences());
-    long kv = EngineResult.mostLoaded(stages).kvCacheBytes();
-    return Optional.of(new EnginePlan(EngineProfile.GENERIC, budget, kv, tokens, sequences, 0));
-  }
-
-  ModelSpec spec() {
-    return model;
+    return out;
   }
 
   /** Weight bytes of layer {@code layer} on one GPU without tensor parallelism. */
@@ -419,11 +393,6 @@ public final class Planner {
       return checkpoint.layerBytes().get(layer);
     }
     return weightBytes(p, 1).perKind[kindOfLayer[layer]];
-  }
-
-  /** The structure of layer {@code layer}. */
-  LayerKind layerKind(int layer) {
-    return kinds[kindOfLayer[layer]];
   }
 
   private List<LayerMemory> layerRows(Precision p, Workload w, Deployment d) {
@@ -483,12 +452,6 @@ public final class Planner {
 
   private static long activationElementBytes(Precision p) {
     return p.unquantizedWeights().blockElements() == 1 ? p.unquantizedWeights().bytes(1) : 2;
-  }
-
-  private static long saturatingMultiply(long a, long b) {
-    long hi = Math.multiplyHigh(a, b);
-    long lo = a * b;
-    return (hi == 0 && lo >= 0) ? lo : Long.MAX_VALUE;
   }
 
   /** Weight bytes per rank for one precision and TP degree. */

@@ -12,6 +12,7 @@ import io.hwledger.api.Mixer;
 import io.hwledger.api.ModelSpec;
 import io.hwledger.api.MoeMlp;
 import io.hwledger.api.Precision;
+import io.hwledger.math.engine.EngineModels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -65,10 +66,10 @@ import java.util.OptionalLong;
  *
  * <h2>Calibration</h2>
  *
- * The two utilisation factors depend on the engine: an estimate takes {@link Utilization#forEngine}
- * of the deployment's engine profile, pairs fitted on published measurements of llama.cpp and of
- * the data-centre serving engines (see {@code docs/adr/0009-speed-model.md}). {@link
- * #withUtilization} fixes a pair for every engine.
+ * The two utilisation factors depend on the engine: an estimate takes {@link
+ * io.hwledger.math.engine.EngineModel#utilization()} of the deployment's engine profile, pairs
+ * fitted on published measurements of llama.cpp and of the data-centre serving engines (see {@code
+ * docs/adr/0009-speed-model.md}). {@link #withUtilization} fixes a pair for every engine.
  */
 public final class SpeedModel {
 
@@ -112,7 +113,7 @@ public final class SpeedModel {
 
   /**
    * A speed model for {@code planner}'s model whose estimates use the calibrated utilisation pair
-   * of the deployment's engine ({@link Utilization#forEngine}).
+   * of the deployment's engine ({@link io.hwledger.math.engine.EngineModel#utilization()}).
    */
   public static SpeedModel of(Planner planner) {
     Objects.requireNonNull(planner, "planner");
@@ -138,11 +139,12 @@ public final class SpeedModel {
 
   /**
    * The utilisation pair an estimate on {@code deployment} uses: the one fixed by {@link
-   * #withUtilization}, otherwise {@link Utilization#forEngine} of its engine profile.
+   * #withUtilization}, otherwise {@link io.hwledger.math.engine.EngineModel#utilization()} of its
+   * engine profile.
    */
   public Utilization utilization(Deployment deployment) {
     Objects.requireNonNull(deployment, "deployment");
-    return fixed != null ? fixed : Utilization.forEngine(deployment.engine().profile());
+    return fixed != null ? fixed : EngineModels.defaults().utilization(deployment.engine());
   }
 
   /**

@@ -1,11 +1,9 @@
 package io.hwledger.math;
 
-import io.hwledger.api.EngineProfile;
-import java.util.Objects;
-
 /**
  * The fractions of a GPU's peak that {@link SpeedModel} assumes an engine reaches: memory bandwidth
- * in decode steps and dense throughput in matrix work.
+ * in decode steps and dense throughput in matrix work. Each engine model names its pair ({@link
+ * io.hwledger.math.engine.EngineModel#utilization()}).
  *
  * <p>The published pairs are the median ratios of measured to predicted speed over the calibration
  * rows of {@code core-math/src/test/resources/io/hwledger/math/speed/measurements.json} (see {@code
@@ -33,27 +31,6 @@ public record Utilization(double memoryBandwidth, double modelFlops) {
   public Utilization {
     check(memoryBandwidth, "memoryBandwidth");
     check(modelFlops, "modelFlops");
-  }
-
-  /**
-   * The pair for {@code engine}: {@link #LLAMA_CPP} for llama.cpp and for MLX (no MLX measurement
-   * with a known GPU peak was found; MLX, like llama.cpp, runs one request at a time on local
-   * hardware), {@link #SERVING} for vLLM, SGLang, TensorRT-LLM and the generic engine (the
-   * planner's generic engine stands for a data-centre deployment).
-   */
-  public static Utilization forEngine(EngineProfile engine) {
-    Objects.requireNonNull(engine, "engine");
-    switch (engine) {
-      case LLAMA_CPP:
-      case MLX:
-        return LLAMA_CPP;
-      case GENERIC:
-      case VLLM:
-      case SGLANG:
-      case TENSORRT_LLM:
-        return SERVING;
-    }
-    throw new AssertionError(engine);
   }
 
   private static void check(double value, String name) {

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hwledger.api.DType;
 import io.hwledger.api.Deployment;
-import io.hwledger.api.EngineProfile;
 import io.hwledger.api.GpuSpec;
 import io.hwledger.api.Precision;
+import io.hwledger.math.engine.EngineModels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -121,10 +121,11 @@ class SpeedCalibrationTest {
         .isLessThan(0.55);
   }
 
-  /** The published pair of {@code group}, read through {@link Utilization#forEngine}. */
+  /** The published pair of {@code group}, read through the engine models. */
   private static Utilization published(String group) {
-    return Utilization.forEngine(
-        group.equals(LLAMA_CPP) ? EngineProfile.LLAMA_CPP : EngineProfile.TENSORRT_LLM);
+    return EngineModels.defaults()
+        .get(group.equals(LLAMA_CPP) ? "llamacpp" : "trtllm")
+        .utilization();
   }
 
   private static String group(String engine) {

@@ -7,9 +7,10 @@ import static org.assertj.core.api.Assertions.within;
 import io.hwledger.api.DType;
 import io.hwledger.api.Deployment;
 import io.hwledger.api.Engine;
-import io.hwledger.api.EngineProfile;
 import io.hwledger.api.GpuSpec;
 import io.hwledger.api.Precision;
+import io.hwledger.math.engine.EngineModel;
+import io.hwledger.math.engine.EngineModels;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class SpeedModelTest {
 
   /** One GPU on llama.cpp, whose pair (MBU 0.68, MFU 0.80) the hand arithmetic below uses. */
   private static final Deployment LLAMA_CPP =
-      Deployment.singleGpu().withEngine(Engine.defaults(EngineProfile.LLAMA_CPP));
+      Deployment.singleGpu().withEngine(EngineModels.defaults().get("llamacpp").defaults());
 
   private final SpeedModel llama8b = SpeedModel.of(ModelCatalog.builtIn().spec("llama-3.1-8b"));
 
@@ -80,7 +81,8 @@ class SpeedModelTest {
   void theDeploymentsEngineSelectsThePair() {
     // Generic and vLLM take the serving pair: 3.35e12 B/s · MBU 0.65 = 2.1775e12 B/s, so the
     // 15,009,849,344 bytes of a Llama 3.1 8B bf16 step take 6.8932 ms.
-    for (Engine engine : List.of(Engine.generic(), Engine.defaults(EngineProfile.VLLM))) {
+    for (Engine engine :
+        List.of(Engine.generic(), EngineModels.defaults().get("vllm").defaults())) {
       SpeedEstimate e =
           llama8b.estimate(
               BF16, 1, 0, new long[] {1}, Deployment.singleGpu().withEngine(engine), H100);
@@ -89,15 +91,16 @@ class SpeedModelTest {
       assertThat(e.decode().get(0).stepSeconds()).isCloseTo(6.8932e-3, within(0.001e-3));
     }
     assertThat(llama8b.utilization(LLAMA_CPP)).isEqualTo(new Utilization(0.68, 0.80));
-    Deployment mlx = Deployment.singleGpu().withEngine(Engine.defaults(EngineProfile.MLX));
+    Deployment mlx =
+        Deployment.singleGpu().withEngine(EngineModels.defaults().get("mlx").defaults());
     assertThat(llama8b.utilization(mlx)).isEqualTo(new Utilization(0.68, 0.80));
   }
 
   @Test
   void withUtilizationOverridesEveryEngine() {
     SpeedModel own = llama8b.withUtilization(0.5, 0.25);
-    for (EngineProfile p : EngineProfile.values()) {
-      Deployment d = Deployment.singleGpu().withEngine(Engine.defaults(p));
+    for (EngineModel<?> m : EngineModels.defaults().all()) {
+      Deployment d = Deployment.singleGpu().withEngine(m.defaults());
       assertThat(own.utilization(d)).isEqualTo(new Utilization(0.5, 0.25));
     }
     // 15,009,849,344 bytes / (3.35e12 · 0.5) = 8.9611 ms.

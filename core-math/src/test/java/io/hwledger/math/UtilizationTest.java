@@ -3,19 +3,20 @@ package io.hwledger.math;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hwledger.api.EngineProfile;
+import io.hwledger.math.engine.EngineModels;
 import org.junit.jupiter.api.Test;
 
 class UtilizationTest {
 
   @Test
   void enginesMapToTheirGroupsPair() {
-    assertThat(Utilization.forEngine(EngineProfile.LLAMA_CPP)).isSameAs(Utilization.LLAMA_CPP);
-    assertThat(Utilization.forEngine(EngineProfile.MLX)).isSameAs(Utilization.LLAMA_CPP);
-    assertThat(Utilization.forEngine(EngineProfile.VLLM)).isSameAs(Utilization.SERVING);
-    assertThat(Utilization.forEngine(EngineProfile.SGLANG)).isSameAs(Utilization.SERVING);
-    assertThat(Utilization.forEngine(EngineProfile.TENSORRT_LLM)).isSameAs(Utilization.SERVING);
-    assertThat(Utilization.forEngine(EngineProfile.GENERIC)).isSameAs(Utilization.SERVING);
+    EngineModels engines = EngineModels.defaults();
+    assertThat(engines.get("llamacpp").utilization()).isSameAs(Utilization.LLAMA_CPP);
+    assertThat(engines.get("mlx").utilization()).isSameAs(Utilization.LLAMA_CPP);
+    assertThat(engines.get("vllm").utilization()).isSameAs(Utilization.SERVING);
+    assertThat(engines.get("sglang").utilization()).isSameAs(Utilization.SERVING);
+    assertThat(engines.get("trtllm").utilization()).isSameAs(Utilization.SERVING);
+    assertThat(engines.get("generic").utilization()).isSameAs(Utilization.SERVING);
   }
 
   @Test

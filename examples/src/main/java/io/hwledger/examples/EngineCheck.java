@@ -2,13 +2,13 @@ package io.hwledger.examples;
 
 import io.hwledger.api.Deployment;
 import io.hwledger.api.EnginePlan;
-import io.hwledger.api.LlamaCppEngine;
 import io.hwledger.api.MemoryPlan;
 import io.hwledger.api.Precision;
-import io.hwledger.api.VllmEngine;
 import io.hwledger.api.Workload;
 import io.hwledger.math.GpuCatalog;
 import io.hwledger.math.Planner;
+import io.hwledger.math.engine.llamacpp.LlamaCppEngine;
+import io.hwledger.math.engine.vllm.VllmEngine;
 import io.hwledger.math.gguf.GgufFile;
 import io.hwledger.math.gguf.GgufReader;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ public final class EngineCheck {
       System.out.printf(
           "%s %s: %,d tokens of KV cache, %.2f sequences of %d tokens; fits=%s%n",
           file.fileType().orElse("?"),
-          engine.engine().id(),
+          engine.engine(),
           engine.kvCacheTokens(),
           engine.maxConcurrency(),
           request.contextTokens(),

@@ -8,15 +8,15 @@ import io.hwledger.api.Deployment;
 import io.hwledger.api.EnginePlan;
 import io.hwledger.api.MemoryPlan;
 import io.hwledger.api.Precision;
-import io.hwledger.api.VllmEngine;
 import io.hwledger.api.Workload;
+import io.hwledger.math.engine.vllm.VllmEngine;
 import org.junit.jupiter.api.Test;
 
 /**
  * vLLM's KV cache sizing against startup logs vLLM printed for known models, GPUs and settings.
  * Each log's GPU total is the one vLLM itself reported (CUDA's total, a little under nvidia-smi's).
  */
-class VllmRulesTest {
+class VllmEngineModelTest {
   private static final double GIB = 1L << 30;
   private static final ModelCatalog MODELS = ModelCatalog.builtIn();
 
@@ -45,8 +45,8 @@ class VllmRulesTest {
    * tokens", "Maximum concurrency for 131,072 tokens per request: 1.20x"
    * (github.com/ilseokoh/vllm-gce README). vLLM logs report A100-40GB totals of 39.39–39.56 GiB
    * ("total_gpu_memory (39.49GiB)" in a DeepSeek-V2 deployment log); 39.49 is used. This log
-   * calibrated {@link VllmRules#FORWARD_PEAK_FACTOR}, so it checks the model only together with the
-   * next test.
+   * calibrated forward-peak factor ({@code VllmEngineModel.FORWARD_PEAK_FACTOR}), so it checks the
+   * model only together with the next test.
    */
   @Test
   void llama31_8bOnA100_40gbMatchesVllm0151() {

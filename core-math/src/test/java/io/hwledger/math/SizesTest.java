@@ -1,4 +1,4 @@
-package io.hwledger.cli;
+package io.hwledger.math;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,7 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class SizeParserTest {
+class SizesTest {
 
   @ParameterizedTest
   @CsvSource({
@@ -31,15 +31,15 @@ class SizeParserTest {
     "8388607T, 9223370937343148032",
   })
   void parsesSizes(String text, long expected) {
-    assertThat(SizeParser.tokens("--context", text)).isEqualTo(expected);
-    assertThat(SizeParser.bytes("--memory", text)).isEqualTo(expected);
+    assertThat(Sizes.tokens("--context", text)).isEqualTo(expected);
+    assertThat(Sizes.bytes("--memory", text)).isEqualTo(expected);
   }
 
   @ParameterizedTest
   @ValueSource(
       strings = {"1.5K", "1,024", "1_024", "", "K", "GiB", "12X", "1KiBB", "1iB", "0x10", "+5"})
   void rejectsMalformedText(String text) {
-    assertThatThrownBy(() -> SizeParser.tokens("--context", text))
+    assertThatThrownBy(() -> Sizes.tokens("--context", text))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--context")
         .hasMessageContaining("'" + text + "'")
@@ -49,7 +49,7 @@ class SizeParserTest {
   @ParameterizedTest
   @ValueSource(strings = {"0", "0K", "00", "-1", "-32K"})
   void rejectsZeroAndNegative(String text) {
-    assertThatThrownBy(() -> SizeParser.bytes("--memory", text))
+    assertThatThrownBy(() -> Sizes.bytes("--memory", text))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--memory")
         .hasMessageContaining("'" + text + "'")
@@ -65,7 +65,7 @@ class SizeParserTest {
         "9007199254740992K", // 2^53 * 2^10 = 2^63
       })
   void rejectsOverflow(String text) {
-    assertThatThrownBy(() -> SizeParser.tokens("--context", text))
+    assertThatThrownBy(() -> Sizes.tokens("--context", text))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--context")
         .hasMessageContaining("'" + text + "'")
@@ -75,13 +75,13 @@ class SizeParserTest {
   @ParameterizedTest
   @CsvSource({"1, 1", "8, 8", "2147483647, 2147483647"})
   void parsesCounts(String text, long expected) {
-    assertThat(SizeParser.count("--tp", text, Integer.MAX_VALUE)).isEqualTo(expected);
+    assertThat(Sizes.count("--tp", text, Integer.MAX_VALUE)).isEqualTo(expected);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"0", "-2", "2K", "1.0", "two", "2147483648", "99999999999999999999"})
   void rejectsBadCounts(String text) {
-    assertThatThrownBy(() -> SizeParser.count("--tp", text, Integer.MAX_VALUE))
+    assertThatThrownBy(() -> Sizes.count("--tp", text, Integer.MAX_VALUE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--tp")
         .hasMessageContaining("'" + text + "'");

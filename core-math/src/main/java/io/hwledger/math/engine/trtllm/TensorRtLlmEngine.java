@@ -1,4 +1,6 @@
-package io.hwledger.api;
+package io.hwledger.math.engine.trtllm;
+
+import io.hwledger.api.Engine;
 
 /**
  * TensorRT-LLM: a paged KV pool of a fraction of the memory still free once the engine (weights),
@@ -14,11 +16,21 @@ package io.hwledger.api;
 public record TensorRtLlmEngine(double freeGpuMemoryFraction, int tokensPerBlock, long maxNumTokens)
     implements Engine {
 
+  /** The engine's identifier. */
+  public static final String ID = "trtllm";
+
   /** Validates the settings. */
   public TensorRtLlmEngine {
-    Checks.fraction(freeGpuMemoryFraction, "freeGpuMemoryFraction");
-    Checks.positive(tokensPerBlock, "tokensPerBlock");
-    Checks.positive(maxNumTokens, "maxNumTokens");
+    if (!(freeGpuMemoryFraction > 0 && freeGpuMemoryFraction <= 1)) {
+      throw new IllegalArgumentException(
+          "freeGpuMemoryFraction must be in (0, 1], was " + freeGpuMemoryFraction);
+    }
+    if (tokensPerBlock <= 0) {
+      throw new IllegalArgumentException("tokensPerBlock must be positive, was " + tokensPerBlock);
+    }
+    if (maxNumTokens <= 0) {
+      throw new IllegalArgumentException("maxNumTokens must be positive, was " + maxNumTokens);
+    }
   }
 
   /** Fraction 0.9, blocks of 32 tokens, 8,192 tokens per batch. */
@@ -27,7 +39,7 @@ public record TensorRtLlmEngine(double freeGpuMemoryFraction, int tokensPerBlock
   }
 
   @Override
-  public EngineProfile profile() {
-    return EngineProfile.TENSORRT_LLM;
+  public String id() {
+    return ID;
   }
 }

@@ -1,5 +1,7 @@
-package io.hwledger.api;
+package io.hwledger.math.engine.mlx;
 
+import io.hwledger.api.DType;
+import io.hwledger.api.Engine;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
@@ -17,9 +19,20 @@ import java.util.OptionalLong;
 public record MlxEngine(OptionalLong maxKvSize, OptionalInt kvBits, int kvGroupSize)
     implements Engine {
 
+  /** The engine's identifier. */
+  public static final String ID = "mlx";
+
+  /** {@code mlx-lm}'s default KV quantisation group. */
+  public static final int DEFAULT_GROUP = 64;
+
   /** Validates the settings. */
   public MlxEngine {
-    maxKvSize.ifPresent(n -> Checks.positive(n, "maxKvSize"));
+    maxKvSize.ifPresent(
+        n -> {
+          if (n <= 0) {
+            throw new IllegalArgumentException("maxKvSize must be positive, was " + n);
+          }
+        });
     kvBits.ifPresent(
         bits -> {
           if (bits < 2 || bits > 8 || bits == 7) {
@@ -31,11 +44,11 @@ public record MlxEngine(OptionalLong maxKvSize, OptionalInt kvBits, int kvGroupS
 
   /** Unbounded fp16 cache. */
   public static MlxEngine defaults() {
-    return new MlxEngine(OptionalLong.empty(), OptionalInt.empty(), 64);
+    return new MlxEngine(OptionalLong.empty(), OptionalInt.empty(), DEFAULT_GROUP);
   }
 
   @Override
-  public EngineProfile profile() {
-    return EngineProfile.MLX;
+  public String id() {
+    return ID;
   }
 }

@@ -10,13 +10,14 @@ import io.hwledger.api.Deployment;
 import io.hwledger.api.EnginePlan;
 import io.hwledger.api.LayerSpec;
 import io.hwledger.api.MemoryPlan;
-import io.hwledger.api.MlxEngine;
 import io.hwledger.api.ModelSpec;
 import io.hwledger.api.NormKind;
 import io.hwledger.api.Precision;
-import io.hwledger.api.SglangEngine;
-import io.hwledger.api.TensorRtLlmEngine;
 import io.hwledger.api.Workload;
+import io.hwledger.math.engine.mlx.MlxEngine;
+import io.hwledger.math.engine.sglang.SglangEngine;
+import io.hwledger.math.engine.sglang.SglangEngineModel;
+import io.hwledger.math.engine.trtllm.TensorRtLlmEngine;
 import java.util.Collections;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -24,7 +25,7 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /** SGLang, TensorRT-LLM and MLX memory rules against published logs and hand arithmetic. */
-class PooledEngineRulesTest {
+class PooledEngineModelsTest {
   private static final double GIB = 1L << 30;
   private static final long MIB = 1L << 20;
   private static final ModelCatalog MODELS = ModelCatalog.builtIn();
@@ -38,8 +39,9 @@ class PooledEngineRulesTest {
    */
   @Test
   void sglangChoosesItsStaticFractionFromTheGpu() {
-    assertThat(SglangRules.defaultFraction(81_559 * MIB, 8192, 256, 1)).isEqualTo(0.835);
-    assertThat(SglangRules.defaultFraction(24_564 * MIB, 2048, 24, 1)).isEqualTo(0.847);
+    // the H100's tier: 8,192-token chunks, 256 graphs; the RTX 4090's: 2,048 and 24
+    assertThat(SglangEngineModel.memFractionStatic(81_559 * MIB, 1, 1)).isEqualTo(0.835);
+    assertThat(SglangEngineModel.memFractionStatic(24_564 * MIB, 1, 1)).isEqualTo(0.847);
   }
 
   /**

@@ -1,4 +1,8 @@
-package io.hwledger.api;
+package io.hwledger.math.engine.vllm;
+
+import io.hwledger.api.Engine;
+import io.hwledger.api.GpuSpec;
+import java.util.Locale;
 
 /**
  * vLLM (V1 engine): reserves a fraction of the GPU, loads the weights, profiles one forward pass of
@@ -23,13 +27,22 @@ public record VllmEngine(
     long cudaGraphBytes)
     implements Engine {
 
+  /** The engine's identifier. */
+  public static final String ID = "vllm";
+
   /** Validates the settings. */
   public VllmEngine {
-    Checks.fraction(gpuMemoryUtilization, "gpuMemoryUtilization");
-    Checks.positive(blockSize, "blockSize");
-    Checks.positive(maxNumBatchedTokens, "maxNumBatchedTokens");
-    Checks.positive(maxNumSeqs, "maxNumSeqs");
-    Checks.nonNegative(cudaGraphBytes, "cudaGraphBytes");
+    if (!(gpuMemoryUtilization > 0 && gpuMemoryUtilization <= 1)) {
+      throw new IllegalArgumentException(
+          "gpuMemoryUtilization must be in (0, 1], was " + gpuMemoryUtilization);
+    }
+    positive(blockSize, "blockSize");
+    positive(maxNumBatchedTokens, "maxNumBatchedTokens");
+    positive(maxNumSeqs, "maxNumSeqs");
+    if (cudaGraphBytes < 0) {
+      throw new IllegalArgumentException(
+          "cudaGraphBytes must not be negative, was " + cudaGraphBytes);
+    }
   }
 
   /**
@@ -49,13 +62,18 @@ public record VllmEngine(
    */
   public static VllmEngine defaultsFor(GpuSpec gpu) {
     boolean large =
-        gpu.memoryBytes() >= 70L << 30
-            && !gpu.name().toLowerCase(java.util.Locale.ROOT).contains("a100");
+        gpu.memoryBytes() >= 70L << 30 && !gpu.name().toLowerCase(Locale.ROOT).contains("a100");
     return large ? new VllmEngine(0.9, 16, 8192, 1024, 0) : defaults();
   }
 
   @Override
-  public EngineProfile profile() {
-    return EngineProfile.VLLM;
+  public String id() {
+    return ID;
+  }
+
+  private static void positive(long value, String name) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " must be positive, was " + value);
+    }
   }
 }

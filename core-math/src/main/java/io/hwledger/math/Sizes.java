@@ -1,12 +1,12 @@
-package io.hwledger.cli;
+package io.hwledger.math;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses the counts the command line accepts: token counts and byte sizes as whole numbers with an
- * optional binary suffix, and plain positive integers.
+ * Parses the counts the command line and engine settings accept: token counts and byte sizes as
+ * whole numbers with an optional binary suffix, and plain positive integers.
  *
  * <p>A size is digits, optionally followed by {@code K}, {@code M}, {@code G} or {@code T} (powers
  * of 1024) and then optionally {@code i}, {@code iB} or {@code B}, case-insensitively: {@code 32K}
@@ -14,11 +14,13 @@ import java.util.regex.Pattern;
  * and values that do not fit a {@code long} are rejected with a message naming the option and the
  * text. Stateless.
  */
-final class SizeParser {
+public final class Sizes {
 
   /** What a size counts; decides the wording of messages only. */
-  enum Unit {
+  public enum Unit {
+    /** A count of tokens. */
     TOKENS("tokens"),
+    /** A size in bytes. */
     BYTES("bytes");
 
     private final String word;
@@ -32,15 +34,15 @@ final class SizeParser {
       Pattern.compile("([0-9]+)(?:([KMGT])(I|IB|B)?)?", Pattern.CASE_INSENSITIVE);
   private static final Pattern DIGITS = Pattern.compile("[0-9]+");
 
-  private SizeParser() {}
+  private Sizes() {}
 
   /** Parses a token count such as {@code 8192} or {@code 32K}, for option {@code option}. */
-  static long tokens(String option, String text) {
+  public static long tokens(String option, String text) {
     return parse(option, text, Unit.TOKENS);
   }
 
   /** Parses a byte size such as {@code 85899345920} or {@code 80GiB}, for option {@code option}. */
-  static long bytes(String option, String text) {
+  public static long bytes(String option, String text) {
     return parse(option, text, Unit.BYTES);
   }
 
@@ -50,7 +52,7 @@ final class SizeParser {
    * @throws IllegalArgumentException naming {@code option} and {@code text} when the text is not a
    *     positive whole number with an optional binary suffix, or overflows a {@code long}
    */
-  static long parse(String option, String text, Unit unit) {
+  public static long parse(String option, String text, Unit unit) {
     String trimmed = text.trim();
     Matcher m = SIZE.matcher(trimmed);
     if (trimmed.startsWith("-") && SIZE.matcher(trimmed.substring(1)).matches()) {
@@ -86,7 +88,7 @@ final class SizeParser {
    *
    * @throws IllegalArgumentException naming {@code option} and {@code text} otherwise
    */
-  static long count(String option, String text, long max) {
+  public static long count(String option, String text, long max) {
     String trimmed = text.trim();
     if (trimmed.startsWith("-") && DIGITS.matcher(trimmed.substring(1)).matches()) {
       throw new IllegalArgumentException(option + ": '" + text + "' must be positive");

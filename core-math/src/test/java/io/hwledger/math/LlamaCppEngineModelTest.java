@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hwledger.api.DType;
 import io.hwledger.api.Deployment;
 import io.hwledger.api.EnginePlan;
-import io.hwledger.api.LlamaCppEngine;
 import io.hwledger.api.MemoryPlan;
 import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Precision;
 import io.hwledger.api.Workload;
+import io.hwledger.math.engine.llamacpp.LlamaCppEngine;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * llama.cpp's KV cache, compute buffer and offload split against log lines llama.cpp printed, and
  * hand arithmetic. Sizes in the logs are MiB (2^20 bytes).
  */
-class LlamaCppRulesTest {
+class LlamaCppEngineModelTest {
   private static final long MIB = 1L << 20;
   private static final ModelCatalog MODELS = ModelCatalog.builtIn();
   private static final Precision F16 = Precision.of(DType.FP16, DType.FP16);

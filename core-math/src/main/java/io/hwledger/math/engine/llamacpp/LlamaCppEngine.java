@@ -1,5 +1,6 @@
-package io.hwledger.api;
+package io.hwledger.math.engine.llamacpp;
 
+import io.hwledger.api.Engine;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
@@ -17,8 +18,8 @@ import java.util.OptionalLong;
  *     otherwise); without it the attention scores of a micro-batch are materialised
  * @param unifiedKv {@code -kvu}: one KV stream shared by all slots instead of {@code n_ctx /
  *     parallel} cells per slot
- * @param ubatchTokens {@code -ub}: tokens per micro-batch (default 512), which sizes the compute
- *     buffer
+ * @param ubatchTokens {@code -ub}: tokens per micro-batch (default {@value #DEFAULT_UBATCH}), which
+ *     sizes the compute buffer
  */
 public record LlamaCppEngine(
     OptionalLong contextTokens,
@@ -29,22 +30,44 @@ public record LlamaCppEngine(
     int ubatchTokens)
     implements Engine {
 
+  /** The engine's identifier. */
+  public static final String ID = "llamacpp";
+
+  /** {@code llama-server}'s default micro-batch, tokens ({@code n_ubatch}). */
+  public static final int DEFAULT_UBATCH = 512;
+
   /** Validates the settings. */
   public LlamaCppEngine {
-    contextTokens.ifPresent(n -> Checks.positive(n, "contextTokens"));
-    parallel.ifPresent(n -> Checks.positive(n, "parallel"));
-    gpuLayers.ifPresent(n -> Checks.nonNegative(n, "gpuLayers"));
-    Checks.positive(ubatchTokens, "ubatchTokens");
+    contextTokens.ifPresent(n -> positive(n, "contextTokens"));
+    parallel.ifPresent(n -> positive(n, "parallel"));
+    gpuLayers.ifPresent(
+        n -> {
+          if (n < 0) {
+            throw new IllegalArgumentException("gpuLayers must not be negative, was " + n);
+          }
+        });
+    positive(ubatchTokens, "ubatchTokens");
   }
 
   /** Context and slots from the workload, every layer offloaded, flash attention, 512. */
   public static LlamaCppEngine defaults() {
     return new LlamaCppEngine(
-        OptionalLong.empty(), OptionalInt.empty(), OptionalInt.empty(), true, false, 512);
+        OptionalLong.empty(),
+        OptionalInt.empty(),
+        OptionalInt.empty(),
+        true,
+        false,
+        DEFAULT_UBATCH);
   }
 
   @Override
-  public EngineProfile profile() {
-    return EngineProfile.LLAMA_CPP;
+  public String id() {
+    return ID;
+  }
+
+  private static void positive(long value, String name) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " must be positive, was " + value);
+    }
   }
 }

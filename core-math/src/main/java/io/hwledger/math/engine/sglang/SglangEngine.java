@@ -1,5 +1,6 @@
-package io.hwledger.api;
+package io.hwledger.math.engine.sglang;
 
+import io.hwledger.api.Engine;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
@@ -14,10 +15,23 @@ import java.util.OptionalLong;
 public record SglangEngine(OptionalDouble memFractionStatic, OptionalLong chunkedPrefillSize)
     implements Engine {
 
+  /** The engine's identifier. */
+  public static final String ID = "sglang";
+
   /** Validates the settings. */
   public SglangEngine {
-    memFractionStatic.ifPresent(f -> Checks.fraction(f, "memFractionStatic"));
-    chunkedPrefillSize.ifPresent(n -> Checks.positive(n, "chunkedPrefillSize"));
+    memFractionStatic.ifPresent(
+        f -> {
+          if (!(f > 0 && f <= 1)) {
+            throw new IllegalArgumentException("memFractionStatic must be in (0, 1], was " + f);
+          }
+        });
+    chunkedPrefillSize.ifPresent(
+        n -> {
+          if (n <= 0) {
+            throw new IllegalArgumentException("chunkedPrefillSize must be positive, was " + n);
+          }
+        });
   }
 
   /** SGLang's own choices for both settings. */
@@ -26,7 +40,7 @@ public record SglangEngine(OptionalDouble memFractionStatic, OptionalLong chunke
   }
 
   @Override
-  public EngineProfile profile() {
-    return EngineProfile.SGLANG;
+  public String id() {
+    return ID;
   }
 }

@@ -1,0 +1,201 @@
+package io.hwledger.math.engine;
+
+import io.hwledger.api.Engine;
+import io.hwledger.api.Precision;
+import io.hwledger.math.Utilization;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+
+/**
+ * The engine models the planner knows: those found with {@link ServiceLoader} (the built-in ones,
+ * listed in this module, and any third party's on the class path or module path), in the order they
+ * are found, the generic engine first. A provider that fails to load is logged and skipped, so one
+ * broken jar cannot break the rest; of two models with the same id the first is kept.
+ *
+ * <p>Immutable and thread-safe. {@link #defaults()} is discovered once; {@link #of(List)} builds a
+ * registry from given models (tests, applications that want a fixed set).
+ */
+public final class EngineModels {
+  // The JDK's logger, as the telemetry registry (GpuBackends) uses: core-math adds no dependency.
+  private static final System.Logger LOG = System.getLogger(EngineModels.class.getName());
+
+  private final List<EngineModel<?>> models;
+  private final Map<String, EngineModel<?>> byKey;
+
+  private EngineModels(List<EngineModel<?>> found) {
+    Map<String, EngineModel<?>> keys = new LinkedHashMap<>();
+    List<EngineModel<?>> kept = new ArrayList<>();
+    for (EngineModel<?> model : found) {
+      String id = model.id();
+      if (keys.containsKey(key(id))) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "engine model {0} ignored: id ''{1}'' is taken",
+            model.getClass().getName(),
+            id);
+        continue;
+      }
+      kept.add(model);
+      keys.put(key(id), model);
+      for (String alias : model.aliases()) {
+        keys.putIfAbsent(key(alias), model);
+      }
+    }
+    this.models = Collections.unmodifiableList(kept);
+    this.byKey = Map.copyOf(keys);
+  }
+
+  /** The models found with {@link ServiceLoader}, discovered on first use. */
+  public static EngineModels defaults() {
+    return Holder.DEFAULT;
+  }
+
+  /** A registry of exactly {@code models}, in order. */
+  public static EngineModels of(List<? extends EngineModel<?>> models) {
+    return new EngineModels(List.copyOf(models));
+  }
+
+  private static final class Holder {
+    static final EngineModels DEFAULT = discover();
+  }
+
+  @SuppressWarnings("rawtypes") // ServiceLoader of a generic interface
+  private static EngineModels discover() {
+    List<EngineModel<?>> found = new ArrayList<>();
+    Iterator<EngineModel> it =
+        ServiceLoader.load(EngineModel.class, EngineModels.class.getClassLoader()).iterator();
+    for (int failures = 0; failures < 100; ) {
+      try {
+        if (!it.hasNext()) {
+          break;
+        }
+        found.add(it.next());
+      } catch (ServiceConfigurationError e) {
+        failures++;
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "an engine model failed to load and was skipped: {0}",
+            e.getMessage());
+      }
+    }
+    found.sort((a, b) -> Boolean.compare(!isGeneric(a), !isGeneric(b))); // generic first, stable
+    return new EngineModels(found);
+  }
+
+  private static boolean isGeneric(EngineModel<?> model) {
+    return model.id().equals(io.hwledger.api.GenericEngine.ID);
+  }
+
+  /** Every model, generic first. */
+  public List<EngineModel<?>> all() {
+    return models;
+  }
+
+  /** The model with id or alias {@code name}, compared ignoring case, {@code -} and {@code _}. */
+  public Optional<EngineModel<?>> find(String name) {
+    Objects.requireNonNull(name, "name");
+    return Optional.ofNullable(byKey.get(key(name)));
+  }
+
+  /**
+   * The model named {@code name}.
+   *
+   * @throws IllegalArgumentException naming the known engines when none matches
+   */
+  public EngineModel<?> get(String name) {
+    return find(name)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "unknown engine '" + name + "'; expected one of " + String.join(", ", ids())));
+  }
+
+  /** The ids, in order: {@code generic}, {@code vllm}, …. */
+  public List<String> ids() {
+    return models.stream().map(EngineModel::id).collect(Collectors.toUnmodifiableList());
+  }
+
+  /**
+   * The model of {@code engine}'s settings type.
+   *
+   * @throws IllegalArgumentException when no model has its id, or the model's settings type is not
+   *     the engine's class
+   */
+  public EngineModel<?> modelOf(Engine engine) {
+    Objects.requireNonNull(engine, "engine");
+    EngineModel<?> model = byKey.get(key(engine.id()));
+    if (model == null || !model.id().equals(engine.id())) {
+      throw new IllegalArgumentException(
+          "no engine model for engine '"
+              + engine.id()
+              + "' (known: "
+              + String.join(", ", ids())
+              + ")");
+    }
+    if (!model.settingsType().isInstance(engine)) {
+      throw new IllegalArgumentException(
+          "engine '"
+              + engine.id()
+              + "' is a "
+              + engine.getClass().getName()
+              + ", not the "
+              + model.settingsType().getName()
+              + " its model plans");
+    }
+    return model;
+  }
+
+  /** Plans with {@code engine}'s model. */
+  public EngineResult plan(PlanInput input, Engine engine) {
+    return plan(modelOf(engine), input, engine);
+  }
+
+  /** The precision {@code engine} stores its caches in. */
+  public Precision cachePrecision(Precision precision, Engine engine) {
+    return cachePrecision(modelOf(engine), precision, engine);
+  }
+
+  /** The utilisation pair of {@code engine}'s model. */
+  public Utilization utilization(Engine engine) {
+    return modelOf(engine).utilization();
+  }
+
+  /** The command line that starts {@code engine} for {@code request}. */
+  public List<String> launch(LaunchRequest request, Engine engine) {
+    return launch(modelOf(engine), request, engine);
+  }
+
+  private static <E extends Engine> EngineResult plan(
+      EngineModel<E> model, PlanInput input, Engine engine) {
+    return model.plan(input, model.settingsType().cast(engine));
+  }
+
+  private static <E extends Engine> Precision cachePrecision(
+      EngineModel<E> model, Precision precision, Engine engine) {
+    return model.cachePrecision(precision, model.settingsType().cast(engine));
+  }
+
+  private static <E extends Engine> List<String> launch(
+      EngineModel<E> model, LaunchRequest request, Engine engine) {
+    return model.launch(request, model.settingsType().cast(engine));
+  }
+
+  private static String key(String name) {
+    return name.trim().toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
+  }
+
+  @Override
+  public String toString() {
+    return "EngineModels" + ids();
+  }
+}

@@ -1,0 +1,56 @@
+package io.hwledger.math.engine;
+
+import io.hwledger.api.Deployment;
+import io.hwledger.api.EnginePlan;
+import io.hwledger.api.Fit;
+import io.hwledger.api.MemoryBreakdown;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What an engine's rules make of the stage loads: what one GPU of each stage holds, the verdict
+ * against the engine's budget, and what the engine allocates.
+ *
+ * @param stages per stage, first first
+ * @param fit the verdict, when the deployment has a budget
+ * @param engine what the engine allocates, when the deployment has a budget
+ */
+public record EngineResult(
+    List<MemoryBreakdown> stages, Optional<Fit> fit, Optional<EnginePlan> engine) {
+
+  /** Validates and copies. */
+  public EngineResult {
+    stages = List.copyOf(stages);
+    if (stages.isEmpty()) {
+      throw new IllegalArgumentException("at least one stage is required");
+    }
+    Objects.requireNonNull(fit, "fit");
+    Objects.requireNonNull(engine, "engine");
+  }
+
+  /**
+   * A result whose verdict compares the most loaded stage with the deployment's budget, if it has
+   * one.
+   */
+  public static EngineResult againstBudget(
+      List<MemoryBreakdown> stages, Deployment deployment, Optional<EnginePlan> engine) {
+    if (deployment.memoryPerGpuBytes().isEmpty()) {
+      return new EngineResult(stages, Optional.empty(), engine);
+    }
+    long budget = deployment.memoryPerGpuBytes().getAsLong();
+    long headroom = budget - mostLoaded(stages).totalBytes();
+    return new EngineResult(stages, Optional.of(new Fit(budget, headroom)), engine);
+  }
+
+  /** The stage with the largest total (the first of equals): what the most loaded GPU holds. */
+  public static MemoryBreakdown mostLoaded(List<MemoryBreakdown> stages) {
+    MemoryBreakdown worst = stages.get(0);
+    for (MemoryBreakdown stage : stages) {
+      if (stage.totalBytes() > worst.totalBytes()) {
+        worst = stage;
+      }
+    }
+    return worst;
+  }
+}

@@ -1,0 +1,222 @@
+package io.hwledger.math.engine.vllm;
+
+import io.hwledger.api.EnginePlan;
+import io.hwledger.api.Fit;
+import io.hwledger.api.GpuSpec;
+import io.hwledger.api.MemoryBreakdown;
+import io.hwledger.api.Workload;
+import io.hwledger.math.engine.EngineModel;
+import io.hwledger.math.engine.EngineResult;
+import io.hwledger.math.engine.EngineSetting;
+import io.hwledger.math.engine.LaunchArgs;
+import io.hwledger.math.engine.LaunchRequest;
+import io.hwledger.math.engine.PlanInput;
+import io.hwledger.math.engine.SettingValues;
+import io.hwledger.math.engine.StageInput;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * vLLM's memory accounting (V1 engine, v0.11–v0.20; {@code vllm/v1/worker/gpu_worker.py} {@code
+ * determine_available_memory}, {@code vllm/utils/mem_utils.py}, {@code
+ * vllm/v1/core/kv_cache_utils.py}).
+ *
+ * <ul>
+ *   <li>The engine uses {@code total × gpu_memory_utilization} of each GPU ({@code
+ *       requested_memory}; total, not free memory). From it go the weights, the torch peak of a
+ *       profiling pass of {@code max_num_batched_tokens} tokens, the non-torch memory that pass
+ *       adds, and (v0.21+) an estimate of CUDA graph memory; the rest is KV cache.
+ *   <li>KV blocks hold {@code block_size} tokens of every layer: {@code num_blocks = available //
+ *       (block_size · Σ per-token bytes of the rank's layers)}; {@code GPU KV cache size =
+ *       num_blocks · block_size} tokens; {@code Maximum concurrency = num_blocks / blocks one
+ *       request of max_model_len needs}: {@code cdiv(max_model_len, block_size)} for full
+ *       attention, {@code cdiv(min(window − 1 + max_num_batched_tokens, max_model_len), block_size)
+ *       + 1} for a sliding window. Pipeline stages each size their own pool; the engine takes the
+ *       smallest.
+ *   <li>Profiled peak, modelled: the larger of the forward pass ({@code max_num_batched_tokens ·
+ *       (2·hidden + widest intermediate)} in the activation format, times {@link
+ *       #FORWARD_PEAK_FACTOR}) and the dummy sampler run on the last stage ({@code max_num_seqs ·
+ *       vocab} logits at {@link #SAMPLER_BYTES_PER_LOGIT} bytes each); non-torch memory {@link
+ *       #NON_TORCH_BYTES}.
+ * </ul>
+ *
+ * <p>Launch: {@code vllm serve} (v0.11+), {@code --kv-cache-dtype} auto, bfloat16, float16,
+ * fp8_e4m3 or fp8_e5m2; fp8 weights from a 16-bit checkpoint with {@code --quantization fp8}.
+ * Checked against published startup logs in {@code VllmEngineModelTest}.
+ */
+public final class VllmEngineModel implements EngineModel<VllmEngine> {
+  /**
+   * Torch peak of the forward pass over the planner's residual-plus-widest estimate: 1.5,
+   * calibrated on vLLM v0.15.1's log for Llama-3.1-8B on an A100-40GB (8,192 batched tokens, 19.28
+   * GiB of KV cache); the caching allocator keeps freed intermediates of neighbouring ops.
+   */
+  static final double FORWARD_PEAK_FACTOR = 1.5;
+
+  /**
+   * Bytes per logit of the dummy sampler run: fp32 logits, fp32 probabilities, a sorted fp32 copy
+   * and int64 sort indices for top-k/top-p (4 + 4 + 4 + 8).
+   */
+  static final long SAMPLER_BYTES_PER_LOGIT = 20;
+
+  /**
+   * Non-torch memory the profiling pass adds (cuBLAS and NCCL workspaces): 0.1 GiB, within the
+   * 0.06–0.21 GiB published V1 logs report ("non-torch memory").
+   */
+  static final long NON_TORCH_BYTES = (1L << 30) / 10;
+
+  private static final Map<String, String> CACHE_FORMATS =
+      Map.of("bf16", "bfloat16", "fp16", "float16", "fp8_e4m3", "fp8_e4m3", "fp8_e5m2", "fp8_e5m2");
+
+  /** The provider constructor. */
+  public VllmEngineModel() {}
+
+  @Override
+  public String id() {
+    return VllmEngine.ID;
+  }
+
+  @Override
+  public String description() {
+    return "vLLM V1 engine (v0.11-v0.20; --cuda-graph-memory for v0.21+)";
+  }
+
+  @Override
+  public Class<VllmEngine> settingsType() {
+    return VllmEngine.class;
+  }
+
+  @Override
+  public List<EngineSetting> settings() {
+    return List.of(
+        EngineSetting.value(
+            "gpu-memory-utilization", "F", "fraction of each GPU it may use (default 0.9)."),
+        EngineSetting.value("block-size", "N", "tokens per KV block (default 16)."),
+        EngineSetting.value(
+            "max-num-batched-tokens",
+            "N",
+            "tokens per step (default 8192 on 70 GiB+ GPUs but A100, else 2048)."),
+        EngineSetting.value(
+            "max-num-seqs",
+            "N",
+            "sequences per step (default 1024 on 70 GiB+ GPUs but A100, else 256)."),
+        EngineSetting.value(
+            "cuda-graph-memory",
+            "BYTES",
+            "its CUDA graph estimate (v0.21+), taken from the budget (default 0)."));
+  }
+
+  @Override
+  public VllmEngine defaults() {
+    return VllmEngine.defaults();
+  }
+
+  @Override
+  public VllmEngine configure(SettingValues v, Optional<GpuSpec> gpu) {
+    VllmEngine base = gpu.map(VllmEngine::defaultsFor).orElseGet(VllmEngine::defaults);
+    return new VllmEngine(
+        v.fraction("gpu-memory-utilization").orElse(base.gpuMemoryUtilization()),
+        v.intCount("block-size").orElse(base.blockSize()),
+        v.count("max-num-batched-tokens", Integer.MAX_VALUE).orElse(base.maxNumBatchedTokens()),
+        v.intCount("max-num-seqs").orElse(base.maxNumSeqs()),
+        v.bytes("cuda-graph-memory").orElse(base.cudaGraphBytes()));
+  }
+
+  @Override
+  public EngineResult plan(PlanInput in, VllmEngine e) {
+    Workload w = in.workload();
+    long context = w.contextTokens();
+    long batched = e.maxNumBatchedTokens();
+    int blockSize = e.blockSize();
+    List<StageInput> loads = in.stages();
+    List<MemoryBreakdown> stages = new ArrayList<>(loads.size());
+    long[] perRequest = new long[loads.size()];
+    for (int s = 0; s < loads.size(); s++) {
+      StageInput load = loads.get(s);
+      perRequest[s] = kvPerRequest(load, context, batched, blockSize);
+      long forward = (long) Math.ceil(load.forwardActivationBytes(batched) * FORWARD_PEAK_FACTOR);
+      long sampler =
+          load.last()
+              ? Math.multiplyExact(
+                  Math.multiplyExact((long) e.maxNumSeqs(), SAMPLER_BYTES_PER_LOGIT),
+                  in.vocabularyPerRank())
+              : 0;
+      stages.add(
+          load.holding(
+              perRequest[s],
+              w.sequences(),
+              Math.max(forward, sampler),
+              Math.addExact(NON_TORCH_BYTES, e.cudaGraphBytes())));
+    }
+    if (in.deployment().memoryPerGpuBytes().isEmpty()) {
+      return new EngineResult(stages, Optional.empty(), Optional.empty());
+    }
+    long limit =
+        (long)
+            Math.floor(in.deployment().memoryPerGpuBytes().getAsLong() * e.gpuMemoryUtilization());
+    long blocks = Long.MAX_VALUE;
+    double concurrency = Double.MAX_VALUE;
+    long poolBytes = 0;
+    long worstHeadroom = Long.MAX_VALUE;
+    for (int s = 0; s < loads.size(); s++) {
+      MemoryBreakdown stage = stages.get(s);
+      long available =
+          limit - stage.weightsBytes() - stage.activationBytes() - stage.overheadBytes();
+      worstHeadroom = Math.min(worstHeadroom, limit - stage.totalBytes());
+      long blockBytes = Math.multiplyExact((long) blockSize, loads.get(s).allKvBytesPerToken());
+      long requestBytes = Math.addExact(perRequest[s], loads.get(s).stateBytesPerSequence());
+      if (blockBytes == 0) { // recurrent layers only: the pool holds states
+        concurrency = Math.min(concurrency, stageConcurrency(available, requestBytes));
+        continue;
+      }
+      long stageBlocks = Math.max(0, available / blockBytes);
+      if (stageBlocks < blocks) {
+        blocks = stageBlocks;
+        poolBytes = Math.multiplyExact(stageBlocks, blockBytes);
+      }
+      long blocksPerRequest = PlanInput.ceilDiv(requestBytes, blockBytes);
+      concurrency = Math.min(concurrency, (double) stageBlocks / blocksPerRequest);
+    }
+    long tokens = blocks == Long.MAX_VALUE ? 0 : Math.multiplyExact(blocks, (long) blockSize);
+    EnginePlan engine = new EnginePlan(VllmEngine.ID, limit, poolBytes, tokens, concurrency, 0);
+    return new EngineResult(
+        stages, Optional.of(new Fit(limit, worstHeadroom)), Optional.of(engine));
+  }
+
+  /** KV bytes one request of {@code context} tokens takes from a stage's pool, in whole blocks. */
+  private static long kvPerRequest(StageInput load, long context, long batched, int blockSize) {
+    long bytes =
+        Math.multiplyExact(load.fullKvBytesPerToken(), PlanInput.roundUp(context, blockSize));
+    for (int i = 0; i < load.windowCount(); i++) {
+      long tokens = Math.min(load.window(i) - 1 + batched, context);
+      long blocks = PlanInput.ceilDiv(tokens, blockSize) + 1;
+      bytes =
+          Math.addExact(
+              bytes,
+              Math.multiplyExact(
+                  load.windowedKvBytesPerToken(i), Math.multiplyExact(blocks, (long) blockSize)));
+    }
+    return bytes;
+  }
+
+  private static double stageConcurrency(long available, long requestBytes) {
+    return available <= 0 || requestBytes == 0 ? 0 : (double) available / requestBytes;
+  }
+
+  @Override
+  public List<String> launch(LaunchRequest r, VllmEngine e) {
+    LaunchArgs args = LaunchArgs.of(r, "vllm", "serve", r.modelArgument());
+    args.add("--max-model-len", r.workload().contextTokens());
+    args.add("--max-num-seqs", r.workload().sequences());
+    args.parallelism("--tensor-parallel-size", "--pipeline-parallel-size");
+    args.add("--gpu-memory-utilization", e.gpuMemoryUtilization());
+    if (e.blockSize() != VllmEngine.defaults().blockSize()) {
+      args.add("--block-size", e.blockSize());
+    }
+    args.add("--max-num-batched-tokens", e.maxNumBatchedTokens());
+    args.cacheFormat("vllm", "--kv-cache-dtype", CACHE_FORMATS);
+    args.onlineFp8("vllm");
+    return args.build();
+  }
+}
