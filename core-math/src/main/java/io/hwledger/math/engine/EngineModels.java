@@ -88,13 +88,24 @@ public final class EngineModels {
             e.getMessage());
       }
     }
-    found.sort((a, b) -> Boolean.compare(!isGeneric(a), !isGeneric(b))); // generic first, stable
+    found.sort(
+        java.util.Comparator.comparingInt((EngineModel<?> m) -> rank(m.id()))
+            .thenComparing(EngineModel::id));
     return new EngineModels(found);
   }
 
-  private static boolean isGeneric(EngineModel<?> model) {
-    return model.id().equals(io.hwledger.api.GenericEngine.ID);
+  /**
+   * The built-in engines come first, generic first, in the order of {@link #BUILT_IN}; others after
+   * them by id: the class path's order does not decide what {@code --help} lists first.
+   */
+  private static int rank(String id) {
+    int i = BUILT_IN.indexOf(id);
+    return i < 0 ? BUILT_IN.size() : i;
   }
+
+  /** The built-in engines' ids, in the order they are listed. */
+  private static final List<String> BUILT_IN =
+      List.of("generic", "vllm", "llamacpp", "sglang", "trtllm", "mlx");
 
   /** Every model, generic first. */
   public List<EngineModel<?>> all() {
