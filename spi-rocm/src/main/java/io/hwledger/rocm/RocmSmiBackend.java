@@ -11,6 +11,7 @@ import io.hwledger.spi.BackendException;
 import io.hwledger.spi.GpuBackend;
 import io.hwledger.spi.GpuDevice;
 import io.hwledger.spi.MemoryUsage;
+import io.hwledger.spi.SessionGuard;
 import io.hwledger.spi.TelemetrySample;
 import io.hwledger.spi.Vendor;
 import java.nio.charset.StandardCharsets;
@@ -21,12 +22,10 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * One {@code rsmi_init} … {@code rsmi_shut_down} session. Samples share a read lock; {@link
- * #close()} takes the write lock, so no call runs after shutdown.
+ * One {@code rsmi_init} … {@code rsmi_shut_down} session. A releasing {@link SessionGuard} runs
+ * {@code rsmi_shut_down} once, after samples in flight, so no call runs after shutdown.
  */
 final class RocmSmiBackend implements GpuBackend {
   private static final int NAME_LENGTH = 256;
@@ -35,14 +34,15 @@ final class RocmSmiBackend implements GpuBackend {
   private final Clock clock;
   private final List<GpuDevice> devices;
   private final RocmSmiProcesses processes;
-  private final ReadWriteLock lock = new ReentrantReadWriteLock();
-  private boolean closed; // guarded by lock
+  private final SessionGuard guard;
 
   private RocmSmiBackend(RocmSmiLibrary rsmi, Clock clock, List<GpuDevice> devices) {
     this.rsmi = rsmi;
     this.clock = clock;
     this.devices = List.copyOf(devices);
     this.processes = new RocmSmiProcesses(rsmi, devices.size());
+    this.guard =
+        SessionGuard.releasing("backend " + RocmSmiBackendProvider.ID, () -> rsmi.rsmi_shut_down());
   }
 
   /** Initialises the library and lists its devices; shuts down again if that fails. */
@@ -170,71 +170,63 @@ final class RocmSmiBackend implements GpuBackend {
 
   @Override
   public List<GpuDevice> devices() {
-    lock.readLock().lock();
-    try {
-      checkOpen();
-      return devices;
-    } finally {
-      lock.readLock().unlock();
-    }
+    return guard.call(() -> devices);
   }
 
   @Override
   public TelemetrySample sample(GpuDevice device) {
-    lock.readLock().lock();
-    try {
-      checkOpen();
-      int i = device.index();
-      if (!device.backend().equals(id()) || i >= devices.size()) {
-        throw new IllegalArgumentException("not a device of this session: " + device);
-      }
-      LongByReference value = new LongByReference();
-      OptionalLong total =
-          readLong(
-              rsmi,
-              "rsmi_dev_memory_total_get",
-              rsmi.rsmi_dev_memory_total_get(i, RocmSmiLibrary.RSMI_MEM_TYPE_VRAM, value),
-              value);
-      OptionalLong used =
-          readLong(
-              rsmi,
-              "rsmi_dev_memory_usage_get",
-              rsmi.rsmi_dev_memory_usage_get(i, RocmSmiLibrary.RSMI_MEM_TYPE_VRAM, value),
-              value);
-      OptionalLong free =
-          total.isPresent() && used.isPresent()
-              ? OptionalLong.of(Math.max(0, total.getAsLong() - used.getAsLong()))
-              : OptionalLong.empty();
+    return guard.call(() -> read(device));
+  }
 
-      IntByReference busy = new IntByReference();
-      OptionalDouble utilization =
-          absentUnlessOk(rsmi, "rsmi_dev_busy_percent_get", rsmi.rsmi_dev_busy_percent_get(i, busy))
-              ? OptionalDouble.of((double) Integer.toUnsignedLong(busy.getValue()))
-              : OptionalDouble.empty();
-
-      OptionalDouble temperature = temperature(i, RocmSmiLibrary.RSMI_TEMP_TYPE_EDGE, value);
-      if (temperature.isEmpty()) {
-        temperature = temperature(i, RocmSmiLibrary.RSMI_TEMP_TYPE_JUNCTION, value);
-      }
-
-      OptionalDouble power =
-          absentUnlessOk(rsmi, "rsmi_dev_power_ave_get", rsmi.rsmi_dev_power_ave_get(i, 0, value))
-              ? OptionalDouble.of(unsignedToDouble(value.getValue()) / 1_000_000.0)
-              : OptionalDouble.empty();
-
-      return new TelemetrySample(
-          device,
-          clock.instant(),
-          new MemoryUsage(total, used, free, OptionalLong.empty(), false),
-          utilization,
-          temperature,
-          power,
-          OptionalLong.empty(),
-          OptionalLong.empty(),
-          processes.onDevice(i));
-    } finally {
-      lock.readLock().unlock();
+  private TelemetrySample read(GpuDevice device) {
+    int i = device.index();
+    if (!device.backend().equals(id()) || i >= devices.size()) {
+      throw new IllegalArgumentException("not a device of this session: " + device);
     }
+    LongByReference value = new LongByReference();
+    OptionalLong total =
+        readLong(
+            rsmi,
+            "rsmi_dev_memory_total_get",
+            rsmi.rsmi_dev_memory_total_get(i, RocmSmiLibrary.RSMI_MEM_TYPE_VRAM, value),
+            value);
+    OptionalLong used =
+        readLong(
+            rsmi,
+            "rsmi_dev_memory_usage_get",
+            rsmi.rsmi_dev_memory_usage_get(i, RocmSmiLibrary.RSMI_MEM_TYPE_VRAM, value),
+            value);
+    OptionalLong free =
+        total.isPresent() && used.isPresent()
+            ? OptionalLong.of(Math.max(0, total.getAsLong() - used.getAsLong()))
+            : OptionalLong.empty();
+
+    IntByReference busy = new IntByReference();
+    OptionalDouble utilization =
+        absentUnlessOk(rsmi, "rsmi_dev_busy_percent_get", rsmi.rsmi_dev_busy_percent_get(i, busy))
+            ? OptionalDouble.of((double) Integer.toUnsignedLong(busy.getValue()))
+            : OptionalDouble.empty();
+
+    OptionalDouble temperature = temperature(i, RocmSmiLibrary.RSMI_TEMP_TYPE_EDGE, value);
+    if (temperature.isEmpty()) {
+      temperature = temperature(i, RocmSmiLibrary.RSMI_TEMP_TYPE_JUNCTION, value);
+    }
+
+    OptionalDouble power =
+        absentUnlessOk(rsmi, "rsmi_dev_power_ave_get", rsmi.rsmi_dev_power_ave_get(i, 0, value))
+            ? OptionalDouble.of(unsignedToDouble(value.getValue()) / 1_000_000.0)
+            : OptionalDouble.empty();
+
+    return new TelemetrySample(
+        device,
+        clock.instant(),
+        new MemoryUsage(total, used, free, OptionalLong.empty(), false),
+        utilization,
+        temperature,
+        power,
+        OptionalLong.empty(),
+        OptionalLong.empty(),
+        processes.onDevice(i));
   }
 
   private OptionalDouble temperature(int index, int sensor, LongByReference value) {
@@ -287,22 +279,8 @@ final class RocmSmiBackend implements GpuBackend {
     return RsmiStatus.name(status);
   }
 
-  private void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException("backend " + id() + " is closed");
-    }
-  }
-
   @Override
   public void close() {
-    lock.writeLock().lock();
-    try {
-      if (!closed) {
-        closed = true;
-        rsmi.rsmi_shut_down();
-      }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    guard.close();
   }
 }
