@@ -54,29 +54,17 @@ class SessionGuardTest {
 
   @Test
   void releaseWaitsForTheCallInFlight() throws Exception {
-    AtomicBoolean callFinished = new AtomicBoolean();
-    AtomicBoolean releasedBeforeCallFinished = new AtomicBoolean();
+    AtomicReference<HeldCall> held = new AtomicReference<>();
+    AtomicBoolean releasedUnderTheCall = new AtomicBoolean();
     SessionGuard guard =
         SessionGuard.releasing(
-            "ROCm SMI session", () -> releasedBeforeCallFinished.set(!callFinished.get()));
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch proceed = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      Future<Integer> call =
-          pool.submit(
-              () ->
-                  guard.call(
-                      () -> {
-                        entered.countDown();
-                        await(proceed);
-                        callFinished.set(true);
-                        return 7;
-                      }));
-      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            "ROCm SMI session", () -> releasedUnderTheCall.set(!held.get().finished()));
+    ExecutorService closing = Executors.newSingleThreadExecutor();
+    try (HeldCall call = new HeldCall(guard)) {
+      held.set(call);
       AtomicReference<Thread> closer = new AtomicReference<>();
       Future<?> close =
-          pool.submit(
+          closing.submit(
               () -> {
                 closer.set(Thread.currentThread());
                 guard.close();
@@ -84,42 +72,23 @@ class SessionGuardTest {
       // The closer must be parked on the lock before the call may finish, or nothing is shown.
       waitUntilParked(closer);
       assertThat(close.isDone()).as("close() returned with a call in flight").isFalse();
-      proceed.countDown();
-      assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo(7);
+      assertThat(call.finish()).isEqualTo("finished");
       close.get(10, TimeUnit.SECONDS);
-      assertThat(releasedBeforeCallFinished).as("released under a call in flight").isFalse();
+      assertThat(releasedUnderTheCall).as("released under a call in flight").isFalse();
     } finally {
-      proceed.countDown();
-      pool.shutdownNow();
+      closing.shutdownNow();
     }
   }
 
   @Test
   void statelessCloseDoesNotWaitForACallInFlight() throws Exception {
     SessionGuard guard = SessionGuard.stateless("the macmon backend");
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch proceed = new CountDownLatch(1);
-    ExecutorService pool = Executors.newSingleThreadExecutor();
-    try {
-      Future<String> call =
-          pool.submit(
-              () ->
-                  guard.call(
-                      () -> {
-                        entered.countDown();
-                        await(proceed);
-                        return "finished";
-                      }));
-      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+    try (HeldCall call = new HeldCall(guard)) {
       guard.close(); // returns on this thread while the call is still held
       assertThatThrownBy(() -> guard.call(() -> "late"))
           .isInstanceOf(IllegalStateException.class)
           .hasMessage("the macmon backend is closed");
-      proceed.countDown();
-      assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo("finished");
-    } finally {
-      proceed.countDown();
-      pool.shutdownNow();
+      assertThat(call.finish()).isEqualTo("finished");
     }
   }
 
@@ -216,14 +185,55 @@ class SessionGuardTest {
         .hasMessage("call");
   }
 
-  private static void await(CountDownLatch latch) {
-    try {
-      if (!latch.await(30, TimeUnit.SECONDS)) {
-        throw new AssertionError("never released");
+  /** A call started on its own thread and held inside the guard until {@link #finish()}. */
+  private static final class HeldCall implements AutoCloseable {
+    private final ExecutorService pool = Executors.newSingleThreadExecutor();
+    private final CountDownLatch entered = new CountDownLatch(1);
+    private final CountDownLatch proceed = new CountDownLatch(1);
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final Future<String> result;
+
+    HeldCall(SessionGuard guard) throws InterruptedException {
+      result =
+          pool.submit(
+              () ->
+                  guard.call(
+                      () -> {
+                        entered.countDown();
+                        awaitUninterruptibly(proceed);
+                        finished.set(true);
+                        return "finished";
+                      }));
+      if (!entered.await(10, TimeUnit.SECONDS)) {
+        throw new AssertionError("the call never entered the guard");
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
+    }
+
+    boolean finished() {
+      return finished.get();
+    }
+
+    /** Lets the call return; its result. */
+    String finish() throws Exception {
+      proceed.countDown();
+      return result.get(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+      proceed.countDown();
+      pool.shutdownNow();
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+      try {
+        if (!latch.await(30, TimeUnit.SECONDS)) {
+          throw new AssertionError("never let go");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
     }
   }
 

@@ -56,11 +56,7 @@ final class MacmonBackend implements GpuBackend {
   }
 
   private TelemetrySample read(GpuDevice requested) {
-    if (!requested.equals(device)) {
-      throw new BackendException(
-          BackendException.Kind.FAILED,
-          "not a device of the " + id + " backend: " + requested.uuid());
-    }
+    AppleSamples.requireSessionDevice(device, requested);
     String output;
     try {
       output = runner.run(command, TIMEOUT);

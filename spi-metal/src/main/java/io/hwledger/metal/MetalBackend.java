@@ -1,6 +1,5 @@
 package io.hwledger.metal;
 
-import io.hwledger.spi.BackendException;
 import io.hwledger.spi.GpuBackend;
 import io.hwledger.spi.GpuDevice;
 import io.hwledger.spi.SessionGuard;
@@ -54,11 +53,7 @@ final class MetalBackend implements GpuBackend {
   }
 
   private TelemetrySample read(GpuDevice requested) {
-    if (!requested.equals(device)) {
-      throw new BackendException(
-          BackendException.Kind.FAILED,
-          "not a device of the " + id + " backend: " + requested.uuid());
-    }
+    AppleSamples.requireSessionDevice(device, requested);
     MetalReading reading = metal.read();
     Optional<PerformanceStatistics> statistics =
         Ioreg.read(runner).flatMap(IoregAccelerator::statistics);
