@@ -1,5 +1,8 @@
 package io.hwledger.cli;
 
+import io.hwledger.api.DType;
+import io.hwledger.math.gguf.GgufWriter;
+import io.hwledger.math.safetensors.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,6 +72,8 @@ final class TinyLlama {
 
   /** Writes the GGUF file at {@code file} with {@code general.name} set to {@code name}. */
   static Path gguf(Path file, String name) throws IOException {
+    DType q4k = DType.parse("q4_k");
+    DType q6k = DType.parse("q6_k");
     GgufWriter w =
         new GgufWriter()
             .str("general.architecture", "llama")
@@ -80,21 +85,20 @@ final class TinyLlama {
             .u32("llama.feed_forward_length", 512)
             .u32("llama.attention.head_count", 4)
             .u32("llama.attention.head_count_kv", 2)
-            .tensor("token_embd.weight", GgufWriter.GgmlType.Q4_K, 256, 1000);
+            .tensor("token_embd.weight", q4k, 256, 1000);
     for (int i = 0; i < LAYERS; i++) {
       String b = "blk." + i + ".";
-      w.tensor(b + "attn_norm.weight", GgufWriter.GgmlType.F32, 256)
-          .tensor(b + "attn_q.weight", GgufWriter.GgmlType.Q4_K, 256, 256)
-          .tensor(b + "attn_k.weight", GgufWriter.GgmlType.Q4_K, 256, 128)
-          .tensor(b + "attn_v.weight", GgufWriter.GgmlType.Q6_K, 256, 128)
-          .tensor(b + "attn_output.weight", GgufWriter.GgmlType.Q4_K, 256, 256)
-          .tensor(b + "ffn_norm.weight", GgufWriter.GgmlType.F32, 256)
-          .tensor(b + "ffn_gate.weight", GgufWriter.GgmlType.Q4_K, 256, 512)
-          .tensor(b + "ffn_up.weight", GgufWriter.GgmlType.Q4_K, 256, 512)
-          .tensor(b + "ffn_down.weight", GgufWriter.GgmlType.Q6_K, 512, 256);
+      w.tensor(b + "attn_norm.weight", DType.FP32, 256)
+          .tensor(b + "attn_q.weight", q4k, 256, 256)
+          .tensor(b + "attn_k.weight", q4k, 256, 128)
+          .tensor(b + "attn_v.weight", q6k, 256, 128)
+          .tensor(b + "attn_output.weight", q4k, 256, 256)
+          .tensor(b + "ffn_norm.weight", DType.FP32, 256)
+          .tensor(b + "ffn_gate.weight", q4k, 256, 512)
+          .tensor(b + "ffn_up.weight", q4k, 256, 512)
+          .tensor(b + "ffn_down.weight", q6k, 512, 256);
     }
-    w.tensor("output_norm.weight", GgufWriter.GgmlType.F32, 256)
-        .tensor("output.weight", GgufWriter.GgmlType.Q6_K, 256, 1000);
+    w.tensor("output_norm.weight", DType.FP32, 256).tensor("output.weight", q6k, 256, 1000);
     Files.createDirectories(file.toAbsolutePath().getParent());
     return w.write(file);
   }

@@ -1,5 +1,6 @@
 package io.hwledger.metal;
 
+import io.hwledger.spi.BackendException;
 import io.hwledger.spi.GpuDevice;
 import io.hwledger.spi.MemoryUsage;
 import io.hwledger.spi.TelemetrySample;
@@ -44,6 +45,19 @@ public final class AppleSamples {
         architecture,
         Optional.empty(),
         memoryTotalBytes);
+  }
+
+  /**
+   * Checks that {@code requested} is {@code device}, the one device of an Apple backend's session.
+   *
+   * @throws BackendException of kind FAILED, naming the backend and the UUID, if it is not
+   */
+  static void requireSessionDevice(GpuDevice device, GpuDevice requested) {
+    if (!requested.equals(device)) {
+      throw new BackendException(
+          BackendException.Kind.FAILED,
+          "not a device of the " + device.backend() + " backend: " + requested.uuid());
+    }
   }
 
   /**

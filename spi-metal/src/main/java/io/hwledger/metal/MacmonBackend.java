@@ -3,6 +3,7 @@ package io.hwledger.metal;
 import io.hwledger.spi.BackendException;
 import io.hwledger.spi.GpuBackend;
 import io.hwledger.spi.GpuDevice;
+import io.hwledger.spi.SessionGuard;
 import io.hwledger.spi.TelemetrySample;
 import java.io.IOException;
 import java.time.Clock;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A session that runs {@code macmon pipe -s 1} once per sample. */
 final class MacmonBackend implements GpuBackend {
@@ -23,13 +23,14 @@ final class MacmonBackend implements GpuBackend {
   private final CommandRunner runner;
   private final Clock clock;
   private final GpuDevice device;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final SessionGuard guard;
 
   MacmonBackend(String id, String macmon, CommandRunner runner, Clock clock) {
     this.id = id;
     this.command = List.of(macmon, "pipe", "-s", "1");
     this.runner = runner;
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.guard = SessionGuard.stateless("the " + id + " backend");
     Optional<IoregAccelerator> accelerator = Ioreg.read(runner);
     this.device =
         AppleSamples.device(
@@ -46,18 +47,16 @@ final class MacmonBackend implements GpuBackend {
 
   @Override
   public List<GpuDevice> devices() {
-    ensureOpen();
-    return List.of(device);
+    return guard.call(() -> List.of(device));
   }
 
   @Override
   public TelemetrySample sample(GpuDevice requested) {
-    ensureOpen();
-    if (!requested.equals(device)) {
-      throw new BackendException(
-          BackendException.Kind.FAILED,
-          "not a device of the " + id + " backend: " + requested.uuid());
-    }
+    return guard.call(() -> read(requested));
+  }
+
+  private TelemetrySample read(GpuDevice requested) {
+    AppleSamples.requireSessionDevice(device, requested);
     String output;
     try {
       output = runner.run(command, TIMEOUT);
@@ -78,12 +77,6 @@ final class MacmonBackend implements GpuBackend {
 
   @Override
   public void close() {
-    closed.set(true);
-  }
-
-  private void ensureOpen() {
-    if (closed.get()) {
-      throw new IllegalStateException("the " + id + " backend is closed");
-    }
+    guard.close();
   }
 }

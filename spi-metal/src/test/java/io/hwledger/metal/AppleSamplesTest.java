@@ -1,7 +1,10 @@
 package io.hwledger.metal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hwledger.spi.BackendException;
 import io.hwledger.spi.GpuDevice;
 import io.hwledger.spi.MemoryUsage;
 import io.hwledger.spi.TelemetrySample;
@@ -133,5 +136,29 @@ class AppleSamplesTest {
                 OptionalLong.of(461),
                 OptionalLong.empty(),
                 Optional.empty()));
+  }
+
+  @Test
+  void onlyTheSessionsOwnDeviceIsAccepted() {
+    GpuDevice other =
+        new GpuDevice(
+            "nvml",
+            0,
+            "GPU-1f2e",
+            Optional.empty(),
+            "NVIDIA H100",
+            Vendor.NVIDIA,
+            Optional.empty(),
+            Optional.empty(),
+            OptionalLong.empty());
+    assertThatCode(() -> AppleSamples.requireSessionDevice(device, device))
+        .doesNotThrowAnyException();
+    assertThatThrownBy(() -> AppleSamples.requireSessionDevice(device, other))
+        .isInstanceOfSatisfying(
+            BackendException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(BackendException.Kind.FAILED);
+              assertThat(e.getMessage()).isEqualTo("not a device of the metal backend: GPU-1f2e");
+            });
   }
 }

@@ -4,6 +4,7 @@ import io.hwledger.spi.BackendException;
 import io.hwledger.spi.GpuBackend;
 import io.hwledger.spi.GpuDevice;
 import io.hwledger.spi.MemoryUsage;
+import io.hwledger.spi.SessionGuard;
 import io.hwledger.spi.TelemetrySample;
 import io.hwledger.spi.Vendor;
 import java.time.Clock;
@@ -15,14 +16,14 @@ import java.util.function.Supplier;
 
 /**
  * A session over the {@code nvidia-smi} tool: devices from the first run, and one run per sample.
- * Stateless apart from the closed flag, so thread-safe.
+ * Stateless apart from its {@link SessionGuard}, so thread-safe.
  */
 final class NvidiaSmiBackend implements GpuBackend {
 
   private final Supplier<String> query;
   private final Clock clock;
   private final List<GpuDevice> devices;
-  private volatile boolean closed;
+  private final SessionGuard guard = SessionGuard.stateless("nvidia-smi session");
 
   private NvidiaSmiBackend(Supplier<String> query, Clock clock, List<GpuDevice> devices) {
     this.query = query;
@@ -64,8 +65,7 @@ final class NvidiaSmiBackend implements GpuBackend {
 
   @Override
   public List<GpuDevice> devices() {
-    ensureOpen();
-    return devices;
+    return guard.call(() -> devices);
   }
 
   @Override
@@ -73,7 +73,10 @@ final class NvidiaSmiBackend implements GpuBackend {
     if (!devices.contains(device)) {
       throw new IllegalArgumentException("not a device of this nvidia-smi session: " + device);
     }
-    ensureOpen();
+    return guard.call(() -> read(device));
+  }
+
+  private TelemetrySample read(GpuDevice device) {
     Instant timestamp = clock.instant();
     NvidiaSmiCsv.Row row =
         parse(query.get()).stream()
@@ -103,14 +106,8 @@ final class NvidiaSmiBackend implements GpuBackend {
         Optional.empty());
   }
 
-  private void ensureOpen() {
-    if (closed) {
-      throw new IllegalStateException("nvidia-smi session is closed");
-    }
-  }
-
   @Override
   public void close() {
-    closed = true;
+    guard.close();
   }
 }

@@ -5,6 +5,7 @@ import io.hwledger.spi.GpuBackend;
 import io.hwledger.spi.GpuDevice;
 import io.hwledger.spi.MemoryUsage;
 import io.hwledger.spi.ProcessMemory;
+import io.hwledger.spi.SessionGuard;
 import io.hwledger.spi.TelemetrySample;
 import io.hwledger.spi.Vendor;
 import java.time.Clock;
@@ -15,15 +16,14 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One NVML session: {@code nvmlInit_v2} in {@link #open}, exactly one {@code nvmlShutdown} in the
  * first {@link #close()}. Samples may be taken from many threads at once (NVML is thread-safe); a
- * read/write lock keeps {@code close} from shutting NVML down under a sample in flight.
+ * releasing {@link SessionGuard} keeps {@code close} from shutting NVML down under a sample in
+ * flight.
  *
  * <p>Memory: {@code nvmlDeviceGetMemoryInfo_v2} first ({@code used} excludes driver-reserved
  * memory, which is reported separately); if the driver lacks it or answers 3, 13 or 25, the v1 call
@@ -38,14 +38,20 @@ final class NvmlBackend implements GpuBackend {
   private final Clock clock;
   private final List<GpuDevice> devices;
   private final AtomicIntegerArray memoryV1Only;
-  private final ReadWriteLock lock = new ReentrantReadWriteLock();
-  private boolean closed; // guarded by lock's write lock
+  private final SessionGuard guard;
 
   private NvmlBackend(NvmlApi api, Clock clock, List<GpuDevice> devices, int deviceCount) {
     this.api = api;
     this.clock = clock;
     this.devices = List.copyOf(devices);
     this.memoryV1Only = new AtomicIntegerArray(deviceCount);
+    this.guard =
+        SessionGuard.releasing(
+            "NVML session",
+            () -> {
+              shutdownQuietly(api);
+              log.debug("NVML session closed on {}", api.library());
+            });
   }
 
   /** Initialises NVML and lists its devices; shuts NVML down again if that fails. */
@@ -159,13 +165,7 @@ final class NvmlBackend implements GpuBackend {
 
   @Override
   public List<GpuDevice> devices() {
-    lock.readLock().lock();
-    try {
-      ensureOpen();
-      return devices;
-    } finally {
-      lock.readLock().unlock();
-    }
+    return guard.call(() -> devices);
   }
 
   @Override
@@ -173,38 +173,36 @@ final class NvmlBackend implements GpuBackend {
     if (!devices.contains(device)) {
       throw new IllegalArgumentException("not a device of this NVML session: " + device);
     }
-    lock.readLock().lock();
-    try {
-      ensureOpen();
-      Instant timestamp = clock.instant();
-      int index = device.index();
-      String context = "NVML device " + index + " (" + device.uuid() + ")";
-      MemoryUsage memory = memory(index, context);
-      OptionalDouble utilization =
-          toDouble(optional(api, () -> api.utilization(index), context).map(u -> (double) u.gpu()));
-      OptionalDouble temperature =
-          toDouble(optional(api, () -> api.temperatureC(index), context).map(t -> (double) t));
-      OptionalDouble power =
-          toDouble(optional(api, () -> api.powerMilliwatts(index), context).map(mw -> mw / 1000.0));
-      OptionalLong graphicsClock =
-          toLong(optional(api, () -> api.clockMhz(index, NvmlApi.CLOCK_GRAPHICS), context));
-      OptionalLong memoryClock =
-          toLong(optional(api, () -> api.clockMhz(index, NvmlApi.CLOCK_MEM), context));
-      Optional<List<ProcessMemory>> processes =
-          optional(api, () -> api.computeProcesses(index), context).map(NvmlBackend::toProcesses);
-      return new TelemetrySample(
-          device,
-          timestamp,
-          memory,
-          utilization,
-          temperature,
-          power,
-          graphicsClock,
-          memoryClock,
-          processes);
-    } finally {
-      lock.readLock().unlock();
-    }
+    return guard.call(() -> read(device));
+  }
+
+  private TelemetrySample read(GpuDevice device) {
+    Instant timestamp = clock.instant();
+    int index = device.index();
+    String context = "NVML device " + index + " (" + device.uuid() + ")";
+    MemoryUsage memory = memory(index, context);
+    OptionalDouble utilization =
+        toDouble(optional(api, () -> api.utilization(index), context).map(u -> (double) u.gpu()));
+    OptionalDouble temperature =
+        toDouble(optional(api, () -> api.temperatureC(index), context).map(t -> (double) t));
+    OptionalDouble power =
+        toDouble(optional(api, () -> api.powerMilliwatts(index), context).map(mw -> mw / 1000.0));
+    OptionalLong graphicsClock =
+        toLong(optional(api, () -> api.clockMhz(index, NvmlApi.CLOCK_GRAPHICS), context));
+    OptionalLong memoryClock =
+        toLong(optional(api, () -> api.clockMhz(index, NvmlApi.CLOCK_MEM), context));
+    Optional<List<ProcessMemory>> processes =
+        optional(api, () -> api.computeProcesses(index), context).map(NvmlBackend::toProcesses);
+    return new TelemetrySample(
+        device,
+        timestamp,
+        memory,
+        utilization,
+        temperature,
+        power,
+        graphicsClock,
+        memoryClock,
+        processes);
   }
 
   private MemoryUsage memory(int index, String context) {
@@ -261,24 +259,8 @@ final class NvmlBackend implements GpuBackend {
     return value.map(OptionalLong::of).orElse(OptionalLong.empty());
   }
 
-  private void ensureOpen() {
-    if (closed) {
-      throw new IllegalStateException("NVML session is closed");
-    }
-  }
-
   @Override
   public void close() {
-    lock.writeLock().lock();
-    try {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      shutdownQuietly(api);
-      log.debug("NVML session closed on {}", api.library());
-    } finally {
-      lock.writeLock().unlock();
-    }
+    guard.close();
   }
 }

@@ -4,6 +4,7 @@ import io.hwledger.spi.BackendException;
 import io.hwledger.spi.GpuBackend;
 import io.hwledger.spi.GpuDevice;
 import io.hwledger.spi.MemoryUsage;
+import io.hwledger.spi.SessionGuard;
 import io.hwledger.spi.TelemetrySample;
 import io.hwledger.spi.Vendor;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A session over the amdgpu sysfs files; stateless reads, so thread-safe. Each card is matched to
@@ -24,7 +24,8 @@ final class AmdgpuSysfsBackend implements GpuBackend {
   private final List<AmdgpuSysfs.Card> cards;
   private final KfdTopology kfd;
   private final List<Optional<KfdTopology.Node>> nodes;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final SessionGuard guard =
+      SessionGuard.stateless("backend " + AmdgpuSysfsBackendProvider.ID);
 
   AmdgpuSysfsBackend(AmdgpuSysfs sysfs, List<AmdgpuSysfs.Card> cards, Clock clock) {
     this.clock = clock;
@@ -75,13 +76,15 @@ final class AmdgpuSysfsBackend implements GpuBackend {
 
   @Override
   public List<GpuDevice> devices() {
-    checkOpen();
-    return devices;
+    return guard.call(() -> devices);
   }
 
   @Override
   public TelemetrySample sample(GpuDevice device) {
-    checkOpen();
+    return guard.call(() -> read(device));
+  }
+
+  private TelemetrySample read(GpuDevice device) {
     int index = device.index();
     if (!device.backend().equals(id()) || index >= devices.size()) {
       throw new IllegalArgumentException("not a device of this session: " + device);
@@ -109,14 +112,8 @@ final class AmdgpuSysfsBackend implements GpuBackend {
         nodes.get(index).flatMap(n -> kfd.processes(n.gpuId())));
   }
 
-  private void checkOpen() {
-    if (closed.get()) {
-      throw new IllegalStateException("backend " + id() + " is closed");
-    }
-  }
-
   @Override
   public void close() {
-    closed.set(true);
+    guard.close();
   }
 }

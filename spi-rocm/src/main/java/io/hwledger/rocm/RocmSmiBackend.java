@@ -1,19 +1,12 @@
 package io.hwledger.rocm;
 
-import com.sun.jna.Native;
-import com.sun.jna.NativeLong;
-import com.sun.jna.Pointer;
-import com.sun.jna.ptr.IntByReference;
-import com.sun.jna.ptr.LongByReference;
-import com.sun.jna.ptr.PointerByReference;
-import io.hwledger.rocm.jna.RocmSmiLibrary;
 import io.hwledger.spi.BackendException;
 import io.hwledger.spi.GpuBackend;
 import io.hwledger.spi.GpuDevice;
 import io.hwledger.spi.MemoryUsage;
+import io.hwledger.spi.SessionGuard;
 import io.hwledger.spi.TelemetrySample;
 import io.hwledger.spi.Vendor;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,42 +14,39 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * One {@code rsmi_init} … {@code rsmi_shut_down} session. Samples share a read lock; {@link
- * #close()} takes the write lock, so no call runs after shutdown.
+ * One {@code rsmi_init} … {@code rsmi_shut_down} session over {@link RocmSmiApi}: what each status
+ * means, units and identity are worked out here, in plain Java. A releasing {@link SessionGuard}
+ * runs {@code rsmi_shut_down} once, after samples in flight, so no call runs after shutdown.
  */
 final class RocmSmiBackend implements GpuBackend {
-  private static final int NAME_LENGTH = 256;
-
-  private final RocmSmiLibrary rsmi;
+  private final RocmSmiApi rsmi;
   private final Clock clock;
   private final List<GpuDevice> devices;
   private final RocmSmiProcesses processes;
-  private final ReadWriteLock lock = new ReentrantReadWriteLock();
-  private boolean closed; // guarded by lock
+  private final SessionGuard guard;
 
-  private RocmSmiBackend(RocmSmiLibrary rsmi, Clock clock, List<GpuDevice> devices) {
+  private RocmSmiBackend(RocmSmiApi rsmi, Clock clock, List<GpuDevice> devices) {
     this.rsmi = rsmi;
     this.clock = clock;
     this.devices = List.copyOf(devices);
     this.processes = new RocmSmiProcesses(rsmi, devices.size());
+    this.guard = SessionGuard.releasing("backend " + RocmSmiBackendProvider.ID, rsmi::shutDown);
   }
 
   /** Initialises the library and lists its devices; shuts down again if that fails. */
-  static RocmSmiBackend open(RocmSmiLibrary rsmi, Clock clock) {
-    int status = rsmi.rsmi_init(0L);
+  static RocmSmiBackend open(RocmSmiApi rsmi, Clock clock) {
+    int status = rsmi.init(0L);
     if (status != RsmiStatus.SUCCESS) {
       throw new BackendException(
           BackendException.Kind.UNAVAILABLE,
           "rsmi_init failed: " + RsmiStatus.name(status) + " (" + text(rsmi, status) + ")");
     }
     try {
-      IntByReference count = new IntByReference();
-      check(rsmi, "rsmi_num_monitor_devices", rsmi.rsmi_num_monitor_devices(count));
-      int n = count.getValue();
+      RocmSmiApi.Reading count = rsmi.numMonitorDevices();
+      check(rsmi, "rsmi_num_monitor_devices", count.status());
+      long n = count.value();
       Optional<String> driver = driverVersion(rsmi);
       List<GpuDevice> devices = new ArrayList<>();
       for (int i = 0; i < n; i++) {
@@ -64,7 +54,7 @@ final class RocmSmiBackend implements GpuBackend {
       }
       return new RocmSmiBackend(rsmi, clock, devices);
     } catch (RuntimeException | LinkageError e) {
-      rsmi.rsmi_shut_down();
+      rsmi.shutDown();
       if (e instanceof BackendException be && be.kind() == BackendException.Kind.FAILED) {
         throw new BackendException(BackendException.Kind.UNAVAILABLE, be.getMessage(), be);
       }
@@ -76,69 +66,54 @@ final class RocmSmiBackend implements GpuBackend {
    * {@code rsmi_version_str_get(RSMI_SW_COMP_DRIVER)}: {@code /sys/module/amdgpu/version} for the
    * DKMS driver; with the in-tree driver the library reports the kernel release instead.
    */
-  private static Optional<String> driverVersion(RocmSmiLibrary rsmi) {
-    byte[] buffer = new byte[NAME_LENGTH];
+  private static Optional<String> driverVersion(RocmSmiApi rsmi) {
+    RocmSmiApi.Text version;
     try {
-      int status =
-          rsmi.rsmi_version_str_get(RocmSmiLibrary.RSMI_SW_COMP_DRIVER, buffer, buffer.length);
-      if (status != RsmiStatus.SUCCESS) {
-        return Optional.empty(); // identity extras never fail the session
-      }
+      version = rsmi.versionStr(RocmSmiApi.SW_COMP_DRIVER);
     } catch (UnsatisfiedLinkError e) {
       return Optional.empty();
     }
-    String version = cString(buffer).trim();
-    return version.isEmpty() ? Optional.empty() : Optional.of(version);
+    if (version.status() != RsmiStatus.SUCCESS) {
+      return Optional.empty(); // identity extras never fail the session
+    }
+    String text = version.text().trim();
+    return text.isEmpty() ? Optional.empty() : Optional.of(text);
   }
 
   /** {@code rsmi_dev_target_graphics_version_get} as a gfx name; empty on older libraries. */
-  private static Optional<String> architecture(RocmSmiLibrary rsmi, int index) {
-    LongByReference value = new LongByReference();
+  private static Optional<String> architecture(RocmSmiApi rsmi, int index) {
     try {
-      int status = rsmi.rsmi_dev_target_graphics_version_get(index, value);
-      return status == RsmiStatus.SUCCESS
-          ? GfxTarget.fromRocmSmi(value.getValue())
+      RocmSmiApi.Reading gfx = rsmi.devTargetGraphicsVersion(index);
+      return gfx.status() == RsmiStatus.SUCCESS
+          ? GfxTarget.fromRocmSmi(gfx.value())
           : Optional.empty();
     } catch (UnsatisfiedLinkError e) {
       return Optional.empty();
     }
   }
 
-  private static String cString(byte[] buffer) {
-    int end = 0;
-    while (end < buffer.length && buffer[end] != 0) {
-      end++;
-    }
-    return new String(buffer, 0, end, StandardCharsets.UTF_8);
-  }
-
-  private static GpuDevice identify(RocmSmiLibrary rsmi, int index, Optional<String> driver) {
-    byte[] buffer = new byte[NAME_LENGTH];
-    int status = rsmi.rsmi_dev_name_get(index, buffer, new NativeLong(NAME_LENGTH));
+  private static GpuDevice identify(RocmSmiApi rsmi, int index, Optional<String> driver) {
+    RocmSmiApi.Text devName = rsmi.devName(index);
     String name =
-        absentUnlessOk(rsmi, "rsmi_dev_name_get", status)
-            ? Native.toString(buffer).trim()
+        absentUnlessOk(rsmi, "rsmi_dev_name_get", devName.status())
+            ? devName.text().trim()
             : "AMD GPU " + index;
     if (name.isEmpty()) {
       name = "AMD GPU " + index;
     }
 
-    LongByReference value = new LongByReference();
+    RocmSmiApi.Reading bdfid = rsmi.devPciId(index);
     Optional<String> pci =
-        absentUnlessOk(rsmi, "rsmi_dev_pci_id_get", rsmi.rsmi_dev_pci_id_get(index, value))
-            ? Optional.of(pciAddress(value.getValue()))
+        absentUnlessOk(rsmi, "rsmi_dev_pci_id_get", bdfid.status())
+            ? Optional.of(pciAddress(bdfid.value()))
             : Optional.empty();
+    RocmSmiApi.Reading unique = rsmi.devUniqueId(index);
     Optional<String> uniqueId =
-        absentUnlessOk(rsmi, "rsmi_dev_unique_id_get", rsmi.rsmi_dev_unique_id_get(index, value))
-            ? Optional.of("0x" + Long.toHexString(value.getValue()))
+        absentUnlessOk(rsmi, "rsmi_dev_unique_id_get", unique.status())
+            ? Optional.of("0x" + Long.toHexString(unique.value()))
             : Optional.empty();
     String uuid = uniqueId.or(() -> pci).orElse("rocm-smi-" + index);
-    OptionalLong total =
-        readLong(
-            rsmi,
-            "rsmi_dev_memory_total_get",
-            rsmi.rsmi_dev_memory_total_get(index, RocmSmiLibrary.RSMI_MEM_TYPE_VRAM, value),
-            value);
+    OptionalLong total = readLong(rsmi, "rsmi_dev_memory_total_get", rsmi.devMemoryTotal(index));
     return new GpuDevice(
         RocmSmiBackendProvider.ID,
         index,
@@ -170,78 +145,60 @@ final class RocmSmiBackend implements GpuBackend {
 
   @Override
   public List<GpuDevice> devices() {
-    lock.readLock().lock();
-    try {
-      checkOpen();
-      return devices;
-    } finally {
-      lock.readLock().unlock();
-    }
+    return guard.call(() -> devices);
   }
 
   @Override
   public TelemetrySample sample(GpuDevice device) {
-    lock.readLock().lock();
-    try {
-      checkOpen();
-      int i = device.index();
-      if (!device.backend().equals(id()) || i >= devices.size()) {
-        throw new IllegalArgumentException("not a device of this session: " + device);
-      }
-      LongByReference value = new LongByReference();
-      OptionalLong total =
-          readLong(
-              rsmi,
-              "rsmi_dev_memory_total_get",
-              rsmi.rsmi_dev_memory_total_get(i, RocmSmiLibrary.RSMI_MEM_TYPE_VRAM, value),
-              value);
-      OptionalLong used =
-          readLong(
-              rsmi,
-              "rsmi_dev_memory_usage_get",
-              rsmi.rsmi_dev_memory_usage_get(i, RocmSmiLibrary.RSMI_MEM_TYPE_VRAM, value),
-              value);
-      OptionalLong free =
-          total.isPresent() && used.isPresent()
-              ? OptionalLong.of(Math.max(0, total.getAsLong() - used.getAsLong()))
-              : OptionalLong.empty();
-
-      IntByReference busy = new IntByReference();
-      OptionalDouble utilization =
-          absentUnlessOk(rsmi, "rsmi_dev_busy_percent_get", rsmi.rsmi_dev_busy_percent_get(i, busy))
-              ? OptionalDouble.of((double) Integer.toUnsignedLong(busy.getValue()))
-              : OptionalDouble.empty();
-
-      OptionalDouble temperature = temperature(i, RocmSmiLibrary.RSMI_TEMP_TYPE_EDGE, value);
-      if (temperature.isEmpty()) {
-        temperature = temperature(i, RocmSmiLibrary.RSMI_TEMP_TYPE_JUNCTION, value);
-      }
-
-      OptionalDouble power =
-          absentUnlessOk(rsmi, "rsmi_dev_power_ave_get", rsmi.rsmi_dev_power_ave_get(i, 0, value))
-              ? OptionalDouble.of(unsignedToDouble(value.getValue()) / 1_000_000.0)
-              : OptionalDouble.empty();
-
-      return new TelemetrySample(
-          device,
-          clock.instant(),
-          new MemoryUsage(total, used, free, OptionalLong.empty(), false),
-          utilization,
-          temperature,
-          power,
-          OptionalLong.empty(),
-          OptionalLong.empty(),
-          processes.onDevice(i));
-    } finally {
-      lock.readLock().unlock();
-    }
+    return guard.call(() -> read(device));
   }
 
-  private OptionalDouble temperature(int index, int sensor, LongByReference value) {
-    int status =
-        rsmi.rsmi_dev_temp_metric_get(index, sensor, RocmSmiLibrary.RSMI_TEMP_CURRENT, value);
-    return absentUnlessOk(rsmi, "rsmi_dev_temp_metric_get", status)
-        ? OptionalDouble.of((double) value.getValue() / 1000.0)
+  private TelemetrySample read(GpuDevice device) {
+    int i = device.index();
+    if (!device.backend().equals(id()) || i >= devices.size()) {
+      throw new IllegalArgumentException("not a device of this session: " + device);
+    }
+    OptionalLong total = readLong(rsmi, "rsmi_dev_memory_total_get", rsmi.devMemoryTotal(i));
+    OptionalLong used = readLong(rsmi, "rsmi_dev_memory_usage_get", rsmi.devMemoryUsage(i));
+    OptionalLong free =
+        total.isPresent() && used.isPresent()
+            ? OptionalLong.of(Math.max(0, total.getAsLong() - used.getAsLong()))
+            : OptionalLong.empty();
+
+    RocmSmiApi.Reading busy = rsmi.devBusyPercent(i);
+    OptionalDouble utilization =
+        absentUnlessOk(rsmi, "rsmi_dev_busy_percent_get", busy.status())
+            ? OptionalDouble.of((double) busy.value())
+            : OptionalDouble.empty();
+
+    OptionalDouble temperature = temperature(i, RocmSmiApi.TEMP_TYPE_EDGE);
+    if (temperature.isEmpty()) {
+      temperature = temperature(i, RocmSmiApi.TEMP_TYPE_JUNCTION);
+    }
+
+    RocmSmiApi.Reading microwatts = rsmi.devPowerAve(i, 0);
+    OptionalDouble power =
+        absentUnlessOk(rsmi, "rsmi_dev_power_ave_get", microwatts.status())
+            ? OptionalDouble.of(unsignedToDouble(microwatts.value()) / 1_000_000.0)
+            : OptionalDouble.empty();
+
+    return new TelemetrySample(
+        device,
+        clock.instant(),
+        new MemoryUsage(total, used, free, OptionalLong.empty(), false),
+        utilization,
+        temperature,
+        power,
+        OptionalLong.empty(),
+        OptionalLong.empty(),
+        processes.onDevice(i));
+  }
+
+  /** {@code sensor}'s current temperature: the library's millidegrees, in degrees Celsius. */
+  private OptionalDouble temperature(int index, int sensor) {
+    RocmSmiApi.Reading millidegrees = rsmi.devTempMetric(index, sensor);
+    return absentUnlessOk(rsmi, "rsmi_dev_temp_metric_get", millidegrees.status())
+        ? OptionalDouble.of((double) millidegrees.value() / 1000.0)
         : OptionalDouble.empty();
   }
 
@@ -249,15 +206,14 @@ final class RocmSmiBackend implements GpuBackend {
     return v >= 0 ? v : (double) (v >>> 1) * 2.0 + (v & 1);
   }
 
-  private static OptionalLong readLong(
-      RocmSmiLibrary rsmi, String function, int status, LongByReference value) {
-    return absentUnlessOk(rsmi, function, status)
-        ? OptionalLong.of(value.getValue())
+  private static OptionalLong readLong(RocmSmiApi rsmi, String function, RocmSmiApi.Reading r) {
+    return absentUnlessOk(rsmi, function, r.status())
+        ? OptionalLong.of(r.value())
         : OptionalLong.empty();
   }
 
   /** True on success, false when the metric is absent; throws for any other status. */
-  private static boolean absentUnlessOk(RocmSmiLibrary rsmi, String function, int status) {
+  private static boolean absentUnlessOk(RocmSmiApi rsmi, String function, int status) {
     return switch (RsmiStatus.outcome(status)) {
       case OK -> true;
       case ABSENT -> false;
@@ -265,44 +221,19 @@ final class RocmSmiBackend implements GpuBackend {
     };
   }
 
-  private static void check(RocmSmiLibrary rsmi, String function, int status) {
+  private static void check(RocmSmiApi rsmi, String function, int status) {
     if (status != RsmiStatus.SUCCESS) {
       throw RsmiStatus.exception(function, status, text(rsmi, status));
     }
   }
 
   /** The library's own text for {@code status}, or its enum name. */
-  static String text(RocmSmiLibrary rsmi, int status) {
-    try {
-      PointerByReference ref = new PointerByReference();
-      if (rsmi.rsmi_status_string(status, ref) == RsmiStatus.SUCCESS) {
-        Pointer p = ref.getValue();
-        if (p != null) {
-          return p.getString(0);
-        }
-      }
-    } catch (LinkageError | RuntimeException e) {
-      // fall through to the enum name
-    }
-    return RsmiStatus.name(status);
-  }
-
-  private void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException("backend " + id() + " is closed");
-    }
+  static String text(RocmSmiApi rsmi, int status) {
+    return rsmi.statusString(status).orElseGet(() -> RsmiStatus.name(status));
   }
 
   @Override
   public void close() {
-    lock.writeLock().lock();
-    try {
-      if (!closed) {
-        closed = true;
-        rsmi.rsmi_shut_down();
-      }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    guard.close();
   }
 }

@@ -1,7 +1,5 @@
 package io.hwledger.rocm;
 
-import com.sun.jna.ptr.IntByReference;
-import io.hwledger.rocm.jna.RocmSmiLibrary;
 import io.hwledger.rocm.jna.RocmSmiLoader;
 import io.hwledger.spi.Availability;
 import io.hwledger.spi.BackendException;
@@ -50,32 +48,31 @@ public final class RocmSmiBackendProvider implements GpuBackendProvider {
   public Availability isAvailable() {
     try {
       RocmSmiLoader.Loaded loaded = loader.get();
-      Optional<RocmSmiLibrary> lib = loaded.library();
+      Optional<RocmSmiApi> lib = loaded.library();
       if (lib.isEmpty()) {
         LOG.debug("{}", loaded.description());
         return Availability.unavailable(loaded.description());
       }
-      RocmSmiLibrary rsmi = lib.get();
-      int status = rsmi.rsmi_init(0L);
+      RocmSmiApi rsmi = lib.get();
+      int status = rsmi.init(0L);
       if (status != RsmiStatus.SUCCESS) {
         String reason = "rsmi_init failed: " + RsmiStatus.name(status);
         LOG.debug("{}", reason);
         return Availability.unavailable(reason);
       }
       try {
-        IntByReference count = new IntByReference();
-        status = rsmi.rsmi_num_monitor_devices(count);
-        if (status != RsmiStatus.SUCCESS) {
+        RocmSmiApi.Reading count = rsmi.numMonitorDevices();
+        if (count.status() != RsmiStatus.SUCCESS) {
           return Availability.unavailable(
-              "rsmi_num_monitor_devices failed: " + RsmiStatus.name(status));
+              "rsmi_num_monitor_devices failed: " + RsmiStatus.name(count.status()));
         }
-        long devices = Integer.toUnsignedLong(count.getValue());
+        long devices = count.value();
         if (devices == 0) {
           return Availability.unavailable("ROCm SMI sees no GPU");
         }
         return Availability.available(devices + " GPU(s) through " + loaded.description());
       } finally {
-        rsmi.rsmi_shut_down();
+        rsmi.shutDown();
       }
     } catch (LinkageError | RuntimeException e) {
       LOG.debug("ROCm SMI probe failed", e);
@@ -91,7 +88,7 @@ public final class RocmSmiBackendProvider implements GpuBackendProvider {
     } catch (LinkageError e) {
       throw new BackendException(BackendException.Kind.UNAVAILABLE, "ROCm SMI not loadable", e);
     }
-    RocmSmiLibrary rsmi =
+    RocmSmiApi rsmi =
         loaded
             .library()
             .orElseThrow(

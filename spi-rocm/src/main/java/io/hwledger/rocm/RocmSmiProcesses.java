@@ -1,6 +1,5 @@
 package io.hwledger.rocm;
 
-import io.hwledger.rocm.jna.RocmSmiLibrary;
 import io.hwledger.spi.ProcessMemory;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,11 +23,11 @@ final class RocmSmiProcesses {
   private static final int ATTEMPTS = 3;
   private static final int SLACK = 8;
 
-  private final RocmSmiLibrary rsmi;
+  private final RocmSmiApi rsmi;
   private final int deviceCount;
   private volatile boolean byDeviceMissing;
 
-  RocmSmiProcesses(RocmSmiLibrary rsmi, int deviceCount) {
+  RocmSmiProcesses(RocmSmiApi rsmi, int deviceCount) {
     this.rsmi = rsmi;
     this.deviceCount = deviceCount;
   }
@@ -36,17 +35,17 @@ final class RocmSmiProcesses {
   /** The processes on device {@code index}, by the library's order; empty if it cannot say. */
   Optional<List<ProcessMemory>> onDevice(int index) {
     try {
-      Optional<long[]> pids = pids();
+      Optional<List<Long>> pids = pids();
       if (pids.isEmpty()) {
         return Optional.empty();
       }
       List<ProcessMemory> list = new ArrayList<>();
       for (long pid : pids.get()) {
-        int[] devices = devicesOf(pid);
-        if (devices == null || !contains(devices, index)) {
+        Optional<List<Long>> devices = devicesOf(pid);
+        if (devices.isEmpty() || !devices.get().contains((long) index)) {
           continue; // gone since the listing, or not on this GPU
         }
-        list.add(new ProcessMemory(pid, vram(pid, index, devices.length)));
+        list.add(new ProcessMemory(pid, vram(pid, index, devices.get().size())));
       }
       return Optional.of(list);
     } catch (UnsatisfiedLinkError e) {
@@ -56,56 +55,45 @@ final class RocmSmiProcesses {
   }
 
   /** The pids, widened from {@code uint32_t}; empty when the library refuses. */
-  private Optional<long[]> pids() {
+  private Optional<List<Long>> pids() {
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      int[] count = {0};
-      int status = rsmi.rsmi_compute_process_info_get(null, count);
-      if (status != RsmiStatus.SUCCESS) {
-        return refused("rsmi_compute_process_info_get", status);
+      RocmSmiApi.Reading count = rsmi.computeProcessCount();
+      if (count.status() != RsmiStatus.SUCCESS) {
+        return refused("rsmi_compute_process_info_get", count.status());
       }
-      if (count[0] == 0) {
-        return Optional.of(new long[0]);
+      if (count.value() == 0) {
+        return Optional.of(List.of());
       }
       // Processes may start between the two calls: leave room for a few more.
-      int capacity = count[0] + SLACK;
-      long[] infos = new long[capacity * RocmSmiLibrary.PROCESS_INFO_LONGS];
-      int[] written = {capacity};
-      status = rsmi.rsmi_compute_process_info_get(infos, written);
-      if (status == RsmiStatus.SUCCESS) {
-        long[] pids = new long[written[0]];
-        for (int i = 0; i < pids.length; i++) {
-          pids[i] = infos[i * RocmSmiLibrary.PROCESS_INFO_LONGS] & 0xffffffffL;
-        }
-        return Optional.of(pids);
+      RocmSmiApi.Listing pids = rsmi.computeProcessIds(Math.toIntExact(count.value() + SLACK));
+      if (pids.status() == RsmiStatus.SUCCESS) {
+        return Optional.of(pids.values());
       }
-      if (status != RsmiStatus.INSUFFICIENT_SIZE) {
-        return refused("rsmi_compute_process_info_get", status);
+      if (pids.status() != RsmiStatus.INSUFFICIENT_SIZE) {
+        return refused("rsmi_compute_process_info_get", pids.status());
       }
     }
     LOG.debug("rsmi_compute_process_info_get: list still growing after {} attempts", ATTEMPTS);
     return Optional.empty();
   }
 
-  /** The device indices {@code pid} uses, or null if the library cannot say. */
-  private int[] devicesOf(long pid) {
-    int[] indices = new int[Math.max(1, deviceCount)];
-    int[] count = {indices.length};
-    int status = rsmi.rsmi_compute_process_gpus_get((int) pid, indices, count);
-    if (status != RsmiStatus.SUCCESS) {
-      LOG.debug("rsmi_compute_process_gpus_get({}): {}", pid, RsmiStatus.name(status));
-      return null;
+  /** The device indices {@code pid} uses; empty if the library cannot say. */
+  private Optional<List<Long>> devicesOf(long pid) {
+    RocmSmiApi.Listing gpus = rsmi.computeProcessGpus(pid, Math.max(1, deviceCount));
+    if (gpus.status() != RsmiStatus.SUCCESS) {
+      LOG.debug("rsmi_compute_process_gpus_get({}): {}", pid, RsmiStatus.name(gpus.status()));
+      return Optional.empty();
     }
-    int[] used = new int[Math.min(count[0], indices.length)];
-    System.arraycopy(indices, 0, used, 0, used.length);
-    return used;
+    return Optional.of(gpus.values());
   }
 
   private OptionalLong vram(long pid, int index, int gpusUsed) {
-    long[] info = new long[RocmSmiLibrary.PROCESS_INFO_LONGS];
     if (!byDeviceMissing) {
       try {
-        int status = rsmi.rsmi_compute_process_info_by_device_get((int) pid, index, info);
-        return status == RsmiStatus.SUCCESS ? OptionalLong.of(info[1]) : OptionalLong.empty();
+        RocmSmiApi.Reading bytes = rsmi.computeProcessVramOnDevice(pid, index);
+        return bytes.status() == RsmiStatus.SUCCESS
+            ? OptionalLong.of(bytes.value())
+            : OptionalLong.empty();
       } catch (UnsatisfiedLinkError e) {
         LOG.debug("rsmi_compute_process_info_by_device_get missing: {}", e.getMessage());
         byDeviceMissing = true;
@@ -115,20 +103,13 @@ final class RocmSmiProcesses {
     if (gpusUsed != 1) {
       return OptionalLong.empty();
     }
-    int status = rsmi.rsmi_compute_process_info_by_pid_get((int) pid, info);
-    return status == RsmiStatus.SUCCESS ? OptionalLong.of(info[1]) : OptionalLong.empty();
+    RocmSmiApi.Reading bytes = rsmi.computeProcessVram(pid);
+    return bytes.status() == RsmiStatus.SUCCESS
+        ? OptionalLong.of(bytes.value())
+        : OptionalLong.empty();
   }
 
-  private static boolean contains(int[] indices, int index) {
-    for (int i : indices) {
-      if (Integer.toUnsignedLong(i) == index) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static Optional<long[]> refused(String function, int status) {
+  private static Optional<List<Long>> refused(String function, int status) {
     LOG.debug("{}: {}", function, RsmiStatus.name(status));
     return Optional.empty();
   }

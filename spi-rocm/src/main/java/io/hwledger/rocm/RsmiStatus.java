@@ -8,7 +8,7 @@ import io.hwledger.spi.BackendException;
  * makes the backend unavailable; everything else fails the call.
  */
 final class RsmiStatus {
-  static final int SUCCESS = 0;
+  static final int SUCCESS = RocmSmiApi.SUCCESS;
   static final int INVALID_ARGS = 1;
   static final int NOT_SUPPORTED = 2;
   static final int FILE_ERROR = 3;

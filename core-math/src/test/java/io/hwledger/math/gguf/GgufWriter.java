@@ -15,11 +15,13 @@ import java.util.List;
 /**
  * Writes well-formed GGUF headers for tests (tests only): metadata of any type, tensors laid out
  * one after another at the alignment, any version and byte order. {@link #write} makes a sparse
- * file whose data section is holes.
+ * file whose data section is holes. Nothing is validated, so tests can write hostile files.
+ *
+ * <p>Shared with other modules' tests through this module's test-jar (see its POM).
  */
-final class GgufWriter {
+public final class GgufWriter {
   /** An array value: its element type and elements (Numbers, Booleans, Strings or Arrays). */
-  record Arr(GgufType elementType, List<?> elements) {}
+  public record Arr(GgufType elementType, List<?> elements) {}
 
   private final int version;
   private final ByteOrder order;
@@ -30,27 +32,30 @@ final class GgufWriter {
   private int alignment = 32;
   private long dataBytes;
 
-  GgufWriter(int version, ByteOrder order) {
+  /** A writer of GGUF {@code version} in byte {@code order}. */
+  public GgufWriter(int version, ByteOrder order) {
     this.version = version;
     this.order = order;
   }
 
   /** Version 3, little-endian: what llama.cpp writes. */
-  GgufWriter() {
+  public GgufWriter() {
     this(3, ByteOrder.LITTLE_ENDIAN);
   }
 
-  static Arr arr(GgufType elementType, Object... elements) {
+  /** An array of {@code elementType}. */
+  public static Arr arr(GgufType elementType, Object... elements) {
     return new Arr(elementType, List.of(elements));
   }
 
   /** Sets the layout alignment and writes {@code general.alignment} as UINT32. */
-  GgufWriter alignment(int bytes) {
+  public GgufWriter alignment(int bytes) {
     this.alignment = bytes;
     return kv("general.alignment", GgufType.UINT32, bytes);
   }
 
-  GgufWriter kv(String key, GgufType type, Object value) {
+  /** A metadata pair of {@code type}; {@code value} is a Number, Boolean, String or {@link Arr}. */
+  public GgufWriter kv(String key, GgufType type, Object value) {
     string(kvs, key);
     u32(kvs, type.id());
     value(kvs, type, value);
@@ -58,16 +63,18 @@ final class GgufWriter {
     return this;
   }
 
-  GgufWriter str(String key, String value) {
+  /** A STRING metadata pair. */
+  public GgufWriter str(String key, String value) {
     return kv(key, GgufType.STRING, value);
   }
 
-  GgufWriter u32(String key, long value) {
+  /** A UINT32 metadata pair. */
+  public GgufWriter u32(String key, long value) {
     return kv(key, GgufType.UINT32, value);
   }
 
   /** A tensor of {@code type} placed after the previous one, at the next aligned offset. */
-  GgufWriter tensor(String name, DType type, long... dims) {
+  public GgufWriter tensor(String name, DType type, long... dims) {
     long offset = (dataBytes + alignment - 1) / alignment * alignment;
     long rows = 1;
     for (int i = 1; i < dims.length; i++) {
@@ -78,7 +85,7 @@ final class GgufWriter {
   }
 
   /** A tensor info with every field as given, for hostile files. */
-  GgufWriter rawTensor(String name, int ggmlType, long offset, long... dims) {
+  public GgufWriter rawTensor(String name, int ggmlType, long offset, long... dims) {
     string(infos, name);
     u32(infos, dims.length);
     for (long d : dims) {
@@ -91,7 +98,7 @@ final class GgufWriter {
   }
 
   /** Magic, version, counts, metadata and tensor infos, padded to the alignment. */
-  byte[] header() {
+  public byte[] header() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes("GGUF".getBytes(StandardCharsets.US_ASCII));
     u32(out, version);
@@ -106,14 +113,18 @@ final class GgufWriter {
   }
 
   /** Bytes of the data section the tensors need. */
-  long dataBytes() {
+  public long dataBytes() {
     return dataBytes;
   }
 
-  /** Writes the header and extends the file to hold the data section, as holes. */
-  Path write(Path file) {
+  /**
+   * Writes the header and extends the file to hold the data section, as holes (zeros), replacing
+   * whatever {@code file} held; returns {@code file}.
+   */
+  public Path write(Path file) {
     byte[] header = header();
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      raf.setLength(0);
       raf.write(header);
       raf.setLength(header.length + dataBytes);
     } catch (IOException e) {

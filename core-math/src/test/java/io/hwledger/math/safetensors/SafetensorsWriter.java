@@ -17,9 +17,10 @@ import java.util.Map;
  * section. The data section is made by extending the file ({@link RandomAccessFile#setLength}), so
  * on file systems with sparse files a multi-gigabyte checkpoint costs no disk.
  *
- * <p>Element widths are written out here, independently of the reader's dtype table.
+ * <p>Element widths are written out here, independently of the reader's dtype table. Shared with
+ * other modules' tests through this module's test-jar (see its POM).
  */
-final class SafetensorsWriter {
+public final class SafetensorsWriter {
   private static final Map<String, Integer> BYTES =
       Map.ofEntries(
           Map.entry("F64", 8),
@@ -40,17 +41,27 @@ final class SafetensorsWriter {
 
   private final Map<String, String> metadata = new LinkedHashMap<>();
   private final List<String> entries = new ArrayList<>();
+  private final List<String> names = new ArrayList<>();
   private long offset;
 
   /** Adds {@code key: value} to {@code __metadata__}. */
-  SafetensorsWriter metadata(String key, String value) {
+  public SafetensorsWriter metadata(String key, String value) {
     metadata.put(key, value);
     return this;
   }
 
-  /** Appends a tensor after the previous one. */
-  SafetensorsWriter tensor(String name, String dtype, long... shape) {
-    long bytes = BYTES.get(dtype);
+  /**
+   * Appends a tensor after the previous one.
+   *
+   * @param dtype a safetensors dtype name, e.g. {@code BF16}
+   * @throws IllegalArgumentException if this writer has no width for {@code dtype}
+   */
+  public SafetensorsWriter tensor(String name, String dtype, long... shape) {
+    Integer width = BYTES.get(dtype);
+    if (width == null) {
+      throw new IllegalArgumentException("no element width for dtype " + dtype);
+    }
+    long bytes = width;
     StringBuilder dims = new StringBuilder();
     for (long d : shape) {
       bytes *= d;
@@ -61,16 +72,22 @@ final class SafetensorsWriter {
             "\"%s\":{\"dtype\":\"%s\",\"shape\":[%s],\"data_offsets\":[%d,%d]}",
             name, dtype, dims, offset, offset + bytes));
     offset += bytes;
+    names.add(name);
     return this;
   }
 
+  /** The tensor names, in the order they were added. */
+  public List<String> names() {
+    return List.copyOf(names);
+  }
+
   /** Bytes of the data section so far. */
-  long dataBytes() {
+  public long dataBytes() {
     return offset;
   }
 
   /** The JSON header. */
-  String header() {
+  public String header() {
     StringBuilder json = new StringBuilder("{");
     if (!metadata.isEmpty()) {
       json.append("\"__metadata__\":{");
@@ -86,17 +103,18 @@ final class SafetensorsWriter {
   }
 
   /** Writes the file and returns {@code file}. */
-  Path write(Path file) throws IOException {
+  public Path write(Path file) throws IOException {
     return writeRaw(file, header().getBytes(StandardCharsets.UTF_8), dataBytes());
   }
 
   /** Writes a file with {@code header} verbatim, its true length, and {@code dataBytes} zeros. */
-  static Path writeRaw(Path file, byte[] header, long dataBytes) throws IOException {
+  public static Path writeRaw(Path file, byte[] header, long dataBytes) throws IOException {
     return writeRaw(file, header.length, header, dataBytes);
   }
 
   /** Writes a file whose length field says {@code declared}, whatever {@code header} holds. */
-  static Path writeRaw(Path file, long declared, byte[] header, long dataBytes) throws IOException {
+  public static Path writeRaw(Path file, long declared, byte[] header, long dataBytes)
+      throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
       out.setLength(0);

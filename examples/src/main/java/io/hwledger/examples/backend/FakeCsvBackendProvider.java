@@ -6,6 +6,7 @@ import io.hwledger.spi.GpuBackend;
 import io.hwledger.spi.GpuBackendProvider;
 import io.hwledger.spi.GpuDevice;
 import io.hwledger.spi.MemoryUsage;
+import io.hwledger.spi.SessionGuard;
 import io.hwledger.spi.TelemetrySample;
 import io.hwledger.spi.Vendor;
 import java.io.BufferedReader;
@@ -216,12 +217,16 @@ public final class FakeCsvBackendProvider implements GpuBackendProvider {
     return cell.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(Double.parseDouble(cell));
   }
 
-  /** An open replay; immutable apart from the closed flag, so thread-safe. */
+  /**
+   * An open replay; immutable apart from its {@link SessionGuard}, so thread-safe. It holds nothing
+   * to free, so the guard is stateless; a backend over a native library uses {@link
+   * SessionGuard#releasing} to release it once, after calls in flight.
+   */
   private static final class Session implements GpuBackend {
     private final Clock clock;
     private final List<Row> rows;
     private final List<GpuDevice> devices;
-    private volatile boolean closed;
+    private final SessionGuard guard = SessionGuard.stateless("fake-csv session");
 
     Session(Clock clock, List<Row> rows) {
       this.clock = clock;
@@ -236,13 +241,15 @@ public final class FakeCsvBackendProvider implements GpuBackendProvider {
 
     @Override
     public List<GpuDevice> devices() {
-      checkOpen();
-      return devices;
+      return guard.call(() -> devices);
     }
 
     @Override
     public TelemetrySample sample(GpuDevice device) {
-      checkOpen();
+      return guard.call(() -> read(device));
+    }
+
+    private TelemetrySample read(GpuDevice device) {
       Objects.requireNonNull(device, "device");
       if (device.index() >= rows.size() || !rows.get(device.index()).device().equals(device)) {
         throw new BackendException(BackendException.Kind.FAILED, "unknown device " + device.uuid());
@@ -260,15 +267,9 @@ public final class FakeCsvBackendProvider implements GpuBackendProvider {
           Optional.empty());
     }
 
-    private void checkOpen() {
-      if (closed) {
-        throw new IllegalStateException("fake-csv session is closed");
-      }
-    }
-
     @Override
     public void close() {
-      closed = true;
+      guard.close();
     }
   }
 }

@@ -10,23 +10,15 @@ import com.sun.jna.ptr.PointerByReference;
  * The ROCm SMI functions hwLedger calls ({@code rocm_smi/rocm_smi.h}), by their exported names.
  * Every function returns an {@code rsmi_status_t}; {@code uint32_t} values arrive as Java {@code
  * int} and {@code uint64_t} as {@code long} (widen with {@link Integer#toUnsignedLong}). {@code
- * size_t} is {@link NativeLong}: ROCm is Linux-only (LP64).
+ * size_t} is {@link NativeLong}: ROCm is Linux-only (LP64). Only {@link JnaRocmSmi} calls it; the
+ * enum values a caller chooses are in {@link io.hwledger.rocm.RocmSmiApi}.
  */
-public interface RocmSmiLibrary extends Library {
+interface RocmSmiLibrary extends Library {
   /** {@code RSMI_MEM_TYPE_VRAM} in {@code rsmi_memory_type_t}. */
   int RSMI_MEM_TYPE_VRAM = 0;
 
-  /** {@code RSMI_TEMP_TYPE_EDGE} in {@code rsmi_temperature_type_t}. */
-  int RSMI_TEMP_TYPE_EDGE = 0;
-
-  /** {@code RSMI_TEMP_TYPE_JUNCTION} in {@code rsmi_temperature_type_t}. */
-  int RSMI_TEMP_TYPE_JUNCTION = 1;
-
   /** {@code RSMI_TEMP_CURRENT} in {@code rsmi_temperature_metric_t}. */
   int RSMI_TEMP_CURRENT = 0;
-
-  /** {@code RSMI_SW_COMP_DRIVER} in {@code rsmi_sw_component_t}. */
-  int RSMI_SW_COMP_DRIVER = 0;
 
   /**
    * {@code sizeof(rsmi_process_info_t)} in {@code long}s: {@code {uint32_t process_id; uint32_t

@@ -1,6 +1,7 @@
 package io.hwledger.rocm.jna;
 
 import com.sun.jna.Native;
+import io.hwledger.rocm.RocmSmiApi;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,8 +28,13 @@ public final class RocmSmiLoader {
 
   private RocmSmiLoader() {}
 
-  /** The library or why it could not be loaded. */
-  public record Loaded(Optional<RocmSmiLibrary> library, String description) {}
+  /**
+   * The outcome of the lookup.
+   *
+   * @param library the loaded library, if one was found
+   * @param description the name it was loaded by, else why none loaded (naming every candidate)
+   */
+  public record Loaded(Optional<RocmSmiApi> library, String description) {}
 
   /** The library of the configured lookup order, loaded on first call and cached. */
   public static Loaded get() {
@@ -56,7 +62,7 @@ public final class RocmSmiLoader {
       try {
         RocmSmiLibrary lib = Native.load(name, RocmSmiLibrary.class);
         LOG.debug("loaded ROCm SMI library {}", name);
-        return new Loaded(Optional.of(lib), name);
+        return new Loaded(Optional.of(new JnaRocmSmi(lib)), name);
       } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
         LOG.debug("ROCm SMI library {} not loaded: {}", name, e.getMessage());
         failures.add(name);
