@@ -1,8 +1,8 @@
 package io.hwledger.cli;
 
 import io.hwledger.api.DType;
-import io.hwledger.math.gguf.GgufWriter;
-import io.hwledger.math.safetensors.SafetensorsWriter;
+import io.hwledger.math.fixtures.GgufWriter;
+import io.hwledger.math.fixtures.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

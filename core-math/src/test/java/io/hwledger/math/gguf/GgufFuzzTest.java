@@ -1,6 +1,6 @@
 package io.hwledger.math.gguf;
 
-import static io.hwledger.math.gguf.GgufWriter.arr;
+import static io.hwledger.math.fixtures.GgufWriter.arr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hwledger.api.DType;
@@ -8,6 +8,7 @@ import io.hwledger.api.ModelSpec;
 import io.hwledger.math.CheckpointWeights;
 import io.hwledger.math.Fuzz;
 import io.hwledger.math.Planner;
+import io.hwledger.math.fixtures.GgufWriter;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteOrder;
 import java.util.ArrayList;

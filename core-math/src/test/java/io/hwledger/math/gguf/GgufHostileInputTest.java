@@ -1,10 +1,11 @@
 package io.hwledger.math.gguf;
 
-import static io.hwledger.math.gguf.GgufWriter.arr;
+import static io.hwledger.math.fixtures.GgufWriter.arr;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hwledger.api.DType;
 import io.hwledger.api.ModelConfigException;
+import io.hwledger.math.fixtures.GgufWriter;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

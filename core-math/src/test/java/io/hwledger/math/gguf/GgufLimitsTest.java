@@ -1,11 +1,12 @@
 package io.hwledger.math.gguf;
 
-import static io.hwledger.math.gguf.GgufWriter.arr;
+import static io.hwledger.math.fixtures.GgufWriter.arr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hwledger.api.ModelConfigException;
 import io.hwledger.math.TestFiles;
+import io.hwledger.math.fixtures.GgufWriter;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;

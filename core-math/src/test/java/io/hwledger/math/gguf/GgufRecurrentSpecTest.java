@@ -1,15 +1,16 @@
 package io.hwledger.math.gguf;
 
+import static io.hwledger.math.fixtures.GgufWriter.arr;
 import static io.hwledger.math.gguf.GgufSpecTest.assertMatchesCatalog;
 import static io.hwledger.math.gguf.GgufSpecTest.assertStructureMatchesCatalog;
 import static io.hwledger.math.gguf.GgufSpecTest.model;
-import static io.hwledger.math.gguf.GgufWriter.arr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hwledger.api.DType;
 import io.hwledger.api.ModelConfigException;
 import io.hwledger.math.CheckpointWeights;
+import io.hwledger.math.fixtures.GgufWriter;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,6 +1,6 @@
 package io.hwledger.math.gguf;
 
-import static io.hwledger.math.gguf.GgufWriter.arr;
+import static io.hwledger.math.fixtures.GgufWriter.arr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +13,7 @@ import io.hwledger.api.ModelSpec;
 import io.hwledger.api.NormKind;
 import io.hwledger.api.Precision;
 import io.hwledger.math.ModelCatalog;
+import io.hwledger.math.fixtures.GgufWriter;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 

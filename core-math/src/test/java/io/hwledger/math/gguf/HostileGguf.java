@@ -1,9 +1,10 @@
 package io.hwledger.math.gguf;
 
-import static io.hwledger.math.gguf.GgufWriter.arr;
+import static io.hwledger.math.fixtures.GgufWriter.arr;
 
 import io.hwledger.api.DType;
 import io.hwledger.math.HostileCorpus;
+import io.hwledger.math.fixtures.GgufWriter;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;

@@ -3,6 +3,7 @@ package io.hwledger.math.safetensors;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hwledger.api.ModelConfigException;
+import io.hwledger.math.fixtures.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,7 @@
 package io.hwledger.math.safetensors;
 
 import io.hwledger.math.HostileCorpus;
+import io.hwledger.math.fixtures.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

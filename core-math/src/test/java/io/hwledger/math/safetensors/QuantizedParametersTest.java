@@ -3,6 +3,7 @@ package io.hwledger.math.safetensors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hwledger.math.CheckpointWeights;
+import io.hwledger.math.fixtures.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

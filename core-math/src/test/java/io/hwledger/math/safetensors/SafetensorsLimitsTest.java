@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hwledger.api.ModelConfigException;
 import io.hwledger.math.TestFiles;
+import io.hwledger.math.fixtures.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

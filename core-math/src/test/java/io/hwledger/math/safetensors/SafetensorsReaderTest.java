@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hwledger.api.ModelConfigException;
 import io.hwledger.api.ModelSpec;
 import io.hwledger.math.CheckpointWeights;
+import io.hwledger.math.fixtures.SafetensorsWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -34,9 +34,10 @@ import java.util.OptionalLong;
  * <p><b>Enabling it.</b> Found by {@link java.util.ServiceLoader} through {@code
  * META-INF/services}, it is <em>unavailable</em> unless the system property {@value #PROPERTY}
  * names a CSV file (a path, or {@code classpath:} plus a resource name such as {@code
- * classpath:io/hwledger/examples/backend/fake-gpus.csv}), so it can never pass off fake GPUs as
- * real ones by accident. Its priority is {@value #PRIORITY}, below any real backend. Code can also
- * construct it directly with {@link #FakeCsvBackendProvider(URL)}.
+ * classpath:hwledger-examples/fake-gpus.csv}), so it can never pass off fake GPUs as real ones by
+ * accident. On the module path such a resource must sit outside every package (as that one does) or
+ * in a package its module opens. Its priority is {@value #PRIORITY}, below any real backend. Code
+ * can also construct it directly with {@link #FakeCsvBackendProvider(URL)}.
  *
  * <p><b>Format.</b> UTF-8; lines starting with {@code #} and blank lines are ignored; the first
  * other line is the header, exactly {@value #HEADER}; then one line per device, in index order from
@@ -118,7 +119,11 @@ public final class FakeCsvBackendProvider implements GpuBackendProvider {
       String name = value.substring("classpath:".length()).replaceFirst("^/", "");
       URL url = FakeCsvBackendProvider.class.getClassLoader().getResource(name);
       if (url == null) {
-        throw new IllegalArgumentException("no class-path resource " + name);
+        throw new IllegalArgumentException(
+            "no class-path resource "
+                + name
+                + " (on the module path, a resource inside a package is found only if its module"
+                + " opens the package)");
       }
       return url;
     }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class FakeCsvBackendTckTest extends GpuBackendContract {
 
   private static final URL CSV =
-      Objects.requireNonNull(FakeCsvBackendProvider.class.getResource("fake-gpus.csv"));
+      Objects.requireNonNull(
+          FakeCsvBackendProvider.class.getResource("/hwledger-examples/fake-gpus.csv"));
 
   @Override
   protected GpuBackendProvider provider() {
@@ -64,7 +65,7 @@ class FakeCsvBackendTckTest extends GpuBackendContract {
                 assertThat(s.availability().reason()).contains(FakeCsvBackendProvider.PROPERTY);
               });
       System.setProperty(
-          FakeCsvBackendProvider.PROPERTY, "classpath:io/hwledger/examples/backend/fake-gpus.csv");
+          FakeCsvBackendProvider.PROPERTY, "classpath:hwledger-examples/fake-gpus.csv");
       assertThat(new FakeCsvBackendProvider().isAvailable().available()).isTrue();
     } finally {
       if (before == null) {
