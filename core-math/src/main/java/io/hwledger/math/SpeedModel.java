@@ -1,19 +1,13 @@
 package io.hwledger.math;
 
-import io.hwledger.api.Attention;
 import io.hwledger.api.DType;
 import io.hwledger.api.Deployment;
-import io.hwledger.api.GatedDeltaNet;
 import io.hwledger.api.GpuSpec;
-import io.hwledger.api.LatentAttention;
-import io.hwledger.api.Mamba1;
-import io.hwledger.api.Mamba2;
-import io.hwledger.api.Mixer;
 import io.hwledger.api.ModelSpec;
-import io.hwledger.api.MoeMlp;
 import io.hwledger.api.Precision;
 import io.hwledger.math.engine.EngineModels;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -95,17 +89,8 @@ public final class SpeedModel {
     for (int k = 0; k < kinds.length; k++) {
       LayerKind kind = kinds[k];
       linearOpsPerToken[k] = 2.0 * kind.activeParameters;
-      Mixer m = kind.spec.mixer();
-      if (m instanceof Attention) {
-        Attention a = (Attention) m;
-        attentionOpsPerPair[k] = 2.0 * a.queryHeads() * (a.keyHeadDim() + a.valueHeadDim());
-      } else if (m instanceof LatentAttention) {
-        LatentAttention l = (LatentAttention) m;
-        attentionOpsPerPair[k] =
-            2.0 * l.heads() * ((double) l.qkNopeHeadDim() + l.qkRopeHeadDim() + l.valueHeadDim());
-      } else {
-        recurrentOpsPerToken[k] = 4.0 * stateElements(m);
-      }
+      attentionOpsPerPair[k] = kind.mixer.attentionOpsPerPair();
+      recurrentOpsPerToken[k] = kind.mixer.recurrentOpsPerToken();
     }
     headOpsPerToken =
         2.0 * (planner.embeddingTensor().parameters() + planner.finalNormTensor().parameters());
@@ -264,11 +249,6 @@ public final class SpeedModel {
     return fp16.isPresent() ? Optional.of("fp16") : Optional.empty();
   }
 
-  /** Expected distinct experts of {@code experts} that {@code tokens} tokens choose top-k among. */
-  static double expectedDistinctExperts(int experts, int topK, long tokens) {
-    return experts * (1 - Math.pow(1 - (double) topK / experts, tokens));
-  }
-
   /** Σ_{i=1..tokens} min(i, window): (query, key) pairs of causal attention over a prompt. */
   static double causalPairs(long tokens, OptionalLong window) {
     double t = tokens;
@@ -277,22 +257,6 @@ public final class SpeedModel {
     }
     double w = window.getAsLong();
     return w * (w + 1) / 2 + (t - w) * w;
-  }
-
-  private static double stateElements(Mixer m) {
-    if (m instanceof Mamba1) {
-      Mamba1 x = (Mamba1) m;
-      return (double) x.innerSize() * x.stateSize();
-    }
-    if (m instanceof Mamba2) {
-      Mamba2 x = (Mamba2) m;
-      return (double) x.heads() * x.headDim() * x.stateSize();
-    }
-    if (m instanceof GatedDeltaNet) {
-      GatedDeltaNet g = (GatedDeltaNet) m;
-      return (double) g.valueHeads() * g.keyHeadDim() * g.valueHeadDim();
-    }
-    return 0;
   }
 
   /** One estimate's per-rank quantities. */
@@ -332,7 +296,7 @@ public final class SpeedModel {
         denseBytes[k] = kinds[k].weightBytesPerRank(p, tp) - experts;
       }
       stageScale = new double[pp];
-      java.util.Arrays.fill(stageScale, 1.0);
+      Arrays.fill(stageScale, 1.0);
       CheckpointWeights stored = planner.checkpoint().orElse(null);
       if (stored == null) {
         headBytes =
@@ -372,9 +336,9 @@ public final class SpeedModel {
           }
           double perLayer =
               tokens * (linearOpsPerToken[k] + recurrentOpsPerToken[k])
-                  + attentionOpsPerPair[k] * causalPairs(tokens, kinds[k].window());
+                  + attentionOpsPerPair[k] * causalPairs(tokens, kinds[k].mixer.window());
           ops += n * perLayer;
-          bytes += n * (double) tokens * kinds[k].kvBytesPerToken(p, tp, d.mlaCache());
+          bytes += n * (double) tokens * kinds[k].mixer.kvBytesPerToken(p, tp, d.mlaCache());
         }
         if (s == pp - 1) {
           ops += headOpsPerToken; // logits of the last prompt token only
@@ -401,8 +365,8 @@ public final class SpeedModel {
           LayerKind kind = kinds[k];
           long cached = kind.cachedTokens(context);
           double perSequenceBytes =
-              (double) kind.kvBytesPerToken(p, tp, d.mlaCache()) * cached
-                  + 2.0 * kind.stateBytesPerSequence(p, tp);
+              (double) kind.mixer.kvBytesPerToken(p, tp, d.mlaCache()) * cached
+                  + 2.0 * kind.mixer.stateBytesPerSequence(p, tp);
           bytes += n * perSequenceBytes * perMicro;
           ops +=
               n
@@ -435,11 +399,7 @@ public final class SpeedModel {
         if (n == 0) {
           continue;
         }
-        double experts = expertBytes[k];
-        if (kinds[k].spec.mlp() instanceof MoeMlp) {
-          MoeMlp moe = (MoeMlp) kinds[k].spec.mlp();
-          experts *= expectedDistinctExperts(moe.experts(), moe.topK(), tokens) / moe.experts();
-        }
+        double experts = expertBytes[k] * kinds[k].mlp.routedExpertsReadFraction(tokens);
         bytes += n * (denseBytes[k] + experts);
       }
       bytes *= stageScale[s];

@@ -8,7 +8,13 @@ import io.hwledger.api.DType;
 import io.hwledger.api.Deployment;
 import io.hwledger.api.Engine;
 import io.hwledger.api.GpuSpec;
+import io.hwledger.api.LayerSpec;
+import io.hwledger.api.Mamba2;
+import io.hwledger.api.ModelSpec;
+import io.hwledger.api.NoMlp;
+import io.hwledger.api.NormKind;
 import io.hwledger.api.Precision;
+import io.hwledger.api.Workload;
 import io.hwledger.math.engine.EngineModel;
 import io.hwledger.math.engine.EngineModels;
 import java.util.List;
@@ -139,12 +145,40 @@ class SpeedModelTest {
   @Test
   void moeReadsMoreExpertsAsTheBatchGrows() {
     // Mixtral: 8 experts, top-2: one token touches 2, two tokens 8 · (1 − 0.75²) = 3.5.
-    assertThat(SpeedModel.expectedDistinctExperts(8, 2, 1)).isCloseTo(2.0, within(1e-12));
-    assertThat(SpeedModel.expectedDistinctExperts(8, 2, 2)).isCloseTo(3.5, within(1e-12));
+    assertThat(MoeMlpKind.expectedDistinctExperts(8, 2, 1)).isCloseTo(2.0, within(1e-12));
+    assertThat(MoeMlpKind.expectedDistinctExperts(8, 2, 2)).isCloseTo(3.5, within(1e-12));
     SpeedModel mixtral = SpeedModel.of(ModelCatalog.builtIn().spec("mixtral-8x7b-v0.1"));
     List<DecodeRate> rows =
         mixtral.estimate(BF16, 1, 0, new long[] {1, 2}, Deployment.singleGpu(), H100).decode();
     assertThat(rows.get(1).stepSeconds()).isGreaterThan(rows.get(0).stepSeconds());
+  }
+
+  @Test
+  void aDecodeStepReadsAndWritesTheStateThePlannerAllocates() {
+    // Mamba-2 2.7B (state-spaces/mamba2-2.7b: d_model 2560, 64 layers, d_state 128, headdim 64, 80
+    // heads, 1 group, d_conv 4), bf16: per layer 80 · 64 · 128 = 655,360 SSM elements plus (5120 +
+    // 2 · 128) · 3 = 16,128 conv elements, 1,342,976 bytes; 85,950,464 bytes per sequence. A second
+    // sequence adds its read and write, 171,900,928 bytes, to a memory-bound step: at 2.278e12 B/s,
+    // 7.54613e-5 s.
+    Mamba2 mixer = new Mamba2(5120, 128, 4, 1, 80, 64, true, false);
+    ModelSpec spec =
+        new ModelSpec(
+            "mamba2-2.7b",
+            50_288,
+            2560,
+            true,
+            NormKind.RMS_NORM,
+            java.util.Collections.nCopies(64, new LayerSpec(mixer, NoMlp.INSTANCE, 1)),
+            java.util.OptionalLong.empty(),
+            BF16);
+    Planner planner = Planner.of(spec);
+    assertThat(planner.plan(BF16, Workload.of(1, 1), Deployment.singleGpu()).total().stateBytes())
+        .isEqualTo(85_950_464L);
+    List<DecodeRate> rows =
+        SpeedModel.of(planner).estimate(BF16, 1, 1, new long[] {1, 2}, LLAMA_CPP, H100).decode();
+    assertThat(rows.get(1).bound()).isEqualTo(SpeedBound.MEMORY);
+    assertThat(rows.get(1).stepSeconds() - rows.get(0).stepSeconds())
+        .isCloseTo(7.54613e-5, within(0.00001e-5));
   }
 
   @Test
