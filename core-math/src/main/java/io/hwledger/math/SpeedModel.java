@@ -5,6 +5,7 @@ import io.hwledger.api.Deployment;
 import io.hwledger.api.GpuSpec;
 import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Precision;
+import io.hwledger.api.Workload;
 import io.hwledger.math.engine.EngineModels;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,9 +16,9 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
- * Estimates prefill time (time to first token) and decode speed of a model on a catalog GPU with a
- * roofline: each forward pass takes the longer of its memory time and its compute time, plus
- * communication between ranks.
+ * Estimates prefill time (time to first token) and decode speed of a model on a deployment's GPU
+ * ({@link Deployment#onGpu}) with a roofline: each forward pass takes the longer of its memory time
+ * and its compute time, plus communication between ranks.
  *
  * <p>A speed model is built once per model ({@link #of}); it is immutable and thread-safe, and an
  * {@link #estimate} is a few loops over the model's distinct layer structures.
@@ -133,41 +134,108 @@ public final class SpeedModel {
   }
 
   /**
-   * {@link #estimate(Precision, long, long, long[], Deployment, GpuSpec, Interconnect)} over {@link
-   * Interconnect#defaultFor}.
+   * {@link #estimate(Precision, long, Workload, Deployment, Interconnect)} over the default link
+   * for the deployment's GPU ({@link Interconnect#defaultFor}).
+   */
+  public SpeedEstimate estimate(
+      Precision precision, long promptTokens, Workload workload, Deployment deployment) {
+    return estimate(
+        precision, promptTokens, workload, deployment, Interconnect.defaultFor(gpuOf(deployment)));
+  }
+
+  /**
+   * Estimates the time to first token of one prompt and the decode speed of a workload: {@link
+   * Workload#sequences()} sequences decoding together, each holding {@link
+   * Workload#contextTokens()} tokens in its cache. The prompt is prefilled in one pass; the
+   * workload's prefill chunk is not used.
+   *
+   * @param precision weights, caches and state
+   * @param promptTokens tokens of the prompt whose prefill is timed, at least 1
+   * @param workload the tokens each decoding sequence caches and the sequences decoded together
+   * @param deployment TP and PP degrees, the MLA cache layout, the engine profile whose utilisation
+   *     pair applies unless {@link #withUtilization} fixed one, and the GPU every rank runs on
+   *     ({@link Deployment#onGpu}), which must publish its memory bandwidth
+   * @param interconnect the link between ranks
+   * @return the prefill time and one decode row, at a batch of {@code workload.sequences()}
+   * @throws IllegalArgumentException if the deployment has no GPU or its GPU no published memory
+   *     bandwidth, {@code promptTokens} is below 1, or there are more pipeline stages than layers
    */
   public SpeedEstimate estimate(
       Precision precision,
       long promptTokens,
-      long contextTokens,
-      long[] batches,
+      Workload workload,
       Deployment deployment,
-      GpuSpec gpu) {
+      Interconnect interconnect) {
+    Objects.requireNonNull(workload, "workload");
     return estimate(
         precision,
         promptTokens,
-        contextTokens,
-        batches,
+        workload.contextTokens(),
+        new long[] {workload.sequences()},
         deployment,
-        gpu,
-        Interconnect.defaultFor(gpu));
+        gpuOf(deployment),
+        interconnect);
   }
 
   /**
-   * Estimates prefill time and decode speed.
+   * {@link #estimate(Precision, long, Workload, Deployment, Interconnect)} with a decode row at
+   * each batch of 1, 2, 4 … up to {@link Workload#sequences()}, and at {@code sequences()} itself
+   * when it is no power of two: how decode speed grows with concurrency, as {@code hwledger perf}
+   * shows it.
+   */
+  public SpeedEstimate estimateBatchSweep(
+      Precision precision,
+      long promptTokens,
+      Workload workload,
+      Deployment deployment,
+      Interconnect interconnect) {
+    Objects.requireNonNull(workload, "workload");
+    return estimate(
+        precision,
+        promptTokens,
+        workload.contextTokens(),
+        batchSweep(workload.sequences()),
+        deployment,
+        gpuOf(deployment),
+        interconnect);
+  }
+
+  /** 1, 2, 4 … up to {@code max}, and {@code max} itself when it is no power of two. */
+  static long[] batchSweep(long max) {
+    long[] out = new long[Long.SIZE + 1];
+    int n = 0;
+    for (long b = 1; b <= max && b > 0; b *= 2) {
+      out[n++] = b;
+    }
+    if (out[n - 1] != max) {
+      out[n++] = max;
+    }
+    return Arrays.copyOf(out, n);
+  }
+
+  private static GpuSpec gpuOf(Deployment deployment) {
+    Objects.requireNonNull(deployment, "deployment");
+    return deployment
+        .gpu()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "the deployment has no GPU to estimate speed on; give it one with"
+                        + " Deployment.onGpu"));
+  }
+
+  /**
+   * The roofline behind the public estimates, on loose numbers: decode rows at each of {@code
+   * batches}, each sequence caching {@code contextTokens} tokens (0 allowed, as calibration rows
+   * measured at an empty cache need), on {@code gpu} whatever the deployment names.
    *
-   * @param precision weights, caches and state
    * @param promptTokens tokens of one prompt, prefilled in one pass, at least 1
    * @param contextTokens tokens each decoding sequence holds in its cache, at least 0
-   * @param batches batch sizes to decode at, each at least 1
-   * @param deployment TP and PP degrees, the MLA cache layout, and the engine profile whose
-   *     utilisation pair applies unless {@link #withUtilization} fixed one
-   * @param gpu the GPU every rank runs on; it must publish its memory bandwidth
-   * @param interconnect the link between ranks
+   * @param batches batch sizes to decode at, sequences, each at least 1
    * @throws IllegalArgumentException on a bad argument, a GPU without bandwidth, or more pipeline
    *     stages than layers
    */
-  public SpeedEstimate estimate(
+  SpeedEstimate estimate(
       Precision precision,
       long promptTokens,
       long contextTokens,
