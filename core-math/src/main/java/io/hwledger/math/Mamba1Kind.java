@@ -70,7 +70,7 @@ final class Mamba1Kind implements RecurrentKind {
 
   @Override
   public long convChannelsPerRank(int tp) {
-    return ceilDiv(m.innerSize(), tp);
+    return stateRowsPerRank(tp); // the convolution runs over the same d_inner channels
   }
 
   @Override

@@ -170,10 +170,9 @@ public final class SpeedModel {
     return estimate(
         precision,
         promptTokens,
-        workload.contextTokens(),
+        workload,
         new long[] {workload.sequences()},
         deployment,
-        gpuOf(deployment),
         interconnect);
   }
 
@@ -193,8 +192,27 @@ public final class SpeedModel {
     return estimate(
         precision,
         promptTokens,
-        workload.contextTokens(),
+        workload,
         batchSweep(workload.sequences()),
+        deployment,
+        interconnect);
+  }
+
+  /**
+   * Decode rows at {@code batches}, sequences, at the workload's context on the deployment's GPU.
+   */
+  private SpeedEstimate estimate(
+      Precision precision,
+      long promptTokens,
+      Workload workload,
+      long[] batches,
+      Deployment deployment,
+      Interconnect interconnect) {
+    return estimate(
+        precision,
+        promptTokens,
+        workload.contextTokens(),
+        batches,
         deployment,
         gpuOf(deployment),
         interconnect);
