@@ -8,6 +8,7 @@ import io.hwledger.api.GpuSpec;
 import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Precision;
 import io.hwledger.api.Printable;
+import io.hwledger.api.Workload;
 import io.hwledger.math.DecodeRate;
 import io.hwledger.math.GpuCatalog;
 import io.hwledger.math.Interconnect;
@@ -138,20 +139,15 @@ final class PerfCommand implements Callable<Integer> {
         Deployment.singleGpu()
             .withTensorParallel(tensorParallel)
             .withPipelineParallel(pipelineParallel)
-            .withEngine(engineModel.defaults());
+            .withEngine(engineModel.defaults())
+            .onGpu(device);
+    Workload workload = Workload.of(contextTokens, maxBatch);
     Precision p = precision;
     SpeedEstimate e =
         usage(
             () ->
                 SpeedModel.of(loaded.planner())
-                    .estimate(
-                        p,
-                        promptTokens,
-                        contextTokens,
-                        batches(maxBatch),
-                        deployment,
-                        device,
-                        link));
+                    .estimateBatchSweep(p, promptTokens, workload, deployment, link));
     String label = source.model != null ? source.model : model.name();
     if (json) {
       JsonWriter.print(io.out(), toJson(label, p, engineModel.id(), e, usdPerGpuHour));
@@ -159,18 +155,6 @@ final class PerfCommand implements Callable<Integer> {
       printText(label, p, engineModel.id(), e, usdPerGpuHour);
     }
     return ErrorHandler.ExitCodes.OK;
-  }
-
-  /** 1, 2, 4 ... up to {@code max}, and {@code max} itself when it is no power of two. */
-  static long[] batches(long max) {
-    List<Long> out = new ArrayList<>();
-    for (long b = 1; b <= max && b > 0; b *= 2) {
-      out.add(b);
-    }
-    if (out.get(out.size() - 1) != max) {
-      out.add(max);
-    }
-    return out.stream().mapToLong(Long::longValue).toArray();
   }
 
   /**

@@ -1,14 +1,8 @@
 package io.hwledger.math;
 
-import io.hwledger.api.Attention;
 import io.hwledger.api.Deployment;
-import io.hwledger.api.GatedDeltaNet;
-import io.hwledger.api.LatentAttention;
-import io.hwledger.api.LayerSpec;
-import io.hwledger.api.Mamba2;
 import io.hwledger.api.MemoryBreakdown;
 import io.hwledger.api.MemoryPlan;
-import io.hwledger.api.Mixer;
 import io.hwledger.api.Precision;
 import io.hwledger.api.Workload;
 import java.util.List;
@@ -48,10 +42,8 @@ public final class CapacitySolver {
       long maxTokens) {
     requireBudget(planner, precision, workload, deployment, maxTokens, "maxTokens");
     TreeSet<Long> kinks = new TreeSet<>();
-    for (LayerSpec layer : planner.model().layers()) {
-      if (layer.mixer() instanceof Attention) {
-        ((Attention) layer.mixer()).windowTokens().ifPresent(w -> addKink(kinks, w));
-      }
+    for (LayerKind kind : planner.layerKinds()) {
+      kind.mixer.window().ifPresent(w -> addKink(kinks, w));
     }
     addKink(kinks, workload.prefillChunkTokens() / workload.sequences());
     return largestFitting(
@@ -93,9 +85,10 @@ public final class CapacitySolver {
       Planner planner, Precision precision, Workload workload, Deployment deployment, int maxGpus) {
     requireBudget(planner, precision, workload, deployment, maxGpus, "maxGpus");
     int layers = planner.model().layerCount();
+    LayerKind[] kinds = planner.layerKinds();
     for (int gpus = 1; gpus <= maxGpus; gpus++) {
       for (int pp = 1; pp <= Math.min(gpus, layers); pp++) {
-        if (gpus % pp != 0 || !validTensorParallel(planner.model().layers(), gpus / pp)) {
+        if (gpus % pp != 0 || !splitsEvenly(kinds, gpus / pp)) {
           continue;
         }
         Deployment candidate = deployment.withTensorParallel(gpus / pp).withPipelineParallel(pp);
@@ -107,27 +100,10 @@ public final class CapacitySolver {
     return Optional.empty();
   }
 
-  private static boolean validTensorParallel(List<LayerSpec> layers, int tp) {
-    for (LayerSpec layer : layers) {
-      Mixer m = layer.mixer();
-      if (m instanceof Attention) {
-        Attention a = (Attention) m;
-        if (a.queryHeads() % tp != 0 || (a.kvHeads() % tp != 0 && tp % a.kvHeads() != 0)) {
-          return false;
-        }
-      } else if (m instanceof LatentAttention) {
-        if (((LatentAttention) m).heads() % tp != 0) {
-          return false;
-        }
-      } else if (m instanceof Mamba2) {
-        if (((Mamba2) m).heads() % tp != 0) {
-          return false;
-        }
-      } else if (m instanceof GatedDeltaNet) {
-        GatedDeltaNet g = (GatedDeltaNet) m;
-        if (g.keyHeads() % tp != 0 || g.valueHeads() % tp != 0) {
-          return false;
-        }
+  private static boolean splitsEvenly(LayerKind[] kinds, int tp) {
+    for (LayerKind kind : kinds) {
+      if (!kind.mixer.splitsEvenly(tp)) {
+        return false;
       }
     }
     return true;

@@ -295,7 +295,7 @@ public final class HfConfigReader {
         }
         Mlp mlp = b == Block.MLP ? nemotronMlp() : nemotronMoe();
         int last = out.size() - 1;
-        if (last < 0 || !(out.get(last).mlp() instanceof NoMlp)) {
+        if (last < 0 || out.get(last).mlp() != NoMlp.INSTANCE) {
           throw f.error(
               "hybrid layout block "
                   + i

@@ -43,18 +43,18 @@ import java.util.OptionalLong;
  *   <li><b>Weight bytes</b> store each tensor in its {@link Precision} field, with block scales;
  *       quantisation blocks run along rows and never straddle two rows.
  *   <li><b>KV cache</b>: every sequence at the workload's context; a windowed layer keeps {@code
- *       min(context, window)} tokens. <b>State</b> is fixed per sequence; see {@link LayerKind}.
+ *       min(context, window)} tokens. <b>State</b> is fixed per sequence; see {@link
+ *       RecurrentKind}.
  * </ul>
  *
  * <h2>Parallelism</h2>
  *
- * Tensor parallelism splits projections as vLLM does (see {@link LayerTensors}); KV heads per rank
- * are {@code max(1, ceil(kvHeads / TP))}, so heads replicate when TP exceeds them; MLA's latent
- * cache is replicated on every rank. Pipeline parallelism splits layers as vLLM's {@code
- * get_pp_indices} does; the embedding sits on the first stage, the final norm and output head on
- * the last (a tied embedding is held by both when there is more than one stage). The plan reports
- * each stage's share per GPU and the most loaded GPU; totals add up every GPU, replicated parts
- * included.
+ * Tensor parallelism splits projections as vLLM does (see {@link MixerKind}); KV heads per rank are
+ * {@code max(1, ceil(kvHeads / TP))}, so heads replicate when TP exceeds them; MLA's latent cache
+ * is replicated on every rank. Pipeline parallelism splits layers as vLLM's {@code get_pp_indices}
+ * does; the embedding sits on the first stage, the final norm and output head on the last (a tied
+ * embedding is held by both when there is more than one stage). The plan reports each stage's share
+ * per GPU and the most loaded GPU; totals add up every GPU, replicated parts included.
  *
  * <h2>Activations</h2>
  *
@@ -308,9 +308,10 @@ public final class Planner {
         stageWeights =
             Math.addExact(stageWeights, Math.multiplyExact((long) count, weights.perKind[k]));
       }
-      long kvTokenBytes = Math.multiplyExact(count, kind.kvBytesPerToken(p, tp, d.mlaCache()));
+      long kvTokenBytes =
+          Math.multiplyExact(count, kind.mixer.kvBytesPerToken(p, tp, d.mlaCache()));
       if (kvTokenBytes > 0) {
-        OptionalLong window = kind.window();
+        OptionalLong window = kind.mixer.window();
         if (window.isPresent()) {
           int i = indexOf(windows, window.getAsLong());
           if (i < 0) {
@@ -324,7 +325,8 @@ public final class Planner {
           fullKv = Math.addExact(fullKv, kvTokenBytes);
         }
       }
-      state = Math.addExact(state, Math.multiplyExact(count, kind.stateBytesPerSequence(p, tp)));
+      state =
+          Math.addExact(state, Math.multiplyExact(count, kind.mixer.stateBytesPerSequence(p, tp)));
       widest = Math.max(widest, kind.activationWidthPerRank(tp));
     }
     if (checkpoint != null) {
@@ -379,10 +381,10 @@ public final class Planner {
       out.add(
           new LayerInput(
               layerWeightBytes(i, p),
-              kind.kvBytesPerToken(p, 1, d.mlaCache()),
-              kind.window(),
-              kind.stateBytesPerSequence(p, 1),
-              kind.attentionHeads()));
+              kind.mixer.kvBytesPerToken(p, 1, d.mlaCache()),
+              kind.mixer.window(),
+              kind.mixer.stateBytesPerSequence(p, 1),
+              kind.mixer.attentionHeads()));
     }
     return out;
   }
@@ -401,10 +403,10 @@ public final class Planner {
     long[] cache = new long[kinds.length];
     long[] state = new long[kinds.length];
     for (int k = 0; k < kinds.length; k++) {
-      perToken[k] = kinds[k].kvBytesPerToken(p, 1, d.mlaCache());
+      perToken[k] = kinds[k].mixer.kvBytesPerToken(p, 1, d.mlaCache());
       long cached = kinds[k].cachedTokens(w.contextTokens());
       cache[k] = Math.multiplyExact(Math.multiplyExact(perToken[k], cached), w.sequences());
-      state[k] = kinds[k].stateBytesPerSequence(p, 1);
+      state[k] = kinds[k].mixer.stateBytesPerSequence(p, 1);
     }
     LayerMemory[] rows = new LayerMemory[model.layerCount()];
     for (int i = 0; i < rows.length; i++) {
@@ -417,7 +419,7 @@ public final class Planner {
               kind.parameters,
               checkpoint == null ? whole.perKind[k] : checkpoint.layerBytes().get(i),
               perToken[k],
-              kind.window(),
+              kind.mixer.window(),
               cache[k],
               state[k]);
     }

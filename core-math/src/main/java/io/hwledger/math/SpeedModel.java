@@ -1,19 +1,14 @@
 package io.hwledger.math;
 
-import io.hwledger.api.Attention;
 import io.hwledger.api.DType;
 import io.hwledger.api.Deployment;
-import io.hwledger.api.GatedDeltaNet;
 import io.hwledger.api.GpuSpec;
-import io.hwledger.api.LatentAttention;
-import io.hwledger.api.Mamba1;
-import io.hwledger.api.Mamba2;
-import io.hwledger.api.Mixer;
 import io.hwledger.api.ModelSpec;
-import io.hwledger.api.MoeMlp;
 import io.hwledger.api.Precision;
+import io.hwledger.api.Workload;
 import io.hwledger.math.engine.EngineModels;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,9 +16,9 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
- * Estimates prefill time (time to first token) and decode speed of a model on a catalog GPU with a
- * roofline: each forward pass takes the longer of its memory time and its compute time, plus
- * communication between ranks.
+ * Estimates prefill time (time to first token) and decode speed of a model on a deployment's GPU
+ * ({@link Deployment#onGpu}) with a roofline: each forward pass takes the longer of its memory time
+ * and its compute time, plus communication between ranks.
  *
  * <p>A speed model is built once per model ({@link #of}); it is immutable and thread-safe, and an
  * {@link #estimate} is a few loops over the model's distinct layer structures.
@@ -95,17 +90,8 @@ public final class SpeedModel {
     for (int k = 0; k < kinds.length; k++) {
       LayerKind kind = kinds[k];
       linearOpsPerToken[k] = 2.0 * kind.activeParameters;
-      Mixer m = kind.spec.mixer();
-      if (m instanceof Attention) {
-        Attention a = (Attention) m;
-        attentionOpsPerPair[k] = 2.0 * a.queryHeads() * (a.keyHeadDim() + a.valueHeadDim());
-      } else if (m instanceof LatentAttention) {
-        LatentAttention l = (LatentAttention) m;
-        attentionOpsPerPair[k] =
-            2.0 * l.heads() * ((double) l.qkNopeHeadDim() + l.qkRopeHeadDim() + l.valueHeadDim());
-      } else {
-        recurrentOpsPerToken[k] = 4.0 * stateElements(m);
-      }
+      attentionOpsPerPair[k] = kind.mixer.attentionOpsPerPair();
+      recurrentOpsPerToken[k] = kind.mixer.recurrentOpsPerToken();
     }
     headOpsPerToken =
         2.0 * (planner.embeddingTensor().parameters() + planner.finalNormTensor().parameters());
@@ -148,41 +134,126 @@ public final class SpeedModel {
   }
 
   /**
-   * {@link #estimate(Precision, long, long, long[], Deployment, GpuSpec, Interconnect)} over {@link
-   * Interconnect#defaultFor}.
+   * {@link #estimate(Precision, long, Workload, Deployment, Interconnect)} over the default link
+   * for the deployment's GPU ({@link Interconnect#defaultFor}).
+   */
+  public SpeedEstimate estimate(
+      Precision precision, long promptTokens, Workload workload, Deployment deployment) {
+    return estimate(
+        precision, promptTokens, workload, deployment, Interconnect.defaultFor(gpuOf(deployment)));
+  }
+
+  /**
+   * Estimates the time to first token of one prompt and the decode speed of a workload: {@link
+   * Workload#sequences()} sequences decoding together, each holding {@link
+   * Workload#contextTokens()} tokens in its cache. The prompt is prefilled in one pass; the
+   * workload's prefill chunk is not used.
+   *
+   * @param precision weights, caches and state
+   * @param promptTokens tokens of the prompt whose prefill is timed, at least 1
+   * @param workload the tokens each decoding sequence caches and the sequences decoded together
+   * @param deployment TP and PP degrees, the MLA cache layout, the engine profile whose utilisation
+   *     pair applies unless {@link #withUtilization} fixed one, and the GPU every rank runs on
+   *     ({@link Deployment#onGpu}), which must publish its memory bandwidth
+   * @param interconnect the link between ranks
+   * @return the prefill time and one decode row, at a batch of {@code workload.sequences()}
+   * @throws IllegalArgumentException if the deployment has no GPU or its GPU no published memory
+   *     bandwidth, {@code promptTokens} is below 1, or there are more pipeline stages than layers
    */
   public SpeedEstimate estimate(
       Precision precision,
       long promptTokens,
-      long contextTokens,
-      long[] batches,
+      Workload workload,
       Deployment deployment,
-      GpuSpec gpu) {
+      Interconnect interconnect) {
+    Objects.requireNonNull(workload, "workload");
     return estimate(
         precision,
         promptTokens,
-        contextTokens,
-        batches,
+        workload,
+        new long[] {workload.sequences()},
         deployment,
-        gpu,
-        Interconnect.defaultFor(gpu));
+        interconnect);
   }
 
   /**
-   * Estimates prefill time and decode speed.
+   * {@link #estimate(Precision, long, Workload, Deployment, Interconnect)} with a decode row at
+   * each batch of 1, 2, 4 … up to {@link Workload#sequences()}, and at {@code sequences()} itself
+   * when it is no power of two: how decode speed grows with concurrency, as {@code hwledger perf}
+   * shows it.
+   */
+  public SpeedEstimate estimateBatchSweep(
+      Precision precision,
+      long promptTokens,
+      Workload workload,
+      Deployment deployment,
+      Interconnect interconnect) {
+    Objects.requireNonNull(workload, "workload");
+    return estimate(
+        precision,
+        promptTokens,
+        workload,
+        batchSweep(workload.sequences()),
+        deployment,
+        interconnect);
+  }
+
+  /**
+   * Decode rows at {@code batches}, sequences, at the workload's context on the deployment's GPU.
+   */
+  private SpeedEstimate estimate(
+      Precision precision,
+      long promptTokens,
+      Workload workload,
+      long[] batches,
+      Deployment deployment,
+      Interconnect interconnect) {
+    return estimate(
+        precision,
+        promptTokens,
+        workload.contextTokens(),
+        batches,
+        deployment,
+        gpuOf(deployment),
+        interconnect);
+  }
+
+  /** 1, 2, 4 … up to {@code max}, and {@code max} itself when it is no power of two. */
+  static long[] batchSweep(long max) {
+    long[] out = new long[Long.SIZE + 1];
+    int n = 0;
+    for (long b = 1; b <= max && b > 0; b *= 2) {
+      out[n++] = b;
+    }
+    if (out[n - 1] != max) {
+      out[n++] = max;
+    }
+    return Arrays.copyOf(out, n);
+  }
+
+  private static GpuSpec gpuOf(Deployment deployment) {
+    Objects.requireNonNull(deployment, "deployment");
+    return deployment
+        .gpu()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "the deployment has no GPU to estimate speed on; give it one with"
+                        + " Deployment.onGpu"));
+  }
+
+  /**
+   * The roofline behind the public estimates, on loose numbers: decode rows at each of {@code
+   * batches}, each sequence caching {@code contextTokens} tokens (0 allowed, as calibration rows
+   * measured at an empty cache need), on {@code gpu} whatever the deployment names.
    *
-   * @param precision weights, caches and state
    * @param promptTokens tokens of one prompt, prefilled in one pass, at least 1
    * @param contextTokens tokens each decoding sequence holds in its cache, at least 0
-   * @param batches batch sizes to decode at, each at least 1
-   * @param deployment TP and PP degrees, the MLA cache layout, and the engine profile whose
-   *     utilisation pair applies unless {@link #withUtilization} fixed one
-   * @param gpu the GPU every rank runs on; it must publish its memory bandwidth
-   * @param interconnect the link between ranks
+   * @param batches batch sizes to decode at, sequences, each at least 1
    * @throws IllegalArgumentException on a bad argument, a GPU without bandwidth, or more pipeline
    *     stages than layers
    */
-  public SpeedEstimate estimate(
+  SpeedEstimate estimate(
       Precision precision,
       long promptTokens,
       long contextTokens,
@@ -264,11 +335,6 @@ public final class SpeedModel {
     return fp16.isPresent() ? Optional.of("fp16") : Optional.empty();
   }
 
-  /** Expected distinct experts of {@code experts} that {@code tokens} tokens choose top-k among. */
-  static double expectedDistinctExperts(int experts, int topK, long tokens) {
-    return experts * (1 - Math.pow(1 - (double) topK / experts, tokens));
-  }
-
   /** Σ_{i=1..tokens} min(i, window): (query, key) pairs of causal attention over a prompt. */
   static double causalPairs(long tokens, OptionalLong window) {
     double t = tokens;
@@ -277,22 +343,6 @@ public final class SpeedModel {
     }
     double w = window.getAsLong();
     return w * (w + 1) / 2 + (t - w) * w;
-  }
-
-  private static double stateElements(Mixer m) {
-    if (m instanceof Mamba1) {
-      Mamba1 x = (Mamba1) m;
-      return (double) x.innerSize() * x.stateSize();
-    }
-    if (m instanceof Mamba2) {
-      Mamba2 x = (Mamba2) m;
-      return (double) x.heads() * x.headDim() * x.stateSize();
-    }
-    if (m instanceof GatedDeltaNet) {
-      GatedDeltaNet g = (GatedDeltaNet) m;
-      return (double) g.valueHeads() * g.keyHeadDim() * g.valueHeadDim();
-    }
-    return 0;
   }
 
   /** One estimate's per-rank quantities. */
@@ -332,7 +382,7 @@ public final class SpeedModel {
         denseBytes[k] = kinds[k].weightBytesPerRank(p, tp) - experts;
       }
       stageScale = new double[pp];
-      java.util.Arrays.fill(stageScale, 1.0);
+      Arrays.fill(stageScale, 1.0);
       CheckpointWeights stored = planner.checkpoint().orElse(null);
       if (stored == null) {
         headBytes =
@@ -372,9 +422,9 @@ public final class SpeedModel {
           }
           double perLayer =
               tokens * (linearOpsPerToken[k] + recurrentOpsPerToken[k])
-                  + attentionOpsPerPair[k] * causalPairs(tokens, kinds[k].window());
+                  + attentionOpsPerPair[k] * causalPairs(tokens, kinds[k].mixer.window());
           ops += n * perLayer;
-          bytes += n * (double) tokens * kinds[k].kvBytesPerToken(p, tp, d.mlaCache());
+          bytes += n * (double) tokens * kinds[k].mixer.kvBytesPerToken(p, tp, d.mlaCache());
         }
         if (s == pp - 1) {
           ops += headOpsPerToken; // logits of the last prompt token only
@@ -401,8 +451,8 @@ public final class SpeedModel {
           LayerKind kind = kinds[k];
           long cached = kind.cachedTokens(context);
           double perSequenceBytes =
-              (double) kind.kvBytesPerToken(p, tp, d.mlaCache()) * cached
-                  + 2.0 * kind.stateBytesPerSequence(p, tp);
+              (double) kind.mixer.kvBytesPerToken(p, tp, d.mlaCache()) * cached
+                  + 2.0 * kind.mixer.stateBytesPerSequence(p, tp);
           bytes += n * perSequenceBytes * perMicro;
           ops +=
               n
@@ -435,11 +485,7 @@ public final class SpeedModel {
         if (n == 0) {
           continue;
         }
-        double experts = expertBytes[k];
-        if (kinds[k].spec.mlp() instanceof MoeMlp) {
-          MoeMlp moe = (MoeMlp) kinds[k].spec.mlp();
-          experts *= expectedDistinctExperts(moe.experts(), moe.topK(), tokens) / moe.experts();
-        }
+        double experts = expertBytes[k] * kinds[k].mlp.routedExpertsReadFraction(tokens);
         bytes += n * (denseBytes[k] + experts);
       }
       bytes *= stageScale[s];

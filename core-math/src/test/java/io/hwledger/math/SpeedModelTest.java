@@ -8,7 +8,13 @@ import io.hwledger.api.DType;
 import io.hwledger.api.Deployment;
 import io.hwledger.api.Engine;
 import io.hwledger.api.GpuSpec;
+import io.hwledger.api.LayerSpec;
+import io.hwledger.api.Mamba2;
+import io.hwledger.api.ModelSpec;
+import io.hwledger.api.NoMlp;
+import io.hwledger.api.NormKind;
 import io.hwledger.api.Precision;
+import io.hwledger.api.Workload;
 import io.hwledger.math.engine.EngineModel;
 import io.hwledger.math.engine.EngineModels;
 import java.util.List;
@@ -30,7 +36,7 @@ class SpeedModelTest {
     // 525,336,576 is only looked up, so a step reads (8,030,261,248 − 525,336,576) · 2 =
     // 15,009,849,344 bytes. H100 SXM: 3.35e12 B/s · MBU 0.68 = 2.278e12 B/s.
     // 15,009,849,344 / 2.278e12 = 6.5891 ms per token = 151.77 tokens/s.
-    DecodeRate one = llama8b.estimate(BF16, 1, 0, new long[] {1}, LLAMA_CPP, H100).decode().get(0);
+    DecodeRate one = estimate(llama8b, BF16, 1, 0, new long[] {1}, LLAMA_CPP, H100).decode().get(0);
     assertThat(one.stepSeconds()).isCloseTo(6.5891e-3, within(0.001e-3));
     assertThat(one.tokensPerSecond()).isCloseTo(151.77, within(0.05));
     assertThat(one.bound()).isEqualTo(SpeedBound.MEMORY);
@@ -51,7 +57,8 @@ class SpeedModelTest {
             java.util.Collections.nCopies(32, 200_000_000L));
     SpeedModel fromFile =
         SpeedModel.of(Planner.of(ModelCatalog.builtIn().spec("llama-3.1-8b"), stored));
-    DecodeRate one = fromFile.estimate(BF16, 1, 0, new long[] {1}, LLAMA_CPP, H100).decode().get(0);
+    DecodeRate one =
+        estimate(fromFile, BF16, 1, 0, new long[] {1}, LLAMA_CPP, H100).decode().get(0);
     assertThat(one.stepSeconds()).isCloseTo(2.98508e-3, within(0.00001e-3));
   }
 
@@ -60,7 +67,7 @@ class SpeedModelTest {
     // 2 · 7,504,924,672 active parameters = 1.50098e10 operations per token; bf16 989.5e12 · MFU
     // 0.80 = 7.916e14 operations/s, so a compute-bound step yields 7.916e14 / 1.50098e10 = 52,739
     // tokens/s. Memory time (6.589 ms) equals compute time at a batch of 347.5.
-    SpeedEstimate e = llama8b.estimate(BF16, 1, 0, new long[] {256, 512}, LLAMA_CPP, H100);
+    SpeedEstimate e = estimate(llama8b, BF16, 1, 0, new long[] {256, 512}, LLAMA_CPP, H100);
     assertThat(e.decode().get(0).bound()).isEqualTo(SpeedBound.MEMORY);
     DecodeRate big = e.decode().get(1);
     assertThat(big.bound()).isEqualTo(SpeedBound.COMPUTE);
@@ -72,7 +79,7 @@ class SpeedModelTest {
     // 1024-token prompt: layers 2 · 6,979,584,000 · 1024 = 1.429419e13, attention 32 layers ·
     // 2 · 32 heads · 256 · (1024 · 1025 / 2) = 2.75146e11, head of the last token 2 ·
     // 525,340,672 = 1.0507e9; total 1.457039e13 / 7.916e14 = 18.406 ms.
-    SpeedEstimate e = llama8b.estimate(BF16, 1024, 0, new long[] {1}, LLAMA_CPP, H100);
+    SpeedEstimate e = estimate(llama8b, BF16, 1024, 0, new long[] {1}, LLAMA_CPP, H100);
     assertThat(e.prefillSeconds().getAsDouble()).isCloseTo(18.406e-3, within(0.01e-3));
     assertThat(e.computeDtype()).contains("bf16");
   }
@@ -84,8 +91,8 @@ class SpeedModelTest {
     for (Engine engine :
         List.of(Engine.generic(), EngineModels.defaults().get("vllm").defaults())) {
       SpeedEstimate e =
-          llama8b.estimate(
-              BF16, 1, 0, new long[] {1}, Deployment.singleGpu().withEngine(engine), H100);
+          estimate(
+              llama8b, BF16, 1, 0, new long[] {1}, Deployment.singleGpu().withEngine(engine), H100);
       assertThat(e.memoryBandwidthUtilization()).isEqualTo(0.65);
       assertThat(e.modelFlopsUtilization()).isEqualTo(0.53);
       assertThat(e.decode().get(0).stepSeconds()).isCloseTo(6.8932e-3, within(0.001e-3));
@@ -104,7 +111,7 @@ class SpeedModelTest {
       assertThat(own.utilization(d)).isEqualTo(new Utilization(0.5, 0.25));
     }
     // 15,009,849,344 bytes / (3.35e12 · 0.5) = 8.9611 ms.
-    DecodeRate one = own.estimate(BF16, 1, 0, new long[] {1}, LLAMA_CPP, H100).decode().get(0);
+    DecodeRate one = estimate(own, BF16, 1, 0, new long[] {1}, LLAMA_CPP, H100).decode().get(0);
     assertThat(one.stepSeconds()).isCloseTo(8.9611e-3, within(0.001e-3));
   }
 
@@ -112,7 +119,7 @@ class SpeedModelTest {
   void moreBatchMeansMoreAggregateNeverMorePerSequence() {
     long[] batches = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
     List<DecodeRate> rows =
-        llama8b.estimate(BF16, 1, 4096, batches, Deployment.singleGpu(), H100).decode();
+        estimate(llama8b, BF16, 1, 4096, batches, Deployment.singleGpu(), H100).decode();
     for (int i = 1; i < rows.size(); i++) {
       assertThat(rows.get(i).tokensPerSecond()).isGreaterThan(rows.get(i - 1).tokensPerSecond());
       assertThat(rows.get(i).tokensPerSecondPerSequence())
@@ -139,12 +146,86 @@ class SpeedModelTest {
   @Test
   void moeReadsMoreExpertsAsTheBatchGrows() {
     // Mixtral: 8 experts, top-2: one token touches 2, two tokens 8 · (1 − 0.75²) = 3.5.
-    assertThat(SpeedModel.expectedDistinctExperts(8, 2, 1)).isCloseTo(2.0, within(1e-12));
-    assertThat(SpeedModel.expectedDistinctExperts(8, 2, 2)).isCloseTo(3.5, within(1e-12));
+    assertThat(MoeMlpKind.expectedDistinctExperts(8, 2, 1)).isCloseTo(2.0, within(1e-12));
+    assertThat(MoeMlpKind.expectedDistinctExperts(8, 2, 2)).isCloseTo(3.5, within(1e-12));
     SpeedModel mixtral = SpeedModel.of(ModelCatalog.builtIn().spec("mixtral-8x7b-v0.1"));
     List<DecodeRate> rows =
-        mixtral.estimate(BF16, 1, 0, new long[] {1, 2}, Deployment.singleGpu(), H100).decode();
+        estimate(mixtral, BF16, 1, 0, new long[] {1, 2}, Deployment.singleGpu(), H100).decode();
     assertThat(rows.get(1).stepSeconds()).isGreaterThan(rows.get(0).stepSeconds());
+  }
+
+  @Test
+  void theWorkloadApiTakesTheGpuFromTheDeployment() {
+    // The same Llama 3.1 8B step as above, at context 1: 15,009,849,344 weight bytes plus 32
+    // layers · 8 KV heads · 128 · 2 (K and V) · 2 bytes = 131,072 KV bytes per sequence, over
+    // 2.278e12 B/s = 6.589105 ms at batch 1; the loose-number roofline gives the same row.
+    Deployment onH100 = LLAMA_CPP.onGpu(H100);
+    SpeedEstimate e = llama8b.estimate(BF16, 1024, Workload.of(1, 1), onH100);
+    assertThat(e.gpu()).isEqualTo("h100-sxm-80gb");
+    assertThat(e.contextTokens()).isEqualTo(1);
+    assertThat(e.decode()).hasSize(1);
+    assertThat(e.decode().get(0).stepSeconds()).isCloseTo(6.589105e-3, within(0.000001e-3));
+    assertThat(e).isEqualTo(estimate(llama8b, BF16, 1024, 1, new long[] {1}, LLAMA_CPP, H100));
+    SpeedEstimate four = llama8b.estimate(BF16, 1024, Workload.of(1, 4), onH100);
+    assertThat(four.decode()).extracting(DecodeRate::batch).containsExactly(4L);
+  }
+
+  @Test
+  void aBatchSweepDecodesAtPowersOfTwoUpToTheWorkloadsSequences() {
+    assertThat(SpeedModel.batchSweep(5)).containsExactly(1, 2, 4, 5);
+    assertThat(SpeedModel.batchSweep(1)).containsExactly(1);
+    assertThat(SpeedModel.batchSweep(8)).containsExactly(1, 2, 4, 8);
+    Deployment onH100 = Deployment.singleGpu().onGpu(H100);
+    SpeedEstimate sweep =
+        llama8b.estimateBatchSweep(
+            BF16, 512, Workload.of(4096, 6), onH100, Interconnect.defaultFor(H100));
+    assertThat(sweep.decode()).extracting(DecodeRate::batch).containsExactly(1L, 2L, 4L, 6L);
+    assertThat(sweep)
+        .isEqualTo(
+            estimate(
+                llama8b, BF16, 512, 4096, new long[] {1, 2, 4, 6}, Deployment.singleGpu(), H100));
+  }
+
+  @Test
+  void theWorkloadApiNeedsAGpuWithBandwidth() {
+    Workload w = Workload.of(1024, 1);
+    assertThatThrownBy(() -> llama8b.estimate(BF16, 1, w, Deployment.singleGpu()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no GPU")
+        .hasMessageContaining("onGpu");
+    Deployment noBandwidth =
+        Deployment.singleGpu().onGpu(GpuCatalog.builtIn().get("apple-m3-max-128gb"));
+    assertThatThrownBy(() -> llama8b.estimate(BF16, 1, w, noBandwidth))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bandwidth");
+  }
+
+  @Test
+  void aDecodeStepReadsAndWritesTheStateThePlannerAllocates() {
+    // Mamba-2 2.7B (state-spaces/mamba2-2.7b: d_model 2560, 64 layers, d_state 128, headdim 64, 80
+    // heads, 1 group, d_conv 4), bf16: per layer 80 · 64 · 128 = 655,360 SSM elements plus (5120 +
+    // 2 · 128) · 3 = 16,128 conv elements, 1,342,976 bytes; 85,950,464 bytes per sequence. A second
+    // sequence adds its read and write, 171,900,928 bytes, to a memory-bound step: at 2.278e12 B/s,
+    // 7.54613e-5 s.
+    Mamba2 mixer = new Mamba2(5120, 128, 4, 1, 80, 64, true, false);
+    ModelSpec spec =
+        new ModelSpec(
+            "mamba2-2.7b",
+            50_288,
+            2560,
+            true,
+            NormKind.RMS_NORM,
+            java.util.Collections.nCopies(64, new LayerSpec(mixer, NoMlp.INSTANCE, 1)),
+            java.util.OptionalLong.empty(),
+            BF16);
+    Planner planner = Planner.of(spec);
+    assertThat(planner.plan(BF16, Workload.of(1, 1), Deployment.singleGpu()).total().stateBytes())
+        .isEqualTo(85_950_464L);
+    List<DecodeRate> rows =
+        estimate(SpeedModel.of(planner), BF16, 1, 1, new long[] {1, 2}, LLAMA_CPP, H100).decode();
+    assertThat(rows.get(1).bound()).isEqualTo(SpeedBound.MEMORY);
+    assertThat(rows.get(1).stepSeconds() - rows.get(0).stepSeconds())
+        .isCloseTo(7.54613e-5, within(0.00001e-5));
   }
 
   @Test
@@ -158,14 +239,20 @@ class SpeedModelTest {
   void appleAndAmdGpusWork() {
     for (String id : new String[] {"apple-m2-ultra-192gb", "mi300x", "apple-m4-max-128gb"}) {
       SpeedEstimate e =
-          llama8b.estimate(
-              BF16, 512, 0, new long[] {1}, Deployment.singleGpu(), GpuCatalog.builtIn().get(id));
+          estimate(
+              llama8b,
+              BF16,
+              512,
+              0,
+              new long[] {1},
+              Deployment.singleGpu(),
+              GpuCatalog.builtIn().get(id));
       assertThat(e.decode().get(0).tokensPerSecond()).isPositive();
     }
     // M2 Ultra publishes no throughput: no prefill estimate.
     assertThat(
-            llama8b
-                .estimate(
+            estimate(
+                    llama8b,
                     BF16,
                     512,
                     0,
@@ -179,28 +266,53 @@ class SpeedModelTest {
   @Test
   void rejectsBadArguments() {
     Deployment d = Deployment.singleGpu();
-    assertThatThrownBy(() -> llama8b.estimate(BF16, 0, 0, new long[] {1}, d, H100))
+    assertThatThrownBy(() -> estimate(llama8b, BF16, 0, 0, new long[] {1}, d, H100))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("promptTokens");
-    assertThatThrownBy(() -> llama8b.estimate(BF16, 1, -1, new long[] {1}, d, H100))
+    assertThatThrownBy(() -> estimate(llama8b, BF16, 1, -1, new long[] {1}, d, H100))
         .hasMessageContaining("contextTokens");
-    assertThatThrownBy(() -> llama8b.estimate(BF16, 1, 0, new long[] {}, d, H100))
+    assertThatThrownBy(() -> estimate(llama8b, BF16, 1, 0, new long[] {}, d, H100))
         .hasMessageContaining("batches");
-    assertThatThrownBy(() -> llama8b.estimate(BF16, 1, 0, new long[] {0}, d, H100))
+    assertThatThrownBy(() -> estimate(llama8b, BF16, 1, 0, new long[] {0}, d, H100))
         .hasMessageContaining("batch size");
     assertThatThrownBy(
             () ->
-                llama8b.estimate(
-                    BF16, 1, 0, new long[] {1}, d, GpuCatalog.builtIn().get("apple-m3-max-128gb")))
+                estimate(
+                    llama8b,
+                    BF16,
+                    1,
+                    0,
+                    new long[] {1},
+                    d,
+                    GpuCatalog.builtIn().get("apple-m3-max-128gb")))
         .hasMessageContaining("bandwidth");
     assertThatThrownBy(() -> llama8b.withUtilization(0, 0.5)).hasMessageContaining("memory");
     assertThatThrownBy(
-            () -> llama8b.estimate(BF16, 1, 0, new long[] {1}, d.withPipelineParallel(33), H100))
+            () -> estimate(llama8b, BF16, 1, 0, new long[] {1}, d.withPipelineParallel(33), H100))
         .hasMessageContaining("layers");
   }
 
   private static double step(SpeedModel model, int tp, int pp) {
     Deployment d = Deployment.singleGpu().withTensorParallel(tp).withPipelineParallel(pp);
-    return model.estimate(BF16, 1, 1024, new long[] {1}, d, H100).decode().get(0).stepSeconds();
+    return estimate(model, BF16, 1, 1024, new long[] {1}, d, H100).decode().get(0).stepSeconds();
+  }
+
+  /** The roofline on loose numbers over the GPU's default link, as these hand calculations need. */
+  private static SpeedEstimate estimate(
+      SpeedModel model,
+      Precision precision,
+      long promptTokens,
+      long contextTokens,
+      long[] batches,
+      Deployment deployment,
+      GpuSpec gpu) {
+    return model.estimate(
+        precision,
+        promptTokens,
+        contextTokens,
+        batches,
+        deployment,
+        gpu,
+        Interconnect.defaultFor(gpu));
   }
 }
