@@ -1,10 +1,12 @@
 package io.hwledger.math;
 
 import io.hwledger.api.Deployment;
+import io.hwledger.api.Engine;
 import io.hwledger.api.LayerMemory;
 import io.hwledger.api.LayerSpec;
 import io.hwledger.api.MemoryBreakdown;
 import io.hwledger.api.MemoryPlan;
+import io.hwledger.api.MlaCacheLayout;
 import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Precision;
 import io.hwledger.api.Workload;
@@ -91,7 +93,12 @@ public final class Planner {
   private final long activeParameters;
   private final CheckpointWeights checkpoint; // null: weights computed from the precision
   private final long[] checkpointLayerPrefix;
+
+  /** The per-layer view engines ask for, made once so a plan allocates no lambda. */
+  private final PlanInput.LayerSource layerSource = this::layerInputs;
+
   private volatile WeightBytes lastWeights;
+  private volatile LayerView lastLayers;
 
   private Planner(ModelSpec model, CheckpointWeights checkpoint) {
     this.model = model;
@@ -233,7 +240,7 @@ public final class Planner {
     Objects.requireNonNull(w, "workload");
     Objects.requireNonNull(d, "deployment");
     try {
-      return compute(p, w, d, withLayers);
+      return compute(EngineModels.defaults().modelOf(d.engine()), p, w, d, withLayers);
     } catch (ArithmeticException e) {
       throw new IllegalArgumentException(
           "memory for "
@@ -245,30 +252,22 @@ public final class Planner {
     }
   }
 
-  private MemoryPlan compute(Precision p, Workload w, Deployment d, boolean withLayers) {
+  /** Plans with {@code engineModel}, the model of {@code d}'s engine, looked up once. */
+  private <E extends Engine> MemoryPlan compute(
+      EngineModel<E> engineModel, Precision p, Workload w, Deployment d, boolean withLayers) {
+    E engine = engineModel.settingsType().cast(d.engine());
     int tp = d.tensorParallel();
     int pp = d.pipelineParallel();
     int[] bounds = StagePartition.boundaries(model.layerCount(), pp);
     WeightBytes weights = weightBytes(p, tp);
-    EngineModels engines = EngineModels.defaults();
-    Precision cache = engines.cachePrecision(p, d.engine());
+    Precision cache = engineModel.cachePrecision(p, engine);
     StageInput[] loads = new StageInput[pp];
     for (int s = 0; s < pp; s++) {
       loads[s] = stageInput(bounds[s], bounds[s + 1], s == 0, s == pp - 1, weights, cache, d);
     }
-    PlanInput input =
-        new PlanInput(model, cache, w, d, Arrays.asList(loads), () -> layerInputs(cache, d));
-    EngineResult result = engines.plan(input, d.engine());
-    long[] sums = new long[5];
-    for (MemoryBreakdown stage : result.stages()) {
-      sums[0] = Math.addExact(sums[0], Math.multiplyExact(stage.weightsBytes(), (long) tp));
-      sums[1] = Math.addExact(sums[1], Math.multiplyExact(stage.kvCacheBytes(), (long) tp));
-      sums[2] = Math.addExact(sums[2], Math.multiplyExact(stage.stateBytes(), (long) tp));
-      sums[3] = Math.addExact(sums[3], Math.multiplyExact(stage.activationBytes(), (long) tp));
-      sums[4] = Math.addExact(sums[4], Math.multiplyExact(stage.overheadBytes(), (long) tp));
-    }
-    MemoryBreakdown total = new MemoryBreakdown(sums[0], sums[1], sums[2], sums[3], sums[4]);
-    total.totalBytes(); // overflow check
+    PlanInput input = new PlanInput(model, cache, w, d, List.of(loads), layerSource);
+    EngineResult result = engineModel.plan(input, engine);
+    MemoryBreakdown total = deploymentTotal(result.stages(), tp);
     List<LayerMemory> layers = withLayers ? layerRows(p, w, d) : List.of();
     return new MemoryPlan(
         model.name(),
@@ -281,6 +280,21 @@ public final class Planner {
         layers,
         result.fit(),
         result.engine());
+  }
+
+  /** What every GPU of the deployment holds together: each stage's breakdown times its TP ranks. */
+  private static MemoryBreakdown deploymentTotal(List<MemoryBreakdown> stages, int tp) {
+    long[] sums = new long[5];
+    for (MemoryBreakdown stage : stages) {
+      sums[0] = Math.addExact(sums[0], Math.multiplyExact(stage.weightsBytes(), (long) tp));
+      sums[1] = Math.addExact(sums[1], Math.multiplyExact(stage.kvCacheBytes(), (long) tp));
+      sums[2] = Math.addExact(sums[2], Math.multiplyExact(stage.stateBytes(), (long) tp));
+      sums[3] = Math.addExact(sums[3], Math.multiplyExact(stage.activationBytes(), (long) tp));
+      sums[4] = Math.addExact(sums[4], Math.multiplyExact(stage.overheadBytes(), (long) tp));
+    }
+    MemoryBreakdown total = new MemoryBreakdown(sums[0], sums[1], sums[2], sums[3], sums[4]);
+    total.totalBytes(); // overflow check
+    return total;
   }
 
   private StageInput stageInput(
@@ -296,8 +310,8 @@ public final class Planner {
     long fullKv = 0;
     long state = 0;
     long widest = 0;
-    long[] windows = new long[0];
-    long[] windowedKv = new long[0];
+    long[] windows = NO_WINDOWS;
+    long[] windowedKv = NO_WINDOWS;
     for (int k = 0; k < kinds.length; k++) {
       int count = prefixCounts[k][to] - prefixCounts[k][from];
       if (count == 0) {
@@ -364,6 +378,8 @@ public final class Planner {
         activationPerToken);
   }
 
+  private static final long[] NO_WINDOWS = {};
+
   private static int indexOf(long[] values, long value) {
     for (int i = 0; i < values.length; i++) {
       if (values[i] == value) {
@@ -373,8 +389,15 @@ public final class Planner {
     return -1;
   }
 
-  /** Every layer of the whole model without tensor parallelism, for engines that place layers. */
+  /**
+   * Every layer of the whole model without tensor parallelism, for engines that place layers; the
+   * last view is kept, since a scheduler plans one model at one precision again and again.
+   */
   private List<LayerInput> layerInputs(Precision p, Deployment d) {
+    LayerView cached = lastLayers;
+    if (cached != null && cached.mla == d.mlaCache() && cached.precision.equals(p)) {
+      return cached.layers;
+    }
     List<LayerInput> out = new ArrayList<>(model.layerCount());
     for (int i = 0; i < model.layerCount(); i++) {
       LayerKind kind = kinds[kindOfLayer[i]];
@@ -386,8 +409,13 @@ public final class Planner {
               kind.mixer.stateBytesPerSequence(p, 1),
               kind.mixer.attentionHeads()));
     }
-    return out;
+    LayerView computed = new LayerView(p, d.mlaCache(), List.copyOf(out));
+    lastLayers = computed;
+    return computed.layers;
   }
+
+  /** The per-layer view for one cache precision and MLA layout. */
+  private record LayerView(Precision precision, MlaCacheLayout mla, List<LayerInput> layers) {}
 
   /** Weight bytes of layer {@code layer} on one GPU without tensor parallelism. */
   long layerWeightBytes(int layer, Precision p) {

@@ -1,7 +1,6 @@
 package io.hwledger.math.engine;
 
 import io.hwledger.api.Engine;
-import io.hwledger.api.Precision;
 import io.hwledger.math.Utilization;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,6 +31,9 @@ public final class EngineModels {
   private final List<EngineModel<?>> models;
   private final Map<String, EngineModel<?>> byKey;
 
+  /** By exact id: what a plan looks up, without normalising the name. */
+  private final Map<String, EngineModel<?>> byId;
+
   private EngineModels(List<EngineModel<?>> found) {
     Map<String, EngineModel<?>> keys = new LinkedHashMap<>();
     List<EngineModel<?>> kept = new ArrayList<>();
@@ -53,6 +55,9 @@ public final class EngineModels {
     }
     this.models = Collections.unmodifiableList(kept);
     this.byKey = Map.copyOf(keys);
+    Map<String, EngineModel<?>> ids = new LinkedHashMap<>();
+    kept.forEach(m -> ids.put(m.id(), m));
+    this.byId = Map.copyOf(ids);
   }
 
   /** The models found with {@link ServiceLoader}, discovered on first use. */
@@ -144,8 +149,8 @@ public final class EngineModels {
    */
   public EngineModel<?> modelOf(Engine engine) {
     Objects.requireNonNull(engine, "engine");
-    EngineModel<?> model = byKey.get(key(engine.id()));
-    if (model == null || !model.id().equals(engine.id())) {
+    EngineModel<?> model = byId.get(engine.id());
+    if (model == null) {
       throw new IllegalArgumentException(
           "no engine model for engine '"
               + engine.id()
@@ -166,16 +171,6 @@ public final class EngineModels {
     return model;
   }
 
-  /** Plans with {@code engine}'s model. */
-  public EngineResult plan(PlanInput input, Engine engine) {
-    return plan(modelOf(engine), input, engine);
-  }
-
-  /** The precision {@code engine} stores its caches in. */
-  public Precision cachePrecision(Precision precision, Engine engine) {
-    return cachePrecision(modelOf(engine), precision, engine);
-  }
-
   /** The utilisation pair of {@code engine}'s model. */
   public Utilization utilization(Engine engine) {
     return modelOf(engine).utilization();
@@ -184,16 +179,6 @@ public final class EngineModels {
   /** The command line that starts {@code engine} for {@code request}. */
   public List<String> launch(LaunchRequest request, Engine engine) {
     return launch(modelOf(engine), request, engine);
-  }
-
-  private static <E extends Engine> EngineResult plan(
-      EngineModel<E> model, PlanInput input, Engine engine) {
-    return model.plan(input, model.settingsType().cast(engine));
-  }
-
-  private static <E extends Engine> Precision cachePrecision(
-      EngineModel<E> model, Precision precision, Engine engine) {
-    return model.cachePrecision(precision, model.settingsType().cast(engine));
   }
 
   private static <E extends Engine> List<String> launch(

@@ -46,9 +46,13 @@ public record EngineResult(
   /** The stage with the largest total (the first of equals): what the most loaded GPU holds. */
   public static MemoryBreakdown mostLoaded(List<MemoryBreakdown> stages) {
     MemoryBreakdown worst = stages.get(0);
-    for (MemoryBreakdown stage : stages) {
-      if (stage.totalBytes() > worst.totalBytes()) {
+    long worstTotal = worst.totalBytes();
+    for (int i = 1; i < stages.size(); i++) { // indexed: no iterator on the per-request path
+      MemoryBreakdown stage = stages.get(i);
+      long total = stage.totalBytes();
+      if (total > worstTotal) {
         worst = stage;
+        worstTotal = total;
       }
     }
     return worst;

@@ -6,7 +6,6 @@ import io.hwledger.api.Precision;
 import io.hwledger.api.Workload;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Supplier;
 
 /**
  * What an engine's memory rules plan from: the model, the precision with the engine's cache formats
@@ -22,13 +21,21 @@ public final class PlanInput {
   private final Workload workload;
   private final Deployment deployment;
   private final List<StageInput> stages;
-  private final Supplier<List<LayerInput>> layerSource;
+  private final LayerSource layerSource;
   private volatile List<LayerInput> layers;
+
+  /** Computes the per-layer view of a model for a cache precision and a deployment. */
+  @FunctionalInterface
+  public interface LayerSource {
+    /** Every decoder layer, without tensor parallelism, in order. */
+    List<LayerInput> layers(Precision precision, Deployment deployment);
+  }
 
   /**
    * An input.
    *
-   * @param layers computes the per-layer view on demand (called at most once)
+   * @param layers computes the per-layer view on demand (called at most once, with this input's
+   *     precision and deployment)
    */
   public PlanInput(
       ModelSpec model,
@@ -36,7 +43,7 @@ public final class PlanInput {
       Workload workload,
       Deployment deployment,
       List<StageInput> stages,
-      Supplier<List<LayerInput>> layers) {
+      LayerSource layers) {
     this.model = Objects.requireNonNull(model, "model");
     this.precision = Objects.requireNonNull(precision, "precision");
     this.workload = Objects.requireNonNull(workload, "workload");
@@ -74,7 +81,7 @@ public final class PlanInput {
   public List<LayerInput> layers() {
     List<LayerInput> result = layers;
     if (result == null) {
-      result = List.copyOf(layerSource.get());
+      result = List.copyOf(layerSource.layers(precision, deployment));
       layers = result;
     }
     return result;

@@ -69,8 +69,12 @@ public final class StageInput {
     this.headBytes = headBytes;
     this.headTableBytes = headTableBytes;
     this.fullKvBytesPerToken = fullKvBytesPerToken;
-    this.windows = windows.clone();
-    this.windowedKvBytesPerToken = windowedKvBytesPerToken.clone();
+    // a stage without windowed layers (the common case) shares the caller's empty arrays
+    this.windows = windows.length == 0 ? windows : windows.clone();
+    this.windowedKvBytesPerToken =
+        windowedKvBytesPerToken.length == 0
+            ? windowedKvBytesPerToken
+            : windowedKvBytesPerToken.clone();
     this.stateBytesPerSequence = stateBytesPerSequence;
     this.activationBytesPerToken = activationBytesPerToken;
   }

@@ -14,7 +14,6 @@ import io.hwledger.math.engine.LaunchRequest;
 import io.hwledger.math.engine.PlanInput;
 import io.hwledger.math.engine.SettingValues;
 import io.hwledger.math.engine.StageInput;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -80,19 +79,21 @@ public final class GenericEngineModel implements EngineModel<GenericEngine> {
     Workload w = in.workload();
     long passTokens =
         Math.min(w.prefillChunkTokens(), saturatingMultiply(w.contextTokens(), w.sequences()));
-    List<MemoryBreakdown> stages = new ArrayList<>(in.stages().size());
-    for (StageInput stage : in.stages()) {
+    MemoryBreakdown[] held = new MemoryBreakdown[in.stages().size()];
+    for (int s = 0; s < held.length; s++) {
+      StageInput stage = in.stages().get(s);
       long activation = stage.forwardActivationBytes(passTokens);
       if (stage.last()) {
         activation = Math.addExact(activation, in.logitBytes(Math.min(w.sequences(), passTokens)));
       }
-      stages.add(
+      held[s] =
           stage.holding(
               stage.kvBytesPerSequence(w.contextTokens()),
               w.sequences(),
               activation,
-              RUNTIME_OVERHEAD_BYTES));
+              RUNTIME_OVERHEAD_BYTES);
     }
+    List<MemoryBreakdown> stages = List.of(held);
     return EngineResult.againstBudget(stages, in.deployment(), allocation(in, stages));
   }
 

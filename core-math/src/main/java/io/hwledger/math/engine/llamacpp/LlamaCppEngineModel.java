@@ -15,7 +15,6 @@ import io.hwledger.math.engine.LayerInput;
 import io.hwledger.math.engine.PlanInput;
 import io.hwledger.math.engine.SettingValues;
 import io.hwledger.math.engine.StageInput;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -144,9 +143,10 @@ public final class LlamaCppEngineModel implements EngineModel<LlamaCppEngine> {
     boolean outputOnGpu = gpuLayers > layers;
     long hidden = in.model().hiddenSize();
     List<StageInput> loads = in.stages();
-    List<MemoryBreakdown> stages = new ArrayList<>(loads.size());
+    MemoryBreakdown[] held = new MemoryBreakdown[loads.size()];
     long host = 0;
-    for (StageInput load : loads) {
+    for (int s = 0; s < loads.size(); s++) {
+      StageInput load = loads.get(s);
       long weights = 0;
       long kv = 0;
       long state = 0;
@@ -188,8 +188,9 @@ public final class LlamaCppEngineModel implements EngineModel<LlamaCppEngine> {
                 Math.multiplyExact(
                     Math.multiplyExact((long) e.ubatchTokens(), cells.perStream), heads * F32));
       }
-      stages.add(new MemoryBreakdown(weights, kv, state, compute, FIT_MARGIN_BYTES));
+      held[s] = new MemoryBreakdown(weights, kv, state, compute, FIT_MARGIN_BYTES);
     }
+    List<MemoryBreakdown> stages = List.of(held);
     long gpuKvWorst = EngineResult.mostLoaded(stages).kvCacheBytes();
     double concurrency =
         e.unifiedKv()

@@ -15,7 +15,6 @@ import io.hwledger.math.engine.LaunchRequest;
 import io.hwledger.math.engine.PlanInput;
 import io.hwledger.math.engine.SettingValues;
 import io.hwledger.math.engine.StageInput;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -107,7 +106,7 @@ public final class MlxEngineModel implements EngineModel<MlxEngine> {
   public EngineResult plan(PlanInput in, MlxEngine e) {
     Workload w = in.workload();
     List<StageInput> loads = in.stages();
-    List<MemoryBreakdown> stages = new ArrayList<>(loads.size());
+    MemoryBreakdown[] held = new MemoryBreakdown[loads.size()];
     long[] perSequence = new long[loads.size()];
     for (int s = 0; s < loads.size(); s++) {
       StageInput load = loads.get(s);
@@ -116,8 +115,9 @@ public final class MlxEngineModel implements EngineModel<MlxEngine> {
       if (load.last()) {
         activation = Math.addExact(activation, in.logitBytes(w.sequences()));
       }
-      stages.add(load.holding(perSequence[s], w.sequences(), activation, 0));
+      held[s] = load.holding(perSequence[s], w.sequences(), activation, 0);
     }
+    List<MemoryBreakdown> stages = List.of(held);
     long budget = in.deployment().memoryPerGpuBytes().orElse(0);
     double concurrency = Double.MAX_VALUE;
     for (int s = 0; s < loads.size(); s++) {

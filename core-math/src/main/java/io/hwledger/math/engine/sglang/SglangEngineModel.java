@@ -15,7 +15,6 @@ import io.hwledger.math.engine.PlanInput;
 import io.hwledger.math.engine.SettingValues;
 import io.hwledger.math.engine.StageInput;
 import io.hwledger.math.engine.generic.GenericEngineModel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -118,19 +117,22 @@ public final class SglangEngineModel implements EngineModel<SglangEngine> {
     long capacity = d.memoryPerGpuBytes().orElse(0);
     Tier tier = Tier.of(capacity, d.tensorParallel());
     long chunk = e.chunkedPrefillSize().orElse(tier.chunk);
-    List<MemoryBreakdown> stages = new ArrayList<>(in.stages().size());
-    for (StageInput load : in.stages()) {
+    List<StageInput> loads = in.stages();
+    MemoryBreakdown[] held = new MemoryBreakdown[loads.size()];
+    for (int s = 0; s < held.length; s++) {
+      StageInput load = loads.get(s);
       long activation = load.forwardActivationBytes(chunk);
       if (load.last()) {
         activation = Math.addExact(activation, in.logitBytes(w.sequences()));
       }
-      stages.add(
+      held[s] =
           load.holding(
               load.kvBytesPerSequence(w.contextTokens()),
               w.sequences(),
               activation,
-              GenericEngineModel.RUNTIME_OVERHEAD_BYTES));
+              GenericEngineModel.RUNTIME_OVERHEAD_BYTES);
     }
+    List<MemoryBreakdown> stages = List.of(held);
     if (capacity == 0) {
       return new EngineResult(stages, Optional.empty(), Optional.empty());
     }
@@ -144,7 +146,7 @@ public final class SglangEngineModel implements EngineModel<SglangEngine> {
     long poolBytes = 0;
     long headroom = Long.MAX_VALUE;
     for (int s = 0; s < stages.size(); s++) {
-      StageInput load = in.stages().get(s);
+      StageInput load = loads.get(s);
       MemoryBreakdown stage = stages.get(s);
       long pool = staticLimit - stage.weightsBytes();
       headroom = Math.min(headroom, pool - stage.kvCacheBytes() - stage.stateBytes());

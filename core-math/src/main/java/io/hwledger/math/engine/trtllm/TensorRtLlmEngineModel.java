@@ -14,7 +14,6 @@ import io.hwledger.math.engine.PlanInput;
 import io.hwledger.math.engine.SettingValues;
 import io.hwledger.math.engine.StageInput;
 import io.hwledger.math.engine.generic.GenericEngineModel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -93,15 +92,17 @@ public final class TensorRtLlmEngineModel implements EngineModel<TensorRtLlmEngi
     Workload w = in.workload();
     int block = e.tokensPerBlock();
     List<StageInput> loads = in.stages();
-    List<MemoryBreakdown> stages = new ArrayList<>(loads.size());
-    for (StageInput load : loads) {
-      stages.add(
+    MemoryBreakdown[] held = new MemoryBreakdown[loads.size()];
+    for (int s = 0; s < loads.size(); s++) {
+      StageInput load = loads.get(s);
+      held[s] =
           load.holding(
               perRequest(load, w.contextTokens(), block),
               w.sequences(),
               load.forwardActivationBytes(e.maxNumTokens()),
-              GenericEngineModel.RUNTIME_OVERHEAD_BYTES));
+              GenericEngineModel.RUNTIME_OVERHEAD_BYTES);
     }
+    List<MemoryBreakdown> stages = List.of(held);
     if (in.deployment().memoryPerGpuBytes().isEmpty()) {
       return new EngineResult(stages, Optional.empty(), Optional.empty());
     }

@@ -13,7 +13,6 @@ import io.hwledger.math.engine.LaunchRequest;
 import io.hwledger.math.engine.PlanInput;
 import io.hwledger.math.engine.SettingValues;
 import io.hwledger.math.engine.StageInput;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -130,7 +129,7 @@ public final class VllmEngineModel implements EngineModel<VllmEngine> {
     long batched = e.maxNumBatchedTokens();
     int blockSize = e.blockSize();
     List<StageInput> loads = in.stages();
-    List<MemoryBreakdown> stages = new ArrayList<>(loads.size());
+    MemoryBreakdown[] held = new MemoryBreakdown[loads.size()];
     long[] perRequest = new long[loads.size()];
     for (int s = 0; s < loads.size(); s++) {
       StageInput load = loads.get(s);
@@ -142,13 +141,14 @@ public final class VllmEngineModel implements EngineModel<VllmEngine> {
                   Math.multiplyExact((long) e.maxNumSeqs(), SAMPLER_BYTES_PER_LOGIT),
                   in.vocabularyPerRank())
               : 0;
-      stages.add(
+      held[s] =
           load.holding(
               perRequest[s],
               w.sequences(),
               Math.max(forward, sampler),
-              Math.addExact(NON_TORCH_BYTES, e.cudaGraphBytes())));
+              Math.addExact(NON_TORCH_BYTES, e.cudaGraphBytes()));
     }
+    List<MemoryBreakdown> stages = List.of(held);
     if (in.deployment().memoryPerGpuBytes().isEmpty()) {
       return new EngineResult(stages, Optional.empty(), Optional.empty());
     }
