@@ -3,11 +3,13 @@ package io.hwledger.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hwledger.testsupport.Verifies;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Block sizes from gguf-py GGML_QUANT_SIZES as listed in REFERENCES.md §2. */
+@Verifies("FR-PLAN-002")
 class DTypeTest {
 
   @ParameterizedTest(name = "{0}: {1} weights in {2} bytes")

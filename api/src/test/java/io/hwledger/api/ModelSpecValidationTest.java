@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hwledger.testsupport.Verifies;
 import java.util.Collections;
 import java.util.List;
 import java.util.OptionalLong;
@@ -12,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Head counts and layer counts that no engine can build are refused where every spec is made. */
+@Verifies("FR-PLAN-011")
 class ModelSpecValidationTest {
 
   @ParameterizedTest(name = "{0} query / {1} KV heads: {2}")

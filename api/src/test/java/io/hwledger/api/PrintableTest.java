@@ -2,11 +2,13 @@ package io.hwledger.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hwledger.testsupport.Verifies;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The escaping rule for text from files, checked against escapes written out by hand. */
+@Verifies("FR-HOSTILE-002")
 class PrintableTest {
 
   @ParameterizedTest(name = "U+{0} is written {1}")

@@ -12,6 +12,7 @@ import io.hwledger.spi.GpuDevice;
 import io.hwledger.spi.MemoryUsage;
 import io.hwledger.spi.TelemetrySample;
 import io.hwledger.spi.Vendor;
+import io.hwledger.testsupport.Verifies;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -23,6 +24,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
+@Verifies({"FR-CLI-004", "FR-CLI-005", "FR-TELEMETRY-007"})
 class DevicesCommandTest {
 
   /** A scripted backend: two GPUs, the second without a power sensor. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hwledger.testsupport.Verifies;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * gcc-built fake libraries of spi-nvidia and spi-rocm, and the amdgpu sysfs reader on a tree
  * written here. Expected values are the fakes' scripted values (fake_nvml.c, fake_rocm_smi.c).
  */
+@Verifies({"FR-CLI-004", "FR-TELEMETRY-002", "FR-TELEMETRY-004", "FR-TELEMETRY-005"})
 class DevicesNativeTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 /** {@code plan --engine …} and {@code export}: engine objects, launch lines and refusals. */
+@Verifies({"FR-ENGINE-001", "FR-ENGINE-002", "FR-ENGINE-007", "FR-ENGINE-008"})
 class EngineCommandsTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   // h100-sxm-80gb: 81,559 MiB as nvidia-smi reports it

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hwledger.api.Printable;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * everywhere, FIFOs are refused without being opened, one bad file never stops a scan, and the
  * Hugging Face cache layout is read.
  */
+@Verifies({"FR-HOSTILE-002", "FR-HOSTILE-001", "FR-CLI-002", "FR-ENGINE-008"})
 class HostileFilesCommandTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hwledger.ledger.Checkpoint;
 import io.hwledger.ledger.Ledger;
 import io.hwledger.ledger.NoteVerifier;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code hwledger ledger …} and {@code plan --record}, run in-process on temporary ledgers. */
+@Verifies({"FR-CLI-003", "FR-CLI-006", "FR-LEDGER-003", "FR-LEDGER-004", "FR-LEDGER-005"})
 class LedgerCommandTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final HexFormat HEX = HexFormat.of();

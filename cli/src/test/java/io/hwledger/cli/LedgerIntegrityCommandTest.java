@@ -10,6 +10,7 @@ import io.hwledger.ledger.Checkpoint;
 import io.hwledger.ledger.Ledger;
 import io.hwledger.ledger.LedgerEvent;
 import io.hwledger.ledger.NoteVerifier;
+import io.hwledger.testsupport.Verifies;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * UTF-8, checkpoints and verify-checkpoint from the records, streamed {@code show --json}, one
  * {@code hwledger:} line per library warning, and {@code repair}.
  */
+@Verifies({"FR-CLI-003", "FR-LEDGER-002", "FR-LEDGER-005", "FR-LEDGER-006", "FR-LEDGER-010"})
 class LedgerIntegrityCommandTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 

@@ -2,6 +2,7 @@ package io.hwledger.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Bad input: one line on standard error, no stack trace, the documented exit code. */
+@Verifies({"FR-CLI-005", "FR-CONFIG-002"})
 class MainTest {
   private static final String M = "llama-3.1-8b";
 

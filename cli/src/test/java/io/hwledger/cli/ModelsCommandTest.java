@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hwledger.math.ModelCatalog;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+@Verifies({"FR-CLI-002", "FR-CATALOG-001", "FR-PLAN-001"})
 class ModelsCommandTest {
 
   private static Map<String, JsonNode> modelsById() throws IOException {

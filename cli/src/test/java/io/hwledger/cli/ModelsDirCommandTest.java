@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hwledger.testsupport.Verifies;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code models --dir}: local checkpoints found, read and listed; errors listed, not fatal. */
+@Verifies("FR-CLI-002")
 class ModelsDirCommandTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
+@Verifies("FR-SPEED-003")
 class PerfCommandTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 

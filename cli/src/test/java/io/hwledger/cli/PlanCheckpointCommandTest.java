@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code plan --gguf} and {@code plan --safetensors} on small checkpoints written in the test. */
+@Verifies({"FR-PLAN-010", "FR-CLI-001", "FR-HOSTILE-001"})
 class PlanCheckpointCommandTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +12,16 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Verifies({
+  "FR-CLI-001",
+  "FR-PLAN-002",
+  "FR-PLAN-006",
+  "FR-PLAN-007",
+  "FR-PLAN-008",
+  "FR-PLAN-009",
+  "FR-CLI-007",
+  "FR-ENGINE-006"
+})
 class PlanCommandTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hwledger.api.Deployment;
 import io.hwledger.api.Workload;
+import io.hwledger.testsupport.Verifies;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
+@Verifies("FR-SOLVE-001")
 class CapacitySolverTest {
   private static final Planner LLAMA_8B = Planner.of(TestModels.llama31_8b());
   private static final Planner LLAMA_70B = Planner.of(TestModels.llama3_70b());

@@ -10,10 +10,12 @@ import io.hwledger.api.LayerMemory;
 import io.hwledger.api.MemoryPlan;
 import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Workload;
+import io.hwledger.testsupport.Verifies;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Plans whose weights are a checkpoint's stored bytes; expected bytes are written out by hand. */
+@Verifies({"FR-PLAN-010", "FR-PLAN-006", "FR-PLAN-007", "FR-PLAN-009"})
 class CheckpointPlanTest {
   // four layers of uneven size, as a mixed quantisation stores them
   private static final CheckpointWeights UNTIED =

@@ -3,6 +3,7 @@ package io.hwledger.math;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hwledger.api.ModelSpec;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * case in eight goes through a file, so that UTF-8 and size checks run too. The seed is printed;
  * {@code -Dhwledger.fuzz.seed=N} and {@code -Dhwledger.fuzz.cases=N} rerun or lengthen the run.
  */
+@Verifies("FR-CONFIG-003")
 class ConfigFuzzTest {
   private static final List<String> MODELS =
       List.of(

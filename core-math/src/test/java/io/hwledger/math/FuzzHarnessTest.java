@@ -3,6 +3,7 @@ package io.hwledger.math;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hwledger.api.ModelConfigException;
+import io.hwledger.testsupport.Verifies;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** The fuzzer's oracle catches what it promises to: each misbehaving reader here is reported. */
+@Verifies("FR-HOSTILE-001")
 class FuzzHarnessTest {
   private static final byte[] TEXT =
       "{\"a\":[1,2,3],\"b\":\"xyz\"}".getBytes(StandardCharsets.UTF_8);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hwledger.api.GpuSpec;
+import io.hwledger.testsupport.Verifies;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+@Verifies({"FR-CATALOG-002", "FR-PLAN-008"})
 class GpuCatalogTest {
   private static final GpuCatalog CATALOG = GpuCatalog.builtIn();
 

@@ -17,6 +17,7 @@ import io.hwledger.api.MoeMlp;
 import io.hwledger.api.NoMlp;
 import io.hwledger.api.NormKind;
 import io.hwledger.api.Precision;
+import io.hwledger.testsupport.Verifies;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Expected values are the published numbers of each model's config.json and model card, written out
  * here; windows and layer kinds follow the layouts the model authors describe.
  */
+@Verifies({"FR-CONFIG-001", "FR-CONFIG-002"})
 class HfConfigReaderTest {
 
   private static ModelSpec catalog(String id) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hwledger.api.ModelConfigException;
+import io.hwledger.testsupport.Verifies;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Hostile {@code config.json} files: each is refused with one exact line, allocating nothing from
  * the counts it claims and reading nothing that is not a regular file.
  */
+@Verifies({"FR-CONFIG-003", "FR-HOSTILE-002"})
 class HostileConfigTest {
   // 63 + 75 + 76 = 214 characters, on one line.
   private static final String LLAMA =

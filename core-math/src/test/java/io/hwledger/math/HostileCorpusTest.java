@@ -2,6 +2,7 @@ package io.hwledger.math;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * started with {@code -XX:+ExitOnOutOfMemoryError}, so an out-of-memory error ends it at once with
  * exit code 3 instead of being caught somewhere).
  */
+@Verifies({"FR-HOSTILE-001", "FR-CONFIG-003"})
 class HostileCorpusTest {
   @TempDir Path dir;
 

@@ -13,12 +13,14 @@ import io.hwledger.api.MlaCacheLayout;
 import io.hwledger.api.Mlp;
 import io.hwledger.api.MoeMlp;
 import io.hwledger.api.NoMlp;
+import io.hwledger.testsupport.Verifies;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
+@Verifies({"FR-PLAN-012", "FR-PLAN-005", "FR-PLAN-006"})
 class KindsTest {
   // Head counts of published models: Llama 3 70B (64 query, 8 KV heads), DeepSeek-V3 (128 MLA
   // heads), Mamba-2 2.7B (80 SSM heads, 1 group), Qwen3-Next (16 key, 32 value heads).

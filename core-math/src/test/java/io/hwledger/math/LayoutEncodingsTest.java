@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hwledger.api.ModelSpec;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * The same hybrid written in different layout encodings (REFERENCES.md §1) must give the same
  * layers.
  */
+@Verifies("FR-CONFIG-001")
 class LayoutEncodingsTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 

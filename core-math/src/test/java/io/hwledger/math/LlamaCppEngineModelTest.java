@@ -11,6 +11,7 @@ import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Precision;
 import io.hwledger.api.Workload;
 import io.hwledger.math.engine.llamacpp.LlamaCppEngine;
+import io.hwledger.testsupport.Verifies;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * llama.cpp's KV cache, compute buffer and offload split against log lines llama.cpp printed, and
  * hand arithmetic. Sizes in the logs are MiB (2^20 bytes).
  */
+@Verifies("FR-ENGINE-002")
 class LlamaCppEngineModelTest {
   private static final long MIB = 1L << 20;
   private static final ModelCatalog MODELS = ModelCatalog.builtIn();

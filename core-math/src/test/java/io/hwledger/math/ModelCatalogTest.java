@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hwledger.api.ModelConfigException;
 import io.hwledger.api.ModelSpec;
+import io.hwledger.testsupport.Verifies;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+@Verifies("FR-CATALOG-001")
 class ModelCatalogTest {
   private static final ModelCatalog CATALOG = ModelCatalog.builtIn();
 

@@ -10,6 +10,7 @@ import io.hwledger.api.MemoryBreakdown;
 import io.hwledger.api.MemoryPlan;
 import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Workload;
+import io.hwledger.testsupport.Verifies;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Properties every plan must have, over seeded random models of every architecture class. */
+@Verifies({"FR-PLAN-003", "FR-PLAN-005", "FR-PLAN-006", "FR-PLAN-007", "FR-SOLVE-001"})
 class PlannerPropertiesTest {
   private static final Deployment ONE = Deployment.singleGpu();
 

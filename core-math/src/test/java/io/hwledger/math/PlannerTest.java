@@ -11,12 +11,26 @@ import io.hwledger.api.MemoryPlan;
 import io.hwledger.api.MlaCacheLayout;
 import io.hwledger.api.Precision;
 import io.hwledger.api.Workload;
+import io.hwledger.testsupport.Verifies;
 import org.junit.jupiter.api.Test;
 
 /**
  * Expected values come from REFERENCES.md §1 and from each model's published config, with the
  * arithmetic written out.
  */
+@Verifies({
+  "FR-PLAN-001",
+  "FR-PLAN-002",
+  "FR-PLAN-003",
+  "FR-PLAN-004",
+  "FR-PLAN-005",
+  "FR-PLAN-006",
+  "FR-PLAN-007",
+  "FR-PLAN-008",
+  "FR-PLAN-009",
+  "FR-PLAN-011",
+  "FR-ENGINE-006"
+})
 class PlannerTest {
   private static final Deployment ONE_GPU = Deployment.singleGpu();
 

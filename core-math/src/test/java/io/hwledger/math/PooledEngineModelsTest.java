@@ -18,6 +18,7 @@ import io.hwledger.math.engine.mlx.MlxEngine;
 import io.hwledger.math.engine.sglang.SglangEngine;
 import io.hwledger.math.engine.sglang.SglangEngineModel;
 import io.hwledger.math.engine.trtllm.TensorRtLlmEngine;
+import io.hwledger.testsupport.Verifies;
 import java.util.Collections;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -25,6 +26,7 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /** SGLang, TensorRT-LLM and MLX memory rules against published logs and hand arithmetic. */
+@Verifies({"FR-ENGINE-003", "FR-ENGINE-004", "FR-ENGINE-005"})
 class PooledEngineModelsTest {
   private static final double GIB = 1L << 30;
   private static final long MIB = 1L << 20;

@@ -8,6 +8,7 @@ import io.hwledger.api.LayerMemory;
 import io.hwledger.api.MemoryPlan;
 import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Workload;
+import io.hwledger.testsupport.Verifies;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * the Hugging Face Hub reports for their safetensors checkpoints (recorded in models.json with
  * their source), which the planner never sees.
  */
+@Verifies("FR-PLAN-001")
 class PublishedCountsTest {
   private static final ModelCatalog CATALOG = ModelCatalog.builtIn();
 

@@ -8,6 +8,7 @@ import io.hwledger.api.Deployment;
 import io.hwledger.api.GpuSpec;
 import io.hwledger.api.Precision;
 import io.hwledger.math.engine.EngineModels;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * speed to the speed predicted at utilisation 1 (decode rows give MBU, prefill rows MFU); the
  * fitted factor is the median ratio. The published constants must equal the fit to two decimals.
  */
+@Verifies("FR-SPEED-002")
 class SpeedCalibrationTest {
 
   private static final String LLAMA_CPP = "llama.cpp";

@@ -17,9 +17,11 @@ import io.hwledger.api.Precision;
 import io.hwledger.api.Workload;
 import io.hwledger.math.engine.EngineModel;
 import io.hwledger.math.engine.EngineModels;
+import io.hwledger.testsupport.Verifies;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+@Verifies({"FR-SPEED-001", "FR-SPEED-002"})
 class SpeedModelTest {
   private static final Precision BF16 = Precision.of(DType.BF16, DType.BF16);
   private static final GpuSpec H100 = GpuCatalog.builtIn().get("h100-sxm-80gb");

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hwledger.math.engine.EngineModels;
+import io.hwledger.testsupport.Verifies;
 import org.junit.jupiter.api.Test;
 
+@Verifies("FR-SPEED-002")
 class UtilizationTest {
 
   @Test

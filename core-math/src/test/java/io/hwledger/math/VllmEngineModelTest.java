@@ -10,12 +10,14 @@ import io.hwledger.api.MemoryPlan;
 import io.hwledger.api.Precision;
 import io.hwledger.api.Workload;
 import io.hwledger.math.engine.vllm.VllmEngine;
+import io.hwledger.testsupport.Verifies;
 import org.junit.jupiter.api.Test;
 
 /**
  * vLLM's KV cache sizing against startup logs vLLM printed for known models, GPUs and settings.
  * Each log's GPU total is the one vLLM itself reported (CUDA's total, a little under nvidia-smi's).
  */
+@Verifies("FR-ENGINE-001")
 class VllmEngineModelTest {
   private static final double GIB = 1L << 30;
   private static final ModelCatalog MODELS = ModelCatalog.builtIn();

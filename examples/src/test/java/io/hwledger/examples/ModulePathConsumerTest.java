@@ -2,6 +2,7 @@ package io.hwledger.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hwledger.testsupport.Verifies;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * opens}, {@code requires} or {@code provides} fails here and nowhere else, since the other tests
  * run on the class path.
  */
+@Verifies("FR-MODULE-001")
 class ModulePathConsumerTest {
 
   @Test

@@ -3,6 +3,7 @@ package io.hwledger.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hwledger.testsupport.Verifies;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       README sample, and the ES6 number sample lines of {@code testdata/README.md}.
  * </ul>
  */
+@Verifies("FR-LEDGER-006")
 class CanonicalJsonTest {
 
   private static String canon(String json) {

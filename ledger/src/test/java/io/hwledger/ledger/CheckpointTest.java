@@ -3,6 +3,7 @@ package io.hwledger.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hwledger.testsupport.Verifies;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -12,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Checkpoint bodies (c2sp.org/tlog-checkpoint) and their signing and verification. */
+@Verifies("FR-LEDGER-005")
 class CheckpointTest {
   private static final HexFormat HEX = HexFormat.of();
 

@@ -3,6 +3,7 @@ package io.hwledger.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hwledger.testsupport.Verifies;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * after each kill that every acknowledged event is in the reopened ledger with its hash, and that
  * the whole ledger verifies.
  */
+@Verifies("FR-LEDGER-002")
 class LedgerCrashTest {
   private static final long SEED = Long.getLong("hwledger.seed", System.nanoTime());
   private static final int ROUNDS = 12;

@@ -3,6 +3,7 @@ package io.hwledger.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.hwledger.testsupport.Verifies;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A writer under a file size limit below the 64 MiB it allocates ahead ({@code ulimit -f}, set by a
  * shell around a child JVM): appends still work, growing the segment with its writes.
  */
+@Verifies("FR-LEDGER-001")
 class LedgerFileLimitTest {
   @TempDir Path tmp;
 

@@ -2,6 +2,7 @@ package io.hwledger.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * printed; {@code -Dhwledger.fuzz.seed=} replays a run and {@code -Dhwledger.fuzz.cases=} runs a
  * longer campaign (the build runs {@value #DEFAULT_CASES} cases per target).
  */
+@Verifies({"FR-LEDGER-003", "FR-LEDGER-002"})
 class LedgerFrameFuzzTest {
   private static final long SEED = Long.getLong("hwledger.fuzz.seed", System.nanoTime());
   private static final int DEFAULT_CASES = 300;

@@ -2,6 +2,7 @@ package io.hwledger.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hwledger.testsupport.Verifies;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * — and never see a false corruption: every snapshot verifies, proves and signs consistently, and
  * sizes only grow. Each loop is bounded in iterations and in time.
  */
+@Verifies("FR-LEDGER-007")
 class LedgerReadersDuringWritesTest {
   private static final long SEED = Long.getLong("hwledger.seed", System.nanoTime());
   private static final int ROUNDS = 150;

@@ -3,6 +3,7 @@ package io.hwledger.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the right record and never repaired by dropping acknowledged data. Expected roots come from the
  * RFC 9162 reference ({@link Rfc9162Reference}) over the hashes the appends returned.
  */
+@Verifies({"FR-LEDGER-003", "FR-LEDGER-010"})
 class LedgerTamperTest {
   private static final Clock CLOCK =
       Clock.fixed(Instant.parse("2026-12-05T09:00:00Z"), ZoneOffset.UTC);

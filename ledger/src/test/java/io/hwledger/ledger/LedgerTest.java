@@ -3,6 +3,7 @@ package io.hwledger.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -28,6 +29,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Verifies({"FR-LEDGER-001", "FR-LEDGER-002", "FR-LEDGER-003", "FR-LEDGER-004", "FR-LEDGER-007"})
 class LedgerTest {
   private static final Clock CLOCK =
       Clock.fixed(Instant.parse("2026-11-28T10:00:00.123456Z"), ZoneOffset.UTC);

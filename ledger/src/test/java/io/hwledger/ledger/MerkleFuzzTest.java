@@ -2,6 +2,7 @@ package io.hwledger.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hwledger.testsupport.Verifies;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>The seed is printed and can be fixed with {@code -Dhwledger.seed=N}.
  */
+@Verifies("FR-LEDGER-004")
 class MerkleFuzzTest {
   static final long SEED = Long.getLong("hwledger.seed", System.nanoTime());
   private static final int CASES = 150;

@@ -3,6 +3,7 @@ package io.hwledger.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hwledger.testsupport.Verifies;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * 1 to 8), {@code inclusionProofs} (whose leaf numbers there count from 1) and {@code
  * consistencyProofs}.
  */
+@Verifies("FR-LEDGER-004")
 class MerkleTreeTest {
   private static final HexFormat HEX = HexFormat.of();
 

@@ -3,11 +3,13 @@ package io.hwledger.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hwledger.testsupport.Verifies;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+@Verifies("FR-LEDGER-008")
 class ProjectionsTest {
 
   private static RecordedEvent event(long seq, String type) {

@@ -3,6 +3,7 @@ package io.hwledger.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hwledger.testsupport.Verifies;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
  * an exact signed note. Ed25519 signatures are deterministic (RFC 8032), so signing the same text
  * with the same key must reproduce the published bytes.
  */
+@Verifies("FR-LEDGER-005")
 class SignedNoteTest {
   private static final String PETER_SKEY =
       "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";

@@ -8,6 +8,7 @@ import io.hwledger.spi.MemoryUsage;
 import io.hwledger.spi.TelemetrySample;
 import io.hwledger.spi.TelemetrySampler;
 import io.hwledger.spi.Vendor;
+import io.hwledger.testsupport.Verifies;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -21,6 +22,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
+@Verifies({"FR-TELEMETRY-010", "FR-TELEMETRY-007"})
 class GpuMetricsTest {
   private static final Clock CLOCK =
       Clock.fixed(Instant.parse("2026-11-28T10:00:00Z"), ZoneOffset.UTC);

@@ -9,6 +9,7 @@ import io.hwledger.spi.GpuDevice;
 import io.hwledger.spi.MemoryUsage;
 import io.hwledger.spi.TelemetrySample;
 import io.hwledger.spi.Vendor;
+import io.hwledger.testsupport.Verifies;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
+@Verifies({"FR-TELEMETRY-006", "FR-TELEMETRY-007"})
 class AppleSamplesTest {
   private static final Instant T = Instant.parse("2025-01-02T03:04:05Z");
   private static final long GIB = 1L << 30;

@@ -3,9 +3,11 @@ package io.hwledger.metal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hwledger.testsupport.Verifies;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+@Verifies({"FR-TELEMETRY-006", "FR-TELEMETRY-007"})
 class IoregParserTest {
 
   @Test

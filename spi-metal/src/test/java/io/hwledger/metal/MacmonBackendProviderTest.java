@@ -8,6 +8,7 @@ import io.hwledger.spi.BackendException;
 import io.hwledger.spi.GpuBackend;
 import io.hwledger.spi.GpuDevice;
 import io.hwledger.spi.TelemetrySample;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
+@Verifies("FR-TELEMETRY-006")
 class MacmonBackendProviderTest {
   private static final Clock CLOCK =
       Clock.fixed(Instant.parse("2025-01-02T03:04:05Z"), ZoneOffset.UTC);

@@ -4,6 +4,7 @@ import io.hwledger.spi.GpuBackendProvider;
 import io.hwledger.spi.GpuDevice;
 import io.hwledger.tck.GpuBackendContract;
 import io.hwledger.tck.Metric;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * open()} must throw UNAVAILABLE); {@link ScriptedMac} runs every check against a fake {@code
  * macmon} on a temporary PATH whose runs print the first line of {@code macmon-pipe.jsonl}.
  */
+@Verifies({"FR-TELEMETRY-006", "FR-TELEMETRY-007", "FR-TELEMETRY-009"})
 class MacmonBackendTckTest extends GpuBackendContract {
 
   /** macmon gives GPU utilisation, temperature, power and frequency; memory is left absent. */

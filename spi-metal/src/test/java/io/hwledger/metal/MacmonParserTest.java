@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.hwledger.testsupport.Verifies;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+@Verifies({"FR-TELEMETRY-006", "FR-TELEMETRY-007"})
 class MacmonParserTest {
 
   @Test

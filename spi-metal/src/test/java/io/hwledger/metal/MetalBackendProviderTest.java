@@ -9,6 +9,7 @@ import io.hwledger.spi.GpuBackend;
 import io.hwledger.spi.GpuBackendProvider;
 import io.hwledger.spi.GpuDevice;
 import io.hwledger.spi.TelemetrySample;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
+@Verifies({"FR-TELEMETRY-006", "FR-TELEMETRY-001"})
 class MetalBackendProviderTest {
   private static final long GIB = 1L << 30;
   private static final Clock CLOCK =

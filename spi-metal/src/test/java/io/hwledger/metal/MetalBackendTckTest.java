@@ -4,6 +4,7 @@ import io.hwledger.spi.GpuBackendProvider;
 import io.hwledger.spi.GpuDevice;
 import io.hwledger.tck.GpuBackendContract;
 import io.hwledger.tck.Metric;
+import io.hwledger.testsupport.Verifies;
 import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.Nested;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Nested;
  * open()} must throw UNAVAILABLE); {@link ScriptedMac} runs every check against a scripted Metal
  * device and the {@code ioreg-m4.txt} fixture.
  */
+@Verifies({"FR-TELEMETRY-006", "FR-TELEMETRY-007", "FR-TELEMETRY-009"})
 class MetalBackendTckTest extends GpuBackendContract {
 
   /** Metal gives the working set and allocated size, ioreg the utilisation; nothing else. */

@@ -1,8 +1,10 @@
 package io.hwledger.nvidia;
 
 import io.hwledger.tck.JnaConfinementContract;
+import io.hwledger.testsupport.Verifies;
 
 /** ADR 0006: only {@code io.hwledger.nvidia.jna} touches JNA. */
+@Verifies("FR-TELEMETRY-009")
 class JnaConfinementTest extends JnaConfinementContract {
   @Override
   protected Class<?> backendClass() {

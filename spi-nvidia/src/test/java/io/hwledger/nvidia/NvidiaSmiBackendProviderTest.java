@@ -8,6 +8,7 @@ import io.hwledger.spi.BackendException;
 import io.hwledger.spi.GpuBackend;
 import io.hwledger.spi.GpuDevice;
 import io.hwledger.spi.TelemetrySample;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runs a shell script standing in for {@code nvidia-smi} (POSIX only). */
+@Verifies("FR-TELEMETRY-003")
 class NvidiaSmiBackendProviderTest {
 
   private static final Instant NOW = Instant.parse("2025-01-02T03:04:05Z");

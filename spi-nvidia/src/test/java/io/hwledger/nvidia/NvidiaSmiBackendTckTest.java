@@ -4,6 +4,7 @@ import io.hwledger.spi.GpuBackendProvider;
 import io.hwledger.spi.GpuDevice;
 import io.hwledger.tck.GpuBackendContract;
 import io.hwledger.tck.Metric;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * utilisation, temperature and power for both GPUs (the A100 at 0 % utilisation). The backend
  * queries no clocks, no processes and no reserved memory, so those are always absent.
  */
+@Verifies({"FR-TELEMETRY-003", "FR-TELEMETRY-007", "FR-TELEMETRY-009"})
 class NvidiaSmiBackendTckTest extends GpuBackendContract {
 
   /** What this backend never reports, whatever the tool prints. */

@@ -3,6 +3,7 @@ package io.hwledger.nvidia;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
+@Verifies({"FR-TELEMETRY-003", "FR-TELEMETRY-007"})
 class NvidiaSmiCsvTest {
 
   private static final long MIB = 1024L * 1024L;

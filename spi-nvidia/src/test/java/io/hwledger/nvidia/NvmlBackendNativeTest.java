@@ -12,6 +12,7 @@ import io.hwledger.spi.GpuDevice;
 import io.hwledger.spi.MemoryUsage;
 import io.hwledger.spi.ProcessMemory;
 import io.hwledger.spi.TelemetrySample;
+import io.hwledger.testsupport.Verifies;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * The NVML backend against the fake library in {@code src/test/c/fake_nvml.c}, loaded through the
  * production lookup ({@code hwledger.nvml.library}, set by Surefire).
  */
+@Verifies({"FR-TELEMETRY-002", "FR-TELEMETRY-007"})
 class NvmlBackendNativeTest {
 
   private static final Instant NOW = Instant.parse("2025-01-02T03:04:05Z");

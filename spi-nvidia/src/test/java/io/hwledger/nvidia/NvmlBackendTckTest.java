@@ -5,6 +5,7 @@ import io.hwledger.spi.GpuBackendProvider;
 import io.hwledger.spi.GpuDevice;
 import io.hwledger.tck.GpuBackendContract;
 import io.hwledger.tck.Metric;
+import io.hwledger.testsupport.Verifies;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Nested;
  * <p>Normal scenario: both devices script every metric (the A100 reads 0 used bytes, 0 %
  * utilisation and no processes, which the default {@link #zeroAllowed} covers).
  */
+@Verifies({"FR-TELEMETRY-002", "FR-TELEMETRY-007", "FR-TELEMETRY-009"})
 class NvmlBackendTckTest extends GpuBackendContract {
 
   private final FakeNvml fake = FakeNvml.load(FakeNvml.currentPath());

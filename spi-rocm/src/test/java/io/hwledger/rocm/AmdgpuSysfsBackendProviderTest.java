@@ -9,6 +9,7 @@ import io.hwledger.spi.GpuBackend;
 import io.hwledger.spi.GpuDevice;
 import io.hwledger.spi.TelemetrySample;
 import io.hwledger.spi.Vendor;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Verifies({"FR-TELEMETRY-005", "FR-TELEMETRY-007"})
 class AmdgpuSysfsBackendProviderTest {
   private static final Instant NOW = Instant.parse("2025-01-02T03:04:05Z");
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);

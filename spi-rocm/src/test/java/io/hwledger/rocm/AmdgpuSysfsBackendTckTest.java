@@ -4,6 +4,7 @@ import io.hwledger.spi.GpuBackendProvider;
 import io.hwledger.spi.GpuDevice;
 import io.hwledger.tck.GpuBackendContract;
 import io.hwledger.tck.Metric;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of VRAM), so card0 lists processes; card1 and card10 have no KFD node. sysfs has no reserved
  * memory, so that is always absent.
  */
+@Verifies({"FR-TELEMETRY-005", "FR-TELEMETRY-007", "FR-TELEMETRY-009"})
 class AmdgpuSysfsBackendTckTest extends GpuBackendContract {
 
   private static final Set<Metric> NEVER_READ = EnumSet.of(Metric.MEMORY_RESERVED);

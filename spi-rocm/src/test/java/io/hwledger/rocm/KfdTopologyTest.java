@@ -7,6 +7,7 @@ import io.hwledger.spi.GpuBackend;
 import io.hwledger.spi.GpuDevice;
 import io.hwledger.spi.ProcessMemory;
 import io.hwledger.spi.TelemetrySample;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** KFD topology, gfx target names, driver version and per-process VRAM from fake sysfs trees. */
+@Verifies("FR-TELEMETRY-005")
 class KfdTopologyTest {
   private static final Clock CLOCK =
       Clock.fixed(Instant.parse("2025-01-02T03:04:05Z"), ZoneOffset.UTC);

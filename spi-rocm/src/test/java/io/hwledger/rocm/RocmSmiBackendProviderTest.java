@@ -14,6 +14,7 @@ import io.hwledger.spi.GpuDevice;
 import io.hwledger.spi.ProcessMemory;
 import io.hwledger.spi.TelemetrySample;
 import io.hwledger.spi.Vendor;
+import io.hwledger.testsupport.Verifies;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * Runs the production JNA path against {@code src/test/c/fake_rocm_smi.c}, whose path Surefire
  * passes in {@code hwledger.rocm.library}.
  */
+@Verifies({"FR-TELEMETRY-004", "FR-TELEMETRY-007"})
 class RocmSmiBackendProviderTest {
   private static final Instant NOW = Instant.parse("2025-01-02T03:04:05Z");
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);

@@ -6,6 +6,7 @@ import io.hwledger.spi.GpuBackendProvider;
 import io.hwledger.spi.GpuDevice;
 import io.hwledger.tck.GpuBackendContract;
 import io.hwledger.tck.Metric;
+import io.hwledger.testsupport.Verifies;
 import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
  * <p>Both devices list compute processes (pids 4242 and 77 on device 0, 4242 and 3000000000 on
  * device 1). The backend queries no reserved memory or clocks, so those are always absent.
  */
+@Verifies({"FR-TELEMETRY-004", "FR-TELEMETRY-007", "FR-TELEMETRY-009"})
 class RocmSmiBackendTckTest extends GpuBackendContract {
 
   private static final RocmSmiBackendProviderTest.FakeControl FAKE =

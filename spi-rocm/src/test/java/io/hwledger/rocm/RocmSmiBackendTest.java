@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hwledger.spi.BackendException;
 import io.hwledger.spi.GpuDevice;
 import io.hwledger.spi.TelemetrySample;
+import io.hwledger.testsupport.Verifies;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * The plain-Java half of the ROCm SMI backend (status meaning, units, identity) against a scripted
  * {@link RocmSmiApi}, for what the C fake does not script. Status codes are {@code rocm_smi.h}'s.
  */
+@Verifies({"FR-TELEMETRY-004", "FR-TELEMETRY-007"})
 class RocmSmiBackendTest {
   private static final Clock CLOCK =
       Clock.fixed(Instant.parse("2025-01-02T03:04:05Z"), ZoneOffset.UTC);

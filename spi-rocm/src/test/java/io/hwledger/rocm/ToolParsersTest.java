@@ -3,6 +3,7 @@ package io.hwledger.rocm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
+@Verifies({"FR-TELEMETRY-011", "FR-TELEMETRY-007"})
 class ToolParsersTest {
   private static final long MIB = 1L << 20;
 

@@ -2,6 +2,7 @@ package io.hwledger.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -13,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Verifies("FR-TELEMETRY-001")
 class GpuBackendsTest {
 
   private static final FakeProvider THROWS_ON_AVAILABILITY =

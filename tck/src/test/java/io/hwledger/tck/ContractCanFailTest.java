@@ -3,6 +3,7 @@ package io.hwledger.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import io.hwledger.testsupport.Verifies;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -22,6 +23,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
 /**
  * Runs the TCK against broken backends through the JUnit Platform and checks that it fails them.
  */
+@Verifies("FR-TELEMETRY-009")
 class ContractCanFailTest {
 
   /** Outcome of each contract method: method name to SUCCESSFUL / FAILED / ABORTED / SKIPPED. */

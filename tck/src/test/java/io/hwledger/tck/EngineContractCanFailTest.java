@@ -2,6 +2,7 @@ package io.hwledger.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hwledger.testsupport.Verifies;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
 /** Runs the engine contract against a broken engine model and checks that it fails it. */
+@Verifies("FR-ENGINE-007")
 class EngineContractCanFailTest {
 
   @Test

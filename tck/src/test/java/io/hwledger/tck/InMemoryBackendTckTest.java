@@ -2,10 +2,12 @@ package io.hwledger.tck;
 
 import io.hwledger.spi.GpuBackendProvider;
 import io.hwledger.spi.GpuDevice;
+import io.hwledger.testsupport.Verifies;
 import java.util.EnumSet;
 import java.util.Set;
 
 /** A backend that keeps the contract passes the whole TCK. */
+@Verifies("FR-TELEMETRY-009")
 class InMemoryBackendTckTest extends GpuBackendContract {
 
   @Override

@@ -7,12 +7,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hwledger.tck.confinement.clean.CleanBackend;
 import io.hwledger.tck.confinement.leakycall.LeakyCall;
 import io.hwledger.tck.confinement.leakyimport.LeakyImport;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
 import org.junit.jupiter.api.Test;
 
 /** Runs {@link JnaConfinementContract} on fixtures that keep and break the rule. */
+@Verifies("FR-TELEMETRY-009")
 class JnaConfinementContractTest {
 
   /** The contract anchored at one fixture class. */

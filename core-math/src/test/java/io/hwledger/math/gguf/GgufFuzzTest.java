@@ -9,6 +9,7 @@ import io.hwledger.math.CheckpointWeights;
 import io.hwledger.math.Fuzz;
 import io.hwledger.math.Planner;
 import io.hwledger.math.fixtures.GgufWriter;
+import io.hwledger.testsupport.Verifies;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * exception, an out-of-memory error or a hang. The seed is printed; {@code -Dhwledger.fuzz.seed=N}
  * and {@code -Dhwledger.fuzz.cases=N} rerun or lengthen the run.
  */
+@Verifies("FR-HOSTILE-001")
 class GgufFuzzTest {
   /** A two-layer llama with every value type; its header region is what gets mutated. */
   private static byte[] valid(int version, ByteOrder order) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hwledger.api.DType;
 import io.hwledger.api.ModelConfigException;
 import io.hwledger.math.fixtures.GgufWriter;
+import io.hwledger.testsupport.Verifies;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Malformed and hostile headers, each failing with one exact message. Offsets are worked out from
  * the v3 layout: magic 0–3, version 4–7, tensor count 8–15, metadata count 16–23, then entries.
  */
+@Verifies("FR-HOSTILE-001")
 class GgufHostileInputTest {
 
   /** A v3 header with one metadata entry "k" = UINT32 7 (bytes 24–40) and no tensors. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hwledger.api.ModelConfigException;
 import io.hwledger.math.TestFiles;
 import io.hwledger.math.fixtures.GgufWriter;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * version 4–7, tensor count 8–15, metadata count 16–23, then key "a" (length 24–31, byte 32), value
  * type 33–36, array element type 37–40, array count 41–48, elements from 49.
  */
+@Verifies("FR-HOSTILE-001")
 class GgufLimitsTest {
   @TempDir Path dir;
 

@@ -8,6 +8,7 @@ import io.hwledger.api.DType;
 import io.hwledger.api.ModelConfigException;
 import io.hwledger.math.CheckpointWeights;
 import io.hwledger.math.fixtures.GgufWriter;
+import io.hwledger.testsupport.Verifies;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+@Verifies("FR-GGUF-001")
 class GgufReaderTest {
   @TempDir Path dir;
 

@@ -11,6 +11,7 @@ import io.hwledger.api.DType;
 import io.hwledger.api.ModelConfigException;
 import io.hwledger.math.CheckpointWeights;
 import io.hwledger.math.fixtures.GgufWriter;
+import io.hwledger.testsupport.Verifies;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * compared with the catalog's spec of the same published model read from its {@code config.json}.
  * Projections are F16/BF16; norms, biases, convolutions and A are F32.
  */
+@Verifies("FR-GGUF-002")
 class GgufRecurrentSpecTest {
   private static final DType F32 = DType.FP32;
   private static final DType F16 = DType.FP16;

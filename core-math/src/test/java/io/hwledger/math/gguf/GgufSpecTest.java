@@ -14,6 +14,7 @@ import io.hwledger.api.NormKind;
 import io.hwledger.api.Precision;
 import io.hwledger.math.ModelCatalog;
 import io.hwledger.math.fixtures.GgufWriter;
+import io.hwledger.testsupport.Verifies;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * converter produces for published models, compared with the catalog's spec of the same model read
  * from its Hugging Face {@code config.json}: an independent source.
  */
+@Verifies("FR-GGUF-002")
 class GgufSpecTest {
 
   static GgufWriter model(String arch, int layers, int hidden, int vocab) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hwledger.math.Fuzz;
 import io.hwledger.math.fixtures.SafetensorsWriter;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * hang. The seed is printed; {@code -Dhwledger.fuzz.seed=N} and {@code -Dhwledger.fuzz.cases=N}
  * rerun or lengthen the run.
  */
+@Verifies("FR-HOSTILE-001")
 class HeaderFuzzTest {
   private static final String CONFIG =
       "{\"model_type\":\"llama\",\"hidden_size\":4,\"num_hidden_layers\":2,"

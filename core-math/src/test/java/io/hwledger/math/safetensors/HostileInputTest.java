@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hwledger.api.ModelConfigException;
 import io.hwledger.math.fixtures.SafetensorsWriter;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Malformed and malicious checkpoints, each refused with one exact line naming the file. */
+@Verifies("FR-HOSTILE-001")
 class HostileInputTest {
   @TempDir Path dir;
 

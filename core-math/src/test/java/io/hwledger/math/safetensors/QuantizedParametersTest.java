@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hwledger.math.CheckpointWeights;
 import io.hwledger.math.fixtures.SafetensorsWriter;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Parameters and bytes of quantised tensors, worked out by hand from the layouts each format
  * documents.
  */
+@Verifies("FR-SAFETENSORS-002")
 class QuantizedParametersTest {
   @TempDir Path dir;
 

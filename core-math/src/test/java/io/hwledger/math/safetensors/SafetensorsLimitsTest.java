@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hwledger.api.ModelConfigException;
 import io.hwledger.math.TestFiles;
 import io.hwledger.math.fixtures.SafetensorsWriter;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The stated limits of {@link ReadLimits}, special files, and the Hugging Face cache layout: each
  * refusal is one exact line, and nothing is read from a FIFO.
  */
+@Verifies({"FR-HOSTILE-001", "FR-SAFETENSORS-001"})
 class SafetensorsLimitsTest {
   private static final String ZERO = "{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}";
 

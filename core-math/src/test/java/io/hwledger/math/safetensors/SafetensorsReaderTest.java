@@ -7,6 +7,7 @@ import io.hwledger.api.ModelConfigException;
 import io.hwledger.api.ModelSpec;
 import io.hwledger.math.CheckpointWeights;
 import io.hwledger.math.fixtures.SafetensorsWriter;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Verifies({"FR-SAFETENSORS-001", "FR-PLAN-001"})
 class SafetensorsReaderTest {
   @TempDir Path dir;
 

@@ -7,6 +7,7 @@ import io.hwledger.spi.GpuBackends;
 import io.hwledger.spi.GpuDevice;
 import io.hwledger.tck.GpuBackendContract;
 import io.hwledger.tck.Metric;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The example backend passes the TCK against its bundled CSV, and reports bad input as unavailable.
  */
+@Verifies("FR-TELEMETRY-009")
 class FakeCsvBackendTckTest extends GpuBackendContract {
 
   private static final URL CSV =

@@ -14,6 +14,7 @@ import io.hwledger.api.Workload;
 import io.hwledger.math.GpuCatalog;
 import io.hwledger.math.ModelCatalog;
 import io.hwledger.math.Planner;
+import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * through the real command line (a child JVM with this module's class path, where the engine's
  * {@code META-INF/services} line is).
  */
+@Verifies("FR-ENGINE-007")
 class TgiEngineModelTest {
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hwledger.ledger.LedgerEvent;
 import io.hwledger.ledger.RecordedEvent;
+import io.hwledger.testsupport.Verifies;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 /** Each event's canonical payload, written out, and its decoder's checks. */
+@Verifies({"FR-LEDGER-008", "FR-CLI-006"})
 class EventsTest {
 
   private static final String GPU = "GPU-8f2c1a3e-5b6d-4e7f-9a0b-1c2d3e4f5a6b";

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hwledger.ledger.Projections;
 import io.hwledger.ledger.RecordedEvent;
+import io.hwledger.testsupport.Verifies;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /** Replays a hand-written ledger, payloads spelled out as a writer would have stored them. */
+@Verifies("FR-LEDGER-008")
 class FleetInventoryTest {
 
   private static final Instant T0 = Instant.parse("2025-03-01T12:00:00Z");
