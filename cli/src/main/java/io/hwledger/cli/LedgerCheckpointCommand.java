@@ -89,14 +89,14 @@ final class LedgerCheckpointCommand implements Callable<Integer> {
     return ErrorHandler.ExitCodes.OK;
   }
 
-  /** The signer key in {@code file}, leading and trailing whitespace ignored. */
+  /** The signer key in {@code file}. */
   private NoteSigner readSigner(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new ParameterException(spec.commandLine(), "--key: no such file '" + file + "'");
     }
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8).strip();
+      text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new RequestFailedException(
           "--key: cannot read '" + file + "': " + ErrorHandler.oneLine(e.getMessage(), e), e);

@@ -67,7 +67,7 @@ final class LedgerVerifyCheckpointCommand implements Callable<Integer> {
   public Integer call() {
     NoteVerifier verifier;
     try {
-      verifier = NoteVerifier.parse(verifierKey.strip());
+      verifier = NoteVerifier.parse(verifierKey);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--verifier-key: " + e.getMessage());
     }

@@ -182,6 +182,17 @@ class DevicesCommandTest {
     Cli.Result json = run(none, "devices", "--json");
     assertThat(json.exitCode()).isZero();
     assertThat(new ObjectMapper().readTree(json.out()).get("devices")).isEmpty();
+    // the registry's routine facts ("no GPU backend selected") are debug: nothing on stderr
+    assertThat(text.err()).isEmpty();
+    assertThat(json.err()).isEmpty();
+  }
+
+  @Test
+  void anUnavailableBackendAskedForByNameIsReportedOnceWithoutALibraryWarning() {
+    GpuBackends none = GpuBackends.of(List.of(new ScriptedProvider("nvml", 100, false)));
+    Cli.Result r = run(none, "devices", "--backend", "nvml");
+    assertThat(r.out()).contains("nvml").contains("no scripted driver");
+    assertThat(r.err()).doesNotContain("warning");
   }
 
   @Test

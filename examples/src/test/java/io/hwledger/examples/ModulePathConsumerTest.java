@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,25 +28,13 @@ class ModulePathConsumerTest {
     String runtimeJars =
         Files.readString(target.resolve("runtime-module-path.txt"), StandardCharsets.UTF_8).trim();
     String modulePath = target.resolve("classes") + File.pathSeparator + runtimeJars;
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process p =
-        new ProcessBuilder(
-                java.toString(),
-                "-Dhwledger.fakecsv=classpath:hwledger-examples/fake-gpus.csv",
-                "--module-path",
-                modulePath,
-                "-m",
-                "io.hwledger.examples/io.hwledger.examples.ModulePathConsumer")
-            .redirectErrorStream(true)
-            .start();
-    p.getOutputStream().close();
-    boolean exited = p.waitFor(60, TimeUnit.SECONDS);
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!exited) {
-      p.destroyForcibly();
-    }
-    assertThat(exited).as("the child JVM exits within 60 s; output:%n%s", out).isTrue();
-    assertThat(p.exitValue()).as("exit status; output:%n%s", out).isZero();
+    String out =
+        ChildJvm.run(
+            "-Dhwledger.fakecsv=classpath:hwledger-examples/fake-gpus.csv",
+            "--module-path",
+            modulePath,
+            "-m",
+            "io.hwledger.examples/io.hwledger.examples.ModulePathConsumer");
 
     List<String> lines = out.lines().toList();
     assertThat(lines)

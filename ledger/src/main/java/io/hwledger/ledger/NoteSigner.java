@@ -46,13 +46,14 @@ public final class NoteSigner {
   }
 
   /**
-   * The signer for a signer key text, {@code PRIVATE+KEY+<name>+<key ID>+<base64 key>}.
+   * The signer for a signer key text, {@code PRIVATE+KEY+<name>+<key ID>+<base64 key>}; leading and
+   * trailing whitespace (the newline a key file ends with) is ignored.
    *
    * @throws IllegalArgumentException if the text is malformed, not Ed25519, or its key ID does not
    *     match its key (the message never repeats the key)
    */
   public static NoteSigner parse(String signerKey) {
-    Objects.requireNonNull(signerKey, "signerKey");
+    signerKey = Objects.requireNonNull(signerKey, "signerKey").strip();
     if (!signerKey.startsWith(PRIVATE_KEY_PREFIX)) {
       throw new IllegalArgumentException("signer key does not start with PRIVATE+KEY+");
     }

@@ -34,13 +34,14 @@ public final class NoteVerifier {
   }
 
   /**
-   * The verifier for a verifier key text, {@code <name>+<key ID>+<base64 key>}.
+   * The verifier for a verifier key text, {@code <name>+<key ID>+<base64 key>}; leading and
+   * trailing whitespace (the newline a key file ends with) is ignored.
    *
    * @throws IllegalArgumentException if the text is malformed, not Ed25519, or its key ID does not
    *     match its name and key
    */
   public static NoteVerifier parse(String verifierKey) {
-    Objects.requireNonNull(verifierKey, "verifierKey");
+    verifierKey = Objects.requireNonNull(verifierKey, "verifierKey").strip();
     int plus1 = verifierKey.indexOf('+');
     int plus2 = plus1 < 0 ? -1 : verifierKey.indexOf('+', plus1 + 1);
     if (plus2 < 0) {

@@ -240,6 +240,21 @@ class CheckpointTest {
   }
 
   @Test
+  void keyTextsAsKeyFilesHoldThemParseWithTheirLineEnding() {
+    NoteSigner signer = NoteSigner.generate("example.com/log42", RANDOM);
+    for (String ending : new String[] {"\n", "\r\n", " \t\n\n"}) {
+      // `hwledger ledger keygen` writes each key text with a newline, as a text file ends
+      assertThat(NoteSigner.parse(signer.signerKey() + ending).signerKey())
+          .isEqualTo(signer.signerKey());
+      assertThat(NoteVerifier.parse(signer.verifierKey() + ending).verifierKey())
+          .isEqualTo(signer.verifierKey());
+      assertThat(NoteSigner.parse(ending + signer.signerKey()).keyId()).isEqualTo(signer.keyId());
+    }
+    assertThatThrownBy(() -> NoteSigner.parse(" \n"))
+        .hasMessage("signer key does not start with PRIVATE+KEY+");
+  }
+
+  @Test
   void signRejectsTextThatCannotBeANote() {
     NoteSigner signer = NoteSigner.generate("n", RANDOM);
     assertThatThrownBy(() -> signer.sign("")).isInstanceOf(IllegalArgumentException.class);

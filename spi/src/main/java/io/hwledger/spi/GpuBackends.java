@@ -49,7 +49,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Logging uses {@link System.Logger} (name {@code io.hwledger.spi.GpuBackends}), so this module
  * stays free of third-party dependencies; SLF4J users route it with {@code slf4j-jdk-platform-
- * logging}.
+ * logging}. Routine facts (which backend was selected, that none was) are {@code DEBUG}; only a
+ * provider that is broken (fails to load, throws, repeats an id) or a {@code hwledger.backends}
+ * list with nothing usable is a {@code WARNING}, so a machine without a GPU logs nothing.
  */
 public final class GpuBackends {
 
@@ -143,7 +145,7 @@ public final class GpuBackends {
     }
     if (entries.isEmpty()) {
       LOG.log(
-          Level.INFO,
+          Level.DEBUG,
           "No GPU backend providers found; add hwledger-spi-nvidia, -rocm or -metal to the class"
               + " path");
     }
@@ -216,9 +218,9 @@ public final class GpuBackends {
         result = selectPreferring(parsePreference(System.getProperty(BACKENDS_PROPERTY)));
         selected = result;
         if (result.isPresent()) {
-          LOG.log(Level.INFO, "Selected GPU backend \"{0}\"", result.get().id());
+          LOG.log(Level.DEBUG, "Selected GPU backend \"{0}\"", result.get().id());
         } else {
-          LOG.log(Level.INFO, "No GPU backend selected; available: {0}", statuses());
+          LOG.log(Level.DEBUG, "No GPU backend selected; available: {0}", statuses());
         }
       }
       return result;
@@ -267,13 +269,13 @@ public final class GpuBackends {
         if (availability.available()) {
           return Optional.of(e.provider());
         }
-        LOG.log(
-            Level.WARNING, "GPU backend \"{0}\" is unavailable: {1}", id, availability.reason());
+        // the caller asked for this one and gets nothing: saying why is the caller's to do
+        LOG.log(Level.DEBUG, "GPU backend \"{0}\" is unavailable: {1}", id, availability.reason());
         return Optional.empty();
       }
     }
     LOG.log(
-        Level.WARNING,
+        Level.DEBUG,
         "Unknown GPU backend \"{0}\"; known: {1}",
         id,
         entries.stream().map(Entry::id).collect(Collectors.joining(", ")));
