@@ -6,7 +6,8 @@
  */
 module io.hwledger.math {
   requires transitive io.hwledger.api;
-  requires com.fasterxml.jackson.databind;
+  // StrictJson and the GGUF and safetensors readers expose Jackson types
+  requires transitive com.fasterxml.jackson.databind;
 
   exports io.hwledger.math;
   exports io.hwledger.math.gguf;

@@ -4,9 +4,9 @@
  * telemetry through the published modules only.
  */
 module io.hwledger.examples {
-  requires io.hwledger.math;
-  requires io.hwledger.ledger;
-  requires io.hwledger.spi;
+  requires transitive io.hwledger.math;
+  requires transitive io.hwledger.ledger;
+  requires transitive io.hwledger.spi;
 
   exports io.hwledger.examples;
   exports io.hwledger.examples.tgi;

@@ -288,10 +288,10 @@ public final class DType {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof DType
-        && ((DType) o).name.equals(name)
-        && ((DType) o).blockElements == blockElements
-        && ((DType) o).blockBits == blockBits;
+    return o instanceof DType dType
+        && dType.name.equals(name)
+        && dType.blockElements == blockElements
+        && dType.blockBits == blockBits;
   }
 
   @Override

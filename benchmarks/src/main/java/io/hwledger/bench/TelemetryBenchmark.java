@@ -94,11 +94,12 @@ public class TelemetryBenchmark {
 
     dir = LedgerFixtures.tempDir("hwledger-bench-smi-");
     Path script = dir.resolve("nvidia-smi");
-    StringBuilder body = new StringBuilder("#!/bin/sh\nprintf '%s\\n'");
+    // a quoted here-document: the shell prints the lines as they are
+    StringBuilder body = new StringBuilder("#!/bin/sh\ncat <<'CSV'\n");
     for (String line : CSV) {
-      body.append(" '").append(line).append('\'');
+      body.append(line).append('\n');
     }
-    body.append('\n');
+    body.append("CSV\n");
     Files.writeString(script, body, StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
     System.setProperty(NvidiaSmiBackendProvider.PATH_PROPERTY, script.toString());

@@ -16,7 +16,7 @@ import java.util.OptionalLong;
  * @param planPath the path to give {@code plan}: reached from the scanned directory as given, so it
  *     works from where the scan ran
  * @param architecture GGUF {@code general.architecture}; for safetensors, {@code config.json}'s
- *     {@code model_type}, else the first of its {@code architectures}
+ *     {@code model_type}, else the first architecture it lists
  * @param parameters parameters the tensor headers store
  * @param bytes tensor data bytes (no headers or padding)
  * @param fileType a GGUF file's quantisation mix, e.g. {@code Q4_K_M}

@@ -1,6 +1,7 @@
 package io.hwledger.cli;
 
 import io.hwledger.spi.GpuBackends;
+import java.io.Console;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -20,8 +21,7 @@ public final class Main {
   /** Runs the command line and exits the JVM with its exit code. */
   public static void main(String... args) {
     Streams io =
-        new Streams(
-            System.out, System.err, stdoutSupportsUnicode(), System.in, System.console() != null);
+        new Streams(System.out, System.err, stdoutSupportsUnicode(), System.in, interactive());
     System.exit(run(io, args));
   }
 
@@ -47,6 +47,7 @@ public final class Main {
   }
 
   /** Runs with {@code backends} as the telemetry registry (tests inject fake providers). */
+  @SuppressWarnings("try") // the logging stays installed for the command; its body never names it
   static int run(Streams io, Supplier<GpuBackends> backends, String... args) {
     try (CliLogging logging = CliLogging.install(io, ErrorHandler.debugRequested(args))) {
       return commandLine(io, backends).execute(args);
@@ -83,6 +84,25 @@ public final class Main {
       Charset charset = name == null ? Charset.defaultCharset() : Charset.forName(name);
       return charset.newEncoder().canEncode("\u2588\u2591");
     } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Whether the standard streams are a terminal. Until JDK 21 {@link System#console()} is null
+   * exactly when they are not; from JDK 22 it is never null and {@code Console.isTerminal()} says.
+   */
+  @SuppressWarnings("SystemConsoleNull") // null is checked first, then isTerminal() where it exists
+  static boolean interactive() {
+    Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+    } catch (NoSuchMethodException e) {
+      return true; // JDK 17 to 21: a console exists only for a terminal
+    } catch (ReflectiveOperationException e) {
       return false;
     }
   }

@@ -109,7 +109,6 @@ final class PlanOptions {
    * @param precision weights and caches
    * @param workload context and users
    * @param deployment parallelism and budget
-   * @param gpu the GPU named by {@code --gpu}, if any
    * @param loaded where the model came from: its repository or file, for launch commands
    */
   record Request(

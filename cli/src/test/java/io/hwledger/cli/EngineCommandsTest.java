@@ -12,8 +12,6 @@ import org.junit.jupiter.api.Test;
 @Verifies({"FR-ENGINE-001", "FR-ENGINE-002", "FR-ENGINE-007", "FR-ENGINE-008"})
 class EngineCommandsTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  // h100-sxm-80gb: 81,559 MiB as nvidia-smi reports it
-  private static final long H100_BYTES = 81_559L << 20;
   // Llama-3.1-8B: 32 layers · 8 KV heads · 128 · (K, V) · 2 B = 131,072 B of KV per token
   private static final long LLAMA_KV_PER_TOKEN = 32L * 8 * 128 * 2 * 2;
 
@@ -49,7 +47,7 @@ class EngineCommandsTest {
     assertThat(tokens % 16).isZero();
     assertThat(engine.get("kvCacheBytes").asLong()).isEqualTo(tokens * LLAMA_KV_PER_TOKEN);
     // vLLM: num_blocks / cdiv(32768, 16) = (tokens / 16) / 2048
-    assertThat(engine.get("maxConcurrency").asDouble()).isEqualTo(tokens / 16 / 2048.0);
+    assertThat(engine.get("maxConcurrency").asDouble()).isEqualTo(tokens / 16.0 / 2048.0);
     // eight 32K sequences in whole blocks: 8 · 32,768 · 131,072 B
     assertThat(root.get("perGpu").get("kvCacheBytes").asLong())
         .isEqualTo(8L * 32_768 * LLAMA_KV_PER_TOKEN);

@@ -114,10 +114,12 @@ class LedgerCommandTest {
   void appendFromStandardInput() {
     Path dir = tmp.resolve("ledger");
     String input =
-        "{\"type\": \"a.b\", \"payload\": {\"x\": 1}}\n"
-            + "\n"
-            + "   \n"
-            + "{\"payload\": {\"y\": [1, 2]}, \"type\": \"a.c\", \"schemaVersion\": 2}\n";
+        """
+        {"type": "a.b", "payload": {"x": 1}}
+
+          \s
+        {"payload": {"y": [1, 2]}, "type": "a.c", "schemaVersion": 2}
+        """;
     Cli.Result result = Cli.runWithInput(input, "ledger", "append", dir.toString());
     assertOk(result);
     List<JsonNode> lines = jsonLines(result.out());
@@ -134,11 +136,13 @@ class LedgerCommandTest {
   void aMalformedInputLineStopsTheAppendAndNamesTheLine() {
     Path dir = tmp.resolve("ledger");
     String input =
-        "{\"type\": \"a.b\", \"payload\": {\"n\": 1}}\n"
-            + "\n"
-            + "{\"type\": \"a.b\", \"payload\": {\"n\": 2}}\n"
-            + "{\"type\": \"a.b\", \"payload\": [3]}\n"
-            + "{\"type\": \"a.b\", \"payload\": {\"n\": 4}}\n";
+        """
+        {"type": "a.b", "payload": {"n": 1}}
+
+        {"type": "a.b", "payload": {"n": 2}}
+        {"type": "a.b", "payload": [3]}
+        {"type": "a.b", "payload": {"n": 4}}
+        """;
     Cli.Result result = Cli.runWithInput(input, "ledger", "append", dir.toString());
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.err()).startsWith("hwledger: ").contains("line 4").endsWith("\n");

@@ -74,8 +74,10 @@ class LedgerIntegrityCommandTest {
     assertThat(big.err()).contains("9007199254740992").contains("as a string");
     Cli.Result lines =
         Cli.runWithInput(
-            "{\"type\":\"t\",\"payload\":{\"ok\":1.0}}\n"
-                + "{\"type\":\"t\",\"payload\":{\"x\":0.30000000000000001}}\n",
+            """
+            {"type":"t","payload":{"ok":1.0}}
+            {"type":"t","payload":{"x":0.30000000000000001}}
+            """,
             "ledger",
             "append",
             dir.toString());

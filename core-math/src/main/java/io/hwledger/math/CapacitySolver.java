@@ -6,6 +6,7 @@ import io.hwledger.api.MemoryPlan;
 import io.hwledger.api.Precision;
 import io.hwledger.api.Workload;
 import java.util.List;
+import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -123,7 +124,7 @@ public final class CapacitySolver {
     }
   }
 
-  private static void addKink(TreeSet<Long> kinks, long at) {
+  private static void addKink(NavigableSet<Long> kinks, long at) {
     if (at >= 1) {
       kinks.add(at);
       kinks.add(at + 1);
@@ -148,7 +149,7 @@ public final class CapacitySolver {
    * linear in {@code x} between consecutive {@code kinks}.
    */
   private static OptionalLong largestFitting(
-      LongFunction<MemoryPlan> planAt, TreeSet<Long> kinks, long max) {
+      LongFunction<MemoryPlan> planAt, NavigableSet<Long> kinks, long max) {
     MemoryPlan atOne = planAt.apply(1);
     if (!fits(atOne)) {
       return OptionalLong.empty();

@@ -542,8 +542,8 @@ public final class HfConfigReader {
 
     private int dtRank(ConfigFields.Key key) {
       Optional<ConfigFields.Found> found = f.find(key);
-      if (found.isPresent() && found.get().value.isTextual()
-          || found.isEmpty() && f.optString(key).isPresent()) {
+      if ((found.isPresent() && found.get().value.isTextual())
+          || (found.isEmpty() && f.optString(key).isPresent())) {
         String text = found.isPresent() ? found.get().value.textValue() : f.optString(key).get();
         if (!text.equals("auto")) {
           throw f.error("'" + key.name + "' must be an integer or \"auto\", was \"" + text + "\"");

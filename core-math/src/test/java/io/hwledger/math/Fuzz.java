@@ -151,6 +151,7 @@ public final class Fuzz {
    * @param text whether it is JSON text, for the text mutations
    * @param reader how to read it
    */
+  @SuppressWarnings("ArrayRecordComponent") // a fuzz input, mutated in place by design
   public record Seed(
       byte[] bytes, int hot, ByteOrder order, int[] fields, boolean text, Reader reader) {}
 

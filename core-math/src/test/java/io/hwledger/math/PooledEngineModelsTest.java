@@ -66,9 +66,11 @@ class PooledEngineModelsTest {
             .onGpu(GPUS.get("l4"));
     MemoryPlan plan = Planner.of(qwq).plan(TestModels.BF16, Workload.of(32_768, 1), d);
     EnginePlan e = plan.engine().orElseThrow();
-    System.out.printf(
+    CalibrationLog.printf(
+        PooledEngineModelsTest.class,
         "SGLang QwQ-32B 4×L4: %,d tokens (published 46,611, %+.2f%%)%n",
-        e.kvCacheTokens(), 100.0 * (e.kvCacheTokens() - 46_611) / 46_611);
+        e.kvCacheTokens(),
+        100.0 * (e.kvCacheTokens() - 46_611) / 46_611);
     assertThat((double) e.kvCacheTokens()).isCloseTo(46_611, within(46_611 * 0.07));
     assertThat(e.kvCacheBytes() % 65_536).isZero();
   }
@@ -90,13 +92,15 @@ class PooledEngineModelsTest {
             .withMemoryPerGpu((long) (79.10 * GIB));
     MemoryPlan plan = Planner.of(MODELS.spec("llama-2-7b")).plan(fp8, Workload.of(4096, 1), d);
     EnginePlan e = plan.engine().orElseThrow();
-    System.out.printf(
+    CalibrationLog.printf(
+        PooledEngineModelsTest.class,
         "TensorRT-LLM H100 log: %,d tokens (published 259,840, %+.2f%%)%n",
-        e.kvCacheTokens(), 100.0 * (e.kvCacheTokens() - 259_840) / 259_840);
+        e.kvCacheTokens(),
+        100.0 * (e.kvCacheTokens() - 259_840) / 259_840);
     assertThat(e.kvCacheTokens() % 64).isZero();
     assertThat((double) e.kvCacheTokens()).isCloseTo(259_840, within(259_840 * 0.03));
     // a 4,096-token request takes 64 blocks
-    assertThat(e.maxConcurrency()).isEqualTo(e.kvCacheTokens() / 64 / 64.0);
+    assertThat(e.maxConcurrency()).isEqualTo(e.kvCacheTokens() / 64.0 / 64.0);
   }
 
   @Test
@@ -129,7 +133,8 @@ class PooledEngineModelsTest {
     long free = 103_079_215_104L - plan.perGpu().weightsBytes() - plan.perGpu().activationBytes();
     // the cache grows on demand: the one 8,192-token sequence holds 8,192 tokens
     assertThat(e.kvCacheTokens()).isEqualTo(8192);
-    assertThat(e.maxConcurrency()).isEqualTo((double) (free / (8192L * 131_072)));
+    // whole sequences of 8,192 tokens · 131,072 B
+    assertThat(e.maxConcurrency()).isEqualTo((double) Math.floorDiv(free, 8192L * 131_072));
   }
 
   private static MemoryPlan mlx(String model, MlxEngine e, long context) {

@@ -64,8 +64,8 @@ class SpeedCalibrationTest {
       }
       double fittedMbu = median(mbu);
       double fittedMfu = median(mfu);
-      System.out.printf(
-          Locale.ROOT,
+      CalibrationLog.printf(
+          SpeedCalibrationTest.class,
           "%-9s fitted MBU %.4f from %d rows, MFU %.4f from %d rows%n",
           group,
           fittedMbu,
@@ -85,8 +85,8 @@ class SpeedCalibrationTest {
     List<Row> before = rows(g -> Utilization.LLAMA_CPP);
     for (int i = 0; i < rows.size(); i++) {
       Row r = rows.get(i);
-      System.out.printf(
-          Locale.ROOT,
+      CalibrationLog.printf(
+          SpeedCalibrationTest.class,
           "%-9s %-11s %-7s %-40s measured %9.2f predicted %9.2f error %+7.1f%% (llama.cpp pair"
               + " %+7.1f%%)%n",
           r.group(),
@@ -104,8 +104,8 @@ class SpeedCalibrationTest {
             r -> r.group().equals(group) && r.kind().equals(kind) && !r.calibration();
         Predicate<Row> calibration =
             r -> r.group().equals(group) && r.kind().equals(kind) && r.calibration();
-        System.out.printf(
-            Locale.ROOT,
+        CalibrationLog.printf(
+            SpeedCalibrationTest.class,
             "%-9s %-7s MAPE: calibration %s, held out %s (with the llama.cpp pair: %s)%n",
             group,
             kind,

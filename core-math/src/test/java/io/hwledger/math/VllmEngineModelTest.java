@@ -30,7 +30,8 @@ class VllmEngineModelTest {
   }
 
   private static void report(String label, EnginePlan e, long tokens, double concurrency) {
-    System.out.printf(
+    CalibrationLog.printf(
+        VllmEngineModelTest.class,
         "vLLM %s: %,d tokens (published %,d, %+.2f%%), %.2fx (published %.2fx)%n",
         label,
         e.kvCacheTokens(),

@@ -8,6 +8,7 @@ import java.util.HexFormat;
  * @param seq 0-based sequence number
  * @param hash the record hash, SHA-256 of {@code 0x00 ‖ record bytes} (its RFC 9162 leaf hash)
  */
+@SuppressWarnings("ArrayRecordComponent") // arrays copied in and out; equals compares contents
 public record AppendResult(long seq, byte[] hash) {
 
   /** Copies the hash. */
@@ -27,9 +28,9 @@ public record AppendResult(long seq, byte[] hash) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof AppendResult
-        && ((AppendResult) o).seq == seq
-        && java.util.Arrays.equals(((AppendResult) o).hash, hash);
+    return o instanceof AppendResult appendResult
+        && appendResult.seq == seq
+        && java.util.Arrays.equals(appendResult.hash, hash);
   }
 
   @Override

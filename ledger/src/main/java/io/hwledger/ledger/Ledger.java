@@ -419,6 +419,7 @@ public final class Ledger implements AutoCloseable {
     }
   }
 
+  @SuppressWarnings("ThreadPriorityCheck") // yield: measured against parkNanos (see the loop)
   private void writeLoop() {
     List<Pending> batch = new ArrayList<>();
     while (true) {
@@ -525,6 +526,7 @@ public final class Ledger implements AutoCloseable {
     }
   }
 
+  @SuppressWarnings("ReferenceEquality") // STOP is a sentinel instance
   private void failQueued() {
     synchronized (lifecycle) {
       List<Pending> rest = new ArrayList<>();

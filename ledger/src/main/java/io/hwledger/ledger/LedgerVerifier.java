@@ -77,6 +77,7 @@ final class LedgerVerifier {
    * Stored record hashes handed to the tree thread, with the bodies of odd-numbered records for it
    * to hash; an empty chunk ends the stream.
    */
+  @SuppressWarnings("ArrayRecordComponent") // a private batch of hashes, never compared
   private record Chunk(long firstSeq, byte[][] hashes, byte[][] oddBodies, int count) {}
 
   /**

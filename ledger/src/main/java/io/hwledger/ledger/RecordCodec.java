@@ -97,6 +97,7 @@ final class RecordCodec {
   }
 
   /** A decoded body. */
+  @SuppressWarnings("ArrayRecordComponent") // a decoded view, never compared or kept
   record Body(
       int version,
       long seq,

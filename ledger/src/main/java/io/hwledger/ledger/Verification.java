@@ -14,6 +14,7 @@ import java.util.OptionalLong;
  * @param firstBadSeq the first record that is wrong, when not ok
  * @param reason what is wrong with it, in one line, when not ok
  */
+@SuppressWarnings("ArrayRecordComponent") // arrays copied in and out; equals compares contents
 public record Verification(
     boolean ok, long size, byte[] root, OptionalLong firstBadSeq, Optional<String> reason) {
 
@@ -42,12 +43,12 @@ public record Verification(
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Verification
-        && ((Verification) o).ok == ok
-        && ((Verification) o).size == size
-        && java.util.Arrays.equals(((Verification) o).root, root)
-        && ((Verification) o).firstBadSeq.equals(firstBadSeq)
-        && ((Verification) o).reason.equals(reason);
+    return o instanceof Verification verification
+        && verification.ok == ok
+        && verification.size == size
+        && java.util.Arrays.equals(verification.root, root)
+        && verification.firstBadSeq.equals(firstBadSeq)
+        && verification.reason.equals(reason);
   }
 
   @Override

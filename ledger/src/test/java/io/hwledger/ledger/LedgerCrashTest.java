@@ -57,7 +57,7 @@ class LedgerCrashTest {
                 try {
                   String line;
                   while ((line = lines.readLine()) != null) {
-                    String[] parts = line.split(" ");
+                    String[] parts = line.split(" ", -1);
                     if (parts.length == 3 && parts[0].equals("ack")) {
                       acknowledged.put(Long.parseLong(parts[1]), parts[2]);
                     }

@@ -128,6 +128,7 @@ class LedgerTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the first writer is held open, not used
   void aSecondWriterIsRefused() {
     Path dir = tmp.resolve("l");
     try (Ledger first = Ledger.open(dir, OPTIONS)) {
@@ -165,16 +166,16 @@ class LedgerTest {
       for (Future<?> f : futures) {
         f.get(60, TimeUnit.SECONDS);
       }
-      assertThat(ledger.size()).isEqualTo(threads * each);
+      assertThat(ledger.size()).isEqualTo((long) threads * each);
     } finally {
       pool.shutdownNow();
     }
     assertThat(seen.keySet())
         .containsExactlyInAnyOrderElementsOf(
-            java.util.stream.LongStream.range(0, threads * each).boxed().toList());
+            java.util.stream.LongStream.range(0, (long) threads * each).boxed().toList());
     Verification v = Ledger.verify(dir);
     assertThat(v.ok()).as(v.toString()).isTrue();
-    assertThat(v.size()).isEqualTo(threads * each);
+    assertThat(v.size()).isEqualTo((long) threads * each);
   }
 
   /**

@@ -153,7 +153,7 @@ final class KfdTopology {
       return map;
     }
     for (String line : text.get().split("\n", -1)) {
-      String[] parts = line.trim().split("\\s+");
+      String[] parts = line.trim().split("\\s+", -1);
       if (parts.length == 2) {
         try {
           map.put(parts[0], Long.parseUnsignedLong(parts[1]));

@@ -40,8 +40,16 @@ class KfdTopologyTest {
     // location_id 0xc100 = bus 0xc1, devfn 0
     file(
         nodes.resolve("1/properties"),
-        "simd_count 1216\ngfx_target_version 90402\nvendor_id 4098\ndevice_id 29857\n"
-            + "location_id 49408\ndomain 0\ndrm_render_minor 128\nhive_id 0\n");
+        """
+        simd_count 1216
+        gfx_target_version 90402
+        vendor_id 4098
+        device_id 29857
+        location_id 49408
+        domain 0
+        drm_render_minor 128
+        hive_id 0
+        """);
     file(nodes.resolve("2/gpu_id"), "41236\n");
     // 0x1000c100: partition 1 of the same GPU
     file(

@@ -193,7 +193,7 @@ public final class TelemetrySampler implements AutoCloseable {
       CompletableFuture<TelemetrySample> shared =
           read.copy().orTimeout(readTimeout.toNanos(), TimeUnit.NANOSECONDS);
       flight = new Flight(read, shared);
-      read.whenComplete((sample, error) -> finished(sample, error));
+      var unused = read.whenComplete((sample, error) -> finished(sample, error));
       return shared;
     }
 

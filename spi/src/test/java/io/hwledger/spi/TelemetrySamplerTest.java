@@ -61,6 +61,7 @@ class TelemetrySamplerTest {
   }
 
   @Test
+  @SuppressWarnings("FutureReturnValueIgnored") // each caller's future is kept and read below
   void concurrentCallersShareOneRead() throws Exception {
     FakeBackend backend = new FakeBackend(clock, 1);
     CountDownLatch gate = backend.hold(0);

@@ -154,12 +154,11 @@ public final class TraceabilityListener implements TestExecutionListener {
     TestIdentifier current = id;
     while (current != null) {
       Optional<TestSource> source = current.getSource();
-      if (source.isPresent() && source.get() instanceof MethodSource) {
-        MethodSource m = (MethodSource) source.get();
+      if (source.isPresent() && source.get() instanceof MethodSource m) {
         return Optional.of(new Origin(m.getClassName(), m.getMethodName(), javaMethod(m)));
       }
-      if (source.isPresent() && source.get() instanceof ClassSource) {
-        return Optional.of(new Origin(((ClassSource) source.get()).getClassName(), "", null));
+      if (source.isPresent() && source.get() instanceof ClassSource classSource) {
+        return Optional.of(new Origin(classSource.getClassName(), "", null));
       }
       current = plan == null ? null : plan.getParent(current).orElse(null);
     }

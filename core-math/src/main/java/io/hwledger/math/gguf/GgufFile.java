@@ -102,7 +102,7 @@ public final class GgufFile {
   public Optional<String> string(String key) {
     Objects.requireNonNull(key, "key");
     Object v = metadata.get(key);
-    return v instanceof String ? Optional.of((String) v) : Optional.empty();
+    return v instanceof String string ? Optional.of(string) : Optional.empty();
   }
 
   /**
@@ -122,7 +122,7 @@ public final class GgufFile {
   public Optional<GgufArray> array(String key) {
     Objects.requireNonNull(key, "key");
     Object v = metadata.get(key);
-    return v instanceof GgufArray ? Optional.of((GgufArray) v) : Optional.empty();
+    return v instanceof GgufArray ggufArray ? Optional.of(ggufArray) : Optional.empty();
   }
 
   /** Tensor infos in file order. */

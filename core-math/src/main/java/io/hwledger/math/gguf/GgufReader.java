@@ -201,7 +201,7 @@ public final class GgufReader {
       long kvStart = in.position();
       long kvCount = count("metadata count");
       // Each entry takes at least a key length, a type and a one-byte value.
-      long minEntry = sizeBytes() + 4 + 1;
+      long minEntry = sizeBytes() + 4L + 1;
       if (kvCount < 0 || kvCount > in.remaining() / minEntry) {
         throw in.error(
             kvStart,
@@ -212,7 +212,7 @@ public final class GgufReader {
                 + " bytes left in the file");
       }
       // A tensor info takes at least a name length, n_dims, one dim, a type and an offset.
-      long minTensor = sizeBytes() + 4 + sizeBytes() + 4 + 8;
+      long minTensor = sizeBytes() + 4L + sizeBytes() + 4 + 8;
       if (tensorCount < 0 || tensorCount > in.remaining() / minTensor) {
         throw in.error(
             tensorStart,
@@ -366,7 +366,7 @@ public final class GgufReader {
                   + end);
         }
         long stop = t.offset() + t.bytes();
-        if (stop < 0 || in.lengthKnown() && stop > in.length() - dataOffset) {
+        if (stop < 0 || (in.lengthKnown() && stop > in.length() - dataOffset)) {
           throw in.error(
               offsetFields[i],
               "tensor '"
@@ -391,10 +391,10 @@ public final class GgufReader {
         return DEFAULT_ALIGNMENT;
       }
       long a;
-      if (value instanceof Integer) {
-        a = (Integer) value;
-      } else if (value instanceof Long && type != GgufType.UINT64) {
-        a = (Long) value;
+      if (value instanceof Integer i) {
+        a = i;
+      } else if (value instanceof Long l && type != GgufType.UINT64) {
+        a = l;
       } else {
         throw in.error(at, "'" + ALIGNMENT_KEY + "' must be an integer, was " + type);
       }

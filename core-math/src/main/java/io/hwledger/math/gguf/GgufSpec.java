@@ -437,8 +437,7 @@ final class GgufSpec {
       }
       throw error("missing '" + full + "'");
     }
-    if (v instanceof GgufArray) {
-      GgufArray a = (GgufArray) v;
+    if (v instanceof GgufArray a) {
       if (a.size() != layers) {
         throw error(
             "'" + full + "' has " + a.size() + " entries but the model has " + layers + " layers");

@@ -45,7 +45,7 @@ class EventsTest {
             2,
             OptionalDouble.empty(),
             OptionalDouble.of(Double.parseDouble("2.82879384806159E17")),
-            OptionalDouble.of(2e23));
+            OptionalDouble.of(Double.parseDouble("2e23")));
     LedgerEvent le = event.toEvent();
     assertThat(le.payloadJson())
         .contains("\"powerWatts\":2e+23")

@@ -124,7 +124,9 @@ public final class MlxEngineModel implements EngineModel<MlxEngine> {
       MemoryBreakdown stage = stages.get(s);
       long free = Math.max(0, budget - stage.weightsBytes() - stage.activationBytes());
       long request = Math.addExact(perSequence[s], loads.get(s).stateBytesPerSequence());
-      concurrency = Math.min(concurrency, request == 0 ? 0 : (double) (free / request));
+      concurrency =
+          Math.min(
+              concurrency, request == 0 ? 0 : (double) Math.floorDiv(free, request)); // whole ones
     }
     long worstKv = EngineResult.mostLoaded(stages).kvCacheBytes();
     long tokens = Math.multiplyExact(cachedTokens(w.contextTokens(), e), w.sequences());
