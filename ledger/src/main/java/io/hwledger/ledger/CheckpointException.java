@@ -24,7 +24,7 @@ public class CheckpointException extends IllegalArgumentException {
    * Creates an exception with a one-line message and its cause.
    *
    * @param message what is wrong, in one line
-   * @param cause the failure beneath it, e.g. a malformed key's decoding error
+   * @param cause the failure beneath it, e.g. a base64 decoding error
    */
   public CheckpointException(String message, Throwable cause) {
     super(message, cause);

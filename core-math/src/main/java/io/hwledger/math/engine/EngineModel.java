@@ -59,7 +59,7 @@ public interface EngineModel<E extends Engine> {
    * The settings a user can give, named as the engine's own options are ({@code
    * gpu-memory-utilization}); the command line offers each as {@code --NAME}.
    *
-   * @return the settings, each name once, in the order help lists them
+   * @return the settings, each name once
    */
   List<EngineSetting> settings();
 

@@ -30,7 +30,7 @@ public final class PlanInput {
     /**
      * Every decoder layer, without tensor parallelism, in order.
      *
-     * @param precision the cache precision whose K, V and state formats size each layer
+     * @param precision the plan's precision with the engine's cache formats
      * @param deployment the deployment, for its MLA cache layout
      * @return one entry per decoder layer
      */

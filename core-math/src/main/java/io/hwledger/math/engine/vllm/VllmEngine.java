@@ -61,7 +61,7 @@ public record VllmEngine(
    * EngineArgs.get_batch_defaults}; a GPU of 70 GiB or more other than an A100 gets 8,192 and
    * 1,024, see {@link #defaultsFor}).
    *
-   * @return the defaults for an unknown or smaller GPU
+   * @return the defaults for an unknown GPU, one under 70 GiB, or an A100
    */
   public static VllmEngine defaults() {
     return new VllmEngine(0.9, 16, 2048, 256, 0);
