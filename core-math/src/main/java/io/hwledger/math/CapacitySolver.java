@@ -30,8 +30,12 @@ public final class CapacitySolver {
    * The longest context per sequence, at most {@code maxTokens}, for which the workload's sequences
    * fit the deployment's per-GPU budget.
    *
-   * @param maxTokens upper bound to search, e.g. the model's context limit
-   * @return the longest context, or empty if not even one token fits
+   * @param planner the model's compiled planner
+   * @param precision weight, KV cache and activation formats
+   * @param workload sequences and prefill chunk to hold; its context length is ignored
+   * @param deployment parallelism and GPU; must carry a memory budget per GPU
+   * @param maxTokens upper bound to search, in tokens per sequence, e.g. the model's context limit
+   * @return the longest context in tokens per sequence, or empty if not even one token fits
    * @throws IllegalArgumentException if the deployment has no memory budget or {@code maxTokens} is
    *     not positive
    */
@@ -55,6 +59,11 @@ public final class CapacitySolver {
    * The most concurrent sequences, at most {@code maxSequences}, at the workload's context that fit
    * the deployment's per-GPU budget.
    *
+   * @param planner the model's compiled planner
+   * @param precision weight, KV cache and activation formats
+   * @param workload context length and prefill chunk; its sequence count is ignored
+   * @param deployment parallelism and GPU; must carry a memory budget per GPU
+   * @param maxSequences upper bound to search
    * @return the most sequences, or empty if not even one fits
    * @throws IllegalArgumentException if the deployment has no memory budget or {@code maxSequences}
    *     is not positive
@@ -80,7 +89,14 @@ public final class CapacitySolver {
    * (SSM heads, linear-attention heads) and divides or is a multiple of its KV heads, as vLLM
    * requires.
    *
+   * @param planner the model's compiled planner
+   * @param precision weight, KV cache and activation formats
+   * @param workload what every candidate must hold
+   * @param deployment the GPU and its per-GPU budget; its own parallelism is replaced
+   * @param maxGpus the most GPUs to try
    * @return the smallest fitting deployment, or empty if none up to {@code maxGpus} fits
+   * @throws IllegalArgumentException if the deployment has no memory budget or {@code maxGpus} is
+   *     not positive
    */
   public static Optional<Deployment> fewestGpus(
       Planner planner, Precision precision, Workload workload, Deployment deployment, int maxGpus) {

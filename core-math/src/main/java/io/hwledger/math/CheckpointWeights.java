@@ -33,7 +33,17 @@ public record CheckpointWeights(
     long otherBytes,
     List<Long> layerBytes) {
 
-  /** Validates and copies the arguments. */
+  /**
+   * Validates the arguments and copies {@code layerBytes}.
+   *
+   * @param format where the figures come from
+   * @param parameters elements of every tensor, unpacked
+   * @param embeddingBytes bytes of the input token-embedding table
+   * @param outputBytes bytes of the output head; 0 when tied to the embedding
+   * @param otherBytes bytes outside the decoder layers, embedding and head
+   * @param layerBytes bytes of each decoder layer, in layer order
+   * @throws IllegalArgumentException if a count or size, or any layer's bytes, is negative
+   */
   public CheckpointWeights {
     Objects.requireNonNull(format, "format");
     nonNegative(parameters, "parameters");
@@ -56,6 +66,8 @@ public record CheckpointWeights(
    * @param source names the checkpoint in the message
    * @param bytesByLayer tensor bytes by layer number, for numbers below {@code decoderLayers}
    * @param decoderLayers the layer count the checkpoint declares
+   * @return bytes of each decoder layer, {@code decoderLayers} entries
+   * @throws IllegalArgumentException if {@code decoderLayers} is negative
    * @throws ModelConfigException naming the first layer without tensors and the declared count
    */
   public static List<Long> coveredLayers(
@@ -86,7 +98,12 @@ public record CheckpointWeights(
     return layers;
   }
 
-  /** Every tensor's bytes, summed. */
+  /**
+   * Every tensor's bytes, summed.
+   *
+   * @return total tensor data bytes
+   * @throws ArithmeticException if the sum overflows a {@code long}
+   */
   public long totalBytes() {
     long sum = Math.addExact(Math.addExact(embeddingBytes, outputBytes), otherBytes);
     for (long bytes : layerBytes) {

@@ -20,7 +20,16 @@ public record DecodeRate(
     double tokensPerSecond,
     SpeedBound bound) {
 
-  /** Validates the arguments. */
+  /**
+   * Validates the arguments.
+   *
+   * @param batch sequences decoded together
+   * @param stepSeconds seconds for every sequence to gain one token
+   * @param tokensPerSecondPerSequence one sequence's speed, tokens per second
+   * @param tokensPerSecond the deployment's speed, tokens per second
+   * @param bound what limits the slowest pipeline stage
+   * @throws IllegalArgumentException if {@code batch} or {@code stepSeconds} is not positive
+   */
   public DecodeRate {
     if (batch <= 0) {
       throw new IllegalArgumentException("batch must be positive, was " + batch);

@@ -25,7 +25,11 @@ public final class GpuCatalog {
     this.gpus = List.copyOf(gpus);
   }
 
-  /** The catalog shipped in this jar. */
+  /**
+   * The catalog shipped in this jar.
+   *
+   * @return the shared instance, loaded on first call
+   */
   public static GpuCatalog builtIn() {
     return Holder.INSTANCE;
   }
@@ -34,12 +38,21 @@ public final class GpuCatalog {
     static final GpuCatalog INSTANCE = load();
   }
 
-  /** Every GPU, in catalog order. */
+  /**
+   * Every GPU, in catalog order.
+   *
+   * @return an unmodifiable list
+   */
   public List<GpuSpec> gpus() {
     return gpus;
   }
 
-  /** The GPU whose id or name equals {@code idOrName}, ignoring case. */
+  /**
+   * The GPU whose id or name equals {@code idOrName}, ignoring case and surrounding whitespace.
+   *
+   * @param idOrName a catalog id such as {@code h100-sxm-80gb}, or a display name
+   * @return the first match in catalog order, or empty if none matches
+   */
   public Optional<GpuSpec> find(String idOrName) {
     Objects.requireNonNull(idOrName, "idOrName");
     String k = idOrName.trim().toLowerCase(Locale.ROOT);
@@ -52,8 +65,10 @@ public final class GpuCatalog {
   }
 
   /**
-   * The GPU whose id or name equals {@code idOrName}, ignoring case.
+   * The GPU whose id or name equals {@code idOrName}, ignoring case and surrounding whitespace.
    *
+   * @param idOrName a catalog id such as {@code h100-sxm-80gb}, or a display name
+   * @return the first match in catalog order
    * @throws IllegalArgumentException naming the known ids when there is none
    */
   public GpuSpec get(String idOrName) {

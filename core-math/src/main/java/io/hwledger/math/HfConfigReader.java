@@ -131,8 +131,10 @@ public final class HfConfigReader {
    * {@code ORG/NAME} when that is a snapshot in a Hugging Face cache ({@code
    * models--ORG--NAME/snapshots/REV}).
    *
-   * @throws ModelConfigException naming the path when it cannot be read, or the missing or
-   *     malformed field
+   * @param configJson path of a {@code config.json}, at most {@link #MAX_CONFIG_BYTES} bytes
+   * @return the model's layers, sizes and checkpoint precision
+   * @throws ModelConfigException naming the path when it cannot be read or is too large, or the
+   *     missing or malformed field
    */
   public static ModelSpec read(Path configJson) {
     Objects.requireNonNull(configJson, "configJson");
@@ -151,6 +153,9 @@ public final class HfConfigReader {
   /**
    * Parses {@code json}, naming the model {@code name}.
    *
+   * @param json the text of one {@code config.json} object
+   * @param name the name the spec carries, e.g. {@code meta-llama/Llama-3.1-8B}
+   * @return the model's layers, sizes and checkpoint precision
    * @throws ModelConfigException naming the missing or malformed field, or when {@code json} is
    *     longer than {@link #MAX_CONFIG_BYTES} characters or holds more than one JSON object
    */

@@ -27,7 +27,15 @@ public record Interconnect(String name, double bytesPerSecond, double latencySec
    */
   public static final Interconnect PCIE = new Interconnect("pcie", 31.5e9, 20e-6);
 
-  /** Validates the arguments. */
+  /**
+   * Validates the arguments.
+   *
+   * @param name label, e.g. {@code nvlink}
+   * @param bytesPerSecond one-way bandwidth per GPU, bytes per second
+   * @param latencySeconds fixed cost of one collective or send, seconds
+   * @throws IllegalArgumentException if {@code bytesPerSecond} is not positive and finite, or
+   *     {@code latencySeconds} is negative, infinite or NaN
+   */
   public Interconnect {
     Objects.requireNonNull(name, "name");
     if (!(bytesPerSecond > 0) || Double.isInfinite(bytesPerSecond)) {
@@ -38,7 +46,13 @@ public record Interconnect(String name, double bytesPerSecond, double latencySec
     }
   }
 
-  /** {@link #NVLINK} for NVIDIA SXM, HGX, NVL and GB200 parts, otherwise {@link #PCIE}. */
+  /**
+   * {@link #NVLINK} for NVIDIA SXM, HGX, NVL and GB200 parts (by catalog id), otherwise {@link
+   * #PCIE}.
+   *
+   * @param gpu the deployment's GPU
+   * @return the link its ranks are assumed to use
+   */
   public static Interconnect defaultFor(io.hwledger.api.GpuSpec gpu) {
     Objects.requireNonNull(gpu, "gpu");
     String id = gpu.id().toLowerCase(Locale.ROOT);
@@ -51,7 +65,13 @@ public record Interconnect(String name, double bytesPerSecond, double latencySec
     return nvlink ? NVLINK : PCIE;
   }
 
-  /** {@link #NVLINK} or {@link #PCIE} by name, ignoring case. */
+  /**
+   * {@link #NVLINK} or {@link #PCIE} by name, ignoring case and surrounding whitespace.
+   *
+   * @param text {@code nvlink} or {@code pcie}
+   * @return the named interconnect
+   * @throws IllegalArgumentException for any other name
+   */
   public static Interconnect parse(String text) {
     Objects.requireNonNull(text, "text");
     switch (text.trim().toLowerCase(Locale.ROOT)) {

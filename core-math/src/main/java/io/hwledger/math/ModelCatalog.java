@@ -59,7 +59,17 @@ public final class ModelCatalog {
       OptionalLong hubParameters,
       boolean reconstructed) {
 
-    /** Validates the arguments. */
+    /**
+     * Checks that no argument is null.
+     *
+     * @param id catalog identifier
+     * @param name display name
+     * @param repo Hugging Face repository
+     * @param source where the stored config was taken from
+     * @param upstream the config's canonical address
+     * @param hubParameters the Hub's parameter count, empty where not recorded or not comparable
+     * @param reconstructed whether the config was reconstructed rather than copied
+     */
     public Entry {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(name, "name");
@@ -82,7 +92,11 @@ public final class ModelCatalog {
     this.configPaths = Map.copyOf(configPaths);
   }
 
-  /** The catalog shipped in this jar. */
+  /**
+   * The catalog shipped in this jar.
+   *
+   * @return the shared instance, its index loaded on first call
+   */
   public static ModelCatalog builtIn() {
     return Holder.INSTANCE;
   }
@@ -91,20 +105,31 @@ public final class ModelCatalog {
     static final ModelCatalog INSTANCE = load();
   }
 
-  /** Entries in index order. */
+  /**
+   * Entries in index order.
+   *
+   * @return an unmodifiable list
+   */
   public List<Entry> entries() {
     return entries;
   }
 
-  /** The entry with {@code id}, compared case-insensitively. */
+  /**
+   * The entry with {@code id}, compared case-insensitively (surrounding whitespace is not trimmed).
+   *
+   * @param id catalog identifier, e.g. {@code llama-3.1-8b}
+   * @return the entry, or empty if the catalog has no such id
+   */
   public Optional<Entry> find(String id) {
     Objects.requireNonNull(id, "id");
     return Optional.ofNullable(byId.get(key(id)));
   }
 
   /**
-   * The structure of model {@code id}, named by its catalog id.
+   * The structure of model {@code id}, named by its catalog id; parsed once, then cached.
    *
+   * @param id catalog identifier, compared case-insensitively
+   * @return the model's layers, sizes and checkpoint precision
    * @throws ModelConfigException when there is no such model, or its config cannot be read
    */
   public ModelSpec spec(String id) {

@@ -29,6 +29,8 @@ public final class ModelFiles {
   /**
    * The size in bytes of the regular file at {@code file} (symbolic links followed).
    *
+   * @param file the path to check
+   * @return the file's size, bytes
    * @throws ModelConfigException naming the file when it does not exist, cannot be examined, or is
    *     a directory, FIFO, socket or device
    */
@@ -55,6 +57,8 @@ public final class ModelFiles {
   /**
    * Opens the regular file at {@code file} for reading.
    *
+   * @param file the path to open
+   * @return a read-only channel the caller closes
    * @throws ModelConfigException as {@link #requireRegularFile}, or when it cannot be opened
    */
   public static FileChannel open(Path file) {
@@ -71,7 +75,11 @@ public final class ModelFiles {
    * size is checked before anything is allocated, and a file that grows while it is read is refused
    * too.
    *
+   * @param file the path to read
+   * @param maxBytes the largest size accepted, bytes
    * @param what what the file is, for the message, e.g. {@code config}
+   * @return the file's contents, at most {@code maxBytes} bytes
+   * @throws IllegalArgumentException if {@code maxBytes} is negative
    * @throws ModelConfigException naming the file, its size and the limit when it is larger, or as
    *     {@link #requireRegularFile}
    */
@@ -102,6 +110,9 @@ public final class ModelFiles {
    * dir} is one of its snapshots ({@code models--ORG--NAME/snapshots/REV}), as {@code
    * huggingface_hub} lays out its cache; empty otherwise. Decided by names alone: resolve links
    * first where they matter.
+   *
+   * @param dir a directory that may be a cache snapshot
+   * @return the {@code models--ORG--NAME} directory two levels up, or empty
    */
   public static Optional<Path> cacheRepository(Path dir) {
     Objects.requireNonNull(dir, "dir");
@@ -118,8 +129,10 @@ public final class ModelFiles {
 
   /**
    * The Hugging Face repository id ({@code ORG/NAME}) of a cache repository directory named {@code
-   * models--ORG--NAME}.
+   * models--ORG--NAME}: the prefix dropped and every {@code --} read as {@code /}.
    *
+   * @param repo a cache repository directory, e.g. from {@link #cacheRepository}
+   * @return the repository id, e.g. {@code meta-llama/Llama-3.1-8B}
    * @throws IllegalArgumentException when {@code repo} is not named so
    */
   public static String cacheRepositoryId(Path repo) {

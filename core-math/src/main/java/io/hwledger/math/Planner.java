@@ -165,6 +165,8 @@ public final class Planner {
   /**
    * Compiles a planner for {@code model}.
    *
+   * @param model the model's layers and sizes
+   * @return a planner computing weight bytes from each plan's precision
    * @throws IllegalArgumentException if the model's parameter count overflows a {@code long}
    */
   public static Planner of(ModelSpec model) {
@@ -180,6 +182,9 @@ public final class Planner {
    * rank is taken to hold {@code ceil(bytes / TP)} of every layer, of the embedding and of the
    * head, which leaves out the few replicated norms and biases.
    *
+   * @param model the model's layers and sizes
+   * @param checkpoint the stored tensor bytes, one entry per decoder layer of {@code model}
+   * @return a planner taking weight bytes from {@code checkpoint}
    * @throws IllegalArgumentException if the checkpoint's layer count differs from the model's, or a
    *     count overflows a {@code long}
    */
@@ -197,17 +202,29 @@ public final class Planner {
     }
   }
 
-  /** The checkpoint whose stored bytes this planner uses for weights, if it was given one. */
+  /**
+   * The checkpoint whose stored bytes this planner uses for weights.
+   *
+   * @return the checkpoint, or empty when weights are computed from each plan's precision
+   */
   public Optional<CheckpointWeights> checkpoint() {
     return Optional.ofNullable(checkpoint);
   }
 
-  /** The model this planner plans for. */
+  /**
+   * The model this planner plans for.
+   *
+   * @return the model given to {@link #of}
+   */
   public ModelSpec model() {
     return model;
   }
 
-  /** Parameters resident in memory, every expert included. */
+  /**
+   * Parameters resident in memory, every expert included.
+   *
+   * @return the parameter count
+   */
   public long totalParameters() {
     return totalParameters;
   }
@@ -215,6 +232,8 @@ public final class Planner {
   /**
    * Parameters one token's forward pass multiplies with: top-k routed experts, shared experts,
    * everything else but the input embedding table (see {@link MemoryPlan#activeParameters()}).
+   *
+   * @return the parameter count
    */
   public long activeParameters() {
     return activeParameters;
@@ -223,14 +242,27 @@ public final class Planner {
   /**
    * Plans memory without per-layer rows (the fast path).
    *
-   * @throws IllegalArgumentException if the deployment has more pipeline stages than layers, or a
-   *     quantity overflows a {@code long}
+   * @param precision weight, KV cache and activation formats
+   * @param workload context, sequences and prefill chunk to hold
+   * @param deployment parallelism, GPU budget and engine
+   * @return every stage's breakdown in bytes per GPU, the deployment's total, and the engine's
+   *     verdict; {@link MemoryPlan#layers()} is empty
+   * @throws IllegalArgumentException if the deployment has more pipeline stages than layers, no
+   *     engine model has its engine's id, or a quantity overflows a {@code long}
    */
   public MemoryPlan plan(Precision precision, Workload workload, Deployment deployment) {
     return plan(precision, workload, deployment, false);
   }
 
-  /** Plans memory with one {@link LayerMemory} row per layer. */
+  /**
+   * Plans memory with one {@link LayerMemory} row per layer; otherwise as {@link #plan}.
+   *
+   * @param precision weight, KV cache and activation formats
+   * @param workload context, sequences and prefill chunk to hold
+   * @param deployment parallelism, GPU budget and engine
+   * @return the plan, with one row per decoder layer in {@link MemoryPlan#layers()}
+   * @throws IllegalArgumentException as {@link #plan}
+   */
   public MemoryPlan planWithLayers(Precision precision, Workload workload, Deployment deployment) {
     return plan(precision, workload, deployment, true);
   }

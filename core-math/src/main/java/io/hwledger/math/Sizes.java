@@ -36,12 +36,26 @@ public final class Sizes {
 
   private Sizes() {}
 
-  /** Parses a token count such as {@code 8192} or {@code 32K}, for option {@code option}. */
+  /**
+   * Parses a token count such as {@code 8192} or {@code 32K}.
+   *
+   * @param option the option's name, for the message, e.g. {@code --context}
+   * @param text the value as given; surrounding whitespace is ignored
+   * @return the count, tokens, at least 1
+   * @throws IllegalArgumentException as {@link #parse}
+   */
   public static long tokens(String option, String text) {
     return parse(option, text, Unit.TOKENS);
   }
 
-  /** Parses a byte size such as {@code 85899345920} or {@code 80GiB}, for option {@code option}. */
+  /**
+   * Parses a byte size such as {@code 85899345920} or {@code 80GiB}.
+   *
+   * @param option the option's name, for the message
+   * @param text the value as given; surrounding whitespace is ignored
+   * @return the size, bytes, at least 1
+   * @throws IllegalArgumentException as {@link #parse}
+   */
   public static long bytes(String option, String text) {
     return parse(option, text, Unit.BYTES);
   }
@@ -49,6 +63,10 @@ public final class Sizes {
   /**
    * Parses a size.
    *
+   * @param option the option's name, for the message
+   * @param text the value as given; surrounding whitespace is ignored
+   * @param unit what the size counts, for the message
+   * @return the value with its suffix applied, at least 1
    * @throws IllegalArgumentException naming {@code option} and {@code text} when the text is not a
    *     positive whole number with an optional binary suffix, or overflows a {@code long}
    */
@@ -86,6 +104,10 @@ public final class Sizes {
   /**
    * Parses a plain positive integer no larger than {@code max} (a count of users or GPUs).
    *
+   * @param option the option's name, for the message
+   * @param text digits only, no suffix; surrounding whitespace is ignored
+   * @param max the largest value accepted
+   * @return the value, in {@code [1, max]}
    * @throws IllegalArgumentException naming {@code option} and {@code text} otherwise
    */
   public static long count(String option, String text, long max) {

@@ -39,7 +39,23 @@ public record SpeedEstimate(
     OptionalDouble prefillSeconds,
     List<DecodeRate> decode) {
 
-  /** Validates and copies the arguments. */
+  /**
+   * Checks that no argument is null and copies {@code decode}.
+   *
+   * @param gpu the GPU's catalog id
+   * @param tensorParallel TP degree
+   * @param pipelineParallel PP degree
+   * @param promptTokens tokens of the timed prompt
+   * @param contextTokens tokens each decoding sequence caches
+   * @param computeDtype the dtype whose peak was used; empty when the GPU publishes none
+   * @param peakTeraFlops dense peak per GPU, tera-operations per second; empty when unpublished
+   * @param memoryBandwidthBytesPerSecond peak memory bandwidth per GPU, bytes per second
+   * @param memoryBandwidthUtilization MBU, a fraction
+   * @param modelFlopsUtilization MFU, a fraction
+   * @param interconnect the link between ranks
+   * @param prefillSeconds time to first token, seconds; empty without a published peak
+   * @param decode one row per batch size
+   */
   public SpeedEstimate {
     Objects.requireNonNull(gpu, "gpu");
     Objects.requireNonNull(computeDtype, "computeDtype");
@@ -49,7 +65,11 @@ public record SpeedEstimate(
     decode = List.copyOf(decode);
   }
 
-  /** GPUs the deployment uses: {@code tensorParallel · pipelineParallel}. */
+  /**
+   * GPUs the deployment uses.
+   *
+   * @return {@code tensorParallel · pipelineParallel}
+   */
   public int gpuCount() {
     return tensorParallel * pipelineParallel;
   }

@@ -100,13 +100,22 @@ public final class SpeedModel {
   /**
    * A speed model for {@code planner}'s model whose estimates use the calibrated utilisation pair
    * of the deployment's engine ({@link io.hwledger.math.engine.EngineModel#utilization()}).
+   *
+   * @param planner the model's compiled planner, whose layer split and parameter counts it uses
+   * @return a speed model without fixed utilisation factors
    */
   public static SpeedModel of(Planner planner) {
     Objects.requireNonNull(planner, "planner");
     return new SpeedModel(planner, null);
   }
 
-  /** {@link #of(Planner)} for {@code model}. */
+  /**
+   * {@link #of(Planner)} for {@code model}, compiling its planner.
+   *
+   * @param model the model's layers and sizes
+   * @return a speed model without fixed utilisation factors
+   * @throws IllegalArgumentException as {@link Planner#of(ModelSpec)}
+   */
   public static SpeedModel of(ModelSpec model) {
     return of(Planner.of(model));
   }
@@ -116,6 +125,8 @@ public final class SpeedModel {
    *
    * @param memoryBandwidthUtilization fraction of peak bandwidth, in (0, 1]
    * @param modelFlopsUtilization fraction of peak throughput, in (0, 1]
+   * @return a new speed model; this one is unchanged
+   * @throws IllegalArgumentException if either fraction is outside (0, 1]
    */
   public SpeedModel withUtilization(
       double memoryBandwidthUtilization, double modelFlopsUtilization) {
@@ -127,6 +138,10 @@ public final class SpeedModel {
    * The utilisation pair an estimate on {@code deployment} uses: the one fixed by {@link
    * #withUtilization}, otherwise {@link io.hwledger.math.engine.EngineModel#utilization()} of its
    * engine profile.
+   *
+   * @param deployment the deployment whose engine is asked
+   * @return the memory-bandwidth and model-FLOPs fractions
+   * @throws IllegalArgumentException if no engine model has the deployment's engine id
    */
   public Utilization utilization(Deployment deployment) {
     Objects.requireNonNull(deployment, "deployment");
@@ -136,6 +151,13 @@ public final class SpeedModel {
   /**
    * {@link #estimate(Precision, long, Workload, Deployment, Interconnect)} over the default link
    * for the deployment's GPU ({@link Interconnect#defaultFor}).
+   *
+   * @param precision weights, caches and state
+   * @param promptTokens tokens of the prompt whose prefill is timed, at least 1
+   * @param workload the tokens each decoding sequence caches and the sequences decoded together
+   * @param deployment parallelism, engine and GPU, as for the five-argument form
+   * @return the prefill time and one decode row, at a batch of {@code workload.sequences()}
+   * @throws IllegalArgumentException as the five-argument form
    */
   public SpeedEstimate estimate(
       Precision precision, long promptTokens, Workload workload, Deployment deployment) {
@@ -181,6 +203,16 @@ public final class SpeedModel {
    * each batch of 1, 2, 4 … up to {@link Workload#sequences()}, and at {@code sequences()} itself
    * when it is no power of two: how decode speed grows with concurrency, as {@code hwledger perf}
    * shows it.
+   *
+   * @param precision weights, caches and state
+   * @param promptTokens tokens of the prompt whose prefill is timed, at least 1
+   * @param workload the tokens each decoding sequence caches, and the largest batch
+   * @param deployment parallelism, engine and GPU, as for {@link #estimate(Precision, long,
+   *     Workload, Deployment, Interconnect)}
+   * @param interconnect the link between ranks
+   * @return the prefill time and one decode row per batch size, smallest first
+   * @throws IllegalArgumentException as {@link #estimate(Precision, long, Workload, Deployment,
+   *     Interconnect)}
    */
   public SpeedEstimate estimateBatchSweep(
       Precision precision,

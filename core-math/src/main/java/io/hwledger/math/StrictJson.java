@@ -85,7 +85,11 @@ public final class StrictJson {
   /**
    * Reads the regular file at {@code file}, at most {@code maxBytes} long, as one JSON object.
    *
+   * @param file the path to read
+   * @param maxBytes the largest file accepted, bytes
    * @param what what the file is, for messages (e.g. {@code index}); empty for a plain "JSON"
+   * @return the top-level object
+   * @throws IllegalArgumentException if {@code maxBytes} is negative
    * @throws ModelConfigException naming the file when it is not a regular file, is larger, is not
    *     UTF-8, or is not one well-formed JSON object
    */
@@ -103,8 +107,10 @@ public final class StrictJson {
   /**
    * Parses {@code text}, which must hold one JSON object and nothing after it.
    *
+   * @param text the JSON text
    * @param source the file named in messages
    * @param what what the text is, for messages (e.g. {@code header}); empty for a plain "JSON"
+   * @return the top-level object
    * @throws ModelConfigException with a one-line message giving line and column when malformed, or
    *     naming the JSON type found when it is not an object
    */
@@ -139,7 +145,12 @@ public final class StrictJson {
   public interface MemberReader {
     /**
      * Reads the member {@code name}, whose value starts with {@code value}; {@code parser} stands
-     * on that token.
+     * on that token. Throwing {@link ModelConfigException} refuses the member and stops reading.
+     *
+     * @param name the member's key
+     * @param value the first token of its value
+     * @param parser the parser, positioned on {@code value}; the reader may leave part unread
+     * @throws IOException when reading the underlying stream fails
      */
     void read(String name, JsonToken value, JsonParser parser) throws IOException;
   }
@@ -151,8 +162,10 @@ public final class StrictJson {
    * once the whole text has parsed, so malformed JSON anywhere is named first; after it no member
    * is read. {@code member} may leave part of a value unread: the rest is skipped.
    *
+   * @param in the bytes to parse, UTF-8; not closed by this method
    * @param source names the file in messages
    * @param what what the text is, for messages (e.g. {@code header})
+   * @param member called once per top-level member, in document order
    * @throws ModelConfigException when the text is empty, malformed, not UTF-8, not one object, or
    *     {@code member} refused a member
    * @throws IOException when reading {@code in} fails
@@ -202,10 +215,16 @@ public final class StrictJson {
    * Reads the object member {@code field}, whose value starts with {@code token}, as a map of
    * strings, handing each entry to {@code each}.
    *
+   * @param parser the parser, positioned on {@code token}; left on the object's end
+   * @param token the first token of the member's value
+   * @param source names the file in messages
+   * @param field the member's key, for messages
    * @param notString the end of the message for a value that is not a string, e.g. {@code ",
    *     expected a shard file name"}
+   * @param each receives each entry's key and string value, in document order
    * @throws ModelConfigException naming {@code field} when it is not an object, or the entry whose
    *     value is not a string
+   * @throws IOException when the text is malformed there or reading fails
    */
   public static void stringMembers(
       JsonParser parser,
@@ -263,9 +282,12 @@ public final class StrictJson {
   /**
    * Advances {@code parser} past whatever is left of the value it is in, until its current token is
    * at nesting depth {@code depth} (1: a member of the top-level object), so that reading can go on
-   * after a value was refused part way.
+   * after a value was refused part way. Returns at the end of input.
    *
+   * @param parser the parser to advance
+   * @param depth the nesting depth to stop at
    * @throws JsonProcessingException when the text is malformed there
+   * @throws IOException when reading the underlying stream fails
    */
   public static void skipToDepth(JsonParser parser, int depth) throws IOException {
     while (parser.getParsingContext().getNestingDepth() > depth) {
@@ -289,12 +311,22 @@ public final class StrictJson {
         source + ": malformed " + label(what) + "JSON" + where(e.getLocation()) + ": " + reason, e);
   }
 
-  /** The JSON type of {@code node} in lower case, for messages. */
+  /**
+   * The JSON type of {@code node} in lower case, for messages.
+   *
+   * @param node a parsed value
+   * @return e.g. {@code object}, {@code array}, {@code string}, {@code number} or {@code null}
+   */
   public static String kind(JsonNode node) {
     return node.getNodeType().toString().toLowerCase(Locale.ROOT);
   }
 
-  /** The JSON type a value starting with {@code token} has, in lower case, for messages. */
+  /**
+   * The JSON type a value starting with {@code token} has, in lower case, for messages.
+   *
+   * @param token the value's first token; null at the end of input
+   * @return e.g. {@code object}, {@code number}, {@code boolean}, or {@code end of input}
+   */
   public static String kind(JsonToken token) {
     if (token == null) {
       return "end of input";

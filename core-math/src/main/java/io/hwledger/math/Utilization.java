@@ -27,7 +27,13 @@ public record Utilization(double memoryBandwidth, double modelFlops) {
    */
   public static final Utilization SERVING = new Utilization(0.65, 0.53);
 
-  /** Validates the arguments. */
+  /**
+   * Validates the arguments.
+   *
+   * @param memoryBandwidth MBU, in (0, 1]
+   * @param modelFlops MFU, in (0, 1]
+   * @throws IllegalArgumentException if either is outside (0, 1] or NaN
+   */
   public Utilization {
     check(memoryBandwidth, "memoryBandwidth");
     check(modelFlops, "modelFlops");

@@ -11,17 +11,31 @@ import java.util.HexFormat;
 @SuppressWarnings("ArrayRecordComponent") // arrays copied in and out; equals compares contents
 public record AppendResult(long seq, byte[] hash) {
 
-  /** Copies the hash. */
+  /**
+   * Copies the hash, so later changes to the caller's array do not reach this result.
+   *
+   * @param seq 0-based sequence number
+   * @param hash the record's leaf hash, 32 bytes
+   */
   public AppendResult {
     hash = hash.clone();
   }
 
+  /**
+   * The record hash, SHA-256 of {@code 0x00 ‖ record bytes}.
+   *
+   * @return a fresh copy of the 32 bytes
+   */
   @Override
   public byte[] hash() {
     return hash.clone();
   }
 
-  /** The hash as lower-case hex. */
+  /**
+   * The hash as lower-case hex.
+   *
+   * @return 64 hex digits
+   */
   public String hashHex() {
     return HexFormat.of().formatHex(hash);
   }

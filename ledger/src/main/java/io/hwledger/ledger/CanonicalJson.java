@@ -72,6 +72,7 @@ public final class CanonicalJson {
   /**
    * Canonicalises a JSON text of any value (object, array, string, number, literal).
    *
+   * @param json strict JSON text holding one value
    * @return the canonical UTF-8 bytes
    * @throws IllegalArgumentException if {@code json} is not strict JSON or cannot be canonicalised
    */
@@ -82,6 +83,8 @@ public final class CanonicalJson {
   /**
    * Canonicalises a JSON text of any value and returns the canonical text.
    *
+   * @param json strict JSON text holding one value
+   * @return the canonical form, as text
    * @throws IllegalArgumentException if {@code json} is not strict JSON or cannot be canonicalised
    */
   public static String toCanonicalString(String json) {
@@ -284,6 +287,8 @@ public final class CanonicalJson {
    * read back as the same double, plain notation for 1e-6 &le; |x| &lt; 1e21 and exponent notation
    * otherwise, and {@code 0} for both zeros.
    *
+   * @param d a finite double
+   * @return its shortest round-tripping decimal, e.g. {@code 1e+30}, {@code 0.1}, {@code 5e-7}
    * @throws IllegalArgumentException for NaN and infinities
    */
   public static String numberToString(double d) {

@@ -59,32 +59,59 @@ public final class Checkpoint {
     this.extensions = lines;
   }
 
-  /** A checkpoint without extension lines. */
+  /**
+   * A checkpoint without extension lines.
+   *
+   * @param origin the log's identity, non-empty, one line, no control characters
+   * @param treeSize leaves in the tree, at least 0
+   * @param rootHash the 32-byte root hash of the first {@code treeSize} leaves
+   * @throws IllegalArgumentException naming the bad value
+   */
   public Checkpoint(String origin, long treeSize, byte[] rootHash) {
     this(origin, treeSize, rootHash, List.of());
   }
 
-  /** The log's identity. */
+  /**
+   * The log's identity.
+   *
+   * @return the origin line, e.g. {@code example.com/log42}
+   */
   public String origin() {
     return origin;
   }
 
-  /** Leaves in the tree. */
+  /**
+   * Leaves in the tree: the ledger's records {@code [0, treeSize)}.
+   *
+   * @return the size, 0 or more
+   */
   public long treeSize() {
     return treeSize;
   }
 
-  /** The 32-byte root hash: a fresh copy each call. */
+  /**
+   * The RFC 9162 root hash of the first {@link #treeSize()} leaves.
+   *
+   * @return a fresh copy of the 32 bytes each call
+   */
   public byte[] rootHash() {
     return rootHash.clone();
   }
 
-  /** The extension lines, without their newlines; unmodifiable, usually empty. */
+  /**
+   * The extension lines, without their newlines.
+   *
+   * @return an unmodifiable list, usually empty
+   */
   public List<String> extensions() {
     return extensions;
   }
 
-  /** The root hash as lower-case hex. */
+  /**
+   * The root hash as lower-case hex.
+   *
+   * @return 64 hex digits
+   */
   public String rootHashHex() {
     return HexFormat.of().formatHex(rootHash);
   }
@@ -92,6 +119,8 @@ public final class Checkpoint {
   /**
    * The note text: the origin, the tree size in decimal, the root hash in standard padded base64,
    * then each extension line, every line ending in a newline.
+   *
+   * @return the text a signed note signs
    */
   public String body() {
     StringBuilder b =
@@ -113,6 +142,8 @@ public final class Checkpoint {
    * a newline, a tree size in decimal with no sign or leading zero, and a root hash in canonical
    * padded base64 of exactly 32 bytes.
    *
+   * @param body the note text, as {@link #body()} writes it
+   * @return the checkpoint, whose {@link #body()} equals {@code body}
    * @throws CheckpointException with a one-line message saying what is wrong
    */
   public static Checkpoint parseBody(String body) {

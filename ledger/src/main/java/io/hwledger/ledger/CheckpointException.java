@@ -11,10 +11,21 @@ package io.hwledger.ledger;
 public class CheckpointException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates an exception with a one-line message.
+   *
+   * @param message what is wrong, in one line
+   */
   public CheckpointException(String message) {
     super(message);
   }
 
+  /**
+   * Creates an exception with a one-line message and its cause.
+   *
+   * @param message what is wrong, in one line
+   * @param cause the failure beneath it, e.g. a base64 decoding error
+   */
   public CheckpointException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -19,6 +19,9 @@ public record ConsistencyProof(long oldSize, long newSize, List<byte[]> path) {
   /**
    * Validates and copies.
    *
+   * @param oldSize leaves in the earlier tree, at least 0
+   * @param newSize leaves in the later tree, at least {@code oldSize}
+   * @param path 32-byte hashes in RFC 9162 {@code PROOF} order
    * @throws IllegalArgumentException if {@code oldSize} is negative or above {@code newSize}, or a
    *     path element is not 32 bytes
    * @throws NullPointerException if the path or an element is null
@@ -33,13 +36,21 @@ public record ConsistencyProof(long oldSize, long newSize, List<byte[]> path) {
     path = Hashes.copyOf(path, "path");
   }
 
-  /** The path: a fresh copy each call. */
+  /**
+   * The path, in RFC 9162 {@code PROOF} order.
+   *
+   * @return a fresh copy of the list and of every hash, each call
+   */
   @Override
   public List<byte[]> path() {
     return Hashes.cloneAll(path);
   }
 
-  /** The path as lower-case hex strings. */
+  /**
+   * The path as lower-case hex strings.
+   *
+   * @return 64 hex digits per hash, in path order
+   */
   public List<String> pathHex() {
     return Hashes.hex(path);
   }
@@ -48,6 +59,11 @@ public record ConsistencyProof(long oldSize, long newSize, List<byte[]> path) {
    * Whether this proof shows that {@code oldRoot} (of {@link #oldSize()} leaves) and {@code
    * newRoot} (of {@link #newSize()} leaves) belong to one append-only log; see {@link
    * MerkleTree#verifyConsistency}.
+   *
+   * @param oldRoot the 32-byte root of the earlier tree, from a trusted checkpoint
+   * @param newRoot the 32-byte root of the later tree, from a trusted checkpoint
+   * @return {@code false} for any proof that does not verify, including malformed roots
+   * @throws NullPointerException if a root is null
    */
   public boolean verify(byte[] oldRoot, byte[] newRoot) {
     return MerkleTree.verifyConsistency(oldSize, newSize, oldRoot, newRoot, path);

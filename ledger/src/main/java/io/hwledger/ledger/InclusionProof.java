@@ -19,6 +19,9 @@ public record InclusionProof(long index, long treeSize, List<byte[]> path) {
   /**
    * Validates and copies.
    *
+   * @param index the leaf's position, from 0
+   * @param treeSize leaves in the tree, above {@code index}
+   * @param path 32-byte hashes, leaf end first
    * @throws IllegalArgumentException if {@code index} is negative or not below {@code treeSize}, or
    *     a path element is not 32 bytes
    * @throws NullPointerException if the path or an element is null
@@ -33,13 +36,21 @@ public record InclusionProof(long index, long treeSize, List<byte[]> path) {
     path = Hashes.copyOf(path, "path");
   }
 
-  /** The path, leaf end first: a fresh copy each call. */
+  /**
+   * The audit path, leaf end first.
+   *
+   * @return a fresh copy of the list and of every hash, each call
+   */
   @Override
   public List<byte[]> path() {
     return Hashes.cloneAll(path);
   }
 
-  /** The path as lower-case hex strings, leaf end first. */
+  /**
+   * The path as lower-case hex strings, leaf end first.
+   *
+   * @return 64 hex digits per hash
+   */
   public List<String> pathHex() {
     return Hashes.hex(path);
   }
@@ -47,6 +58,11 @@ public record InclusionProof(long index, long treeSize, List<byte[]> path) {
   /**
    * Whether this proof shows that {@code leafHash} is leaf {@link #index()} of the tree of {@link
    * #treeSize()} leaves whose root is {@code root}; see {@link MerkleTree#verifyInclusion}.
+   *
+   * @param leafHash the leaf's hash, {@code SHA-256(0x00 ‖ data)}, not the data
+   * @param root the 32-byte root of that tree, from a trusted checkpoint
+   * @return {@code false} for any proof that does not verify, including malformed hashes
+   * @throws NullPointerException if an argument is null
    */
   public boolean verify(byte[] leafHash, byte[] root) {
     return MerkleTree.verifyInclusion(leafHash, index, treeSize, path, root);

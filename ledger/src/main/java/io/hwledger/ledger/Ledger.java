@@ -105,6 +105,8 @@ public final class Ledger implements AutoCloseable {
    * are computed from the records (a missing or damaged tree is replaced by a private copy rebuilt
    * from them, in the temporary directory, when a proof needs it).
    *
+   * @param dir the ledger's directory
+   * @return a read-only ledger; close it to release its files
    * @throws LedgerException if {@code dir} holds no ledger, or records it acknowledged are missing
    *     or damaged
    */
@@ -120,7 +122,14 @@ public final class Ledger implements AutoCloseable {
     }
   }
 
-  /** Opens the ledger in {@code dir} with default options, creating it when it does not exist. */
+  /**
+   * Opens the ledger in {@code dir} for writing with {@link LedgerOptions#defaults()}; see {@link
+   * #open(Path, LedgerOptions)}.
+   *
+   * @param dir the ledger's directory, created when it does not exist
+   * @return the ledger, holding the writer's lock until closed
+   * @throws LedgerException as {@link #open(Path, LedgerOptions)}
+   */
   public static Ledger open(Path dir) {
     return open(dir, LedgerOptions.defaults());
   }
@@ -129,6 +138,9 @@ public final class Ledger implements AutoCloseable {
    * Opens the ledger in {@code dir}, creating it when it does not exist, recovers a torn tail left
    * by a crash (see {@link SegmentLog#recover}), and brings the tree up to the records.
    *
+   * @param dir the ledger's directory, created when it does not exist
+   * @param options clock, durability, segment size and largest batch
+   * @return the ledger, holding the writer's lock until closed
    * @throws LedgerException if another process holds the ledger, an acknowledged record is damaged
    *     or missing, or I/O fails; nothing is changed then
    */
@@ -147,7 +159,11 @@ public final class Ledger implements AutoCloseable {
   /**
    * Appends an event and returns once it is durable under the ledger's {@link Durability}.
    *
-   * @throws LedgerException if the ledger is closed or its writer has stopped after a failure
+   * @param event the event to record
+   * @return the record's sequence number and hash
+   * @throws LedgerException if the ledger is read-only or closed, its writer has stopped after a
+   *     failure, the record cannot be encoded, or the calling thread is interrupted while waiting
+   *     (the event may still be recorded then)
    */
   public AppendResult append(LedgerEvent event) {
     try {
@@ -167,6 +183,10 @@ public final class Ledger implements AutoCloseable {
   /**
    * Queues an event; the future completes once it is durable, or exceptionally with a {@link
    * LedgerException}.
+   *
+   * @param event the event to record
+   * @return a future of the record's sequence number and hash; already failed when the ledger is
+   *     read-only, closed or stopped
    */
   public CompletableFuture<AppendResult> appendAsync(LedgerEvent event) {
     Objects.requireNonNull(event, "event");
@@ -186,12 +206,20 @@ public final class Ledger implements AutoCloseable {
     return done;
   }
 
-  /** Acknowledged records: the next sequence number. */
+  /**
+   * Acknowledged records, dropped ones included.
+   *
+   * @return the next sequence number
+   */
   public long size() {
     return tree.head().size();
   }
 
-  /** The Merkle root of all acknowledged records (32 bytes), computed from the records. */
+  /**
+   * The Merkle root of all acknowledged records, computed from the records.
+   *
+   * @return a fresh 32-byte array; {@code SHA-256("")} for an empty ledger
+   */
   public byte[] root() {
     return tree.head().root().clone();
   }
@@ -199,13 +227,24 @@ public final class Ledger implements AutoCloseable {
   /**
    * The Merkle root of the first {@code size} records, read from the tree and checked against the
    * records' root.
+   *
+   * @param size records in the tree, {@code 0 ≤ size ≤ size()}
+   * @return a fresh 32-byte array
+   * @throws IllegalArgumentException if {@code size} is outside {@code [0, size()]}
    */
   public byte[] root(long size) {
     checkSize(size);
     return tree.root(size);
   }
 
-  /** The hash of record {@code seq} (its leaf hash). */
+  /**
+   * The hash of record {@code seq} (its leaf hash), checked against the records' root; available
+   * for records dropped by retention too.
+   *
+   * @param seq the record, {@code 0 ≤ seq < size()}
+   * @return a fresh 32-byte array
+   * @throws IllegalArgumentException if there is no record {@code seq}
+   */
   public byte[] leafHash(long seq) {
     long current = size();
     if (seq < 0 || seq >= current) {
@@ -217,6 +256,12 @@ public final class Ledger implements AutoCloseable {
   /**
    * An RFC 9162 inclusion proof of record {@code seq} in the tree of the first {@code size}
    * records, checked against the records' root before it is returned.
+   *
+   * @param seq the record, {@code 0 ≤ seq < size}
+   * @param size records in the tree, {@code 1 ≤ size ≤ size()}
+   * @return the proof, {@code O(log size)} hashes
+   * @throws IllegalArgumentException if {@code size} is outside {@code [0, size()]} or {@code seq}
+   *     outside {@code [0, size)}
    */
   public InclusionProof inclusionProof(long seq, long size) {
     checkSize(size);
@@ -229,6 +274,11 @@ public final class Ledger implements AutoCloseable {
   /**
    * An RFC 9162 consistency proof between the trees of the first {@code oldSize} and {@code
    * newSize} records, checked against the records' roots before it is returned.
+   *
+   * @param oldSize records in the earlier tree, {@code 0 ≤ oldSize ≤ newSize}
+   * @param newSize records in the later tree, at most {@link #size()}
+   * @return the proof; empty when {@code oldSize} is 0 or equals {@code newSize}
+   * @throws IllegalArgumentException if a size is out of range
    */
   public ConsistencyProof consistencyProof(long oldSize, long newSize) {
     checkSize(newSize);
@@ -257,6 +307,12 @@ public final class Ledger implements AutoCloseable {
   /**
    * A checkpoint of the acknowledged records in the C2SP tlog-checkpoint format, signed as a C2SP
    * signed note; its root is the one the records produce.
+   *
+   * @param origin the log's identity, e.g. {@code fleet.example/ledger}; one line, no control
+   *     characters
+   * @param signer the key that signs the note
+   * @return the signed note text, body then signature lines
+   * @throws IllegalArgumentException if {@code origin} is not a valid checkpoint origin
    */
   public String checkpoint(String origin, NoteSigner signer) {
     Objects.requireNonNull(origin, "origin");
@@ -269,7 +325,12 @@ public final class Ledger implements AutoCloseable {
   /**
    * Reads up to {@code limit} acknowledged records from {@code from} on.
    *
-   * @throws LedgerException if a record in range is damaged
+   * @param from the first sequence number to read
+   * @param limit the most records to return
+   * @return the records in sequence order; empty when {@code from} is at or past {@link #size()}
+   * @throws IllegalArgumentException if {@code from} or {@code limit} is negative
+   * @throws LedgerException if a record in range is damaged, missing or dropped by retention
+   * @throws java.io.UncheckedIOException if reading a segment fails
    */
   public List<RecordedEvent> read(long from, int limit) {
     if (from < 0) {
@@ -288,7 +349,12 @@ public final class Ledger implements AutoCloseable {
    * a time and in order, holding only one in memory: for ledgers whose events are too large to read
    * into a list.
    *
-   * @throws LedgerException if a record in range is damaged
+   * @param from the first sequence number to visit
+   * @param limit the most records to visit
+   * @param visitor receives each record in sequence order
+   * @throws IllegalArgumentException if {@code from} or {@code limit} is negative
+   * @throws LedgerException if a record in range is damaged, missing or dropped by retention
+   * @throws java.io.UncheckedIOException if reading a segment fails
    */
   public void forEach(long from, long limit, Consumer<RecordedEvent> visitor) {
     if (from < 0) {
@@ -328,6 +394,9 @@ public final class Ledger implements AutoCloseable {
   /**
    * Folds every acknowledged record, in order, into {@code projection}'s state.
    *
+   * @param <S> the projection's state
+   * @param projection the fold to apply, from its initial state
+   * @return the state after the last acknowledged record
    * @throws LedgerException if retention dropped the oldest records: a projection of what is left
    *     would not be the ledger's state
    */
@@ -346,7 +415,9 @@ public final class Ledger implements AutoCloseable {
    * against the records; and reports the first record that is wrong. While a writer appends, it
    * checks what that writer acknowledged. Streams: memory does not grow with the ledger.
    *
+   * @param dir the ledger's directory
    * @param progress receives the number of records verified so far, now and then (may be a no-op)
+   * @return ok with the size and root, or the first bad record and why
    */
   public static Verification verify(Path dir, LongConsumer progress) {
     Objects.requireNonNull(dir, "dir");
@@ -354,7 +425,12 @@ public final class Ledger implements AutoCloseable {
     return LedgerVerifier.verify(dir, null, null, progress);
   }
 
-  /** {@link #verify(Path, LongConsumer)} without progress. */
+  /**
+   * {@link #verify(Path, LongConsumer)} without progress.
+   *
+   * @param dir the ledger's directory
+   * @return ok with the size and root, or the first bad record and why
+   */
   public static Verification verify(Path dir) {
     return verify(dir, n -> {});
   }
@@ -365,8 +441,16 @@ public final class Ledger implements AutoCloseable {
    * signedCheckpoint}, which must verify with {@code verifier}, match this ledger's root at its
    * size, and cover the last record dropped. See {@link Retention} for what stays provable.
    *
+   * @param beforeSeq records below it may be dropped, a whole segment at a time; the newest segment
+   *     always stays
+   * @param signedCheckpoint a signed checkpoint note of this ledger, stored as {@code anchor.note}
+   * @param verifier the key the checkpoint must verify under
+   * @param archive the directory to move dropped segments into (created if needed), or null to
+   *     delete them
    * @return the first sequence number whose record is still held
-   * @throws IllegalArgumentException if the checkpoint does not verify, match or cover
+   * @throws IllegalArgumentException if the checkpoint does not verify ({@link
+   *     CheckpointException}), match or cover
+   * @throws LedgerException if the ledger is read-only or moving or deleting a segment fails
    */
   public long dropBefore(
       long beforeSeq, String signedCheckpoint, NoteVerifier verifier, Path archive) {
@@ -390,6 +474,11 @@ public final class Ledger implements AutoCloseable {
    * {@link #verify(Path, LongConsumer)}, and when segments were dropped, also checks the stored
    * anchor checkpoint's signature with {@code verifier} and that the stored tree has its root at
    * its size.
+   *
+   * @param dir the ledger's directory
+   * @param verifier the key the stored anchor checkpoint must verify under
+   * @param progress receives the number of records verified so far, now and then
+   * @return ok with the size and root, or the first bad record and why
    */
   public static Verification verify(Path dir, NoteVerifier verifier, LongConsumer progress) {
     Objects.requireNonNull(dir, "dir");
@@ -403,6 +492,11 @@ public final class Ledger implements AutoCloseable {
    * at its size, computed from the records themselves (not the tree): history rewritten after the
    * checkpoint was signed is reported even when its chain, hashes and checksums are consistent. The
    * checkpoint's signature is the caller's to check ({@link NoteVerifier#verify}).
+   *
+   * @param dir the ledger's directory
+   * @param checkpoint a checkpoint of this ledger whose root the records must have
+   * @param progress receives the number of records verified so far, now and then
+   * @return ok with the size and root, or the first bad record and why
    */
   public static Verification verify(Path dir, Checkpoint checkpoint, LongConsumer progress) {
     Objects.requireNonNull(dir, "dir");

@@ -34,6 +34,9 @@ public record LedgerEvent(String type, int schemaVersion, byte[] payload) {
   /**
    * Validates and copies.
    *
+   * @param type 1 to {@value #MAX_TYPE_LENGTH} characters of {@code [a-z0-9_.-]}
+   * @param schemaVersion at least 1
+   * @param payload canonical UTF-8 JSON of an object, byte for byte
    * @throws IllegalArgumentException if the type or version is invalid, or the payload is not the
    *     canonical JSON of an object
    */
@@ -54,10 +57,15 @@ public record LedgerEvent(String type, int schemaVersion, byte[] payload) {
   /**
    * An event whose payload is the canonical form of {@code payloadJson}.
    *
+   * @param type what happened, e.g. {@code device.registered}; 1 to {@value #MAX_TYPE_LENGTH}
+   *     characters of {@code [a-z0-9_.-]}
+   * @param schemaVersion the payload schema's version, at least 1
    * @param payloadJson strict JSON text of an object; whitespace, member order and number spelling
    *     do not matter
    * @throws IllegalArgumentException if the type or version is invalid, or the payload is not
-   *     strict JSON of an object (see {@link CanonicalJson} for what is rejected)
+   *     strict JSON of an object (see {@link CanonicalJson} for what is rejected), or holds a
+   *     number whose canonical form has another value
+   * @return the event, holding the canonical payload
    */
   public static LedgerEvent of(String type, int schemaVersion, String payloadJson) {
     checkType(type);
@@ -72,18 +80,30 @@ public record LedgerEvent(String type, int schemaVersion, byte[] payload) {
     return new LedgerEvent(type, schemaVersion, canonical);
   }
 
-  /** A copy of the canonical UTF-8 payload bytes. */
+  /**
+   * The canonical UTF-8 payload bytes.
+   *
+   * @return a fresh copy each call
+   */
   @Override
   public byte[] payload() {
     return payload.clone();
   }
 
-  /** The canonical payload as text. */
+  /**
+   * The canonical payload as text.
+   *
+   * @return the payload decoded from UTF-8
+   */
   public String payloadJson() {
     return new String(payload, StandardCharsets.UTF_8);
   }
 
-  /** Payload size in bytes, without copying it. */
+  /**
+   * Payload size, without copying it.
+   *
+   * @return bytes of the canonical UTF-8 payload
+   */
   public int payloadLength() {
     return payload.length;
   }

@@ -8,12 +8,21 @@ package io.hwledger.ledger;
 public class LedgerException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates an exception with a one-line message. */
+  /**
+   * Creates an exception with a one-line message.
+   *
+   * @param message what failed, in one line
+   */
   public LedgerException(String message) {
     super(message);
   }
 
-  /** Creates an exception with a one-line message and its cause. */
+  /**
+   * Creates an exception with a one-line message and its cause.
+   *
+   * @param message what failed, in one line
+   * @param cause the failure beneath it, typically an {@link java.io.IOException}
+   */
   public LedgerException(String message, Throwable cause) {
     super(message, cause);
   }

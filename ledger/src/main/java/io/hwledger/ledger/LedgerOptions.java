@@ -20,7 +20,16 @@ public record LedgerOptions(Clock clock, Durability durability, long segmentByte
   /** Default largest batch: 4096 appends. */
   public static final int DEFAULT_MAX_BATCH = 4096;
 
-  /** Validates the arguments. */
+  /**
+   * Validates the arguments.
+   *
+   * @param clock source of record timestamps
+   * @param durability when an append is acknowledged
+   * @param segmentBytes segment size that triggers a new file, bytes, at least 1024
+   * @param maxBatch the most appends per group commit, at least 1
+   * @throws IllegalArgumentException if {@code segmentBytes} is below 1024 or {@code maxBatch} is
+   *     not positive
+   */
   public LedgerOptions {
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(durability, "durability");
@@ -32,28 +41,54 @@ public record LedgerOptions(Clock clock, Durability durability, long segmentByte
     }
   }
 
-  /** The UTC system clock, fsync per batch, 64 MiB segments, batches of up to 4096. */
+  /**
+   * The options {@link Ledger#open(java.nio.file.Path)} uses.
+   *
+   * @return the UTC system clock, fsync per batch, 64 MiB segments, batches of up to 4096
+   */
   public static LedgerOptions defaults() {
     return new LedgerOptions(
         Clock.systemUTC(), Durability.FSYNC_EACH_BATCH, DEFAULT_SEGMENT_BYTES, DEFAULT_MAX_BATCH);
   }
 
-  /** These options with {@code clock}. */
+  /**
+   * These options with another clock.
+   *
+   * @param clock source of record timestamps
+   * @return new options; these are unchanged
+   */
   public LedgerOptions withClock(Clock clock) {
     return new LedgerOptions(clock, durability, segmentBytes, maxBatch);
   }
 
-  /** These options with {@code durability}. */
+  /**
+   * These options with another durability policy.
+   *
+   * @param durability when an append is acknowledged
+   * @return new options; these are unchanged
+   */
   public LedgerOptions withDurability(Durability durability) {
     return new LedgerOptions(clock, durability, segmentBytes, maxBatch);
   }
 
-  /** These options with segments of {@code bytes}. */
+  /**
+   * These options with another segment size.
+   *
+   * @param bytes segment size that triggers a new file, at least 1024
+   * @return new options; these are unchanged
+   * @throws IllegalArgumentException if {@code bytes} is below 1024
+   */
   public LedgerOptions withSegmentBytes(long bytes) {
     return new LedgerOptions(clock, durability, bytes, maxBatch);
   }
 
-  /** These options with batches of at most {@code appends}. */
+  /**
+   * These options with another largest batch.
+   *
+   * @param appends the most appends per group commit, at least 1
+   * @return new options; these are unchanged
+   * @throws IllegalArgumentException if {@code appends} is not positive
+   */
   public LedgerOptions withMaxBatch(int appends) {
     return new LedgerOptions(clock, durability, segmentBytes, appends);
   }

@@ -32,12 +32,21 @@ public final class MerkleTree {
 
   private MerkleTree() {}
 
-  /** {@code SHA-256(0x00 ‖ data)}, the RFC 9162 hash of a leaf whose content is {@code data}. */
+  /**
+   * The RFC 9162 hash of a leaf whose content is {@code data}.
+   *
+   * @param data the leaf's bytes: for a ledger record, its canonical record bytes
+   * @return {@code SHA-256(0x00 ‖ data)}, a fresh 32-byte array
+   */
   public static byte[] leafHash(byte[] data) {
     return MerkleHash.leaf(Objects.requireNonNull(data, "data"));
   }
 
-  /** {@code SHA-256("")}, the RFC 9162 root of the empty tree. */
+  /**
+   * The RFC 9162 root of the empty tree.
+   *
+   * @return {@code SHA-256("")}, a fresh 32-byte array
+   */
   public static byte[] emptyRoot() {
     return MerkleHash.empty();
   }
@@ -134,7 +143,10 @@ public final class MerkleTree {
    * size} leaves whose root is {@code root} (RFC 9162 §2.1.3.2).
    *
    * @param leafHash the leaf's hash, {@code SHA-256(0x00 ‖ data)}, not the data
+   * @param index the leaf's position, from 0
+   * @param size leaves in the tree, from a trusted checkpoint
    * @param path the audit path, leaf end first
+   * @param root the tree's 32-byte root, from a trusted checkpoint
    * @return {@code false} for any proof that does not verify, including malformed ones
    * @throws NullPointerException if an argument (not a path element) is null
    */
@@ -177,6 +189,11 @@ public final class MerkleTree {
    * accepted only with an empty proof: {@code oldSize == newSize} when the roots are equal, and
    * {@code oldSize == 0} when {@code oldRoot} is {@code SHA-256("")}, the empty tree's root.
    *
+   * @param oldSize leaves in the earlier tree
+   * @param newSize leaves in the later tree
+   * @param oldRoot the earlier tree's 32-byte root
+   * @param newRoot the later tree's 32-byte root
+   * @param proof the consistency proof, RFC 9162 {@code PROOF} order
    * @return {@code false} for any proof that does not verify, including malformed ones
    * @throws NullPointerException if an argument (not a proof element) is null
    */

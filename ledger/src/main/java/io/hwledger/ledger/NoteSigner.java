@@ -38,6 +38,8 @@ public final class NoteSigner {
    * A new key named {@code name}.
    *
    * @param name the key name, usually the log's origin: non-empty, no spaces or plus signs
+   * @param random the source of the Ed25519 seed
+   * @return a signer holding a fresh key pair
    * @throws IllegalArgumentException if the name is not valid
    */
   public static NoteSigner generate(String name, SecureRandom random) {
@@ -49,6 +51,8 @@ public final class NoteSigner {
    * The signer for a signer key text, {@code PRIVATE+KEY+<name>+<key ID>+<base64 key>}; leading and
    * trailing whitespace (the newline a key file ends with) is ignored.
    *
+   * @param signerKey the secret key text, as {@link #signerKey()} writes it
+   * @return the signer
    * @throws IllegalArgumentException if the text is malformed, not Ed25519, or its key ID does not
    *     match its key (the message never repeats the key)
    */
@@ -98,17 +102,29 @@ public final class NoteSigner {
     return signer;
   }
 
-  /** The key name. */
+  /**
+   * The key name, which signature lines carry.
+   *
+   * @return the name, e.g. the log's origin
+   */
   public String name() {
     return name;
   }
 
-  /** The 32-bit key ID: the first four bytes of {@code SHA-256(name ‖ 0x0A ‖ 0x01 ‖ key)}. */
+  /**
+   * The key ID, which tells this key's signatures from others of the same name.
+   *
+   * @return the first four bytes of {@code SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key)}, big-endian
+   */
   public int keyId() {
     return keyId;
   }
 
-  /** The secret signer key text, {@code PRIVATE+KEY+<name>+<key ID>+<base64(0x01 ‖ seed)>}. */
+  /**
+   * The secret signer key text, which {@link #parse} reads back; keep it secret.
+   *
+   * @return {@code PRIVATE+KEY+<name>+<key ID>+<base64(0x01 ‖ seed)>}, without a newline
+   */
   public String signerKey() {
     return PRIVATE_KEY_PREFIX
         + name
@@ -118,12 +134,20 @@ public final class NoteSigner {
         + Base64.getEncoder().encodeToString(Ed25519Keys.concat(new byte[] {1}, seed));
   }
 
-  /** The public verifier key text, {@code <name>+<key ID>+<base64(0x01 ‖ public key)>}. */
+  /**
+   * The public verifier key text, to hand to whoever checks this key's signatures.
+   *
+   * @return {@code <name>+<key ID>+<base64(0x01 ‖ public key)>}, without a newline
+   */
   public String verifierKey() {
     return NoteVerifier.keyText(name, keyId, publicKey);
   }
 
-  /** The verifier for this signer's signatures. */
+  /**
+   * The verifier for this signer's signatures.
+   *
+   * @return a verifier of this key's public half
+   */
   public NoteVerifier verifier() {
     return NoteVerifier.parse(verifierKey());
   }
@@ -133,6 +157,7 @@ public final class NoteSigner {
    * <name> <base64(key ID ‖ Ed25519 signature)>}.
    *
    * @param text the note text: non-empty, ending in a newline, no control characters but newline
+   * @return the signed note
    * @throws IllegalArgumentException if the text cannot be a note
    */
   public String sign(String text) {
@@ -154,7 +179,12 @@ public final class NoteSigner {
         + "\n";
   }
 
-  /** Signs the checkpoint's {@link Checkpoint#body() body}. */
+  /**
+   * Signs the checkpoint's {@link Checkpoint#body() body}.
+   *
+   * @param checkpoint the checkpoint to sign; its origin need not equal this key's name
+   * @return the signed checkpoint note
+   */
   public String sign(Checkpoint checkpoint) {
     return sign(checkpoint.body());
   }

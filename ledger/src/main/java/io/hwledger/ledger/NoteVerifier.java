@@ -37,6 +37,8 @@ public final class NoteVerifier {
    * The verifier for a verifier key text, {@code <name>+<key ID>+<base64 key>}; leading and
    * trailing whitespace (the newline a key file ends with) is ignored.
    *
+   * @param verifierKey the public key text, as {@link NoteSigner#verifierKey()} writes it
+   * @return the verifier
    * @throws IllegalArgumentException if the text is malformed, not Ed25519, or its key ID does not
    *     match its name and key
    */
@@ -90,6 +92,9 @@ public final class NoteVerifier {
   /**
    * The verifier for a JDK Ed25519 public key under {@code name}.
    *
+   * @param name the key name signature lines carry: non-empty, no spaces or plus signs
+   * @param key an Ed25519 public key
+   * @return the verifier
    * @throws IllegalArgumentException if the name is invalid or the key is not Ed25519
    */
   public static NoteVerifier of(String name, PublicKey key) {
@@ -105,22 +110,38 @@ public final class NoteVerifier {
         + Base64.getEncoder().encodeToString(Ed25519Keys.concat(new byte[] {1}, rawKey));
   }
 
-  /** The key name. */
+  /**
+   * The key name whose signature lines this verifier checks.
+   *
+   * @return the name
+   */
   public String name() {
     return name;
   }
 
-  /** The 32-bit key ID: the first four bytes of {@code SHA-256(name ‖ 0x0A ‖ 0x01 ‖ key)}. */
+  /**
+   * The key ID whose signature lines this verifier checks.
+   *
+   * @return the first four bytes of {@code SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key)}, big-endian
+   */
   public int keyId() {
     return keyId;
   }
 
-  /** The verifier key text, {@code <name>+<key ID>+<base64(0x01 ‖ public key)>}. */
+  /**
+   * The verifier key text, which {@link #parse} reads back.
+   *
+   * @return {@code <name>+<key ID>+<base64(0x01 ‖ public key)>}, without a newline
+   */
   public String verifierKey() {
     return keyText(name, keyId, rawKey);
   }
 
-  /** The JDK form of the public key. */
+  /**
+   * The JDK form of the public key.
+   *
+   * @return an Ed25519 public key
+   */
   public PublicKey publicKey() {
     return publicKey;
   }
@@ -129,6 +150,8 @@ public final class NoteVerifier {
    * Checks a signed note and returns its text (ending in a newline, without the blank line and the
    * signatures).
    *
+   * @param signedNote the note text, a blank line, then one or more signature lines
+   * @return the signed text
    * @throws CheckpointException if the note is malformed, a signature by this key fails, or none by
    *     this key is present
    */
@@ -177,8 +200,11 @@ public final class NoteVerifier {
   }
 
   /**
-   * Checks a signed checkpoint and returns it.
+   * Checks a signed checkpoint and returns it. The checkpoint's origin is not compared with this
+   * key's name: compare it with the log you expect.
    *
+   * @param signedNote a checkpoint body signed as a note
+   * @return the checkpoint the signature covers
    * @throws CheckpointException if the note does not {@linkplain #open(String) open} or its text is
    *     not a checkpoint
    */

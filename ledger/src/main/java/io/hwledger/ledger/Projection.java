@@ -14,7 +14,11 @@ package io.hwledger.ledger;
  */
 public interface Projection<S> {
 
-  /** The state before any event. */
+  /**
+   * The state before any event.
+   *
+   * @return the initial state, never null
+   */
   S initial();
 
   /**

@@ -11,7 +11,9 @@ public final class Projections {
    * Folds {@code events} into {@code projection}'s state, starting from {@link
    * Projection#initial()}.
    *
+   * @param <S> the projection's state
    * @param events in strictly increasing sequence order, as the ledger returns them
+   * @param projection the fold to apply
    * @return the state after the last event; the initial state if there are none
    * @throws IllegalArgumentException if the sequence numbers do not strictly increase
    * @throws NullPointerException if the projection returns a null state
@@ -26,7 +28,11 @@ public final class Projections {
    * after some earlier prefix of the ledger: use it to bring a snapshot up to date with the records
    * appended since.
    *
+   * @param <S> the projection's state
    * @param events in strictly increasing sequence order
+   * @param projection the fold to apply
+   * @param state the state to start from, not null
+   * @return the state after the last event; {@code state} if there are none
    * @throws IllegalArgumentException if the sequence numbers do not strictly increase
    * @throws NullPointerException if the projection returns a null state
    */

@@ -15,7 +15,7 @@ import java.util.Objects;
  * what to skip. Immutable: the arrays are copied in and out.
  *
  * @param seq the record's sequence number, 0-based and equal to its Merkle leaf index
- * @param timestamp when the record was appended, from the ledger's clock
+ * @param timestamp when the record was appended, from the ledger's clock, stored to the microsecond
  * @param type the event type, such as {@code device.registered}
  * @param schemaVersion the version of the payload schema of {@code type}
  * @param payload the payload bytes as stored: canonical UTF-8 JSON of an object; {@link #payload()}
@@ -28,8 +28,14 @@ public record RecordedEvent(
     long seq, Instant timestamp, String type, int schemaVersion, byte[] payload, byte[] hash) {
 
   /**
-   * Copies the arrays.
+   * Copies the arrays; the payload is not validated.
    *
+   * @param seq the record's sequence number, at least 0
+   * @param timestamp when the record was appended
+   * @param type the event type
+   * @param schemaVersion the payload schema's version
+   * @param payload the payload bytes as stored
+   * @param hash the record's hash as stored
    * @throws IllegalArgumentException if {@code seq} is negative
    */
   public RecordedEvent {
@@ -42,24 +48,40 @@ public record RecordedEvent(
     hash = Objects.requireNonNull(hash, "hash").clone();
   }
 
-  /** A copy of the payload bytes. */
+  /**
+   * The payload bytes as stored.
+   *
+   * @return a fresh copy each call
+   */
   @Override
   public byte[] payload() {
     return payload.clone();
   }
 
-  /** A copy of the record hash. */
+  /**
+   * The record hash, SHA-256 of {@code 0x00 ‖ record bytes} (its RFC 9162 leaf hash).
+   *
+   * @return a fresh copy each call
+   */
   @Override
   public byte[] hash() {
     return hash.clone();
   }
 
-  /** The payload as text (UTF-8 decoded). */
+  /**
+   * The payload as text.
+   *
+   * @return the payload decoded from UTF-8 (malformed bytes replaced with U+FFFD)
+   */
   public String payloadJson() {
     return new String(payload, StandardCharsets.UTF_8);
   }
 
-  /** The record hash in lowercase hex. */
+  /**
+   * The record hash as lower-case hex.
+   *
+   * @return 64 hex digits for a 32-byte hash
+   */
   public String hashHex() {
     return HexFormat.of().formatHex(hash);
   }

@@ -18,17 +18,34 @@ import java.util.OptionalLong;
 public record Verification(
     boolean ok, long size, byte[] root, OptionalLong firstBadSeq, Optional<String> reason) {
 
-  /** Copies the root. */
+  /**
+   * Copies the root, so later changes to the caller's array do not reach this result.
+   *
+   * @param ok whether everything verified
+   * @param size records verified
+   * @param root the Merkle root of the verified records, 32 bytes
+   * @param firstBadSeq the first wrong record; empty when ok
+   * @param reason what is wrong with it; empty when ok
+   */
   public Verification {
     root = root.clone();
   }
 
+  /**
+   * The Merkle root of the verified records (of the first {@link #size()}).
+   *
+   * @return a fresh copy of the 32 bytes
+   */
   @Override
   public byte[] root() {
     return root.clone();
   }
 
-  /** The root as lower-case hex. */
+  /**
+   * The root as lower-case hex.
+   *
+   * @return 64 hex digits
+   */
   public String rootHex() {
     return HexFormat.of().formatHex(root);
   }

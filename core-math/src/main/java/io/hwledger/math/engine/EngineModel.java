@@ -27,29 +27,47 @@ public interface EngineModel<E extends Engine> {
   /**
    * The engine's identifier, equal to its settings' {@link Engine#id()}: lower-case letters, digits
    * and {@code -}.
+   *
+   * @return the id, e.g. {@code vllm}
    */
   String id();
 
   /**
    * Other names {@code --engine} accepts, e.g. {@code llama.cpp}; compared ignoring case, - and _.
+   *
+   * @return the aliases; empty by default
    */
   default Set<String> aliases() {
     return Set.of();
   }
 
-  /** One line naming the engine and the version its rules follow, e.g. for {@code --help}. */
+  /**
+   * One line naming the engine and the version its rules follow, e.g. for {@code --help}.
+   *
+   * @return a non-blank line without line breaks
+   */
   String description();
 
-  /** The engine's settings type. */
+  /**
+   * The engine's settings type; {@link EngineModels#modelOf} requires an engine to be an instance.
+   *
+   * @return the class of {@code E}
+   */
   Class<E> settingsType();
 
   /**
    * The settings a user can give, named as the engine's own options are ({@code
    * gpu-memory-utilization}); the command line offers each as {@code --NAME}.
+   *
+   * @return the settings, each name once
    */
   List<EngineSetting> settings();
 
-  /** Every setting at its default, with no GPU known. */
+  /**
+   * Every setting at its default, with no GPU known.
+   *
+   * @return what {@code configure(SettingValues.none(), Optional.empty())} returns
+   */
   E defaults();
 
   /**
@@ -57,6 +75,8 @@ public interface EngineModel<E extends Engine> {
    * GPU planned for.
    *
    * @param values only settings this model lists ({@link #settings()})
+   * @param gpu the GPU planned for, whose memory some defaults follow; empty when unknown
+   * @return the engine's settings
    * @throws IllegalArgumentException naming a value that is malformed or out of range
    */
   E configure(SettingValues values, Optional<GpuSpec> gpu);
@@ -64,6 +84,8 @@ public interface EngineModel<E extends Engine> {
   /**
    * The fractions of a GPU's peak the speed model assumes this engine reaches (default: {@link
    * Utilization#SERVING}, the data-centre serving engines').
+   *
+   * @return the memory-bandwidth and model-FLOPs fractions
    */
   default Utilization utilization() {
     return Utilization.SERVING;
@@ -72,6 +94,10 @@ public interface EngineModel<E extends Engine> {
   /**
    * The precision the engine stores its caches in under {@code engine}: {@code precision} unless
    * the engine overrides the cache formats (MLX's {@code --kv-bits}).
+   *
+   * @param precision the plan's precision
+   * @param engine the engine's settings
+   * @return the precision whose KV cache and state formats the plan sizes caches with
    */
   default Precision cachePrecision(Precision precision, E engine) {
     return precision;
@@ -81,6 +107,9 @@ public interface EngineModel<E extends Engine> {
    * Plans memory the way the engine allocates it, from what each pipeline stage holds before the
    * engine sizes its caches and buffers.
    *
+   * @param input the model, cache precision, workload, deployment and each stage's load
+   * @param engine the engine's settings
+   * @return each stage's bytes per GPU, the verdict against the budget, and the engine's figures
    * @throws IllegalArgumentException when the engine cannot run the deployment (llama.cpp with
    *     tensor parallelism)
    */
@@ -90,6 +119,9 @@ public interface EngineModel<E extends Engine> {
    * The command line that starts the engine with the plan's model, context, parallelism, cache
    * format and settings, using only flags and values the engine accepts.
    *
+   * @param request the model source, plan and deployment to launch
+   * @param engine the engine's settings
+   * @return the program and its arguments, none empty
    * @throws IllegalArgumentException naming what the engine cannot do (a cache format it does not
    *     accept, a model file it cannot run)
    */

@@ -17,9 +17,12 @@ import java.util.stream.Collectors;
 
 /**
  * The engine models the planner knows: those found with {@link ServiceLoader} (the built-in ones,
- * listed in this module, and any third party's on the class path or module path), in the order they
- * are found, the generic engine first. A provider that fails to load is logged and skipped, so one
- * broken jar cannot break the rest; of two models with the same id the first is kept.
+ * listed in this module, and any third party's on the class path or module path), the built-in ones
+ * first in a fixed order ({@code generic}, {@code vllm}, {@code llamacpp}, {@code sglang}, {@code
+ * trtllm}, {@code mlx}), then the others by id. A provider that fails to load is logged and
+ * skipped, so one broken jar cannot break the rest; of two models whose ids are equal ignoring
+ * case, {@code -} and {@code _}, or whose id is an earlier model's alias, the first is kept and the
+ * other logged.
  *
  * <p>Immutable and thread-safe. {@link #defaults()} is discovered once; {@link #of(List)} builds a
  * registry from given models (tests, applications that want a fixed set).
@@ -60,12 +63,22 @@ public final class EngineModels {
     this.byId = Map.copyOf(ids);
   }
 
-  /** The models found with {@link ServiceLoader}, discovered on first use. */
+  /**
+   * The models found with {@link ServiceLoader}, discovered on first use.
+   *
+   * @return the shared registry
+   */
   public static EngineModels defaults() {
     return Holder.DEFAULT;
   }
 
-  /** A registry of exactly {@code models}, in order. */
+  /**
+   * A registry of {@code models}, in the given order, without discovery.
+   *
+   * @param models the models; of two with the same id, as for {@link #defaults()}, the first is
+   *     kept
+   * @return a new registry
+   */
   public static EngineModels of(List<? extends EngineModel<?>> models) {
     return new EngineModels(List.copyOf(models));
   }
@@ -112,20 +125,32 @@ public final class EngineModels {
   private static final List<String> BUILT_IN =
       List.of("generic", "vllm", "llamacpp", "sglang", "trtllm", "mlx");
 
-  /** Every model, generic first. */
+  /**
+   * Every model, in registry order ({@code generic} first in {@link #defaults()}).
+   *
+   * @return an unmodifiable list
+   */
   public List<EngineModel<?>> all() {
     return models;
   }
 
-  /** The model with id or alias {@code name}, compared ignoring case, {@code -} and {@code _}. */
+  /**
+   * The model with id or alias {@code name}, compared ignoring case, surrounding whitespace, {@code
+   * -} and {@code _}.
+   *
+   * @param name an id or alias as a user typed it, e.g. {@code llama.cpp} or {@code VLLM}
+   * @return the model, or empty if none has that name
+   */
   public Optional<EngineModel<?>> find(String name) {
     Objects.requireNonNull(name, "name");
     return Optional.ofNullable(byKey.get(key(name)));
   }
 
   /**
-   * The model named {@code name}.
+   * The model named {@code name}, as {@link #find} matches it.
    *
+   * @param name an id or alias
+   * @return the model
    * @throws IllegalArgumentException naming the known engines when none matches
    */
   public EngineModel<?> get(String name) {
@@ -136,14 +161,20 @@ public final class EngineModels {
                     "unknown engine '" + name + "'; expected one of " + String.join(", ", ids())));
   }
 
-  /** The ids, in order: {@code generic}, {@code vllm}, …. */
+  /**
+   * The ids, in registry order.
+   *
+   * @return e.g. {@code generic}, {@code vllm}, …; unmodifiable
+   */
   public List<String> ids() {
     return models.stream().map(EngineModel::id).collect(Collectors.toUnmodifiableList());
   }
 
   /**
-   * The model of {@code engine}'s settings type.
+   * The model of {@code engine}'s settings type, looked up by its exact {@link Engine#id()}.
    *
+   * @param engine an engine's settings
+   * @return the model that plans it
    * @throws IllegalArgumentException when no model has its id, or the model's settings type is not
    *     the engine's class
    */
@@ -171,12 +202,25 @@ public final class EngineModels {
     return model;
   }
 
-  /** The utilisation pair of {@code engine}'s model. */
+  /**
+   * The utilisation pair of {@code engine}'s model.
+   *
+   * @param engine an engine's settings
+   * @return the model's {@link EngineModel#utilization()}
+   * @throws IllegalArgumentException as {@link #modelOf}
+   */
   public Utilization utilization(Engine engine) {
     return modelOf(engine).utilization();
   }
 
-  /** The command line that starts {@code engine} for {@code request}. */
+  /**
+   * The command line that starts {@code engine} for {@code request}.
+   *
+   * @param request the model source, plan and deployment to launch
+   * @param engine an engine's settings
+   * @return the program and its arguments, as {@link EngineModel#launch}
+   * @throws IllegalArgumentException as {@link #modelOf}, or naming what the engine cannot do
+   */
   public List<String> launch(LaunchRequest request, Engine engine) {
     return launch(modelOf(engine), request, engine);
   }

@@ -12,14 +12,21 @@ import java.util.Optional;
  * What an engine's rules make of the stage loads: what one GPU of each stage holds, the verdict
  * against the engine's budget, and what the engine allocates.
  *
- * @param stages per stage, first first
+ * @param stages bytes per GPU of each pipeline stage, first stage first
  * @param fit the verdict, when the deployment has a budget
  * @param engine what the engine allocates, when the deployment has a budget
  */
 public record EngineResult(
     List<MemoryBreakdown> stages, Optional<Fit> fit, Optional<EnginePlan> engine) {
 
-  /** Validates and copies. */
+  /**
+   * Validates the arguments and copies {@code stages}.
+   *
+   * @param stages bytes per GPU of each stage, at least one
+   * @param fit the verdict; empty without a budget
+   * @param engine what the engine allocates; empty without a budget
+   * @throws IllegalArgumentException if {@code stages} is empty
+   */
   public EngineResult {
     stages = List.copyOf(stages);
     if (stages.isEmpty()) {
@@ -32,6 +39,13 @@ public record EngineResult(
   /**
    * A result whose verdict compares the most loaded stage with the deployment's budget, if it has
    * one.
+   *
+   * @param stages bytes per GPU of each stage, at least one
+   * @param deployment the deployment, whose {@link Deployment#memoryPerGpuBytes()} is the budget
+   * @param engine what the engine allocates
+   * @return the result; its fit is empty when the deployment has no budget, otherwise its headroom
+   *     is the budget less the most loaded stage's total, negative when that does not fit
+   * @throws IllegalArgumentException if {@code stages} is empty
    */
   public static EngineResult againstBudget(
       List<MemoryBreakdown> stages, Deployment deployment, Optional<EnginePlan> engine) {
@@ -43,7 +57,13 @@ public record EngineResult(
     return new EngineResult(stages, Optional.of(new Fit(budget, headroom)), engine);
   }
 
-  /** The stage with the largest total (the first of equals): what the most loaded GPU holds. */
+  /**
+   * The stage with the largest total (the first of equals): what the most loaded GPU holds.
+   *
+   * @param stages bytes per GPU of each stage, at least one
+   * @return one of {@code stages}
+   * @throws IndexOutOfBoundsException if {@code stages} is empty
+   */
   public static MemoryBreakdown mostLoaded(List<MemoryBreakdown> stages) {
     MemoryBreakdown worst = stages.get(0);
     long worstTotal = worst.totalBytes();

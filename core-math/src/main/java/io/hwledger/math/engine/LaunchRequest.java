@@ -25,7 +25,16 @@ public record LaunchRequest(
     Workload workload,
     Deployment deployment) {
 
-  /** Validates the arguments. */
+  /**
+   * Checks that no argument is null.
+   *
+   * @param modelArgument what the engine loads
+   * @param source where the model came from
+   * @param model the model
+   * @param precision the precision planned for
+   * @param workload context tokens per sequence and sequences
+   * @param deployment parallelism, engine settings, budget and GPU
+   */
   public LaunchRequest {
     Objects.requireNonNull(modelArgument, "modelArgument");
     Objects.requireNonNull(source, "source");
@@ -35,7 +44,11 @@ public record LaunchRequest(
     Objects.requireNonNull(deployment, "deployment");
   }
 
-  /** The K and V cache format the model's checkpoint defaults to, e.g. {@code bf16}. */
+  /**
+   * The K cache format the model's checkpoint defaults to.
+   *
+   * @return a {@link io.hwledger.api.DType#name()}, e.g. {@code bf16}
+   */
   public String defaultCacheFormat() {
     return model.defaultPrecision().keyCache().name();
   }

@@ -27,13 +27,24 @@ public final class PlanInput {
   /** Computes the per-layer view of a model for a cache precision and a deployment. */
   @FunctionalInterface
   public interface LayerSource {
-    /** Every decoder layer, without tensor parallelism, in order. */
+    /**
+     * Every decoder layer, without tensor parallelism, in order.
+     *
+     * @param precision the plan's precision with the engine's cache formats
+     * @param deployment the deployment, for its MLA cache layout
+     * @return one entry per decoder layer
+     */
     List<LayerInput> layers(Precision precision, Deployment deployment);
   }
 
   /**
-   * An input.
+   * An input; every argument is required.
    *
+   * @param model the model planned for
+   * @param precision the precision with the engine's cache formats applied
+   * @param workload context, sequences and prefill chunk
+   * @param deployment parallelism, engine, budget and GPU
+   * @param stages each pipeline stage's load, first stage first; copied
    * @param layers computes the per-layer view on demand (called at most once, with this input's
    *     precision and deployment)
    */
@@ -52,32 +63,57 @@ public final class PlanInput {
     this.layerSource = Objects.requireNonNull(layers, "layers");
   }
 
-  /** The model planned for. */
+  /**
+   * The model planned for.
+   *
+   * @return the model
+   */
   public ModelSpec model() {
     return model;
   }
 
-  /** The precision, with the engine's cache formats ({@link EngineModel#cachePrecision}). */
+  /**
+   * The precision, with the engine's cache formats ({@link EngineModel#cachePrecision}).
+   *
+   * @return the precision
+   */
   public Precision precision() {
     return precision;
   }
 
-  /** The workload. */
+  /**
+   * What the plan must hold at once.
+   *
+   * @return context tokens per sequence, sequences and prefill chunk
+   */
   public Workload workload() {
     return workload;
   }
 
-  /** The deployment: parallelism, engine, budget and GPU. */
+  /**
+   * Where the model runs.
+   *
+   * @return parallelism, engine, budget and GPU
+   */
   public Deployment deployment() {
     return deployment;
   }
 
-  /** Each pipeline stage's load, first stage first. */
+  /**
+   * Each pipeline stage's load, first stage first.
+   *
+   * @return an unmodifiable list, one entry per pipeline stage
+   */
   public List<StageInput> stages() {
     return stages;
   }
 
-  /** Every decoder layer of the whole model, without tensor parallelism, in order. */
+  /**
+   * Every decoder layer of the whole model, without tensor parallelism, in order; computed on the
+   * first call and then reused.
+   *
+   * @return an unmodifiable list, one entry per decoder layer
+   */
   public List<LayerInput> layers() {
     List<LayerInput> result = layers;
     if (result == null) {
@@ -87,22 +123,45 @@ public final class PlanInput {
     return result;
   }
 
-  /** Vocabulary entries one tensor-parallel rank holds: {@code ceil(vocab / TP)}. */
+  /**
+   * Vocabulary entries one tensor-parallel rank holds.
+   *
+   * @return {@code ceil(vocab / TP)}
+   */
   public long vocabularyPerRank() {
     return ceilDiv(model.vocabSize(), deployment.tensorParallel());
   }
 
-  /** Bytes of fp32 logits for {@code outputs} tokens on one tensor-parallel rank. */
+  /**
+   * Bytes of fp32 logits for {@code outputs} tokens on one tensor-parallel rank.
+   *
+   * @param outputs tokens whose logits are held at once, e.g. one per sequence in a decode step
+   * @return {@code outputs · 4 · ceil(vocab / TP)}, bytes
+   * @throws ArithmeticException if that overflows a {@code long}
+   */
   public long logitBytes(long outputs) {
     return Math.multiplyExact(Math.multiplyExact(outputs, LOGIT_BYTES), vocabularyPerRank());
   }
 
-  /** {@code ceil(a / b)} for a non-negative {@code a} and a positive {@code b}. */
+  /**
+   * Integer division rounding up.
+   *
+   * @param a the dividend, not negative
+   * @param b the divisor, positive
+   * @return {@code ceil(a / b)}
+   */
   public static long ceilDiv(long a, long b) {
     return -Math.floorDiv(-a, b);
   }
 
-  /** {@code value} rounded up to a multiple of {@code unit}. */
+  /**
+   * {@code value} rounded up to a multiple of {@code unit}, e.g. a token count to whole KV blocks.
+   *
+   * @param value the quantity, not negative
+   * @param unit the multiple, positive
+   * @return the smallest multiple of {@code unit} at least {@code value}
+   * @throws ArithmeticException if that overflows a {@code long}
+   */
   public static long roundUp(long value, long unit) {
     return Math.multiplyExact(ceilDiv(value, unit), unit);
   }

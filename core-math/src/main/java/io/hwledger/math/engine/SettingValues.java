@@ -22,32 +22,63 @@ public final class SettingValues {
     this.values = values;
   }
 
-  /** The given values, by setting name. */
+  /**
+   * The given values, by setting name.
+   *
+   * @param values text by {@link EngineSetting#name()}; the empty text for a flag given; copied
+   * @return the values
+   */
   public static SettingValues of(Map<String, String> values) {
     return values.isEmpty() ? NONE : new SettingValues(Map.copyOf(values));
   }
 
-  /** No setting given. */
+  /**
+   * No setting given.
+   *
+   * @return the shared empty instance
+   */
   public static SettingValues none() {
     return NONE;
   }
 
-  /** Whether {@code name} was given. */
+  /**
+   * Whether {@code name} was given, with or without a value.
+   *
+   * @param name a setting name, e.g. {@code block-size}
+   * @return true if it was given
+   */
   public boolean has(String name) {
     return values.containsKey(name);
   }
 
-  /** The text given for {@code name}. */
+  /**
+   * The text given for {@code name}, unparsed.
+   *
+   * @param name a setting name
+   * @return the text as given (empty text for a flag), or empty if the setting was not given
+   */
   public java.util.Optional<String> text(String name) {
     return java.util.Optional.ofNullable(values.get(name));
   }
 
-  /** Whether the flag {@code name} was given. */
+  /**
+   * Whether the flag {@code name} was given; same test as {@link #has}.
+   *
+   * @param name a flag's setting name, e.g. {@code kv-unified}
+   * @return true if it was given
+   */
   public boolean flag(String name) {
     return values.containsKey(name);
   }
 
-  /** A fraction in (0, 1]. */
+  /**
+   * The value of {@code name} as a fraction in (0, 1], e.g. a memory utilisation.
+   *
+   * @param name a setting name
+   * @return the fraction, or empty if the setting was not given
+   * @throws IllegalArgumentException naming the option when the text is not a number or not in (0,
+   *     1]
+   */
   public OptionalDouble fraction(String name) {
     String text = values.get(name);
     if (text == null) {
@@ -65,7 +96,14 @@ public final class SettingValues {
     return OptionalDouble.of(value);
   }
 
-  /** A plain positive whole number no larger than {@code max}. */
+  /**
+   * The value of {@code name} as a plain positive whole number no larger than {@code max}.
+   *
+   * @param name a setting name
+   * @param max the largest value accepted
+   * @return the number, or empty if the setting was not given
+   * @throws IllegalArgumentException as {@link Sizes#count}
+   */
   public OptionalLong count(String name, long max) {
     String text = values.get(name);
     return text == null
@@ -73,25 +111,50 @@ public final class SettingValues {
         : OptionalLong.of(Sizes.count(option(name), text, max));
   }
 
-  /** A plain positive whole number that fits an {@code int}. */
+  /**
+   * The value of {@code name} as a plain positive whole number that fits an {@code int}.
+   *
+   * @param name a setting name
+   * @return the number, or empty if the setting was not given
+   * @throws IllegalArgumentException as {@link Sizes#count}
+   */
   public OptionalInt intCount(String name) {
     OptionalLong value = count(name, Integer.MAX_VALUE);
     return value.isPresent() ? OptionalInt.of((int) value.getAsLong()) : OptionalInt.empty();
   }
 
-  /** A token count with an optional binary suffix ({@code 32K}). */
+  /**
+   * The value of {@code name} as a token count with an optional binary suffix ({@code 32K}).
+   *
+   * @param name a setting name
+   * @return the count, tokens, or empty if the setting was not given
+   * @throws IllegalArgumentException as {@link Sizes#parse}
+   */
   public OptionalLong tokens(String name) {
     String text = values.get(name);
     return text == null ? OptionalLong.empty() : OptionalLong.of(Sizes.tokens(option(name), text));
   }
 
-  /** A byte size with an optional binary suffix ({@code 2GiB}). */
+  /**
+   * The value of {@code name} as a byte size with an optional binary suffix ({@code 2GiB}).
+   *
+   * @param name a setting name
+   * @return the size, bytes, or empty if the setting was not given
+   * @throws IllegalArgumentException as {@link Sizes#parse}
+   */
   public OptionalLong bytes(String name) {
     String text = values.get(name);
     return text == null ? OptionalLong.empty() : OptionalLong.of(Sizes.bytes(option(name), text));
   }
 
-  /** {@code on} or {@code off}, case-insensitive. */
+  /**
+   * The value of {@code name} as {@code on} or {@code off}, ignoring case and surrounding
+   * whitespace.
+   *
+   * @param name a setting name
+   * @return true for on, false for off, or empty if the setting was not given
+   * @throws IllegalArgumentException naming the option for any other text
+   */
   public java.util.Optional<Boolean> onOff(String name) {
     String text = values.get(name);
     if (text == null) {

@@ -42,6 +42,8 @@ public final class StageInput {
    * @param stateBytesPerSequence recurrent state bytes per sequence
    * @param activationBytesPerToken activation bytes one token of a forward pass holds: the residual
    *     stream, its normalised copy and the widest intermediate, in the activation format
+   * @throws IllegalArgumentException if {@code windows} and {@code windowedKvBytesPerToken} differ
+   *     in length
    */
   public StageInput(
       int fromLayer,
@@ -79,84 +81,153 @@ public final class StageInput {
     this.activationBytesPerToken = activationBytesPerToken;
   }
 
-  /** The first layer of the stage. */
+  /**
+   * The first layer of the stage.
+   *
+   * @return a decoder layer index, from 0
+   */
   public int fromLayer() {
     return fromLayer;
   }
 
-  /** The layer after the stage's last. */
+  /**
+   * The layer after the stage's last.
+   *
+   * @return an exclusive decoder layer index
+   */
   public int toLayer() {
     return toLayer;
   }
 
-  /** Whether this is the first stage, which holds the token-embedding table. */
+  /**
+   * Whether this is the first stage, which holds the token-embedding table.
+   *
+   * @return true for the first stage (also the last when there is one stage)
+   */
   public boolean first() {
     return first;
   }
 
-  /** Whether this is the last stage, which holds the final norm and the output head. */
+  /**
+   * Whether this is the last stage, which holds the final norm and the output head.
+   *
+   * @return true for the last stage (also the first when there is one stage)
+   */
   public boolean last() {
     return last;
   }
 
-  /** Weights on the GPU, bytes. */
+  /**
+   * Weights on one GPU of the stage: its layers, plus embedding (first) and head (last).
+   *
+   * @return bytes
+   */
   public long weightBytes() {
     return weightBytes;
   }
 
-  /** The token-embedding table's share of {@link #weightBytes()}, bytes (0 but on the first). */
+  /**
+   * The token-embedding table's share of {@link #weightBytes()}.
+   *
+   * @return bytes; 0 on every stage but the first
+   */
   public long embeddingBytes() {
     return embeddingBytes;
   }
 
   /**
-   * The output head's and final norm's share of {@link #weightBytes()}, bytes (0 but on the last).
+   * The output head's and final norm's share of {@link #weightBytes()}.
+   *
+   * @return bytes; 0 on every stage but the last
    */
   public long headBytes() {
     return headBytes;
   }
 
-  /** The output head's bytes whether or not it shares the embedding table. */
+  /**
+   * The output head's bytes whether or not it shares the embedding table.
+   *
+   * @return bytes per rank
+   */
   public long headTableBytes() {
     return headTableBytes;
   }
 
-  /** K and V bytes per cached token per sequence of the layers without a window. */
+  /**
+   * K and V of the stage's layers without a window.
+   *
+   * @return bytes per cached token per sequence
+   */
   public long fullKvBytesPerToken() {
     return fullKvBytesPerToken;
   }
 
-  /** The number of distinct sliding windows. */
+  /**
+   * The number of distinct sliding windows among the stage's layers.
+   *
+   * @return 0 when no layer has a window
+   */
   public int windowCount() {
     return windows.length;
   }
 
-  /** Sliding window {@code i}, tokens. */
+  /**
+   * Sliding window {@code i}.
+   *
+   * @param i the window, in {@code [0, windowCount())}
+   * @return the window, tokens
+   * @throws ArrayIndexOutOfBoundsException if {@code i} is outside {@code [0, windowCount())}
+   */
   public long window(int i) {
     return windows[i];
   }
 
-  /** K and V bytes per cached token per sequence of the layers of window {@code i}. */
+  /**
+   * K and V of the layers with window {@code i}.
+   *
+   * @param i the window, in {@code [0, windowCount())}
+   * @return bytes per cached token per sequence
+   * @throws ArrayIndexOutOfBoundsException if {@code i} is outside {@code [0, windowCount())}
+   */
   public long windowedKvBytesPerToken(int i) {
     return windowedKvBytesPerToken[i];
   }
 
-  /** Recurrent state bytes per sequence. */
+  /**
+   * Recurrent state of the stage's layers.
+   *
+   * @return bytes per sequence, whatever its length
+   */
   public long stateBytesPerSequence() {
     return stateBytesPerSequence;
   }
 
-  /** Activation bytes one token of a forward pass holds on this stage. */
+  /**
+   * Activations one token of a forward pass holds on this stage.
+   *
+   * @return bytes per token
+   */
   public long activationBytesPerToken() {
     return activationBytesPerToken;
   }
 
-  /** Activation bytes of one forward pass of {@code tokens} tokens through this stage. */
+  /**
+   * Activations of one forward pass of {@code tokens} tokens through this stage.
+   *
+   * @param tokens tokens in the pass, e.g. the prefill chunk
+   * @return bytes
+   * @throws ArithmeticException if that overflows a {@code long}
+   */
   public long forwardActivationBytes(long tokens) {
     return Math.multiplyExact(tokens, activationBytesPerToken);
   }
 
-  /** K and V bytes per token per sequence of every cached layer, windowed or not. */
+  /**
+   * K and V of every cached layer, windowed or not, as if no window capped it.
+   *
+   * @return bytes per cached token per sequence
+   * @throws ArithmeticException if the sum overflows a {@code long}
+   */
   public long allKvBytesPerToken() {
     long sum = fullKvBytesPerToken;
     for (long w : windowedKvBytesPerToken) {
@@ -165,7 +236,14 @@ public final class StageInput {
     return sum;
   }
 
-  /** K and V bytes one sequence of {@code context} tokens keeps, windows applied exactly. */
+  /**
+   * K and V one sequence of {@code context} tokens keeps, each windowed layer at {@code
+   * min(context, window)} tokens.
+   *
+   * @param context tokens in the sequence
+   * @return bytes
+   * @throws ArithmeticException if that overflows a {@code long}
+   */
   public long kvBytesPerSequence(long context) {
     long sum = Math.multiplyExact(fullKvBytesPerToken, context);
     for (int i = 0; i < windows.length; i++) {
@@ -179,6 +257,14 @@ public final class StageInput {
   /**
    * What one GPU of this stage holds for {@code sequences} sequences that each keep {@code
    * kvBytesPerSequence} bytes of K and V and this stage's recurrent state.
+   *
+   * @param kvBytesPerSequence K and V bytes each sequence keeps, as the engine sizes it
+   * @param sequences sequences held at once
+   * @param activationBytes the engine's activation peak, bytes
+   * @param overheadBytes the engine's fixed overhead, bytes
+   * @return the stage's weights, {@code kvBytesPerSequence · sequences}, {@code
+   *     stateBytesPerSequence · sequences}, and the two given figures
+   * @throws ArithmeticException if a product overflows a {@code long}
    */
   public MemoryBreakdown holding(
       long kvBytesPerSequence, long sequences, long activationBytes, long overheadBytes) {

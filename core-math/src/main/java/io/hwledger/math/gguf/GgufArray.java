@@ -29,12 +29,20 @@ public final class GgufArray {
     this.size = size;
   }
 
-  /** The type of every element. */
+  /**
+   * The type of every element.
+   *
+   * @return the element type; {@link GgufType#ARRAY} for an array of arrays
+   */
   public GgufType elementType() {
     return elementType;
   }
 
-  /** Number of elements. */
+  /**
+   * Number of elements.
+   *
+   * @return the element count, 0 or more
+   */
   public int size() {
     return size;
   }
@@ -42,6 +50,9 @@ public final class GgufArray {
   /**
    * Element {@code i} of an integer or BOOL array as a {@code long}: unsigned types widened without
    * sign, UINT64 as its stored bits, BOOL as 0 or 1.
+   *
+   * @param i the index
+   * @return the element's value
    */
   public long getLong(int i) {
     Objects.checkIndex(i, size);
@@ -67,7 +78,13 @@ public final class GgufArray {
     }
   }
 
-  /** Element {@code i} of a numeric array as a {@code double} (UINT64 read as unsigned). */
+  /**
+   * Element {@code i} of a numeric array (integer or float, not BOOL) as a {@code double} (UINT64
+   * read as unsigned).
+   *
+   * @param i the index
+   * @return the element's value, rounded to the nearest {@code double} where it has more bits
+   */
   public double getDouble(int i) {
     Objects.checkIndex(i, size);
     switch (elementType) {
@@ -89,7 +106,12 @@ public final class GgufArray {
     }
   }
 
-  /** Element {@code i} of a BOOL array. */
+  /**
+   * Element {@code i} of a BOOL array.
+   *
+   * @param i the index
+   * @return whether the stored byte is non-zero
+   */
   public boolean getBoolean(int i) {
     Objects.checkIndex(i, size);
     if (elementType != GgufType.BOOL) {
@@ -98,7 +120,12 @@ public final class GgufArray {
     return ((byte[]) elements)[i] != 0;
   }
 
-  /** Element {@code i} of a STRING array. */
+  /**
+   * Element {@code i} of a STRING array.
+   *
+   * @param i the index
+   * @return the string, decoded from UTF-8
+   */
   public String getString(int i) {
     Objects.checkIndex(i, size);
     if (elementType != GgufType.STRING) {
@@ -107,7 +134,12 @@ public final class GgufArray {
     return ((String[]) elements)[i];
   }
 
-  /** Element {@code i} of an ARRAY array (a nested array). */
+  /**
+   * Element {@code i} of an ARRAY array (a nested array).
+   *
+   * @param i the index
+   * @return the nested array
+   */
   public GgufArray getArray(int i) {
     Objects.checkIndex(i, size);
     if (elementType != GgufType.ARRAY) {
@@ -116,7 +148,14 @@ public final class GgufArray {
     return ((GgufArray[]) elements)[i];
   }
 
-  /** Element {@code i}, boxed as {@link GgufType} documents for its element type. */
+  /**
+   * Element {@code i}, boxed as {@link GgufType} documents for its element type; never throws
+   * {@link IllegalStateException}.
+   *
+   * @param i the index
+   * @return an {@code Integer}, {@code Long}, {@code Float}, {@code Double}, {@code Boolean},
+   *     {@code String} or {@link GgufArray}
+   */
   public Object get(int i) {
     switch (elementType) {
       case UINT8:
@@ -144,7 +183,11 @@ public final class GgufArray {
     }
   }
 
-  /** The elements of a STRING array, as an unmodifiable view. */
+  /**
+   * The elements of a STRING array.
+   *
+   * @return an unmodifiable view of {@link #size()} strings
+   */
   public List<String> strings() {
     if (elementType != GgufType.STRING) {
       throw wrongKind("STRING");

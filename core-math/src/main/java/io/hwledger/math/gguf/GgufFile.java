@@ -57,48 +57,86 @@ public final class GgufFile {
     this.byName = Collections.unmodifiableMap(byName);
   }
 
-  /** The file name (or the source name given to the reader), used in messages. */
+  /**
+   * Where the header came from, used in messages.
+   *
+   * @return the file's path, or the source name given to the reader
+   */
   public String source() {
     return source;
   }
 
-  /** GGUF format version: 1, 2 or 3. */
+  /**
+   * GGUF format version.
+   *
+   * @return 1, 2 or 3
+   */
   public int version() {
     return version;
   }
 
-  /** Byte order of every number in the file. */
+  /**
+   * Byte order of every number in the file.
+   *
+   * @return little-endian for most files; big-endian where the reader detected it
+   */
   public ByteOrder byteOrder() {
     return byteOrder;
   }
 
-  /** Alignment of tensor data, in bytes ({@code general.alignment}, default 32). */
+  /**
+   * Alignment of tensor data.
+   *
+   * @return bytes: {@code general.alignment}, or 32 when the key is absent
+   */
   public int alignment() {
     return alignment;
   }
 
-  /** Offset of the data section from the start of the file, in bytes: the header, padded. */
+  /**
+   * Where the data section starts: the header, padded to {@link #alignment()}.
+   *
+   * @return bytes from the start of the file
+   */
   public long dataOffset() {
     return dataOffset;
   }
 
-  /** The file's length in bytes, when the reader knew it. */
+  /**
+   * The file's length.
+   *
+   * @return bytes, or empty when the reader read a stream of unknown length
+   */
   public OptionalLong fileSize() {
     return fileSize;
   }
 
-  /** Every metadata key with its value, in file order; see the class comment for the types. */
+  /**
+   * Every metadata key with its value, in file order; see the class comment for the types.
+   *
+   * @return an unmodifiable map
+   */
   public Map<String, Object> metadata() {
     return metadata;
   }
 
-  /** The GGUF type of the value of {@code key}, if present. */
+  /**
+   * The GGUF type of the value of {@code key}.
+   *
+   * @param key a metadata key, e.g. {@code llama.block_count}
+   * @return the stored type, or empty when the key is absent
+   */
   public Optional<GgufType> type(String key) {
     Objects.requireNonNull(key, "key");
     return Optional.ofNullable(types.get(key));
   }
 
-  /** The string value of {@code key}; empty when absent or not a string. */
+  /**
+   * The string value of {@code key}.
+   *
+   * @param key a metadata key, e.g. {@code general.name}
+   * @return the value, or empty when absent or not a string
+   */
   public Optional<String> string(String key) {
     Objects.requireNonNull(key, "key");
     Object v = metadata.get(key);
@@ -107,7 +145,10 @@ public final class GgufFile {
 
   /**
    * The value of {@code key} when it is a scalar integer of any GGUF integer type (UINT64 as its
-   * stored bits); empty when absent or not an integer.
+   * stored bits).
+   *
+   * @param key a metadata key, e.g. {@code llama.block_count}
+   * @return the value, or empty when absent, not an integer (a float or BOOL), or an array
    */
   public OptionalLong integer(String key) {
     Objects.requireNonNull(key, "key");
@@ -118,25 +159,44 @@ public final class GgufFile {
     return OptionalLong.empty();
   }
 
-  /** The array value of {@code key}; empty when absent or not an array. */
+  /**
+   * The array value of {@code key}.
+   *
+   * @param key a metadata key, e.g. {@code tokenizer.ggml.tokens}
+   * @return the array, or empty when absent or not an array
+   */
   public Optional<GgufArray> array(String key) {
     Objects.requireNonNull(key, "key");
     Object v = metadata.get(key);
     return v instanceof GgufArray ggufArray ? Optional.of(ggufArray) : Optional.empty();
   }
 
-  /** Tensor infos in file order. */
+  /**
+   * Tensor infos in file order.
+   *
+   * @return an unmodifiable list
+   */
   public List<GgufTensor> tensors() {
     return tensors;
   }
 
-  /** The tensor named {@code name}. */
+  /**
+   * The tensor named {@code name}.
+   *
+   * @param name the exact tensor name, e.g. {@code token_embd.weight}
+   * @return the tensor info, or empty when the file has none by that name
+   */
   public Optional<GgufTensor> tensor(String name) {
     Objects.requireNonNull(name, "name");
     return Optional.ofNullable(byName.get(name));
   }
 
-  /** {@code general.architecture}, e.g. {@code llama}, {@code qwen3moe}, {@code gpt-oss}. */
+  /**
+   * The model's architecture.
+   *
+   * @return {@code general.architecture}, e.g. {@code llama}, {@code qwen3moe}, {@code gpt-oss};
+   *     empty when absent or not a string
+   */
   public Optional<String> architecture() {
     return string("general.architecture");
   }
@@ -145,6 +205,8 @@ public final class GgufFile {
    * {@code general.file_type} named as llama.cpp's quantize tool names its {@code llama_ftype},
    * e.g. {@code Q4_K_M}; {@code unknown (N)} for an id llama.cpp does not define; empty when the
    * key is absent.
+   *
+   * @return the file type's name, or empty
    */
   public Optional<String> fileType() {
     OptionalLong id = integer("general.file_type");
@@ -154,8 +216,11 @@ public final class GgufFile {
   /**
    * Tensor bytes by role, from the tensor list: {@code token_embd.weight} is the embedding, {@code
    * output.weight} the output head (0 when absent: tied), {@code blk.N.*} layer N, the rest other.
-   * The layer count is the larger of {@code {arch}.block_count} and one more than the highest
-   * {@code blk.N} index, so every {@code blk} tensor is counted in a layer.
+   * The decoder has {@code {arch}.block_count} layers, or one more than the highest {@code blk.N}
+   * index when that key is absent; {@code blk.N} tensors numbered past the decoder count as other.
+   *
+   * @return the stored bytes by role, format {@code gguf} with the file type
+   * @throws ModelConfigException naming the first layer without tensors, or a malformed count
    */
   public CheckpointWeights checkpointWeights() {
     return GgufWeights.of(this);
@@ -167,6 +232,7 @@ public final class GgufFile {
    *
    * @throws ModelConfigException naming the architecture when it is not supported, or the key that
    *     is missing or malformed
+   * @return the model's layers and sizes, named after the file
    */
   public ModelSpec modelSpec() {
     return GgufSpec.of(this);

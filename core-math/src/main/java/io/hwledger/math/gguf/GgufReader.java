@@ -118,8 +118,10 @@ public final class GgufReader {
   private GgufReader() {}
 
   /**
-   * Reads the header of the file at {@code file}.
+   * Reads the header of the file at {@code file}, which must be a regular file.
    *
+   * @param file the GGUF file
+   * @return the header, with the file's length known
    * @throws ModelConfigException naming the file, byte offset and problem when the file cannot be
    *     read or is no well-formed GGUF file
    */
@@ -137,8 +139,11 @@ public final class GgufReader {
    * Reads a GGUF header from {@code channel}, positioned at the start of the file. Reads past the
    * header only to the next buffer boundary; the channel is left open.
    *
+   * @param channel the file's bytes, from offset 0
    * @param source names the file in error messages
    * @param length the file's total length in bytes, when known: enables the end-of-file checks
+   * @return the header
+   * @throws IllegalArgumentException if {@code length} is negative
    * @throws ModelConfigException naming {@code source}, byte offset and problem
    */
   public static GgufFile read(ReadableByteChannel channel, String source, OptionalLong length) {
@@ -157,6 +162,13 @@ public final class GgufReader {
   /**
    * Reads a GGUF header from {@code stream}, positioned at the start of the file; see {@link
    * #read(ReadableByteChannel, String, OptionalLong)}. The stream is left open.
+   *
+   * @param stream the file's bytes, from offset 0
+   * @param source names the file in error messages
+   * @param length the file's total length in bytes, when known: enables the end-of-file checks
+   * @return the header
+   * @throws IllegalArgumentException if {@code length} is negative
+   * @throws ModelConfigException naming {@code source}, byte offset and problem
    */
   public static GgufFile read(InputStream stream, String source, OptionalLong length) {
     Objects.requireNonNull(stream, "stream");

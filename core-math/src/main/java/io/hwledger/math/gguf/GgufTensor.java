@@ -36,47 +36,85 @@ public final class GgufTensor {
     this.bytes = type.bytes(n / this.dims[0], this.dims[0]);
   }
 
-  /** The tensor's name, e.g. {@code blk.0.attn_q.weight}. */
+  /**
+   * The tensor's name.
+   *
+   * @return the name as stored, e.g. {@code blk.0.attn_q.weight}
+   */
   public String name() {
     return name;
   }
 
-  /** Number of dimensions, 1 to 4. */
+  /**
+   * Number of dimensions.
+   *
+   * @return 1 to 4
+   */
   public int rank() {
     return dims.length;
   }
 
-  /** Size of dimension {@code i}, in elements; dimension 0 varies fastest. */
+  /**
+   * Size of dimension {@code i}; dimension 0 varies fastest.
+   *
+   * @param i the dimension, in {@code [0, rank())}
+   * @return its size, elements
+   * @throws IndexOutOfBoundsException if {@code i} is outside {@code [0, rank())}
+   */
   public long dim(int i) {
     return dims[Objects.checkIndex(i, dims.length)];
   }
 
-  /** All dimensions, fastest-varying first (a copy). */
+  /**
+   * All dimensions, fastest-varying first.
+   *
+   * @return a fresh copy, {@link #rank()} sizes in elements
+   */
   public long[] dims() {
     return dims.clone();
   }
 
-  /** The storage format (the ggml type). */
+  /**
+   * The storage format.
+   *
+   * @return the ggml type, e.g. {@code Q4_K}
+   */
   public DType type() {
     return type;
   }
 
-  /** Start of the tensor's data, in bytes from the start of the file's data section. */
+  /**
+   * Start of the tensor's data.
+   *
+   * @return bytes from the start of the file's data section ({@link GgufFile#dataOffset()})
+   */
   public long offset() {
     return offset;
   }
 
-  /** Elements in the tensor. */
+  /**
+   * Elements in the tensor.
+   *
+   * @return the product of every dimension
+   */
   public long elements() {
     return elements;
   }
 
-  /** Elements per row ({@code dims[0]}). */
+  /**
+   * Elements per row.
+   *
+   * @return {@code dims[0]}
+   */
   public long columns() {
     return dims[0];
   }
 
-  /** Rows: the product of every dimension but the first. */
+  /**
+   * Rows of the tensor.
+   *
+   * @return the product of every dimension but the first
+   */
   public long rows() {
     return elements / dims[0];
   }
@@ -84,6 +122,8 @@ public final class GgufTensor {
   /**
    * Bytes of the tensor's data: rows × ceil(columns / block elements) × block bytes, block scales
    * included ({@link DType#bytes(long, long)}).
+   *
+   * @return the data size, bytes
    */
   public long bytes() {
     return bytes;

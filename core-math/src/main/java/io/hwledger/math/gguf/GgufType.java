@@ -48,7 +48,11 @@ public enum GgufType {
     this.size = size;
   }
 
-  /** The type id stored in the file. */
+  /**
+   * The type id stored in the file.
+   *
+   * @return the {@code gguf_type} value, 0 to 12
+   */
   public int id() {
     return id;
   }
@@ -58,7 +62,12 @@ public enum GgufType {
     return size;
   }
 
-  /** The type with {@code id}, if GGUF defines one. */
+  /**
+   * The type with {@code id}, if GGUF defines one.
+   *
+   * @param id a type id as read from a file (a UINT32 there, widened)
+   * @return the type, or empty for an id outside 0 to 12
+   */
   public static Optional<GgufType> ofId(long id) {
     return id >= 0 && id < BY_ID.length ? Optional.of(BY_ID[(int) id]) : Optional.empty();
   }

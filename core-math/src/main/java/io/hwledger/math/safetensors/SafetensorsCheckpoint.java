@@ -43,33 +43,59 @@ public final class SafetensorsCheckpoint {
     this.byName = map;
   }
 
-  /** The file read: the single {@code .safetensors} file or the shard index. */
+  /**
+   * The file read.
+   *
+   * @return the single {@code .safetensors} file or the shard index, absolute and normalised
+   */
   public Path source() {
     return source;
   }
 
-  /** The {@code .safetensors} files, shards in name order. */
+  /**
+   * The {@code .safetensors} files.
+   *
+   * @return one file, or the shards in name order; unmodifiable
+   */
   public List<SafetensorsFile> files() {
     return files;
   }
 
-  /** Every tensor, file by file in {@link #files()} order, each file's in data order. */
+  /**
+   * Every tensor of the checkpoint.
+   *
+   * @return file by file in {@link #files()} order, each file's in data order; unmodifiable
+   */
   public List<SafetensorsTensor> tensors() {
     return tensors;
   }
 
-  /** The tensor called {@code name}, if the checkpoint has one. */
+  /**
+   * The tensor called {@code name}.
+   *
+   * @param name the exact tensor name, e.g. {@code model.embed_tokens.weight}
+   * @return the tensor, or empty if the checkpoint has none by that name
+   */
   public Optional<SafetensorsTensor> tensor(String name) {
     Objects.requireNonNull(name, "name");
     return Optional.ofNullable(byName.get(name));
   }
 
-  /** The {@code config.json} beside the checkpoint, if there is one. */
+  /**
+   * The {@code config.json} beside the checkpoint.
+   *
+   * @return its path, or empty if the checkpoint's directory has none
+   */
   public Optional<Path> configJson() {
     return configJson;
   }
 
-  /** Tensor data bytes of the whole checkpoint (headers excluded): Σ data_offsets lengths. */
+  /**
+   * Tensor data bytes of the whole checkpoint, headers excluded.
+   *
+   * @return the sum of every tensor's {@code data_offsets} length, bytes
+   * @throws ArithmeticException if the sum overflows a {@code long}
+   */
   public long totalBytes() {
     long sum = 0;
     for (SafetensorsTensor t : tensors) {
@@ -81,6 +107,9 @@ public final class SafetensorsCheckpoint {
   /**
    * Model parameters the checkpoint stores: elements of ordinary tensors, unpacked values of packed
    * quantised ones, nothing for quantisation metadata (see {@link SafetensorsReader}).
+   *
+   * @return the parameter count
+   * @throws ArithmeticException if the sum overflows a {@code long}
    */
   public long parameters() {
     long sum = 0;
@@ -93,6 +122,7 @@ public final class SafetensorsCheckpoint {
   /**
    * The model's structure, from the {@code config.json} beside the checkpoint.
    *
+   * @return the model's layers, sizes and checkpoint precision, as {@link HfConfigReader#read}
    * @throws ModelConfigException when there is none, or it is malformed or unsupported
    */
   public ModelSpec modelSpec() {
@@ -101,9 +131,12 @@ public final class SafetensorsCheckpoint {
 
   /**
    * The checkpoint's bytes per planner part, with the decoder's layer count taken from the {@code
-   * config.json} beside it, or when there is none, from the layer numbers the tensor names carry.
+   * config.json} beside it, or when there is none, one more than the highest layer number the
+   * tensor names carry.
    *
-   * @throws ModelConfigException when a decoder layer below that count has no tensors
+   * @return the stored bytes by part, format {@code safetensors}
+   * @throws ModelConfigException when a decoder layer below that count has no tensors, or the
+   *     {@code config.json} is malformed or unsupported
    */
   public CheckpointWeights checkpointWeights() {
     if (configJson.isPresent()) {
@@ -131,6 +164,8 @@ public final class SafetensorsCheckpoint {
    * multi-token-prediction layer 61), as "other".
    *
    * @param decoderLayers the decoder's layer count ({@code num_hidden_layers})
+   * @return the stored bytes by part, format {@code safetensors}
+   * @throws IllegalArgumentException if {@code decoderLayers} is negative
    * @throws ModelConfigException when a layer below {@code decoderLayers} has no tensors
    */
   public CheckpointWeights checkpointWeights(int decoderLayers) {

@@ -64,17 +64,31 @@ public enum SafetensorsDtype {
     this.integer = integer;
   }
 
-  /** Width of one element, in bits. */
+  /**
+   * Width of one element.
+   *
+   * @return bits: 4, 6, 8, 16, 32 or 64
+   */
   public int bits() {
     return bits;
   }
 
-  /** Whether elements are signed or unsigned integers (the carriers of packed quantised values). */
+  /**
+   * Whether elements are signed or unsigned integers (the carriers of packed quantised values).
+   *
+   * @return true for {@code U8} … {@code U64} and {@code I8} … {@code I64}; false for floats and
+   *     {@code BOOL}
+   */
   public boolean isInteger() {
     return integer;
   }
 
-  /** The dtype the file spells {@code name} (case-sensitive, as the format is), if any. */
+  /**
+   * The dtype the file spells {@code name} (case-sensitive, as the format is).
+   *
+   * @param name the header's {@code dtype} string, e.g. {@code BF16}
+   * @return the dtype, or empty for a name the format does not define
+   */
   public static Optional<SafetensorsDtype> fromFileName(String name) {
     for (SafetensorsDtype dtype : values()) {
       if (dtype.name().equals(name)) {

@@ -16,7 +16,15 @@ import java.util.Objects;
 public record SafetensorsFile(
     Path path, long headerLength, long dataBytes, Map<String, String> metadata) {
 
-  /** Validates and copies the arguments. */
+  /**
+   * Validates the arguments and copies {@code metadata}.
+   *
+   * @param path the file
+   * @param headerLength bytes of the JSON header
+   * @param dataBytes bytes of the data section
+   * @param metadata the header's {@code __metadata__} map; empty when absent
+   * @throws IllegalArgumentException if {@code headerLength} or {@code dataBytes} is negative
+   */
   public SafetensorsFile {
     Objects.requireNonNull(path, "path");
     if (headerLength < 0 || dataBytes < 0) {
@@ -26,7 +34,12 @@ public record SafetensorsFile(
     metadata = Map.copyOf(metadata);
   }
 
-  /** Size of the whole file in bytes: 8 + header + data. */
+  /**
+   * Size of the whole file.
+   *
+   * @return bytes: 8 + header + data
+   * @throws ArithmeticException if the sum overflows a {@code long}
+   */
   public long fileBytes() {
     return Math.addExact(Math.addExact(8, headerLength), dataBytes);
   }

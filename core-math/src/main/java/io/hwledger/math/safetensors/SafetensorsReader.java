@@ -43,8 +43,11 @@ public final class SafetensorsReader {
 
   /**
    * Reads the checkpoint at {@code path}: a {@code .safetensors} file, a shard index ({@code
-   * *.json}), or a directory holding {@value #INDEX_FILE} or {@value #SINGLE_FILE}.
+   * *.json}), or a directory holding {@value #INDEX_FILE} or {@value #SINGLE_FILE} (the index is
+   * preferred when both are there).
    *
+   * @param path a file or directory
+   * @return every file's header and tensors, with the {@code config.json} beside them if any
    * @throws ModelConfigException naming the file and problem when anything is missing or malformed
    */
   public static SafetensorsCheckpoint read(Path path) {

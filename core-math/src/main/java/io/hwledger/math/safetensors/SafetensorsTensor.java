@@ -28,10 +28,18 @@ public record SafetensorsTensor(
     long parameters) {
 
   /**
-   * Validates and copies the arguments.
+   * Validates the arguments and copies {@code shape}.
    *
-   * @throws IllegalArgumentException when a dimension is negative, the byte range is reversed or
-   *     negative, or its length is not what {@code dtype} and {@code shape} need
+   * @param name the tensor's name
+   * @param dtype the element type
+   * @param shape the dimensions, outermost first
+   * @param file the file holding the data
+   * @param dataBegin first data byte, from the start of the data section
+   * @param dataEnd one past the last data byte, from the start of the data section
+   * @param parameters model parameters the tensor stores
+   * @throws IllegalArgumentException when a dimension or {@code parameters} is negative, the byte
+   *     range is reversed or negative, sub-byte elements do not fill whole bytes, or the range's
+   *     length is not what {@code dtype} and {@code shape} need
    * @throws ArithmeticException when the element count overflows a {@code long}
    */
   public SafetensorsTensor {
@@ -63,12 +71,20 @@ public record SafetensorsTensor(
     }
   }
 
-  /** Number of elements: the product of the dimensions (1 for a scalar). */
+  /**
+   * Number of elements.
+   *
+   * @return the product of the dimensions; 1 for a scalar
+   */
   public long elements() {
     return elements(shape);
   }
 
-  /** Data bytes, {@code dataEnd - dataBegin}. */
+  /**
+   * Data bytes.
+   *
+   * @return {@code dataEnd - dataBegin}
+   */
   public long bytes() {
     return dataEnd - dataBegin;
   }

@@ -11,8 +11,8 @@ import io.hwledger.ledger.RecordedEvent;
  *
  * @param deviceId the device's stable identity, such as its UUID ({@code GPU-…}) or PCI bus id;
  *     every later event about the device uses it
- * @param backend the telemetry backend that found the device, such as {@code nvidia}, {@code rocm}
- *     or {@code metal}
+ * @param backend the telemetry backend that found the device, such as {@code nvml}, {@code
+ *     rocm-smi-lib} or {@code metal}
  * @param name the device's marketing name as the backend reports it
  * @param memoryTotalBytes the device's memory, bytes; positive
  * @param host the host the device is attached to
@@ -29,7 +29,13 @@ public record DeviceRegistered(
   /**
    * Validates.
    *
+   * @param deviceId the device's stable identity
+   * @param backend the telemetry backend that found it
+   * @param name its marketing name
+   * @param memoryTotalBytes its memory, bytes
+   * @param host the host it is attached to
    * @throws IllegalArgumentException if a string is empty or the memory is not in [1, 2^53 − 1]
+   * @throws NullPointerException if a string is null
    */
   public DeviceRegistered {
     EventJson.nonEmpty(deviceId, "deviceId");
@@ -39,7 +45,12 @@ public record DeviceRegistered(
     EventJson.nonEmpty(host, "host");
   }
 
-  /** The event to append. */
+  /**
+   * The event to append.
+   *
+   * @return a {@value #TYPE} event of schema version {@value #SCHEMA_VERSION}; the payload holds
+   *     every component
+   */
   public LedgerEvent toEvent() {
     return EventJson.event(
         TYPE,
@@ -55,6 +66,8 @@ public record DeviceRegistered(
   /**
    * Decodes a recorded event.
    *
+   * @param event a recorded {@value #TYPE} event
+   * @return the registration the payload describes
    * @throws IllegalArgumentException if it is not a {@value #TYPE} event of schema version {@value
    *     #SCHEMA_VERSION}, or its payload does not follow that schema
    */

@@ -85,12 +85,20 @@ public final class FleetInventory {
     this.lastSeq = lastSeq;
   }
 
-  /** The inventory before any event: no devices, no jobs. */
+  /**
+   * The inventory before any event.
+   *
+   * @return no devices, no jobs, every counter 0, no last sequence number
+   */
   public static FleetInventory empty() {
     return EMPTY;
   }
 
-  /** The projection that folds events into an inventory, starting from {@link #empty()}. */
+  /**
+   * The projection that folds events into an inventory, starting from {@link #empty()}.
+   *
+   * @return a stateless, shared projection, e.g. for {@link io.hwledger.ledger.Ledger#replay}
+   */
   public static Projection<FleetInventory> projection() {
     return PROJECTION;
   }
@@ -99,42 +107,74 @@ public final class FleetInventory {
    * The inventory after {@code events}.
    *
    * @param events in strictly increasing sequence order
+   * @return the inventory after the last event
+   * @throws IllegalArgumentException if the sequence numbers do not strictly increase
    */
   public static FleetInventory replay(Iterable<RecordedEvent> events) {
     return Projections.replay(events, PROJECTION);
   }
 
-  /** Every device, by device id in ascending order. Unmodifiable. */
+  /**
+   * Every device any event has named.
+   *
+   * @return an unmodifiable map by device id, in ascending order
+   */
   public Map<String, Device> devices() {
     return devices;
   }
 
-  /** One device, if any event has named it. */
+  /**
+   * One device.
+   *
+   * @param deviceId the device's stable identity
+   * @return the device, or empty if no applied event has named it
+   */
   public Optional<Device> device(String deviceId) {
     return Optional.ofNullable(devices.get(Objects.requireNonNull(deviceId, "deviceId")));
   }
 
-  /** The jobs dispatched and not yet finished, by job id in dispatch order. Unmodifiable. */
+  /**
+   * The jobs dispatched and not yet finished.
+   *
+   * @return an unmodifiable map by job id, in dispatch order
+   */
   public Map<String, JobDispatched> runningJobs() {
     return runningJobs;
   }
 
-  /** Events this inventory decoded and applied. */
+  /**
+   * Device, telemetry and job events this inventory decoded and applied. Plan events of a supported
+   * version pass through uncounted: not here, nor as skipped or invalid.
+   *
+   * @return the count
+   */
   public long appliedEvents() {
     return appliedEvents;
   }
 
-  /** Events skipped because their type is unknown or their schema version newer than supported. */
+  /**
+   * Events skipped because their type is unknown or their schema version newer than supported.
+   *
+   * @return the count
+   */
   public long skippedEvents() {
     return skippedEvents;
   }
 
-  /** Events of a known type and supported version skipped because their payload did not decode. */
+  /**
+   * Events of a known type and supported version skipped because their payload did not decode.
+   *
+   * @return the count
+   */
   public long invalidEvents() {
     return invalidEvents;
   }
 
-  /** The sequence number of the last event replayed into this inventory, of any type. */
+  /**
+   * The sequence number of the last event replayed into this inventory, of any type.
+   *
+   * @return the sequence number, or empty before any event
+   */
   public OptionalLong lastSeq() {
     return lastSeq < 0 ? OptionalLong.empty() : OptionalLong.of(lastSeq);
   }
@@ -309,7 +349,15 @@ public final class FleetInventory {
       Optional<Telemetry> telemetry,
       List<String> runningJobIds) {
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param deviceId the device's stable identity, not empty
+     * @param registration its latest registration; empty if never registered
+     * @param telemetry its latest sample; empty if none
+     * @param runningJobIds the jobs running on it, in dispatch order; copied
+     * @throws IllegalArgumentException if {@code deviceId} is empty
+     */
     public Device {
       EventJson.nonEmpty(deviceId, "deviceId");
       Objects.requireNonNull(registration, "registration");
@@ -327,7 +375,13 @@ public final class FleetInventory {
    */
   public record Telemetry(long seq, Instant timestamp, TelemetrySampled sample) {
 
-    /** Validates. */
+    /**
+     * Checks that no argument is null.
+     *
+     * @param seq the sample's sequence number
+     * @param timestamp when it was appended
+     * @param sample the sample
+     */
     public Telemetry {
       Objects.requireNonNull(timestamp, "timestamp");
       Objects.requireNonNull(sample, "sample");

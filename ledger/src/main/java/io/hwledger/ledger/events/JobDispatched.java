@@ -27,8 +27,12 @@ public record JobDispatched(String jobId, String model, List<String> deviceIds) 
   /**
    * Validates and copies.
    *
+   * @param jobId the job's identity
+   * @param model the model the job serves or trains
+   * @param deviceIds the devices it runs on, at least one, no repeats
    * @throws IllegalArgumentException if a string is empty, or the device list is empty or repeats a
    *     device
+   * @throws NullPointerException if a string, the list or an element is null
    */
   public JobDispatched {
     EventJson.nonEmpty(jobId, "jobId");
@@ -46,7 +50,12 @@ public record JobDispatched(String jobId, String model, List<String> deviceIds) 
     }
   }
 
-  /** The event to append. */
+  /**
+   * The event to append.
+   *
+   * @return a {@value #TYPE} event of schema version {@value #SCHEMA_VERSION}; the device ids in
+   *     the order given
+   */
   public LedgerEvent toEvent() {
     var ids = EventJson.array();
     deviceIds.forEach(ids::add);
@@ -58,6 +67,8 @@ public record JobDispatched(String jobId, String model, List<String> deviceIds) 
   /**
    * Decodes a recorded event.
    *
+   * @param event a recorded {@value #TYPE} event
+   * @return the dispatch the payload describes
    * @throws IllegalArgumentException if it is not a {@value #TYPE} event of schema version {@value
    *     #SCHEMA_VERSION}, or its payload does not follow that schema
    */

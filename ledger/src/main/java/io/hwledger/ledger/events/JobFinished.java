@@ -32,7 +32,11 @@ public record JobFinished(String jobId, Outcome outcome, long durationMillis) {
     /** It was stopped on request before completing. */
     CANCELLED;
 
-    /** The payload spelling. */
+    /**
+     * The payload spelling.
+     *
+     * @return the constant's name in lower case, e.g. {@code success}
+     */
     public String json() {
       return name().toLowerCase(Locale.ROOT);
     }
@@ -40,6 +44,8 @@ public record JobFinished(String jobId, Outcome outcome, long durationMillis) {
     /**
      * The outcome a payload spells.
      *
+     * @param json {@code success}, {@code failed} or {@code cancelled}, exactly (lower case)
+     * @return the outcome
      * @throws IllegalArgumentException if it is none of them
      */
     public static Outcome fromJson(String json) {
@@ -56,6 +62,9 @@ public record JobFinished(String jobId, Outcome outcome, long durationMillis) {
   /**
    * Validates.
    *
+   * @param jobId the job, as dispatched
+   * @param outcome how it ended
+   * @param durationMillis how long it ran, milliseconds, in [0, 2^53 − 1]
    * @throws IllegalArgumentException if the job id is empty or the duration out of range
    */
   public JobFinished {
@@ -64,7 +73,12 @@ public record JobFinished(String jobId, Outcome outcome, long durationMillis) {
     EventJson.exactWhole(durationMillis, 0, "durationMillis");
   }
 
-  /** The event to append. */
+  /**
+   * The event to append.
+   *
+   * @return a {@value #TYPE} event of schema version {@value #SCHEMA_VERSION}; the outcome spelled
+   *     as {@link Outcome#json()}
+   */
   public LedgerEvent toEvent() {
     return EventJson.event(
         TYPE,
@@ -78,6 +92,8 @@ public record JobFinished(String jobId, Outcome outcome, long durationMillis) {
   /**
    * Decodes a recorded event.
    *
+   * @param event a recorded {@value #TYPE} event
+   * @return the ending the payload describes
    * @throws IllegalArgumentException if it is not a {@value #TYPE} event of schema version {@value
    *     #SCHEMA_VERSION}, or its payload does not follow that schema
    */

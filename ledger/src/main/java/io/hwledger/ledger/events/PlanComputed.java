@@ -44,6 +44,12 @@ public record PlanComputed(
   /**
    * Validates, and canonicalises {@code inputs}.
    *
+   * @param model the model's name, not empty
+   * @param inputsHash SHA-256 of the canonical inputs, 64 lower-case hex digits
+   * @param totalBytes the deployment's memory, bytes, in [0, 2^53 − 1]
+   * @param perGpuBytes the most loaded GPU's memory, bytes, in [0, 2^53 − 1]
+   * @param fits whether it fits; empty without a budget
+   * @param inputs JSON text of an object in any formatting
    * @throws IllegalArgumentException if {@code inputs} is not a JSON object, {@code inputsHash} is
    *     not its hash, or a number is out of range
    */
@@ -64,7 +70,14 @@ public record PlanComputed(
   /**
    * A plan event whose {@code inputsHash} is computed from {@code inputsJson}.
    *
+   * @param model the model's name, not empty
    * @param inputsJson the plan's inputs, JSON text of an object in any formatting
+   * @param totalBytes the deployment's memory, summed over every GPU, bytes
+   * @param perGpuBytes the most loaded GPU's memory, bytes
+   * @param fits whether the most loaded GPU fits its budget; empty without a budget
+   * @return the event, its inputs canonical and hashed
+   * @throws IllegalArgumentException if {@code inputsJson} is not strict JSON of an object, the
+   *     model is empty, or a size is outside [0, 2^53 − 1]
    */
   public static PlanComputed of(
       String model, String inputsJson, long totalBytes, long perGpuBytes, Optional<Boolean> fits) {
@@ -78,13 +91,19 @@ public record PlanComputed(
    * same inputs gives the same hash.
    *
    * @param inputsJson JSON text of an object
+   * @return 64 lower-case hex digits
    * @throws IllegalArgumentException if it is not strict JSON of an object
    */
   public static String inputsHash(String inputsJson) {
     return sha256Hex(canonicalObject(inputsJson));
   }
 
-  /** The event to append. */
+  /**
+   * The event to append.
+   *
+   * @return a {@value #TYPE} event of schema version {@value #SCHEMA_VERSION}; {@code fits} is left
+   *     out when empty
+   */
   public LedgerEvent toEvent() {
     var payload =
         EventJson.object()
@@ -100,6 +119,8 @@ public record PlanComputed(
   /**
    * Decodes a recorded event.
    *
+   * @param event a recorded {@value #TYPE} event
+   * @return the plan the payload describes
    * @throws IllegalArgumentException if it is not a {@value #TYPE} event of schema version {@value
    *     #SCHEMA_VERSION}, its payload does not follow that schema, or its inputs do not match their
    *     hash

@@ -27,6 +27,10 @@ public record PlanReconciled(
   /**
    * Validates.
    *
+   * @param planSeq the {@link PlanComputed} event's sequence number, in [0, 2^53 − 1]
+   * @param deviceId the device measured, not empty
+   * @param predictedBytes the plan's prediction, bytes, in [0, 2^53 − 1]
+   * @param measuredBytes the device's measurement, bytes, in [0, 2^53 − 1]
    * @throws IllegalArgumentException naming the value out of range
    */
   public PlanReconciled {
@@ -36,12 +40,21 @@ public record PlanReconciled(
     EventJson.exactWhole(measuredBytes, 0, "measuredBytes");
   }
 
-  /** Measured minus predicted, bytes: positive when the plan underestimated. */
+  /**
+   * How far the plan was off.
+   *
+   * @return measured minus predicted, bytes: positive when the plan underestimated
+   */
   public long errorBytes() {
     return measuredBytes - predictedBytes;
   }
 
-  /** The event to append. */
+  /**
+   * The event to append.
+   *
+   * @return a {@value #TYPE} event of schema version {@value #SCHEMA_VERSION}; the payload holds
+   *     every component
+   */
   public LedgerEvent toEvent() {
     return EventJson.event(
         TYPE,
@@ -56,6 +69,8 @@ public record PlanReconciled(
   /**
    * Decodes a recorded event.
    *
+   * @param event a recorded {@value #TYPE} event
+   * @return the comparison the payload describes
    * @throws IllegalArgumentException if it is not a {@value #TYPE} event of schema version {@value
    *     #SCHEMA_VERSION}, or its payload does not follow that schema
    */

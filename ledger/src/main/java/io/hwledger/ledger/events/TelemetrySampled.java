@@ -37,6 +37,12 @@ public record TelemetrySampled(
   /**
    * Validates.
    *
+   * @param deviceId the device, as registered; not empty
+   * @param memoryUsedBytes memory in use, bytes, in [0, 2^53 − 1]
+   * @param memoryTotalBytes memory in all, bytes, in [1, 2^53 − 1]
+   * @param utilizationPercent compute busy percent in [0, 100]; empty where unsupported
+   * @param temperatureC degrees Celsius, finite; empty where unsupported
+   * @param powerWatts watts, finite and at least 0; empty where unsupported
    * @throws IllegalArgumentException naming the value out of range
    */
   public TelemetrySampled {
@@ -63,7 +69,12 @@ public record TelemetrySampled(
     }
   }
 
-  /** The event to append. */
+  /**
+   * The event to append.
+   *
+   * @return a {@value #TYPE} event of schema version {@value #SCHEMA_VERSION}; empty metrics are
+   *     left out of the payload
+   */
   public LedgerEvent toEvent() {
     var payload =
         EventJson.object()
@@ -79,6 +90,8 @@ public record TelemetrySampled(
   /**
    * Decodes a recorded event.
    *
+   * @param event a recorded {@value #TYPE} event
+   * @return the sample the payload describes; a metric absent from the payload is empty
    * @throws IllegalArgumentException if it is not a {@value #TYPE} event of schema version {@value
    *     #SCHEMA_VERSION}, or its payload does not follow that schema
    */

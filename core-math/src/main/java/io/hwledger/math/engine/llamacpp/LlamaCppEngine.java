@@ -36,7 +36,18 @@ public record LlamaCppEngine(
   /** {@code llama-server}'s default micro-batch, tokens ({@code n_ubatch}). */
   public static final int DEFAULT_UBATCH = 512;
 
-  /** Validates the settings. */
+  /**
+   * Validates the settings.
+   *
+   * @param contextTokens {@code -c}, KV cells for all slots; empty: context times slots
+   * @param parallel {@code -np}, slots; empty: the workload's sequences
+   * @param gpuLayers {@code -ngl}, layers offloaded, output layer included; empty: all
+   * @param flashAttention {@code -fa on}
+   * @param unifiedKv {@code -kvu}
+   * @param ubatchTokens {@code -ub}, tokens per micro-batch
+   * @throws IllegalArgumentException if {@code contextTokens}, {@code parallel} or {@code
+   *     ubatchTokens} is not positive, or {@code gpuLayers} is negative
+   */
   public LlamaCppEngine {
     contextTokens.ifPresent(n -> positive(n, "contextTokens"));
     parallel.ifPresent(n -> positive(n, "parallel"));
@@ -49,7 +60,12 @@ public record LlamaCppEngine(
     positive(ubatchTokens, "ubatchTokens");
   }
 
-  /** Context and slots from the workload, every layer offloaded, flash attention, 512. */
+  /**
+   * {@code llama-server} as the planner runs it by default.
+   *
+   * @return context and slots from the workload, every layer offloaded, flash attention on, no
+   *     unified KV, micro-batches of {@value #DEFAULT_UBATCH} tokens
+   */
   public static LlamaCppEngine defaults() {
     return new LlamaCppEngine(
         OptionalLong.empty(),

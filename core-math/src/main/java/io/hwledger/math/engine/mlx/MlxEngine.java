@@ -25,7 +25,16 @@ public record MlxEngine(OptionalLong maxKvSize, OptionalInt kvBits, int kvGroupS
   /** {@code mlx-lm}'s default KV quantisation group. */
   public static final int DEFAULT_GROUP = 64;
 
-  /** Validates the settings. */
+  /**
+   * Validates the settings.
+   *
+   * @param maxKvSize {@code --max-kv-size}, tokens per sequence; empty: unbounded
+   * @param kvBits {@code --kv-bits}; empty: an unquantised cache
+   * @param kvGroupSize {@code --kv-group-size}, elements per scale and bias
+   * @throws IllegalArgumentException if {@code maxKvSize} is not positive, {@code kvBits} is not 2,
+   *     3, 4, 5, 6 or 8, or {@code kvGroupSize} is not 32, 64 or 128 (checked even without {@code
+   *     kvBits})
+   */
   public MlxEngine {
     maxKvSize.ifPresent(
         n -> {
@@ -42,7 +51,12 @@ public record MlxEngine(OptionalLong maxKvSize, OptionalInt kvBits, int kvGroupS
     DType.affine(kvBits.orElse(8), kvGroupSize); // validates the group size
   }
 
-  /** Unbounded fp16 cache. */
+  /**
+   * {@code mlx-lm} without cache options.
+   *
+   * @return an unbounded, unquantised cache (the precision's K and V formats), group size {@value
+   *     #DEFAULT_GROUP}
+   */
   public static MlxEngine defaults() {
     return new MlxEngine(OptionalLong.empty(), OptionalInt.empty(), DEFAULT_GROUP);
   }

@@ -18,7 +18,13 @@ public record SglangEngine(OptionalDouble memFractionStatic, OptionalLong chunke
   /** The engine's identifier. */
   public static final String ID = "sglang";
 
-  /** Validates the settings. */
+  /**
+   * Validates the settings.
+   *
+   * @param memFractionStatic {@code --mem-fraction-static}; empty: SGLang's choice
+   * @param chunkedPrefillSize {@code --chunked-prefill-size}, tokens; empty: SGLang's choice
+   * @throws IllegalArgumentException if the fraction is outside (0, 1] or the chunk is not positive
+   */
   public SglangEngine {
     memFractionStatic.ifPresent(
         f -> {
@@ -34,7 +40,11 @@ public record SglangEngine(OptionalDouble memFractionStatic, OptionalLong chunke
         });
   }
 
-  /** SGLang's own choices for both settings. */
+  /**
+   * SGLang's own choices for both settings.
+   *
+   * @return both settings empty
+   */
   public static SglangEngine defaults() {
     return new SglangEngine(OptionalDouble.empty(), OptionalLong.empty());
   }

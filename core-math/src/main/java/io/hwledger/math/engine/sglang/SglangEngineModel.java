@@ -94,6 +94,10 @@ public final class SglangEngineModel implements EngineModel<SglangEngine> {
    * {@code round((capacity − reserved) / capacity, 3)}, capacity in MiB, with {@code
    * chunked_prefill_size} and {@code cuda_graph_max_bs} by the GPU's memory tier.
    *
+   * @param capacityBytes one GPU's memory, bytes
+   * @param tensorParallel TP degree
+   * @param pipelineParallel PP degree
+   * @return the fraction, rounded to three decimals
    * @throws IllegalArgumentException if an argument is not positive
    */
   public static double memFractionStatic(

@@ -19,7 +19,14 @@ public record TensorRtLlmEngine(double freeGpuMemoryFraction, int tokensPerBlock
   /** The engine's identifier. */
   public static final String ID = "trtllm";
 
-  /** Validates the settings. */
+  /**
+   * Validates the settings.
+   *
+   * @param freeGpuMemoryFraction fraction of free memory for the KV pool
+   * @param tokensPerBlock tokens per KV block
+   * @param maxNumTokens tokens in one batch
+   * @throws IllegalArgumentException if the fraction is outside (0, 1] or a count is not positive
+   */
   public TensorRtLlmEngine {
     if (!(freeGpuMemoryFraction > 0 && freeGpuMemoryFraction <= 1)) {
       throw new IllegalArgumentException(
@@ -33,7 +40,11 @@ public record TensorRtLlmEngine(double freeGpuMemoryFraction, int tokensPerBlock
     }
   }
 
-  /** Fraction 0.9, blocks of 32 tokens, 8,192 tokens per batch. */
+  /**
+   * The LLM API's defaults.
+   *
+   * @return fraction 0.9, blocks of 32 tokens, 8,192 tokens per batch
+   */
   public static TensorRtLlmEngine defaults() {
     return new TensorRtLlmEngine(0.9, 32, 8192);
   }

@@ -30,7 +30,17 @@ public record VllmEngine(
   /** The engine's identifier. */
   public static final String ID = "vllm";
 
-  /** Validates the settings. */
+  /**
+   * Validates the settings.
+   *
+   * @param gpuMemoryUtilization fraction of each GPU's memory
+   * @param blockSize tokens per KV block
+   * @param maxNumBatchedTokens tokens per scheduler step
+   * @param maxNumSeqs sequences per step
+   * @param cudaGraphBytes CUDA graph memory taken from the budget, bytes
+   * @throws IllegalArgumentException if the fraction is outside (0, 1], a count is not positive, or
+   *     {@code cudaGraphBytes} is negative
+   */
   public VllmEngine {
     if (!(gpuMemoryUtilization > 0 && gpuMemoryUtilization <= 1)) {
       throw new IllegalArgumentException(
@@ -50,6 +60,8 @@ public record VllmEngine(
    * blocks of 16, 2,048 batched tokens, 256 sequences, CUDA graphs outside the budget ({@code
    * EngineArgs.get_batch_defaults}; a GPU of 70 GiB or more other than an A100 gets 8,192 and
    * 1,024, see {@link #defaultsFor}).
+   *
+   * @return the defaults for an unknown GPU, one under 70 GiB, or an A100
    */
   public static VllmEngine defaults() {
     return new VllmEngine(0.9, 16, 2048, 256, 0);
@@ -58,7 +70,10 @@ public record VllmEngine(
   /**
    * {@code vllm serve} defaults for a GPU: 8,192 batched tokens and 1,024 sequences when it has at
    * least 70 GiB and is not an A100 ({@code EngineArgs.get_batch_defaults}), otherwise {@link
-   * #defaults()}.
+   * #defaults()}. An A100 is recognised by its name.
+   *
+   * @param gpu the GPU planned for
+   * @return the defaults vLLM picks on it
    */
   public static VllmEngine defaultsFor(GpuSpec gpu) {
     boolean large =
