@@ -92,6 +92,21 @@ public final class CanonicalJson {
   }
 
   /**
+   * The canonical text of a JSON object under the ledger's payload rule ({@link
+   * LedgerEvent#of(String, int, String)}): a number whose canonical form would have another value
+   * than the one written (an integer beyond 2^53, a decimal a double rounds) is refused, not
+   * altered, so the text hashes the same in any RFC 8785 implementation.
+   *
+   * @param json strict JSON text holding one object
+   * @return the canonical form, as text
+   * @throws IllegalArgumentException if {@code json} is not strict JSON, not an object, or holds
+   *     such a number
+   */
+  public static String canonicalObjectText(String json) {
+    return new String(canonicalizeObject(json), StandardCharsets.UTF_8);
+  }
+
+  /**
    * Canonicalises a JSON text whose top-level value must be an object, refusing any number whose
    * canonical form would have another value than the one written (the ledger's payload rule).
    *

@@ -3,12 +3,9 @@ package io.hwledger.ledger;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Arrays;
 
@@ -75,24 +72,7 @@ final class RetainedStart {
     point.writeTo(b);
     b.put(MerkleHash.sha256(Arrays.copyOf(b.array(), b.position())));
     b.flip();
-    Path temporary = dir.resolve(FILE + ".tmp");
-    try (FileChannel c =
-        FileChannel.open(
-            temporary,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
-      while (b.hasRemaining()) {
-        c.write(b);
-      }
-      c.force(true);
-    }
-    Files.move(
-        temporary,
-        dir.resolve(FILE),
-        StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
-    SegmentLog.forceDirectory(dir);
+    DurableFile.replace(dir.resolve(FILE), b);
   }
 
   private static LedgerException damaged(Path file, String why) {

@@ -1,6 +1,7 @@
 package io.hwledger.ledger;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,11 +87,8 @@ final class Retention {
       return firstKept;
     }
     RetainedStart.write(dir, tree.pointAt(firstKept));
-    Path anchorFile = dir.resolve(ANCHOR);
-    Path temporary = dir.resolve(ANCHOR + ".tmp");
-    Files.write(temporary, signedCheckpoint.getBytes(StandardCharsets.UTF_8));
-    Files.move(
-        temporary, anchorFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    DurableFile.replace(
+        dir.resolve(ANCHOR), ByteBuffer.wrap(signedCheckpoint.getBytes(StandardCharsets.UTF_8)));
     if (archive != null) {
       Files.createDirectories(archive);
     }

@@ -142,16 +142,12 @@ public record PlanComputed(
 
   private static String canonicalObject(String json) {
     Objects.requireNonNull(json, "inputs");
-    String canonical;
     try {
-      canonical = CanonicalJson.toCanonicalString(json);
+      // the payload rule: a number a double would alter is refused, as in every payload
+      return CanonicalJson.canonicalObjectText(json);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("inputs: " + e.getMessage(), e);
     }
-    if (!canonical.startsWith("{")) {
-      throw new IllegalArgumentException("inputs must be a JSON object, was " + canonical);
-    }
-    return canonical;
   }
 
   private static String sha256Hex(String canonical) {

@@ -157,7 +157,17 @@ class EventsTest {
     assertThat(PlanComputed.inputsHash("{ \"model\" :\n \"m\" }")).isEqualTo(hash);
     assertThatThrownBy(() -> PlanComputed.inputsHash("[1]"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("inputs must be a JSON object, was [1]");
+        .hasMessage("inputs: a JSON object is required at the top level, found array");
+  }
+
+  @Test
+  void inputsFollowThePayloadRuleANumberADoubleWouldAlterIsRefusedNotHashedRounded() {
+    // 2^53 + 1 has no double: hashing the rounded 9007199254740992 would record other inputs
+    assertThatThrownBy(() -> PlanComputed.inputsHash("{\"tokens\":9007199254740993}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("inputs: ")
+        .hasMessageContaining("number 9007199254740993")
+        .hasMessageContaining("cannot be stored exactly");
   }
 
   @Test
