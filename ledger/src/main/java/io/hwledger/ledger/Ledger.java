@@ -330,7 +330,7 @@ public final class Ledger implements AutoCloseable {
    * @return the records in sequence order; empty when {@code from} is at or past {@link #size()}
    * @throws IllegalArgumentException if {@code from} or {@code limit} is negative
    * @throws LedgerException if a record in range is damaged, missing or dropped by retention
-   * @throws java.io.UncheckedIOException if reading a segment fails
+   * @throws LedgerException also if reading a segment fails (an I/O error, with its cause)
    */
   public List<RecordedEvent> read(long from, int limit) {
     if (from < 0) {
@@ -354,7 +354,7 @@ public final class Ledger implements AutoCloseable {
    * @param visitor receives each record in sequence order
    * @throws IllegalArgumentException if {@code from} or {@code limit} is negative
    * @throws LedgerException if a record in range is damaged, missing or dropped by retention
-   * @throws java.io.UncheckedIOException if reading a segment fails
+   * @throws LedgerException also if reading a segment fails (an I/O error, with its cause)
    */
   public void forEach(long from, long limit, Consumer<RecordedEvent> visitor) {
     if (from < 0) {
@@ -387,7 +387,7 @@ public final class Ledger implements AutoCloseable {
             return true;
           });
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new LedgerException("cannot read the ledger " + dir + ": " + e.getMessage(), e);
     }
   }
 
