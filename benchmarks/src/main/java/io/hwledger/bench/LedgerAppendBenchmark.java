@@ -131,8 +131,13 @@ public class LedgerAppendBenchmark {
               "INSERT INTO events (seq, time_us, type, schema_version, payload, prev_hash, hash)"
                   + " VALUES (?, ?, ?, ?, ?, ?, ?)");
       digest = MessageDigest.getInstance("SHA-256");
-      nextSeq = 0;
-      lastHash = GENESIS;
+      lock.lock();
+      try {
+        nextSeq = 0;
+        lastHash = GENESIS;
+      } finally {
+        lock.unlock();
+      }
     }
 
     /**

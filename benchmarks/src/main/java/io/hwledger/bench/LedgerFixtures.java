@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
@@ -103,7 +104,10 @@ final class LedgerFixtures {
   /** The segment files of a ledger, in sequence order (their names sort by first record). */
   static List<Path> segments(Path ledgerDir) {
     try (Stream<Path> paths = Files.list(ledgerDir.resolve("segments"))) {
-      return paths.filter(p -> p.getFileName().toString().endsWith(".seg")).sorted().toList();
+      return paths
+          .filter(p -> Objects.toString(p.getFileName(), "").endsWith(".seg"))
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

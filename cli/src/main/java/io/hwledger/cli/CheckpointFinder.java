@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -83,7 +84,7 @@ final class CheckpointFinder {
             if (attrs.isDirectory()) {
               return FileVisitResult.CONTINUE;
             }
-            String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+            String name = Objects.toString(file.getFileName(), "").toLowerCase(Locale.ROOT);
             if (name.endsWith(".gguf")) {
               found.put(file, Format.GGUF);
             } else if (name.endsWith(".safetensors") || name.equals(SafetensorsReader.INDEX_FILE)) {

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -140,7 +141,7 @@ final class CheckpointProbe {
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path entry : entries) {
-        String name = entry.getFileName().toString().toLowerCase(Locale.ROOT);
+        String name = Objects.toString(entry.getFileName(), "").toLowerCase(Locale.ROOT);
         if (name.endsWith(".safetensors") && !Files.isDirectory(entry)) {
           files.add(entry);
         }

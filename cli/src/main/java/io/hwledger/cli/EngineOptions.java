@@ -108,16 +108,17 @@ final class EngineOptions {
   Engine resolve(Optional<GpuSpec> gpu) {
     EngineModel<?> model = model();
     Map<String, String> mine = new LinkedHashMap<>();
-    for (String name : owners.keySet()) {
+    for (Map.Entry<String, List<String>> owner : owners.entrySet()) {
+      String name = owner.getKey();
       if (!given.containsKey(name)) {
         continue;
       }
-      if (!owners.get(name).contains(model.id())) {
+      if (!owner.getValue().contains(model.id())) {
         throw new IllegalArgumentException(
             "--"
                 + name
                 + " is a "
-                + String.join("/", owners.get(name))
+                + String.join("/", owner.getValue())
                 + " setting (--engine is "
                 + model.id()
                 + ")");

@@ -119,9 +119,8 @@ public final class ModelFiles {
     Path snapshots = dir.getParent();
     Path repo = snapshots == null ? null : snapshots.getParent();
     if (repo == null
-        || repo.getFileName() == null
-        || !snapshots.getFileName().toString().equals("snapshots")
-        || !repo.getFileName().toString().startsWith(CACHE_MODEL_PREFIX)) {
+        || !Objects.toString(snapshots.getFileName(), "").equals("snapshots")
+        || !Objects.toString(repo.getFileName(), "").startsWith(CACHE_MODEL_PREFIX)) {
       return Optional.empty();
     }
     return Optional.of(repo);

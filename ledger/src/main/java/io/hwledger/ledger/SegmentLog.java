@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +90,7 @@ final class SegmentLog implements AutoCloseable {
       while ((frame = reader.next()) != null) {
         if (frame.status() != FrameReader.Status.OK) {
           long tornEnd = tornEnd(last, frame, records, acknowledged);
-          quarantine(last, frame.offset(), tornEnd);
+          quarantine(dir, last, frame.offset(), tornEnd);
           break;
         }
         long seq = RecordCodec.seq(frame.buffer(), FrameReader.BODY);
@@ -182,9 +183,9 @@ final class SegmentLog implements AutoCloseable {
   /**
    * Moves the torn bytes {@code [from, to)} of {@code segment} to {@code SEGMENT.torn-FROM},
    * forced, then cuts the segment at {@code from}. If the copy fails (a full disk), the segment is
-   * left as it was.
+   * left as it was. {@code dir} is the segment's directory, forced after the cut.
    */
-  private static void quarantine(Path segment, long from, long to) throws IOException {
+  private static void quarantine(Path dir, Path segment, long from, long to) throws IOException {
     Path torn = segment.resolveSibling(segment.getFileName() + ".torn-" + from);
     try (FileChannel in = FileChannel.open(segment, StandardOpenOption.READ);
         FileChannel out =
@@ -207,7 +208,7 @@ final class SegmentLog implements AutoCloseable {
       cut.truncate(from);
       cut.force(true);
     }
-    forceDirectory(segment.getParent());
+    forceDirectory(dir);
     LOG.warn(
         "recovered a torn tail: moved {} bytes from {} to {}",
         to - from,
@@ -395,7 +396,10 @@ final class SegmentLog implements AutoCloseable {
 
   /** The sequence number of a segment's first record, from its name. */
   static long firstSeq(Path segment) {
-    String name = segment.getFileName().toString();
+    String name = Objects.toString(segment.getFileName(), "");
+    if (!name.endsWith(SUFFIX)) {
+      throw new LedgerException("unexpected segment file name " + segment);
+    }
     try {
       return Long.parseLong(name.substring(0, name.length() - SUFFIX.length()));
     } catch (NumberFormatException e) {

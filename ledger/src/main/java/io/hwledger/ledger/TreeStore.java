@@ -33,7 +33,7 @@ final class TreeStore implements HashStore, AutoCloseable {
   private final Path dir;
   private final FileChannel[] files = new FileChannel[LEVELS];
   private final boolean readOnly;
-  private boolean deleteOnClose;
+  private volatile boolean deleteOnClose;
   private volatile long size;
   private MerkleFrontier frontier;
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -91,7 +92,7 @@ public final class AmdgpuSysfs {
     }
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(drm)) {
       for (Path entry : entries) {
-        Matcher m = CARD.matcher(entry.getFileName().toString());
+        Matcher m = CARD.matcher(Objects.toString(entry.getFileName(), ""));
         if (!m.matches()) {
           continue;
         }
@@ -204,7 +205,7 @@ public final class AmdgpuSysfs {
     int bestNumber = Integer.MAX_VALUE;
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(hwmon)) {
       for (Path entry : entries) {
-        Matcher m = HWMON.matcher(entry.getFileName().toString());
+        Matcher m = HWMON.matcher(Objects.toString(entry.getFileName(), ""));
         if (m.matches() && Files.isDirectory(entry)) {
           int n = Integer.parseInt(m.group(1));
           if (n < bestNumber) {

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
@@ -69,7 +70,7 @@ final class KfdTopology {
     }
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path entry : entries) {
-        String name = entry.getFileName().toString();
+        String name = Objects.toString(entry.getFileName(), "");
         if (!NUMBER.matcher(name).matches()) {
           continue;
         }
@@ -119,7 +120,7 @@ final class KfdTopology {
     List<ProcessMemory> list = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc)) {
       for (Path entry : entries) {
-        String pid = entry.getFileName().toString();
+        String pid = Objects.toString(entry.getFileName(), "");
         Path vram = entry.resolve(file);
         if (NUMBER.matcher(pid).matches() && Files.exists(vram)) {
           list.add(new ProcessMemory(Long.parseLong(pid), AmdgpuSysfs.readLong(vram)));

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -75,8 +76,8 @@ public abstract class JnaConfinementContract {
     try (Stream<Path> files = Files.walk(dir)) {
       classFiles =
           files
-              .filter(f -> f.getFileName().toString().endsWith(".class"))
-              .filter(f -> !f.getFileName().toString().equals("module-info.class"))
+              .filter(f -> Objects.toString(f.getFileName(), "").endsWith(".class"))
+              .filter(f -> !Objects.toString(f.getFileName(), "").equals("module-info.class"))
               .sorted()
               .toList();
     }

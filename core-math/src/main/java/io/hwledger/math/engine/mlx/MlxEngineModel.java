@@ -124,9 +124,9 @@ public final class MlxEngineModel implements EngineModel<MlxEngine> {
       MemoryBreakdown stage = stages.get(s);
       long free = Math.max(0, budget - stage.weightsBytes() - stage.activationBytes());
       long request = Math.addExact(perSequence[s], loads.get(s).stateBytesPerSequence());
-      concurrency =
-          Math.min(
-              concurrency, request == 0 ? 0 : (double) Math.floorDiv(free, request)); // whole ones
+      // Whole sequences, as the class Javadoc says: free >= 0 and request > 0, so this is the
+      // integer quotient, rounded down on purpose before it becomes a double.
+      concurrency = Math.min(concurrency, request == 0 ? 0 : (double) Math.floorDiv(free, request));
     }
     long worstKv = EngineResult.mostLoaded(stages).kvCacheBytes();
     long tokens = Math.multiplyExact(cachedTokens(w.contextTokens(), e), w.sequences());
