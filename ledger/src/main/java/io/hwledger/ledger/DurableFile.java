@@ -32,6 +32,9 @@ final class DurableFile {
     }
     Files.move(
         temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    SegmentLog.forceDirectory(file.toAbsolutePath().getParent());
+    Path directory = file.toAbsolutePath().getParent();
+    if (directory != null) { // null only for a file system root, which is no file
+      SegmentLog.forceDirectory(directory);
+    }
   }
 }

@@ -52,8 +52,8 @@ public final class TraceabilityListener implements TestExecutionListener {
   private final Path output;
   private final boolean recordsNestedPlans;
   private final List<String> rows = new ArrayList<>();
-  private TestPlan plan;
-  private boolean nested;
+  private volatile TestPlan plan;
+  private volatile boolean nested;
 
   /** Writes to {@code target/traceability/tests.tsv} under the module's base directory. */
   public TraceabilityListener() {
@@ -108,7 +108,10 @@ public final class TraceabilityListener implements TestExecutionListener {
     }
     synchronized (LOCK) {
       try {
-        Files.createDirectories(output.getParent());
+        Path parent = output.getParent();
+        if (parent != null) {
+          Files.createDirectories(parent);
+        }
         boolean first = WRITTEN_BY_THIS_JVM.add(output);
         List<String> lines = new ArrayList<>(rows.size() + 1);
         if (first) {
