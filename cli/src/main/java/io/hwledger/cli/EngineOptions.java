@@ -30,6 +30,7 @@ final class EngineOptions {
 
   private final Map<String, String> given = new LinkedHashMap<>();
   private String engine;
+  private CommandSpec command;
 
   EngineOptions(EngineModels engines) {
     this.engines = engines;
@@ -37,6 +38,7 @@ final class EngineOptions {
 
   /** Adds {@code --engine} and one option per engine setting to {@code spec}. */
   void addTo(CommandSpec spec) {
+    command = spec;
     spec.addOption(
         OptionSpec.builder("--engine")
             .paramLabel("NAME")
@@ -92,10 +94,17 @@ final class EngineOptions {
   /**
    * The chosen engine's model.
    *
-   * @throws IllegalArgumentException naming the known engines when {@code --engine} names none
+   * @throws IllegalArgumentException suggesting close engine ids when {@code --engine} names none
    */
   EngineModel<?> model() {
-    return engines.get(engine == null ? GenericEngine.ID : engine);
+    String name = engine == null ? GenericEngine.ID : engine;
+    return engines
+        .find(name)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    Usage.unknownEngine(
+                        "--engine", name, engines, command.qualifiedName() + " --help")));
   }
 
   /**

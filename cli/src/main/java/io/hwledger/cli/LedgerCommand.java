@@ -8,10 +8,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code hwledger ledger}: the command group over a ledger directory ({@link Ledger}). Holds the
@@ -31,15 +34,13 @@ final class LedgerCommand implements Callable<Integer> {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
-  private final Streams io;
+  @Spec CommandSpec spec;
 
-  LedgerCommand(Streams io) {
-    this.io = io;
-  }
+  LedgerCommand() {}
 
   /** The {@code ledger} command with every subcommand. */
   static CommandLine commandLine(Streams io) {
-    CommandLine ledger = new CommandLine(new LedgerCommand(io));
+    CommandLine ledger = new CommandLine(new LedgerCommand());
     ledger.addSubcommand(new LedgerAppendCommand(io));
     ledger.addSubcommand(new LedgerVerifyCommand(io));
     ledger.addSubcommand(new LedgerShowCommand(io));
@@ -51,14 +52,12 @@ final class LedgerCommand implements Callable<Integer> {
     return ledger;
   }
 
-  /** Without a subcommand: a one-line error and a usage-error exit code. */
+  /** Without a subcommand: a usage error naming the subcommands. */
   @Override
   public Integer call() {
-    io.err()
-        .println(
-            "hwledger: ledger: a subcommand is required: append, verify, show, prove, checkpoint,"
-                + " keygen, verify-checkpoint or repair (see 'hwledger ledger --help')");
-    return ErrorHandler.ExitCodes.USAGE;
+    throw Usage.error(
+        spec.commandLine(),
+        "ledger: a subcommand is required: " + Usage.or(List.copyOf(spec.subcommands().keySet())));
   }
 
   /**

@@ -86,6 +86,9 @@ final class ModelSource {
    * failed request ({@link ModelConfigException}, naming the option and what is wrong).
    */
   Loaded load(CommandSpec command) {
+    if (model != null) {
+      Usage.model(command.commandLine(), "--model", model); // suggests close ids when unknown
+    }
     try {
       checkFiles();
       if (model != null) {
@@ -103,7 +106,7 @@ final class ModelSource {
   private Loaded read() {
     if (model != null) {
       ModelCatalog catalog = ModelCatalog.builtIn();
-      ModelSpec spec = catalog.spec(model); // its message lists the known ids
+      ModelSpec spec = catalog.spec(model); // the id is known: load looked it up
       return new Loaded(
           model,
           "catalog",

@@ -503,7 +503,10 @@ class LedgerCommandTest {
   void ledgerWithoutASubcommandIsAUsageError() {
     Cli.Result result = Cli.run("ledger");
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err()).startsWith("hwledger: ledger: a subcommand is required");
+    assertThat(result.err())
+        .isEqualTo(
+            "hwledger: ledger: a subcommand is required: append, verify, show, prove, checkpoint,"
+                + " keygen, verify-checkpoint or repair (try 'hwledger ledger --help')\n");
   }
 
   // RFC 9162 §2.1.1: MTH over leaf hashes (the leaves are already hashed with the 0x00 prefix).
