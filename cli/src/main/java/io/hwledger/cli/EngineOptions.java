@@ -25,6 +25,9 @@ import picocli.CommandLine.Model.OptionSpec;
 final class EngineOptions {
   private final EngineModels engines;
 
+  /** The label of a setting that is a byte size, which must be given with a unit. */
+  private static final String BYTES = "BYTES";
+
   /** Each setting's option, in the engines' order, with the engines that have it. */
   private final Map<String, List<String>> owners = new LinkedHashMap<>();
 
@@ -112,7 +115,7 @@ final class EngineOptions {
    *
    * @param gpu the GPU planned for, which some defaults depend on
    * @throws IllegalArgumentException naming an option that is malformed or belongs to another
-   *     engine
+   *     engine, or a byte size without a unit ({@link Units#bytes})
    */
   Engine resolve(Optional<GpuSpec> gpu) {
     EngineModel<?> model = model();
@@ -131,9 +134,20 @@ final class EngineOptions {
                 + model.id()
                 + ")");
       }
-      mine.put(name, given.get(name));
+      String value = given.get(name);
+      if (isByteSize(model, name)) {
+        // The engines read sizes with Sizes, where a plain number is bytes; here a unit is needed.
+        value = Long.toString(Units.bytes("--" + name, value));
+      }
+      mine.put(name, value);
     }
     return model.configure(SettingValues.of(mine), gpu);
+  }
+
+  /** Whether {@code model}'s setting {@code name} is a byte size. */
+  private static boolean isByteSize(EngineModel<?> model, String name) {
+    return model.settings().stream()
+        .anyMatch(s -> s.name().equals(name) && s.paramLabel().orElse("").equals(BYTES));
   }
 
   private static ISetter setter(java.util.function.Consumer<Object> store) {

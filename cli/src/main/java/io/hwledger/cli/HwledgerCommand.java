@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Exit codes: 0 success, 1 the request failed, 2 the command line is wrong.",
-      "Bytes are shown in binary units (GiB = 2^30 bytes)."
+      "Bytes are shown in binary units (GiB = 2^30 bytes); options that take bytes need a unit,"
+          + " e.g. 80GiB."
     })
 final class HwledgerCommand implements Callable<Integer> {
 

@@ -97,7 +97,10 @@ final class PlanOptions {
         names = "--memory",
         paramLabel = "BYTES",
         required = true,
-        description = "Check the fit against this memory budget per GPU.")
+        description =
+            "Check the fit against this memory budget per GPU, with a unit, e.g. 80GiB: "
+                + Units.BYTE_UNITS
+                + ".")
     String memory;
   }
 
@@ -190,7 +193,7 @@ final class PlanOptions {
     if (budget != null && budget.gpu != null) {
       deployment = deployment.onGpu(Usage.gpu(mixee.commandLine(), "--gpu", budget.gpu));
     } else if (budget != null) {
-      long bytes = usage(() -> Sizes.bytes("--memory", budget.memory));
+      long bytes = usage(() -> Units.bytes("--memory", budget.memory));
       deployment = deployment.withMemoryPerGpu(bytes);
     }
     Optional<GpuSpec> gpu = deployment.gpu();
