@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
         "Plans the GPU memory of large language models and keeps a tamper-evident ledger.",
     footer = {
       "",
-      "Exit codes: 0 success, 1 the request failed, 2 the command line is wrong.",
+      "Exit codes: 0 success, 1 the request failed, 2 the command line is wrong, a path on it"
+          + " that does not exist included.",
       "Bytes are shown in binary units (GiB = 2^30 bytes); options that take bytes need a unit,"
           + " e.g. 80GiB."
     })

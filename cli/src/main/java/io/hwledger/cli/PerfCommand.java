@@ -148,11 +148,11 @@ final class PerfCommand implements Callable<Integer> {
             .onGpu(device);
     Workload workload = Workload.of(contextTokens, maxBatch);
     Precision p = precision;
+    // What the options describe is valid by now; an estimate the model cannot make (a GPU without a
+    // published bandwidth, more pipeline stages than layers) is a failed request, as in plan.
     SpeedEstimate e =
-        usage(
-            () ->
-                SpeedModel.of(loaded.planner())
-                    .estimateBatchSweep(p, promptTokens, workload, deployment, link));
+        SpeedModel.of(loaded.planner())
+            .estimateBatchSweep(p, promptTokens, workload, deployment, link);
     String label = source.model != null ? source.model : model.name();
     if (json) {
       JsonWriter.print(io.out(), toJson(label, p, engineModel.id(), e, usdPerGpuHour));

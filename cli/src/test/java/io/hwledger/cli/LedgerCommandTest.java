@@ -217,9 +217,14 @@ class LedgerCommandTest {
       assertThat(result.err())
           .isEqualTo("hwledger: no ledger at " + tmp + " (no segments directory)\n");
     }
+    // A DIR that does not exist is a usage error (issue 12: paths on the command line).
     Cli.Result missing = Cli.run("ledger", "prove", tmp.resolve("nope").toString(), "--seq", "0");
-    assertThat(missing.exitCode()).isEqualTo(1);
-    assertThat(missing.err()).contains("no ledger at").contains("no such directory");
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err())
+        .isEqualTo(
+            "hwledger: DIR: no such directory '"
+                + tmp.resolve("nope")
+                + "' (try 'hwledger ledger prove --help')\n");
     assertThat(tmp.resolve("nope")).doesNotExist();
     // append does not turn a non-empty directory into a ledger
     Cli.Result append =

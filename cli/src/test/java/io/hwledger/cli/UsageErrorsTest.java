@@ -3,19 +3,28 @@ package io.hwledger.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hwledger.testsupport.Verifies;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Usage errors are worded one way, {@code hwledger: <what is wrong> (try 'hwledger CMD --help')},
- * whether picocli or a command found them; unknown names get "did you mean".
+ * whether picocli or a command found them; unknown names get "did you mean"; a path named on the
+ * command line that is not there is a usage error (exit 2), a file that is there but cannot be used
+ * a failed request (exit 1).
  */
 @Verifies("FR-CLI-005")
 class UsageErrorsTest {
   private static final String M = "llama-3.1-8b";
+
+  @TempDir Path tmp;
 
   /** Each of picocli's error classes, and a command's own, as the user sees it. */
   static Stream<Arguments> picocliErrors() {
@@ -204,6 +213,108 @@ class UsageErrorsTest {
             "hwledger: unknown option '--contex'; did you mean --context?"
                 + " (try 'hwledger plan --help')\n")
         .contains("UnmatchedArgumentException", "\tat ");
+  }
+
+  // --- paths named on the command line ---
+
+  @Test
+  void modelFilesThatDoNotExistAreUsageErrors() {
+    Path gguf = tmp.resolve("missing.gguf");
+    assertUsageError(
+        Cli.run("plan", "--gguf", gguf.toString()),
+        "--gguf: no such file '" + gguf + "' (try 'hwledger plan --help')");
+    assertUsageError(
+        Cli.run("perf", "--gguf", gguf.toString(), "--gpu", "l4"),
+        "--gguf: no such file '" + gguf + "' (try 'hwledger perf --help')");
+    Path st = tmp.resolve("missing-dir");
+    assertUsageError(
+        Cli.run("plan", "--safetensors", st.toString()),
+        "--safetensors: no such file or directory '" + st + "' (try 'hwledger plan --help')");
+    Path config = tmp.resolve("config.json");
+    assertUsageError(
+        Cli.run("export", "--config", config.toString(), "--engine", "vllm"),
+        "--config: no such file '" + config + "' (try 'hwledger export --help')");
+    // A directory where a file is wanted.
+    assertUsageError(
+        Cli.run("plan", "--gguf", tmp.toString()),
+        "--gguf: '" + tmp + "' is a directory, not a file (try 'hwledger plan --help')");
+  }
+
+  @Test
+  void modelFilesThatExistButCannotBeReadAreFailedRequests() throws IOException {
+    Path gguf = Files.writeString(tmp.resolve("bad.gguf"), "not GGUF", StandardCharsets.UTF_8);
+    Cli.Result result = Cli.run("plan", "--gguf", gguf.toString());
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err()).startsWith("hwledger: " + gguf + ": ").doesNotContain("(try '");
+  }
+
+  @Test
+  void directoriesThatDoNotExistAreUsageErrors() throws IOException {
+    Path missing = tmp.resolve("missing");
+    Path file = Files.writeString(tmp.resolve("file.txt"), "x", StandardCharsets.UTF_8);
+    assertUsageError(
+        Cli.run("models", "--dir", missing.toString()),
+        "--dir: no such directory '" + missing + "' (try 'hwledger models --help')");
+    for (String command : new String[] {"verify", "show", "repair"}) {
+      assertUsageError(
+          Cli.run("ledger", command, missing.toString()),
+          "DIR: no such directory '"
+              + missing
+              + "' (try 'hwledger ledger "
+              + command
+              + " --help')");
+      assertUsageError(
+          Cli.run("ledger", command, file.toString()),
+          "DIR: '" + file + "' is not a directory (try 'hwledger ledger " + command + " --help')");
+    }
+    assertUsageError(
+        Cli.run("ledger", "append", file.toString(), "--type", "t", "--payload", "{}"),
+        "DIR: '" + file + "' is not a directory (try 'hwledger ledger append --help')");
+    assertUsageError(
+        Cli.run("plan", "--model", M, "--record", file.toString()),
+        "--record: '" + file + "' is not a directory (try 'hwledger plan --help')");
+    assertThat(missing).doesNotExist();
+  }
+
+  @Test
+  void ledgerFilesThatDoNotExistAreUsageErrors() throws IOException {
+    Path ledger = tmp.resolve("ledger");
+    Cli.Result appended =
+        Cli.run("ledger", "append", ledger.toString(), "--type", "t", "--payload", "{}");
+    assertThat(appended.exitCode()).as(appended.err()).isZero();
+    Path key = tmp.resolve("missing.key");
+    assertUsageError(
+        Cli.run("ledger", "checkpoint", ledger.toString(), "--key", key.toString()),
+        "--key: no such file '" + key + "' (try 'hwledger ledger checkpoint --help')");
+    assertUsageError(
+        Cli.run("ledger", "checkpoint", tmp.resolve("nope").toString(), "--key", key.toString()),
+        "DIR: no such directory '"
+            + tmp.resolve("nope")
+            + "' (try 'hwledger ledger checkpoint --help')");
+    Path note = tmp.resolve("missing.note");
+    Path written = Files.writeString(tmp.resolve("some.note"), "x\n", StandardCharsets.UTF_8);
+    assertUsageError(
+        Cli.run(
+            "ledger", "verify-checkpoint", "--note", note.toString(), "--verifier-key", "k+1+AA"),
+        "--note: no such file '" + note + "' (try 'hwledger ledger verify-checkpoint --help')");
+    assertUsageError(
+        Cli.run(
+            "ledger",
+            "verify-checkpoint",
+            "--note",
+            written.toString(),
+            "--verifier-key",
+            "k+1+AA",
+            "--ledger",
+            tmp.resolve("nope").toString()),
+        "--ledger: no such directory '"
+            + tmp.resolve("nope")
+            + "' (try 'hwledger ledger verify-checkpoint --help')");
+    // A directory that exists but holds no ledger: the request fails (exit 1).
+    Cli.Result notALedger = Cli.run("ledger", "verify", tmp.toString());
+    assertThat(notALedger.exitCode()).isEqualTo(1);
+    assertThat(notALedger.err())
+        .isEqualTo("hwledger: no ledger at " + tmp + " (no segments directory)\n");
   }
 
   private static void assertUsageError(Cli.Result result, String expected) {
