@@ -88,12 +88,11 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
     if (message.contains("Expected parameter for option '")) {
       return valueMissing(command, message);
     }
-    if (ex instanceof UnmatchedArgumentException) {
-      UnmatchedArgumentException u = (UnmatchedArgumentException) ex;
+    if (ex instanceof UnmatchedArgumentException u) {
       return unmatched(command, u.getUnmatched(), u.isUnknownOption(), message);
     }
-    if (ex instanceof MissingParameterException) {
-      return missing(((MissingParameterException) ex).getMissing(), message);
+    if (ex instanceof MissingParameterException m) {
+      return missing(m.getMissing(), message);
     }
     if (ex instanceof MutuallyExclusiveArgsException) {
       List<String> given = givenFromOneExclusiveGroup(command, args);
@@ -101,8 +100,8 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
           ? withoutPrefix(message)
           : Usage.and(given) + " are mutually exclusive; give one of them";
     }
-    if (ex instanceof OverwrittenOptionException) {
-      return givenTwice(name(((OverwrittenOptionException) ex).getOverwritten()));
+    if (ex instanceof OverwrittenOptionException o) {
+      return givenTwice(name(o.getOverwritten()));
     }
     if (ex instanceof MaxValuesExceededException && message.contains("expected only one match")) {
       // An option of an exclusive group given twice, e.g. --model a --model b.

@@ -82,8 +82,6 @@ final class LedgerVerifyCommand implements Callable<Integer> {
   /** Records verified so far, on standard error, rewritten in place; only on a terminal. */
   private static final class Progress implements LongConsumer {
     private final Streams io;
-
-    @Spec CommandSpec spec;
     private int shown;
 
     Progress(Streams io) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * "Did you mean": the known names closest to a mistyped one, for every unknown value the command
@@ -30,6 +31,8 @@ import java.util.Locale;
 final class Suggestions {
   /** The most names suggested. */
   static final int MAX = 3;
+
+  private static final Pattern PARTS = Pattern.compile("[-.]");
 
   private Suggestions() {}
 
@@ -112,15 +115,7 @@ final class Suggestions {
 
   /** Whether {@code name} begins with {@code typed} or has it as a whole part. */
   private static boolean isPartOf(String typed, String name) {
-    if (name.startsWith(typed)) {
-      return true;
-    }
-    for (String part : name.split("[-.]")) {
-      if (part.equals(typed)) {
-        return true;
-      }
-    }
-    return false;
+    return name.startsWith(typed) || PARTS.splitAsStream(name).anyMatch(typed::equals);
   }
 
   private static String normalize(String name) {
