@@ -20,7 +20,9 @@ import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code hwledger devices}: the GPUs of this machine and what they hold now, read through the
@@ -34,6 +36,8 @@ import picocli.CommandLine.Option;
 final class DevicesCommand implements Callable<Integer> {
   private final Streams io;
   private final Supplier<GpuBackends> backends;
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--backend", paramLabel = "ID", description = "Read through this backend only.")
   String backend;
@@ -57,21 +61,25 @@ final class DevicesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Duration every = parseDuration(interval);
+    Duration every;
+    try {
+      every = parseDuration(interval);
+    } catch (IllegalArgumentException e) {
+      throw Usage.error(spec.commandLine(), e);
+    }
     if (watch && json) {
-      throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(this), "--watch and --json cannot be combined");
+      throw Usage.error(spec.commandLine(), "--watch and --json cannot be combined");
     }
     GpuBackends registry = backends.get();
     List<BackendStatus> statuses = registry.statuses();
     Optional<GpuBackendProvider> chosen;
     if (backend != null) {
       if (statuses.stream().noneMatch(s -> s.id().equals(backend))) {
-        throw new picocli.CommandLine.ParameterException(
-            new picocli.CommandLine(this),
-            "--backend: unknown backend '"
-                + backend
-                + "' (known: "
+        throw Usage.error(
+            spec.commandLine(),
+            "--backend: unknown backend "
+                + Usage.quote(backend)
+                + " (known: "
                 + String.join(", ", statuses.stream().map(BackendStatus::id).toList())
                 + ")");
       }

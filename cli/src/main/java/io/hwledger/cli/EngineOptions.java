@@ -25,11 +25,15 @@ import picocli.CommandLine.Model.OptionSpec;
 final class EngineOptions {
   private final EngineModels engines;
 
+  /** The label of a setting that is a byte size, which must be given with a unit. */
+  private static final String BYTES = "BYTES";
+
   /** Each setting's option, in the engines' order, with the engines that have it. */
   private final Map<String, List<String>> owners = new LinkedHashMap<>();
 
   private final Map<String, String> given = new LinkedHashMap<>();
   private String engine;
+  private CommandSpec command;
 
   EngineOptions(EngineModels engines) {
     this.engines = engines;
@@ -37,6 +41,7 @@ final class EngineOptions {
 
   /** Adds {@code --engine} and one option per engine setting to {@code spec}. */
   void addTo(CommandSpec spec) {
+    command = spec;
     spec.addOption(
         OptionSpec.builder("--engine")
             .paramLabel("NAME")
@@ -92,10 +97,17 @@ final class EngineOptions {
   /**
    * The chosen engine's model.
    *
-   * @throws IllegalArgumentException naming the known engines when {@code --engine} names none
+   * @throws IllegalArgumentException suggesting close engine ids when {@code --engine} names none
    */
   EngineModel<?> model() {
-    return engines.get(engine == null ? GenericEngine.ID : engine);
+    String name = engine == null ? GenericEngine.ID : engine;
+    return engines
+        .find(name)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    Usage.unknownEngine(
+                        "--engine", name, engines, command.qualifiedName() + " --help")));
   }
 
   /**
@@ -103,7 +115,7 @@ final class EngineOptions {
    *
    * @param gpu the GPU planned for, which some defaults depend on
    * @throws IllegalArgumentException naming an option that is malformed or belongs to another
-   *     engine
+   *     engine, or a byte size without a unit ({@link Units#bytes})
    */
   Engine resolve(Optional<GpuSpec> gpu) {
     EngineModel<?> model = model();
@@ -123,9 +135,20 @@ final class EngineOptions {
                 + model.id()
                 + ")");
       }
-      mine.put(name, given.get(name));
+      String value = given.get(name);
+      if (isByteSize(model, name)) {
+        // The engines read sizes with Sizes, where a plain number is bytes; here a unit is needed.
+        value = Long.toString(Units.bytes("--" + name, value));
+      }
+      mine.put(name, value);
     }
     return model.configure(SettingValues.of(mine), gpu);
+  }
+
+  /** Whether {@code model}'s setting {@code name} is a byte size. */
+  private static boolean isByteSize(EngineModel<?> model, String name) {
+    return model.settings().stream()
+        .anyMatch(s -> s.name().equals(name) && s.paramLabel().orElse("").equals(BYTES));
   }
 
   private static ISetter setter(java.util.function.Consumer<Object> store) {

@@ -1,10 +1,13 @@
 package io.hwledger.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /** The top-level {@code hwledger} command: holds the subcommands and the global options. */
 @Command(
@@ -15,12 +18,14 @@ import picocli.CommandLine.ScopeType;
         "Plans the GPU memory of large language models and keeps a tamper-evident ledger.",
     footer = {
       "",
-      "Exit codes: 0 success, 1 the request failed, 2 the command line is wrong.",
-      "Bytes are shown in binary units (GiB = 2^30 bytes)."
+      "Exit codes: 0 success, 1 the request failed, 2 the command line is wrong, a path on it"
+          + " that does not exist included.",
+      "Bytes are shown in binary units (GiB = 2^30 bytes); options that take bytes need a unit,"
+          + " e.g. 80GiB."
     })
 final class HwledgerCommand implements Callable<Integer> {
 
-  private final Streams io;
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--debug",
@@ -28,17 +33,12 @@ final class HwledgerCommand implements Callable<Integer> {
       description = "Print the stack trace of an error, and every message the libraries log.")
   boolean debug;
 
-  HwledgerCommand(Streams io) {
-    this.io = io;
-  }
-
-  /** Without a subcommand: a one-line error and a usage-error exit code. */
+  /** Without a subcommand: a usage error naming the commands. */
   @Override
   public Integer call() {
-    io.err()
-        .println(
-            "hwledger: a command is required: models, plan, ledger or devices (see 'hwledger --help')");
-    return ErrorHandler.ExitCodes.USAGE;
+    throw Usage.error(
+        spec.commandLine(),
+        "a command is required: " + Usage.or(List.copyOf(spec.subcommands().keySet())));
   }
 
   /** The version from the runnable jar's manifest. */

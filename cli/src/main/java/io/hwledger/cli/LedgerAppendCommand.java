@@ -124,7 +124,7 @@ final class LedgerAppendCommand implements Callable<Integer> {
         usage.initCause(e);
         throw usage;
       }
-      try (Ledger ledger = LedgerCommand.openOrCreate(dir)) {
+      try (Ledger ledger = LedgerCommand.openOrCreate(spec.commandLine(), "DIR", dir)) {
         print(ledger.append(event));
       }
     } else {
@@ -136,7 +136,7 @@ final class LedgerAppendCommand implements Callable<Integer> {
   private void appendLines() {
     StrictLines lines = new StrictLines(io.in());
     Deque<CompletableFuture<AppendResult>> pending = new ArrayDeque<>();
-    try (Ledger ledger = LedgerCommand.openOrCreate(dir)) {
+    try (Ledger ledger = LedgerCommand.openOrCreate(spec.commandLine(), "DIR", dir)) {
       while (true) {
         // Print what is durable before blocking on more input, so an interactive writer sees
         // each result; piped input keeps many appends in flight.

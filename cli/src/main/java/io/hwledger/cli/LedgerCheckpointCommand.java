@@ -59,6 +59,7 @@ final class LedgerCheckpointCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Usage.directory(spec.commandLine(), "DIR", dir);
     NoteSigner signer = readSigner(key);
     String checkpointOrigin = origin == null ? signer.name() : origin;
     if (checkpointOrigin.isEmpty() || checkpointOrigin.chars().anyMatch(c -> c < 0x20)) {
@@ -66,7 +67,7 @@ final class LedgerCheckpointCommand implements Callable<Integer> {
           spec.commandLine(), "--origin: must be one non-empty line without control characters");
     }
     String note;
-    try (Ledger ledger = LedgerCommand.openExisting(dir)) {
+    try (Ledger ledger = LedgerCommand.openExisting(spec.commandLine(), dir)) {
       note = ledger.checkpoint(checkpointOrigin, signer);
     }
     if (json) {
@@ -91,8 +92,12 @@ final class LedgerCheckpointCommand implements Callable<Integer> {
 
   /** The signer key in {@code file}. */
   private NoteSigner readSigner(Path file) {
+    Usage.file(spec.commandLine(), "--key", file);
     if (!Files.isRegularFile(file)) {
-      throw new ParameterException(spec.commandLine(), "--key: no such file '" + file + "'");
+      throw new RequestFailedException(
+          "--key: '"
+              + file
+              + "' is not a regular file (a FIFO, socket or device), so it is not read");
     }
     String text;
     try {

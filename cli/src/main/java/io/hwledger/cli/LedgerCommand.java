@@ -8,10 +8,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code hwledger ledger}: the command group over a ledger directory ({@link Ledger}). Holds the
@@ -31,15 +34,13 @@ final class LedgerCommand implements Callable<Integer> {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
-  private final Streams io;
+  @Spec CommandSpec spec;
 
-  LedgerCommand(Streams io) {
-    this.io = io;
-  }
+  LedgerCommand() {}
 
   /** The {@code ledger} command with every subcommand. */
   static CommandLine commandLine(Streams io) {
-    CommandLine ledger = new CommandLine(new LedgerCommand(io));
+    CommandLine ledger = new CommandLine(new LedgerCommand());
     ledger.addSubcommand(new LedgerAppendCommand(io));
     ledger.addSubcommand(new LedgerVerifyCommand(io));
     ledger.addSubcommand(new LedgerShowCommand(io));
@@ -51,37 +52,38 @@ final class LedgerCommand implements Callable<Integer> {
     return ledger;
   }
 
-  /** Without a subcommand: a one-line error and a usage-error exit code. */
+  /** Without a subcommand: a usage error naming the subcommands. */
   @Override
   public Integer call() {
-    io.err()
-        .println(
-            "hwledger: ledger: a subcommand is required: append, verify, show, prove, checkpoint,"
-                + " keygen, verify-checkpoint or repair (see 'hwledger ledger --help')");
-    return ErrorHandler.ExitCodes.USAGE;
+    throw Usage.error(
+        spec.commandLine(),
+        "ledger: a subcommand is required: " + Usage.or(List.copyOf(spec.subcommands().keySet())));
   }
 
   /**
    * Opens the existing ledger in {@code dir} read-only, never creating one: no lock is taken, so it
    * works while another process appends.
    *
-   * @throws RequestFailedException if {@code dir} holds no ledger
+   * @param command the command {@code dir} was given to, for a usage error
+   * @throws picocli.CommandLine.ParameterException if {@code dir} does not exist or is not a
+   *     directory
+   * @throws RequestFailedException if {@code dir} is a directory that holds no ledger
    * @throws io.hwledger.ledger.LedgerException if it cannot be opened
    */
-  static Ledger openExisting(Path dir) {
-    requireLedger(dir);
+  static Ledger openExisting(CommandLine command, Path dir) {
+    requireLedger(command, "DIR", dir);
     return Ledger.openReadOnly(dir);
   }
 
   /**
    * Opens the ledger in {@code dir} for appending, creating it when {@code dir} does not exist or
-   * is an empty directory; refuses any other directory that is not a ledger.
+   * is an empty directory; refuses any other directory that is not a ledger (a failed request), and
+   * a path that is not a directory (a usage error of {@code what}, the option or parameter that
+   * named it).
    */
-  static Ledger openOrCreate(Path dir) {
+  static Ledger openOrCreate(CommandLine command, String what, Path dir) {
     if (Files.exists(dir) && !isLedger(dir)) {
-      if (!Files.isDirectory(dir)) {
-        throw new RequestFailedException("no ledger at " + dir + " (not a directory)");
-      }
+      Usage.directory(command, what, dir);
       if (!isEmptyDirectory(dir)) {
         throw new RequestFailedException(
             "no ledger at "
@@ -93,16 +95,15 @@ final class LedgerCommand implements Callable<Integer> {
     return Ledger.open(dir);
   }
 
-  /** Throws unless {@code dir} holds a ledger. */
-  static void requireLedger(Path dir) {
-    if (!Files.exists(dir)) {
-      throw new RequestFailedException("no ledger at " + dir + " (no such directory)");
-    }
+  /**
+   * Throws unless {@code dir} holds a ledger: a usage error of {@code what} (the option or
+   * parameter that named it) when it does not exist or is not a directory, a failed request when it
+   * is a directory that is not a ledger.
+   */
+  static void requireLedger(CommandLine command, String what, Path dir) {
+    Usage.directory(command, what, dir);
     if (!isLedger(dir)) {
-      throw new RequestFailedException(
-          "no ledger at "
-              + dir
-              + (Files.isDirectory(dir) ? " (no segments directory)" : " (not a directory)"));
+      throw new RequestFailedException("no ledger at " + dir + " (no segments directory)");
     }
   }
 

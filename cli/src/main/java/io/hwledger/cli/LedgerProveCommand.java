@@ -70,7 +70,7 @@ final class LedgerProveCommand implements Callable<Integer> {
     byte[] leafHash;
     byte[] root;
     InclusionProof proof;
-    try (Ledger ledger = LedgerCommand.openExisting(dir)) {
+    try (Ledger ledger = LedgerCommand.openExisting(spec.commandLine(), dir)) {
       long current = ledger.size();
       treeSize = size == null ? current : size;
       if (treeSize > current) {

@@ -5,8 +5,10 @@ import io.hwledger.ledger.Verification;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code hwledger ledger repair}: rebuilds what the records determine (the Merkle tree, the head)
@@ -25,6 +27,8 @@ import picocli.CommandLine.Parameters;
 final class LedgerRepairCommand implements Callable<Integer> {
   private final Streams io;
 
+  @Spec CommandSpec spec;
+
   @Parameters(index = "0", paramLabel = "DIR", description = "The ledger directory.")
   Path dir;
 
@@ -37,7 +41,7 @@ final class LedgerRepairCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    LedgerCommand.requireLedger(dir);
+    LedgerCommand.requireLedger(spec.commandLine(), "DIR", dir);
     try (Ledger ledger = Ledger.open(dir)) {
       ledger.rebuildTree();
     }

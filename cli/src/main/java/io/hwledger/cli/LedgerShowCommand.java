@@ -60,7 +60,7 @@ final class LedgerShowCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--limit: must not be negative, was " + limit);
     }
-    try (Ledger ledger = LedgerCommand.openExisting(dir)) {
+    try (Ledger ledger = LedgerCommand.openExisting(spec.commandLine(), dir)) {
       if (json) {
         printJson(ledger);
       } else {

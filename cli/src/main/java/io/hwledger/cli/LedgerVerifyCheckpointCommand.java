@@ -65,6 +65,19 @@ final class LedgerVerifyCheckpointCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // The paths first: one that is not there is a usage error before anything is read.
+    if (!note.equals("-")) {
+      Path file = Usage.file(spec.commandLine(), "--note", Path.of(note));
+      if (!Files.isRegularFile(file)) {
+        throw new RequestFailedException(
+            "--note: '"
+                + file
+                + "' is not a regular file (a FIFO, socket or device), so it is not read");
+      }
+    }
+    if (ledgerDir != null) {
+      Usage.directory(spec.commandLine(), "--ledger", ledgerDir);
+    }
     NoteVerifier verifier;
     try {
       verifier = NoteVerifier.parse(verifierKey);
@@ -81,7 +94,7 @@ final class LedgerVerifyCheckpointCommand implements Callable<Integer> {
     if (ledgerDir != null) {
       // From the records themselves, not the tree: history rewritten after the checkpoint with a
       // consistent chain is still caught.
-      LedgerCommand.requireLedger(ledgerDir);
+      LedgerCommand.requireLedger(spec.commandLine(), "--ledger", ledgerDir);
       Verification v = Ledger.verify(ledgerDir, checkpoint, n -> {});
       if (!v.ok()) {
         return report(checkpoint, v.reason().orElse("the ledger does not verify"));
@@ -95,11 +108,7 @@ final class LedgerVerifyCheckpointCommand implements Callable<Integer> {
       if (note.equals("-")) {
         return new String(io.in().readAllBytes(), StandardCharsets.UTF_8);
       }
-      Path file = Path.of(note);
-      if (!Files.isRegularFile(file)) {
-        throw new ParameterException(spec.commandLine(), "--note: no such file '" + file + "'");
-      }
-      return Files.readString(file, StandardCharsets.UTF_8);
+      return Files.readString(Path.of(note), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new RequestFailedException(
           "--note: cannot read '" + note + "': " + ErrorHandler.oneLine(e.getMessage(), e), e);

@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code hwledger ledger verify}: recomputes every checksum, hash, chain link and Merkle leaf of a
@@ -26,6 +28,8 @@ import picocli.CommandLine.Parameters;
 final class LedgerVerifyCommand implements Callable<Integer> {
   private final Streams io;
 
+  @Spec CommandSpec spec;
+
   @Parameters(index = "0", paramLabel = "DIR", description = "The ledger directory.")
   Path dir;
 
@@ -38,7 +42,7 @@ final class LedgerVerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    LedgerCommand.requireLedger(dir);
+    LedgerCommand.requireLedger(spec.commandLine(), "DIR", dir);
     Progress progress = new Progress(io);
     Verification result;
     try {

@@ -58,7 +58,7 @@ public final class Main {
   }
 
   static CommandLine commandLine(Streams io, Supplier<GpuBackends> backends) {
-    CommandLine cli = new CommandLine(new HwledgerCommand(io));
+    CommandLine cli = new CommandLine(new HwledgerCommand());
     cli.addSubcommand(new ModelsCommand(io));
     PlanCommand plan = new PlanCommand(io);
     cli.addSubcommand(plan);

@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -81,29 +82,20 @@ final class ModelSource {
   }
 
   /**
-   * Reads the chosen model for the command {@code command}: an unknown catalog id or a path with no
-   * file is a usage error ({@link ParameterException}); a file that cannot be read as a model is a
-   * failed request ({@link ModelConfigException}, naming the option and what is wrong).
+   * Reads the chosen model for the command {@code command}: an unknown catalog id, or a path with
+   * nothing there (or a directory where a file is wanted), is a usage error ({@link
+   * ParameterException}); a file that cannot be read as a model is a failed request ({@link
+   * ModelConfigException}, naming the option and what is wrong).
    */
   Loaded load(CommandSpec command) {
-    try {
-      checkFiles();
-      if (model != null) {
-        return read();
-      }
-    } catch (IllegalArgumentException e) {
-      ParameterException usage =
-          new ParameterException(command.commandLine(), ErrorHandler.oneLine(e.getMessage(), e));
-      usage.initCause(e);
-      throw usage;
-    }
+    checkArguments(command.commandLine());
     return read();
   }
 
   private Loaded read() {
     if (model != null) {
       ModelCatalog catalog = ModelCatalog.builtIn();
-      ModelSpec spec = catalog.spec(model); // its message lists the known ids
+      ModelSpec spec = catalog.spec(model); // the id is known: checkArguments looked it up
       return new Loaded(
           model,
           "catalog",
@@ -151,34 +143,22 @@ final class ModelSource {
   }
 
   /**
-   * Checks that the named file exists and is readable, so that a mistyped path is a usage error
-   * rather than a failed request.
+   * Checks what the command line names before anything is read: the catalog id is known, the path
+   * exists, and is a file where a file is wanted ({@code --gguf}, the {@code --config} file); so a
+   * mistyped id or path is a usage error rather than a failed request. Whether the file can be read
+   * is left to the reader.
    *
-   * @throws IllegalArgumentException naming the option and the path
+   * @throws ParameterException naming the option and the value
    */
-  private void checkFiles() {
-    String option;
-    Path path;
-    if (config != null) {
-      option = "--config";
-      path = configFile().orElseThrow();
+  private void checkArguments(CommandLine command) {
+    if (model != null) {
+      Usage.model(command, "--model", model);
+    } else if (config != null) {
+      Usage.file(command, "--config", configFile().orElseThrow());
     } else if (gguf != null) {
-      option = "--gguf";
-      path = gguf;
+      Usage.file(command, "--gguf", gguf);
     } else if (safetensors != null) {
-      option = "--safetensors";
-      path = safetensors;
-    } else {
-      return;
-    }
-    if (!Files.exists(path)) {
-      throw new IllegalArgumentException(option + ": no such file '" + path + "'");
-    }
-    if (option.equals("--config") && Files.isDirectory(path)) {
-      throw new IllegalArgumentException(option + ": no such file '" + path + "'");
-    }
-    if (!Files.isReadable(path)) {
-      throw new IllegalArgumentException(option + ": cannot read '" + path + "'");
+      Usage.existing(command, "--safetensors", safetensors);
     }
   }
 

@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code hwledger models}: the built-in model catalog, or with {@code --dir} the local checkpoints
@@ -32,6 +34,8 @@ import picocli.CommandLine.Option;
 final class ModelsCommand implements Callable<Integer> {
 
   private final Streams io;
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
@@ -71,7 +75,7 @@ final class ModelsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (dir != null) {
-      return new ModelsDirListing(io).list(dir, json);
+      return new ModelsDirListing(io).list(Usage.directory(spec.commandLine(), "--dir", dir), json);
     }
     ModelCatalog catalog = ModelCatalog.builtIn();
     List<Row> rows = new ArrayList<>();

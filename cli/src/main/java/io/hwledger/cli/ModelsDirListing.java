@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hwledger.api.Printable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,16 +26,11 @@ final class ModelsDirListing {
   /**
    * Lists the checkpoints under {@code dir}; one that cannot be read is listed with its error.
    *
+   * @param dir a directory (the command checked that it is one)
    * @return {@link ErrorHandler.ExitCodes#OK}
-   * @throws RequestFailedException when {@code dir} is missing, not a directory or cannot be listed
+   * @throws RequestFailedException when {@code dir} cannot be listed
    */
   int list(Path dir, boolean json) {
-    if (!Files.exists(dir)) {
-      throw new RequestFailedException("--dir: no such directory '" + dir + "'");
-    }
-    if (!Files.isDirectory(dir)) {
-      throw new RequestFailedException("--dir: '" + dir + "' is not a directory");
-    }
     List<CheckpointFinder.Found> found;
     try {
       found = CheckpointFinder.find(dir, io::warn);

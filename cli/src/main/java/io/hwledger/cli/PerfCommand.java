@@ -2,7 +2,6 @@ package io.hwledger.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hwledger.api.DType;
 import io.hwledger.api.Deployment;
 import io.hwledger.api.GpuSpec;
 import io.hwledger.api.ModelSpec;
@@ -10,13 +9,11 @@ import io.hwledger.api.Precision;
 import io.hwledger.api.Printable;
 import io.hwledger.api.Workload;
 import io.hwledger.math.DecodeRate;
-import io.hwledger.math.GpuCatalog;
 import io.hwledger.math.Interconnect;
 import io.hwledger.math.Sizes;
 import io.hwledger.math.SpeedEstimate;
 import io.hwledger.math.SpeedModel;
 import io.hwledger.math.engine.EngineModel;
-import io.hwledger.math.engine.EngineModels;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +25,6 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code hwledger perf}: time to first token, decode speed and cost of a model on a GPU. */
@@ -50,7 +46,12 @@ final class PerfCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   ModelSource source;
 
-  @Option(names = "--gpu", paramLabel = "ID", required = true, description = "A catalog GPU.")
+  @Option(
+      names = "--gpu",
+      paramLabel = "ID",
+      required = true,
+      completionCandidates = Usage.GpuIds.class,
+      description = "A catalog GPU (id or name): ${COMPLETION-CANDIDATES}.")
   String gpu;
 
   @Option(names = "--tp", paramLabel = "N", defaultValue = "1", description = "TP degree.")
@@ -62,7 +63,10 @@ final class PerfCommand implements Callable<Integer> {
   @Option(
       names = "--weights",
       paramLabel = "DTYPE",
-      description = "Weight format, e.g. bf16, fp8, q4_0 (default: the checkpoint's).")
+      completionCandidates = Usage.DTypeNames.class,
+      description =
+          "Weight format (default: the checkpoint's): ${COMPLETION-CANDIDATES}; also int4_gN"
+              + " and affineB_gN.")
   String weights;
 
   @Option(
@@ -89,10 +93,11 @@ final class PerfCommand implements Callable<Integer> {
       names = "--engine",
       paramLabel = "NAME",
       defaultValue = "generic",
+      completionCandidates = Usage.EngineIds.class,
       description =
-          "An engine, as plan --engine names it: selects its calibrated utilisation factors"
-              + " (llama.cpp's for llamacpp and mlx, the serving engines' otherwise; default:"
-              + " ${DEFAULT-VALUE}).")
+          "An engine, as plan --engine names it (${COMPLETION-CANDIDATES}): selects its"
+              + " calibrated utilisation factors (llama.cpp's for llamacpp and mlx, the serving"
+              + " engines' otherwise; default: ${DEFAULT-VALUE}).")
   String engine;
 
   @Option(
@@ -118,7 +123,7 @@ final class PerfCommand implements Callable<Integer> {
   public Integer call() {
     ModelSource.Loaded loaded = source.load(spec);
     ModelSpec model = loaded.spec();
-    GpuSpec device = usage(() -> GpuCatalog.builtIn().get(gpu));
+    GpuSpec device = Usage.gpu(spec.commandLine(), "--gpu", gpu);
     int tensorParallel = usage(() -> (int) Sizes.count("--tp", tp, Integer.MAX_VALUE));
     int pipelineParallel = usage(() -> (int) Sizes.count("--pp", pp, Integer.MAX_VALUE));
     long promptTokens = usage(() -> Sizes.tokens("--prompt", prompt));
@@ -132,9 +137,9 @@ final class PerfCommand implements Callable<Integer> {
             : usage(() -> Interconnect.parse(interconnect));
     Precision precision = model.defaultPrecision();
     if (weights != null) {
-      precision = precision.withWeights(usage(() -> DType.parse(weights)));
+      precision = precision.withWeights(Usage.dtype(spec.commandLine(), "--weights", weights));
     }
-    EngineModel<?> engineModel = usage(() -> EngineModels.defaults().get(engine));
+    EngineModel<?> engineModel = Usage.engine(spec.commandLine(), "--engine", engine);
     Deployment deployment =
         Deployment.singleGpu()
             .withTensorParallel(tensorParallel)
@@ -143,11 +148,11 @@ final class PerfCommand implements Callable<Integer> {
             .onGpu(device);
     Workload workload = Workload.of(contextTokens, maxBatch);
     Precision p = precision;
+    // What the options describe is valid by now; an estimate the model cannot make (a GPU without a
+    // published bandwidth, more pipeline stages than layers) is a failed request, as in plan.
     SpeedEstimate e =
-        usage(
-            () ->
-                SpeedModel.of(loaded.planner())
-                    .estimateBatchSweep(p, promptTokens, workload, deployment, link));
+        SpeedModel.of(loaded.planner())
+            .estimateBatchSweep(p, promptTokens, workload, deployment, link);
     String label = source.model != null ? source.model : model.name();
     if (json) {
       JsonWriter.print(io.out(), toJson(label, p, engineModel.id(), e, usdPerGpuHour));
@@ -289,10 +294,7 @@ final class PerfCommand implements Callable<Integer> {
     try {
       return step.get();
     } catch (IllegalArgumentException ex) {
-      ParameterException usage =
-          new ParameterException(spec.commandLine(), ErrorHandler.oneLine(ex.getMessage(), ex));
-      usage.initCause(ex);
-      throw usage;
+      throw Usage.error(spec.commandLine(), ex);
     }
   }
 }

@@ -40,8 +40,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Plans the GPU memory of a model: weights, KV cache, recurrent state, activations and"
           + " runtime overhead, in total and on the most loaded GPU.",
-      "TOKENS and BYTES take whole numbers with an optional binary suffix: 32K = 32768,"
-          + " 80GiB = 85899345920."
+      "TOKENS is a whole number with an optional binary suffix: 32K = 32768. BYTES is a whole"
+          + " number with a unit: 80GiB = 85899345920 ("
+          + Units.BYTE_UNITS
+          + ")."
     })
 final class PlanCommand implements Callable<Integer> {
   private static final int BAR_WIDTH = 20;
@@ -122,7 +124,7 @@ final class PlanCommand implements Callable<Integer> {
             plan.total().totalBytes(),
             plan.perGpu().totalBytes(),
             plan.fit().map(Fit::fits));
-    try (Ledger ledger = LedgerCommand.openOrCreate(dir)) {
+    try (Ledger ledger = LedgerCommand.openOrCreate(spec.commandLine(), "--record", dir)) {
       return new Recorded(ledger.append(event.toEvent()), dir);
     }
   }

@@ -1,13 +1,11 @@
 package io.hwledger.cli;
 
-import io.hwledger.api.DType;
 import io.hwledger.api.Deployment;
 import io.hwledger.api.GpuSpec;
 import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Precision;
 import io.hwledger.api.Workload;
 import io.hwledger.math.CheckpointWeights;
-import io.hwledger.math.GpuCatalog;
 import io.hwledger.math.Planner;
 import io.hwledger.math.Sizes;
 import io.hwledger.math.engine.EngineModels;
@@ -48,13 +46,16 @@ final class PlanOptions {
   @Option(
       names = "--weights",
       paramLabel = "DTYPE",
-      description = "Weight format, e.g. bf16, fp8, int4, q4_k (default: the checkpoint's).")
+      completionCandidates = Usage.DTypeNames.class,
+      description =
+          "Weight format (default: the checkpoint's): ${COMPLETION-CANDIDATES}; also int4_gN"
+              + " and affineB_gN.")
   String weights;
 
   @Option(
       names = "--kv-cache",
       paramLabel = "DTYPE",
-      description = "K and V cache format, e.g. bf16, fp8 (default: the model's).")
+      description = "K and V cache format, named as for --weights (default: the model's).")
   String kvCache;
 
   @Option(
@@ -88,14 +89,18 @@ final class PlanOptions {
         names = "--gpu",
         paramLabel = "NAME",
         required = true,
-        description = "Check the fit on this GPU (catalog id or name).")
+        completionCandidates = Usage.GpuIds.class,
+        description = "Check the fit on this GPU (catalog id or name): ${COMPLETION-CANDIDATES}.")
     String gpu;
 
     @Option(
         names = "--memory",
         paramLabel = "BYTES",
         required = true,
-        description = "Check the fit against this memory budget per GPU.")
+        description =
+            "Check the fit against this memory budget per GPU, with a unit, e.g. 80GiB: "
+                + Units.BYTE_UNITS
+                + ".")
     String memory;
   }
 
@@ -168,7 +173,7 @@ final class PlanOptions {
 
     Precision precision = model.defaultPrecision();
     if (weights != null) {
-      precision = precision.withWeights(usage(() -> dtype("--weights", weights)));
+      precision = precision.withWeights(Usage.dtype(mixee.commandLine(), "--weights", weights));
       if (loaded.checkpoint().isPresent()) {
         io.warn(
             "--weights does not change the weights a "
@@ -177,7 +182,7 @@ final class PlanOptions {
       }
     }
     if (kvCache != null) {
-      precision = precision.withKvCache(usage(() -> dtype("--kv-cache", kvCache)));
+      precision = precision.withKvCache(Usage.dtype(mixee.commandLine(), "--kv-cache", kvCache));
     }
 
     Deployment deployment =
@@ -185,9 +190,9 @@ final class PlanOptions {
             .withTensorParallel(tensorParallel)
             .withPipelineParallel(pipelineParallel);
     if (budget != null && budget.gpu != null) {
-      deployment = deployment.onGpu(usage(() -> GpuCatalog.builtIn().get(budget.gpu)));
+      deployment = deployment.onGpu(Usage.gpu(mixee.commandLine(), "--gpu", budget.gpu));
     } else if (budget != null) {
-      long bytes = usage(() -> Sizes.bytes("--memory", budget.memory));
+      long bytes = usage(() -> Units.bytes("--memory", budget.memory));
       deployment = deployment.withMemoryPerGpu(bytes);
     }
     Optional<GpuSpec> gpu = deployment.gpu();
@@ -203,27 +208,16 @@ final class PlanOptions {
         loaded);
   }
 
-  private static DType dtype(String option, String text) {
-    try {
-      return DType.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
-    }
-  }
-
   /** Runs {@code step}; an {@link IllegalArgumentException} becomes a usage error. */
   <T> T usage(Supplier<T> step) {
     try {
       return step.get();
     } catch (IllegalArgumentException e) {
-      ParameterException usage =
-          new ParameterException(mixee.commandLine(), ErrorHandler.oneLine(e.getMessage(), e));
-      usage.initCause(e);
-      throw usage;
+      throw Usage.error(mixee.commandLine(), e);
     }
   }
 
   private ParameterException usageError(String message) {
-    return new ParameterException(mixee.commandLine(), message);
+    return Usage.error(mixee.commandLine(), message);
   }
 }

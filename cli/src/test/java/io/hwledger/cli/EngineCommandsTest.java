@@ -97,17 +97,21 @@ class EngineCommandsTest {
         Cli.run("plan", "--model", "llama-3.1-8b", "--engine", "llamacpp", "--block-size", "32");
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err())
-        .isEqualTo("hwledger: --block-size is a vllm setting (--engine is llamacpp)\n");
+        .isEqualTo(
+            "hwledger: --block-size is a vllm setting (--engine is llamacpp)"
+                + " (try 'hwledger plan --help')\n");
   }
 
   @Test
-  void unknownEngineListsTheKnownOnes() {
+  void unknownEnginePointsToTheList() {
     Cli.Result result = Cli.run("plan", "--model", "llama-3.1-8b", "--engine", "tgi");
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err())
         .isEqualTo(
-            "hwledger: unknown engine 'tgi'; expected one of generic, vllm, llamacpp, sglang,"
-                + " trtllm, mlx\n");
+            "hwledger: --engine: unknown engine 'tgi'"
+                + " (try 'hwledger plan --help' for every engine)\n");
+    assertThat(Cli.run("plan", "--help").out().replaceAll("\\s+", " "))
+        .contains("--engine=NAME generic (default), vllm, llamacpp, sglang, trtllm or mlx");
   }
 
   @Test
@@ -202,12 +206,16 @@ class EngineCommandsTest {
         Cli.run("export", "--model", "llama-3.1-8b", "--context", "8K", "--engine", "llamacpp");
     assertThat(llama.exitCode()).isEqualTo(2);
     assertThat(llama.err())
-        .isEqualTo("hwledger: llama.cpp runs GGUF files: plan with --gguf FILE\n");
+        .isEqualTo(
+            "hwledger: llama.cpp runs GGUF files: plan with --gguf FILE"
+                + " (try 'hwledger export --help')\n");
 
     Cli.Result generic = Cli.run("export", "--model", "llama-3.1-8b", "--context", "8K");
     assertThat(generic.exitCode()).isEqualTo(2);
     assertThat(generic.err())
-        .isEqualTo("hwledger: export needs --engine vllm, llamacpp, sglang, trtllm or mlx\n");
+        .isEqualTo(
+            "hwledger: export needs --engine vllm, llamacpp, sglang, trtllm or mlx"
+                + " (try 'hwledger export --help')\n");
 
     Cli.Result cache =
         Cli.run(
@@ -224,7 +232,7 @@ class EngineCommandsTest {
     assertThat(cache.err())
         .isEqualTo(
             "hwledger: vllm --kv-cache-dtype does not accept q4_0 (accepted: bfloat16, float16,"
-                + " fp8_e4m3, fp8_e5m2)\n");
+                + " fp8_e4m3, fp8_e5m2) (try 'hwledger export --help')\n");
   }
 
   @Test

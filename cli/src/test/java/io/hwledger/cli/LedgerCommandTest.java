@@ -221,9 +221,14 @@ class LedgerCommandTest {
       assertThat(result.err())
           .isEqualTo("hwledger: no ledger at " + tmp + " (no segments directory)\n");
     }
+    // A DIR that does not exist is a usage error (issue 12: paths on the command line).
     Cli.Result missing = Cli.run("ledger", "prove", tmp.resolve("nope").toString(), "--seq", "0");
-    assertThat(missing.exitCode()).isEqualTo(1);
-    assertThat(missing.err()).contains("no ledger at").contains("no such directory");
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err())
+        .isEqualTo(
+            "hwledger: DIR: no such directory '"
+                + tmp.resolve("nope")
+                + "' (try 'hwledger ledger prove --help')\n");
     assertThat(tmp.resolve("nope")).doesNotExist();
     // append does not turn a non-empty directory into a ledger
     Cli.Result append =
@@ -507,7 +512,10 @@ class LedgerCommandTest {
   void ledgerWithoutASubcommandIsAUsageError() {
     Cli.Result result = Cli.run("ledger");
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err()).startsWith("hwledger: ledger: a subcommand is required");
+    assertThat(result.err())
+        .isEqualTo(
+            "hwledger: ledger: a subcommand is required: append, verify, show, prove, checkpoint,"
+                + " keygen, verify-checkpoint or repair (try 'hwledger ledger --help')\n");
   }
 
   // RFC 9162 §2.1.1: MTH over leaf hashes (the leaves are already hashed with the 0x00 prefix).

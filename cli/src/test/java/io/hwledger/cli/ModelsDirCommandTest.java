@@ -228,9 +228,13 @@ class ModelsDirCommandTest {
 
     Cli.Result result = Cli.run("models", "--dir", missing.toString());
 
-    assertThat(result.exitCode()).isEqualTo(ErrorHandler.ExitCodes.FAILURE);
+    assertThat(result.exitCode()).isEqualTo(ErrorHandler.ExitCodes.USAGE);
     assertThat(result.out()).isEmpty();
-    assertThat(result.err()).isEqualTo("hwledger: --dir: no such directory '" + missing + "'\n");
+    assertThat(result.err())
+        .isEqualTo(
+            "hwledger: --dir: no such directory '"
+                + missing
+                + "' (try 'hwledger models --help')\n");
   }
 
   @Test
@@ -239,8 +243,10 @@ class ModelsDirCommandTest {
 
     Cli.Result result = Cli.run("models", "--dir", file.toString());
 
-    assertThat(result.exitCode()).isEqualTo(ErrorHandler.ExitCodes.FAILURE);
-    assertThat(result.err()).isEqualTo("hwledger: --dir: '" + file + "' is not a directory\n");
+    assertThat(result.exitCode()).isEqualTo(ErrorHandler.ExitCodes.USAGE);
+    assertThat(result.err())
+        .isEqualTo(
+            "hwledger: --dir: '" + file + "' is not a directory (try 'hwledger models --help')\n");
   }
 
   @Test
