@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** "Did you mean": the edit distance and the names suggested for each kind of unknown value. */
-@Verifies("FR-CLI-005")
+@Verifies({"FR-CLI-005", "FR-CLI-008"})
 class SuggestionsTest {
   private static final long SEED = Long.getLong("hwledger.test.seed", 20250131L);
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * command line that is not there is a usage error (exit 2), a file that is there but cannot be used
  * a failed request (exit 1).
  */
-@Verifies("FR-CLI-005")
+@Verifies({"FR-CLI-005", "FR-CLI-008"})
 class UsageErrorsTest {
   private static final String M = "llama-3.1-8b";
 

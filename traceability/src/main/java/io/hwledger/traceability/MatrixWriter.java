@@ -71,7 +71,10 @@ final class MatrixWriter {
               + String.join(", ", mainClasses)
               + " |");
     }
-    Files.createDirectories(file.getParent());
+    Path directory = file.toAbsolutePath().getParent();
+    if (directory != null) {
+      Files.createDirectories(directory);
+    }
     Files.write(file, out, StandardCharsets.UTF_8);
   }
 

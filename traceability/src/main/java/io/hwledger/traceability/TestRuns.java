@@ -25,7 +25,7 @@ final class TestRuns {
     for (Path module : modules) {
       Path record = module.resolve(TraceabilityListener.RECORD);
       if (Files.isRegularFile(record)) {
-        runs.addAll(parse(module.getFileName().toString(), record));
+        runs.addAll(parse(String.valueOf(module.getFileName()), record));
       }
     }
     return runs;
