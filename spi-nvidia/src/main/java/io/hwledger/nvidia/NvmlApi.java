@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The NVML calls this backend makes, in plain Java: one method per NVML function, devices named by
  * their NVML index, unsigned values already widened, and every non-success return code thrown as
- * {@link NvmlCallException}. The JNA implementation lives in {@link io.hwledger.nvidia.jna}.
+ * {@link NvmlCallException}. The JNA implementation lives in {@code io.hwledger.nvidia.jna}.
  *
  * <p>Return codes (from {@code nvml.h}): 0 success, 1 uninitialised, 2 invalid argument, 3 not
  * supported, 7 insufficient size, 9 driver not loaded, 12 library not found, 13 function not found,

@@ -9,7 +9,7 @@ import java.util.Optional;
  * devices named by their index, each returning the {@code rsmi_status_t} with what the call wrote.
  * {@code uint32_t} values arrive widened to {@code long}; {@code uint64_t} values are the library's
  * bits, so one above {@link Long#MAX_VALUE} is negative. What a status means (success, absent,
- * unavailable, failed) is decided by the caller, not here. The JNA implementation lives in {@link
+ * unavailable, failed) is decided by the caller, not here. The JNA implementation lives in {@code
  * io.hwledger.rocm.jna}.
  *
  * <p>JNA resolves a function on its first call: one the library does not export throws {@link
