@@ -80,7 +80,8 @@ public record Attention(
    * @param queryHeads query heads
    * @param kvHeads key/value heads, dividing {@code queryHeads}
    * @param headDim elements of one key, query and value head
-   * @return the attention mixer
+   * @return a full-attention mixer whose key, query and value heads all have {@code headDim}
+   *     elements
    * @throws IllegalArgumentException as the constructor does
    */
   public static Attention full(int queryHeads, int kvHeads, int headDim) {

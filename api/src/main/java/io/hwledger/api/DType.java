@@ -214,7 +214,7 @@ public final class DType {
    * underscores.
    *
    * @param text a format name; surrounding whitespace is ignored
-   * @return the format
+   * @return the format; aliases return the canonical instance ({@code fp8} is {@link #FP8_E4M3})
    * @throws IllegalArgumentException naming the text when it is no known format
    */
   public static DType parse(String text) {

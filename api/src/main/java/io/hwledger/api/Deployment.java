@@ -58,7 +58,7 @@ public record Deployment(
   /**
    * GPUs this deployment uses: {@code tensorParallel · pipelineParallel}.
    *
-   * @return the GPU count
+   * @return GPUs used, at least 1
    * @throws ArithmeticException if the product overflows an {@code int}
    */
   public int gpuCount() {

@@ -48,7 +48,7 @@ public record GatedDeltaNet(
    * Channels that pass through the convolution: {@code 2 · keyHeads · keyHeadDim + valueHeads ·
    * valueHeadDim}.
    *
-   * @return the channel count
+   * @return channels; the convolution has {@code convKernel} weights per channel
    */
   public long convChannels() {
     return 2L * keyHeads * keyHeadDim + (long) valueHeads * valueHeadDim;

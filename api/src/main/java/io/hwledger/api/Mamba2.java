@@ -69,7 +69,7 @@ public record Mamba2(
   /**
    * Channels that pass through the convolution: {@code d_inner + 2 · groups · d_state}.
    *
-   * @return the channel count
+   * @return channels; the convolution has {@code convKernel} weights per channel
    */
   public long convChannels() {
     return innerSize + 2L * groups * stateSize;

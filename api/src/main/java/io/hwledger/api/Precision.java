@@ -48,7 +48,7 @@ public record Precision(
    *
    * @param weights format of every linear weight
    * @param cache format of the K and V caches and the recurrent state
-   * @return the precision
+   * @return a precision with expert weights in {@code weights} too
    */
   public static Precision of(DType weights, DType cache) {
     Objects.requireNonNull(weights, "weights");

@@ -74,7 +74,7 @@ public final class AppleSamples {
    * @param timestamp when the values were read
    * @param metal the Metal device's memory figures
    * @param statistics the IOAccelerator's performance statistics, if ioreg or IOKit had them
-   * @return the sample
+   * @return memory and utilisation; the other metrics absent
    */
   public static TelemetrySample fromMetal(
       GpuDevice device,
@@ -109,7 +109,7 @@ public final class AppleSamples {
    * @param device the session's device
    * @param timestamp when the line was read
    * @param macmon the parsed line
-   * @return the sample
+   * @return utilisation, temperature, power and graphics clock; memory absent
    */
   public static TelemetrySample fromMacmon(
       GpuDevice device, Instant timestamp, MacmonSample macmon) {

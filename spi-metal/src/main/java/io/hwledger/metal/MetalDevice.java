@@ -10,7 +10,7 @@ public interface MetalDevice extends AutoCloseable {
   /**
    * {@code MTLDevice.name}, e.g. {@code Apple M4 Max}.
    *
-   * @return the name
+   * @return the GPU's name as Metal reports it
    */
   String name();
 

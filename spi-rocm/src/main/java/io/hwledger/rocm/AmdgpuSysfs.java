@@ -65,7 +65,7 @@ public final class AmdgpuSysfs {
   /**
    * The root this reader was given.
    *
-   * @return the root
+   * @return the directory that holds {@code sys/}
    */
   public Path root() {
     return root;

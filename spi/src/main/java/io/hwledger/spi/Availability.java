@@ -25,7 +25,7 @@ public record Availability(boolean available, String reason) {
    * Available, with a note on what was found.
    *
    * @param note what was found, e.g. the library path or driver version
-   * @return an available verdict
+   * @return a verdict with {@code available()} true and {@code note} as its reason
    */
   public static Availability available(String note) {
     return new Availability(true, note);
@@ -35,7 +35,7 @@ public record Availability(boolean available, String reason) {
    * Unavailable, with the reason.
    *
    * @param reason one line a user can act on, e.g. {@code libnvidia-ml.so.1 not found}
-   * @return an unavailable verdict
+   * @return a verdict with {@code available()} false
    */
   public static Availability unavailable(String reason) {
     return new Availability(false, reason);

@@ -19,7 +19,7 @@ public interface GpuBackend extends AutoCloseable {
   /**
    * The devices this backend sees, in index order; the same identities for the whole session.
    *
-   * @return the devices, possibly none; an unmodifiable list
+   * @return the devices in index order, possibly none
    * @throws BackendException if the backend fails
    */
   List<GpuDevice> devices();
