@@ -36,6 +36,19 @@ public record Attention(
   /**
    * Validates every count and the window: positive sizes, and {@code kvHeads} a divisor of {@code
    * queryHeads}.
+   *
+   * @param queryHeads query heads, at least 1
+   * @param kvHeads key/value heads, at least 1, dividing {@code queryHeads}
+   * @param keyHeadDim elements of one key head, at least 1
+   * @param valueHeadDim elements of one value head, at least 1
+   * @param windowTokens the sliding window in tokens, positive when present
+   * @param qkvBias whether the q, k and v projections have biases
+   * @param outputBias whether the output projection has a bias
+   * @param qkNorm whether queries and keys are normalised per head
+   * @param outputGate whether the query projection also produces an output gate
+   * @param sinks whether each query head has an attention-sink logit
+   * @throws IllegalArgumentException if a size or the window is not positive, or {@code kvHeads}
+   *     does not divide {@code queryHeads}
    */
   public Attention {
     Checks.positive(queryHeads, "queryHeads");
@@ -61,7 +74,16 @@ public record Attention(
     }
   }
 
-  /** Full attention without biases, norms, gates or sinks (Llama-style). */
+  /**
+   * Full attention without biases, norms, gates or sinks (Llama-style).
+   *
+   * @param queryHeads query heads
+   * @param kvHeads key/value heads, dividing {@code queryHeads}
+   * @param headDim elements of one key, query and value head
+   * @return a full-attention mixer whose key, query and value heads all have {@code headDim}
+   *     elements
+   * @throws IllegalArgumentException as the constructor does
+   */
   public static Attention full(int queryHeads, int kvHeads, int headDim) {
     return new Attention(
         queryHeads,
@@ -76,7 +98,13 @@ public record Attention(
         false);
   }
 
-  /** This attention limited to a sliding window of {@code tokens}. */
+  /**
+   * This attention limited to a sliding window of {@code tokens}.
+   *
+   * @param tokens tokens each position attends to and the cache keeps, at least 1
+   * @return a copy with the window
+   * @throws IllegalArgumentException if {@code tokens} is not positive
+   */
   public Attention withWindow(long tokens) {
     return new Attention(
         queryHeads,
@@ -91,7 +119,11 @@ public record Attention(
         sinks);
   }
 
-  /** This attention without a window. */
+  /**
+   * This attention without a window.
+   *
+   * @return a copy attending to the whole context
+   */
   public Attention withoutWindow() {
     return new Attention(
         queryHeads,

@@ -92,6 +92,8 @@ public final class DType {
    * Returns 4-bit integers with one fp16 scale and one 4-bit zero point per group (AWQ / GPTQ).
    *
    * @param groupSize elements sharing one scale; a positive even number
+   * @return the format, named {@code int4_g<groupSize>}
+   * @throws IllegalArgumentException if {@code groupSize} is not a positive even number
    */
   public static DType int4(int groupSize) {
     if (groupSize <= 0 || groupSize % 2 != 0) {
@@ -110,6 +112,8 @@ public final class DType {
    *
    * @param bits 2, 3, 4, 5, 6 or 8
    * @param groupSize elements sharing one scale and bias; 32, 64 or 128
+   * @return the format, named {@code affine<bits>_g<groupSize>}
+   * @throws IllegalArgumentException if {@code bits} or {@code groupSize} is not one of these
    */
   public static DType affine(int bits, int groupSize) {
     if (bits < 2 || bits > 8 || bits == 7) {
@@ -194,6 +198,9 @@ public final class DType {
    * The format with ggml type id {@code id} ({@code enum ggml_type}; gguf-py {@code
    * GGMLQuantizationType}), e.g. 0 → fp32, 12 → q4_k, 39 → mxfp4. Empty for ids ggml never assigned
    * and for the removed repacked types (31–33, 36–38).
+   *
+   * @param id a ggml type id, as a GGUF tensor info stores it
+   * @return the format, or empty if the id is unknown
    */
   public static Optional<DType> ofGgmlType(int id) {
     return Optional.ofNullable(BY_GGML_TYPE.get(id));
@@ -206,6 +213,8 @@ public final class DType {
    * and the ggml names ({@code f16}, {@code q8_0}, {@code q4_k}, ...). Dashes are read as
    * underscores.
    *
+   * @param text a format name; surrounding whitespace is ignored
+   * @return the format; aliases return the canonical instance ({@code fp8} is {@link #FP8_E4M3})
    * @throws IllegalArgumentException naming the text when it is no known format
    */
   public static DType parse(String text) {
@@ -232,27 +241,48 @@ public final class DType {
         "unknown dtype '" + text + "' (known: " + String.join(", ", BY_NAME.keySet()) + ")");
   }
 
-  /** Returns the names {@link #parse} accepts, canonical names first. */
+  /**
+   * Returns the names {@link #parse} accepts, canonical names first.
+   *
+   * @return an unmodifiable set, canonical names then aliases; other group sizes ({@code int4_g64},
+   *     {@code affine4_g64}) parse but are not listed
+   */
   public static java.util.Set<String> names() {
     return BY_NAME.keySet();
   }
 
-  /** Canonical lower-case name, e.g. {@code bf16}, {@code q4_k}, {@code int4_g128}. */
+  /**
+   * Canonical lower-case name, e.g. {@code bf16}, {@code q4_k}, {@code int4_g128}.
+   *
+   * @return the name, which {@link #parse} reads back to this format
+   */
   public String name() {
     return name;
   }
 
-  /** Elements stored together in one block (1 for plain formats). */
+  /**
+   * Elements stored together in one block (1 for plain formats).
+   *
+   * @return elements per block, at least 1
+   */
   public int blockElements() {
     return blockElements;
   }
 
-  /** Bits one block takes, scales included. */
+  /**
+   * Bits one block takes, scales included.
+   *
+   * @return bits per block
+   */
   public int blockBits() {
     return blockBits;
   }
 
-  /** The ggml type id, where this format is a ggml type. */
+  /**
+   * The ggml type id, where this format is a ggml type.
+   *
+   * @return the id, or empty for formats ggml does not have (fp8, int8, int4, affine)
+   */
   public OptionalInt ggmlType() {
     return ggmlType < 0 ? OptionalInt.empty() : OptionalInt.of(ggmlType);
   }
@@ -260,12 +290,18 @@ public final class DType {
   /**
    * Whether this is a compressed weight format (narrower than 16 bits per element). Engines keep
    * embeddings, norms and biases of such checkpoints in a 16-bit format.
+   *
+   * @return {@code true} for fp8, int8, int4, affine, MXFP4 and the ggml block types
    */
   public boolean isQuantized() {
     return quantized;
   }
 
-  /** Average bits per element, scales included (display only). */
+  /**
+   * Average bits per element, scales included (display only).
+   *
+   * @return {@code blockBits / blockElements}, e.g. 4.5 for {@code q4_k}
+   */
   public double bitsPerElement() {
     return (double) blockBits / blockElements;
   }
@@ -273,6 +309,9 @@ public final class DType {
   /**
    * Exact bytes of {@code rows} rows of {@code columns} elements each.
    *
+   * @param rows rows, at least 0
+   * @param columns elements per row, at least 0; a row's last block is counted whole
+   * @return bytes, rounded up to a whole byte
    * @throws ArithmeticException if the result overflows a {@code long}
    */
   public long bytes(long rows, long columns) {
@@ -281,7 +320,13 @@ public final class DType {
     return (bits + 7) / 8;
   }
 
-  /** Exact bytes of one row of {@code elements} elements. */
+  /**
+   * Exact bytes of one row of {@code elements} elements.
+   *
+   * @param elements elements, at least 0
+   * @return bytes, rounded up to a whole byte
+   * @throws ArithmeticException if the result overflows a {@code long}
+   */
   public long bytes(long elements) {
     return bytes(1, elements);
   }

@@ -18,10 +18,16 @@ public interface Engine {
   /**
    * The engine's identifier: lower-case letters, digits and {@code -}, e.g. {@code vllm}; the
    * {@code --engine} value and the JSON {@code "engine"} name of its plans.
+   *
+   * @return the identifier, never blank
    */
   String id();
 
-  /** The engine-less default: caches sized exactly for the workload ({@link GenericEngine}). */
+  /**
+   * The engine-less default: caches sized exactly for the workload ({@link GenericEngine}).
+   *
+   * @return the shared {@link GenericEngine} instance
+   */
   static Engine generic() {
     return GenericEngine.INSTANCE;
   }

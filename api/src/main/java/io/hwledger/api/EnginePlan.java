@@ -29,7 +29,17 @@ public record EnginePlan(
     double maxConcurrency,
     long hostBytes) {
 
-  /** Validates the arguments. */
+  /**
+   * Validates the arguments.
+   *
+   * @param engine the engine's identifier, not blank
+   * @param memoryLimitBytes memory limit per GPU, bytes, at least 0
+   * @param kvCacheBytes KV cache on the most loaded GPU, bytes, at least 0
+   * @param kvCacheTokens KV cache tokens of one replica, at least 0
+   * @param maxConcurrency sequences held at once, at least 0 (not NaN)
+   * @param hostBytes bytes kept in host memory, at least 0
+   * @throws IllegalArgumentException if {@code engine} is blank or a number is negative
+   */
   public EnginePlan {
     Objects.requireNonNull(engine, "engine");
     if (engine.isBlank()) {

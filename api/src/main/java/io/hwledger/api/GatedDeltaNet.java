@@ -15,7 +15,17 @@ public record GatedDeltaNet(
     int keyHeads, int valueHeads, int keyHeadDim, int valueHeadDim, int convKernel)
     implements Mixer {
 
-  /** Validates every dimension, and that {@code keyHeads} divides {@code valueHeads}. */
+  /**
+   * Validates every dimension, and that {@code keyHeads} divides {@code valueHeads}.
+   *
+   * @param keyHeads query/key heads, at least 1
+   * @param valueHeads value heads, at least 1, a multiple of {@code keyHeads}
+   * @param keyHeadDim elements per key head, at least 1
+   * @param valueHeadDim elements per value head, at least 1
+   * @param convKernel convolution width, at least 1
+   * @throws IllegalArgumentException if a dimension is not positive or {@code keyHeads} does not
+   *     divide {@code valueHeads}
+   */
   public GatedDeltaNet {
     Checks.positive(keyHeads, "keyHeads");
     Checks.positive(valueHeads, "valueHeads");
@@ -37,6 +47,8 @@ public record GatedDeltaNet(
   /**
    * Channels that pass through the convolution: {@code 2 · keyHeads · keyHeadDim + valueHeads ·
    * valueHeadDim}.
+   *
+   * @return channels; the convolution has {@code convKernel} weights per channel
    */
   public long convChannels() {
     return 2L * keyHeads * keyHeadDim + (long) valueHeads * valueHeadDim;

@@ -34,7 +34,20 @@ public record GpuSpec(
     Map<String, Double> denseTeraFlops,
     List<String> sources) {
 
-  /** Validates and copies the arguments. */
+  /**
+   * Validates and copies the arguments.
+   *
+   * @param id catalog identifier
+   * @param name marketing name
+   * @param vendor the vendor
+   * @param memoryBytes device memory, bytes, at least 1
+   * @param memoryBandwidthBytesPerSecond peak bandwidth, bytes per second, positive when present
+   * @param unifiedMemory whether CPU and GPU share the memory
+   * @param workingSetBytes the GPU working-set limit, bytes, positive when present
+   * @param denseTeraFlops dense peak tera-operations per second by dtype name; copied
+   * @param sources where the figures come from; copied
+   * @throws IllegalArgumentException if a byte count or the bandwidth is not positive
+   */
   public GpuSpec {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(name, "name");
@@ -52,12 +65,19 @@ public record GpuSpec(
   /**
    * Bytes a model may occupy on this GPU: the working-set limit where there is one (Apple silicon),
    * otherwise the whole device memory.
+   *
+   * @return the budget, bytes
    */
   public long memoryBudgetBytes() {
     return workingSetBytes.orElse(memoryBytes);
   }
 
-  /** Dense peak tera-operations per second for {@code dtype}, if published. */
+  /**
+   * Dense peak tera-operations per second for {@code dtype}, if published.
+   *
+   * @param dtype a key of {@link #denseTeraFlops()}, e.g. {@code bf16} or {@code fp8}
+   * @return the peak in 10^12 operations per second, or empty if the GPU lacks the dtype
+   */
   public OptionalDouble denseTeraFlops(String dtype) {
     Double value = denseTeraFlops.get(dtype);
     return value == null ? OptionalDouble.empty() : OptionalDouble.of(value);

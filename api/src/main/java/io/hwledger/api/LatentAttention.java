@@ -23,7 +23,17 @@ public record LatentAttention(
     int valueHeadDim)
     implements Mixer {
 
-  /** Validates every dimension. */
+  /**
+   * Validates every dimension.
+   *
+   * @param heads attention heads, at least 1
+   * @param qLoraRank query compression rank, at least 0
+   * @param kvLoraRank KV latent elements, at least 1
+   * @param qkNopeHeadDim per-head elements without rotary embedding, at least 0
+   * @param qkRopeHeadDim per-head elements with rotary embedding, at least 1
+   * @param valueHeadDim per-head value elements, at least 1
+   * @throws IllegalArgumentException if a dimension is out of these ranges
+   */
   public LatentAttention {
     Checks.positive(heads, "heads");
     Checks.nonNegative(qLoraRank, "qLoraRank");

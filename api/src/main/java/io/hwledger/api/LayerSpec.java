@@ -13,7 +13,14 @@ import java.util.Objects;
  */
 public record LayerSpec(Mixer mixer, Mlp mlp, int norms) {
 
-  /** Validates the arguments. */
+  /**
+   * Validates the arguments.
+   *
+   * @param mixer the sequence mixer
+   * @param mlp the feed-forward block
+   * @param norms hidden-size norms in the layer, at least 0
+   * @throws IllegalArgumentException if {@code norms} is negative
+   */
   public LayerSpec {
     Objects.requireNonNull(mixer, "mixer");
     Objects.requireNonNull(mlp, "mlp");

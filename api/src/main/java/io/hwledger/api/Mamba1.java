@@ -21,7 +21,18 @@ public record Mamba1(
     boolean innerNorms)
     implements Mixer {
 
-  /** Validates every dimension. */
+  /**
+   * Validates every dimension.
+   *
+   * @param innerSize {@code d_inner}, at least 1
+   * @param stateSize {@code d_state}, at least 1
+   * @param convKernel {@code d_conv}, at least 1
+   * @param dtRank rank of the Δ projection, at least 1
+   * @param convBias whether the convolution has a bias
+   * @param projectionBias whether the in and out projections have biases
+   * @param innerNorms whether Δ, B and C are RMS-normalised inside the mixer
+   * @throws IllegalArgumentException if a dimension is not positive
+   */
   public Mamba1 {
     Checks.positive(innerSize, "innerSize");
     Checks.positive(stateSize, "stateSize");

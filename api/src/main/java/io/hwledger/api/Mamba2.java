@@ -26,6 +26,17 @@ public record Mamba2(
   /**
    * Validates every dimension, that {@code groups} divides {@code heads} and that {@code heads ·
    * headDim == innerSize}.
+   *
+   * @param innerSize {@code d_inner}, at least 1
+   * @param stateSize {@code d_state}, at least 1
+   * @param convKernel {@code d_conv}, at least 1
+   * @param groups {@code n_groups}, at least 1, dividing {@code heads}
+   * @param heads SSM heads, at least 1
+   * @param headDim elements per head, at least 1
+   * @param convBias whether the convolution has a bias
+   * @param projectionBias whether the in and out projections have biases
+   * @throws IllegalArgumentException if a dimension is not positive, {@code groups} does not divide
+   *     {@code heads} or {@code heads · headDim != innerSize}
    */
   public Mamba2 {
     Checks.positive(innerSize, "innerSize");
@@ -55,7 +66,11 @@ public record Mamba2(
     }
   }
 
-  /** Channels that pass through the convolution: {@code d_inner + 2 · groups · d_state}. */
+  /**
+   * Channels that pass through the convolution: {@code d_inner + 2 · groups · d_state}.
+   *
+   * @return channels; the convolution has {@code convKernel} weights per channel
+   */
   public long convChannels() {
     return innerSize + 2L * groups * stateSize;
   }

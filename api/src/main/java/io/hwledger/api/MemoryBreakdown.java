@@ -18,7 +18,16 @@ public record MemoryBreakdown(
     long activationBytes,
     long overheadBytes) {
 
-  /** Validates that every quantity is non-negative. */
+  /**
+   * Validates that every quantity is non-negative.
+   *
+   * @param weightsBytes parameters, bytes
+   * @param kvCacheBytes K/V cache, bytes
+   * @param stateBytes recurrent state, bytes
+   * @param activationBytes peak activations, bytes
+   * @param overheadBytes runtime overhead, bytes
+   * @throws IllegalArgumentException if a quantity is negative
+   */
   public MemoryBreakdown {
     Checks.nonNegative(weightsBytes, "weightsBytes");
     Checks.nonNegative(kvCacheBytes, "kvCacheBytes");
@@ -30,6 +39,7 @@ public record MemoryBreakdown(
   /**
    * The sum of all parts, bytes.
    *
+   * @return weights, KV cache, state, activations and overhead together, bytes
    * @throws ArithmeticException if it overflows a {@code long}
    */
   public long totalBytes() {

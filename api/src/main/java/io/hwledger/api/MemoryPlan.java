@@ -40,7 +40,20 @@ public record MemoryPlan(
     Optional<Fit> fit,
     Optional<EnginePlan> engine) {
 
-  /** Validates and copies the arguments. */
+  /**
+   * Validates and copies the arguments.
+   *
+   * @param model the model's name
+   * @param totalParameters parameters resident in memory
+   * @param activeParameters parameters one token's forward pass multiplies with
+   * @param contextLimit the model's context limit in tokens, if any
+   * @param total the whole deployment
+   * @param perGpu the most loaded GPU
+   * @param stages one entry per pipeline stage; copied
+   * @param layers per-layer rows, possibly empty; copied
+   * @param fit the fit verdict, if the deployment has a budget
+   * @param engine the engine's allocation, if not the generic engine
+   */
   public MemoryPlan {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(contextLimit, "contextLimit");

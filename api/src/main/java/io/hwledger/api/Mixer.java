@@ -9,6 +9,8 @@ public sealed interface Mixer permits Attention, LatentAttention, Mamba1, Mamba2
   /**
    * A stable lower-case label: {@code attention}, {@code sliding_attention}, {@code mla}, {@code
    * mamba1}, {@code mamba2} or {@code gated_deltanet}.
+   *
+   * @return the label, as printed per layer and in JSON {@code layers[].mixer}
    */
   String label();
 }

@@ -12,12 +12,21 @@ package io.hwledger.api;
 public class ModelConfigException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates an exception with a message naming what is wrong, escaped to one printable line. */
+  /**
+   * Creates an exception with a message naming what is wrong, escaped to one printable line.
+   *
+   * @param message what is wrong, naming the field or value
+   */
   public ModelConfigException(String message) {
     super(escaped(message));
   }
 
-  /** Creates an exception with a message, escaped to one printable line, and its cause. */
+  /**
+   * Creates an exception with a message, escaped to one printable line, and its cause.
+   *
+   * @param message what is wrong, naming the field or value
+   * @param cause the exception that revealed it, e.g. a JSON or I/O error
+   */
   public ModelConfigException(String message, Throwable cause) {
     super(escaped(message), cause);
   }

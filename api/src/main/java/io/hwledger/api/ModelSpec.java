@@ -38,6 +38,14 @@ public record ModelSpec(
   /**
    * Validates and copies the arguments.
    *
+   * @param name a display name or identifier
+   * @param vocabSize rows of the token embedding, at least 1
+   * @param hiddenSize width of the residual stream, at least 1
+   * @param tiedEmbeddings whether the output head shares the token embedding
+   * @param norm the normalisation
+   * @param layers 1 to {@link #MAX_LAYERS} decoder layers, in order; copied
+   * @param contextLimit the context limit in tokens, positive when present
+   * @param defaultPrecision the published checkpoint's precision
    * @throws IllegalArgumentException when a size is not positive, or there are no layers or more
    *     than {@link #MAX_LAYERS}
    */
@@ -59,7 +67,11 @@ public record ModelSpec(
     Objects.requireNonNull(defaultPrecision, "defaultPrecision");
   }
 
-  /** Number of decoder layers. */
+  /**
+   * Number of decoder layers.
+   *
+   * @return the size of {@link #layers()}, 1 to {@link #MAX_LAYERS}
+   */
   public int layerCount() {
     return layers.size();
   }

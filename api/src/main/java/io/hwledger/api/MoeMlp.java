@@ -9,7 +9,7 @@ package io.hwledger.api;
  *
  * @param experts routed experts
  * @param topK routed experts active per token
- * @param expertWidth intermediate size of one routed expert
+ * @param expertWidth intermediate size of one routed expert, elements
  * @param sharedWidth intermediate size of the shared experts together (DeepSeek: {@code
  *     n_shared_experts · moe_intermediate_size}; Qwen: {@code shared_expert_intermediate_size}); 0
  *     when there are none
@@ -30,7 +30,19 @@ public record MoeMlp(
     boolean sharedGate)
     implements Mlp {
 
-  /** Validates counts: {@code 0 < topK <= experts}. */
+  /**
+   * Validates counts: {@code 0 < topK <= experts}.
+   *
+   * @param experts routed experts, at least 1
+   * @param topK routed experts per token, from 1 to {@code experts}
+   * @param expertWidth intermediate size of one routed expert, at least 1
+   * @param sharedWidth intermediate size of the shared experts, at least 0
+   * @param gated whether experts are gated units
+   * @param expertBias whether expert projections have biases
+   * @param routerBias whether the router has a per-expert bias
+   * @param sharedGate whether a sigmoid gate scales the shared expert
+   * @throws IllegalArgumentException if a count is out of these ranges
+   */
   public MoeMlp {
     Checks.positive(experts, "experts");
     Checks.positive(topK, "topK");

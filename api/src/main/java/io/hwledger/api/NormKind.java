@@ -13,7 +13,11 @@ public enum NormKind {
     this.parametersPerElement = parametersPerElement;
   }
 
-  /** Parameters per normalised element: 1 for RMSNorm, 2 for LayerNorm. */
+  /**
+   * Parameters per normalised element: 1 for RMSNorm, 2 for LayerNorm.
+   *
+   * @return 1 or 2
+   */
   public int parametersPerElement() {
     return parametersPerElement;
   }

@@ -23,7 +23,16 @@ public record Precision(
     DType valueCache,
     DType state) {
 
-  /** Validates the arguments. */
+  /**
+   * Checks that no format is missing.
+   *
+   * @param weights dense linear projections
+   * @param expertWeights routed expert projections
+   * @param unquantizedWeights what a quantised checkpoint keeps at 16 bits
+   * @param keyCache K cache elements
+   * @param valueCache V cache elements
+   * @param state recurrent state elements
+   */
   public Precision {
     Objects.requireNonNull(weights, "weights");
     Objects.requireNonNull(expertWeights, "expertWeights");
@@ -36,6 +45,10 @@ public record Precision(
   /**
    * Every weight in {@code weights} (non-linear parts in bf16 when it is quantised), K and V cache
    * and state in {@code cache}.
+   *
+   * @param weights format of every linear weight
+   * @param cache format of the K and V caches and the recurrent state
+   * @return a precision with expert weights in {@code weights} too
    */
   public static Precision of(DType weights, DType cache) {
     Objects.requireNonNull(weights, "weights");
@@ -46,6 +59,9 @@ public record Precision(
   /**
    * This precision with all linear weights (dense and expert) in {@code dtype}; when {@code dtype}
    * is not quantised it also replaces {@link #unquantizedWeights}.
+   *
+   * @param dtype the weight format
+   * @return a copy with the new weight formats
    */
   public Precision withWeights(DType dtype) {
     Objects.requireNonNull(dtype, "dtype");
@@ -58,12 +74,22 @@ public record Precision(
         state);
   }
 
-  /** This precision with both K and V caches in {@code dtype}. */
+  /**
+   * This precision with both K and V caches in {@code dtype}.
+   *
+   * @param dtype the cache format, e.g. {@link DType#FP8_E4M3}
+   * @return a copy with the new cache format
+   */
   public Precision withKvCache(DType dtype) {
     return new Precision(weights, expertWeights, unquantizedWeights, dtype, dtype, state);
   }
 
-  /** This precision with recurrent state in {@code dtype}. */
+  /**
+   * This precision with recurrent state in {@code dtype}.
+   *
+   * @param dtype the state format
+   * @return a copy with the new state format
+   */
   public Precision withState(DType dtype) {
     return new Precision(weights, expertWeights, unquantizedWeights, keyCache, valueCache, dtype);
   }

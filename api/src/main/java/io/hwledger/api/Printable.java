@@ -33,6 +33,9 @@ public final class Printable {
   /**
    * {@code text} with every control, format and line-separator character escaped as described
    * above.
+   *
+   * @param text any text, e.g. a name read from a model file
+   * @return the escaped text; {@code text} itself when nothing needed escaping
    */
   public static String escape(String text) {
     Objects.requireNonNull(text, "text");
@@ -60,7 +63,12 @@ public final class Printable {
     return out.toString();
   }
 
-  /** Whether {@link #escape} rewrites the code point {@code c}. */
+  /**
+   * Whether {@link #escape} rewrites the code point {@code c}.
+   *
+   * @param c a Unicode code point
+   * @return {@code true} for C0 and C1 controls, DEL, format characters (Cf) and U+2028, U+2029
+   */
   public static boolean needsEscape(int c) {
     if (Character.isISOControl(c)) {
       return true;

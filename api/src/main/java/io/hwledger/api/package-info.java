@@ -5,7 +5,8 @@
  *
  * <p>Units: bytes and tokens are {@code long} and exact; nothing is floating point until display.
  * Every record validates its arguments in its constructor and throws {@link
- * IllegalArgumentException} naming the bad value.
+ * IllegalArgumentException} naming the bad value. Nothing here is null: an absent value is an empty
+ * {@code Optional}, and a null argument throws {@link NullPointerException}.
  */
 @NullMarked
 package io.hwledger.api;

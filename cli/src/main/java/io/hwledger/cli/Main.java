@@ -18,7 +18,11 @@ import picocli.CommandLine;
 public final class Main {
   private Main() {}
 
-  /** Runs the command line and exits the JVM with its exit code. */
+  /**
+   * Runs the command line and exits the JVM with its exit code.
+   *
+   * @param args the command and its options, as {@code hwledger --help} lists them
+   */
   public static void main(String... args) {
     Streams io =
         new Streams(System.out, System.err, stdoutSupportsUnicode(), System.in, interactive());

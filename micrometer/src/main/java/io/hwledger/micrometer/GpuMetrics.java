@@ -33,7 +33,12 @@ import java.util.function.Function;
 public final class GpuMetrics implements MeterBinder {
   private final TelemetrySampler sampler;
 
-  /** Binds the devices of {@code sampler}; the sampler's polling interval sets the freshness. */
+  /**
+   * Binds the devices of {@code sampler}; the sampler's polling interval sets the freshness.
+   *
+   * @param sampler the sampler whose cached samples the gauges read; once it is closed they keep
+   *     its last values
+   */
   public GpuMetrics(TelemetrySampler sampler) {
     this.sampler = Objects.requireNonNull(sampler, "sampler");
   }

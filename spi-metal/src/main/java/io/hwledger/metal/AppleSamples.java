@@ -28,7 +28,8 @@ public final class AppleSamples {
    * @param backend the provider id
    * @param name Metal's or ioreg's name (e.g. {@code Apple M4}), if known
    * @param architecture the IOAccelerator class family (e.g. {@code AGXAcceleratorG13X}), if known
-   * @param memoryTotalBytes the GPU memory budget, if known
+   * @param memoryTotalBytes the GPU memory budget, bytes, if known
+   * @return device 0 of {@code backend}, vendor Apple, named "Apple GPU" when the name is unknown
    */
   public static GpuDevice device(
       String backend,
@@ -68,6 +69,12 @@ public final class AppleSamples {
    * other processes' GPU memory is not counted), free is total − used, floored at 0. Utilisation is
    * {@code "Device Utilization %"}. Temperature, power, clocks and processes are not available
    * through these APIs and are absent.
+   *
+   * @param device the session's device
+   * @param timestamp when the values were read
+   * @param metal the Metal device's memory figures
+   * @param statistics the IOAccelerator's performance statistics, if ioreg or IOKit had them
+   * @return memory and utilisation; the other metrics absent
    */
   public static TelemetrySample fromMetal(
       GpuDevice device,
@@ -98,6 +105,11 @@ public final class AppleSamples {
    * A sample from one {@code macmon pipe} line: utilisation, GPU temperature, GPU power and GPU
    * frequency. Memory is absent: macmon reports all of unified RAM, which is not the GPU's budget
    * (the working set is) and would overstate what a model may use.
+   *
+   * @param device the session's device
+   * @param timestamp when the line was read
+   * @param macmon the parsed line
+   * @return utilisation, temperature, power and graphics clock; memory absent
    */
   public static TelemetrySample fromMacmon(
       GpuDevice device, Instant timestamp, MacmonSample macmon) {

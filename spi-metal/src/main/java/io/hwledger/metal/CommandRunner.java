@@ -16,11 +16,19 @@ public interface CommandRunner {
   /**
    * Runs {@code command} and returns what it printed on standard output.
    *
+   * @param command the program and its arguments
+   * @param timeout how long it may run before it is killed
+   * @return its standard output, decoded as UTF-8
    * @throws IOException if it cannot start, exits non-zero, or runs past {@code timeout}
    */
   String run(List<String> command, Duration timeout) throws IOException;
 
-  /** Runs real processes. */
+  /**
+   * Runs real processes.
+   *
+   * @return a runner that starts {@code command} with {@link ProcessBuilder}; standard error
+   *     supplies the first line of a failure's message
+   */
   static CommandRunner system() {
     return CommandRunner::runProcess;
   }

@@ -18,7 +18,14 @@ public record IoregAccelerator(
     OptionalInt gpuCoreCount,
     Optional<PerformanceStatistics> statistics) {
 
-  /** Validates the arguments. */
+  /**
+   * Checks that nothing is null.
+   *
+   * @param ioClass the entry's class
+   * @param model the model, if present
+   * @param gpuCoreCount the GPU core count, if present
+   * @param statistics the performance statistics, if present
+   */
   public IoregAccelerator {
     Objects.requireNonNull(ioClass, "ioClass");
     Objects.requireNonNull(model, "model");

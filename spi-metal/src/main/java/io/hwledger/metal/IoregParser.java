@@ -24,6 +24,8 @@ public final class IoregParser {
    * The accelerators in {@code text}, in the order ioreg printed them; empty for blank output
    * (ioreg prints nothing when no entry matches).
    *
+   * @param text ioreg's whole standard output
+   * @return the accelerators; an unmodifiable list
    * @throws IllegalArgumentException if the text is not ioreg output or a property is malformed
    */
   public static List<IoregAccelerator> parse(String text) {
@@ -76,6 +78,8 @@ public final class IoregParser {
    * memory"=340983808}}, keeping its integer entries; strings, booleans, data and nested
    * collections are skipped.
    *
+   * @param dictionary the value of a {@code "PerformanceStatistics"} line, braces included
+   * @return its integer entries by key
    * @throws IllegalArgumentException if the dictionary is not well formed
    */
   public static PerformanceStatistics parseStatistics(String dictionary) {

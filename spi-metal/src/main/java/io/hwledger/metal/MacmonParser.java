@@ -21,6 +21,8 @@ public final class MacmonParser {
   /**
    * Every non-blank line of {@code output}, in order.
    *
+   * @param output macmon's standard output, one JSON object per line
+   * @return one sample per non-blank line; an unmodifiable list
    * @throws IllegalArgumentException naming the line, if one is not a macmon sample
    */
   public static List<MacmonSample> parseAll(String output) {
@@ -43,6 +45,8 @@ public final class MacmonParser {
   /**
    * One line of {@code macmon pipe}.
    *
+   * @param line one JSON object
+   * @return the fields this project reads, each absent when the line lacks it
    * @throws IllegalArgumentException if it is not a JSON object or a known field has the wrong type
    */
   public static MacmonSample parseLine(String line) {

@@ -32,7 +32,20 @@ public record MacmonSample(
     OptionalLong ramTotalBytes,
     OptionalLong ramUsageBytes) {
 
-  /** Validates the arguments. */
+  /**
+   * Checks that no optional is null.
+   *
+   * @param timestamp the line's timestamp, if printed
+   * @param gpuFrequencyMhz GPU frequency, MHz, if printed
+   * @param gpuUtilizationPercent GPU utilisation, percent (0–100), if printed
+   * @param gpuTemperatureC GPU temperature, °C, if printed
+   * @param cpuTemperatureC CPU temperature, °C, if printed
+   * @param gpuPowerWatts GPU power, W, if printed
+   * @param gpuRamPowerWatts GPU memory power, W, if printed
+   * @param systemPowerWatts whole-system power, W, if printed
+   * @param ramTotalBytes unified memory, bytes, if printed
+   * @param ramUsageBytes unified memory in use, bytes, if printed
+   */
   public MacmonSample {
     Objects.requireNonNull(timestamp, "timestamp");
     Objects.requireNonNull(gpuFrequencyMhz, "gpuFrequencyMhz");

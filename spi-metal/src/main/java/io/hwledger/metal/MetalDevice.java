@@ -7,13 +7,25 @@ package io.hwledger.metal;
  */
 public interface MetalDevice extends AutoCloseable {
 
-  /** {@code MTLDevice.name}, e.g. {@code Apple M4 Max}. */
+  /**
+   * {@code MTLDevice.name}, e.g. {@code Apple M4 Max}.
+   *
+   * @return the GPU's name as Metal reports it
+   */
   String name();
 
-  /** {@code MTLDevice.hasUnifiedMemory}: true on Apple silicon. */
+  /**
+   * {@code MTLDevice.hasUnifiedMemory}: true on Apple silicon.
+   *
+   * @return whether CPU and GPU share memory
+   */
   boolean hasUnifiedMemory();
 
-  /** The device's memory figures now. */
+  /**
+   * The device's memory figures now.
+   *
+   * @return the working-set limit and this process's allocations, bytes
+   */
   MetalReading read();
 
   /** Releases the device; safe to call more than once. */

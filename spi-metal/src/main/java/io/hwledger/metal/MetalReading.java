@@ -16,7 +16,12 @@ import java.util.OptionalLong;
 public record MetalReading(
     OptionalLong recommendedMaxWorkingSetSize, OptionalLong currentAllocatedSize) {
 
-  /** Validates the arguments. */
+  /**
+   * Checks that nothing is null.
+   *
+   * @param recommendedMaxWorkingSetSize the working-set limit, bytes, if known
+   * @param currentAllocatedSize this process's allocations, bytes, if known
+   */
   public MetalReading {
     Objects.requireNonNull(recommendedMaxWorkingSetSize, "recommendedMaxWorkingSetSize");
     Objects.requireNonNull(currentAllocatedSize, "currentAllocatedSize");

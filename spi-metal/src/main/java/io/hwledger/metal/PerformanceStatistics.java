@@ -30,38 +30,67 @@ public record PerformanceStatistics(Map<String, Long> values) {
   /** Bytes of system memory the GPU driver has allocated (wired), across all processes. */
   public static final String ALLOC_SYSTEM_MEMORY = "Alloc system memory";
 
-  /** Copies the map. */
+  /**
+   * Copies the map.
+   *
+   * @param values every numeric entry by key; copied
+   */
   public PerformanceStatistics {
     values = Map.copyOf(values);
   }
 
-  /** The value of {@code key}, if reported. */
+  /**
+   * The value of {@code key}, if reported.
+   *
+   * @param key an exact key, e.g. {@link #DEVICE_UTILIZATION}
+   * @return the value in the driver's unit, or empty
+   */
   public OptionalLong get(String key) {
     Long v = values.get(key);
     return v == null ? OptionalLong.empty() : OptionalLong.of(v);
   }
 
-  /** {@value #DEVICE_UTILIZATION}, if reported. */
+  /**
+   * {@value #DEVICE_UTILIZATION}, if reported.
+   *
+   * @return percent, 0–100, or empty
+   */
   public OptionalLong deviceUtilizationPercent() {
     return get(DEVICE_UTILIZATION);
   }
 
-  /** {@value #RENDERER_UTILIZATION}, if reported. */
+  /**
+   * {@value #RENDERER_UTILIZATION}, if reported.
+   *
+   * @return percent, 0–100, or empty
+   */
   public OptionalLong rendererUtilizationPercent() {
     return get(RENDERER_UTILIZATION);
   }
 
-  /** {@value #TILER_UTILIZATION}, if reported. */
+  /**
+   * {@value #TILER_UTILIZATION}, if reported.
+   *
+   * @return percent, 0–100, or empty
+   */
   public OptionalLong tilerUtilizationPercent() {
     return get(TILER_UTILIZATION);
   }
 
-  /** {@value #IN_USE_SYSTEM_MEMORY}, bytes, if reported. */
+  /**
+   * {@value #IN_USE_SYSTEM_MEMORY}, bytes, if reported.
+   *
+   * @return bytes, or empty
+   */
   public OptionalLong inUseSystemMemoryBytes() {
     return get(IN_USE_SYSTEM_MEMORY);
   }
 
-  /** {@value #ALLOC_SYSTEM_MEMORY}, bytes, if reported. */
+  /**
+   * {@value #ALLOC_SYSTEM_MEMORY}, bytes, if reported.
+   *
+   * @return bytes, or empty
+   */
   public OptionalLong allocSystemMemoryBytes() {
     return get(ALLOC_SYSTEM_MEMORY);
   }

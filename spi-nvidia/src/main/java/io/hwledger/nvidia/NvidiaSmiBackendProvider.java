@@ -47,7 +47,14 @@ public final class NvidiaSmiBackendProvider implements GpuBackendProvider {
     this(NvidiaSmiBackendProvider::findTool, DEFAULT_TIMEOUT);
   }
 
-  /** A provider running the tool {@code tool} finds, killed after {@code timeout}. */
+  /**
+   * A provider running the tool {@code tool} finds, killed after {@code timeout}.
+   *
+   * @param tool finds the {@code nvidia-smi} executable, or nothing; called on each availability
+   *     check and open
+   * @param timeout how long one run of the tool may take, positive
+   * @throws IllegalArgumentException if {@code timeout} is zero or negative
+   */
   public NvidiaSmiBackendProvider(Supplier<Optional<Path>> tool, Duration timeout) {
     this.tool = Objects.requireNonNull(tool, "tool");
     this.timeout = Objects.requireNonNull(timeout, "timeout");

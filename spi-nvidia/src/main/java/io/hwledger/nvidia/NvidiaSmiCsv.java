@@ -33,12 +33,12 @@ public final class NvidiaSmiCsv {
    * @param index nvidia-smi's index
    * @param uuid the {@code GPU-…} UUID
    * @param name the product name
-   * @param memoryTotalBytes total memory (MiB converted to bytes)
-   * @param memoryUsedBytes used memory, bytes
-   * @param memoryFreeBytes free memory, bytes
-   * @param utilizationPercent GPU utilisation, %
-   * @param temperatureC GPU temperature, °C
-   * @param powerWatts power draw, W
+   * @param memoryTotalBytes total memory (MiB converted to bytes), if reported
+   * @param memoryUsedBytes used memory, bytes, driver-reserved memory included, if reported
+   * @param memoryFreeBytes free memory, bytes, if reported
+   * @param utilizationPercent GPU utilisation, %, if reported
+   * @param temperatureC GPU temperature, °C, if reported
+   * @param powerWatts power draw, W, if reported
    */
   public record Row(
       int index,
@@ -51,7 +51,19 @@ public final class NvidiaSmiCsv {
       OptionalDouble temperatureC,
       OptionalDouble powerWatts) {
 
-    /** Validates the arguments. */
+    /**
+     * Checks that nothing is null.
+     *
+     * @param index nvidia-smi's index
+     * @param uuid the UUID
+     * @param name the product name
+     * @param memoryTotalBytes total memory, bytes, if reported
+     * @param memoryUsedBytes used memory, bytes, if reported
+     * @param memoryFreeBytes free memory, bytes, if reported
+     * @param utilizationPercent utilisation, %, if reported
+     * @param temperatureC temperature, °C, if reported
+     * @param powerWatts power draw, W, if reported
+     */
     public Row {
       Objects.requireNonNull(uuid, "uuid");
       Objects.requireNonNull(name, "name");
@@ -67,6 +79,8 @@ public final class NvidiaSmiCsv {
   /**
    * Parses the tool's whole output.
    *
+   * @param output the tool's standard output, one line per GPU
+   * @return one row per non-blank line, in the tool's order; an unmodifiable list
    * @throws IllegalArgumentException naming the line number and text of a malformed line
    */
   public static List<Row> parse(String output) {

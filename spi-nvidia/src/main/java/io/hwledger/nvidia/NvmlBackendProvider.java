@@ -30,7 +30,12 @@ public final class NvmlBackendProvider implements GpuBackendProvider {
     this(NvmlLoader::shared);
   }
 
-  /** A provider that finds NVML with {@code loader} (for tests and embedding). */
+  /**
+   * A provider that finds NVML with {@code loader} (for tests and embedding).
+   *
+   * @param loader looks the library up; called by {@link #isAvailable()} and {@link #open}, never
+   *     here
+   */
   public NvmlBackendProvider(Supplier<NvmlLoad> loader) {
     this.loader = Objects.requireNonNull(loader, "loader");
   }

@@ -12,7 +12,12 @@ import java.util.Optional;
  */
 public record NvmlLoad(Optional<NvmlApi> api, String description) {
 
-  /** Validates the arguments. */
+  /**
+   * Checks that nothing is null.
+   *
+   * @param api the loaded library, if found
+   * @param description what was loaded, or why nothing was
+   */
   public NvmlLoad {
     Objects.requireNonNull(api, "api");
     Objects.requireNonNull(description, "description");

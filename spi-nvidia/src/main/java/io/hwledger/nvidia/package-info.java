@@ -11,7 +11,7 @@
  *       tool.
  * </ul>
  *
- * <p>Only {@link io.hwledger.nvidia.jna} touches JNA; everything else (error mapping, the
+ * <p>Only {@code io.hwledger.nvidia.jna} touches JNA; everything else (error mapping, the
  * init/query/shutdown skeleton, CSV parsing) is plain Java.
  */
 @NullMarked

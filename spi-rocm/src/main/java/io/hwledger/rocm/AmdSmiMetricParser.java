@@ -36,6 +36,9 @@ public final class AmdSmiMetricParser {
   /**
    * The GPUs in {@code json}, by index.
    *
+   * @param json the tool's whole standard output
+   * @return one reading per GPU, in index order; {@code amd-smi metric} prints no name, unique id
+   *     or PCI bus id, so those are always empty
    * @throws IOException if it is not JSON or has neither shape
    */
   public static List<AmdToolReading> parse(String json) throws IOException {

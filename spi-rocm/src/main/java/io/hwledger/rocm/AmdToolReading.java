@@ -30,7 +30,19 @@ public record AmdToolReading(
     OptionalDouble temperatureC,
     OptionalDouble powerWatts) {
 
-  /** Validates the arguments. */
+  /**
+   * Checks that no optional is null.
+   *
+   * @param index the tool's GPU index
+   * @param name the product name, if printed
+   * @param uniqueId the unique id, if printed
+   * @param pciBusId the PCI bus id, if printed
+   * @param vramTotalBytes VRAM in total, bytes, if printed
+   * @param vramUsedBytes VRAM in use, bytes, if printed
+   * @param utilizationPercent GPU activity, %, if printed
+   * @param temperatureC temperature, °C, if printed
+   * @param powerWatts power, W, if printed
+   */
   public AmdToolReading {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(uniqueId, "uniqueId");

@@ -45,17 +45,29 @@ public final class AmdgpuSysfs {
 
   private final Path root;
 
-  /** A reader of the sysfs tree under {@code root} (normally {@code /}). */
+  /**
+   * A reader of the sysfs tree under {@code root} (normally {@code /}).
+   *
+   * @param root the directory that holds {@code sys/}; tests pass a fake tree
+   */
   public AmdgpuSysfs(Path root) {
     this.root = root;
   }
 
-  /** A reader rooted at {@link #ROOT_PROPERTY}, else {@link #ROOT_ENV}, else {@code /}. */
+  /**
+   * A reader rooted at {@link #ROOT_PROPERTY}, else {@link #ROOT_ENV}, else {@code /}.
+   *
+   * @return a reader of the configured root, read now
+   */
   public static AmdgpuSysfs fromConfiguration() {
     return new AmdgpuSysfs(Paths.get(Config.setting(ROOT_PROPERTY, ROOT_ENV).orElse("/")));
   }
 
-  /** The root this reader was given. */
+  /**
+   * The root this reader was given.
+   *
+   * @return the directory that holds {@code sys/}
+   */
   public Path root() {
     return root;
   }
@@ -65,6 +77,8 @@ public final class AmdgpuSysfs {
    * ROCm installer) driver declares a {@code MODULE_VERSION}, so only it has this file; the in-tree
    * driver's version is the kernel's, which is not reported as a driver version here (ROCm SMI's
    * {@code rsmi_version_str_get} falls back to {@code uname} release in that case).
+   *
+   * @return the version, e.g. {@code 6.8.5}, or empty for the in-tree driver
    */
   public Optional<String> driverVersion() {
     return readString(root.resolve("sys/module/amdgpu/version"));
@@ -75,13 +89,19 @@ public final class AmdgpuSysfs {
     return root.resolve("sys/class/drm");
   }
 
-  /** One amdgpu card: its DRM card number and its {@code device} directory. */
+  /**
+   * One amdgpu card: its DRM card number and its {@code device} directory.
+   *
+   * @param cardNumber N of {@code cardN}
+   * @param deviceDirectory {@code sys/class/drm/cardN/device} under the root
+   */
   public record Card(int cardNumber, Path deviceDirectory) {}
 
   /**
    * The AMD cards under {@code sys/class/drm}, by card number; connector directories ({@code
    * card0-DP-1}), render nodes ({@code renderD128}) and other vendors are skipped.
    *
+   * @return the cards in card-number order; empty without a DRM directory or an AMD card
    * @throws IOException if the DRM directory exists but cannot be listed
    */
   public List<Card> scan() throws IOException {
@@ -107,23 +127,43 @@ public final class AmdgpuSysfs {
     return cards;
   }
 
-  /** VRAM in total, bytes. */
+  /**
+   * VRAM in total, bytes.
+   *
+   * @param card a card from {@link #scan()}
+   * @return {@code mem_info_vram_total}, bytes, or empty
+   */
   public static OptionalLong vramTotalBytes(Card card) {
     return readLong(card.deviceDirectory().resolve("mem_info_vram_total"));
   }
 
-  /** VRAM in use, bytes. */
+  /**
+   * VRAM in use, bytes.
+   *
+   * @param card a card from {@link #scan()}
+   * @return {@code mem_info_vram_used}, bytes, or empty
+   */
   public static OptionalLong vramUsedBytes(Card card) {
     return readLong(card.deviceDirectory().resolve("mem_info_vram_used"));
   }
 
-  /** GPU busy, percent. */
+  /**
+   * GPU busy, percent.
+   *
+   * @param card a card from {@link #scan()}
+   * @return {@code gpu_busy_percent}, 0–100, or empty
+   */
   public static OptionalDouble busyPercent(Card card) {
     OptionalLong v = readLong(card.deviceDirectory().resolve("gpu_busy_percent"));
     return v.isPresent() ? OptionalDouble.of((double) v.getAsLong()) : OptionalDouble.empty();
   }
 
-  /** Edge temperature, degrees Celsius ({@code temp1_input} is in millidegrees). */
+  /**
+   * Edge temperature, degrees Celsius ({@code temp1_input} is in millidegrees).
+   *
+   * @param card a card from {@link #scan()}
+   * @return the edge temperature, °C, or empty
+   */
   public static OptionalDouble temperatureC(Card card) {
     return scaled(hwmonLong(card, "temp1_input"), 1000.0);
   }
@@ -131,6 +171,9 @@ public final class AmdgpuSysfs {
   /**
    * Power, watts: {@code power1_average}, else {@code power1_input} (both microwatts; most GPUs
    * offer only one of the two).
+   *
+   * @param card a card from {@link #scan()}
+   * @return the power draw, watts, or empty
    */
   public static OptionalDouble powerWatts(Card card) {
     OptionalLong microwatts = hwmonLong(card, "power1_average");
@@ -140,27 +183,52 @@ public final class AmdgpuSysfs {
     return scaled(microwatts, 1_000_000.0);
   }
 
-  /** Graphics (sclk) clock, MHz, from {@code freq1_input} in Hz. */
+  /**
+   * Graphics (sclk) clock, MHz, from {@code freq1_input} in Hz.
+   *
+   * @param card a card from {@link #scan()}
+   * @return the clock, whole MHz (rounded down), or empty
+   */
   public static OptionalLong graphicsClockMhz(Card card) {
     return hz(hwmonLong(card, "freq1_input"));
   }
 
-  /** Memory (mclk) clock, MHz, from {@code freq2_input} in Hz. */
+  /**
+   * Memory (mclk) clock, MHz, from {@code freq2_input} in Hz.
+   *
+   * @param card a card from {@link #scan()}
+   * @return the clock, whole MHz (rounded down), or empty
+   */
   public static OptionalLong memoryClockMhz(Card card) {
     return hz(hwmonLong(card, "freq2_input"));
   }
 
-  /** The product name ({@code product_name}, newer GPUs only). */
+  /**
+   * The product name ({@code product_name}, newer GPUs only).
+   *
+   * @param card a card from {@link #scan()}
+   * @return the name, e.g. {@code AMD Instinct MI300X}, or empty
+   */
   public static Optional<String> productName(Card card) {
     return readString(card.deviceDirectory().resolve("product_name"));
   }
 
-  /** The PCI device id ({@code device}, e.g. {@code 0x744c}). */
+  /**
+   * The PCI device id ({@code device}, e.g. {@code 0x744c}).
+   *
+   * @param card a card from {@link #scan()}
+   * @return the id as the file has it, or empty
+   */
   public static Optional<String> pciDeviceId(Card card) {
     return readString(card.deviceDirectory().resolve("device"));
   }
 
-  /** The GPU's {@code unique_id} (hex), where the GPU has one. */
+  /**
+   * The GPU's {@code unique_id} (hex), where the GPU has one.
+   *
+   * @param card a card from {@link #scan()}
+   * @return the id as the file has it, or empty
+   */
   public static Optional<String> uniqueId(Card card) {
     return readString(card.deviceDirectory().resolve("unique_id"));
   }
@@ -168,6 +236,9 @@ public final class AmdgpuSysfs {
   /**
    * The PCI address ({@code 0000:03:00.0}): {@code PCI_SLOT_NAME} in {@code uevent}, else the last
    * element of the {@code device} symlink's target.
+   *
+   * @param card a card from {@link #scan()}
+   * @return the address in lower case, or empty if neither gives a valid one
    */
   public static Optional<String> pciAddress(Card card) {
     Path device = card.deviceDirectory();

@@ -46,6 +46,9 @@ public final class RocmSmiJsonParser {
   /**
    * The GPUs in {@code json}, by card number.
    *
+   * @param json the tool's whole standard output
+   * @return one reading per {@code cardN} key, in card-number order; no name or PCI bus id here
+   *     means the tool did not print one
    * @throws IOException if it is not JSON or not an object
    */
   public static List<AmdToolReading> parse(String json) throws IOException {

@@ -17,21 +17,37 @@ public class BackendException extends RuntimeException {
     FAILED
   }
 
+  /** What went wrong; part of the serialised form. */
   private final Kind kind;
 
-  /** Creates an exception of {@code kind} with a one-line message. */
+  /**
+   * Creates an exception of {@code kind} with a one-line message.
+   *
+   * @param kind what went wrong
+   * @param message one line naming the backend, the call and the failure
+   */
   public BackendException(Kind kind, String message) {
     super(message);
     this.kind = kind;
   }
 
-  /** Creates an exception of {@code kind} with a one-line message and its cause. */
+  /**
+   * Creates an exception of {@code kind} with a one-line message and its cause.
+   *
+   * @param kind what went wrong
+   * @param message one line naming the backend, the call and the failure
+   * @param cause the underlying error, e.g. an {@code UnsatisfiedLinkError} or {@code IOException}
+   */
   public BackendException(Kind kind, String message, Throwable cause) {
     super(message, cause);
     this.kind = kind;
   }
 
-  /** What went wrong. */
+  /**
+   * What went wrong.
+   *
+   * @return the kind, which decides whether the backend or only one device is gone
+   */
   public Kind kind() {
     return kind;
   }

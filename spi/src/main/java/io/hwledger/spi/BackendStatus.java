@@ -12,7 +12,13 @@ import java.util.Objects;
  */
 public record BackendStatus(String id, int priority, Availability availability) {
 
-  /** Validates the arguments. */
+  /**
+   * Checks that nothing is missing.
+   *
+   * @param id the provider's id
+   * @param priority the provider's priority
+   * @param availability what its availability check said
+   */
   public BackendStatus {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(availability, "availability");

@@ -9,12 +9,17 @@ import java.util.List;
  */
 public interface GpuBackend extends AutoCloseable {
 
-  /** The provider id this session belongs to. */
+  /**
+   * The provider id this session belongs to.
+   *
+   * @return the id of the {@link GpuBackendProvider} that opened it
+   */
   String id();
 
   /**
    * The devices this backend sees, in index order; the same identities for the whole session.
    *
+   * @return the devices in index order, possibly none
    * @throws BackendException if the backend fails
    */
   List<GpuDevice> devices();
@@ -22,6 +27,8 @@ public interface GpuBackend extends AutoCloseable {
   /**
    * Reads one device now.
    *
+   * @param device one of {@link #devices()}
+   * @return the reading, stamped by the session's clock
    * @throws BackendException of kind {@link BackendException.Kind#DEVICE_LOST} if the device is
    *     gone, or another kind if the read fails
    */

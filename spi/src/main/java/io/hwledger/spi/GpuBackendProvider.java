@@ -12,18 +12,31 @@ public interface GpuBackendProvider {
 
   /**
    * A short, stable, lower-case id, e.g. {@code nvml}, {@code nvidia-smi}, {@code amdgpu-sysfs}.
+   *
+   * @return the id, unique among the providers on the class path; the value {@code
+   *     hwledger.backends} and {@code --backend} name
    */
   String id();
 
-  /** Preference among available backends: higher wins; ties go to the smaller id. */
+  /**
+   * Preference among available backends: higher wins; ties go to the smaller id.
+   *
+   * @return the priority, e.g. 100 for a native library and 10 for a command-line tool
+   */
   int priority();
 
-  /** Whether this backend can run here, and why not; cheap, and never throws. */
+  /**
+   * Whether this backend can run here, and why not; cheap, and never throws.
+   *
+   * @return the verdict, with a reason a user can act on when unavailable
+   */
   Availability isAvailable();
 
   /**
    * Opens a session whose samples are stamped by {@code clock}.
    *
+   * @param clock the source of {@link TelemetrySample#timestamp()}
+   * @return an open session; the caller closes it
    * @throws BackendException of kind {@link BackendException.Kind#UNAVAILABLE} if it cannot
    */
   GpuBackend open(Clock clock);

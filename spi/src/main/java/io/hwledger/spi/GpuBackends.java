@@ -43,7 +43,7 @@ import org.jspecify.annotations.Nullable;
  *       ties go to the lexicographically smaller id.
  * </ol>
  *
- * <p>{@link #select()} decides once per instance and logs the choice once, at INFO. {@link
+ * <p>{@link #select()} decides once per instance and logs the choice once, at DEBUG. {@link
  * GpuBackendProvider#isAvailable()} is called defensively everywhere: a provider whose check throws
  * counts as unavailable, with the exception as the reason.
  *
@@ -90,6 +90,10 @@ public final class GpuBackends {
    * A registry over exactly these providers (for tests and for applications that wire providers
    * themselves). Providers whose {@code id()} or {@code priority()} throws, and duplicate ids, are
    * skipped with a warning, as in discovery.
+   *
+   * @param providers the providers, in any order
+   * @return a registry holding them in preference order
+   * @throws NullPointerException if the list or one of its elements is null
    */
   public static GpuBackends of(List<? extends GpuBackendProvider> providers) {
     Objects.requireNonNull(providers, "providers");
@@ -105,6 +109,8 @@ public final class GpuBackends {
   /**
    * Discovers providers with {@link ServiceLoader} through the thread's context class loader (or
    * this class's loader when there is none).
+   *
+   * @return a registry of every provider that loaded; empty when there are none
    */
   public static GpuBackends discover() {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
@@ -114,6 +120,9 @@ public final class GpuBackends {
   /**
    * Discovers providers with {@link ServiceLoader} through {@code loader}; never throws for a bad
    * provider.
+   *
+   * @param loader the class loader whose {@code META-INF/services} (or module layer) is searched
+   * @return a registry of every provider that loaded; empty when there are none
    */
   public static GpuBackends discover(ClassLoader loader) {
     Objects.requireNonNull(loader, "loader");
@@ -152,7 +161,11 @@ public final class GpuBackends {
     return new GpuBackends(entries);
   }
 
-  /** The registry discovered once, on first use, from this class's loader context. */
+  /**
+   * The registry discovered once, on first use, from this class's loader context.
+   *
+   * @return the shared registry; {@link #select()} on it is decided once per JVM
+   */
   public static GpuBackends defaults() {
     return DefaultsHolder.INSTANCE;
   }
@@ -195,12 +208,20 @@ public final class GpuBackends {
     entries.add(new Entry(provider, id, priority));
   }
 
-  /** The providers, in preference order (priority descending, then id). */
+  /**
+   * The providers, in preference order (priority descending, then id).
+   *
+   * @return an unmodifiable list, possibly empty
+   */
   public List<GpuBackendProvider> providers() {
     return entries.stream().map(Entry::provider).collect(Collectors.toUnmodifiableList());
   }
 
-  /** Every provider's id, priority and availability (checked now), in preference order. */
+  /**
+   * Every provider's id, priority and availability (checked now), in preference order.
+   *
+   * @return an unmodifiable list, one status per provider
+   */
   public List<BackendStatus> statuses() {
     return entries.stream()
         .map(e -> new BackendStatus(e.id(), e.priority(), availabilityOf(e)))
@@ -209,7 +230,9 @@ public final class GpuBackends {
 
   /**
    * The backend to use, by {@value #BACKENDS_PROPERTY} then priority then id (see the class
-   * comment); decided on the first call and logged once at INFO.
+   * comment); decided on the first call and logged once at DEBUG.
+   *
+   * @return the provider, or empty when none is available or the property rules them all out
    */
   public Optional<GpuBackendProvider> select() {
     synchronized (selectLock) {
@@ -230,6 +253,11 @@ public final class GpuBackends {
   /**
    * The backend chosen by an explicit preference list, as if it were the value of {@value
    * #BACKENDS_PROPERTY}; an empty list means "by priority, then id". Not memoised.
+   *
+   * @param preference ids in order of preference, possibly ending with {@value #ANY}, or {@value
+   *     #NONE}
+   * @return the first listed provider that is known and available, or empty (with a WARNING when
+   *     the list named backends and none was usable)
    */
   public Optional<GpuBackendProvider> selectPreferring(List<String> preference) {
     Objects.requireNonNull(preference, "preference");
@@ -258,8 +286,12 @@ public final class GpuBackends {
   }
 
   /**
-   * The provider with this id if it is known and available; otherwise empty, with a WARNING that
-   * says which.
+   * The provider with this id if it is known and available; otherwise empty. Why it is empty is
+   * logged only at DEBUG: the caller asked for this backend and says why it has none ({@link
+   * #statuses()} has the reason).
+   *
+   * @param id a provider id, e.g. {@code nvml}
+   * @return the provider, or empty if unknown or unavailable
    */
   public Optional<GpuBackendProvider> select(String id) {
     Objects.requireNonNull(id, "id");

@@ -30,7 +30,20 @@ public record GpuDevice(
     Optional<String> driverVersion,
     OptionalLong memoryTotalBytes) {
 
-  /** Validates the arguments. */
+  /**
+   * Validates the arguments.
+   *
+   * @param backend the provider id
+   * @param index the device index, at least 0
+   * @param uuid the stable identifier
+   * @param pciBusId the PCI bus id, if known
+   * @param name the product name
+   * @param vendor the vendor
+   * @param architecture architecture or compute capability, if known
+   * @param driverVersion driver version, if known
+   * @param memoryTotalBytes device memory in bytes, if known
+   * @throws IllegalArgumentException if {@code index} is negative
+   */
   public GpuDevice {
     Objects.requireNonNull(backend, "backend");
     if (index < 0) {

@@ -21,7 +21,15 @@ public record MemoryUsage(
     OptionalLong reservedBytes,
     boolean usedIncludesReserved) {
 
-  /** Validates the arguments. */
+  /**
+   * Checks that no optional is null.
+   *
+   * @param totalBytes total memory, bytes, if reported
+   * @param usedBytes memory in use, bytes, if reported
+   * @param freeBytes memory available, bytes, if reported
+   * @param reservedBytes driver-reserved memory, bytes, if reported
+   * @param usedIncludesReserved whether {@code usedBytes} includes the reserved memory
+   */
   public MemoryUsage {
     Objects.requireNonNull(totalBytes, "totalBytes");
     Objects.requireNonNull(usedBytes, "usedBytes");

@@ -48,6 +48,7 @@ public final class SessionGuard {
    * A guard for a session that holds nothing to free.
    *
    * @param session names the session in the "is closed" message, e.g. {@code "nvidia-smi session"}
+   * @return an open guard with a closed flag and no lock
    * @throws IllegalArgumentException if {@code session} is blank
    */
   public static SessionGuard stateless(String session) {
@@ -59,6 +60,7 @@ public final class SessionGuard {
    *
    * @param session names the session in the "is closed" message, e.g. {@code "NVML session"}
    * @param release frees what the session holds; runs once, on the thread that closes first
+   * @return an open guard with a read-write lock
    * @throws IllegalArgumentException if {@code session} is blank
    */
   public static SessionGuard releasing(String session, Runnable release) {
@@ -69,6 +71,8 @@ public final class SessionGuard {
    * Runs {@code call} if the session is open; a releasing guard holds its read lock meanwhile, so
    * {@link #close()} cannot release under it.
    *
+   * @param <T> what the call returns
+   * @param call the body of a session method; it must not close this guard
    * @return what {@code call} returns
    * @throws IllegalStateException if the session is closed
    */

@@ -32,7 +32,19 @@ public record TelemetrySample(
     OptionalLong memoryClockMhz,
     Optional<List<ProcessMemory>> processes) {
 
-  /** Validates and copies the arguments. */
+  /**
+   * Checks that nothing is null and copies the process list.
+   *
+   * @param device the device read
+   * @param timestamp when it was read
+   * @param memory memory totals
+   * @param utilizationPercent busy percentage, 0–100, if reported
+   * @param temperatureC temperature in °C, if reported
+   * @param powerWatts power draw in watts, if reported
+   * @param graphicsClockMhz graphics clock in MHz, if reported
+   * @param memoryClockMhz memory clock in MHz, if reported
+   * @param processes processes holding memory, if listed; copied
+   */
   public TelemetrySample {
     Objects.requireNonNull(device, "device");
     Objects.requireNonNull(timestamp, "timestamp");

@@ -77,12 +77,21 @@ public final class TelemetrySampler implements AutoCloseable {
     }
   }
 
-  /** A builder for a sampler over {@code backend}, whose devices are listed once, at build. */
+  /**
+   * A builder for a sampler over {@code backend}, whose devices are listed once, at build.
+   *
+   * @param backend an open session; the sampler reads it but does not close it
+   * @return a builder with the defaults: poll every 1 s, TTL 1 s, read timeout 2 s, UTC clock
+   */
   public static Builder builder(GpuBackend backend) {
     return new Builder(backend);
   }
 
-  /** The devices sampled, as the backend listed them at build time. */
+  /**
+   * The devices sampled, as the backend listed them at build time.
+   *
+   * @return an unmodifiable list in the backend's index order
+   */
   public List<GpuDevice> devices() {
     return devices;
   }
@@ -90,6 +99,9 @@ public final class TelemetrySampler implements AutoCloseable {
   /**
    * The newest cached sample of {@code device}, however old, without blocking; empty if none has
    * been read yet or the device is not one of this backend's.
+   *
+   * @param device one of {@link #devices()}
+   * @return the cached sample, or empty
    */
   public Optional<TelemetrySample> latest(GpuDevice device) {
     Slot slot = slots.get(Objects.requireNonNull(device, "device"));
@@ -105,6 +117,8 @@ public final class TelemetrySampler implements AutoCloseable {
    * otherwise completing when the (shared) read does, or failing with the backend's exception or a
    * {@link java.util.concurrent.TimeoutException} after the read timeout. Never blocks the caller.
    *
+   * @param device one of {@link #devices()}
+   * @return a future of the sample; cancelling it does not cancel the shared read
    * @throws IllegalArgumentException if the device is not one of the backend's
    * @throws IllegalStateException if the sampler is closed
    */
@@ -229,7 +243,13 @@ public final class TelemetrySampler implements AutoCloseable {
       this.backend = Objects.requireNonNull(backend, "backend");
     }
 
-    /** How often to poll every device (default 1 s); {@link Duration#ZERO} for no polling. */
+    /**
+     * How often to poll every device (default 1 s); {@link Duration#ZERO} for no polling.
+     *
+     * @param interval the polling period, zero or more
+     * @return this builder
+     * @throws IllegalArgumentException if {@code interval} is negative
+     */
     public Builder interval(Duration interval) {
       Objects.requireNonNull(interval, "interval");
       if (interval.isNegative()) {
@@ -239,7 +259,13 @@ public final class TelemetrySampler implements AutoCloseable {
       return this;
     }
 
-    /** How long a cached sample counts as fresh for {@link #sample} (default 1 s; 0: never). */
+    /**
+     * How long a cached sample counts as fresh for {@link #sample} (default 1 s; 0: never).
+     *
+     * @param ttl the age below which {@link #sample} returns the cached sample, zero or more
+     * @return this builder
+     * @throws IllegalArgumentException if {@code ttl} is negative
+     */
     public Builder ttl(Duration ttl) {
       Objects.requireNonNull(ttl, "ttl");
       if (ttl.isNegative()) {
@@ -249,7 +275,13 @@ public final class TelemetrySampler implements AutoCloseable {
       return this;
     }
 
-    /** How long one read may take before its future fails (default 2 s). */
+    /**
+     * How long one read may take before its future fails (default 2 s).
+     *
+     * @param readTimeout the timeout, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code readTimeout} is zero or negative
+     */
     public Builder readTimeout(Duration readTimeout) {
       Objects.requireNonNull(readTimeout, "readTimeout");
       if (readTimeout.isNegative() || readTimeout.isZero()) {
@@ -259,7 +291,12 @@ public final class TelemetrySampler implements AutoCloseable {
       return this;
     }
 
-    /** The clock that ages cached samples (default {@link Clock#systemUTC()}). */
+    /**
+     * The clock that ages cached samples (default {@link Clock#systemUTC()}).
+     *
+     * @param clock the clock; tests inject a fixed or manual one
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -268,6 +305,7 @@ public final class TelemetrySampler implements AutoCloseable {
     /**
      * Lists the backend's devices and starts polling.
      *
+     * @return a running sampler; close it to stop its threads
      * @throws BackendException if the backend cannot list its devices
      */
     public TelemetrySampler build() {

@@ -47,13 +47,24 @@ import org.junit.jupiter.api.Test;
  * enough for any engine to fit, shaped like what engines run.
  */
 public abstract class EngineModelContract {
+  /** For the test class that extends this contract; JUnit constructs it. */
+  protected EngineModelContract() {}
+
   private static final Pattern ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
   private static final long BUDGET = 80L << 30;
 
-  /** The engine model under test. */
+  /**
+   * The engine model under test.
+   *
+   * @return the model, the same class {@code ServiceLoader} finds
+   */
   protected abstract EngineModel<?> model();
 
-  /** A two-layer dense decoder every engine can plan. */
+  /**
+   * A two-layer dense decoder every engine can plan.
+   *
+   * @return the model described in the class comment, with an 8,192-token context limit
+   */
   protected ModelSpec smallModel() {
     LayerSpec layer = new LayerSpec(Attention.full(8, 2, 128), new DenseMlp(2816, true, false), 2);
     return new ModelSpec(
@@ -67,7 +78,11 @@ public abstract class EngineModelContract {
         Precision.of(DType.BF16, DType.BF16));
   }
 
-  /** The deployment planned on: one GPU with an 80 GiB budget, this engine at its defaults. */
+  /**
+   * The deployment planned on: one GPU with an 80 GiB budget, this engine at its defaults.
+   *
+   * @return the deployment; a subclass may override it, e.g. to plan on a catalog GPU
+   */
   protected Deployment deployment() {
     return Deployment.singleGpu().withMemoryPerGpu(BUDGET).withEngine(model().defaults());
   }

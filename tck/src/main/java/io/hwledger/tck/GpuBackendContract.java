@@ -70,6 +70,8 @@ import org.junit.jupiter.api.Test;
  * <p>Every session a check opens is closed after it. Nothing here sleeps.
  */
 public abstract class GpuBackendContract {
+  /** For the test class that extends this contract; JUnit constructs it. */
+  protected GpuBackendContract() {}
 
   /** Where the default {@link TestClock} stands: far from "now", so a wall-clock stamp shows. */
   public static final Instant DEFAULT_START = Instant.parse("2001-02-03T04:05:06.789Z");
@@ -79,10 +81,18 @@ public abstract class GpuBackendContract {
   private final List<GpuBackend> opened = new ArrayList<>();
   private @Nullable Clock clock;
 
-  /** The provider under test; a new instance per call is best (as ServiceLoader would make). */
+  /**
+   * The provider under test; a new instance per call is best (as ServiceLoader would make).
+   *
+   * @return the provider, configured to find the test fixture
+   */
   protected abstract GpuBackendProvider provider();
 
-  /** The clock sessions are opened with; by default one {@link TestClock} per test. */
+  /**
+   * The clock sessions are opened with; by default one {@link TestClock} per test.
+   *
+   * @return the same clock for every call within one test
+   */
   protected Clock clock() {
     Clock c = clock;
     if (c == null) {
@@ -92,12 +102,22 @@ public abstract class GpuBackendContract {
     return c;
   }
 
-  /** Metrics the fixture's device does not support: they must be absent (default: none). */
+  /**
+   * Metrics the fixture's device does not support: they must be absent (default: none).
+   *
+   * @param device a device of the open session
+   * @return the metrics every sample of {@code device} must report absent
+   */
   protected Set<Metric> expectedUnsupported(GpuDevice device) {
     return EnumSet.noneOf(Metric.class);
   }
 
-  /** Metrics the fixture's device supports: they must be present (default: none). */
+  /**
+   * Metrics the fixture's device supports: they must be present (default: none).
+   *
+   * @param device a device of the open session
+   * @return the metrics every sample of {@code device} must report
+   */
   protected Set<Metric> expectedSupported(GpuDevice device) {
     return EnumSet.noneOf(Metric.class);
   }
@@ -105,18 +125,29 @@ public abstract class GpuBackendContract {
   /**
    * Metrics that may genuinely read 0 on this fixture (default: utilisation, used, reserved,
    * processes).
+   *
+   * @param device a device of the open session
+   * @return the metrics allowed to be present as 0 (an empty list for {@link Metric#PROCESSES})
    */
   protected Set<Metric> zeroAllowed(GpuDevice device) {
     return EnumSet.of(
         Metric.UTILIZATION, Metric.MEMORY_USED, Metric.MEMORY_RESERVED, Metric.PROCESSES);
   }
 
-  /** How many devices the fixture has, or -1 not to check (default). */
+  /**
+   * How many devices the fixture has, or -1 not to check (default).
+   *
+   * @return the device count {@code devices()} must return, or -1
+   */
   protected int expectedDeviceCount() {
     return -1;
   }
 
-  /** Samples each of the 8 threads takes of every device in the concurrency check (default 25). */
+  /**
+   * Samples each of the 8 threads takes of every device in the concurrency check (default 25).
+   *
+   * @return samples per thread and device; lower it for a slow fixture
+   */
   protected int samplesPerThread() {
     return 25;
   }
@@ -391,7 +422,12 @@ public abstract class GpuBackendContract {
     }
   }
 
-  /** Eight threads sampling every device at once get consistent samples and no exception. */
+  /**
+   * Eight threads sampling every device at once get consistent samples and no exception.
+   *
+   * @throws Exception if a sampling thread failed (an {@link
+   *     java.util.concurrent.ExecutionException} wrapping its error) or took over 60 s
+   */
   @Test
   @DisplayName("8 threads sampling at once: no exception, every sample consistent")
   public void concurrentSamplingIsSafe() throws Exception {
@@ -442,13 +478,20 @@ public abstract class GpuBackendContract {
   /** What a check does with one sample of one device. */
   @FunctionalInterface
   protected interface SampleCheck {
-    /** Checks {@code sample} of {@code device}. */
+    /**
+     * Checks {@code sample} of {@code device}.
+     *
+     * @param device the device sampled
+     * @param sample one sample of it
+     */
     void check(GpuDevice device, TelemetrySample sample);
   }
 
   /**
    * Opens a session (skipping the check if unavailable) and runs {@code check} on 3 samples of
    * every device.
+   *
+   * @param check assertions on one sample
    */
   protected final void forEachSample(SampleCheck check) {
     GpuBackend backend = open(provider());
@@ -461,6 +504,9 @@ public abstract class GpuBackendContract {
 
   /**
    * Opens a session that is closed after the check; skips the check if the provider is unavailable.
+   *
+   * @param provider the provider to open, usually {@link #provider()}
+   * @return the open session, stamped by {@link #clock()}
    */
   protected final GpuBackend open(GpuBackendProvider provider) {
     assumeTrue(

@@ -35,11 +35,21 @@ import org.junit.jupiter.api.Test;
  * pool, so they include types never named in an import (inferred or fully qualified ones).
  */
 public abstract class JnaConfinementContract {
+  /** For the test class that extends this contract; JUnit constructs it. */
+  protected JnaConfinementContract() {}
 
-  /** A class of the backend's main code; its package and the packages under it are checked. */
+  /**
+   * A class of the backend's main code; its package and the packages under it are checked.
+   *
+   * @return a main class in the backend's top package, e.g. its provider
+   */
   protected abstract Class<?> backendClass();
 
-  /** No class outside a {@code jna} package refers to JNA. */
+  /**
+   * No class outside a {@code jna} package refers to JNA.
+   *
+   * @throws IOException if a class file or the jar holding them cannot be read
+   */
   @Test
   @DisplayName("only classes in a jna package refer to JNA types or JNA-bound interfaces")
   public void jnaStaysInJnaPackages() throws IOException {

@@ -27,7 +27,12 @@ public enum Metric {
   /** {@code processes()}; "zero" means an empty list. */
   PROCESSES;
 
-  /** Whether the sample reports this metric. */
+  /**
+   * Whether the sample reports this metric.
+   *
+   * @param s a sample
+   * @return {@code true} if the metric's optional is present
+   */
   public boolean isPresent(TelemetrySample s) {
     return switch (this) {
       case PROCESSES -> s.processes().isPresent();
@@ -36,7 +41,12 @@ public enum Metric {
     };
   }
 
-  /** Whether the sample reports this metric as exactly zero (an empty list for processes). */
+  /**
+   * Whether the sample reports this metric as exactly zero (an empty list for processes).
+   *
+   * @param s a sample
+   * @return {@code true} if the metric is present and 0 (0.0, or an empty process list)
+   */
   public boolean isZero(TelemetrySample s) {
     return switch (this) {
       case PROCESSES -> s.processes().map(p -> p.isEmpty()).orElse(false);

@@ -11,12 +11,20 @@ import java.util.Objects;
 public final class TestClock extends Clock {
   private volatile Instant now;
 
-  /** A clock standing at {@code start}. */
+  /**
+   * A clock standing at {@code start}.
+   *
+   * @param start the instant {@link #instant()} returns until the clock is advanced
+   */
   public TestClock(Instant start) {
     this.now = Objects.requireNonNull(start, "start");
   }
 
-  /** Moves the clock forward (or back, for a negative duration). */
+  /**
+   * Moves the clock forward (or back, for a negative duration).
+   *
+   * @param duration how far to move it
+   */
   public void advance(Duration duration) {
     synchronized (this) {
       now = now.plus(duration);

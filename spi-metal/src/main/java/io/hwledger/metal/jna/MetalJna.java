@@ -72,6 +72,7 @@ public final class MetalJna {
   /**
    * Opens Metal's default device.
    *
+   * @return an open device; the caller closes it
    * @throws BackendException of kind UNAVAILABLE if the runtime cannot load or there is no device
    */
   public static MetalDevice openDefaultDevice() {

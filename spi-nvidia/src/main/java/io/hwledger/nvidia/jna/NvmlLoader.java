@@ -28,12 +28,21 @@ public final class NvmlLoader {
 
   private NvmlLoader() {}
 
-  /** The library found with the default candidates, looked up once per JVM. */
+  /**
+   * The library found with the default candidates, looked up once per JVM.
+   *
+   * @return the library, or why none was found; the same instance on every call
+   */
   public static NvmlLoad shared() {
     return Holder.SHARED;
   }
 
-  /** The default candidates, in lookup order. */
+  /**
+   * The default candidates, in lookup order.
+   *
+   * @return library names or paths as {@code Native.load} takes them, read from the system property
+   *     and environment now
+   */
   public static List<String> defaultCandidates() {
     List<String> candidates = new ArrayList<>();
     String explicit = System.getProperty(LIBRARY_PROPERTY);
@@ -54,6 +63,7 @@ public final class NvmlLoader {
   /**
    * Tries each candidate in turn; never throws for a missing library or a missing JNA.
    *
+   * @param candidates library names or paths, in the order to try them
    * @return the first library that loads, or why none did
    */
   public static NvmlLoad load(List<String> candidates) {

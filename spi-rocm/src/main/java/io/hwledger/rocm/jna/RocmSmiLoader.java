@@ -36,12 +36,21 @@ public final class RocmSmiLoader {
    */
   public record Loaded(Optional<RocmSmiApi> library, String description) {}
 
-  /** The library of the configured lookup order, loaded on first call and cached. */
+  /**
+   * The library of the configured lookup order, loaded on first call and cached.
+   *
+   * @return the library, or why none loaded; the same instance on every call
+   */
   public static Loaded get() {
     return Holder.LOADED;
   }
 
-  /** The names tried, in order, for the current configuration. */
+  /**
+   * The names tried, in order, for the current configuration.
+   *
+   * @return library names or paths as {@code Native.load} takes them, read from the system property
+   *     and environment now
+   */
   public static List<String> candidates() {
     List<String> names = new ArrayList<>();
     String explicit = System.getProperty(LIBRARY_PROPERTY);
@@ -55,7 +64,12 @@ public final class RocmSmiLoader {
     return names;
   }
 
-  /** Tries {@code names} in order; never throws. */
+  /**
+   * Tries {@code names} in order; never throws.
+   *
+   * @param names library names or paths, in the order to try them
+   * @return the first library that loads, or why none did
+   */
   public static Loaded load(List<String> names) {
     List<String> failures = new ArrayList<>();
     for (String name : names) {
