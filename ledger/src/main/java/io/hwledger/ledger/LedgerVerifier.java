@@ -250,13 +250,21 @@ final class LedgerVerifier {
       Problem problem = null;
       if (anchorKey != null && base.size() > 0) {
         Path anchorFile = dir.resolve(Retention.ANCHOR);
-        if (!Files.isRegularFile(anchorFile)) {
+        if (!Files.isRegularFile(anchorFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
           problem =
               new Problem(
                   base.size(),
                   "segments before record "
                       + base.size()
-                      + " were dropped and no anchor.note checkpoint anchors the rest");
+                      + " were dropped and no anchor.note checkpoint anchors the rest"
+                      + " (a link or other non-file in its place is not followed)");
+        } else if (Files.size(anchorFile) > Retention.MAX_ANCHOR_BYTES) {
+          problem =
+              new Problem(
+                  base.size(),
+                  "anchor.note is larger than a signed checkpoint can be ("
+                      + Retention.MAX_ANCHOR_BYTES
+                      + " bytes)");
         } else {
           try {
             anchor = anchorKey.verify(Files.readString(anchorFile));

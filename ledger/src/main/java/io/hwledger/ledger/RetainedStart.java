@@ -40,7 +40,9 @@ final class RetainedStart {
     if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return null;
     }
-    if (!Files.isRegularFile(file) || Files.size(file) > MAX_BYTES) {
+    // not followed: a link could point the ledger's history at another ledger's
+    if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        || Files.size(file) > MAX_BYTES) {
       throw damaged(file, "not a regular file of at most " + MAX_BYTES + " bytes");
     }
     byte[] bytes = Files.readAllBytes(file);

@@ -38,6 +38,9 @@ import java.util.List;
 final class Retention {
   static final String ANCHOR = "anchor.note";
 
+  /** The most {@code anchor.note} is read: a signed checkpoint is a few hundred bytes. */
+  static final long MAX_ANCHOR_BYTES = 64 * 1024;
+
   private Retention() {}
 
   /**

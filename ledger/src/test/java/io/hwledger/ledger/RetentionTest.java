@@ -90,6 +90,29 @@ class RetentionTest {
   }
 
   @Test
+  void linksInPlaceOfTheRetentionFilesAreNotFollowed() throws Exception {
+    Path dir = tmp.resolve("l");
+    try (Ledger ledger = Ledger.open(dir, LedgerOptions.defaults().withSegmentBytes(1024))) {
+      fill(ledger, 40);
+      ledger.dropBefore(20, ledger.checkpoint("audit.example/hwledger", signer), verifier, null);
+    }
+    // an anchor.note that is a link to a (valid) copy elsewhere is reported, not read
+    Path elsewhere = Files.move(dir.resolve("anchor.note"), tmp.resolve("anchor-copy.note"));
+    Files.createSymbolicLink(dir.resolve("anchor.note"), elsewhere);
+    Verification v = Ledger.verify(dir, verifier, n -> {});
+    assertThat(v.ok()).isFalse();
+    assertThat(v.reason()).hasValueSatisfying(r -> assertThat(r).contains("no anchor.note"));
+
+    // a retained file that is a link refuses the open, naming the file
+    Path retained = Files.move(dir.resolve("retained"), tmp.resolve("retained-copy"));
+    Files.createSymbolicLink(dir.resolve("retained"), retained);
+    assertThatThrownBy(() -> Ledger.open(dir).close())
+        .isInstanceOf(LedgerException.class)
+        .hasMessageContaining("retained")
+        .hasMessageContaining("not a regular file");
+  }
+
+  @Test
   void aCheckpointMustVerifyMatchAndCover() {
     Path dir = tmp.resolve("l");
     try (Ledger ledger = Ledger.open(dir, LedgerOptions.defaults().withSegmentBytes(1024))) {
