@@ -152,7 +152,7 @@ public final class ModelCatalog {
   }
 
   private static String key(String id) {
-    return id.toLowerCase(Locale.ROOT);
+    return id.trim().toLowerCase(Locale.ROOT); // as GpuCatalog.find: surrounding spaces ignored
   }
 
   /** Sums the Hub's per-dtype parameter counts when every dtype is floating point. */

@@ -61,6 +61,9 @@ class ModelCatalogTest {
     assertThat(CATALOG.find("LLAMA-3.1-8B"))
         .map(ModelCatalog.Entry::repo)
         .hasValue("meta-llama/Llama-3.1-8B");
+    assertThat(CATALOG.find(" llama-3.1-8b\n")) // surrounding spaces ignored, as GpuCatalog does
+        .map(ModelCatalog.Entry::repo)
+        .hasValue("meta-llama/Llama-3.1-8B");
     assertThat(CATALOG.find("no-such-model")).isEmpty();
     assertThat(CATALOG.spec("DeepSeek-V3").name()).isEqualTo("deepseek-v3");
   }

@@ -28,8 +28,9 @@ import java.util.regex.Pattern;
  */
 public final class AmdSmiMetricParser {
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  // possessive between number and unit: a long run of spaces is taken once, so matching is linear
   private static final Pattern NUMBER_UNIT =
-      Pattern.compile("\\s*(-?[0-9]+(?:\\.[0-9]+)?)\\s*([A-Za-z%°]*)\\s*");
+      Pattern.compile("\\s*(-?[0-9]+(?:\\.[0-9]+)?)\\s*+([A-Za-z%°]*)\\s*");
 
   private AmdSmiMetricParser() {}
 
