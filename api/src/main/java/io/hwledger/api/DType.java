@@ -234,8 +234,10 @@ public final class DType {
             Integer.parseInt(key.substring("affine".length(), group)),
             Integer.parseInt(key.substring(group + 2)));
       }
-    } catch (IllegalArgumentException e) { // NumberFormatException included
-      // fall through to the error naming the text
+    } catch (NumberFormatException e) {
+      // not a group size or bit count: fall through to the error naming the text
+    } catch (IllegalArgumentException e) { // a known family with an impossible parameter
+      throw new IllegalArgumentException("dtype '" + text + "': " + e.getMessage(), e);
     }
     throw new IllegalArgumentException(
         "unknown dtype '" + text + "' (known: " + String.join(", ", BY_NAME.keySet()) + ")");

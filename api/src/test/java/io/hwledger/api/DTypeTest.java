@@ -87,6 +87,9 @@ class DTypeTest {
         .hasMessageStartingWith("unknown dtype 'fp7'");
     assertThatThrownBy(() -> DType.parse("int4_gx")).hasMessageStartingWith("unknown dtype");
     assertThatThrownBy(() -> DType.int4(0)).hasMessageContaining("group size");
+    // a known family with an impossible group size names the reason, not "unknown"
+    assertThatThrownBy(() -> DType.parse("int4_g3"))
+        .hasMessage("dtype 'int4_g3': int4 group size must be a positive even number, was 3");
   }
 
   @Test

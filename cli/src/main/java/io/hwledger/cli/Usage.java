@@ -120,6 +120,9 @@ final class Usage {
     try {
       return DType.parse(text);
     } catch (IllegalArgumentException e) {
+      if (!e.getMessage().startsWith("unknown dtype")) { // a known family, an impossible parameter
+        throw error(command, option + ": " + ErrorHandler.oneLine(e.getMessage(), e));
+      }
       ParameterException usage =
           error(command, unknown(option, "dtype", text, DType.names(), help(command)));
       usage.initCause(e);

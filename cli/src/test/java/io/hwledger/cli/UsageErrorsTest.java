@@ -136,6 +136,11 @@ class UsageErrorsTest {
             new String[] {"plan", "--model", M, "--weights", "bf61"},
             "--weights: unknown dtype 'bf61'; did you mean bf16?"
                 + " (try 'hwledger plan --help' for every dtype)"),
+        // a known family with an impossible parameter: the reason, not "unknown"
+        Arguments.of(
+            new String[] {"plan", "--model", M, "--weights", "int4_g3"},
+            "--weights: dtype 'int4_g3': int4 group size must be a positive even number, was 3"
+                + " (try 'hwledger plan --help')"),
         Arguments.of(
             new String[] {"plan", "--model", M, "--kv-cache", "fp7"},
             "--kv-cache: unknown dtype 'fp7'; did you mean fp8?"
