@@ -174,6 +174,7 @@ class DevicesCommandTest {
   }
 
   @Test
+  @Verifies("FR-TELEMETRY-012")
   void noGpuSaysSoAndExitsZero() throws Exception {
     GpuBackends none = GpuBackends.of(List.of(new ScriptedProvider("nvml", 100, false)));
     Cli.Result text = run(none, "devices");
@@ -188,6 +189,7 @@ class DevicesCommandTest {
   }
 
   @Test
+  @Verifies("FR-TELEMETRY-012")
   void anUnavailableBackendAskedForByNameIsReportedOnceWithoutALibraryWarning() {
     GpuBackends none = GpuBackends.of(List.of(new ScriptedProvider("nvml", 100, false)));
     Cli.Result r = run(none, "devices", "--backend", "nvml");

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -47,11 +48,7 @@ final class MainClassIndex {
     return new MainClassIndex(main, tests);
   }
 
-  private interface Sink {
-    void accept(String className, Path file);
-  }
-
-  private static void index(Path sourceRoot, Sink sink) throws IOException {
+  private static void index(Path sourceRoot, BiConsumer<String, Path> sink) throws IOException {
     if (!Files.isDirectory(sourceRoot)) {
       return;
     }

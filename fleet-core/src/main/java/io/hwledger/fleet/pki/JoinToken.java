@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  */
 public record JoinToken(String id, String secretHash, Instant expiresAt, int usesLeft) {
   private static final Pattern TOKEN = Pattern.compile("([0-9a-f]{32})\\.([A-Za-z0-9_-]{43})");
+  private static final Pattern HEX32 = Pattern.compile("[0-9a-f]{32}");
   private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
 
   /**
@@ -39,7 +40,7 @@ public record JoinToken(String id, String secretHash, Instant expiresAt, int use
    */
   public JoinToken {
     Objects.requireNonNull(expiresAt, "expiresAt");
-    if (id == null || !id.matches("[0-9a-f]{32}")) {
+    if (id == null || !HEX32.matcher(id).matches()) {
       throw new IllegalArgumentException("a join token id is 32 lower-case hex digits");
     }
     if (secretHash == null || !HEX64.matcher(secretHash).matches()) {

@@ -180,15 +180,19 @@ class FleetCaTest {
   }
 
   @Test
-  void thePinIsTheSha256OfTheCertificatesSubjectPublicKeyInfo() throws Exception {
-    // DER SubjectPublicKeyInfo of a P-256 key: 91 bytes (RFC 5480), hashed as the agent will
-    byte[] spki = ca.certificate().getPublicKey().getEncoded();
-    assertThat(spki).hasSize(91);
-    String expected =
-        "sha256:"
-            + java.util.HexFormat.of()
-                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(spki));
-    assertThat(ca.pin()).isEqualTo(expected).hasSize(71);
+  void thePinIsWhatOpenSslComputesFromTheCertificate() throws Exception {
+    // pinned-ca.crt was made by FleetCa.create; its pin was computed with OpenSSL 3:
+    // openssl x509 -in pinned-ca.crt -pubkey -noout | openssl pkey -pubin -outform der | sha256sum
+    X509Certificate pinned;
+    try (var in = FleetCaTest.class.getResourceAsStream("pinned-ca.crt")) {
+      pinned = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+    }
+    assertThat(FleetCa.pinOf(pinned))
+        .isEqualTo("sha256:340709d3cd10fa45daab6444b64c14f9cfec9f2f2e62045e00645e0ee092ee41");
+    assertThat(ca.pin())
+        .startsWith("sha256:")
+        .hasSize(71)
+        .isEqualTo(FleetCa.pinOf(ca.certificate()));
     assertThat(ca.toString()).contains(ca.pin()).doesNotContain("PRIVATE");
   }
 

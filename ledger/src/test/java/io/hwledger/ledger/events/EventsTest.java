@@ -161,6 +161,7 @@ class EventsTest {
   }
 
   @Test
+  @Verifies("FR-LEDGER-006")
   void inputsFollowThePayloadRuleANumberADoubleWouldAlterIsRefusedNotHashedRounded() {
     // 2^53 + 1 has no double: hashing the rounded 9007199254740992 would record other inputs
     assertThatThrownBy(() -> PlanComputed.inputsHash("{\"tokens\":9007199254740993}"))
