@@ -1,10 +1,18 @@
 /**
  * What the fleet server and its agents share: the fleet's PKI — its certificate authority, join
- * tokens and agents' short-lived client certificates (FLEET.md §3). No server dependencies.
+ * tokens, agents' and operators' certificates and TLS contexts (FLEET.md §3) — the wire protocol's
+ * records, and placement by planned memory. No server dependencies.
  */
 module io.hwledger.fleet {
+  requires transitive io.hwledger.math;
+  requires transitive com.fasterxml.jackson.databind;
+  requires static transitive org.jspecify;
   requires org.bouncycastle.pkix;
   requires org.bouncycastle.provider;
 
   exports io.hwledger.fleet.pki;
+  exports io.hwledger.fleet.protocol;
+
+  opens io.hwledger.fleet.protocol to
+      com.fasterxml.jackson.databind;
 }
