@@ -9,9 +9,11 @@ module io.hwledger.fleet {
   requires static transitive org.jspecify;
   requires org.bouncycastle.pkix;
   requires org.bouncycastle.provider;
+  requires transitive java.net.http;
 
   exports io.hwledger.fleet.pki;
   exports io.hwledger.fleet.protocol;
+  exports io.hwledger.fleet.client;
 
   opens io.hwledger.fleet.protocol to
       com.fasterxml.jackson.databind;

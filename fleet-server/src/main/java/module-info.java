@@ -6,6 +6,8 @@ module io.hwledger.fleet.server {
   requires transitive io.hwledger.fleet;
   requires transitive io.hwledger.ledger;
   requires org.eclipse.jetty.server;
+  requires micrometer.core;
+  requires micrometer.registry.prometheus;
   requires org.slf4j;
 
   exports io.hwledger.fleet.server;

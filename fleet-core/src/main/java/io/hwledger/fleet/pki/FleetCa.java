@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -20,8 +21,10 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -76,10 +79,17 @@ public final class FleetCa {
   /** The longest agent certificate lifetime accepted. */
   public static final Duration MAX_AGENT_LIFETIME = Duration.ofDays(7);
 
+  /** The longest operator certificate lifetime accepted (397 days, the CA/B limit for TLS). */
+  public static final Duration MAX_ADMIN_LIFETIME = Duration.ofDays(397);
+
   /** How far before "now" an issued certificate starts, for clocks that run a little behind. */
   public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
   private static final String SIGNATURE = "SHA256withECDSA";
+  private static final Pattern DNS_NAME =
+      Pattern.compile(
+          "(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+  private static final Pattern ADMIN_NAME = Pattern.compile("[a-z0-9._-]{1,63}");
   private static final Pattern FLEET_ID = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?");
 
   private final String fleetId;
@@ -292,17 +302,29 @@ public final class FleetCa {
    */
   public X509Certificate issueAgent(byte[] request, UUID agent, Duration lifetime, Instant now) {
     Objects.requireNonNull(agent, "agent");
+    checkLifetime(lifetime, MAX_AGENT_LIFETIME, "an agent certificate lives from 1 hour to 7 days");
+    return issue(
+        Keys.p256(verified(request)),
+        new X500Principal("CN=" + agent),
+        new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, agentUri(agent))),
+        KeyPurposeId.id_kp_clientAuth,
+        lifetime,
+        now);
+  }
+
+  private X509Certificate issue(
+      PublicKey subjectKey,
+      X500Principal subject,
+      GeneralNames names,
+      KeyPurposeId purpose,
+      Duration lifetime,
+      Instant now) {
     Objects.requireNonNull(now, "now");
-    if (lifetime.compareTo(MIN_AGENT_LIFETIME) < 0 || lifetime.compareTo(MAX_AGENT_LIFETIME) > 0) {
-      throw new IllegalArgumentException(
-          "an agent certificate lives from 1 hour to 7 days, not " + lifetime);
-    }
     Instant notAfter = now.plus(lifetime);
     if (notAfter.isAfter(certificate.getNotAfter().toInstant())) {
       throw new IllegalArgumentException(
-          "an agent certificate until " + notAfter + " would outlive the CA; rotate the CA");
+          "a certificate until " + notAfter + " would outlive the CA; rotate the CA");
     }
-    PublicKey agentKey = Keys.p256(verified(request));
     try {
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder builder =
@@ -311,19 +333,12 @@ public final class FleetCa {
                   serial(random),
                   Date.from(now.minus(CLOCK_SKEW)),
                   Date.from(notAfter),
-                  new X500Principal("CN=" + agent),
-                  agentKey)
+                  subject,
+                  subjectKey)
               .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
               .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-              .addExtension(
-                  Extension.extendedKeyUsage,
-                  false,
-                  new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
-              .addExtension(
-                  Extension.subjectAlternativeName,
-                  true,
-                  new GeneralNames(
-                      new GeneralName(GeneralName.uniformResourceIdentifier, agentUri(agent))))
+              .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
+              .addExtension(Extension.subjectAlternativeName, true, names)
               .addExtension(
                   Extension.authorityKeyIdentifier,
                   false,
@@ -334,6 +349,85 @@ public final class FleetCa {
     }
   }
 
+  private static void checkLifetime(Duration lifetime, Duration max, String rule) {
+    Objects.requireNonNull(lifetime, "lifetime");
+    if (lifetime.compareTo(MIN_AGENT_LIFETIME) < 0 || lifetime.compareTo(max) > 0) {
+      throw new IllegalArgumentException(rule + ", not " + lifetime);
+    }
+  }
+
+  /**
+   * Issues the fleet server's TLS certificate for {@code serverKey}, naming every DNS name and IP
+   * address agents dial, valid from {@link #CLOCK_SKEW} before {@code now} for {@code lifetime}.
+   *
+   * @param serverKey the server's P-256 public key
+   * @param dnsNames host names agents use, e.g. {@code fleet.example.org}, {@code localhost}
+   * @param addresses IP addresses agents use, e.g. {@code 127.0.0.1}
+   * @param lifetime how long it is valid, at most the CA's remaining life
+   * @param now the issuing time
+   * @return the certificate: {@code CN=<fleet> server}, server authentication only
+   * @throws IllegalArgumentException if no name is given, a DNS name is malformed, or the
+   *     certificate would outlive the CA
+   */
+  public X509Certificate issueServer(
+      PublicKey serverKey,
+      List<String> dnsNames,
+      List<InetAddress> addresses,
+      Duration lifetime,
+      Instant now) {
+    Objects.requireNonNull(serverKey, "serverKey");
+    List<GeneralName> names = new ArrayList<>();
+    for (String dns : dnsNames) {
+      if (dns == null || !DNS_NAME.matcher(dns).matches()) {
+        throw new IllegalArgumentException("not a DNS name: " + dns);
+      }
+      names.add(new GeneralName(GeneralName.dNSName, dns));
+    }
+    for (InetAddress address : addresses) {
+      names.add(new GeneralName(GeneralName.iPAddress, address.getHostAddress()));
+    }
+    if (names.isEmpty()) {
+      throw new IllegalArgumentException("a server certificate needs at least one name");
+    }
+    return issue(
+        serverKey,
+        new X500Principal("CN=" + fleetId + " server"),
+        new GeneralNames(names.toArray(GeneralName[]::new)),
+        KeyPurposeId.id_kp_serverAuth,
+        lifetime,
+        now);
+  }
+
+  /**
+   * Issues an operator's certificate from a request, as for agents: the CA assigns the identity
+   * ({@code spiffe://<fleet>/admin/<name>}), the request only proves possession of its key.
+   *
+   * @param request a DER PKCS#10 request with an ECDSA P-256 key
+   * @param name the operator's name, 1 to 63 of {@code [a-z0-9._-]}
+   * @param lifetime from {@link #MIN_AGENT_LIFETIME} to {@link #MAX_ADMIN_LIFETIME}
+   * @param now the issuing time
+   * @return the certificate: {@code CN=admin:<name>}, client authentication only
+   * @throws IllegalArgumentException if the request, name or lifetime is invalid
+   */
+  public X509Certificate issueAdmin(byte[] request, String name, Duration lifetime, Instant now) {
+    if (name == null || !ADMIN_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "an admin name is 1 to 63 lower-case letters, digits, '.', '_' or '-', was " + name);
+    }
+    checkLifetime(
+        lifetime, MAX_ADMIN_LIFETIME, "an admin certificate lives from 1 hour to 397 days");
+    return issue(
+        Keys.p256(verified(request)),
+        new X500Principal("CN=admin:" + name),
+        new GeneralNames(
+            new GeneralName(
+                GeneralName.uniformResourceIdentifier,
+                FleetIdentity.uri(fleetId, FleetIdentity.Role.ADMIN, name))),
+        KeyPurposeId.id_kp_clientAuth,
+        lifetime,
+        now);
+  }
+
   /**
    * The URI an agent's certificate names.
    *
@@ -341,7 +435,7 @@ public final class FleetCa {
    * @return {@code spiffe://<fleet id>/agent/<uuid>}
    */
   public String agentUri(UUID agent) {
-    return "spiffe://" + fleetId + "/agent/" + agent;
+    return FleetIdentity.uri(fleetId, FleetIdentity.Role.AGENT, agent.toString());
   }
 
   @Override

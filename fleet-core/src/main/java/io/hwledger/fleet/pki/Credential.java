@@ -1,0 +1,116 @@
+package io.hwledger.fleet.pki;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMParser;
+
+/**
+ * A private key with its certificate chain: the server's TLS identity, an agent's or an operator's.
+ * On disk it is {@code <name>.key} (unencrypted PKCS#8 PEM, readable by its owner only, like a
+ * kubeconfig or an SSH key) and {@code <name>.crt} (the chain, leaf first).
+ *
+ * @param key the private key
+ * @param chain the certificate chain, leaf first, at least one certificate
+ */
+public record Credential(PrivateKey key, List<X509Certificate> chain) {
+
+  /**
+   * Checks and copies.
+   *
+   * @param key the private key, matching the leaf's public key
+   * @param chain leaf first, not empty
+   * @throws IllegalArgumentException if the chain is empty or the key does not match the leaf
+   */
+  public Credential {
+    Objects.requireNonNull(key, "key");
+    chain = List.copyOf(chain);
+    if (chain.isEmpty()) {
+      throw new IllegalArgumentException("a credential needs a certificate");
+    }
+    if (!Keys.belongTogether(key, chain.get(0).getPublicKey())) {
+      throw new IllegalArgumentException("the key does not belong to the certificate");
+    }
+  }
+
+  /**
+   * The leaf certificate.
+   *
+   * @return the first certificate of the chain
+   */
+  public X509Certificate certificate() {
+    return chain.get(0);
+  }
+
+  /**
+   * Writes {@code <name>.key} and {@code <name>.crt} in {@code dir}, replacing earlier ones
+   * atomically (renewal): each file is written beside its target, owner-only from creation, and
+   * renamed over it.
+   *
+   * @param dir the directory, created if missing
+   * @param name the file names' stem, e.g. {@code server}
+   * @throws IOException if a file cannot be written
+   */
+  public void save(Path dir, String name) throws IOException {
+    Files.createDirectories(dir);
+    StringBuilder certs = new StringBuilder();
+    for (X509Certificate c : chain) {
+      certs.append(Pem.of(c));
+    }
+    replace(dir, name + ".key", Pem.of(PrivateKeyInfo.getInstance(key.getEncoded())));
+    replace(dir, name + ".crt", certs.toString());
+  }
+
+  /**
+   * Reads what {@link #save} wrote.
+   *
+   * @param dir the directory
+   * @param name the file names' stem
+   * @return the credential
+   * @throws IOException if a file cannot be read
+   * @throws IllegalArgumentException if a file is not what it should be, naming it
+   */
+  public static Credential load(Path dir, String name) throws IOException {
+    Path keyFile = dir.resolve(name + ".key");
+    PrivateKey key;
+    try (PEMParser parser = new PEMParser(new java.io.StringReader(Pem.read(keyFile)))) {
+      Object o = parser.readObject();
+      if (!(o instanceof PrivateKeyInfo info)) {
+        throw new IllegalArgumentException(keyFile + ": not an unencrypted PKCS#8 private key");
+      }
+      key = Keys.jdkPrivateKey(info.getEncoded());
+    }
+    Path certFile = dir.resolve(name + ".crt");
+    List<X509Certificate> chain = new ArrayList<>(Pem.certificates(certFile));
+    return new Credential(key, chain);
+  }
+
+  private static void replace(Path dir, String file, String text) throws IOException {
+    Path target = dir.resolve(file);
+    Path temp = dir.resolve("." + file + ".tmp");
+    Files.deleteIfExists(temp);
+    Files.createFile(
+        temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(temp, text, StandardCharsets.US_ASCII);
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Credential[" + certificate().getSubjectX500Principal().getName() + "]"; // never the key
+  }
+}

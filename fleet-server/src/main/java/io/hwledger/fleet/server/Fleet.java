@@ -1,0 +1,604 @@
+package io.hwledger.fleet.server;
+
+import io.hwledger.fleet.pki.Certificates;
+import io.hwledger.fleet.pki.FleetCa;
+import io.hwledger.fleet.pki.FleetIdentity;
+import io.hwledger.fleet.pki.JoinToken;
+import io.hwledger.fleet.protocol.CertificateResponse;
+import io.hwledger.fleet.protocol.EnrollRequest;
+import io.hwledger.fleet.protocol.GpuSample;
+import io.hwledger.fleet.protocol.Inventory;
+import io.hwledger.fleet.protocol.JobSpec;
+import io.hwledger.fleet.protocol.JobState;
+import io.hwledger.fleet.protocol.JobStatus;
+import io.hwledger.fleet.protocol.ProcessUsage;
+import io.hwledger.fleet.protocol.Protocol;
+import io.hwledger.fleet.protocol.RenewRequest;
+import io.hwledger.fleet.protocol.TokenRequest;
+import io.hwledger.fleet.protocol.WatchEvent;
+import io.hwledger.ledger.AppendResult;
+import io.hwledger.ledger.Ledger;
+import io.hwledger.ledger.LedgerEvent;
+import io.hwledger.ledger.RecordedEvent;
+import io.hwledger.ledger.events.PlanReconciled;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fleet's logic, apart from HTTP: every change is appended to the ledger first (durably), then
+ * applied to the {@link FleetState} projection, then pushed to the agents it concerns. One lock
+ * orders all changes, so the ledger's order is the order decisions were made in.
+ */
+final class Fleet {
+  private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
+
+  private final FleetCa ca;
+  private final List<X509Certificate> trusted;
+  private final Ledger ledger;
+  private final FleetServerOptions options;
+  private final SecureRandom random;
+  private final Scheduler scheduler;
+  private final Object lock = new Object();
+  final FleetState state = new FleetState();
+  final WatchStreams streams = new WatchStreams();
+  final TelemetryStore telemetry;
+
+  /** When each agent was last heard from, server clock, epoch ms; not ledger data. */
+  private final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
+
+  /** When each job was reported running, and its processes, from the agents' reports. */
+  private final Map<String, Long> runningSince = new ConcurrentHashMap<>();
+
+  private final Map<String, Set<Long>> jobPids = new ConcurrentHashMap<>();
+  private final Map<String, String> logTails = new ConcurrentHashMap<>();
+  private boolean failoverHeld;
+
+  Fleet(
+      FleetCa ca,
+      List<X509Certificate> trusted,
+      Ledger ledger,
+      FleetServerOptions options,
+      SecureRandom random,
+      Scheduler scheduler,
+      TelemetryStore telemetry) {
+    this.ca = ca;
+    this.trusted = trusted;
+    this.ledger = ledger;
+    this.options = options;
+    this.random = random;
+    this.scheduler = scheduler;
+    this.telemetry = telemetry;
+    ledger.forEach(0, ledger.size(), state::apply);
+    long now = now().toEpochMilli();
+    // after a restart every agent gets a full threshold to reconnect before it is judged
+    state.agents.keySet().forEach(id -> lastSeen.put(id, now));
+    LOG.info(
+        "fleet {}: replayed {} ledger records: {} agents, {} jobs",
+        ca.fleetId(),
+        state.size,
+        state.agents.size(),
+        state.jobs.size());
+  }
+
+  Instant now() {
+    return options.clock().instant();
+  }
+
+  String fleetId() {
+    return ca.fleetId();
+  }
+
+  /** Appends and applies; the caller holds the lock. */
+  private AppendResult record(LedgerEvent event) {
+    AppendResult r = ledger.append(event);
+    state.apply(
+        new RecordedEvent(
+            r.seq(), now(), event.type(), event.schemaVersion(), event.payload(), r.hash()));
+    return r;
+  }
+
+  // ---- identity ----
+
+  /** Refusal of a request, with the HTTP status and the reason logged and returned. */
+  static Exchange.Refused refuse(int status, String message) {
+    return new Exchange.Refused(status, message);
+  }
+
+  /** Checks an agent's certificate against its record on this request. */
+  FleetState.Agent authorizeAgent(@Nullable FleetIdentity id, @Nullable String pathAgentId) {
+    if (id == null) {
+      throw refuse(401, "a client certificate is required");
+    }
+    if (!id.fleet().equals(ca.fleetId()) || id.role() != FleetIdentity.Role.AGENT) {
+      throw refuse(403, "this endpoint is for agents of fleet " + ca.fleetId());
+    }
+    if (pathAgentId != null && !pathAgentId.equals(id.name())) {
+      throw refuse(403, "agent " + id.name() + " cannot act for agent " + pathAgentId);
+    }
+    synchronized (lock) {
+      FleetState.Agent a = state.agents.get(id.name());
+      if (a == null) {
+        throw refuse(403, "agent " + id.name() + " is not enrolled");
+      }
+      if (a.status == AgentStatus.REVOKED) {
+        throw refuse(403, "agent " + id.name() + " is revoked");
+      }
+      if (!acceptedSerial(a, id.serialHex())) {
+        throw refuse(
+            403,
+            "certificate serial " + id.serialHex() + " of agent " + id.name() + " is superseded");
+      }
+      return a;
+    }
+  }
+
+  private boolean acceptedSerial(FleetState.Agent a, String serial) {
+    return serial.equals(a.serial)
+        || (serial.equals(a.previousSerial) && now().toEpochMilli() < a.previousSerialUntilMillis);
+  }
+
+  /** Checks an operator's certificate. */
+  String authorizeAdmin(@Nullable FleetIdentity id) {
+    if (id == null) {
+      throw refuse(401, "a client certificate is required");
+    }
+    if (!id.fleet().equals(ca.fleetId()) || id.role() != FleetIdentity.Role.ADMIN) {
+      throw refuse(
+          403,
+          "only an operator's certificate of fleet " + ca.fleetId() + " reaches the admin API");
+    }
+    return id.name();
+  }
+
+  // ---- tokens and enrollment ----
+
+  JoinToken.Issued createToken(TokenRequest request, String by) {
+    JoinToken.Issued issued =
+        JoinToken.create(Duration.ofSeconds(request.ttlSeconds()), request.uses(), now(), random);
+    JoinToken t = issued.stored();
+    synchronized (lock) {
+      record(
+          FleetEvents.tokenCreated(
+              t.id(),
+              t.secretHash(),
+              t.expiresAt().toEpochMilli(),
+              t.usesLeft(),
+              request.labels(),
+              by));
+    }
+    return issued;
+  }
+
+  void revokeToken(String tokenId, String by) {
+    synchronized (lock) {
+      FleetState.Token t = state.tokens.get(tokenId);
+      if (t == null) {
+        throw refuse(404, "no token " + tokenId);
+      }
+      if (!t.revoked) {
+        record(FleetEvents.tokenRevoked(tokenId, by));
+      }
+    }
+  }
+
+  CertificateResponse enroll(@Nullable String bearer, EnrollRequest request) {
+    if (bearer == null) {
+      throw refuse(401, "enrollment needs a join token as bearer credential");
+    }
+    byte[] csr = csr(request.csr());
+    synchronized (lock) {
+      String tokenId;
+      try {
+        tokenId = JoinToken.idOf(bearer);
+      } catch (IllegalArgumentException e) {
+        throw refuse(401, "join token is malformed");
+      }
+      FleetState.Token t = state.tokens.get(tokenId);
+      if (t == null || t.revoked) {
+        throw refuse(401, "join token " + tokenId + " is unknown or revoked");
+      }
+      JoinToken stored =
+          new JoinToken(t.id, t.secretSha256, Instant.ofEpochMilli(t.expiresAtMillis), t.usesLeft);
+      try {
+        stored.redeem(bearer, now());
+      } catch (IllegalArgumentException e) {
+        throw refuse(401, e.getMessage());
+      }
+      UUID agentId = new UUID(random.nextLong(), random.nextLong());
+      agentId = UUID.fromString(agentId.toString()); // canonical text
+      X509Certificate cert = issue(csr, agentId);
+      record(FleetEvents.tokenUsed(tokenId, agentId.toString()));
+      Map<String, String> labels = new java.util.TreeMap<>(t.labels);
+      labels.putAll(request.labels());
+      record(
+          FleetEvents.agentEnrolled(
+              agentId.toString(),
+              cert.getSerialNumber().toString(16),
+              cert.getNotAfter().getTime(),
+              tokenId,
+              request.host(),
+              labels));
+      lastSeen.put(agentId.toString(), now().toEpochMilli());
+      LOG.info(
+          "agent {} enrolled with token {} from host {}",
+          agentId,
+          tokenId,
+          request.host().hostname());
+      return response(agentId.toString(), cert);
+    }
+  }
+
+  CertificateResponse renew(FleetState.Agent agent, RenewRequest request) {
+    byte[] csr = csr(request.csr());
+    synchronized (lock) {
+      X509Certificate cert = issue(csr, UUID.fromString(agent.id));
+      String previous = agent.serial;
+      record(
+          FleetEvents.agentRenewed(
+              agent.id,
+              cert.getSerialNumber().toString(16),
+              cert.getNotAfter().getTime(),
+              previous,
+              now().plus(FleetServer.RENEWAL_GRACE).toEpochMilli()));
+      LOG.info(
+          "agent {} renewed its certificate: serial {} replaces {}",
+          agent.id,
+          cert.getSerialNumber().toString(16),
+          previous);
+      return response(agent.id, cert);
+    }
+  }
+
+  private X509Certificate issue(byte[] csr, UUID agentId) {
+    try {
+      return ca.issueAgent(csr, agentId, options.agentLifetime(), now());
+    } catch (IllegalArgumentException e) {
+      throw refuse(400, e.getMessage());
+    }
+  }
+
+  private static byte[] csr(String base64) {
+    try {
+      return Base64.getDecoder().decode(base64);
+    } catch (IllegalArgumentException e) {
+      throw refuse(400, "csr is not base64");
+    }
+  }
+
+  private CertificateResponse response(String agentId, X509Certificate cert) {
+    List<String> cas = new ArrayList<>();
+    trusted.forEach(c -> cas.add(Certificates.toPem(c)));
+    return new CertificateResponse(
+        Protocol.VERSION,
+        agentId,
+        ca.fleetId(),
+        Certificates.toPem(cert),
+        cas,
+        cert.getNotAfter().getTime());
+  }
+
+  void revokeAgent(String agentId, String by) {
+    synchronized (lock) {
+      FleetState.Agent a = state.agents.get(agentId);
+      if (a == null) {
+        throw refuse(404, "no agent " + agentId);
+      }
+      if (a.status != AgentStatus.REVOKED) {
+        record(FleetEvents.agentRevoked(agentId, by));
+        LOG.warn("agent {} revoked by {}", agentId, by);
+        unplaceAll(agentId, "agent revoked");
+      }
+    }
+    streams.abort(agentId, s -> true, "agent revoked");
+  }
+
+  // ---- agents' reports ----
+
+  void heartbeat(FleetState.Agent agent) {
+    lastSeen.put(agent.id, now().toEpochMilli());
+    if (agent.status == AgentStatus.NOT_READY || agent.status == AgentStatus.LOST) {
+      synchronized (lock) {
+        if (agent.status == AgentStatus.NOT_READY || agent.status == AgentStatus.LOST) {
+          record(FleetEvents.agentState(agent.id, AgentStatus.READY, "heartbeat received"));
+          LOG.info("agent {} is ready again", agent.id);
+          retryPending();
+        }
+      }
+    }
+  }
+
+  void inventory(FleetState.Agent agent, Inventory inventory) {
+    heartbeat(agent);
+    synchronized (lock) {
+      if (!inventory.gpus().equals(agent.gpus) || !inventory.host().equals(agent.host)) {
+        record(FleetEvents.agentInventory(agent.id, inventory.host(), inventory.gpus()));
+        LOG.info("agent {} reports {} GPUs", agent.id, inventory.gpus().size());
+        retryPending();
+      }
+    }
+  }
+
+  void telemetry(FleetState.Agent agent, List<GpuSample> samples) {
+    heartbeat(agent);
+    Set<String> own = new HashSet<>();
+    agent.gpus.forEach(g -> own.add(g.uuid()));
+    List<GpuSample> accepted = new ArrayList<>();
+    for (GpuSample s : samples) {
+      if (own.contains(s.uuid())) {
+        accepted.add(s);
+      }
+    }
+    List<TelemetryStore.DaySummary> ended = telemetry.record(agent.id, accepted, now());
+    synchronized (lock) {
+      for (TelemetryStore.DaySummary d : ended) {
+        record(
+            FleetEvents.gpuDaily(
+                d.uuid(),
+                d.agentId(),
+                d.day(),
+                d.samples(),
+                d.maxUsedBytes(),
+                d.meanUtilizationPercent()));
+      }
+      reconcile(agent, accepted);
+    }
+  }
+
+  /** Compares what running jobs' processes hold with their plans, once per job and GPU. */
+  private void reconcile(FleetState.Agent agent, List<GpuSample> samples) {
+    long now = now().toEpochMilli();
+    for (FleetState.Job j : state.jobs.values()) {
+      Long since = runningSince.get(j.id);
+      if (j.state != JobState.RUNNING
+          || !agent.id.equals(j.agentId)
+          || since == null
+          || now - since < options.reconcileAfter().toMillis()) {
+        continue;
+      }
+      Set<Long> pids = jobPids.getOrDefault(j.id, Set.of());
+      for (FleetEvents.PlacedGpu g : j.gpus) {
+        if (j.reconciledDevices.contains(g.uuid())) {
+          continue;
+        }
+        for (GpuSample s : samples) {
+          if (s.uuid().equals(g.uuid()) && s.processes() != null) {
+            long measured = 0;
+            boolean seen = false;
+            for (ProcessUsage p : s.processes()) {
+              if (pids.contains(p.pid())) {
+                measured += p.usedBytes();
+                seen = true;
+              }
+            }
+            if (seen) {
+              record(new PlanReconciled(j.planSeq, g.uuid(), g.claimBytes(), measured).toEvent());
+              LOG.info(
+                  "job {} on {}: predicted {} bytes, measured {}",
+                  j.id,
+                  g.uuid(),
+                  g.claimBytes(),
+                  measured);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  void jobStatus(FleetState.Agent agent, String jobId, JobStatus status) {
+    heartbeat(agent);
+    synchronized (lock) {
+      FleetState.Job j = state.jobs.get(jobId);
+      if (j == null || !agent.id.equals(j.agentId)) {
+        throw refuse(409, "job " + jobId + " is not assigned to agent " + agent.id);
+      }
+      jobPids.put(jobId, Set.copyOf(status.pids()));
+      if (status.logTail() != null) {
+        logTails.put(jobId, status.logTail());
+      }
+      if (status.state() == JobState.RUNNING) {
+        runningSince.putIfAbsent(jobId, now().toEpochMilli());
+      }
+      if (j.state != status.state() && !j.state.terminal()) {
+        record(
+            FleetEvents.jobState(
+                jobId, agent.id, status.state(), status.exitCode(), status.message()));
+        LOG.info(
+            "job {} on agent {}: {}{}",
+            jobId,
+            agent.id,
+            status.state(),
+            status.message() == null ? "" : " (" + status.message() + ")");
+      }
+    }
+  }
+
+  /** Registers a watch stream and sends its snapshot, atomically with respect to changes. */
+  void watch(
+      FleetState.Agent agent,
+      String serial,
+      org.eclipse.jetty.server.Response response,
+      org.eclipse.jetty.util.Callback callback) {
+    heartbeat(agent);
+    synchronized (lock) {
+      WatchStreams.Stream s = streams.open(agent.id, serial, response, callback);
+      s.send(WatchEvent.snapshot(state.assignments(agent.id)));
+    }
+  }
+
+  // ---- jobs ----
+
+  /** The outcome of a submission: the job's id, its state and, if refused, why. */
+  record Submitted(String jobId, JobState state, @Nullable String agentId, List<String> reasons) {}
+
+  Submitted submit(JobSpec spec, String by) {
+    synchronized (lock) {
+      String jobId = "job-" + Long.toHexString(random.nextLong() & Long.MAX_VALUE);
+      Scheduler.Decision d;
+      try {
+        d = scheduler.place(spec, state, telemetry, now());
+      } catch (IllegalArgumentException e) {
+        throw refuse(400, e.getMessage());
+      }
+      record(FleetEvents.jobSubmitted(jobId, spec, by));
+      return apply(jobId, d);
+    }
+  }
+
+  private Submitted apply(String jobId, Scheduler.Decision d) {
+    if (d instanceof Scheduler.Placed p) {
+      AppendResult plan = record(p.planComputed());
+      record(
+          FleetEvents.jobPlaced(
+              jobId, p.agentId(), p.vendor(), p.gpus(), plan.seq(), p.planHash(), p.command()));
+      FleetState.Job j = state.jobs.get(jobId);
+      streams.send(p.agentId(), WatchEvent.assigned(j.assignment()));
+      LOG.info(
+          "job {} placed on agent {} GPUs {}", jobId, p.agentId(), j.assignment().gpuIndexes());
+      return new Submitted(jobId, JobState.PLACED, p.agentId(), List.of());
+    }
+    Scheduler.Refused r = (Scheduler.Refused) d;
+    record(FleetEvents.jobRefused(jobId, r.reasons()));
+    LOG.info("job {} fits nowhere: {}", jobId, String.join("; ", r.reasons()));
+    return new Submitted(jobId, JobState.REFUSED, null, r.reasons());
+  }
+
+  void cancel(String jobId, String by) {
+    synchronized (lock) {
+      FleetState.Job j = state.jobs.get(jobId);
+      if (j == null) {
+        throw refuse(404, "no job " + jobId);
+      }
+      if (j.state.terminal() || j.cancelRequested) {
+        return;
+      }
+      record(FleetEvents.jobCancel(jobId, by));
+      if (j.agentId != null) {
+        streams.send(j.agentId, WatchEvent.removed(jobId));
+      } else {
+        record(
+            FleetEvents.jobState(
+                jobId, "-", JobState.CANCELLED, null, "cancelled before placement"));
+      }
+    }
+  }
+
+  /** Gives up the placements on {@code agentId} and tries to place those jobs elsewhere. */
+  private void unplaceAll(String agentId, String reason) {
+    List<String> moved = new ArrayList<>();
+    for (FleetState.Job j : state.jobs.values()) {
+      if (j.holdsClaim() && agentId.equals(j.agentId)) {
+        moved.add(j.id);
+      }
+    }
+    for (String id : moved) {
+      record(FleetEvents.jobUnplaced(id, agentId, reason));
+      runningSince.remove(id);
+      jobPids.remove(id);
+    }
+    retryPending();
+  }
+
+  /** Places jobs waiting after their agent was lost, where they fit now. */
+  private void retryPending() {
+    for (FleetState.Job j : new ArrayList<>(state.jobs.values())) {
+      if (j.state == JobState.PENDING && !j.cancelRequested) {
+        Scheduler.Decision d;
+        try {
+          d = scheduler.place(j.spec, state, telemetry, now());
+        } catch (IllegalArgumentException e) {
+          continue;
+        }
+        if (d instanceof Scheduler.Placed) {
+          apply(j.id, d);
+        }
+      }
+    }
+  }
+
+  // ---- liveness ----
+
+  /**
+   * One liveness sweep (FLEET.md §2): ready agents silent past the threshold become not ready;
+   * not-ready ones silent past the second threshold are lost and their jobs move — unless too many
+   * went silent at once, when the server suspects itself and moves nothing.
+   */
+  void sweep() {
+    long now = now().toEpochMilli();
+    long notReady = options.notReadyAfter().toMillis();
+    long lost = notReady + options.lostAfter().toMillis();
+    synchronized (lock) {
+      int live = 0;
+      int silent = 0;
+      for (FleetState.Agent a : state.agents.values()) {
+        if (a.status == AgentStatus.REVOKED) {
+          continue;
+        }
+        live++;
+        if (now - lastSeen.getOrDefault(a.id, now) >= notReady) {
+          silent++;
+        }
+      }
+      boolean hold = live >= 2 && silent > options.massFailoverShare() * live;
+      if (hold != failoverHeld) {
+        failoverHeld = hold;
+        LOG.warn(
+            hold
+                ? "{} of {} agents went silent at once: suspecting the server or its network, moving"
+                    + " no jobs until they return"
+                : "mass-silence hold lifted ({} of {} agents silent)",
+            silent,
+            live);
+      }
+      for (FleetState.Agent a : new ArrayList<>(state.agents.values())) {
+        long quiet = now - lastSeen.getOrDefault(a.id, now);
+        if (a.status == AgentStatus.READY && quiet >= notReady) {
+          record(
+              FleetEvents.agentState(
+                  a.id, AgentStatus.NOT_READY, "no heartbeat for " + quiet / 1000 + " s"));
+          LOG.warn("agent {} not ready: no heartbeat for {} s", a.id, quiet / 1000);
+        }
+        if (a.status == AgentStatus.NOT_READY && quiet >= lost && !hold) {
+          record(
+              FleetEvents.agentState(
+                  a.id, AgentStatus.LOST, "no heartbeat for " + quiet / 1000 + " s"));
+          LOG.warn("agent {} lost: its jobs move", a.id);
+          unplaceAll(a.id, "agent lost");
+        }
+      }
+      // streams of superseded certificates close once the renewal grace is over
+      for (FleetState.Agent a : state.agents.values()) {
+        streams.abort(a.id, s -> !acceptedSerial(a, s.serial), "certificate superseded");
+      }
+    }
+  }
+
+  // ---- views ----
+
+  <T> T read(java.util.function.Function<FleetState, T> view) {
+    synchronized (lock) {
+      return view.apply(state);
+    }
+  }
+
+  long lastSeen(String agentId) {
+    return lastSeen.getOrDefault(agentId, 0L);
+  }
+
+  @Nullable String logTail(String jobId) {
+    return logTails.get(jobId);
+  }
+}

@@ -1,0 +1,222 @@
+package io.hwledger.fleet.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hwledger.fleet.protocol.GpuInfo;
+import io.hwledger.fleet.protocol.HostFacts;
+import io.hwledger.fleet.protocol.JobSpec;
+import io.hwledger.fleet.protocol.JobState;
+import io.hwledger.fleet.protocol.Protocol;
+import io.hwledger.ledger.LedgerEvent;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The fleet's ledger events (FLEET.md §9), schema version 1 each. Payloads hold identities, serial
+ * numbers, hashes and numbers — never a token secret, a key or a job's log.
+ */
+final class FleetEvents {
+  static final String TOKEN_CREATED = "fleet.token.created";
+  static final String TOKEN_USED = "fleet.token.used";
+  static final String TOKEN_REVOKED = "fleet.token.revoked";
+  static final String AGENT_ENROLLED = "fleet.agent.enrolled";
+  static final String AGENT_RENEWED = "fleet.agent.renewed";
+  static final String AGENT_REVOKED = "fleet.agent.revoked";
+  static final String AGENT_STATE = "fleet.agent.state";
+  static final String AGENT_INVENTORY = "fleet.agent.inventory";
+  static final String JOB_SUBMITTED = "fleet.job.submitted";
+  static final String JOB_PLACED = "fleet.job.placed";
+  static final String JOB_UNPLACED = "fleet.job.unplaced";
+  static final String JOB_REFUSED = "fleet.job.refused";
+  static final String JOB_STATE = "fleet.job.state";
+  static final String JOB_CANCEL = "fleet.job.cancel";
+  static final String GPU_DAILY = "fleet.gpu.daily";
+  static final int VERSION = 1;
+
+  private static final ObjectMapper JSON = Protocol.json();
+
+  private FleetEvents() {}
+
+  static LedgerEvent tokenCreated(
+      String tokenId,
+      String secretSha256,
+      long expiresAtMillis,
+      int uses,
+      Map<String, String> labels,
+      String by) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("tokenId", tokenId);
+    p.put("secretSha256", secretSha256);
+    p.put("expiresAt", expiresAtMillis);
+    p.put("uses", uses);
+    p.set("labels", JSON.valueToTree(labels));
+    p.put("by", by);
+    return event(TOKEN_CREATED, p);
+  }
+
+  static LedgerEvent tokenUsed(String tokenId, String agentId) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("tokenId", tokenId);
+    p.put("agentId", agentId);
+    return event(TOKEN_USED, p);
+  }
+
+  static LedgerEvent tokenRevoked(String tokenId, String by) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("tokenId", tokenId);
+    p.put("by", by);
+    return event(TOKEN_REVOKED, p);
+  }
+
+  static LedgerEvent agentEnrolled(
+      String agentId,
+      String serial,
+      long notAfterMillis,
+      String tokenId,
+      HostFacts host,
+      Map<String, String> labels) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("agentId", agentId);
+    p.put("serial", serial);
+    p.put("notAfter", notAfterMillis);
+    p.put("tokenId", tokenId);
+    p.set("host", JSON.valueToTree(host));
+    p.set("labels", JSON.valueToTree(labels));
+    return event(AGENT_ENROLLED, p);
+  }
+
+  static LedgerEvent agentRenewed(
+      String agentId,
+      String serial,
+      long notAfterMillis,
+      String previousSerial,
+      long previousValidUntilMillis) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("agentId", agentId);
+    p.put("serial", serial);
+    p.put("notAfter", notAfterMillis);
+    p.put("previousSerial", previousSerial);
+    p.put("previousValidUntil", previousValidUntilMillis);
+    return event(AGENT_RENEWED, p);
+  }
+
+  static LedgerEvent agentRevoked(String agentId, String by) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("agentId", agentId);
+    p.put("by", by);
+    return event(AGENT_REVOKED, p);
+  }
+
+  static LedgerEvent agentState(String agentId, AgentStatus state, String reason) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("agentId", agentId);
+    p.put("state", state.name());
+    p.put("reason", reason);
+    return event(AGENT_STATE, p);
+  }
+
+  static LedgerEvent agentInventory(String agentId, HostFacts host, List<GpuInfo> gpus) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("agentId", agentId);
+    p.set("host", JSON.valueToTree(host));
+    p.set("gpus", JSON.valueToTree(gpus));
+    return event(AGENT_INVENTORY, p);
+  }
+
+  static LedgerEvent jobSubmitted(String jobId, JobSpec spec, String by) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("jobId", jobId);
+    p.set("spec", JSON.valueToTree(spec));
+    p.put("by", by);
+    return event(JOB_SUBMITTED, p);
+  }
+
+  /** One placed GPU: its claim and what it had when the decision was made. */
+  record PlacedGpu(
+      String uuid, int index, long claimBytes, long allocatableBytes, long measuredFreeBytes) {}
+
+  static LedgerEvent jobPlaced(
+      String jobId,
+      String agentId,
+      String vendor,
+      List<PlacedGpu> gpus,
+      long planSeq,
+      String planHash,
+      List<String> command) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("jobId", jobId);
+    p.put("agentId", agentId);
+    p.put("vendor", vendor);
+    p.set("gpus", JSON.valueToTree(gpus));
+    p.put("planSeq", planSeq);
+    p.put("planHash", planHash);
+    p.set("command", JSON.valueToTree(command));
+    return event(JOB_PLACED, p);
+  }
+
+  static LedgerEvent jobUnplaced(String jobId, String agentId, String reason) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("jobId", jobId);
+    p.put("agentId", agentId);
+    p.put("reason", reason);
+    return event(JOB_UNPLACED, p);
+  }
+
+  static LedgerEvent jobRefused(String jobId, List<String> reasons) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("jobId", jobId);
+    ArrayNode r = p.putArray("reasons");
+    reasons.forEach(r::add);
+    return event(JOB_REFUSED, p);
+  }
+
+  static LedgerEvent jobState(
+      String jobId,
+      String agentId,
+      JobState state,
+      @Nullable Integer exitCode,
+      @Nullable String message) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("jobId", jobId);
+    p.put("agentId", agentId);
+    p.put("state", state.name());
+    if (exitCode != null) {
+      p.put("exitCode", exitCode);
+    }
+    if (message != null) {
+      p.put("message", message);
+    }
+    return event(JOB_STATE, p);
+  }
+
+  static LedgerEvent jobCancel(String jobId, String by) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("jobId", jobId);
+    p.put("by", by);
+    return event(JOB_CANCEL, p);
+  }
+
+  /** A GPU's day, summarised: the ledger's only telemetry, one event per GPU per day. */
+  static LedgerEvent gpuDaily(
+      String uuid,
+      String agentId,
+      String day,
+      long samples,
+      long maxUsedBytes,
+      long meanUtilizationPercent) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("uuid", uuid);
+    p.put("agentId", agentId);
+    p.put("day", day);
+    p.put("samples", samples);
+    p.put("maxUsedBytes", maxUsedBytes);
+    p.put("meanUtilizationPercent", meanUtilizationPercent);
+    return event(GPU_DAILY, p);
+  }
+
+  private static LedgerEvent event(String type, ObjectNode payload) {
+    return LedgerEvent.of(type, VERSION, payload.toString());
+  }
+}

@@ -1,0 +1,206 @@
+package io.hwledger.fleet.server;
+
+import io.hwledger.fleet.pki.Credential;
+import io.hwledger.fleet.pki.FleetCa;
+import io.hwledger.fleet.pki.TlsContexts;
+import io.hwledger.fleet.protocol.Protocol;
+import io.hwledger.ledger.Ledger;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running fleet server: HTTPS on Jetty 12 with TLS 1.3 only, client certificates checked against
+ * the fleet's CAs during the handshake and against the agents' records on every request, its state
+ * replayed from its ledger at start. Close it to stop.
+ *
+ * <p>The one request without a client certificate is enrollment, which carries a join token
+ * instead; the TLS layer asks for a certificate ({@code wantClientAuth}) so that a certificate that
+ * is presented is validated (a foreign or expired one fails the handshake), and every other
+ * endpoint refuses a request without one.
+ */
+public final class FleetServer implements AutoCloseable {
+  /** How long an agent's previous certificate keeps working after it renewed. */
+  public static final Duration RENEWAL_GRACE = Duration.ofMinutes(10);
+
+  private static final Logger LOG = LoggerFactory.getLogger(FleetServer.class);
+
+  private final Server jetty;
+  private final Ledger ledger;
+  private final Fleet fleet;
+  private final ScheduledExecutorService timers;
+  private final URI url;
+
+  private FleetServer(
+      Server jetty, Ledger ledger, Fleet fleet, ScheduledExecutorService timers, URI url) {
+    this.jetty = jetty;
+    this.ledger = ledger;
+    this.fleet = fleet;
+    this.timers = timers;
+    this.url = url;
+  }
+
+  /**
+   * Starts a server for the fleet in {@code home}.
+   *
+   * @param home the fleet directory ({@link FleetHome#init})
+   * @param passphrase the CA key's passphrase; not kept
+   * @param publicUrl the URL agents dial, printed in join strings; null for {@code https://<bind
+   *     address>:<port>}
+   * @param options how it runs
+   * @return the running server
+   * @throws IOException if the fleet's files cannot be read or the port cannot be bound
+   */
+  public static FleetServer start(
+      FleetHome home, char[] passphrase, URI publicUrl, FleetServerOptions options)
+      throws IOException {
+    Objects.requireNonNull(home, "home");
+    Objects.requireNonNull(options, "options");
+    SecureRandom random = new SecureRandom();
+    FleetCa ca = home.ca(passphrase, random);
+    List<X509Certificate> trusted = home.trusted(ca);
+    Credential credential = home.serverCredential();
+    Ledger ledger = Ledger.open(home.ledgerDir());
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ScheduledExecutorService timers =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "fleet-timers");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      Fleet fleet =
+          new Fleet(
+              ca,
+              trusted,
+              ledger,
+              options,
+              random,
+              new PlannedScheduler(options),
+              new TelemetryStore(metrics));
+      SslContextFactory.Server tls = new SslContextFactory.Server();
+      tls.setSslContext(TlsContexts.server(credential, trusted));
+      tls.setIncludeProtocols(TlsContexts.PROTOCOL);
+      tls.setWantClientAuth(true);
+      // host names are checked by the agents against the server certificate's names
+      tls.setSniRequired(false);
+      HttpConfiguration http = new HttpConfiguration();
+      http.setSendServerVersion(false);
+      SecureRequestCustomizer secure = new SecureRequestCustomizer();
+      secure.setSniHostCheck(false);
+      http.addCustomizer(secure);
+      QueuedThreadPool threads = new QueuedThreadPool(256, 8);
+      threads.setName("fleet-http");
+      Server jetty = new Server(threads);
+      ServerConnector connector =
+          new ServerConnector(
+              jetty, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
+      connector.setHost(options.bindAddress());
+      connector.setPort(options.port());
+      connector.setIdleTimeout(2 * Protocol.KEEPALIVE_MILLIS + 5_000);
+      jetty.addConnector(connector);
+      Routes routes = new Routes(fleet, ca.pin(), metrics);
+      jetty.setHandler(routes);
+      jetty.start();
+      int port = connector.getLocalPort();
+      URI url = publicUrl != null ? publicUrl : urlOrBind(options, port);
+      routes.publicUrl(url);
+      long sweep = options.sweepInterval().toMillis();
+      timers.scheduleWithFixedDelay(guard(fleet::sweep), sweep, sweep, TimeUnit.MILLISECONDS);
+      long keepalive = Protocol.KEEPALIVE_MILLIS;
+      timers.scheduleWithFixedDelay(
+          guard(() -> fleet.streams.keepalive(TimeUnit.MILLISECONDS.toNanos(keepalive))),
+          1000,
+          1000,
+          TimeUnit.MILLISECONDS);
+      LOG.info(
+          "fleet {} server listening on {}:{} ({})",
+          ca.fleetId(),
+          options.bindAddress(),
+          port,
+          url);
+      return new FleetServer(jetty, ledger, fleet, timers, url);
+    } catch (Exception e) {
+      timers.shutdownNow();
+      ledger.close();
+      if (e instanceof IOException io) {
+        throw io;
+      }
+      if (e instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException("cannot start the fleet server: " + e.getMessage(), e);
+    }
+  }
+
+  private static URI urlOrBind(FleetServerOptions options, int port) {
+    String host = options.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : options.bindAddress();
+    return URI.create("https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port);
+  }
+
+  private static Runnable guard(Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.error("fleet timer task failed", e);
+      }
+    };
+  }
+
+  /**
+   * The URL agents dial.
+   *
+   * @return the server's public URL
+   */
+  public URI url() {
+    return url;
+  }
+
+  /**
+   * The port it listens on.
+   *
+   * @return the bound port
+   */
+  public int port() {
+    return url.getPort();
+  }
+
+  /** Stops listening, closes every watch stream and the ledger. */
+  @Override
+  public void close() {
+    timers.shutdownNow();
+    fleet.streams.closeAll();
+    try {
+      jetty.stop();
+    } catch (Exception e) {
+      LOG.warn("stopping the HTTP server: {}", e.toString());
+    }
+    ledger.close();
+  }
+
+  @Override
+  public String toString() {
+    return "FleetServer[" + fleet.fleetId() + " at " + url + "]";
+  }
+}

@@ -1,0 +1,267 @@
+package io.hwledger.fleet.server;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hwledger.fleet.pki.FleetIdentity;
+import io.hwledger.fleet.pki.JoinToken;
+import io.hwledger.fleet.protocol.EnrollRequest;
+import io.hwledger.fleet.protocol.Heartbeat;
+import io.hwledger.fleet.protocol.Inventory;
+import io.hwledger.fleet.protocol.JobSpec;
+import io.hwledger.fleet.protocol.JobStatus;
+import io.hwledger.fleet.protocol.JoinString;
+import io.hwledger.fleet.protocol.Protocol;
+import io.hwledger.fleet.protocol.RenewRequest;
+import io.hwledger.fleet.protocol.Telemetry;
+import io.hwledger.fleet.protocol.TokenRequest;
+import io.hwledger.fleet.protocol.TokenResponse;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API (docs/fleet-api.md): routes each request to the fleet after checking who calls.
+ * Every refusal is answered with a one-line JSON error and logged with the caller's address and
+ * identity, never with a credential.
+ */
+final class Routes extends Handler.Abstract {
+  private static final Logger LOG = LoggerFactory.getLogger(Routes.class);
+  private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  private static final Pattern AGENT_PATH =
+      Pattern.compile(
+          "/v1/agents/("
+              + UUID
+              + ")/(heartbeat|inventory|telemetry|watch|jobs/([A-Za-z0-9_-]{1,64}))");
+  private static final Pattern ADMIN_PATH =
+      Pattern.compile(
+          "/v1/admin/(status|agents|gpus|jobs|tokens|accuracy|metrics)"
+              + "(?:/([A-Za-z0-9_-]{1,64})(?:/(revoke|cancel))?)?");
+
+  private final Fleet fleet;
+  private volatile URI publicUrl = URI.create("https://127.0.0.1");
+  private final String caPin;
+  private final PrometheusMeterRegistry metrics;
+  private final Counter refused;
+  private final Timer handling;
+
+  Routes(Fleet fleet, String caPin, PrometheusMeterRegistry metrics) {
+    this.fleet = fleet;
+    this.caPin = caPin;
+    this.metrics = metrics;
+    this.refused = Counter.builder("hwledger.fleet.requests.refused").register(metrics);
+    this.handling =
+        Timer.builder("hwledger.fleet.requests").publishPercentiles(0.5, 0.99).register(metrics);
+  }
+
+  /** Sets the URL join strings name, once the port is known. */
+  void publicUrl(URI url) {
+    this.publicUrl = url;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    Exchange x = new Exchange(request, response, callback);
+    long start = System.nanoTime();
+    Optional<FleetIdentity> caller = Caller.of(request);
+    try {
+      route(x, request.getMethod(), request.getHttpURI().getPath(), caller.orElse(null));
+    } catch (Exchange.Refused e) {
+      refused.increment();
+      LOG.warn(
+          "refused {} {} from {} ({}): {}",
+          request.getMethod(),
+          request.getHttpURI().getPath(),
+          Caller.address(request),
+          caller.map(c -> c.role() + " " + c.name()).orElse("no client certificate"),
+          e.getMessage());
+      x.error(e.status, e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.error("failed {} {}", request.getMethod(), request.getHttpURI().getPath(), e);
+      x.error(500, "internal error");
+    } finally {
+      handling.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+    return true;
+  }
+
+  private void route(Exchange x, String method, String path, @Nullable FleetIdentity caller) {
+    if (path.equals("/healthz") && method.equals("GET")) {
+      x.text(200, "text/plain", "ok\n");
+      return;
+    }
+    if (path.equals(Protocol.ENROLL)) {
+      requireMethod(method, "POST");
+      EnrollRequest body = x.body(EnrollRequest.class);
+      x.json(200, fleet.enroll(bearer(x.request), body));
+      return;
+    }
+    if (path.equals(Protocol.RENEW)) {
+      requireMethod(method, "POST");
+      FleetState.Agent agent = fleet.authorizeAgent(caller, null);
+      x.json(200, fleet.renew(agent, x.body(RenewRequest.class)));
+      return;
+    }
+    Matcher m = AGENT_PATH.matcher(path);
+    if (m.matches()) {
+      agent(x, method, m, caller);
+      return;
+    }
+    m = ADMIN_PATH.matcher(path);
+    if (m.matches()) {
+      String by = fleet.authorizeAdmin(caller);
+      admin(x, method, m, by);
+      return;
+    }
+    throw new Exchange.Refused(404, "no such endpoint: " + method + " " + path);
+  }
+
+  private void agent(Exchange x, String method, Matcher m, @Nullable FleetIdentity caller) {
+    FleetState.Agent agent = fleet.authorizeAgent(caller, m.group(1));
+    switch (m.group(2)) {
+      case "heartbeat" -> {
+        requireMethod(method, "POST");
+        x.body(Heartbeat.class);
+        fleet.heartbeat(agent);
+        ObjectNode ack = Exchange.JSON.createObjectNode();
+        ack.put("v", Protocol.VERSION);
+        ack.put("serverTimeMillis", fleet.now().toEpochMilli());
+        x.json(200, ack);
+      }
+      case "inventory" -> {
+        requireMethod(method, "PUT");
+        fleet.inventory(agent, x.body(Inventory.class));
+        x.json(200, ok());
+      }
+      case "telemetry" -> {
+        requireMethod(method, "POST");
+        fleet.telemetry(agent, x.body(Telemetry.class).samples());
+        x.json(200, ok());
+      }
+      case "watch" -> {
+        requireMethod(method, "GET");
+        fleet.watch(agent, caller.serialHex(), x.response, x.callback);
+      }
+      default -> {
+        requireMethod(method, "POST");
+        String jobId = m.group(3);
+        JobStatus status = x.body(JobStatus.class);
+        if (!status.jobId().equals(jobId)) {
+          throw new Exchange.Refused(400, "body names job " + status.jobId() + ", path " + jobId);
+        }
+        fleet.jobStatus(agent, jobId, status);
+        x.json(200, ok());
+      }
+    }
+  }
+
+  private void admin(Exchange x, String method, Matcher m, String by) {
+    String what = m.group(1);
+    String id = m.group(2);
+    String action = m.group(3);
+    switch (what) {
+      case "tokens" -> {
+        if (id == null && method.equals("POST")) {
+          TokenRequest request = x.body(TokenRequest.class);
+          JoinToken.Issued issued = fleet.createToken(request, by);
+          String join = new JoinString(publicUrl, caPin, issued.token()).format();
+          x.json(
+              200,
+              new TokenResponse(
+                  Protocol.VERSION,
+                  issued.stored().id(),
+                  join,
+                  issued.stored().expiresAt().toEpochMilli(),
+                  issued.stored().usesLeft()));
+        } else if (id != null && action == null && method.equals("DELETE")) {
+          fleet.revokeToken(id, by);
+          x.json(200, ok());
+        } else if (id == null) {
+          requireMethod(method, "GET");
+          x.json(200, fleet.read(Views::tokens));
+        } else {
+          throw new Exchange.Refused(404, "no such endpoint");
+        }
+      }
+      case "agents" -> {
+        if (id != null && "revoke".equals(action)) {
+          requireMethod(method, "POST");
+          fleet.revokeAgent(id, by);
+          x.json(200, ok());
+        } else {
+          requireMethod(method, "GET");
+          x.json(200, fleet.read(s -> Views.agents(s, fleet)));
+        }
+      }
+      case "gpus" -> {
+        requireMethod(method, "GET");
+        x.json(200, fleet.read(s -> Views.gpus(s, fleet.telemetry)));
+      }
+      case "jobs" -> {
+        if (id == null && method.equals("POST")) {
+          Fleet.Submitted s = fleet.submit(x.body(JobSpec.class), by);
+          ObjectNode out = Exchange.JSON.createObjectNode();
+          out.put("v", Protocol.VERSION);
+          out.put("jobId", s.jobId());
+          out.put("state", s.state().name());
+          if (s.agentId() != null) {
+            out.put("agentId", s.agentId());
+          }
+          ArrayNode reasons = out.putArray("reasons");
+          s.reasons().forEach(reasons::add);
+          x.json(s.agentId() != null ? 201 : 409, out);
+        } else if (id != null && "cancel".equals(action)) {
+          requireMethod(method, "POST");
+          fleet.cancel(id, by);
+          x.json(200, ok());
+        } else {
+          requireMethod(method, "GET");
+          x.json(200, fleet.read(s -> Views.jobs(s, fleet)));
+        }
+      }
+      case "accuracy" -> {
+        requireMethod(method, "GET");
+        x.json(200, fleet.read(Views::accuracy));
+      }
+      case "metrics" -> {
+        requireMethod(method, "GET");
+        x.text(200, "text/plain; version=0.0.4", metrics.scrape());
+      }
+      default -> {
+        requireMethod(method, "GET");
+        x.json(200, fleet.read(s -> Views.status(s, fleet)));
+      }
+    }
+  }
+
+  private static ObjectNode ok() {
+    ObjectNode ok = Exchange.JSON.createObjectNode();
+    ok.put("v", Protocol.VERSION);
+    return ok;
+  }
+
+  private static void requireMethod(String method, String expected) {
+    if (!method.equals(expected)) {
+      throw new Exchange.Refused(405, "use " + expected + ", not " + method);
+    }
+  }
+
+  private static @Nullable String bearer(Request request) {
+    String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    if (header == null || !header.startsWith("Bearer ")) {
+      return null;
+    }
+    return header.substring("Bearer ".length()).strip();
+  }
+}

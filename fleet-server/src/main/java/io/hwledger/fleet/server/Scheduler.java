@@ -1,0 +1,37 @@
+package io.hwledger.fleet.server;
+
+import io.hwledger.fleet.protocol.JobSpec;
+import io.hwledger.ledger.LedgerEvent;
+import java.time.Instant;
+import java.util.List;
+
+/** Decides where a job runs, from the fleet's state and its latest measurements. */
+interface Scheduler {
+
+  /** Where a job goes or why it goes nowhere. */
+  sealed interface Decision permits Placed, Refused {}
+
+  /**
+   * A placement: the agent, its GPUs with their claims, the launch command, and the plan as the
+   * ledger's {@code plan.computed} event.
+   */
+  record Placed(
+      String agentId,
+      String vendor,
+      List<FleetEvents.PlacedGpu> gpus,
+      List<String> command,
+      LedgerEvent planComputed,
+      String planHash)
+      implements Decision {}
+
+  /** No GPU set fits: one reason per candidate GPU. */
+  record Refused(List<String> reasons) implements Decision {}
+
+  /**
+   * Places {@code spec}. Called under the server's write lock, so {@code state} is stable.
+   *
+   * @throws IllegalArgumentException when the job itself is invalid (unknown model or engine,
+   *     settings the engine refuses), with a one-line message for the operator
+   */
+  Decision place(JobSpec spec, FleetState state, TelemetryStore telemetry, Instant now);
+}
