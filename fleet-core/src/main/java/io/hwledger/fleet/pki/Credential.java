@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Objects;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.util.io.pem.PemGenerationException;
 
 /**
  * A private key with its certificate chain: the server's TLS identity, an agent's or an operator's.
@@ -67,7 +69,12 @@ public record Credential(PrivateKey key, List<X509Certificate> chain) {
     for (X509Certificate c : chain) {
       certs.append(Pem.of(c));
     }
-    replace(dir, name + ".key", Pem.of(PrivateKeyInfo.getInstance(key.getEncoded())));
+    try {
+      // PKCS#8 "PRIVATE KEY", as OpenSSL writes it (not BouncyCastle's default SEC1 for EC keys)
+      replace(dir, name + ".key", Pem.of(new JcaPKCS8Generator(key, null)));
+    } catch (PemGenerationException e) {
+      throw new IllegalStateException("cannot encode the key: " + e.getMessage(), e);
+    }
     replace(dir, name + ".crt", certs.toString());
   }
 

@@ -23,6 +23,21 @@ final class Values {
     return value;
   }
 
+  /** PEM text: printable ASCII and line breaks only. */
+  static String pem(String value, String field, int maxLength) {
+    if (value == null || value.isEmpty() || value.length() > maxLength) {
+      throw new IllegalArgumentException(
+          field + " must be PEM text of 1 to " + maxLength + " characters");
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c != '\n' && c != '\r' && (c < 0x20 || c > 0x7e)) {
+        throw new IllegalArgumentException(field + " is not PEM text");
+      }
+    }
+    return value;
+  }
+
   static void atLeast(long value, long min, String field) {
     if (value < min) {
       throw new IllegalArgumentException(field + " must be at least " + min + ", was " + value);

@@ -1,0 +1,124 @@
+package io.hwledger.fleet.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hwledger.fleet.client.FleetClient;
+import io.hwledger.fleet.pki.AgentKeys;
+import io.hwledger.fleet.pki.Certificates;
+import io.hwledger.fleet.pki.Credential;
+import io.hwledger.fleet.pki.TlsContexts;
+import io.hwledger.fleet.protocol.CertificateResponse;
+import io.hwledger.fleet.protocol.EnrollRequest;
+import io.hwledger.fleet.protocol.HostFacts;
+import io.hwledger.fleet.protocol.JoinString;
+import io.hwledger.fleet.protocol.Protocol;
+import io.hwledger.fleet.protocol.TokenRequest;
+import io.hwledger.fleet.protocol.TokenResponse;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/** A fleet directory and a running server on loopback, with helpers to enroll test agents. */
+final class TestFleet implements AutoCloseable {
+  static final char[] PASSPHRASE = "correct horse battery".toCharArray();
+  static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  final Path dir;
+  final FleetHome home;
+  final SecureRandom random = new SecureRandom();
+  FleetServer server;
+  FleetClient admin;
+
+  TestFleet(Path dir, FleetServerOptions options) throws IOException {
+    this.dir = dir;
+    this.home =
+        FleetHome.init(
+            dir,
+            "test.fleet",
+            PASSPHRASE,
+            URI.create("https://127.0.0.1:1"),
+            List.of("localhost"),
+            List.of(InetAddress.getLoopbackAddress()),
+            Instant.now(),
+            random);
+    start(options);
+  }
+
+  void start(FleetServerOptions options) throws IOException {
+    server = FleetServer.start(home, PASSPHRASE, null, options.withBindAddress("127.0.0.1"));
+    admin = FleetClient.of(server.url(), () -> adminCredential(), adminCas(), TIMEOUT);
+  }
+
+  private Credential adminCredential() {
+    try {
+      return Credential.load(home.adminDir(), "admin");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  List<java.security.cert.X509Certificate> adminCas() {
+    try {
+      return Certificates.read(home.adminDir().resolve("ca.crt"));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  JoinString token(int uses, long ttlSeconds) {
+    TokenResponse t =
+        admin.send(
+            "POST",
+            "/v1/admin/tokens",
+            new TokenRequest(Protocol.VERSION, ttlSeconds, uses, Map.of("pool", "test")),
+            null,
+            TokenResponse.class);
+    return JoinString.parse(t.join());
+  }
+
+  /** An enrolled agent: its key, its certificate response and an mTLS client. */
+  record Enrolled(
+      KeyPair keys, CertificateResponse cert, Credential credential, FleetClient client) {
+    String path(String what) {
+      return "/v1/agents/" + cert.agentId() + "/" + what;
+    }
+  }
+
+  CertificateResponse enrollRaw(JoinString join, KeyPair keys) {
+    FleetClient pinned = FleetClient.of(join.server(), TlsContexts.pinned(join.caPin()), TIMEOUT);
+    EnrollRequest request =
+        new EnrollRequest(
+            Protocol.VERSION,
+            Base64.getEncoder().encodeToString(AgentKeys.request(keys)),
+            new HostFacts("gpu-host-1", "Linux", "amd64", 16, 1L << 36),
+            Map.of());
+    return pinned.send("POST", Protocol.ENROLL, request, join.token(), CertificateResponse.class);
+  }
+
+  Enrolled enroll(JoinString join) {
+    KeyPair keys = AgentKeys.generate(random);
+    CertificateResponse cert = enrollRaw(join, keys);
+    Credential credential =
+        new Credential(keys.getPrivate(), Certificates.parse(cert.certificate()));
+    FleetClient client = FleetClient.of(server.url(), () -> credential, adminCas(), TIMEOUT);
+    return new Enrolled(keys, cert, credential, client);
+  }
+
+  JsonNode adminGet(String what) {
+    return admin.send("GET", "/v1/admin/" + what, null, null, JsonNode.class);
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.close();
+    }
+  }
+}
