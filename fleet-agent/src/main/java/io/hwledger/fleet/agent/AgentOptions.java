@@ -1,0 +1,94 @@
+package io.hwledger.fleet.agent;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How an agent runs. Defaults follow FLEET.md §2: a heartbeat every 30 s on its own thread,
+ * telemetry every 10 s, GPUs re-probed every 60 s, a watch stream redialled after 45 s of silence,
+ * the certificate renewed at 60 % of its lifetime.
+ *
+ * @param heartbeatInterval between heartbeats
+ * @param telemetryInterval between telemetry reports
+ * @param inventoryInterval between GPU re-probes
+ * @param requestTimeout connect and request timeout
+ * @param orphanGrace how long a job the server no longer lists keeps running
+ * @param renewAt the share of the certificate's lifetime after which it is renewed, in (0, 1)
+ * @param clock the agent's clock
+ */
+public record AgentOptions(
+    Duration heartbeatInterval,
+    Duration telemetryInterval,
+    Duration inventoryInterval,
+    Duration requestTimeout,
+    Duration orphanGrace,
+    double renewAt,
+    Clock clock) {
+
+  /**
+   * Validates.
+   *
+   * @param heartbeatInterval positive
+   * @param telemetryInterval positive
+   * @param inventoryInterval positive
+   * @param requestTimeout positive
+   * @param orphanGrace at least 0
+   * @param renewAt in (0, 1)
+   * @param clock not null
+   * @throws IllegalArgumentException naming the invalid value
+   */
+  public AgentOptions {
+    positive(heartbeatInterval, "heartbeatInterval");
+    positive(telemetryInterval, "telemetryInterval");
+    positive(inventoryInterval, "inventoryInterval");
+    positive(requestTimeout, "requestTimeout");
+    if (orphanGrace == null || orphanGrace.isNegative()) {
+      throw new IllegalArgumentException("orphanGrace must not be negative");
+    }
+    if (!(renewAt > 0 && renewAt < 1)) {
+      throw new IllegalArgumentException("renewAt must be in (0, 1), was " + renewAt);
+    }
+    Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * The defaults.
+   *
+   * @return the options
+   */
+  public static AgentOptions defaults() {
+    return new AgentOptions(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(60),
+        Duration.ofSeconds(10), Duration.ofSeconds(300), 0.6, Clock.systemUTC());
+  }
+
+  /**
+   * These options with other intervals.
+   *
+   * @param heartbeat between heartbeats
+   * @param telemetry between telemetry reports
+   * @param inventory between GPU re-probes
+   * @return a copy
+   */
+  public AgentOptions withIntervals(Duration heartbeat, Duration telemetry, Duration inventory) {
+    return new AgentOptions(heartbeat, telemetry, inventory, requestTimeout, orphanGrace, renewAt,
+        clock);
+  }
+
+  /**
+   * These options with another orphan grace.
+   *
+   * @param grace how long an unlisted job keeps running
+   * @return a copy
+   */
+  public AgentOptions withOrphanGrace(Duration grace) {
+    return new AgentOptions(heartbeatInterval, telemetryInterval, inventoryInterval,
+        requestTimeout, grace, renewAt, clock);
+  }
+
+  private static void positive(Duration d, String name) {
+    if (d == null || d.isZero() || d.isNegative()) {
+      throw new IllegalArgumentException(name + " must be positive, was " + d);
+    }
+  }
+}
