@@ -36,7 +36,7 @@ public record CertificateResponse(
     Values.text(agentId, "agentId", 36);
     Values.text(fleet, "fleet", 63);
     Values.text(certificate, "certificate", 16384);
-    trustedCas = Values.list(trustedCas, "trustedCas", 8);
+    trustedCas = List.copyOf(Values.list(trustedCas, "trustedCas", 8));
     if (trustedCas.isEmpty()) {
       throw new IllegalArgumentException("trustedCas is empty");
     }
