@@ -149,10 +149,12 @@ final class Job {
       }
     }
     left.addAll(tree());
+    if (!left.isEmpty()) {
+      // Before the signal: the reader may report the end as soon as the process dies.
+      killed.set(true);
+    }
     for (ProcessHandle h : left) {
-      if (h.destroyForcibly()) {
-        killed.set(true);
-      }
+      h.destroyForcibly();
     }
   }
 }

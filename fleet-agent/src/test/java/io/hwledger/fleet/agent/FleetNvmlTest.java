@@ -5,14 +5,19 @@ import static io.hwledger.fleet.agent.FakeEngine.awaitText;
 import static io.hwledger.fleet.agent.FakeEngine.nvidia;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.jna.Library;
+import com.sun.jna.Native;
 import io.hwledger.fleet.protocol.JobState;
 import io.hwledger.nvidia.NvmlBackendProvider;
+import io.hwledger.nvidia.NvmlLoad;
+import io.hwledger.nvidia.jna.NvmlLoader;
 import io.hwledger.spi.GpuBackend;
 import io.hwledger.spi.GpuDevice;
 import io.hwledger.spi.ProcessMemory;
 import io.hwledger.spi.TelemetrySample;
 import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +44,13 @@ class FleetNvmlTest {
   private static final long HOLD = 3_000_000_000L;
 
   @TempDir Path data;
+
+  /** The C library's environment calls, which the fake NVML reads when it is loaded. */
+  interface LibC extends Library {
+    int setenv(String name, String value, int overwrite);
+
+    int unsetenv(String name);
+  }
 
   private static List<ProcessMemory> processes(GpuBackend nvml, int index) {
     GpuDevice device = nvml.devices().get(index);
@@ -91,6 +104,48 @@ class FleetNvmlTest {
       reports.await("nvml-1", JobState.CANCELLED);
       assertThat(processes(nvml, 1)).extracting(ProcessMemory::pid).doesNotContain(pid, child);
       assertThat(nvml.sample(a100).memory().usedBytes()).hasValue(0L);
+    }
+  }
+
+  @Test
+  void eightGpusWhenAskedEachWithItsOwnIdentity(@TempDir Path tmp) throws IOException {
+    // HWLEDGER_FAKE_NVML_GPUS is read when the library loads: set it in the C environment, then
+    // load a copy (a fresh dlopen, so its constructor runs again), then take it away again.
+    Path copy =
+        Files.copy(
+            Path.of(System.getProperty("hwledger.nvml.library")), tmp.resolve("libnvml-8.so"));
+    LibC libc = Native.load("c", LibC.class);
+    NvmlLoad load;
+    assertThat(libc.setenv("HWLEDGER_FAKE_NVML_GPUS", "8", 1)).isZero();
+    try {
+      load = NvmlLoader.load(List.of(copy.toString()));
+    } finally {
+      libc.unsetenv("HWLEDGER_FAKE_NVML_GPUS");
+    }
+    FakeEngine.Reports reports = new FakeEngine.Reports();
+    try (JobRunner runner =
+            JobRunner.builder(FakeEngine.allowlist(), data)
+                .listener(reports)
+                .environment(Map.of("FAKE_ENGINE_HOLD_BYTES", "5000"))
+                .build();
+        GpuBackend nvml =
+            new NvmlBackendProvider(() -> load).open(Clock.fixed(T0, ZoneOffset.UTC))) {
+      List<GpuDevice> devices = nvml.devices();
+      assertThat(devices).hasSize(8).allMatch(d -> d.name().equals("NVIDIA H100 80GB HBM3"));
+      assertThat(devices)
+          .extracting(GpuDevice::uuid)
+          .containsExactlyElementsOf(
+              IntStream.range(0, 8)
+                  .mapToObj(i -> "GPU-5f1d4c2e-8a3b-4f6e-9c7d-1a2b3c4d5e0" + i)
+                  .toList());
+      // Bus 0x1B + 0x10 × index: 1B, 2B, ... 8B.
+      assertThat(devices.get(7).pciBusId()).contains("00000000:8B:00.0");
+
+      runner.converge(List.of(nvidia("eight", List.of(6))), T0);
+      long pid = reports.await("eight", JobState.RUNNING).pids().get(0);
+      awaitText(data.resolve("jobs").resolve("eight.log"), "holding 5000 bytes on GPU 6\n");
+      assertThat(processes(nvml, 6)).contains(new ProcessMemory(pid, OptionalLong.of(5000)));
+      assertThat(processes(nvml, 5)).extracting(ProcessMemory::pid).doesNotContain(pid);
     }
   }
 }
