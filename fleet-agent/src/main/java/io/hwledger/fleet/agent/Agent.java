@@ -71,8 +71,12 @@ public final class Agent implements AutoCloseable {
   private List<GpuInfo> reported;
 
   private Agent(
-      AgentIdentity identity, HostGpus gpus, HostFacts host, Allowlist allowlist,
-      AgentOptions options) throws IOException {
+      AgentIdentity identity,
+      HostGpus gpus,
+      HostFacts host,
+      Allowlist allowlist,
+      AgentOptions options)
+      throws IOException {
     this.identity = identity;
     this.gpus = gpus;
     this.host = host;
@@ -100,8 +104,12 @@ public final class Agent implements AutoCloseable {
    * @throws IOException if the job runner cannot create its directory
    */
   public static Agent start(
-      AgentIdentity identity, HostGpus gpus, HostFacts host, Allowlist allowlist,
-      AgentOptions options) throws IOException {
+      AgentIdentity identity,
+      HostGpus gpus,
+      HostFacts host,
+      Allowlist allowlist,
+      AgentOptions options)
+      throws IOException {
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(gpus, "gpus");
     Objects.requireNonNull(host, "host");
@@ -120,12 +128,17 @@ public final class Agent implements AutoCloseable {
     AtomicLong cycle = new AtomicLong();
     timers.scheduleWithFixedDelay(
         guard(() -> telemetry(cycle.getAndIncrement() % inventoryEvery == 0)),
-        0, tm, TimeUnit.MILLISECONDS);
+        0,
+        tm,
+        TimeUnit.MILLISECONDS);
     // orphans age out even when the stream is quiet; the watchdog redials a silent stream
     timers.scheduleWithFixedDelay(guard(this::converge), 1000, 1000, TimeUnit.MILLISECONDS);
     scheduleRenewal();
     watcher.start();
-    LOG.info("agent {} of fleet {} started against {}", identity.agentId(), identity.fleet(),
+    LOG.info(
+        "agent {} of fleet {} started against {}",
+        identity.agentId(),
+        identity.fleet(),
         identity.server());
   }
 
@@ -134,21 +147,32 @@ public final class Agent implements AutoCloseable {
   }
 
   private void heartbeat() {
-    client.send("POST", path("heartbeat"),
+    client.send(
+        "POST",
+        path("heartbeat"),
         new Heartbeat(Protocol.VERSION, heartbeats.getAndIncrement(), options.clock().millis()),
-        null, JsonNode.class);
+        null,
+        JsonNode.class);
   }
 
   private synchronized void telemetry(boolean probe) {
     if (probe || reported == null) {
       List<GpuInfo> now = gpus.refresh();
       if (!now.equals(reported)) {
-        client.send("PUT", path("inventory"), new Inventory(Protocol.VERSION, host, now), null,
+        client.send(
+            "PUT",
+            path("inventory"),
+            new Inventory(Protocol.VERSION, host, now),
+            null,
             JsonNode.class);
         reported = now;
       }
     }
-    client.send("POST", path("telemetry"), new Telemetry(Protocol.VERSION, gpus.sample()), null,
+    client.send(
+        "POST",
+        path("telemetry"),
+        new Telemetry(Protocol.VERSION, gpus.sample()),
+        null,
         JsonNode.class);
     // level-triggered reports: the server learns every local job's state and processes again
     for (String job : runner.jobIds()) {
@@ -160,8 +184,8 @@ public final class Agent implements AutoCloseable {
     try {
       client.send("POST", path("jobs/" + status.jobId()), status, null, JsonNode.class);
     } catch (FleetClientException e) {
-      LOG.warn("job {}: report {} not delivered: {}", status.jobId(), status.state(),
-          e.getMessage());
+      LOG.warn(
+          "job {}: report {} not delivered: {}", status.jobId(), status.state(), e.getMessage());
     }
   }
 
@@ -175,7 +199,8 @@ public final class Agent implements AutoCloseable {
     if (silent > TimeUnit.MILLISECONDS.toNanos(Protocol.WATCH_SILENCE_MILLIS)) {
       InputStream s = stream.get();
       if (s != null) {
-        LOG.warn("watch stream silent for {} s; redialling", TimeUnit.NANOSECONDS.toSeconds(silent));
+        LOG.warn(
+            "watch stream silent for {} s; redialling", TimeUnit.NANOSECONDS.toSeconds(silent));
         closeQuietly(s);
       }
     }
@@ -188,7 +213,8 @@ public final class Agent implements AutoCloseable {
         stream.set(in);
         lastLineNanos = System.nanoTime();
         backoff = 500;
-        BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        BufferedReader lines =
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         String line;
         while (!closed && (line = lines.readLine()) != null) {
           lastLineNanos = System.nanoTime();
@@ -264,10 +290,13 @@ public final class Agent implements AutoCloseable {
     try {
       KeyPair fresh = AgentKeys.generate(new SecureRandom());
       CertificateResponse r =
-          client.send("POST", Protocol.RENEW,
-              new RenewRequest(Protocol.VERSION,
-                  Base64.getEncoder().encodeToString(AgentKeys.request(fresh))),
-              null, CertificateResponse.class);
+          client.send(
+              "POST",
+              Protocol.RENEW,
+              new RenewRequest(
+                  Protocol.VERSION, Base64.getEncoder().encodeToString(AgentKeys.request(fresh))),
+              null,
+              CertificateResponse.class);
       identity.renewed(fresh, r);
       LOG.info("certificate renewed; valid until {}", Instant.ofEpochMilli(r.notAfterMillis()));
       scheduleRenewal();

@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -46,7 +45,11 @@ public final class AgentIdentity {
   private final AtomicReference<Credential> current;
 
   private AgentIdentity(
-      Path dir, String agentId, String fleet, URI server, List<X509Certificate> trusted,
+      Path dir,
+      String agentId,
+      String fleet,
+      URI server,
+      List<X509Certificate> trusted,
       Credential credential) {
     this.dir = dir;
     this.agentId = agentId;
@@ -122,7 +125,11 @@ public final class AgentIdentity {
     String fleet = meta.path("fleet").asText();
     URI server = URI.create(meta.path("server").asText());
     return new AgentIdentity(
-        dir, id, fleet, server, Certificates.read(dir.resolve("ca.crt")),
+        dir,
+        id,
+        fleet,
+        server,
+        Certificates.read(dir.resolve("ca.crt")),
         Credential.load(dir, "agent"));
   }
 
@@ -204,5 +211,4 @@ public final class AgentIdentity {
   public String toString() {
     return "AgentIdentity[" + agentId + " of " + fleet + " at " + server + "]";
   }
-
 }

@@ -58,8 +58,14 @@ public record AgentOptions(
    * @return the options
    */
   public static AgentOptions defaults() {
-    return new AgentOptions(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(60),
-        Duration.ofSeconds(10), Duration.ofSeconds(300), 0.6, Clock.systemUTC());
+    return new AgentOptions(
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(300),
+        0.6,
+        Clock.systemUTC());
   }
 
   /**
@@ -71,8 +77,8 @@ public record AgentOptions(
    * @return a copy
    */
   public AgentOptions withIntervals(Duration heartbeat, Duration telemetry, Duration inventory) {
-    return new AgentOptions(heartbeat, telemetry, inventory, requestTimeout, orphanGrace, renewAt,
-        clock);
+    return new AgentOptions(
+        heartbeat, telemetry, inventory, requestTimeout, orphanGrace, renewAt, clock);
   }
 
   /**
@@ -82,8 +88,14 @@ public record AgentOptions(
    * @return a copy
    */
   public AgentOptions withOrphanGrace(Duration grace) {
-    return new AgentOptions(heartbeatInterval, telemetryInterval, inventoryInterval,
-        requestTimeout, grace, renewAt, clock);
+    return new AgentOptions(
+        heartbeatInterval,
+        telemetryInterval,
+        inventoryInterval,
+        requestTimeout,
+        grace,
+        renewAt,
+        clock);
   }
 
   private static void positive(Duration d, String name) {

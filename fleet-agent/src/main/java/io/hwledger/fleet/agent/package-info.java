@@ -1,4 +1,7 @@
-/** The fleet agent: {@link io.hwledger.fleet.agent.JobRunner} runs placed jobs. */
+/**
+ * The fleet agent: {@link io.hwledger.fleet.agent.JobRunner} runs placed jobs whose executables are
+ * on the agent's {@link io.hwledger.fleet.agent.Allowlist}.
+ */
 @NullMarked
 package io.hwledger.fleet.agent;
 

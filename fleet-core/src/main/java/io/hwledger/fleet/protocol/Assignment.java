@@ -36,13 +36,13 @@ public record Assignment(
    */
   public Assignment {
     Values.text(jobId, "jobId", 64);
-    gpuIndexes = Values.list(gpuIndexes, "gpuIndexes", 64);
-    gpuUuids = Values.list(gpuUuids, "gpuUuids", 64);
+    gpuIndexes = List.copyOf(Values.list(gpuIndexes, "gpuIndexes", 64));
+    gpuUuids = List.copyOf(Values.list(gpuUuids, "gpuUuids", 64));
     if (gpuIndexes.isEmpty() || gpuIndexes.size() != gpuUuids.size()) {
       throw new IllegalArgumentException("gpuIndexes and gpuUuids must be equally long, not empty");
     }
     Values.text(vendor, "vendor", 16);
-    command = Values.list(command, "command", 256);
+    command = List.copyOf(Values.list(command, "command", 256));
     if (command.isEmpty()) {
       throw new IllegalArgumentException("command is empty");
     }

@@ -36,7 +36,7 @@ public record CertificateResponse(
     Values.text(agentId, "agentId", 36);
     Values.text(fleet, "fleet", 63);
     Values.pem(certificate, "certificate", 16384);
-    trustedCas = Values.list(trustedCas, "trustedCas", 8);
+    trustedCas = List.copyOf(Values.list(trustedCas, "trustedCas", 8));
     trustedCas.forEach(ca -> Values.pem(ca, "trustedCas", 16384));
     if (trustedCas.isEmpty()) {
       throw new IllegalArgumentException("trustedCas is empty");

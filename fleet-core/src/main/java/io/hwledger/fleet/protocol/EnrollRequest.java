@@ -28,6 +28,6 @@ public record EnrollRequest(int v, String csr, HostFacts host, Map<String, Strin
     if (host == null) {
       throw new IllegalArgumentException("host is missing");
     }
-    labels = Values.labels(labels, "labels");
+    labels = Map.copyOf(Values.labels(labels, "labels"));
   }
 }

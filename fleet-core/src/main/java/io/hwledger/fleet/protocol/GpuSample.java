@@ -59,8 +59,6 @@ public record GpuSample(
     if (powerWatts != null && !(powerWatts >= 0 && Double.isFinite(powerWatts))) {
       throw new IllegalArgumentException("powerWatts must be at least 0, was " + powerWatts);
     }
-    if (processes != null) {
-      processes = Values.list(processes, "processes", 1024);
-    }
+    processes = processes == null ? null : List.copyOf(Values.list(processes, "processes", 1024));
   }
 }

@@ -25,7 +25,7 @@ public record Inventory(int v, HostFacts host, List<GpuInfo> gpus) {
     if (host == null) {
       throw new IllegalArgumentException("host is missing");
     }
-    gpus = Values.list(gpus, "gpus", 64);
+    gpus = List.copyOf(Values.list(gpus, "gpus", 64));
     if (gpus.stream().map(GpuInfo::uuid).distinct().count() != gpus.size()) {
       throw new IllegalArgumentException("gpus repeats a uuid");
     }

@@ -50,7 +50,7 @@ public record JobStatus(
     if (state == JobState.PLACED || state == JobState.PENDING) {
       throw new IllegalArgumentException("an agent cannot report state " + state);
     }
-    pids = Values.list(pids == null ? List.of() : pids, "pids", 1024);
+    pids = List.copyOf(Values.list(pids == null ? List.of() : pids, "pids", 1024));
     if (message != null && message.length() > 512) {
       throw new IllegalArgumentException("message is longer than 512 characters");
     }

@@ -20,6 +20,6 @@ public record Telemetry(int v, List<GpuSample> samples) {
    */
   public Telemetry {
     Protocol.checkVersion(v);
-    samples = Values.list(samples, "samples", 64);
+    samples = List.copyOf(Values.list(samples, "samples", 64));
   }
 }

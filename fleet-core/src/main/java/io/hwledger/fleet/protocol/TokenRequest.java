@@ -30,6 +30,6 @@ public record TokenRequest(int v, long ttlSeconds, int uses, Map<String, String>
     if (uses < 1 || uses > 1000) {
       throw new IllegalArgumentException("uses must be 1 to 1000, was " + uses);
     }
-    labels = Values.labels(labels, "labels");
+    labels = Map.copyOf(Values.labels(labels, "labels"));
   }
 }

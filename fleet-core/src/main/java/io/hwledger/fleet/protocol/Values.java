@@ -2,9 +2,14 @@ package io.hwledger.fleet.protocol;
 
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** Argument checks shared by the protocol records, with one-line messages naming the field. */
 final class Values {
+  // One character, or letters and digits at both ends: no quantified group, so no backtracking.
+  private static final Pattern LABEL_KEY =
+      Pattern.compile("[a-z0-9]|[a-z0-9][a-z0-9._/-]*[a-z0-9]");
+
   private Values() {}
 
   static String text(String value, String field, int maxLength) {
@@ -70,7 +75,7 @@ final class Values {
     labels.forEach(
         (k, v) -> {
           text(k, field + " key", 63);
-          if (!k.matches("[a-z0-9]([a-z0-9._/-]*[a-z0-9])?")) {
+          if (!LABEL_KEY.matcher(k).matches()) {
             throw new IllegalArgumentException(
                 field + " key '" + k + "' must be lower-case letters, digits, '.', '_', '-', '/'");
           }

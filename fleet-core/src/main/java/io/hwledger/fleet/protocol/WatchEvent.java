@@ -49,9 +49,11 @@ public record WatchEvent(
     if (type == null) {
       throw new IllegalArgumentException("type is missing");
     }
-    if (type == Type.SNAPSHOT) {
-      assignments = Values.list(assignments, "assignments", 1024);
+    if (type == Type.SNAPSHOT && assignments == null) {
+      throw new IllegalArgumentException("assignments is missing");
     }
+    assignments =
+        assignments == null ? null : List.copyOf(Values.list(assignments, "assignments", 1024));
     if (type == Type.ASSIGNED && assignment == null) {
       throw new IllegalArgumentException("assignment is missing");
     }
