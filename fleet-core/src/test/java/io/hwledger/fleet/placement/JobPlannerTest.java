@@ -336,4 +336,46 @@ class JobPlannerTest {
     assertThat(again.claimBytes()).isEqualTo(onA100.claimBytes());
     assertThatThrownBy(() -> JobPlanner.builtIn(0)).hasMessage("capacity must be positive, was 0");
   }
+
+  @Test
+  void placingARealJobComparesItsVllmClaimWithEachGpu() {
+    // vLLM claims 76,968,728,985 B per H100. GPU 0 has 10 GiB claimed already:
+    // 85,520,809,984 − 10,737,418,240 = 74,783,391,744 allocatable, too little; GPU 1 is idle.
+    GpuState busy =
+        new GpuState(
+            "GPU-0",
+            0,
+            "nvidia",
+            "NVIDIA H100 80GB HBM3",
+            H100_TOTAL,
+            10L << 30,
+            0,
+            java.util.Optional.of(new MeasuredFree(H100_TOTAL - (10L << 30), Plans.NOW)),
+            true,
+            false);
+    GpuState idle =
+        new GpuState(
+            "GPU-1",
+            1,
+            "nvidia",
+            "NVIDIA H100 80GB HBM3",
+            H100_TOTAL,
+            0,
+            0,
+            java.util.Optional.of(new MeasuredFree(H100_TOTAL - (512L << 20), Plans.NOW)),
+            true,
+            false);
+    Decision d =
+        Placer.withFreshness(Placer.DEFAULT_FRESHNESS)
+            .place(
+                job("llama-3.1-8b", "vllm", Map.of()),
+                planner,
+                List.of(Plans.agent("a", busy, idle)),
+                Plans.NOW);
+    assertThat(d).isInstanceOf(Placement.class);
+    Placement p = (Placement) d;
+    assertThat(p.indexes()).containsExactly(1);
+    assertThat(p.gpus().get(0).claimBytes()).isEqualTo(76_968_728_985L);
+    assertThat(p.plan().engine()).isEqualTo("vllm");
+  }
 }
