@@ -374,10 +374,11 @@ final class Fleet {
           continue;
         }
         for (GpuSample s : samples) {
-          if (s.uuid().equals(g.uuid()) && s.processes() != null) {
+          List<ProcessUsage> processes = s.processes();
+          if (s.uuid().equals(g.uuid()) && processes != null) {
             long measured = 0;
             boolean seen = false;
-            for (ProcessUsage p : s.processes()) {
+            for (ProcessUsage p : processes) {
               if (pids.contains(p.pid())) {
                 measured += p.usedBytes();
                 seen = true;
