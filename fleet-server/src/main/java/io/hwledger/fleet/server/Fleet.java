@@ -521,10 +521,14 @@ final class Fleet {
         try {
           d = scheduler.place(j.spec, state, telemetry, now());
         } catch (IllegalArgumentException e) {
+          LOG.warn("job {} cannot be planned any more: {}", j.id, e.getMessage());
           continue;
         }
         if (d instanceof Scheduler.Placed) {
           apply(j.id, d);
+        } else {
+          LOG.info(
+              "job {} still waits: {}", j.id, String.join("; ", ((Scheduler.Refused) d).reasons()));
         }
       }
     }
