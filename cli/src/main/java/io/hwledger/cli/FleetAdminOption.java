@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code --admin DIR} option of every {@code hwledger fleet} command that calls the server: the
- * operator credential {@code fleet init} writes to {@code FLEET_DIR/admin} ({@code admin.key},
- * {@code admin.crt}, {@code ca.crt}, {@code server.url}). Without the option, {@code
+ * operator credential {@code fleet init} writes to {@code FLEET_DIR/admin} ({@code admin.pem}: key
+ * and certificate, {@code ca.crt}, {@code server.url}). Without the option, {@code
  * $HWLEDGER_FLEET_ADMIN}, else {@code ./fleet/admin}.
  */
 final class FleetAdminOption {
@@ -24,8 +24,7 @@ final class FleetAdminOption {
   static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   /** What a credential directory holds. */
-  private static final List<String> FILES =
-      List.of("admin.key", "admin.crt", "ca.crt", "server.url");
+  private static final List<String> FILES = List.of("admin.pem", "ca.crt", "server.url");
 
   @Option(
       names = "--admin",

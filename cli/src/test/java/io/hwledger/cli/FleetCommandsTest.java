@@ -364,13 +364,13 @@ class FleetCommandsTest {
     Cli.Result r = Cli.runWithEnv(Map.of(), "fleet", "jobs", "--admin", empty.toString());
 
     assertOneLineError(r, 1);
-    assertThat(r.err()).contains("no operator credential in " + empty).contains("admin.key");
+    assertThat(r.err()).contains("no operator credential in " + empty).contains("admin.pem");
   }
 
   @Test
   void aServerThatDoesNotAnswerIsAOneLineFailure() throws IOException {
     Path copy = Files.createDirectories(home.resolve("admin-of-a-stopped-server"));
-    for (String file : List.of("admin.key", "admin.crt", "ca.crt")) {
+    for (String file : List.of("admin.pem", "ca.crt")) {
       Files.copy(admin.resolve(file), copy.resolve(file));
     }
     int closedPort;

@@ -3,6 +3,7 @@ package io.hwledger.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hwledger.testsupport.Verifies;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,9 +40,13 @@ class FleetInitCommandTest {
     return Cli.runWithEnv(env, args.toArray(String[]::new));
   }
 
+  /** The first certificate in a PEM file, after any key before it. */
   private static X509Certificate certificate(Path file)
       throws IOException, GeneralSecurityException {
-    try (InputStream in = Files.newInputStream(file)) {
+    String pem = Files.readString(file, StandardCharsets.US_ASCII);
+    String certificates = pem.substring(pem.indexOf("-----BEGIN CERTIFICATE-----"));
+    try (InputStream in =
+        new ByteArrayInputStream(certificates.getBytes(StandardCharsets.US_ASCII))) {
       return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
     }
   }
@@ -84,17 +89,15 @@ class FleetInitCommandTest {
         List.of(
             "ca/ca.crt",
             "ca/ca.key",
-            "server/server.crt",
-            "server/server.key",
-            "admin/admin.crt",
-            "admin/admin.key",
+            "server/server.pem",
+            "admin/admin.pem",
             "admin/ca.crt",
             "admin/server.url")) {
       assertThat(dir.resolve(file)).as(file).isRegularFile();
     }
     assertThat(dir.resolve("ledger")).isDirectory();
     assertThat(dir.resolve("trust")).isDirectory();
-    for (String key : List.of("ca/ca.key", "server/server.key", "admin/admin.key")) {
+    for (String key : List.of("ca/ca.key", "server/server.pem", "admin/admin.pem")) {
       assertThat(permissions(dir.resolve(key))).as(key).isEqualTo("rw-------");
     }
     assertThat(Files.readString(dir.resolve("ca/ca.key"), StandardCharsets.US_ASCII))
@@ -104,11 +107,12 @@ class FleetInitCommandTest {
         .isEqualTo("https://fleet.example:8443");
 
     // The operator's key is unencrypted PKCS#8, as the JDK itself reads it.
-    String pem = Files.readString(dir.resolve("admin/admin.key"), StandardCharsets.US_ASCII);
+    String pem = Files.readString(dir.resolve("admin/admin.pem"), StandardCharsets.US_ASCII);
     assertThat(pem).startsWith("-----BEGIN PRIVATE KEY-----");
-    byte[] der =
-        Base64.getMimeDecoder()
-            .decode(pem.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").strip());
+    String base64 =
+        pem.substring(
+            "-----BEGIN PRIVATE KEY-----".length(), pem.indexOf("-----END PRIVATE KEY-----"));
+    byte[] der = Base64.getMimeDecoder().decode(base64.strip());
     assertThat(KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der)))
         .isNotNull();
 
@@ -118,7 +122,7 @@ class FleetInitCommandTest {
     assertThat(r.out()).contains("hwledger fleet server " + dir);
     assertThat(r.out()).doesNotContain(PASSPHRASE);
     // The URL's host, and the loopback names because neither --dns nor --ip was given.
-    assertThat(subjectAlternativeNames(certificate(dir.resolve("server/server.crt"))))
+    assertThat(subjectAlternativeNames(certificate(dir.resolve("server/server.pem"))))
         .containsExactlyInAnyOrder("2:fleet.example", "2:localhost", "7:127.0.0.1");
   }
 
@@ -141,7 +145,7 @@ class FleetInitCommandTest {
             "192.168.7.1");
 
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(subjectAlternativeNames(certificate(dir.resolve("server/server.crt"))))
+    assertThat(subjectAlternativeNames(certificate(dir.resolve("server/server.pem"))))
         .containsExactlyInAnyOrder("7:10.0.0.5", "2:gpu-fleet.lab.example", "7:192.168.7.1");
   }
 
