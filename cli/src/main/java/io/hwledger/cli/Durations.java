@@ -20,6 +20,14 @@ final class Durations {
    *     or is zero or negative
    */
   static Duration parse(String option, String text) {
+    return parse(option, text, "500ms, 2s, 1m");
+  }
+
+  /**
+   * {@link #parse(String, String)}, the error's examples being {@code examples}, e.g. {@code 30m,
+   * 1h, 7d}.
+   */
+  static Duration parse(String option, String text, String examples) {
     String t = text.trim().toLowerCase(Locale.ROOT);
     try {
       Duration d;
@@ -44,7 +52,7 @@ final class Durations {
       return d;
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
-          option + ": '" + text + "' is not a positive duration (e.g. 500ms, 2s, 1m)", e);
+          option + ": '" + text + "' is not a positive duration (e.g. " + examples + ")", e);
     }
   }
 

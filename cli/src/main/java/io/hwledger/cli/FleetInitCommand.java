@@ -59,6 +59,9 @@ final class FleetInitCommand implements Callable<Integer> {
               + "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
+  /** The staging directory's name before its random part: hidden, and clearly ours. */
+  private static final String STAGING_PREFIX = ".hwledger-fleet-init-";
+
   private final FleetContext context;
 
   @Spec CommandSpec spec;
@@ -173,7 +176,7 @@ final class FleetInitCommand implements Callable<Integer> {
     Path staging;
     try {
       Files.createDirectories(parent);
-      staging = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".init-");
+      staging = Files.createTempDirectory(parent, STAGING_PREFIX);
     } catch (IOException e) {
       throw new RequestFailedException(
           "cannot create a fleet beside " + dir + ": " + FleetCommand.describe(e), e);
@@ -269,11 +272,13 @@ final class FleetInitCommand implements Callable<Integer> {
 
   /** An IPv4 or IPv6 address written as one; never a name (which would be looked up). */
   static Optional<InetAddress> ipLiteral(String text) {
-    if (!IPV4.matcher(text).matches() && !IPV6.matcher(text).matches()) {
+    boolean v4 = IPV4.matcher(text).matches();
+    if (!v4 && !IPV6.matcher(text).matches()) {
       return Optional.empty();
     }
     try {
-      return Optional.of(InetAddress.getByName(text));
+      // in brackets, a malformed IPv6 address is an error rather than a name to look up
+      return Optional.of(InetAddress.getByName(v4 ? text : "[" + text + "]"));
     } catch (UnknownHostException e) {
       return Optional.empty();
     }

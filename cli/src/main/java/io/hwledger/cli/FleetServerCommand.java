@@ -42,7 +42,11 @@ import picocli.CommandLine.Spec;
           + " DIR/ledger, and logs what it does on standard error."
     })
 final class FleetServerCommand implements Callable<Integer> {
-  private static final String FLEET_LOGGER = "io.hwledger.fleet";
+  /**
+   * The fleet's loggers' parent, held here: java.util.logging keeps loggers weakly, and a level or
+   * handler set on one that is collected would be lost.
+   */
+  private static final Logger FLEET_LOG = Logger.getLogger("io.hwledger.fleet");
 
   private final FleetContext context;
 
@@ -112,13 +116,12 @@ final class FleetServerCommand implements Callable<Integer> {
     }
     char[] secret = passphrase.read(spec.commandLine(), context);
     boolean debug = ErrorHandler.debugRequested(spec.root().commandLine().getParseResult());
-    Logger fleetLog = Logger.getLogger(FLEET_LOGGER);
     Handler lines = debug ? null : new ServerLines(context.io());
-    Level savedLevel = fleetLog.getLevel();
+    Level savedLevel = FLEET_LOG.getLevel();
     if (lines != null) {
-      fleetLog.setUseParentHandlers(false);
-      fleetLog.addHandler(lines);
-      fleetLog.setLevel(Level.INFO);
+      FLEET_LOG.setUseParentHandlers(false);
+      FLEET_LOG.addHandler(lines);
+      FLEET_LOG.setLevel(Level.INFO);
     }
     try {
       FleetServer server;
@@ -144,9 +147,9 @@ final class FleetServerCommand implements Callable<Integer> {
       return runUntilStopped(server);
     } finally {
       if (lines != null) {
-        fleetLog.removeHandler(lines);
-        fleetLog.setUseParentHandlers(true);
-        fleetLog.setLevel(savedLevel);
+        FLEET_LOG.removeHandler(lines);
+        FLEET_LOG.setUseParentHandlers(true);
+        FLEET_LOG.setLevel(savedLevel);
       }
     }
   }

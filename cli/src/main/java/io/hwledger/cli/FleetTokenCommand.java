@@ -108,7 +108,7 @@ final class FleetTokenCommand implements Callable<Integer> {
       Duration lifetime;
       int count;
       try {
-        lifetime = Durations.parse("--ttl", ttl);
+        lifetime = Durations.parse("--ttl", ttl, "30m, 1h, 7d");
         count = (int) Sizes.count("--uses", uses, Integer.MAX_VALUE);
       } catch (IllegalArgumentException e) {
         throw Usage.error(command, e);
