@@ -10,15 +10,11 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
-import java.util.Locale;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.logging.Formatter;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,12 +38,6 @@ import picocli.CommandLine.Spec;
           + " DIR/ledger, and logs what it does on standard error."
     })
 final class FleetServerCommand implements Callable<Integer> {
-  /**
-   * The fleet's loggers' parent, held here: java.util.logging keeps loggers weakly, and a level or
-   * handler set on one that is collected would be lost.
-   */
-  private static final Logger FLEET_LOG = Logger.getLogger("io.hwledger.fleet");
-
   private final FleetContext context;
 
   @Spec CommandSpec spec;
@@ -75,6 +65,22 @@ final class FleetServerCommand implements Callable<Integer> {
           "The URL join strings name (default: DIR/admin/server.url as fleet init wrote it, with"
               + " --port's port when that is given).")
   String url;
+
+  @Option(
+      names = "--not-ready-after",
+      paramLabel = "DURATION",
+      defaultValue = "150s",
+      description = "Silence after which an agent is not ready (default: ${DEFAULT-VALUE}).")
+  String notReadyAfter;
+
+  @Option(
+      names = "--lost-after",
+      paramLabel = "DURATION",
+      defaultValue = "300s",
+      description =
+          "Further silence after which a not-ready agent is lost and its jobs move (default:"
+              + " ${DEFAULT-VALUE}).")
+  String lostAfter;
 
   @Mixin FleetPassphrase passphrase = new FleetPassphrase();
 
@@ -110,20 +116,20 @@ final class FleetServerCommand implements Callable<Integer> {
     }
     FleetServerOptions options;
     try {
-      options = FleetServerOptions.defaults(listen).withBindAddress(bind);
+      Duration notReady = Durations.parse("--not-ready-after", notReadyAfter);
+      Duration lost = Durations.parse("--lost-after", lostAfter);
+      // sweep often enough to judge short thresholds, at most every 15 s (FLEET.md section 2)
+      Duration sweep = Collections.min(List.of(Duration.ofSeconds(15), notReady.dividedBy(4)));
+      options =
+          FleetServerOptions.defaults(listen)
+              .withBindAddress(bind)
+              .withLiveness(notReady, lost, sweep.isZero() ? Duration.ofMillis(100) : sweep);
     } catch (IllegalArgumentException e) {
       throw Usage.error(spec.commandLine(), e);
     }
     char[] secret = passphrase.read(spec.commandLine(), context);
     boolean debug = ErrorHandler.debugRequested(spec.root().commandLine().getParseResult());
-    Handler lines = debug ? null : new ServerLines(context.io());
-    Level savedLevel = FLEET_LOG.getLevel();
-    if (lines != null) {
-      FLEET_LOG.setUseParentHandlers(false);
-      FLEET_LOG.addHandler(lines);
-      FLEET_LOG.setLevel(Level.INFO);
-    }
-    try {
+    try (FleetForeground log = FleetForeground.logTo(context.io(), debug)) {
       FleetServer server;
       try {
         server = FleetServer.start(FleetHome.at(dir), secret, publicUrl, options);
@@ -144,40 +150,8 @@ final class FleetServerCommand implements Callable<Integer> {
                   + "; agents and operators dial "
                   + server.url());
       context.io().out().flush();
-      return runUntilStopped(server);
-    } finally {
-      if (lines != null) {
-        FLEET_LOG.removeHandler(lines);
-        FLEET_LOG.setUseParentHandlers(true);
-        FLEET_LOG.setLevel(savedLevel);
-      }
+      return FleetForeground.runUntilStopped(server, "hwledger-fleet-server-stop");
     }
-  }
-
-  /** Blocks until a shutdown hook or an interrupt closes the server. */
-  private static int runUntilStopped(FleetServer server) {
-    CountDownLatch closed = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              server.close();
-              closed.countDown();
-            },
-            "hwledger-fleet-server-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      closed.await();
-    } catch (InterruptedException e) {
-      // run in-process (tests): the caller interrupts this thread to stop the server
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        return ErrorHandler.ExitCodes.OK; // the hook closes it
-      }
-      server.close();
-      Thread.currentThread().interrupt();
-    }
-    return ErrorHandler.ExitCodes.OK;
   }
 
   /** --url, else DIR/admin/server.url with --port's port; null when neither says. */
@@ -205,49 +179,6 @@ final class FleetServerCommand implements Callable<Integer> {
       return new URI(saved.getScheme(), null, saved.getHost(), port, null, null, null);
     } catch (URISyntaxException e) {
       throw new RequestFailedException(file + ": not a URL (" + e.getMessage() + ")", e);
-    }
-  }
-
-  /** The fleet's log as {@code hwledger: LEVEL: message} lines on standard error. */
-  private static final class ServerLines extends Handler {
-    private final Streams io;
-    private final Formatter messages =
-        new Formatter() {
-          @Override
-          public String format(LogRecord record) {
-            return formatMessage(record);
-          }
-        };
-
-    ServerLines(Streams io) {
-      this.io = io;
-    }
-
-    @Override
-    public void publish(LogRecord record) {
-      if (record.getLevel().intValue() < Level.INFO.intValue()) {
-        return;
-      }
-      String text = messages.format(record);
-      Throwable thrown = record.getThrown();
-      String message =
-          ErrorHandler.oneLine(
-              (text == null ? "" : text) + (thrown == null ? "" : ": " + thrown), thrown);
-      String level =
-          record.getLevel() == Level.SEVERE
-              ? "error"
-              : record.getLevel().getName().toLowerCase(Locale.ROOT);
-      io.err().println("hwledger: " + level + ": " + message);
-    }
-
-    @Override
-    public void flush() {
-      io.err().flush();
-    }
-
-    @Override
-    public void close() {
-      flush();
     }
   }
 }

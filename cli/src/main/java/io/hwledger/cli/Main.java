@@ -89,7 +89,9 @@ public final class Main {
     export.options.addEngineOptions(cli.getSubcommands().get("export"));
     cli.addSubcommand(LedgerCommand.commandLine(io));
     cli.addSubcommand(new DevicesCommand(io, backends));
-    cli.addSubcommand(FleetCommand.commandLine(new FleetContext(io, env, Clock.systemUTC())));
+    FleetContext fleet = new FleetContext(io, env, Clock.systemUTC());
+    cli.addSubcommand(FleetCommand.commandLine(fleet));
+    cli.addSubcommand(AgentCommand.commandLine(fleet));
     ErrorHandler handler = new ErrorHandler(io);
     cli.setOut(new PrintWriter(new PrintStreamWriter(io.out()), true));
     cli.setErr(new PrintWriter(new PrintStreamWriter(io.err()), true));
