@@ -217,8 +217,7 @@ final class Fleet {
       } catch (IllegalArgumentException e) {
         throw refuse(401, e.getMessage());
       }
-      UUID agentId = new UUID(random.nextLong(), random.nextLong());
-      agentId = UUID.fromString(agentId.toString()); // canonical text
+      UUID agentId = UUID.randomUUID(); // version 4, from the JDK's SecureRandom
       X509Certificate cert = issue(csr, agentId);
       record(FleetEvents.tokenUsed(tokenId, agentId.toString()));
       Map<String, String> labels = new java.util.TreeMap<>(t.labels);
