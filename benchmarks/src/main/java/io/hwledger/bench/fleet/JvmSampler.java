@@ -222,19 +222,35 @@ final class JvmSampler implements Runnable {
     return false;
   }
 
-  /** The top frame and the innermost frame of the project's own code. */
+  /**
+   * The top frame, the innermost frame of the project's own code, and the fleet method that led
+   * there, when they differ: {@code Unsafe.park ← Ledger.append:170 ← Fleet.telemetry:349}.
+   */
   private static String site(ThreadInfo i) {
     StackTraceElement[] s = i.getStackTrace();
     if (s.length == 0) {
       return "(no stack)";
     }
-    String top = frame(s[0]);
-    for (StackTraceElement e : s) {
-      if (e.getClassName().startsWith("io.hwledger.")) {
-        return e == s[0] ? top : top + " ← " + frame(e);
+    StringBuilder out = new StringBuilder(frame(s[0]));
+    int own = -1;
+    for (int k = 0; k < s.length && own < 0; k++) {
+      if (s[k].getClassName().startsWith("io.hwledger.")) {
+        own = k;
       }
     }
-    return top;
+    if (own > 0) {
+      out.append(" ← ").append(frame(s[own]));
+    }
+    for (int k = Math.max(own, 0) + 1; own >= 0 && k < s.length; k++) {
+      StackTraceElement e = s[k];
+      if (e.getClassName().equals("io.hwledger.fleet.server.Fleet")
+          && !e.getMethodName().equals("record")
+          && !e.getMethodName().startsWith("lambda$")) {
+        out.append(" ← ").append(frame(e));
+        break;
+      }
+    }
+    return out.toString();
   }
 
   private static String frame(StackTraceElement e) {

@@ -69,12 +69,27 @@ final class Latencies {
    * @return their count, p50, p99 and maximum
    */
   Summary summary(long fromNanos, long toNanos) {
+    return select(fromNanos, toNanos, true);
+  }
+
+  /**
+   * The samples due outside {@code [fromNanos, toNanos)}.
+   *
+   * @param fromNanos window start, inclusive
+   * @param toNanos window end, exclusive
+   * @return their count, p50, p99 and maximum
+   */
+  Summary summaryOutside(long fromNanos, long toNanos) {
+    return select(fromNanos, toNanos, false);
+  }
+
+  private Summary select(long fromNanos, long toNanos, boolean inside) {
     long[] selected;
     int n = 0;
     synchronized (this) {
       selected = new long[size];
       for (int i = 0; i < size; i++) {
-        if (due[i] >= fromNanos && due[i] < toNanos) {
+        if ((due[i] >= fromNanos && due[i] < toNanos) == inside) {
           selected[n++] = nanos[i];
         }
       }

@@ -118,6 +118,20 @@ final class LoadReport {
             midnightFrom, runStartNanos + (lastMillis - runStartWallMillis + 1000) * 1_000_000);
   }
 
+  private static String window(Latencies.Summary s, long skipped) {
+    if (s.count() == 0) {
+      return String.format(Locale.ROOT, "none answered, %d skipped", skipped);
+    }
+    return String.format(
+        Locale.ROOT,
+        "%d answered, %d skipped, p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+        s.count(),
+        skipped,
+        ms(s.p50()),
+        ms(s.p99()),
+        ms(s.max()));
+  }
+
   private static double ms(long nanos) {
     return nanos / 1e6;
   }
@@ -239,22 +253,15 @@ final class LoadReport {
           new Object[] {
             o.midnightAt().toNanos() / 1e9, dailyRecords, dailyFirstSeconds, dailyLastSeconds
           });
-      for (Kind k : List.of(Kind.TELEMETRY, Kind.HEARTBEAT)) {
+      for (Kind k : RUN_KINDS) {
         Latencies.Summary in = stats.latency(k).summary(midnightFrom, midnightTo);
-        Latencies.Summary before = stats.latency(k).summary(Long.MIN_VALUE, midnightFrom);
-        Latencies.Summary after = stats.latency(k).summary(midnightTo, Long.MAX_VALUE);
+        Latencies.Summary out2 = stats.latency(k).summaryOutside(midnightFrom, midnightTo);
         line.accept(
-            "  %-9s due during the burst: %d, p99 %.2f ms, max %.2f ms; before it: p99 %.2f ms,"
-                + " max %.2f ms; after it: p99 %.2f ms, max %.2f ms",
+            "  %-9s during the burst: %s; outside it: %s",
             new Object[] {
               k.label,
-              in.count(),
-              ms(in.p99()),
-              ms(in.max()),
-              ms(before.p99()),
-              ms(before.max()),
-              ms(after.p99()),
-              ms(after.max())
+              window(in, stats.skippedCount(k, midnightFrom, midnightTo, true)),
+              window(out2, stats.skippedCount(k, midnightFrom, midnightTo, false))
             });
       }
     }
@@ -364,14 +371,21 @@ final class LoadReport {
             + " (agents × run hours); each record counted with its frame and its share of the"
             + " tree",
         new Object[0]);
-    line.accept(
-        "    = %s / 24 + %s = %s per agent-hour (%s per agent-year)",
-        new Object[] {
-          bytes(dailyBytesPerAgentDay),
-          bytes(otherAgentBytesPerAgentHour),
-          bytes(bytesPerAgentHour),
-          bytes(bytesPerAgentHour * 24 * 365)
-        });
+    if (Double.isNaN(bytesPerAgentHour)) {
+      line.accept(
+          "    not measured: no midnight in this run (--midnight off); other agent events: %s per"
+              + " agent-hour",
+          new Object[] {bytes(otherAgentBytesPerAgentHour)});
+    } else {
+      line.accept(
+          "    = %s / 24 + %s = %s per agent-hour (%s per agent-year)",
+          new Object[] {
+            bytes(dailyBytesPerAgentDay),
+            bytes(otherAgentBytesPerAgentHour),
+            bytes(bytesPerAgentHour),
+            bytes(bytesPerAgentHour * 24 * 365)
+          });
+    }
     if (sampler.stackSamples() > 0) {
       out.append('\n');
       line.accept(
@@ -382,7 +396,57 @@ final class LoadReport {
         line.accept("  %s", new Object[] {s});
       }
     }
+    out.append('\n');
+    line.accept("row: %s", new Object[] {row()});
     return out.toString();
+  }
+
+  /** Server, agents' clients and harness CPU seconds: the sampler's groups summed by role. */
+  double[] cpuByRole() {
+    double[] r = new double[3];
+    sampler
+        .cpuByGroup()
+        .forEach(
+            (g, v) -> r[g.startsWith("server") ? 0 : g.startsWith("agents") ? 1 : 2] += v / 1e9);
+    return r;
+  }
+
+  /**
+   * One Markdown table row: agents, telemetry per second, its p50, p99 and max, skipped, errors;
+   * heartbeats per second and p99; job decisions per second and p99; CPU of the process, the
+   * server, the agents' clients and the harness, as shares of the machine; heap; threads.
+   */
+  String row() {
+    Latencies.Summary t = stats.latency(Kind.TELEMETRY).summary();
+    Latencies.Summary h = stats.latency(Kind.HEARTBEAT).summary();
+    Latencies.Summary j = stats.latency(Kind.JOB).summary();
+    double available = (runSeconds + drainSeconds) * Runtime.getRuntime().availableProcessors();
+    double[] roles = cpuByRole();
+    long errors = 0;
+    for (Kind k : RUN_KINDS) {
+      errors += stats.errors(k);
+    }
+    return String.format(
+        Locale.ROOT,
+        "| %d | %.0f | %.2f | %.1f | %.0f | %d | %d | %.1f | %.1f | %.2f | %.1f | %.0f %% | %.0f %%"
+            + " | %.0f %% | %.0f %% | %.0f MiB | %d |",
+        agents,
+        t.count() / runSeconds,
+        ms(t.p50()),
+        ms(t.p99()),
+        ms(t.max()),
+        stats.skippedCount(Kind.TELEMETRY),
+        errors,
+        h.count() / runSeconds,
+        ms(h.p99()),
+        j.count() / runSeconds,
+        ms(j.p99()),
+        100 * sampler.processCpuNanos() / 1e9 / available,
+        100 * roles[0] / available,
+        100 * roles[1] / available,
+        100 * roles[2] / available,
+        sampler.maxHeapUsed() / (double) (1 << 20),
+        sampler.maxThreads());
   }
 
   private static final Pattern TIMER =
@@ -462,9 +526,17 @@ final class LoadReport {
       n.put("lagMaxMs", ms(lag.max()));
       if (midnightFrom >= 0) {
         Latencies.Summary in = stats.latency(k).summary(midnightFrom, midnightTo);
-        n.put("midnightP99Ms", ms(in.p99()));
-        n.put("midnightMaxMs", ms(in.max()));
-        n.put("midnightCount", in.count());
+        n.put("burstCount", in.count());
+        n.put("burstSkipped", stats.skippedCount(k, midnightFrom, midnightTo, true));
+        n.put("burstP50Ms", ms(in.p50()));
+        n.put("burstP99Ms", ms(in.p99()));
+        n.put("burstMaxMs", ms(in.max()));
+        Latencies.Summary out = stats.latency(k).summaryOutside(midnightFrom, midnightTo);
+        n.put("outsideCount", out.count());
+        n.put("outsideSkipped", stats.skippedCount(k, midnightFrom, midnightTo, false));
+        n.put("outsideP50Ms", ms(out.p50()));
+        n.put("outsideP99Ms", ms(out.p99()));
+        n.put("outsideMaxMs", ms(out.max()));
       }
     }
     root.put("jobsPlaced", stats.jobsPlaced.sum());

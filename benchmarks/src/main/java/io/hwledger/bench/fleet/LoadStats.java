@@ -41,7 +41,7 @@ final class LoadStats {
   private final Map<Kind, Latencies> latency = new EnumMap<>(Kind.class);
   private final Map<Kind, Latencies> lag = new EnumMap<>(Kind.class);
   private final Map<Kind, LongAdder> ok = new EnumMap<>(Kind.class);
-  private final Map<Kind, LongAdder> skipped = new EnumMap<>(Kind.class);
+  private final Map<Kind, Latencies> skipped = new EnumMap<>(Kind.class);
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   private final Map<String, String> firstError = new ConcurrentHashMap<>();
 
@@ -64,7 +64,7 @@ final class LoadStats {
       latency.put(k, new Latencies());
       lag.put(k, new Latencies());
       ok.put(k, new LongAdder());
-      skipped.put(k, new LongAdder());
+      skipped.put(k, new Latencies());
     }
   }
 
@@ -96,7 +96,7 @@ final class LoadStats {
     if (due < measureFrom) {
       return;
     }
-    skipped.get(kind).increment();
+    skipped.get(kind).add(due, 0);
   }
 
   /**
@@ -130,7 +130,13 @@ final class LoadStats {
   }
 
   long skippedCount(Kind kind) {
-    return skipped.get(kind).sum();
+    return skipped.get(kind).summary().count();
+  }
+
+  /** Requests skipped that were due in {@code [from, to)}, or outside it. */
+  long skippedCount(Kind kind, long from, long to, boolean inside) {
+    Latencies s = skipped.get(kind);
+    return (inside ? s.summary(from, to) : s.summaryOutside(from, to)).count();
   }
 
   /** Errors by "kind status", sorted. */
