@@ -5,6 +5,8 @@
  */
 module io.hwledger.fleet {
   requires transitive io.hwledger.math;
+  // JobPlan hands out the plan.computed event of each plan
+  requires transitive io.hwledger.ledger;
   requires transitive com.fasterxml.jackson.databind;
   requires static transitive org.jspecify;
   requires org.bouncycastle.pkix;
@@ -14,6 +16,7 @@ module io.hwledger.fleet {
   exports io.hwledger.fleet.pki;
   exports io.hwledger.fleet.protocol;
   exports io.hwledger.fleet.client;
+  exports io.hwledger.fleet.placement;
 
   opens io.hwledger.fleet.protocol to
       com.fasterxml.jackson.databind;

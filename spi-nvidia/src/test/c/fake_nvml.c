@@ -122,10 +122,19 @@ __attribute__((constructor)) static void fleet_configure(void) {
             MAX_DEVICES, gpus);
     return;
   }
+  /* HWLEDGER_FAKE_NVML_HOST (0-255) makes the UUIDs of one simulated host differ from another's,
+     as real GPU UUIDs do; without it the fifth byte is 0x5e. */
+  unsigned int host = 0x5e;
+  const char *host_text = getenv("HWLEDGER_FAKE_NVML_HOST");
+  if (host_text != NULL && host_text[0] != '\0') {
+    long h = strtol(host_text, &end, 10);
+    if (*end == '\0' && h >= 0 && h <= 255) host = (unsigned int)h;
+  }
   struct fake_device h100 = devices[0];
   for (int i = 0; i < n; i++) {
     devices[i] = h100;
-    snprintf(fleet_uuids[i], sizeof fleet_uuids[i], "GPU-5f1d4c2e-8a3b-4f6e-9c7d-1a2b3c4d5e%02x", i);
+    snprintf(fleet_uuids[i], sizeof fleet_uuids[i], "GPU-5f1d4c2e-8a3b-4f6e-9c7d-1a2b3c4d%02x%02x",
+             host, i);
     devices[i].bus = 0x1b + 0x10 * (unsigned int)i;
     snprintf(fleet_bus_ids[i], sizeof fleet_bus_ids[i], "00000000:%02X:00.0", devices[i].bus);
     devices[i].uuid = fleet_uuids[i];

@@ -58,7 +58,10 @@ public final class Agent implements AutoCloseable {
   private final HostGpus gpus;
   private final HostFacts host;
   private final AgentOptions options;
-  private final FleetClient client;
+
+  /** Replaced after each renewal: pooled connections authenticated with the old certificate go. */
+  private volatile FleetClient client;
+
   private final JobRunner runner;
   private final ScheduledExecutorService timers;
   private final ExecutorService reports;
@@ -87,6 +90,7 @@ public final class Agent implements AutoCloseable {
         JobRunner.builder(allowlist, identity.dir())
             .listener(status -> reports.execute(() -> report(status)))
             .orphanGrace(options.orphanGrace())
+            .environment(options.jobEnvironment())
             .build();
     this.timers = Executors.newScheduledThreadPool(2, daemon("agent-timers"));
     this.watcher = daemon("agent-watch").newThread(this::watchLoop);
@@ -279,7 +283,8 @@ public final class Agent implements AutoCloseable {
     X509Certificate cert = identity.credential().certificate();
     long from = cert.getNotBefore().getTime();
     long to = cert.getNotAfter().getTime();
-    double share = options.renewAt() + ThreadLocalRandom.current().nextDouble(-0.05, 0.05);
+    // jittered down by up to a tenth, so agents enrolled together do not renew together
+    double share = options.renewAt() * (1 - ThreadLocalRandom.current().nextDouble(0, 0.1));
     long at = from + (long) ((to - from) * share);
     long delay = Math.max(0, at - options.clock().millis());
     timers.schedule(guard(this::renew), delay, TimeUnit.MILLISECONDS);
@@ -298,6 +303,9 @@ public final class Agent implements AutoCloseable {
               null,
               CertificateResponse.class);
       identity.renewed(fresh, r);
+      // new connections present the new certificate; the watch stream is redialled when the
+      // server ends the old certificate's grace
+      client = identity.client(options.requestTimeout());
       LOG.info("certificate renewed; valid until {}", Instant.ofEpochMilli(r.notAfterMillis()));
       scheduleRenewal();
     } catch (IOException | FleetClientException e) {

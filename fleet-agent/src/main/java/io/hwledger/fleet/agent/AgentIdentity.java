@@ -29,8 +29,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * An enrolled agent's identity in its data directory: {@code agent.key} and {@code agent.crt}
- * (owner-only key), {@code ca.crt} (the fleet's CAs) and {@code agent.json} (its id, fleet and
+ * An enrolled agent's identity in its data directory: {@code agent.pem} (key and certificate, one
+ * file, owner-only), {@code ca.crt} (the fleet's CAs) and {@code agent.json} (its id, fleet and
  * server URL). {@link #join} creates it; renewal replaces key and certificate in place, and the
  * running client picks the new ones up at its next handshake. Thread-safe.
  */

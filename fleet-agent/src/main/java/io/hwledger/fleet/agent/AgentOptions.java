@@ -2,6 +2,7 @@ package io.hwledger.fleet.agent;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,6 +17,8 @@ import java.util.Objects;
  * @param orphanGrace how long a job the server no longer lists keeps running
  * @param renewAt the share of the certificate's lifetime after which it is renewed, in (0, 1)
  * @param clock the agent's clock
+ * @param jobEnvironment variables every job gets on top of the agent's own, e.g. {@code HF_HOME};
+ *     the placement's GPU variables still win
  */
 public record AgentOptions(
     Duration heartbeatInterval,
@@ -24,7 +27,8 @@ public record AgentOptions(
     Duration requestTimeout,
     Duration orphanGrace,
     double renewAt,
-    Clock clock) {
+    Clock clock,
+    Map<String, String> jobEnvironment) {
 
   /**
    * Validates.
@@ -36,6 +40,7 @@ public record AgentOptions(
    * @param orphanGrace at least 0
    * @param renewAt in (0, 1)
    * @param clock not null
+   * @param jobEnvironment not null; copied
    * @throws IllegalArgumentException naming the invalid value
    */
   public AgentOptions {
@@ -50,6 +55,7 @@ public record AgentOptions(
       throw new IllegalArgumentException("renewAt must be in (0, 1), was " + renewAt);
     }
     Objects.requireNonNull(clock, "clock");
+    jobEnvironment = Map.copyOf(jobEnvironment);
   }
 
   /**
@@ -65,7 +71,8 @@ public record AgentOptions(
         Duration.ofSeconds(10),
         Duration.ofSeconds(300),
         0.6,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        Map.of());
   }
 
   /**
@@ -78,7 +85,14 @@ public record AgentOptions(
    */
   public AgentOptions withIntervals(Duration heartbeat, Duration telemetry, Duration inventory) {
     return new AgentOptions(
-        heartbeat, telemetry, inventory, requestTimeout, orphanGrace, renewAt, clock);
+        heartbeat,
+        telemetry,
+        inventory,
+        requestTimeout,
+        orphanGrace,
+        renewAt,
+        clock,
+        jobEnvironment);
   }
 
   /**
@@ -95,7 +109,62 @@ public record AgentOptions(
         requestTimeout,
         grace,
         renewAt,
-        clock);
+        clock,
+        jobEnvironment);
+  }
+
+  /**
+   * These options with another clock.
+   *
+   * @param c the clock
+   * @return a copy
+   */
+  public AgentOptions withClock(Clock c) {
+    return new AgentOptions(
+        heartbeatInterval,
+        telemetryInterval,
+        inventoryInterval,
+        requestTimeout,
+        orphanGrace,
+        renewAt,
+        c,
+        jobEnvironment);
+  }
+
+  /**
+   * These options renewing at another share of the certificate's lifetime.
+   *
+   * @param share in (0, 1)
+   * @return a copy
+   */
+  public AgentOptions withRenewAt(double share) {
+    return new AgentOptions(
+        heartbeatInterval,
+        telemetryInterval,
+        inventoryInterval,
+        requestTimeout,
+        orphanGrace,
+        share,
+        clock,
+        jobEnvironment);
+  }
+
+  /**
+   * These options with variables for every job.
+   *
+   * @param environment the variables
+   * @return a copy
+   */
+  public AgentOptions withJobEnvironment(Map<String, String> environment) {
+    return new AgentOptions(
+        heartbeatInterval,
+        telemetryInterval,
+        inventoryInterval,
+        requestTimeout,
+        orphanGrace,
+        renewAt,
+        clock,
+        environment);
   }
 
   private static void positive(Duration d, String name) {

@@ -82,8 +82,8 @@ public final class FleetClient {
   }
 
   /**
-   * An operator's client from an admin directory ({@code admin.key}, {@code admin.crt}, {@code
-   * ca.crt}, {@code server.url}), as {@code hwledger fleet init} writes it.
+   * An operator's client from an admin directory ({@code admin.pem}, {@code ca.crt}, {@code
+   * server.url}), as {@code hwledger fleet init} writes it.
    *
    * @param adminDir the directory
    * @param timeout connect and request timeout

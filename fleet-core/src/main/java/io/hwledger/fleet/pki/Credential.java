@@ -1,6 +1,7 @@
 package io.hwledger.fleet.pki;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -8,19 +9,24 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.util.io.pem.PemGenerationException;
 
 /**
  * A private key with its certificate chain: the server's TLS identity, an agent's or an operator's.
- * On disk it is {@code <name>.key} (unencrypted PKCS#8 PEM, readable by its owner only, like a
- * kubeconfig or an SSH key) and {@code <name>.crt} (the chain, leaf first).
+ * On disk it is one file, {@code <name>.pem}: the unencrypted PKCS#8 key, then the chain, leaf
+ * first; readable by its owner only, like a kubeconfig or an SSH key. One file, replaced by one
+ * rename, so a renewal interrupted at any point leaves the old pair or the new one, never a key
+ * with another key's certificate.
  *
  * @param key the private key
  * @param chain the certificate chain, leaf first, at least one certificate
@@ -55,9 +61,8 @@ public record Credential(PrivateKey key, List<X509Certificate> chain) {
   }
 
   /**
-   * Writes {@code <name>.key} and {@code <name>.crt} in {@code dir}, replacing earlier ones
-   * atomically (renewal): each file is written beside its target, owner-only from creation, and
-   * renamed over it.
+   * Writes {@code <name>.pem} in {@code dir}, replacing an earlier one atomically (renewal): the
+   * file is written beside its target, owner-only from creation, and renamed over it.
    *
    * @param dir the directory, created if missing
    * @param name the file names' stem, e.g. {@code server}
@@ -65,17 +70,17 @@ public record Credential(PrivateKey key, List<X509Certificate> chain) {
    */
   public void save(Path dir, String name) throws IOException {
     Files.createDirectories(dir);
-    StringBuilder certs = new StringBuilder();
-    for (X509Certificate c : chain) {
-      certs.append(Pem.of(c));
-    }
+    StringBuilder pem = new StringBuilder();
     try {
       // PKCS#8 "PRIVATE KEY", as OpenSSL writes it (not BouncyCastle's default SEC1 for EC keys)
-      replace(dir, name + ".key", Pem.of(new JcaPKCS8Generator(key, null)));
+      pem.append(Pem.of(new JcaPKCS8Generator(key, null)));
     } catch (PemGenerationException e) {
       throw new IllegalStateException("cannot encode the key: " + e.getMessage(), e);
     }
-    replace(dir, name + ".crt", certs.toString());
+    for (X509Certificate c : chain) {
+      pem.append(Pem.of(c));
+    }
+    replace(dir, name + ".pem", pem.toString());
   }
 
   /**
@@ -88,18 +93,35 @@ public record Credential(PrivateKey key, List<X509Certificate> chain) {
    * @throws IllegalArgumentException if a file is not what it should be, naming it
    */
   public static Credential load(Path dir, String name) throws IOException {
-    Path keyFile = dir.resolve(name + ".key");
+    Path file = dir.resolve(name + ".pem");
+    String pem = Pem.read(file);
     PrivateKey key;
-    try (PEMParser parser = new PEMParser(new java.io.StringReader(Pem.read(keyFile)))) {
+    List<X509Certificate> chain = new ArrayList<>();
+    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       Object o = parser.readObject();
       if (!(o instanceof PrivateKeyInfo info)) {
-        throw new IllegalArgumentException(keyFile + ": not an unencrypted PKCS#8 private key");
+        throw new IllegalArgumentException(
+            file + ": does not start with an unencrypted PKCS#8 private key");
       }
       key = Keys.jdkPrivateKey(info.getEncoded());
+      JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+      while ((o = parser.readObject()) != null) {
+        if (!(o instanceof X509CertificateHolder holder)) {
+          throw new IllegalArgumentException(file + ": holds something other than certificates");
+        }
+        chain.add(converter.getCertificate(holder));
+      }
+    } catch (CertificateException e) {
+      throw new IllegalArgumentException(file + ": a certificate cannot be read", e);
     }
-    Path certFile = dir.resolve(name + ".crt");
-    List<X509Certificate> chain = new ArrayList<>(Pem.certificates(certFile));
-    return new Credential(key, chain);
+    if (chain.isEmpty()) {
+      throw new IllegalArgumentException(file + ": holds no certificate after the key");
+    }
+    try {
+      return new Credential(key, chain);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
   }
 
   private static void replace(Path dir, String file, String text) throws IOException {

@@ -447,7 +447,7 @@ final class Fleet {
   Submitted submit(JobSpec spec, String by) {
     synchronized (lock) {
       String jobId = "job-" + Long.toHexString(random.nextLong() & Long.MAX_VALUE);
-      Scheduler.Decision d;
+      Scheduler.Outcome d;
       try {
         d = scheduler.place(spec, state, telemetry, now());
       } catch (IllegalArgumentException e) {
@@ -458,7 +458,7 @@ final class Fleet {
     }
   }
 
-  private Submitted apply(String jobId, Scheduler.Decision d) {
+  private Submitted apply(String jobId, Scheduler.Outcome d) {
     if (d instanceof Scheduler.Placed p) {
       AppendResult plan = record(p.planComputed());
       record(
@@ -516,7 +516,7 @@ final class Fleet {
   private void retryPending() {
     for (FleetState.Job j : new ArrayList<>(state.jobs.values())) {
       if (j.state == JobState.PENDING && !j.cancelRequested) {
-        Scheduler.Decision d;
+        Scheduler.Outcome d;
         try {
           d = scheduler.place(j.spec, state, telemetry, now());
         } catch (IllegalArgumentException e) {

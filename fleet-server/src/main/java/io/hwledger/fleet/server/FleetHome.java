@@ -27,8 +27,8 @@ import java.util.Objects;
  * <pre>
  * DIR/ca/ca.crt, ca.key      the fleet CA; the key PKCS#8-encrypted under the passphrase
  * DIR/trust/*.crt            more CAs whose certificates are accepted (CA rotation)
- * DIR/server/server.crt, .key the server's TLS certificate (its chain ends in the CA) and key
- * DIR/admin/                 an operator's credential: admin.crt, admin.key, ca.crt, server.url
+ * DIR/server/server.pem      the server's TLS key and certificate chain (ending in the CA)
+ * DIR/admin/                 an operator's credential: admin.pem, ca.crt, server.url
  * DIR/ledger/                the fleet's ledger: its audit trail and the source of its state
  * </pre>
  *
@@ -105,7 +105,7 @@ public final class FleetHome {
   }
 
   /**
-   * Writes an operator credential into {@code out}: {@code admin.key}, {@code admin.crt}, the CA
+   * Writes an operator credential into {@code out}: {@code admin.pem} (key and certificate), the CA
    * certificate {@code ca.crt} and the server's URL {@code server.url}.
    *
    * @param ca the fleet CA

@@ -1,19 +1,97 @@
 package io.hwledger.fleet.server;
 
+import io.hwledger.fleet.placement.AgentState;
+import io.hwledger.fleet.placement.Decision;
+import io.hwledger.fleet.placement.GpuState;
+import io.hwledger.fleet.placement.JobPlan;
+import io.hwledger.fleet.placement.JobPlanner;
+import io.hwledger.fleet.placement.MeasuredFree;
+import io.hwledger.fleet.placement.Placement;
+import io.hwledger.fleet.placement.Placer;
+import io.hwledger.fleet.placement.Reason;
+import io.hwledger.fleet.placement.Refusal;
+import io.hwledger.fleet.protocol.GpuInfo;
 import io.hwledger.fleet.protocol.JobSpec;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
-/** Placement by planned memory, through fleet-core's placement package. */
+/**
+ * Placement by planned memory (fleet-core's {@link Placer}) over the fleet's state: each GPU's
+ * claims come from the jobs placed on it, its measured free memory from the latest telemetry the
+ * server received (stamped with the server's clock), and agents that are not ready are refused.
+ */
 final class PlannedScheduler implements Scheduler {
-  private final FleetServerOptions options;
+  private final Placer placer;
+  private final JobPlanner planner = JobPlanner.builtIn();
 
   PlannedScheduler(FleetServerOptions options) {
-    this.options = options;
+    this.placer = Placer.withFreshness(options.measurementFreshness());
   }
 
   @Override
-  public Decision place(JobSpec spec, FleetState state, TelemetryStore telemetry, Instant now) {
-    return new Refused(List.of("placement is not wired yet (" + options.port() + ")"));
+  public Outcome place(JobSpec spec, FleetState state, TelemetryStore telemetry, Instant now) {
+    List<AgentState> agents = new ArrayList<>();
+    Map<String, Long> claims = state.claims();
+    for (FleetState.Agent a : state.agents.values()) {
+      if (a.status == AgentStatus.REVOKED || a.gpus.isEmpty()) {
+        continue;
+      }
+      List<GpuState> gpus = new ArrayList<>();
+      for (GpuInfo g : a.gpus) {
+        Optional<TelemetryStore.Latest> latest = telemetry.latest(g.uuid());
+        Optional<MeasuredFree> free =
+            latest
+                .filter(l -> l.sample().freeBytes() != null)
+                .map(l -> new MeasuredFree(l.sample().freeBytes(), l.receivedAt()));
+        boolean healthy = latest.map(l -> l.sample().healthy()).orElse(true);
+        gpus.add(
+            new GpuState(
+                g.uuid(),
+                g.index(),
+                g.vendor(),
+                g.name(),
+                g.totalBytes(),
+                claims.getOrDefault(g.uuid(), 0L),
+                0,
+                free,
+                healthy,
+                g.integrated()));
+      }
+      agents.add(new AgentState(a.id, a.status == AgentStatus.READY, gpus));
+    }
+    if (agents.isEmpty()) {
+      return new Refused(List.of("no enrolled agent reports a GPU"));
+    }
+    Decision d = placer.place(spec, planner, agents, now);
+    if (d instanceof Refusal r) {
+      List<String> reasons = new ArrayList<>();
+      for (Reason reason : r.reasons()) {
+        reasons.add(reason.message());
+      }
+      return new Refused(reasons);
+    }
+    Placement p = (Placement) d;
+    JobPlan plan = p.plan();
+    List<String> command =
+        plan.launchCommand()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "engine "
+                            + plan.engine()
+                            + " has no launch command; name an engine an"
+                            + " agent can run (vllm, sglang, llamacpp, trtllm, mlx)"));
+    List<FleetEvents.PlacedGpu> gpus = new ArrayList<>();
+    for (Placement.Gpu g : p.gpus()) {
+      gpus.add(
+          new FleetEvents.PlacedGpu(
+              g.uuid(), g.index(), g.claimBytes(), g.allocatableBytes(), g.measuredFreeBytes()));
+    }
+    String vendor = plan.gpu().vendor();
+    return new Placed(
+        p.agentId(), vendor, gpus, command, plan.planComputed().toEvent(), plan.inputsHash());
   }
 }

@@ -8,8 +8,8 @@ import java.util.List;
 /** Decides where a job runs, from the fleet's state and its latest measurements. */
 interface Scheduler {
 
-  /** Where a job goes or why it goes nowhere. */
-  sealed interface Decision permits Placed, Refused {}
+  /** Where a job goes, or why it goes nowhere. */
+  sealed interface Outcome permits Placed, Refused {}
 
   /**
    * A placement: the agent, its GPUs with their claims, the launch command, and the plan as the
@@ -22,10 +22,10 @@ interface Scheduler {
       List<String> command,
       LedgerEvent planComputed,
       String planHash)
-      implements Decision {}
+      implements Outcome {}
 
   /** No GPU set fits: one reason per candidate GPU. */
-  record Refused(List<String> reasons) implements Decision {}
+  record Refused(List<String> reasons) implements Outcome {}
 
   /**
    * Places {@code spec}. Called under the server's write lock, so {@code state} is stable.
@@ -33,5 +33,5 @@ interface Scheduler {
    * @throws IllegalArgumentException when the job itself is invalid (unknown model or engine,
    *     settings the engine refuses), with a one-line message for the operator
    */
-  Decision place(JobSpec spec, FleetState state, TelemetryStore telemetry, Instant now);
+  Outcome place(JobSpec spec, FleetState state, TelemetryStore telemetry, Instant now);
 }

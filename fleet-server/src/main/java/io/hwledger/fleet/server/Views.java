@@ -42,6 +42,7 @@ final class Views {
       n.put("hostname", a.host.hostname());
       n.put("gpus", a.gpus.size());
       n.put("lastSeenMillis", fleet.lastSeen(a.id));
+      n.put("certificateSerial", a.serial);
       n.put("certificateNotAfterMillis", a.notAfterMillis);
       n.set("labels", Exchange.JSON.valueToTree(a.labels));
     }

@@ -1,0 +1,381 @@
+package io.hwledger.fleet.placement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hwledger.fleet.protocol.JobSpec;
+import io.hwledger.fleet.protocol.Protocol;
+import io.hwledger.ledger.events.PlanComputed;
+import io.hwledger.testsupport.Verifies;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+@Verifies("FR-FLEET-010")
+class JobPlannerTest {
+  /** nvidia-smi's total for "NVIDIA H100 80GB HBM3": 81,559 MiB (the GPU catalog's h100 note). */
+  private static final long H100_TOTAL = 81_559L << 20;
+
+  /** nvidia-smi's total for "NVIDIA A100-SXM4-80GB": 81,920 MiB = 80 GiB. */
+  private static final long A100_TOTAL = 81_920L << 20;
+
+  private static final GpuKind H100 =
+      new GpuKind("nvidia", "NVIDIA H100 80GB HBM3", H100_TOTAL, false);
+  private static final GpuKind A100 =
+      new GpuKind("nvidia", "NVIDIA A100-SXM4-80GB", A100_TOTAL, false);
+
+  private final JobPlanner planner = JobPlanner.builtIn();
+
+  private static JobSpec job(
+      String model,
+      @Nullable String modelPath,
+      String engine,
+      Map<String, String> settings,
+      int context,
+      int users,
+      @Nullable String weights,
+      @Nullable String kvCache,
+      int tp) {
+    return new JobSpec(
+        Protocol.VERSION,
+        model,
+        null,
+        modelPath,
+        engine,
+        settings,
+        context,
+        users,
+        weights,
+        kvCache,
+        tp,
+        null);
+  }
+
+  private static JobSpec job(String model, String engine, Map<String, String> settings) {
+    return job(model, null, engine, settings, 8192, 1, null, null, 1);
+  }
+
+  @Test
+  void aVllmClaimIsTheTotalTimesGpuMemoryUtilization() {
+    assertThat(H100_TOTAL).isEqualTo(85_520_809_984L);
+    JobPlan plan = planner.plan(job("llama-3.1-8b", "vllm", Map.of()), H100);
+    // vLLM's default 0.9 × 85,520,809,984 B = 76,968,728,985.6 B, floored
+    assertThat(plan.claimBytes()).isEqualTo(76_968_728_985L);
+    assertThat(plan.budgetBytes()).isEqualTo(76_968_728_985L);
+    assertThat(plan.fits()).isTrue();
+    assertThat(plan.gpuSpec().id()).isEqualTo("h100-sxm-80gb");
+    assertThat(plan.notes()).isEmpty();
+
+    JobPlan lower =
+        planner.plan(job("llama-3.1-8b", "vllm", Map.of("gpu-memory-utilization", "0.85")), H100);
+    // 0.85 × 85,520,809,984 B = 72,692,688,486.4 B, floored
+    assertThat(lower.claimBytes()).isEqualTo(72_692_688_486L);
+    assertThat(lower.inputsHash()).isNotEqualTo(plan.inputsHash());
+  }
+
+  @Test
+  void aVllmLaunchCommandServesTheCatalogRepository() {
+    JobPlan plan =
+        planner.plan(job("llama-3.1-8b", null, "vllm", Map.of(), 8192, 4, null, null, 2), H100);
+    assertThat(plan.gpuCount()).isEqualTo(2);
+    assertThat(plan.launchCommand())
+        .get()
+        .satisfies(
+            argv ->
+                assertThat(argv)
+                    .startsWith("vllm", "serve", "meta-llama/Llama-3.1-8B")
+                    .containsSubsequence("--max-model-len", "8192")
+                    .containsSubsequence("--max-num-seqs", "4")
+                    .containsSubsequence("--tensor-parallel-size", "2")
+                    .containsSubsequence("--gpu-memory-utilization", "0.9"));
+  }
+
+  @Test
+  void aGenericClaimIsThePlansBytesPerGpu() {
+    JobPlan plan = planner.plan(job("llama-3.1-8b", "generic", Map.of()), A100);
+    // Llama 3.1 8B in bf16, 8,192 tokens, one sequence, one GPU:
+    //   weights  8,030,261,248 parameters × 2 B          = 16,060,522,496 (vLLM: "14.96 GiB")
+    //   KV cache 2 × 32 layers × 8 heads × 128 × 2 B × 8,192 = 1,073,741,824
+    //   activations: a 2,048-token prefill chunk × (2 × 4,096 hidden + 3 × 14,336 gated MLP)
+    //                × 2 B                                 = 209,715,200
+    //   logits   one token × 128,256 vocabulary × 4 B       = 513,024
+    //   runtime overhead                                   = 1,073,741,824 (1 GiB)
+    long expected = 16_060_522_496L + 1_073_741_824L + 209_715_200L + 513_024L + 1_073_741_824L;
+    assertThat(expected).isEqualTo(18_418_234_368L);
+    assertThat(plan.claimBytes()).isEqualTo(expected);
+    assertThat(plan.neededBytes()).isEqualTo(expected);
+    assertThat(plan.budgetBytes()).isEqualTo(A100_TOTAL);
+    assertThat(plan.gpuSpec().id()).isEqualTo("a100-sxm-80gb");
+    assertThat(plan.launchCommand()).isEmpty();
+    assertThat(plan.notes())
+        .singleElement()
+        .asString()
+        .startsWith("the generic engine has no launch command");
+  }
+
+  @Test
+  void aLlamaCppJobRunsItsGgufFile() {
+    JobSpec spec =
+        job(
+            "llama-3.1-8b",
+            "/models/Llama-3.1-8B-Q4_K_M.gguf",
+            "llama.cpp",
+            Map.of(),
+            8192,
+            2,
+            "q4_k",
+            "q8_0",
+            1);
+    JobPlan plan =
+        planner.plan(spec, new GpuKind("nvidia", "NVIDIA GeForce RTX 4090", 24_564L << 20, false));
+    assertThat(plan.engine()).isEqualTo("llamacpp");
+    assertThat(plan.gpuSpec().id()).isEqualTo("rtx-4090");
+    // llama-server: -c is 8,192 tokens × 2 slots, -ngl all 32 layers and the output layer,
+    // a quantised V cache needs flash attention on
+    assertThat(plan.launchCommand())
+        .contains(
+            List.of(
+                "llama-server",
+                "-m",
+                "/models/Llama-3.1-8B-Q4_K_M.gguf",
+                "-c",
+                "16384",
+                "-np",
+                "2",
+                "-ngl",
+                "33",
+                "-ctk",
+                "q8_0",
+                "-ctv",
+                "q8_0",
+                "-fa",
+                "on"));
+    assertThat(plan.claimBytes()).isEqualTo(plan.neededBytes());
+
+    assertThatThrownBy(() -> planner.plan(job("llama-3.1-8b", "llama.cpp", Map.of()), H100))
+        .hasMessage(
+            "llama.cpp runs GGUF files: modelPath must be the .gguf file on the agent's host");
+  }
+
+  @Test
+  void reportedNvmlNamesFindTheirCatalogGpu() {
+    assertThat(planner.plan(job("llama-3.1-8b", "generic", Map.of()), H100).gpuSpec().id())
+        .isEqualTo("h100-sxm-80gb");
+    GpuKind a10g = new GpuKind("nvidia", "NVIDIA A10G", 23_028L << 20, false);
+    JobPlan unknown = planner.plan(job("llama-3.1-8b", "generic", Map.of()), a10g);
+    assertThat(unknown.gpuSpec().memoryBytes()).isEqualTo(23_028L << 20);
+    assertThat(unknown.budgetBytes()).isEqualTo(23_028L << 20);
+    assertThat(unknown.notes())
+        .contains(
+            "GPU 'NVIDIA A10G' is not in the GPU catalog: planned with its reported total of"
+                + " 24146608128 bytes");
+  }
+
+  @Test
+  void aReportedTotalOverridesTheCatalogs() {
+    // the catalog lists the H100 PCIe at 80 GiB; a driver may report 81,559 MiB
+    GpuKind pcie = new GpuKind("nvidia", "NVIDIA H100 PCIe", H100_TOTAL, false);
+    JobPlan plan = planner.plan(job("llama-3.1-8b", "vllm", Map.of()), pcie);
+    assertThat(plan.gpuSpec().id()).isEqualTo("h100-pcie-80gb");
+    assertThat(plan.claimBytes()).isEqualTo(76_968_728_985L); // 0.9 × 85,520,809,984, floored
+    assertThat(plan.notes())
+        .containsExactly(
+            "GPU 'NVIDIA H100 PCIe' reports 85520809984 bytes, the catalog's h100-pcie-80gb lists"
+                + " 85899345920: planned with the reported total");
+  }
+
+  @Test
+  void thePlanComputedEventHashesTheCanonicalInputs() throws Exception {
+    JobPlan plan =
+        planner.plan(
+            job("llama-3.1-8b", null, "vllm", Map.of("block-size", "32"), 4096, 3, null, "fp8", 2),
+            H100);
+    PlanComputed event = plan.planComputed();
+    assertThat(event.model()).isEqualTo("llama-3.1-8b");
+    assertThat(event.inputsHash()).isEqualTo(plan.inputsHash()).hasSize(64);
+    assertThat(event.fits()).contains(plan.fits());
+    assertThat(event.perGpuBytes()).isEqualTo(plan.neededBytes());
+    JsonNode inputs = new ObjectMapper().readTree(event.inputs());
+    assertThat(inputs.at("/modelSource").asText()).isEqualTo("catalog");
+    assertThat(inputs.at("/workload/contextTokens").asLong()).isEqualTo(4096);
+    assertThat(inputs.at("/workload/users").asLong()).isEqualTo(3);
+    assertThat(inputs.at("/precision/keyCache").asText()).isEqualTo("fp8_e4m3");
+    assertThat(inputs.at("/deployment/tensorParallel").asInt()).isEqualTo(2);
+    assertThat(inputs.at("/deployment/gpu").asText()).isEqualTo("h100-sxm-80gb");
+    assertThat(inputs.at("/deployment/gpuProductName").asText()).isEqualTo("NVIDIA H100 80GB HBM3");
+    assertThat(inputs.at("/deployment/memoryPerGpuBytes").asLong()).isEqualTo(H100_TOTAL);
+    assertThat(inputs.at("/engine/name").asText()).isEqualTo("vllm");
+    assertThat(inputs.at("/engine/settings/block-size").asText()).isEqualTo("32");
+    // the event is valid as recorded: the ledger's own check of the hash passes
+    assertThat(
+            new PlanComputed(
+                event.model(),
+                event.inputsHash(),
+                event.totalBytes(),
+                event.perGpuBytes(),
+                event.fits(),
+                event.inputs()))
+        .isEqualTo(event);
+  }
+
+  @Test
+  void aConfigJobIsPlannedFromItsText() {
+    // a tiny dense model: 2 layers, hidden 64, 4 heads of 16, 2 KV heads, MLP 128, vocab 1000
+    String config =
+        "{\"architectures\":[\"LlamaForCausalLM\"],\"model_type\":\"llama\",\"hidden_size\":64,"
+            + "\"intermediate_size\":128,\"num_hidden_layers\":2,\"num_attention_heads\":4,"
+            + "\"num_key_value_heads\":2,\"vocab_size\":1000,\"max_position_embeddings\":2048,"
+            + "\"rms_norm_eps\":1e-5,\"tie_word_embeddings\":false,\"torch_dtype\":\"bfloat16\"}";
+    JobSpec spec =
+        new JobSpec(
+            Protocol.VERSION,
+            null,
+            config,
+            "/models/tiny",
+            "vllm",
+            Map.of(),
+            1024,
+            1,
+            null,
+            null,
+            1,
+            null);
+    JobPlan plan = planner.plan(spec, H100);
+    assertThat(plan.planComputed().model()).isEqualTo("/models/tiny");
+    assertThat(plan.launchCommand())
+        .get()
+        .satisfies(argv -> assertThat(argv).startsWith("vllm", "serve", "/models/tiny"));
+
+    JobSpec noPath =
+        new JobSpec(
+            Protocol.VERSION, null, config, null, "vllm", Map.of(), 1024, 1, null, null, 1, null);
+    assertThatThrownBy(() -> planner.plan(noPath, H100))
+        .hasMessage(
+            "modelPath is missing: a job given by its config.json must say what the engine loads");
+  }
+
+  @Test
+  void aJobThatCannotBePlannedIsOneLineNamingTheProblem() {
+    assertThatThrownBy(() -> planner.plan(job("no-such-model", "vllm", Map.of()), H100))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("unknown model 'no-such-model' (known: ")
+        .hasMessageNotContaining("\n");
+    assertThatThrownBy(() -> planner.plan(job("llama-3.1-8b", "vlm", Map.of()), H100))
+        .hasMessageStartingWith("unknown engine 'vlm' (known: generic, vllm")
+        .hasMessageNotContaining("\n");
+    assertThatThrownBy(
+            () ->
+                planner.plan(
+                    job("llama-3.1-8b", "vllm", Map.of("gpu-memory-utilization", "1.5")), H100))
+        .hasMessageContaining("gpu-memory-utilization")
+        .hasMessageNotContaining("\n");
+    assertThatThrownBy(
+            () -> planner.plan(job("llama-3.1-8b", "vllm", Map.of("n-gpu-layers", "10")), H100))
+        .hasMessage(
+            "engine vllm has no setting 'n-gpu-layers' (its settings: gpu-memory-utilization,"
+                + " block-size, max-num-batched-tokens, max-num-seqs, cuda-graph-memory)");
+    assertThatThrownBy(
+            () ->
+                planner.plan(
+                    job("llama-3.1-8b", null, "vllm", Map.of(), 8192, 1, "int5", null, 1), H100))
+        .hasMessageStartingWith("weights: unknown dtype 'int5'");
+    // Llama 3.1 8B has 32 query heads and 8 KV heads: 3 divides neither
+    assertThatThrownBy(
+            () ->
+                planner.plan(
+                    job("llama-3.1-8b", null, "vllm", Map.of(), 8192, 1, null, null, 3), H100))
+        .hasMessage(
+            "tensorParallel 3 cannot split llama-3.1-8b: layer 0 has 32 query heads and 8 KV heads"
+                + " (TP must divide the query heads and divide or be a multiple of the KV heads)");
+    JobSpec badConfig =
+        new JobSpec(
+            Protocol.VERSION,
+            null,
+            "{\"model_type\": \"llama\"}",
+            "/m",
+            "vllm",
+            Map.of(),
+            1024,
+            1,
+            null,
+            null,
+            1,
+            null);
+    assertThatThrownBy(() -> planner.plan(badConfig, H100))
+        .hasMessageStartingWith("config: ")
+        .hasMessageNotContaining("\n");
+  }
+
+  @Test
+  void plansAndErrorsAreCachedPerJobAndGpuKind() {
+    JobSpec spec = job("llama-3.1-8b", "vllm", Map.of());
+    JobPlan first = planner.plan(spec, H100);
+    assertThat(planner.plan(job("llama-3.1-8b", "vllm", Map.of()), H100)).isSameAs(first);
+    assertThat(planner.plan(spec, A100)).isNotSameAs(first);
+    GpuKind otherTotal = new GpuKind("nvidia", "NVIDIA H100 80GB HBM3", 80L << 30, false);
+    assertThat(planner.plan(spec, otherTotal).claimBytes())
+        .isEqualTo(77_309_411_328L); // 0.9 × 85,899,345,920 = 77,309,411,328 exactly
+  }
+
+  @Test
+  void theCacheKeepsTheMostRecentlyUsedPlans() {
+    JobPlanner small = JobPlanner.builtIn(2);
+    JobSpec spec = job("llama-3.1-8b", "generic", Map.of());
+    GpuKind l4 = new GpuKind("nvidia", "NVIDIA L4", 23_034L << 20, false);
+    JobPlan onH100 = small.plan(spec, H100);
+    JobPlan onA100 = small.plan(spec, A100);
+    assertThat(small.plan(spec, H100)).isSameAs(onH100); // H100 is now the most recent
+    small.plan(spec, l4); // evicts A100's plan
+    assertThat(small.plan(spec, H100)).isSameAs(onH100);
+    JobPlan again = small.plan(spec, A100);
+    assertThat(again).isNotSameAs(onA100);
+    assertThat(again.inputsHash()).isEqualTo(onA100.inputsHash());
+    assertThat(again.claimBytes()).isEqualTo(onA100.claimBytes());
+    assertThatThrownBy(() -> JobPlanner.builtIn(0)).hasMessage("capacity must be positive, was 0");
+  }
+
+  @Test
+  void placingARealJobComparesItsVllmClaimWithEachGpu() {
+    // vLLM claims 76,968,728,985 B per H100. GPU 0 has 10 GiB claimed already:
+    // 85,520,809,984 − 10,737,418,240 = 74,783,391,744 allocatable, too little; GPU 1 is idle.
+    GpuState busy =
+        new GpuState(
+            "GPU-0",
+            0,
+            "nvidia",
+            "NVIDIA H100 80GB HBM3",
+            H100_TOTAL,
+            10L << 30,
+            0,
+            java.util.Optional.of(new MeasuredFree(H100_TOTAL - (10L << 30), Plans.NOW)),
+            true,
+            false);
+    GpuState idle =
+        new GpuState(
+            "GPU-1",
+            1,
+            "nvidia",
+            "NVIDIA H100 80GB HBM3",
+            H100_TOTAL,
+            0,
+            0,
+            java.util.Optional.of(new MeasuredFree(H100_TOTAL - (512L << 20), Plans.NOW)),
+            true,
+            false);
+    Decision d =
+        Placer.withFreshness(Placer.DEFAULT_FRESHNESS)
+            .place(
+                job("llama-3.1-8b", "vllm", Map.of()),
+                planner,
+                List.of(Plans.agent("a", busy, idle)),
+                Plans.NOW);
+    assertThat(d).isInstanceOf(Placement.class);
+    Placement p = (Placement) d;
+    assertThat(p.indexes()).containsExactly(1);
+    assertThat(p.gpus().get(0).claimBytes()).isEqualTo(76_968_728_985L);
+    assertThat(p.plan().engine()).isEqualTo("vllm");
+  }
+}
