@@ -23,3 +23,10 @@ for n in $burst; do
       --profile-hz 2 --json "$out/midnight-$n.json" > "$out/midnight-$n.txt" 2>&1
   grep -A4 '^midnight' "$out/midnight-$n.txt"
 done
+place="${PLACE:-100 500 1000}"
+for n in $place; do
+  echo "== $n agents, jobs back to back ($(uptime))"
+  java -cp "$jar" io.hwledger.bench.fleet.FleetLoad --agents "$n" --duration 30 --midnight off \
+      --jobs max --profile-hz 2 --json "$out/place-$n.json" > "$out/place-$n.txt" 2>&1
+  grep '^row:\|^jobs:' "$out/place-$n.txt"
+done
