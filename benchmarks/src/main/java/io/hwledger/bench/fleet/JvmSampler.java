@@ -1,10 +1,14 @@
 package io.hwledger.bench.fleet;
 
+import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,6 +31,8 @@ final class JvmSampler implements Runnable {
 
   private static final int STACK_DEPTH = 24;
 
+  private static final Path PROC_STAT = Path.of("/proc/stat");
+
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
   private final com.sun.management.OperatingSystemMXBean os =
@@ -39,6 +45,8 @@ final class JvmSampler implements Runnable {
   private final Map<Long, long[]> cpu = new HashMap<>();
 
   private final Map<Long, String> names = new HashMap<>();
+  private long[] machineStart = new long[2];
+  private long[] machineEnd = new long[2];
   private long processCpuStart;
   private long processCpuEnd;
   private long gcCountStart;
@@ -80,6 +88,7 @@ final class JvmSampler implements Runnable {
 
   /** Takes the starting figures and starts sampling. */
   synchronized void start() {
+    machineStart = machineJiffies();
     processCpuStart = os.getProcessCpuTime();
     long[] gc = gc();
     gcCountStart = gc[0];
@@ -270,6 +279,7 @@ final class JvmSampler implements Runnable {
     synchronized (this) {
       sampleCpu();
       processCpuEnd = os.getProcessCpuTime();
+      machineEnd = machineJiffies();
       long[] gc = gc();
       gcCountEnd = gc[0];
       gcMillisEnd = gc[1];
@@ -284,6 +294,38 @@ final class JvmSampler implements Runnable {
       millis += Math.max(0, b.getCollectionTime());
     }
     return new long[] {count, millis};
+  }
+
+  /**
+   * The whole machine's busy and total time from {@code /proc/stat}'s first line (Linux), in clock
+   * ticks; zeros where it cannot be read.
+   */
+  private static long[] machineJiffies() {
+    try {
+      String first = Files.readAllLines(PROC_STAT, StandardCharsets.US_ASCII).get(0);
+      String[] f = first.trim().split("\\s+");
+      long total = 0;
+      long idle = 0;
+      for (int k = 1; k < f.length; k++) {
+        long v = Long.parseLong(f[k]);
+        total += v;
+        if (k == 4 || k == 5) {
+          idle += v; // idle and iowait
+        }
+      }
+      return new long[] {total - idle, total};
+    } catch (IOException | RuntimeException e) {
+      return new long[2];
+    }
+  }
+
+  /**
+   * The share of the machine's CPU time that was busy between start and stop, all processes
+   * together; NaN where {@code /proc/stat} cannot be read.
+   */
+  synchronized double machineBusyShare() {
+    long total = machineEnd[1] - machineStart[1];
+    return total <= 0 ? Double.NaN : (machineEnd[0] - machineStart[0]) / (double) total;
   }
 
   /** Process CPU time between start and stop, nanoseconds. */

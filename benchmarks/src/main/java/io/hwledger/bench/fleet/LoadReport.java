@@ -302,9 +302,20 @@ final class LoadReport {
         new Object[] {
           runSeconds + drainSeconds, Runtime.getRuntime().availableProcessors(), available
         });
+    double busy = sampler.machineBusyShare();
     line.accept(
         "  %-62s %7.2f s  %5.1f %% of the CPUs",
-        new Object[] {"whole process", process / 1e9, 100 * process / 1e9 / available});
+        new Object[] {"whole machine, every process (/proc/stat)", busy * available, 100 * busy});
+    line.accept(
+        "  %-62s %7.2f s  %5.1f %% of the CPUs",
+        new Object[] {"this process", process / 1e9, 100 * process / 1e9 / available});
+    line.accept(
+        "  %-62s %7.2f s  %5.1f %% of the CPUs",
+        new Object[] {
+          "other processes (machine minus this one)",
+          busy * available - process / 1e9,
+          100 * (busy - process / 1e9 / available)
+        });
     long javaThreads = 0;
     for (Map.Entry<String, Long> e : sampler.cpuByGroup().entrySet()) {
       javaThreads += e.getValue();
@@ -413,8 +424,9 @@ final class LoadReport {
 
   /**
    * One Markdown table row: agents, telemetry per second, its p50, p99 and max, skipped, errors;
-   * heartbeats per second and p99; job decisions per second and p99; CPU of the process, the
-   * server, the agents' clients and the harness, as shares of the machine; heap; threads.
+   * heartbeats per second and p99; job decisions per second and p99; CPU of other processes, this
+   * process, the server, the agents' clients and the harness, as shares of the machine; heap;
+   * threads.
    */
   String row() {
     Latencies.Summary t = stats.latency(Kind.TELEMETRY).summary();
@@ -429,7 +441,7 @@ final class LoadReport {
     return String.format(
         Locale.ROOT,
         "| %d | %.0f | %.2f | %.1f | %.0f | %d | %d | %.1f | %.1f | %.2f | %.1f | %.0f %% | %.0f %%"
-            + " | %.0f %% | %.0f %% | %.0f MiB | %d |",
+            + " | %.0f %% | %.0f %% | %.0f %% | %.0f MiB | %d |",
         agents,
         t.count() / runSeconds,
         ms(t.p50()),
@@ -441,6 +453,7 @@ final class LoadReport {
         ms(h.p99()),
         j.count() / runSeconds,
         ms(j.p99()),
+        100 * (sampler.machineBusyShare() - sampler.processCpuNanos() / 1e9 / available),
         100 * sampler.processCpuNanos() / 1e9 / available,
         100 * roles[0] / available,
         100 * roles[1] / available,
@@ -549,6 +562,7 @@ final class LoadReport {
     root.put("watchesOpenClient", watchesOpenClient);
     ObjectNode cpu = root.putObject("cpu");
     cpu.put("processSeconds", sampler.processCpuNanos() / 1e9);
+    cpu.put("machineBusyShare", sampler.machineBusyShare());
     ObjectNode groups = cpu.putObject("threadGroupsSeconds");
     sampler.cpuByGroup().forEach((g, v) -> groups.put(g, v / 1e9));
     cpu.put("maxThreads", sampler.maxThreads());
