@@ -1,32 +1,38 @@
 #!/bin/sh
-# The fleet server under load (benchmarks/README.md, "Fleet server under load"): a sweep over the
-# number of agents with the server's clock left alone (steady state), then runs with UTC midnight
-# moved into the measured phase (the daily summaries' burst). One JVM per run; reports (text and
-# JSON) go to benchmarks/target/fleet-load/. Build first:
+# The fleet server under load (benchmarks/README.md, "Fleet server under load"). One JVM per run;
+# each run's report (text, and JSON) goes to benchmarks/target/fleet-load/, and its Markdown row
+# is printed here. About 40 minutes in all. Build first:
 #   ./mvnw -B -q -pl benchmarks -am package -DskipTests
+# Choose the runs with STEADY, NOJOBS, RATE, BURST and PLACE (agent counts; empty to skip).
 set -eu
 cd "$(dirname "$0")/.."
 jar=benchmarks/target/benchmarks.jar
 out=benchmarks/target/fleet-load
 mkdir -p "$out"
-steady="${STEADY:-100 250 500 1000 1500 2000}"
-burst="${BURST:-100 250 500 1000}"
-for n in $steady; do
-  echo "== $n agents, steady ($(uptime))"
-  java -cp "$jar" io.hwledger.bench.fleet.FleetLoad --agents "$n" --midnight off \
-      --profile-hz 2 --json "$out/steady-$n.json" > "$out/steady-$n.txt" 2>&1
-  grep '^row:' "$out/steady-$n.txt"
+load() { # NAME ARGS...: one run
+  name=$1
+  shift
+  echo "== $name: $* ($(uptime))"
+  java -cp "$jar" io.hwledger.bench.fleet.FleetLoad --profile-hz 2 --json "$out/$name.json" "$@" \
+      > "$out/$name.txt" 2>&1
+  grep '^row:\|^jobs:\|^midnight\|during the burst' "$out/$name.txt"
+}
+# steady state: telemetry every second, 5 jobs/s, the server's clock left alone
+for n in ${STEADY-100 250 500 1000 1500 2000}; do load "steady-$n" --agents "$n" --midnight off; done
+# the same without jobs
+for n in ${NOJOBS-1000 1500 2000}; do
+  load "nojobs-$n" --agents "$n" --midnight off --jobs 0
 done
-for n in $burst; do
-  echo "== $n agents, midnight at +10 s ($(uptime))"
-  java -cp "$jar" io.hwledger.bench.fleet.FleetLoad --agents "$n" --duration 40 --midnight 10 \
-      --profile-hz 2 --json "$out/midnight-$n.json" > "$out/midnight-$n.txt" 2>&1
-  grep -A4 '^midnight' "$out/midnight-$n.txt"
+# more requests per agent, no jobs: 2 and 4 telemetry reports a second
+for n in ${RATE-1000}; do
+  load "rate-$n-2hz" --agents "$n" --midnight off --jobs 0 --telemetry 0.5
+  load "rate-$n-4hz" --agents "$n" --midnight off --jobs 0 --telemetry 0.25
 done
-place="${PLACE:-100 500 1000}"
-for n in $place; do
-  echo "== $n agents, jobs back to back ($(uptime))"
-  java -cp "$jar" io.hwledger.bench.fleet.FleetLoad --agents "$n" --duration 30 --midnight off \
-      --jobs max --profile-hz 2 --json "$out/place-$n.json" > "$out/place-$n.txt" 2>&1
-  grep '^row:\|^jobs:' "$out/place-$n.txt"
+# UTC midnight 10 s into a 40 s measured phase: every GPU's daily summary
+for n in ${BURST-100 250 500 1000}; do
+  load "midnight-$n" --agents "$n" --duration 40 --midnight 10
+done
+# jobs back to back, one at a time
+for n in ${PLACE-100 500 1000}; do
+  load "place-$n" --agents "$n" --duration 30 --midnight off --jobs max
 done

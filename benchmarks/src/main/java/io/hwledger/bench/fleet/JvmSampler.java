@@ -70,7 +70,7 @@ final class JvmSampler implements Runnable {
     g.put("fleet-http", "server: Jetty threads (fleet-http)");
     g.put("fleet-timers", "server: timers (fleet-timers)");
     g.put("hwledger-writer", "server: ledger writer (hwledger-writer)");
-    g.put("HttpClient-", "agents: JDK HttpClient selector and worker threads");
+    g.put("HttpClient-", "agents: JDK HttpClient worker threads");
     g.put("load-watch", "harness: watch stream readers (load-watch)");
     g.put("load-send", "harness: request senders (load-send)");
     g.put("load-", "harness: clock, admin, sampler (load-)");
@@ -78,6 +78,9 @@ final class JvmSampler implements Runnable {
   }
 
   static String group(String threadName) {
+    if (threadName.startsWith("HttpClient-") && threadName.endsWith("-SelectorManager")) {
+      return "agents: JDK HttpClient selector threads (one per client)";
+    }
     for (Map.Entry<String, String> e : GROUPS.entrySet()) {
       if (threadName.startsWith(e.getKey())) {
         return e.getValue();
