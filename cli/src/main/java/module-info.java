@@ -3,6 +3,10 @@ module io.hwledger.cli {
   requires io.hwledger.math;
   requires io.hwledger.spi;
   requires io.hwledger.ledger;
+  requires io.hwledger.fleet;
+  requires io.hwledger.fleet.server;
+  requires io.hwledger.fleet.agent;
+  requires jdk.management;
   requires info.picocli;
   requires com.fasterxml.jackson.databind;
   requires java.logging;

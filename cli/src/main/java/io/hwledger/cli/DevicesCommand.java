@@ -211,27 +211,6 @@ final class DevicesCommand implements Callable<Integer> {
 
   /** Parses {@code 500ms}, {@code 2s}, {@code 1m} or an ISO-8601 duration such as {@code PT2S}. */
   static Duration parseDuration(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    try {
-      Duration d;
-      if (t.startsWith("pt")) {
-        d = Duration.parse(t.toUpperCase(Locale.ROOT));
-      } else if (t.endsWith("ms")) {
-        d = Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-      } else if (t.endsWith("s")) {
-        d = Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
-      } else if (t.endsWith("m")) {
-        d = Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
-      } else {
-        throw new NumberFormatException(text);
-      }
-      if (d.isNegative() || d.isZero()) {
-        throw new NumberFormatException(text);
-      }
-      return d;
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(
-          "--interval: '" + text + "' is not a positive duration (e.g. 500ms, 2s, 1m)", e);
-    }
+    return Durations.parse("--interval", text);
   }
 }

@@ -303,7 +303,8 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
     return Printable.escape(message.strip().replaceAll("\\s*\\R\\s*", "; "));
   }
 
-  private static boolean debugRequested(ParseResult result) {
+  /** Whether {@code --debug} was given anywhere on the parsed command line. */
+  static boolean debugRequested(ParseResult result) {
     for (ParseResult r = result; r != null; r = r.subcommand()) {
       if (r.hasMatchedOption("--debug")) {
         return true;

@@ -6,14 +6,16 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.time.Clock;
+import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /**
  * The {@code hwledger} command line: {@code models} lists the model catalog, {@code plan} plans the
  * GPU memory of a model for a workload, {@code ledger} appends to, verifies, shows, proves and
- * signs checkpoints of a ledger. See {@code docs/cli-reference.md} for every option, the JSON
- * shapes and the exit codes.
+ * signs checkpoints of a ledger, {@code fleet} creates, runs and operates a fleet server. See
+ * {@code docs/cli-reference.md} for every option, the JSON shapes and the exit codes.
  */
 public final class Main {
   private Main() {}
@@ -51,10 +53,19 @@ public final class Main {
   }
 
   /** Runs with {@code backends} as the telemetry registry (tests inject fake providers). */
-  @SuppressWarnings("try") // the logging stays installed for the command; its body never names it
   static int run(Streams io, Supplier<GpuBackends> backends, String... args) {
+    return run(io, backends, System.getenv(), args);
+  }
+
+  /**
+   * Runs with {@code env} as the environment variables the commands read ({@code
+   * HWLEDGER_FLEET_ADMIN}, {@code HWLEDGER_FLEET_PASSPHRASE}); tests give their own.
+   */
+  @SuppressWarnings("try") // the logging stays installed for the command; its body never names it
+  static int run(
+      Streams io, Supplier<GpuBackends> backends, Map<String, String> env, String... args) {
     try (CliLogging logging = CliLogging.install(io, ErrorHandler.debugRequested(args))) {
-      return commandLine(io, backends).execute(args);
+      return commandLine(io, backends, env).execute(args);
     } finally {
       io.out().flush();
       io.err().flush();
@@ -62,6 +73,11 @@ public final class Main {
   }
 
   static CommandLine commandLine(Streams io, Supplier<GpuBackends> backends) {
+    return commandLine(io, backends, System.getenv());
+  }
+
+  static CommandLine commandLine(
+      Streams io, Supplier<GpuBackends> backends, Map<String, String> env) {
     CommandLine cli = new CommandLine(new HwledgerCommand());
     cli.addSubcommand(new ModelsCommand(io));
     PlanCommand plan = new PlanCommand(io);
@@ -73,6 +89,9 @@ public final class Main {
     export.options.addEngineOptions(cli.getSubcommands().get("export"));
     cli.addSubcommand(LedgerCommand.commandLine(io));
     cli.addSubcommand(new DevicesCommand(io, backends));
+    FleetContext fleet = new FleetContext(io, env, Clock.systemUTC());
+    cli.addSubcommand(FleetCommand.commandLine(fleet));
+    cli.addSubcommand(AgentCommand.commandLine(fleet));
     ErrorHandler handler = new ErrorHandler(io);
     cli.setOut(new PrintWriter(new PrintStreamWriter(io.out()), true));
     cli.setErr(new PrintWriter(new PrintStreamWriter(io.err()), true));

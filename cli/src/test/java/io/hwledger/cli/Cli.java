@@ -1,9 +1,11 @@
 package io.hwledger.cli;
 
+import io.hwledger.spi.GpuBackends;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /** Runs the command line in-process with captured streams. */
 final class Cli {
@@ -19,6 +21,22 @@ final class Cli {
   /** Runs with {@code stdin} (UTF-8) as standard input. */
   static Result runWithInput(String stdin, String... args) {
     return runWithBytes(stdin.getBytes(StandardCharsets.UTF_8), args);
+  }
+
+  /**
+   * Runs with {@code env} as the whole environment: nothing of the real one ({@code
+   * HWLEDGER_FLEET_ADMIN}, {@code HWLEDGER_FLEET_PASSPHRASE}) leaks in.
+   */
+  static Result runWithEnv(Map<String, String> env, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      code = Main.run(new Streams(o, e, true), GpuBackends::discover, env, args);
+    }
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   /** Runs with {@code stdin} as the bytes of standard input. */

@@ -92,7 +92,7 @@ class UsageErrorsTest {
         // no subcommand
         Arguments.of(
             new String[] {},
-            "a command is required: models, plan, perf, export, ledger or devices"
+            "a command is required: models, plan, perf, export, ledger, devices or fleet"
                 + " (try 'hwledger --help')"),
         // a command's own ParameterException
         Arguments.of(

@@ -137,7 +137,7 @@ public final class Agent implements AutoCloseable {
         TimeUnit.MILLISECONDS);
     // orphans age out even when the stream is quiet; the watchdog redials a silent stream
     timers.scheduleWithFixedDelay(guard(this::converge), 1000, 1000, TimeUnit.MILLISECONDS);
-    scheduleRenewal();
+    scheduleRenewal(identity.credential().certificate().getNotBefore().getTime());
     watcher.start();
     LOG.info(
         "agent {} of fleet {} started against {}",
@@ -213,12 +213,12 @@ public final class Agent implements AutoCloseable {
   private void watchLoop() {
     long backoff = 500;
     while (!closed) {
-      try (InputStream in = client.stream(path("watch"))) {
+      try (InputStream in = client.stream(path("watch"));
+          BufferedReader lines =
+              new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
         stream.set(in);
         lastLineNanos = System.nanoTime();
         backoff = 500;
-        BufferedReader lines =
-            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         String line;
         while (!closed && (line = lines.readLine()) != null) {
           lastLineNanos = System.nanoTime();
@@ -252,26 +252,29 @@ public final class Agent implements AutoCloseable {
   private void apply(WatchEvent e) {
     switch (e.type()) {
       case SNAPSHOT -> {
+        List<Assignment> snapshot = Objects.requireNonNull(e.assignments(), "assignments");
         synchronized (desired) {
           desired.clear();
-          e.assignments().forEach(a -> desired.put(a.jobId(), a));
+          snapshot.forEach(a -> desired.put(a.jobId(), a));
         }
-        LOG.info("watch: {} assignments", e.assignments().size());
+        LOG.info("watch: {} assignments", snapshot.size());
         converge();
       }
       case ASSIGNED -> {
+        Assignment assignment = Objects.requireNonNull(e.assignment(), "assignment");
         synchronized (desired) {
-          desired.put(e.assignment().jobId(), e.assignment());
+          desired.put(assignment.jobId(), assignment);
         }
-        LOG.info("watch: job {} assigned", e.assignment().jobId());
+        LOG.info("watch: job {} assigned", assignment.jobId());
         converge();
       }
       case REMOVED -> {
+        String jobId = Objects.requireNonNull(e.jobId(), "jobId");
         synchronized (desired) {
-          desired.remove(e.jobId());
+          desired.remove(jobId);
         }
-        LOG.info("watch: job {} removed", e.jobId());
-        runner.remove(e.jobId());
+        LOG.info("watch: job {} removed", jobId);
+        runner.remove(jobId);
       }
       case KEEPALIVE -> {
         // the stream is alive
@@ -279,9 +282,13 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  private void scheduleRenewal() {
+  /**
+   * Schedules the next renewal at the configured share of the certificate's lifetime, counted from
+   * {@code from}: its notBefore for a certificate read at start, the time it arrived for a renewed
+   * one (the CA backdates notBefore by its clock-skew margin).
+   */
+  private void scheduleRenewal(long from) {
     X509Certificate cert = identity.credential().certificate();
-    long from = cert.getNotBefore().getTime();
     long to = cert.getNotAfter().getTime();
     // jittered down by up to a tenth, so agents enrolled together do not renew together
     double share = options.renewAt() * (1 - ThreadLocalRandom.current().nextDouble(0, 0.1));
@@ -307,7 +314,7 @@ public final class Agent implements AutoCloseable {
       // server ends the old certificate's grace
       client = identity.client(options.requestTimeout());
       LOG.info("certificate renewed; valid until {}", Instant.ofEpochMilli(r.notAfterMillis()));
-      scheduleRenewal();
+      scheduleRenewal(options.clock().millis());
     } catch (IOException | FleetClientException e) {
       LOG.warn("certificate renewal failed, retrying in a minute: {}", e.getMessage());
       timers.schedule(guard(this::renew), 60, TimeUnit.SECONDS);

@@ -216,8 +216,9 @@ class AgentTest {
             TIMEOUT);
     BigInteger first = identity.credential().certificate().getSerialNumber();
     java.security.PublicKey firstKey = identity.credential().certificate().getPublicKey();
-    // renewing at 0.005 % of a 24 h 5 min life: after 4.3 s at the latest, instead of 14.5 h
-    agent = startAgent(identity, Clock.systemUTC(), 0.00005);
+    // renewing at 0.04 % of a 24 h 5 min life (35 s instead of 14.5 h) from its notBefore, which
+    // the CA backdates 5 minutes: the first renewal is due at once, the next one 35 s later
+    agent = startAgent(identity, Clock.systemUTC(), 0.0004);
 
     await(
         "a renewed certificate",

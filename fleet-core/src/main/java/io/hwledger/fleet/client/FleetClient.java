@@ -238,12 +238,10 @@ public final class FleetClient {
 
   private static String oneLine(Throwable e) {
     Throwable t = e;
-    String message = String.valueOf(t.getMessage());
+    String message = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
-      if (t.getMessage() != null) {
-        message = t.getMessage();
-      }
+      message = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }
     return message.replaceAll("\\s+", " ");
   }

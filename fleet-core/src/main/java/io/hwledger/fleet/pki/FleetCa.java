@@ -86,9 +86,6 @@ public final class FleetCa {
   public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
   private static final String SIGNATURE = "SHA256withECDSA";
-  private static final Pattern DNS_NAME =
-      Pattern.compile(
-          "(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
   private static final Pattern ADMIN_NAME = Pattern.compile("[a-z0-9._-]{1,63}");
   private static final Pattern FLEET_ID = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?");
 
@@ -349,6 +346,31 @@ public final class FleetCa {
     }
   }
 
+  /** A host name of letters, digits and inner hyphens, labels of 1 to 63, 253 characters in all. */
+  private static boolean isDnsName(String name) {
+    if (name == null || name.isEmpty() || name.length() > 253) {
+      return false;
+    }
+    for (String label : name.split("\\.", -1)) {
+      if (label.isEmpty()
+          || label.length() > 63
+          || label.charAt(0) == '-'
+          || label.charAt(label.length() - 1) == '-') {
+        return false;
+      }
+      for (int i = 0; i < label.length(); i++) {
+        char c = label.charAt(i);
+        if (!(c == '-'
+            || (c >= '0' && c <= '9')
+            || (c >= 'a' && c <= 'z')
+            || (c >= 'A' && c <= 'Z'))) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   private static void checkLifetime(Duration lifetime, Duration max, String rule) {
     Objects.requireNonNull(lifetime, "lifetime");
     if (lifetime.compareTo(MIN_AGENT_LIFETIME) < 0 || lifetime.compareTo(max) > 0) {
@@ -378,7 +400,7 @@ public final class FleetCa {
     Objects.requireNonNull(serverKey, "serverKey");
     List<GeneralName> names = new ArrayList<>();
     for (String dns : dnsNames) {
-      if (dns == null || !DNS_NAME.matcher(dns).matches()) {
+      if (!isDnsName(dns)) {
         throw new IllegalArgumentException("not a DNS name: " + dns);
       }
       names.add(new GeneralName(GeneralName.dNSName, dns));

@@ -374,10 +374,11 @@ final class Fleet {
           continue;
         }
         for (GpuSample s : samples) {
-          if (s.uuid().equals(g.uuid()) && s.processes() != null) {
+          List<ProcessUsage> processes = s.processes();
+          if (s.uuid().equals(g.uuid()) && processes != null) {
             long measured = 0;
             boolean seen = false;
-            for (ProcessUsage p : s.processes()) {
+            for (ProcessUsage p : processes) {
               if (pids.contains(p.pid())) {
                 measured += p.usedBytes();
                 seen = true;
@@ -520,10 +521,14 @@ final class Fleet {
         try {
           d = scheduler.place(j.spec, state, telemetry, now());
         } catch (IllegalArgumentException e) {
+          LOG.warn("job {} cannot be planned any more: {}", j.id, e.getMessage());
           continue;
         }
         if (d instanceof Scheduler.Placed) {
           apply(j.id, d);
+        } else {
+          LOG.info(
+              "job {} still waits: {}", j.id, String.join("; ", ((Scheduler.Refused) d).reasons()));
         }
       }
     }

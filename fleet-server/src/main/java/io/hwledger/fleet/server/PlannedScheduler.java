@@ -31,6 +31,13 @@ final class PlannedScheduler implements Scheduler {
     this.placer = Placer.withFreshness(options.measurementFreshness());
   }
 
+  private static Optional<MeasuredFree> measuredFree(TelemetryStore.Latest latest) {
+    Long free = latest.sample().freeBytes();
+    return free == null
+        ? Optional.empty()
+        : Optional.of(new MeasuredFree(free, latest.receivedAt()));
+  }
+
   @Override
   public Outcome place(JobSpec spec, FleetState state, TelemetryStore telemetry, Instant now) {
     List<AgentState> agents = new ArrayList<>();
@@ -42,10 +49,7 @@ final class PlannedScheduler implements Scheduler {
       List<GpuState> gpus = new ArrayList<>();
       for (GpuInfo g : a.gpus) {
         Optional<TelemetryStore.Latest> latest = telemetry.latest(g.uuid());
-        Optional<MeasuredFree> free =
-            latest
-                .filter(l -> l.sample().freeBytes() != null)
-                .map(l -> new MeasuredFree(l.sample().freeBytes(), l.receivedAt()));
+        Optional<MeasuredFree> free = latest.flatMap(PlannedScheduler::measuredFree);
         boolean healthy = latest.map(l -> l.sample().healthy()).orElse(true);
         gpus.add(
             new GpuState(

@@ -45,9 +45,8 @@ final class Routes extends Handler.Abstract {
               + UUID
               + ")/(heartbeat|inventory|telemetry|watch|jobs/([A-Za-z0-9_-]{1,64}))");
   private static final Pattern ADMIN_PATH =
-      Pattern.compile(
-          "/v1/admin/(status|agents|gpus|jobs|tokens|accuracy|metrics)"
-              + "(?:/([A-Za-z0-9_-]{1,64})(?:/(revoke|cancel))?)?");
+      Pattern.compile("/v1/admin/(status|agents|gpus|jobs|tokens|accuracy|metrics)(/.*)?");
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   private final Fleet fleet;
   private volatile URI publicUrl = URI.create("https://127.0.0.1");
@@ -168,8 +167,19 @@ final class Routes extends Handler.Abstract {
 
   private void admin(Exchange x, String method, Matcher m, String by) {
     String what = m.group(1);
-    String id = m.group(2);
-    String action = m.group(3);
+    String id = null;
+    String action = null;
+    if (m.group(2) != null) {
+      // "/ID" or "/ID/revoke|cancel", split by hand: no nested optional groups to backtrack
+      String[] parts = m.group(2).substring(1).split("/", -1);
+      if (parts.length > 2
+          || !ID.matcher(parts[0]).matches()
+          || (parts.length == 2 && !parts[1].equals("revoke") && !parts[1].equals("cancel"))) {
+        throw new Exchange.Refused(404, "no such endpoint: " + method + " " + m.group(0));
+      }
+      id = parts[0];
+      action = parts.length == 2 ? parts[1] : null;
+    }
     switch (what) {
       case "tokens" -> {
         if (id == null && method.equals("POST")) {

@@ -22,10 +22,19 @@ interface Scheduler {
       List<String> command,
       LedgerEvent planComputed,
       String planHash)
-      implements Outcome {}
+      implements Outcome {
+    public Placed {
+      gpus = List.copyOf(gpus);
+      command = List.copyOf(command);
+    }
+  }
 
   /** No GPU set fits: one reason per candidate GPU. */
-  record Refused(List<String> reasons) implements Outcome {}
+  record Refused(List<String> reasons) implements Outcome {
+    public Refused {
+      reasons = List.copyOf(reasons);
+    }
+  }
 
   /**
    * Places {@code spec}. Called under the server's write lock, so {@code state} is stable.

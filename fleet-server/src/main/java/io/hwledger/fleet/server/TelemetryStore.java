@@ -74,11 +74,13 @@ final class TelemetryStore {
         days.put(s.uuid(), d);
       }
       d.samples++;
-      if (s.usedBytes() != null) {
-        d.maxUsed = Math.max(d.maxUsed, s.usedBytes());
+      Long used = s.usedBytes();
+      if (used != null) {
+        d.maxUsed = Math.max(d.maxUsed, used);
       }
-      if (s.utilizationPercent() != null) {
-        d.utilizationSum += s.utilizationPercent();
+      Double utilization = s.utilizationPercent();
+      if (utilization != null) {
+        d.utilizationSum += utilization;
         d.utilizationCount++;
       }
     }

@@ -98,6 +98,7 @@ final class Views {
         j.gpus.forEach(g -> gpus.add(g.index()));
         n.put("claimBytesPerGpu", j.gpus.isEmpty() ? 0 : j.gpus.get(0).claimBytes());
         n.put("planSeq", j.planSeq);
+        n.put("planHash", j.planHash);
       }
       if (j.exitCode != null) {
         n.put("exitCode", j.exitCode);

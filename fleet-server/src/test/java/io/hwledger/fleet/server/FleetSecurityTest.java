@@ -161,6 +161,35 @@ class FleetSecurityTest {
   }
 
   @Test
+  void aCaInTheTrustDirectoryIsAcceptedSoACaCanBeRotated() throws Exception {
+    FleetCa previous =
+        FleetCa.create("test.fleet", Instant.now(), Duration.ofDays(365), new SecureRandom());
+    KeyPair keys = AgentKeys.generate(new SecureRandom());
+    X509Certificate cert =
+        previous.issueAdmin(AgentKeys.request(keys), "ops", Duration.ofHours(2), Instant.now());
+    Credential credential = new Credential(keys.getPrivate(), List.of(cert));
+    FleetClient before =
+        FleetClient.of(fleet.server.url(), () -> credential, fleet.adminCas(), TestFleet.TIMEOUT);
+    assertThatThrownBy(() -> before.send("GET", "/v1/admin/status", null, null, JsonNode.class))
+        .satisfies(e -> assertThat(((FleetClientException) e).status()).isZero());
+
+    java.nio.file.Files.writeString(
+        fleet.home.dir().resolve("trust").resolve("previous.crt"),
+        Certificates.toPem(previous.certificate()));
+    fleet.server.close();
+    fleet.start(FleetServerOptions.defaults(0));
+
+    FleetClient after =
+        FleetClient.of(fleet.server.url(), () -> credential, fleet.adminCas(), TestFleet.TIMEOUT);
+    assertThat(
+            after
+                .send("GET", "/v1/admin/status", null, null, JsonNode.class)
+                .path("fleet")
+                .asText())
+        .isEqualTo("test.fleet");
+  }
+
+  @Test
   void anExpiredCertificateFailsTheHandshake() throws Exception {
     FleetCa ca = fleet.home.ca(TestFleet.PASSPHRASE, new SecureRandom());
     KeyPair keys = AgentKeys.generate(new SecureRandom());

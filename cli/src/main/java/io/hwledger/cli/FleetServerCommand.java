@@ -1,0 +1,184 @@
+package io.hwledger.cli;
+
+import io.hwledger.fleet.pki.FleetCa;
+import io.hwledger.fleet.server.FleetHome;
+import io.hwledger.fleet.server.FleetServer;
+import io.hwledger.fleet.server.FleetServerOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hwledger fleet server}: runs the fleet server of a fleet directory until the process is
+ * stopped (SIGINT or SIGTERM: a shutdown hook closes it, so the ledger is closed cleanly) or, run
+ * in-process, until its thread is interrupted. What the server logs at INFO and above is printed on
+ * standard error as {@code hwledger: info: …} lines.
+ */
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Runs the fleet server of the fleet in DIR until it is stopped (Ctrl-C, SIGTERM).",
+      "It listens on --bind:--port with TLS 1.3 and client certificates, replays its state from"
+          + " DIR/ledger, and logs what it does on standard error."
+    })
+final class FleetServerCommand implements Callable<Integer> {
+  private final FleetContext context;
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "DIR", description = "The fleet directory (fleet init).")
+  Path dir;
+
+  @Option(
+      names = "--bind",
+      paramLabel = "ADDR",
+      defaultValue = "0.0.0.0",
+      description = "The address to listen on (default: ${DEFAULT-VALUE}, every address).")
+  String bind;
+
+  @Option(
+      names = "--port",
+      paramLabel = "N",
+      description = "The TCP port to listen on, 0 for any free one (default: the --url's port).")
+  Integer port;
+
+  @Option(
+      names = "--url",
+      paramLabel = "URL",
+      description =
+          "The URL join strings name (default: DIR/admin/server.url as fleet init wrote it, with"
+              + " --port's port when that is given).")
+  String url;
+
+  @Option(
+      names = "--not-ready-after",
+      paramLabel = "DURATION",
+      defaultValue = "150s",
+      description = "Silence after which an agent is not ready (default: ${DEFAULT-VALUE}).")
+  String notReadyAfter;
+
+  @Option(
+      names = "--lost-after",
+      paramLabel = "DURATION",
+      defaultValue = "300s",
+      description =
+          "Further silence after which a not-ready agent is lost and its jobs move (default:"
+              + " ${DEFAULT-VALUE}).")
+  String lostAfter;
+
+  @Mixin FleetPassphrase passphrase = new FleetPassphrase();
+
+  FleetServerCommand(FleetContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() {
+    Usage.directory(spec.commandLine(), "DIR", dir);
+    if (!Files.exists(dir.resolve("ca").resolve(FleetCa.CERTIFICATE_FILE))) {
+      throw new RequestFailedException(
+          "no fleet in "
+              + dir
+              + " (no ca/"
+              + FleetCa.CERTIFICATE_FILE
+              + "); create one with"
+              + " 'hwledger fleet init'");
+    }
+    if (port != null && (port < 0 || port > 65535)) {
+      throw Usage.error(spec.commandLine(), "--port: " + port + " is not a TCP port (0 to 65535)");
+    }
+    URI publicUrl = publicUrl();
+    int listen;
+    if (port != null) {
+      listen = port;
+    } else if (publicUrl != null) {
+      listen = publicUrl.getPort() < 0 ? 443 : publicUrl.getPort();
+    } else {
+      throw Usage.error(
+          spec.commandLine(),
+          "give --port N or --url URL: " + dir + "/admin/server.url, the default, is missing");
+    }
+    FleetServerOptions options;
+    try {
+      Duration notReady = Durations.parse("--not-ready-after", notReadyAfter);
+      Duration lost = Durations.parse("--lost-after", lostAfter);
+      // sweep often enough to judge short thresholds, at most every 15 s (FLEET.md section 2)
+      Duration sweep = Collections.min(List.of(Duration.ofSeconds(15), notReady.dividedBy(4)));
+      options =
+          FleetServerOptions.defaults(listen)
+              .withBindAddress(bind)
+              .withLiveness(notReady, lost, sweep.isZero() ? Duration.ofMillis(100) : sweep);
+    } catch (IllegalArgumentException e) {
+      throw Usage.error(spec.commandLine(), e);
+    }
+    char[] secret = passphrase.read(spec.commandLine(), context);
+    boolean debug = ErrorHandler.debugRequested(spec.root().commandLine().getParseResult());
+    try (FleetForeground log = FleetForeground.logTo(context.io(), debug)) {
+      FleetServer server;
+      try {
+        server = FleetServer.start(FleetHome.at(dir), secret, publicUrl, options);
+      } catch (IOException e) {
+        throw new RequestFailedException(
+            "cannot start the fleet server: " + FleetCommand.describe(e), e);
+      } finally {
+        Arrays.fill(secret, '\0');
+      }
+      context
+          .io()
+          .out()
+          .println(
+              "fleet server listening on "
+                  + bind
+                  + ":"
+                  + server.port()
+                  + "; agents and operators dial "
+                  + server.url());
+      context.io().out().flush();
+      return FleetForeground.runUntilStopped(server, "hwledger-fleet-server-stop");
+    }
+  }
+
+  /** --url, else DIR/admin/server.url with --port's port; null when neither says. */
+  private URI publicUrl() {
+    if (url != null) {
+      return FleetInitCommand.httpsUrl(spec.commandLine(), "--url", url);
+    }
+    Path file = FleetHome.at(dir).adminDir().resolve("server.url");
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
+    URI saved;
+    try {
+      saved = new URI(Files.readString(file, StandardCharsets.US_ASCII).strip());
+    } catch (IOException | URISyntaxException e) {
+      throw new RequestFailedException(file + ": not a URL (" + e.getMessage() + ")", e);
+    }
+    if (port == null || port == saved.getPort()) {
+      return saved;
+    }
+    if (port == 0) {
+      return null; // the port is known once bound: the server names https://<bind>:<port>
+    }
+    try {
+      return new URI(saved.getScheme(), null, saved.getHost(), port, null, null, null);
+    } catch (URISyntaxException e) {
+      throw new RequestFailedException(file + ": not a URL (" + e.getMessage() + ")", e);
+    }
+  }
+}

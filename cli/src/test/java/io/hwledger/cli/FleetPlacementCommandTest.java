@@ -1,0 +1,247 @@
+package io.hwledger.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hwledger.fleet.client.FleetClient;
+import io.hwledger.fleet.pki.AgentKeys;
+import io.hwledger.fleet.pki.Certificates;
+import io.hwledger.fleet.pki.Credential;
+import io.hwledger.fleet.pki.TlsContexts;
+import io.hwledger.fleet.protocol.CertificateResponse;
+import io.hwledger.fleet.protocol.EnrollRequest;
+import io.hwledger.fleet.protocol.GpuInfo;
+import io.hwledger.fleet.protocol.GpuSample;
+import io.hwledger.fleet.protocol.HostFacts;
+import io.hwledger.fleet.protocol.Inventory;
+import io.hwledger.fleet.protocol.JoinString;
+import io.hwledger.fleet.protocol.Protocol;
+import io.hwledger.fleet.protocol.Telemetry;
+import io.hwledger.fleet.server.FleetHome;
+import io.hwledger.fleet.server.FleetServer;
+import io.hwledger.fleet.server.FleetServerOptions;
+import io.hwledger.testsupport.Verifies;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The operator commands over a fleet with one agent: enrolled with a join string from {@code fleet
+ * token create}, reporting one H100 through the agent API as {@code hwledger agent} would.
+ */
+@Verifies({"FR-CLI-009", "FR-CLI-005"})
+class FleetPlacementCommandTest {
+  private static final String PASSPHRASE = "placement test passphrase";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final Logger SERVER_LOG = Logger.getLogger("io.hwledger.fleet");
+
+  /** nvidia-smi's total for an H100 SXM 80GB: 81559 MiB. */
+  private static final long H100_BYTES = 81_559L << 20;
+
+  private static final String GPU_UUID = "GPU-11111111-2222-3333-4444-555555555555";
+
+  @TempDir Path tmp;
+
+  private FleetServer server;
+  private Path admin;
+  private String agentId;
+
+  private Cli.Result fleet(String... args) {
+    List<String> all = new ArrayList<>(List.of("fleet"));
+    all.addAll(List.of(args));
+    all.addAll(List.of("--admin", admin.toString()));
+    return Cli.runWithEnv(Map.of(), all.toArray(String[]::new));
+  }
+
+  private static JsonNode json(String text) throws IOException {
+    return JSON.readTree(text);
+  }
+
+  @BeforeEach
+  void fleetWithOneAgent() throws IOException {
+    SERVER_LOG.setUseParentHandlers(false); // the server is in this JVM; keep its log to itself
+    Path fleet = tmp.resolve("fleet");
+    Cli.Result init =
+        Cli.runWithEnv(
+            Map.of(FleetContext.PASSPHRASE_ENV, PASSPHRASE),
+            "fleet",
+            "init",
+            fleet.toString(),
+            "--fleet-id",
+            "placement.test",
+            "--url",
+            "https://127.0.0.1:8443");
+    assertThat(init.exitCode()).as(init.err()).isZero();
+    server =
+        FleetServer.start(
+            FleetHome.at(fleet),
+            PASSPHRASE.toCharArray(),
+            null,
+            FleetServerOptions.defaults(0).withBindAddress("127.0.0.1"));
+    admin = fleet.resolve("admin");
+    Files.writeString(admin.resolve("server.url"), server.url() + "\n", StandardCharsets.US_ASCII);
+
+    Cli.Result token = fleet("token", "create", "--label", "pool=h100");
+    assertThat(token.exitCode()).as(token.err()).isZero();
+    JoinString join = JoinString.parse(token.out().strip());
+
+    // The agent's side of enrollment: pin, key made here, CSR, certificate.
+    KeyPair keys = AgentKeys.generate(new SecureRandom());
+    FleetClient pinned = FleetClient.of(join.server(), TlsContexts.pinned(join.caPin()), TIMEOUT);
+    HostFacts host = new HostFacts("gpu-host-7", "Linux", "amd64", 32, 256L << 30);
+    CertificateResponse cert =
+        pinned.send(
+            "POST",
+            Protocol.ENROLL,
+            new EnrollRequest(
+                Protocol.VERSION,
+                Base64.getEncoder().encodeToString(AgentKeys.request(keys)),
+                host,
+                Map.of()),
+            join.token(),
+            CertificateResponse.class);
+    agentId = cert.agentId();
+    Credential credential =
+        new Credential(keys.getPrivate(), Certificates.parse(cert.certificate()));
+    FleetClient agent =
+        FleetClient.of(
+            server.url(), () -> credential, Certificates.read(admin.resolve("ca.crt")), TIMEOUT);
+    String base = Protocol.AGENTS + agentId + "/";
+    agent.send(
+        "PUT",
+        base + "inventory",
+        new Inventory(
+            Protocol.VERSION,
+            host,
+            List.of(
+                new GpuInfo(
+                    0,
+                    GPU_UUID,
+                    "NVIDIA H100 80GB HBM3",
+                    "nvidia",
+                    "nvml",
+                    "00000000:18:00.0",
+                    H100_BYTES,
+                    false))),
+        null,
+        JsonNode.class);
+    long used = 1L << 30; // 1 GiB held by something outside the fleet
+    agent.send(
+        "POST",
+        base + "telemetry",
+        new Telemetry(
+            Protocol.VERSION,
+            List.of(
+                new GpuSample(
+                    GPU_UUID,
+                    System.currentTimeMillis(),
+                    true,
+                    used,
+                    H100_BYTES - used,
+                    3.0,
+                    40.0,
+                    90.0,
+                    List.of()))),
+        null,
+        JsonNode.class);
+  }
+
+  @AfterEach
+  void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+    SERVER_LOG.setUseParentHandlers(true);
+  }
+
+  @Test
+  void listsTheAgentAndItsGpu() throws IOException {
+    Cli.Result agents = fleet("agents");
+    assertThat(agents.exitCode()).as(agents.err()).isZero();
+    String row = agents.out().lines().filter(l -> l.startsWith(agentId)).findFirst().orElseThrow();
+    assertThat(row).contains("gpu-host-7").contains("ready").contains("pool=h100");
+
+    Cli.Result gpus = fleet("gpus");
+    assertThat(gpus.exitCode()).as(gpus.err()).isZero();
+    String gpu = gpus.out().lines().filter(l -> l.contains(GPU_UUID)).findFirst().orElseThrow();
+    // 81559 MiB = 79.65 GiB; 1 GiB used; 81559 - 1024 = 80535 MiB = 78.65 GiB free
+    assertThat(gpu)
+        .contains("gpu-host-7")
+        .contains("NVIDIA H100 80GB HBM3")
+        .contains("79.65 GiB")
+        .contains("1.00 GiB")
+        .contains("78.65 GiB")
+        .contains("ok");
+
+    JsonNode status = json(fleet("status", "--json").out());
+    assertThat(status.path("agents").path("READY").asLong()).isEqualTo(1);
+    assertThat(status.path("gpus").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void submitPlacesAJobWhereItFitsAndRefusesOneThatNoLongerDoes() throws IOException {
+    Cli.Result placed =
+        fleet("submit", "--model", "llama-3.1-8b", "--engine", "vllm", "--context", "4K");
+
+    assertThat(placed.exitCode()).as(placed.err()).isZero();
+    assertThat(placed.err()).isEmpty();
+    // vLLM takes gpu-memory-utilization (0.9 by default) of the GPU:
+    // floor(0.9 x 81559 MiB) = floor(0.9 x 85520809984 B) = 76968728985 B = 71.68 GiB.
+    assertThat(placed.out())
+        .matches(
+            "job job-[0-9a-f]+ placed on agent "
+                + agentId
+                + ", GPU 0 \\(71\\.68 GiB claimed per GPU\\); 'hwledger fleet jobs' follows it\n");
+    String jobId = placed.out().split(" ")[1];
+
+    Cli.Result refused =
+        fleet("submit", "--model", "llama-3.1-8b", "--engine", "vllm", "--context", "4K");
+    assertThat(refused.exitCode()).isEqualTo(1);
+    List<String> lines = refused.out().lines().toList();
+    assertThat(lines.get(0)).matches("job job-[0-9a-f]+ refused: it fits nowhere");
+    assertThat(lines).hasSize(2); // one candidate GPU, one reason
+    assertThat(refused.err().lines()).hasSize(1);
+    assertThat(refused.err()).contains("was refused (1 reason above)");
+
+    Cli.Result jobs = fleet("jobs");
+    String row = jobs.out().lines().filter(l -> l.startsWith(jobId)).findFirst().orElseThrow();
+    assertThat(row).contains("placed").contains(agentId).contains("71.68 GiB");
+
+    JsonNode listed = json(fleet("jobs", "--json").out());
+    for (JsonNode j : listed.path("jobs")) {
+      if (j.path("jobId").asText().equals(jobId)) {
+        assertThat(j.path("claimBytesPerGpu").asLong()).isEqualTo(76_968_728_985L);
+        assertThat(j.path("gpus").get(0).asInt()).isZero();
+      }
+    }
+  }
+
+  @Test
+  void revokeTakesTheAgentOutOfTheFleet() throws IOException {
+    Cli.Result revoke = fleet("revoke", agentId.toUpperCase(java.util.Locale.ROOT));
+
+    assertThat(revoke.exitCode()).as(revoke.err()).isZero();
+    assertThat(revoke.out()).contains("revoked agent " + agentId);
+    JsonNode status = json(fleet("status", "--json").out());
+    assertThat(status.path("agents").path("REVOKED").asLong()).isEqualTo(1);
+    assertThat(status.path("agents").path("READY").asLong()).isZero();
+    String row =
+        fleet("agents").out().lines().filter(l -> l.startsWith(agentId)).findFirst().orElseThrow();
+    assertThat(row).contains("revoked");
+  }
+}

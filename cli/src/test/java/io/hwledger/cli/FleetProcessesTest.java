@@ -1,0 +1,297 @@
+package io.hwledger.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hwledger.testsupport.Verifies;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fleet as separate processes on loopback, started with the README's commands: a server and two
+ * agents (each its own JVM, the fake NVML in fleet mode with two simulated H100s, the fake engine
+ * as the allowlisted {@code vllm}). A job is placed and runs; the server is SIGKILLed and comes
+ * back with the same state from its ledger; the job's agent is SIGKILLed and the job moves to the
+ * other agent; a SIGSTOPped agent is not ready and returns when continued. Every wait is bounded.
+ */
+@Verifies({"FR-FLEET-008", "FR-FLEET-009", "FR-CLI-010"})
+class FleetProcessesTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PASSPHRASE = "processes test passphrase";
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  /** Bytes the fake engine holds on its GPU. */
+  private static final long HOLD = 60_000_000_000L;
+
+  @TempDir Path tmp;
+  private final List<Process> children = new ArrayList<>();
+  private Map<String, String> env;
+  private Path fleet;
+  private String admin;
+  private Process server;
+
+  @AfterEach
+  void stop() {
+    for (Process p : children) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+  }
+
+  private Process spawn(String name, Map<String, String> extraEnv, List<String> jvm, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("-Xmx256m");
+    command.addAll(jvm);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Main.class.getName());
+    command.addAll(List.of(args));
+    ProcessBuilder b =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve(name + ".log").toFile());
+    b.environment().put("HWLEDGER_FLEET_PASSPHRASE", PASSPHRASE);
+    b.environment().putAll(extraEnv);
+    Process p = b.start();
+    children.add(p);
+    return p;
+  }
+
+  private String log(String name) throws IOException {
+    return Files.readString(tmp.resolve(name + ".log"), StandardCharsets.UTF_8);
+  }
+
+  private void await(String what, java.util.function.BooleanSupplier ok) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!ok.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "timed out after "
+                + WAIT.toSeconds()
+                + " s waiting for "
+                + what
+                + "\nserver log:\n"
+                + log("server"));
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private JsonNode view(String what) {
+    Cli.Result r = Cli.runWithEnv(env, "fleet", what, "--json", "--admin", admin);
+    if (r.exitCode() != 0) {
+      return JSON.createObjectNode();
+    }
+    try {
+      return JSON.readTree(r.out());
+    } catch (IOException e) {
+      throw new AssertionError(r.out(), e);
+    }
+  }
+
+  private JsonNode job(String jobId) {
+    for (JsonNode j : view("jobs").path("jobs")) {
+      if (j.path("jobId").asText().equals(jobId)) {
+        return j;
+      }
+    }
+    return JSON.createObjectNode();
+  }
+
+  private String agentStatus(String agentId) {
+    for (JsonNode a : view("agents").path("agents")) {
+      if (a.path("agentId").asText().equals(agentId)) {
+        return a.path("status").asText();
+      }
+    }
+    return "";
+  }
+
+  private Process startServer(int port) throws Exception {
+    Process p =
+        spawn(
+            "server",
+            Map.of(),
+            List.of(),
+            "fleet",
+            "server",
+            fleet.toString(),
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            Integer.toString(port),
+            "--not-ready-after",
+            "3s",
+            "--lost-after",
+            "3s");
+    await(
+        "the server listening",
+        () -> {
+          try {
+            return log("server").contains("fleet server listening");
+          } catch (IOException e) {
+            return false;
+          }
+        });
+    return p;
+  }
+
+  private Process startAgent(int host, Path data) throws Exception {
+    Path nvml = Files.createDirectories(tmp.resolve("nvml-" + host));
+    Map<String, String> agentEnv = new HashMap<>();
+    agentEnv.put("HWLEDGER_FAKE_NVML_DIR", nvml.toString());
+    agentEnv.put("HWLEDGER_FAKE_NVML_GPUS", "2");
+    agentEnv.put("HWLEDGER_FAKE_NVML_HOST", Integer.toString(host));
+    Path allowlist = tmp.resolve("allowlist");
+    Files.writeString(
+        allowlist,
+        "# the fake engine stands in for vLLM\nvllm="
+            + System.getProperty("hwledger.test.fakeEngine")
+            + "\n");
+    return spawn(
+        "agent-" + host,
+        agentEnv,
+        List.of(
+            "-Dhwledger.nvml.library=" + System.getProperty("hwledger.nvml.library"),
+            "-Dhwledger.backends=nvml",
+            "-Djna.tmpdir=" + tmp.resolve("jna")),
+        "agent",
+        "run",
+        "--data",
+        data.toString(),
+        "--allowlist",
+        allowlist.toString(),
+        "--heartbeat",
+        "500ms",
+        "--telemetry",
+        "500ms",
+        "--orphan-grace",
+        "2s",
+        "--job-env",
+        "FAKE_ENGINE_HOLD_BYTES=" + HOLD);
+  }
+
+  @Test
+  void serverAndAgentsSurviveKillsAndTheJobMoves() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    env = Map.of("HWLEDGER_FLEET_PASSPHRASE", PASSPHRASE);
+    fleet = tmp.resolve("fleet");
+    admin = fleet.resolve("admin").toString();
+    Cli.Result init =
+        Cli.runWithEnv(
+            env,
+            "fleet",
+            "init",
+            fleet.toString(),
+            "--fleet-id",
+            "proc.test",
+            "--url",
+            "https://127.0.0.1:" + port);
+    assertThat(init.exitCode()).as(init.err()).isZero();
+    server = startServer(port);
+
+    List<String> agentIds = new ArrayList<>();
+    List<Process> agents = new ArrayList<>();
+    for (int host = 1; host <= 2; host++) {
+      Cli.Result token =
+          Cli.runWithEnv(
+              env, "fleet", "token", "create", "--ttl", "10m", "--uses", "1", "--admin", admin);
+      assertThat(token.exitCode()).as(token.err()).isZero();
+      Path data = tmp.resolve("agent-" + host);
+      Cli.Result join =
+          Cli.runWithEnv(env, "agent", "join", token.out().strip(), "--data", data.toString());
+      assertThat(join.exitCode()).as(join.err()).isZero();
+      agentIds.add(join.out().split(" ")[3]);
+      agents.add(startAgent(host, data));
+    }
+    await(
+        "four GPUs measured",
+        () -> {
+          JsonNode gpus = view("gpus").path("gpus");
+          int measured = 0;
+          for (JsonNode g : gpus) {
+            measured += g.has("freeBytes") ? 1 : 0;
+          }
+          return measured == 4;
+        });
+
+    // 0.8 x 85 520 809 984 = 68 416 647 987 B per GPU; the fake H100 has 74 217 160 704 B free
+    Cli.Result submit =
+        Cli.runWithEnv(
+            env,
+            "fleet",
+            "submit",
+            "--model",
+            "llama-3.1-8b",
+            "--engine",
+            "vllm",
+            "--set",
+            "gpu-memory-utilization=0.8",
+            "--context",
+            "8192",
+            "--users",
+            "1",
+            "--json",
+            "--admin",
+            admin);
+    assertThat(submit.exitCode()).as(submit.err() + submit.out()).isZero();
+    String jobId = JSON.readTree(submit.out()).path("jobId").asText();
+    await("the job running", () -> job(jobId).path("state").asText().equals("RUNNING"));
+    String first = job(jobId).path("agentId").asText();
+    long sizeBefore = view("status").path("ledgerSize").asLong();
+
+    // the server dies without warning and comes back with its state from the ledger
+    server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    server = startServer(port);
+    assertThat(view("status").path("ledgerSize").asLong()).isGreaterThanOrEqualTo(sizeBefore);
+    assertThat(job(jobId).path("agentId").asText()).isEqualTo(first);
+    assertThat(job(jobId).path("state").asText()).isEqualTo("RUNNING");
+
+    // the job's agent dies; after 3 s not ready and 3 s more lost, the job moves to the other
+    int firstHost = agentIds.indexOf(first) + 1;
+    Process dead = agents.get(firstHost - 1);
+    dead.descendants().forEach(ProcessHandle::destroyForcibly);
+    dead.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    String second = agentIds.get(2 - firstHost);
+    await(
+        "the job placed on the other agent and running",
+        () -> {
+          JsonNode j = job(jobId);
+          return j.path("agentId").asText().equals(second)
+              && j.path("state").asText().equals("RUNNING");
+        });
+    assertThat(agentStatus(first)).isEqualTo("LOST");
+
+    // an agent stopped (SIGSTOP) is not ready; continued, it is ready again and keeps its job
+    Process alive = agents.get(2 - firstHost);
+    new ProcessBuilder("kill", "-STOP", Long.toString(alive.pid())).start().waitFor();
+    await("the stopped agent not ready", () -> agentStatus(second).equals("NOT_READY"));
+    new ProcessBuilder("kill", "-CONT", Long.toString(alive.pid())).start().waitFor();
+    await("the continued agent ready", () -> agentStatus(second).equals("READY"));
+    assertThat(job(jobId).path("agentId").asText()).isEqualTo(second);
+
+    Cli.Result verify = Cli.runWithEnv(env, "ledger", "verify", fleet.resolve("ledger").toString());
+    assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
+    Predicate<String> noSecret = text -> !text.contains(PASSPHRASE);
+    assertThat(noSecret.test(log("server"))).isTrue();
+  }
+}
