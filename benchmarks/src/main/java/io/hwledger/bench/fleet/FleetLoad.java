@@ -66,8 +66,6 @@ import java.util.stream.Stream;
  * </pre>
  */
 public final class FleetLoad {
-  private static final char[] PASSPHRASE = "fleet load harness passphrase".toCharArray();
-
   /** Uses of one join token (the server's limit). */
   private static final int TOKEN_USES = 1000;
 
@@ -131,6 +129,12 @@ public final class FleetLoad {
     final SecureRandom random = new SecureRandom();
     final LoadReport report = new LoadReport();
 
+    /** The CA key's passphrase: random for each run, never written anywhere. */
+    final char[] passphrase = passphrase(random);
+
+    /** Every periodic task and the closed loop, cancelled when the measured phase ends. */
+    final List<Future<?>> tasks = new ArrayList<>();
+
     Run(LoadOptions o, Path base, PrintStream progress) {
       this.o = o;
       this.base = base;
@@ -144,7 +148,7 @@ public final class FleetLoad {
           FleetHome.init(
               fleetDir,
               "load.test",
-              PASSPHRASE,
+              passphrase,
               URI.create("https://127.0.0.1:1"),
               List.of("localhost"),
               List.of(InetAddress.getLoopbackAddress()),
@@ -154,7 +158,7 @@ public final class FleetLoad {
       FleetServer server =
           FleetServer.start(
               home,
-              PASSPHRASE,
+              passphrase,
               null,
               FleetServerOptions.defaults(0).withBindAddress("127.0.0.1").withClock(clock));
       List<SimAgent> agents = new ArrayList<>();
@@ -305,11 +309,12 @@ public final class FleetLoad {
       long warmStart = stats.now();
       long start = warmStart + o.warmup().toNanos();
       long end = start + o.duration().toNanos();
-      if (o.midnightAt() != null) {
+      Duration midnightAt = o.midnightAt();
+      if (midnightAt != null) {
         // the server's day must start before its first telemetry, so move the clock now
         Instant now = Instant.now();
         Instant midnight = now.truncatedTo(ChronoUnit.DAYS);
-        long untilMidnight = (start - warmStart) / 1_000_000 + o.midnightAt().toMillis();
+        long untilMidnight = (start - warmStart) / 1_000_000 + midnightAt.toMillis();
         clock.setBehind(now.toEpochMilli() - midnight.toEpochMilli() + untilMidnight);
         report.midnightWallMillis = now.toEpochMilli() + untilMidnight;
       }
@@ -368,7 +373,7 @@ public final class FleetLoad {
               1,
               null);
       if (o.jobsPerSecond() == LoadOptions.CLOSED_LOOP) {
-        var unused =
+        tasks.add(
             adminThread.submit(
                 () -> {
                   long due;
@@ -376,7 +381,7 @@ public final class FleetLoad {
                     long d = due;
                     timed(Kind.JOB, d, () -> submit(admin, spec, d));
                   }
-                });
+                }));
       } else if (o.jobsPerSecond() > 0) {
         long period = Math.max(1, Math.round(1e9 / o.jobsPerSecond()));
         periodic(
@@ -397,6 +402,7 @@ public final class FleetLoad {
       report.runStartNanos = start;
       report.runStartWallMillis = System.currentTimeMillis() - (stats.now() - start) / 1_000_000;
       sleepUntil(end);
+      tasks.forEach(t -> t.cancel(false));
       ticks.shutdownNow();
       senders.shutdown();
       adminThread.shutdown();
@@ -469,7 +475,7 @@ public final class FleetLoad {
         LongConsumer request) {
       AtomicLong fired = new AtomicLong();
       long delay = start + offset - stats.now();
-      var unused =
+      tasks.add(
           ticks.scheduleAtFixedRate(
               () -> {
                 long due = start + offset + fired.getAndIncrement() * period;
@@ -495,7 +501,7 @@ public final class FleetLoad {
               },
               Math.max(0, delay),
               period,
-              TimeUnit.NANOSECONDS);
+              TimeUnit.NANOSECONDS));
     }
 
     private void timed(Kind kind, long due, Runnable request) {
@@ -557,6 +563,12 @@ public final class FleetLoad {
       Thread.currentThread().interrupt();
       return "";
     }
+  }
+
+  private static char[] passphrase(SecureRandom random) {
+    byte[] bytes = new byte[24];
+    random.nextBytes(bytes);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).toCharArray();
   }
 
   private static ThreadFactory named(String prefix, boolean daemon) {

@@ -12,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The figures of one {@link FleetLoad} run, as text for people and as JSON. */
 final class LoadReport {
@@ -107,12 +105,13 @@ final class LoadReport {
    * @param lastMillis the last one's
    */
   void midnight(long firstMillis, long lastMillis) {
-    if (options.midnightAt() == null) {
+    java.time.Duration at = options.midnightAt();
+    if (at == null) {
       return;
     }
     dailyFirstSeconds = (firstMillis - midnightWallMillis) / 1e3;
     dailyLastSeconds = (lastMillis - midnightWallMillis) / 1e3;
-    midnightFrom = runStartNanos + options.midnightAt().toNanos();
+    midnightFrom = runStartNanos + at.toNanos();
     midnightTo =
         Math.max(
             midnightFrom, runStartNanos + (lastMillis - runStartWallMillis + 1000) * 1_000_000);
@@ -246,12 +245,13 @@ final class LoadReport {
           refused,
           refused == 0 ? "" : "; first reason: \"" + stats.firstRefusal + "\""
         });
-    if (midnightFrom >= 0) {
+    java.time.Duration midnightAt = o.midnightAt();
+    if (midnightFrom >= 0 && midnightAt != null) {
       line.accept(
           "midnight (server's UTC clock) at +%.0f s: %d fleet.gpu.daily summaries, written"
               + " %.2f to %.2f s after it",
           new Object[] {
-            o.midnightAt().toNanos() / 1e9, dailyRecords, dailyFirstSeconds, dailyLastSeconds
+            midnightAt.toNanos() / 1e9, dailyRecords, dailyFirstSeconds, dailyLastSeconds
           });
       for (Kind k : RUN_KINDS) {
         Latencies.Summary in = stats.latency(k).summary(midnightFrom, midnightTo);
@@ -462,21 +462,30 @@ final class LoadReport {
         sampler.maxThreads());
   }
 
-  private static final Pattern TIMER =
-      Pattern.compile(
-          "^hwledger_fleet_requests_seconds(_count|_sum|_max|\\{quantile=\"([0-9.]+)\",?\\})?"
-              + "\\s+([0-9.eE+-]+)$");
+  private static final String TIMER = "hwledger_fleet_requests_seconds";
 
   /** count, sum, max and quantiles of the server's request timer. */
   Map<String, Double> serverTimer() {
     Map<String, Double> out = new LinkedHashMap<>();
     for (String l : serverMetrics.split("\n", -1)) {
-      Matcher m = TIMER.matcher(l.strip());
-      if (m.matches()) {
-        String key = m.group(2) != null ? "p" + m.group(2) : m.group(1);
-        if (key != null) {
-          out.put(key, Double.parseDouble(m.group(3)));
-        }
+      int space = l.lastIndexOf(' ');
+      if (!l.startsWith(TIMER) || space < 0) {
+        continue;
+      }
+      String name = l.substring(TIMER.length(), space).strip();
+      String key;
+      if (name.equals("_count") || name.equals("_sum") || name.equals("_max")) {
+        key = name;
+      } else if (name.startsWith("{quantile=\"") && name.endsWith("}")) {
+        String q = name.substring("{quantile=\"".length());
+        key = "p" + q.substring(0, Math.max(0, q.indexOf('"')));
+      } else {
+        continue;
+      }
+      try {
+        out.put(key, Double.parseDouble(l.substring(space + 1).strip()));
+      } catch (NumberFormatException e) {
+        // not a sample line
       }
     }
     return out;
@@ -507,9 +516,8 @@ final class LoadReport {
     opt.put("heartbeatIntervalSeconds", options.heartbeatInterval().toNanos() / 1e9);
     opt.put("jobs", options.jobsText());
     opt.put("senders", options.senders());
-    opt.put(
-        "midnightAtSeconds",
-        options.midnightAt() == null ? null : options.midnightAt().toNanos() / 1e9);
+    java.time.Duration midnightAt = options.midnightAt();
+    opt.put("midnightAtSeconds", midnightAt == null ? null : midnightAt.toNanos() / 1e9);
     ObjectNode machine = root.putObject("machine");
     machine.put("cpus", Runtime.getRuntime().availableProcessors());
     machine.put(
