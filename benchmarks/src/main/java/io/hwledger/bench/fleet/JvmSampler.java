@@ -46,8 +46,8 @@ final class JvmSampler implements Runnable {
   private final Map<Long, long[]> cpu = new HashMap<>();
 
   private final Map<Long, String> names = new HashMap<>();
-  private long[] machineStart = new long[3];
-  private long[] machineEnd = new long[3];
+  private long[] machineStart = new long[4];
+  private long[] machineEnd = new long[4];
   private long processCpuStart;
   private long processCpuEnd;
   private long gcCountStart;
@@ -313,20 +313,24 @@ final class JvmSampler implements Runnable {
       String[] f = first.trim().split("\\s+");
       long total = 0;
       long idle = 0;
+      long interrupts = 0;
       for (int k = 1; k < f.length && k <= 8; k++) { // user … steal; guest is within user
         long v = Long.parseLong(f[k]);
         total += v;
         if (k == 4 || k == 5) {
           idle += v; // idle and iowait
         }
+        if (k == 6 || k == 7) {
+          interrupts += v; // irq and softirq: here mostly loopback TCP
+        }
       }
       String self = Files.readString(PROC_SELF_STAT, StandardCharsets.US_ASCII);
       String[] g = self.substring(self.lastIndexOf(')') + 2).trim().split("\\s+");
       // after the command: state is field 3, utime 14 and stime 15
       long mine = Long.parseLong(g[11]) + Long.parseLong(g[12]);
-      return new long[] {total - idle, total, mine};
+      return new long[] {total - idle, total, mine, interrupts};
     } catch (IOException | RuntimeException e) {
-      return new long[3];
+      return new long[4];
     }
   }
 
@@ -341,12 +345,24 @@ final class JvmSampler implements Runnable {
 
   /**
    * The share of the machine's CPU time other processes used between start and stop: busy ticks
-   * minus this process's ticks; NaN where they cannot be read.
+   * minus this process's and the interrupt handlers'; NaN where they cannot be read.
    */
   synchronized double othersShare() {
     long total = machineEnd[1] - machineStart[1];
-    long others = (machineEnd[0] - machineStart[0]) - (machineEnd[2] - machineStart[2]);
+    long others =
+        (machineEnd[0] - machineStart[0])
+            - (machineEnd[2] - machineStart[2])
+            - (machineEnd[3] - machineStart[3]);
     return total <= 0 ? Double.NaN : Math.max(0, others) / (double) total;
+  }
+
+  /**
+   * The share of the machine's CPU time spent in interrupt handlers (irq and softirq: the loopback
+   * TCP traffic between the agents and the server is processed there, charged to no process).
+   */
+  synchronized double interruptShare() {
+    long total = machineEnd[1] - machineStart[1];
+    return total <= 0 ? Double.NaN : (machineEnd[3] - machineStart[3]) / (double) total;
   }
 
   /** Process CPU time between start and stop, nanoseconds. */

@@ -309,11 +309,21 @@ final class LoadReport {
     line.accept(
         "  %-62s %7.2f s  %5.1f %% of the CPUs",
         new Object[] {"this process", process / 1e9, 100 * process / 1e9 / available});
+    double interrupts = sampler.interruptShare();
+    line.accept(
+        "  %-62s %7.2f s  %5.1f %% of the CPUs",
+        new Object[] {
+          "interrupt handlers (irq, softirq: loopback TCP)",
+          interrupts * available,
+          100 * interrupts
+        });
     double others = sampler.othersShare();
     line.accept(
         "  %-62s %7.2f s  %5.1f %% of the CPUs",
         new Object[] {
-          "other processes (machine's ticks minus this one's)", others * available, 100 * others
+          "other processes (machine's ticks minus this one's and irq)",
+          others * available,
+          100 * others
         });
     long javaThreads = 0;
     for (Map.Entry<String, Long> e : sampler.cpuByGroup().entrySet()) {
@@ -571,6 +581,7 @@ final class LoadReport {
     cpu.put("processSeconds", sampler.processCpuNanos() / 1e9);
     cpu.put("machineBusyShare", sampler.machineBusyShare());
     cpu.put("othersShare", sampler.othersShare());
+    cpu.put("interruptShare", sampler.interruptShare());
     ObjectNode groups = cpu.putObject("threadGroupsSeconds");
     sampler.cpuByGroup().forEach((g, v) -> groups.put(g, v / 1e9));
     cpu.put("maxThreads", sampler.maxThreads());
