@@ -32,6 +32,7 @@ final class JvmSampler implements Runnable {
   private static final int STACK_DEPTH = 24;
 
   private static final Path PROC_STAT = Path.of("/proc/stat");
+  private static final Path PROC_SELF_STAT = Path.of("/proc/self/stat");
 
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -45,8 +46,8 @@ final class JvmSampler implements Runnable {
   private final Map<Long, long[]> cpu = new HashMap<>();
 
   private final Map<Long, String> names = new HashMap<>();
-  private long[] machineStart = new long[2];
-  private long[] machineEnd = new long[2];
+  private long[] machineStart = new long[4];
+  private long[] machineEnd = new long[4];
   private long processCpuStart;
   private long processCpuEnd;
   private long gcCountStart;
@@ -300,8 +301,11 @@ final class JvmSampler implements Runnable {
   }
 
   /**
-   * The whole machine's busy and total time from {@code /proc/stat}'s first line (Linux), in clock
-   * ticks; zeros where it cannot be read.
+   * The whole machine's busy and total time from {@code /proc/stat}'s first line, and this
+   * process's user and system time from {@code /proc/self/stat}, all in clock ticks (Linux); zeros
+   * where they cannot be read. Both come from the kernel's tick accounting, so their difference is
+   * the other processes' time; the tick-sampled figures undercount short bursts, which is why this
+   * process's own CPU time is taken from the precise process clock everywhere else.
    */
   private static long[] machineJiffies() {
     try {
@@ -309,16 +313,24 @@ final class JvmSampler implements Runnable {
       String[] f = first.trim().split("\\s+");
       long total = 0;
       long idle = 0;
-      for (int k = 1; k < f.length; k++) {
+      long interrupts = 0;
+      for (int k = 1; k < f.length && k <= 8; k++) { // user … steal; guest is within user
         long v = Long.parseLong(f[k]);
         total += v;
         if (k == 4 || k == 5) {
           idle += v; // idle and iowait
         }
+        if (k == 6 || k == 7) {
+          interrupts += v; // irq and softirq: here mostly loopback TCP
+        }
       }
-      return new long[] {total - idle, total};
+      String self = Files.readString(PROC_SELF_STAT, StandardCharsets.US_ASCII);
+      String[] g = self.substring(self.lastIndexOf(')') + 2).trim().split("\\s+");
+      // after the command: state is field 3, utime 14 and stime 15
+      long mine = Long.parseLong(g[11]) + Long.parseLong(g[12]);
+      return new long[] {total - idle, total, mine, interrupts};
     } catch (IOException | RuntimeException e) {
-      return new long[2];
+      return new long[4];
     }
   }
 
@@ -329,6 +341,28 @@ final class JvmSampler implements Runnable {
   synchronized double machineBusyShare() {
     long total = machineEnd[1] - machineStart[1];
     return total <= 0 ? Double.NaN : (machineEnd[0] - machineStart[0]) / (double) total;
+  }
+
+  /**
+   * The share of the machine's CPU time other processes used between start and stop: busy ticks
+   * minus this process's and the interrupt handlers'; NaN where they cannot be read.
+   */
+  synchronized double othersShare() {
+    long total = machineEnd[1] - machineStart[1];
+    long others =
+        (machineEnd[0] - machineStart[0])
+            - (machineEnd[2] - machineStart[2])
+            - (machineEnd[3] - machineStart[3]);
+    return total <= 0 ? Double.NaN : Math.max(0, others) / (double) total;
+  }
+
+  /**
+   * The share of the machine's CPU time spent in interrupt handlers (irq and softirq: the loopback
+   * TCP traffic between the agents and the server is processed there, charged to no process).
+   */
+  synchronized double interruptShare() {
+    long total = machineEnd[1] - machineStart[1];
+    return total <= 0 ? Double.NaN : (machineEnd[3] - machineStart[3]) / (double) total;
   }
 
   /** Process CPU time between start and stop, nanoseconds. */

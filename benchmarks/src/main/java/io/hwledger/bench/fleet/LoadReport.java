@@ -309,12 +309,21 @@ final class LoadReport {
     line.accept(
         "  %-62s %7.2f s  %5.1f %% of the CPUs",
         new Object[] {"this process", process / 1e9, 100 * process / 1e9 / available});
+    double interrupts = sampler.interruptShare();
     line.accept(
         "  %-62s %7.2f s  %5.1f %% of the CPUs",
         new Object[] {
-          "other processes (machine minus this one)",
-          busy * available - process / 1e9,
-          100 * (busy - process / 1e9 / available)
+          "interrupt handlers (irq, softirq: loopback TCP)",
+          interrupts * available,
+          100 * interrupts
+        });
+    double others = sampler.othersShare();
+    line.accept(
+        "  %-62s %7.2f s  %5.1f %% of the CPUs",
+        new Object[] {
+          "other processes (machine's ticks minus this one's and irq)",
+          others * available,
+          100 * others
         });
     long javaThreads = 0;
     for (Map.Entry<String, Long> e : sampler.cpuByGroup().entrySet()) {
@@ -453,7 +462,7 @@ final class LoadReport {
         ms(h.p99()),
         j.count() / runSeconds,
         ms(j.p99()),
-        100 * (sampler.machineBusyShare() - sampler.processCpuNanos() / 1e9 / available),
+        100 * sampler.othersShare(),
         100 * sampler.processCpuNanos() / 1e9 / available,
         100 * roles[0] / available,
         100 * roles[1] / available,
@@ -571,6 +580,8 @@ final class LoadReport {
     ObjectNode cpu = root.putObject("cpu");
     cpu.put("processSeconds", sampler.processCpuNanos() / 1e9);
     cpu.put("machineBusyShare", sampler.machineBusyShare());
+    cpu.put("othersShare", sampler.othersShare());
+    cpu.put("interruptShare", sampler.interruptShare());
     ObjectNode groups = cpu.putObject("threadGroupsSeconds");
     sampler.cpuByGroup().forEach((g, v) -> groups.put(g, v / 1e9));
     cpu.put("maxThreads", sampler.maxThreads());
