@@ -514,6 +514,14 @@ final class Fleet {
 
   /** Places jobs waiting after their agent was lost, where they fit now. */
   private void retryPending() {
+    retryPending(false);
+  }
+
+  /**
+   * Places waiting jobs where they fit now; every sweep does this too, so a job waits only as long
+   * as nothing fits (fresh measurements, a returning agent), not until the next event.
+   */
+  private void retryPending(boolean quiet) {
     for (FleetState.Job j : new ArrayList<>(state.jobs.values())) {
       if (j.state == JobState.PENDING && !j.cancelRequested) {
         Scheduler.Outcome d;
@@ -582,6 +590,9 @@ final class Fleet {
           LOG.warn("agent {} lost: its jobs move", a.id);
           unplaceAll(a.id, "agent lost");
         }
+      }
+      if (!hold) {
+        retryPending(true);
       }
       // streams of superseded certificates close once the renewal grace is over
       for (FleetState.Agent a : state.agents.values()) {
