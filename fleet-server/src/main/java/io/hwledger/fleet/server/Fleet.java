@@ -472,7 +472,12 @@ final class Fleet {
     }
     Scheduler.Refused r = (Scheduler.Refused) d;
     record(FleetEvents.jobRefused(jobId, r.reasons()));
-    LOG.info("job {} fits nowhere: {}", jobId, String.join("; ", r.reasons()));
+    LOG.info(
+        "job {} fits nowhere ({} reasons): {}{}",
+        jobId,
+        r.reasons().size(),
+        String.join("; ", r.reasons().subList(0, Math.min(8, r.reasons().size()))),
+        r.reasons().size() > 8 ? "; …" : "");
     return new Submitted(jobId, JobState.REFUSED, null, r.reasons());
   }
 
