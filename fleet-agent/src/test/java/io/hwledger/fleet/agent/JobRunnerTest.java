@@ -266,7 +266,8 @@ class JobRunnerTest {
     runner.remove("tree");
     JobStatus cancelled = reports.await("tree", JobState.CANCELLED);
     assertThat(cancelled.exitCode()).isZero();
-    assertThat(cancelled.logTail()).contains("child " + child + " terminated");
+    // not the child's "terminated" line: the JDK's process reaper drains and closes the output
+    // pipe when the job's own process exits, so what a descendant prints after that is lost
     assertThat(alive(pid)).isFalse();
     assertThat(alive(child)).isFalse();
     // The engine does not pass SIGTERM on: the child removed its file because the runner told it.
