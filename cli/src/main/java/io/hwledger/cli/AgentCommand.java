@@ -69,17 +69,27 @@ final class AgentCommand implements Callable<Integer> {
         name = "localhost";
       }
     }
-    long memory = 0;
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
-      memory = os.getTotalMemorySize();
-    }
     return new HostFacts(
         name,
         System.getProperty("os.name", "unknown"),
         System.getProperty("os.arch", "unknown").toLowerCase(Locale.ROOT),
         Runtime.getRuntime().availableProcessors(),
-        memory);
+        hostMemoryBytes());
+  }
+
+  /**
+   * The host's physical memory in bytes, or 0 where the runtime cannot say: a runtime linked
+   * without {@code jdk.management} (a small {@code jlink} image) has no {@code
+   * com.sun.management} classes, and touching them there fails.
+   */
+  private static long hostMemoryBytes() {
+    if (ModuleLayer.boot().findModule("jdk.management").isEmpty()) {
+      return 0;
+    }
+    return ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getTotalMemorySize()
+        : 0;
   }
 
   /** {@code hwledger agent join JOIN --data DIR}. */
