@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hwledger.fleet.client.FleetClient;
+import io.hwledger.fleet.client.FleetClientException;
+import io.hwledger.fleet.protocol.JobSpec;
+import io.hwledger.fleet.protocol.Protocol;
 import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -12,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -257,12 +262,50 @@ class FleetProcessesTest {
     String jobId = JSON.readTree(submit.out()).path("jobId").asText();
     await("the job running", () -> job(jobId).path("state").asText().equals("RUNNING"));
     String first = job(jobId).path("agentId").asText();
-    long sizeBefore = view("status").path("ledgerSize").asLong();
 
-    // the server dies without warning and comes back with its state from the ledger
+    // the server dies without warning in the middle of a stream of placement decisions (each
+    // job needs 4 GPUs of one host and is refused with reasons), and comes back with every
+    // decision it acknowledged, from its ledger
+    List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
+    FleetClient client = FleetClient.admin(Path.of(admin), Duration.ofSeconds(5));
+    JobSpec tooWide =
+        new JobSpec(
+            Protocol.VERSION,
+            "llama-3.1-8b",
+            null,
+            null,
+            "vllm",
+            Map.of(),
+            8192,
+            1,
+            null,
+            null,
+            4,
+            null);
+    Thread burst =
+        new Thread(
+            () -> {
+              for (int i = 0; i < 100_000; i++) {
+                try {
+                  JsonNode r = client.send("POST", "/v1/admin/jobs", tooWide, null, JsonNode.class);
+                  acknowledged.add(r.path("jobId").asText());
+                } catch (FleetClientException e) {
+                  return; // the server is gone: this one was not acknowledged
+                }
+              }
+            });
+    burst.start();
+    await("twenty acknowledged decisions", () -> acknowledged.size() >= 20);
     server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    burst.join(Duration.ofSeconds(30).toMillis());
     server = startServer(port);
-    assertThat(view("status").path("ledgerSize").asLong()).isGreaterThanOrEqualTo(sizeBefore);
+    Map<String, String> states = new HashMap<>();
+    for (JsonNode j : view("jobs").path("jobs")) {
+      states.put(j.path("jobId").asText(), j.path("state").asText());
+    }
+    for (String id : acknowledged) {
+      assertThat(states).as("acknowledged job " + id).containsEntry(id, "REFUSED");
+    }
     assertThat(job(jobId).path("agentId").asText()).isEqualTo(first);
     assertThat(job(jobId).path("state").asText()).isEqualTo("RUNNING");
 

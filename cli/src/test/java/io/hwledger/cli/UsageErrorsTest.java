@@ -92,7 +92,7 @@ class UsageErrorsTest {
         // no subcommand
         Arguments.of(
             new String[] {},
-            "a command is required: models, plan, perf, export, ledger, devices or fleet"
+            "a command is required: models, plan, perf, export, ledger, devices, fleet or agent"
                 + " (try 'hwledger --help')"),
         // a command's own ParameterException
         Arguments.of(

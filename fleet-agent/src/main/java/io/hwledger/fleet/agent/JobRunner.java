@@ -112,6 +112,9 @@ public final class JobRunner implements AutoCloseable {
   private final Map<String, Assignment> ended = new HashMap<>();
   private boolean closed;
 
+  /** Ended jobs whose last report is being delivered; close() waits for them. */
+  private int reporting;
+
   private JobRunner(Builder b, Path jobsDir) {
     this.allowlist = b.allowlist;
     this.jobsDir = jobsDir;
@@ -269,7 +272,7 @@ public final class JobRunner implements AutoCloseable {
       long deadline = System.nanoTime() + stopGrace.plus(REPORT_MARGIN).toNanos();
       try {
         for (long left = deadline - System.nanoTime();
-            !running.isEmpty() && left > 0;
+            (!running.isEmpty() || reporting > 0) && left > 0;
             left = deadline - System.nanoTime()) {
           TimeUnit.NANOSECONDS.timedWait(this, left);
         }
@@ -408,13 +411,22 @@ public final class JobRunner implements AutoCloseable {
     }
     awaitExit(job, left.isEmpty() ? job.tree() : left);
     job.cancelEscalations();
-    report(finalStatus(job, exitCode, job.leftovers()));
+    JobStatus last = finalStatus(job, exitCode, job.leftovers());
+    // the runner forgets the job before it reports the end, so a listener that asks sees it gone
     synchronized (this) {
       running.remove(job.id(), job);
       if (job.stopReason() == null) {
         ended.put(job.id(), job.assignment);
       }
-      notifyAll();
+      reporting++;
+    }
+    try {
+      report(last);
+    } finally {
+      synchronized (this) {
+        reporting--;
+        notifyAll();
+      }
     }
   }
 

@@ -104,6 +104,12 @@ class AgentTest {
     return JoinString.parse(t.join());
   }
 
+  private static final HostFacts HOST = new HostFacts("host-a", "Linux", "amd64", 4, 1L << 34);
+
+  private AgentIdentity join(JoinString join) throws IOException {
+    return AgentIdentity.join(join, dir.resolve("agent"), HOST, Map.of(), TIMEOUT);
+  }
+
   private Agent startAgent(AgentIdentity identity, Clock clock) throws IOException {
     return startAgent(identity, clock, AgentOptions.defaults().renewAt());
   }
@@ -121,7 +127,7 @@ class AgentTest {
     return Agent.start(
         identity,
         new HostGpus(GpuBackends.discover(), clock),
-        new HostFacts("host-a", "Linux", "amd64", 4, 1L << 34),
+        HOST,
         Allowlist.of(Map.of("vllm", engine)),
         options);
   }
@@ -149,13 +155,7 @@ class AgentTest {
 
   @Test
   void anEnrolledAgentReportsEveryGpuWithItsReadings() throws Exception {
-    AgentIdentity identity =
-        AgentIdentity.join(
-            token(),
-            dir.resolve("agent"),
-            new HostFacts("host-a", "Linux", "amd64", 4, 1L << 34),
-            Map.of(),
-            TIMEOUT);
+    AgentIdentity identity = join(token());
     assertThat(
             java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(dir.resolve("agent/agent.pem"))))
@@ -187,33 +187,14 @@ class AgentTest {
 
   @Test
   void joiningTwiceIntoOneDirectoryIsRefused() throws Exception {
-    AgentIdentity.join(
-        token(),
-        dir.resolve("agent"),
-        new HostFacts("host-a", "Linux", "amd64", 4, 1L << 34),
-        Map.of(),
-        TIMEOUT);
+    join(token());
     JoinString second = token();
-    assertThatThrownBy(
-            () ->
-                AgentIdentity.join(
-                    second,
-                    dir.resolve("agent"),
-                    new HostFacts("host-a", "Linux", "amd64", 4, 1L << 34),
-                    Map.of(),
-                    TIMEOUT))
-        .hasMessageContaining("already holds an agent identity");
+    assertThatThrownBy(() -> join(second)).hasMessageContaining("already holds an agent identity");
   }
 
   @Test
   void theAgentRenewsItsCertificateWithAFreshKeyWithoutARestart() throws Exception {
-    AgentIdentity identity =
-        AgentIdentity.join(
-            token(),
-            dir.resolve("agent"),
-            new HostFacts("host-a", "Linux", "amd64", 4, 1L << 34),
-            Map.of(),
-            TIMEOUT);
+    AgentIdentity identity = join(token());
     BigInteger first = identity.credential().certificate().getSerialNumber();
     java.security.PublicKey firstKey = identity.credential().certificate().getPublicKey();
     // renewing at 0.04 % of a 24 h 5 min life (35 s instead of 14.5 h) from its notBefore, which
@@ -240,13 +221,7 @@ class AgentTest {
 
   @Test
   void aJobIsPlacedWhereItsPlanFitsMeasuredMemoryRunsAndIsReconciled() throws Exception {
-    AgentIdentity identity =
-        AgentIdentity.join(
-            token(),
-            dir.resolve("agent"),
-            new HostFacts("host-a", "Linux", "amd64", 4, 1L << 34),
-            Map.of(),
-            TIMEOUT);
+    AgentIdentity identity = join(token());
     agent = startAgent(identity, Clock.systemUTC());
     await(
         "both GPUs measured",

@@ -217,8 +217,7 @@ final class Fleet {
       } catch (IllegalArgumentException e) {
         throw refuse(401, e.getMessage());
       }
-      UUID agentId = new UUID(random.nextLong(), random.nextLong());
-      agentId = UUID.fromString(agentId.toString()); // canonical text
+      UUID agentId = UUID.randomUUID(); // version 4, from the JDK's SecureRandom
       X509Certificate cert = issue(csr, agentId);
       record(FleetEvents.tokenUsed(tokenId, agentId.toString()));
       Map<String, String> labels = new java.util.TreeMap<>(t.labels);
@@ -473,7 +472,12 @@ final class Fleet {
     }
     Scheduler.Refused r = (Scheduler.Refused) d;
     record(FleetEvents.jobRefused(jobId, r.reasons()));
-    LOG.info("job {} fits nowhere: {}", jobId, String.join("; ", r.reasons()));
+    LOG.info(
+        "job {} fits nowhere ({} reasons): {}{}",
+        jobId,
+        r.reasons().size(),
+        String.join("; ", r.reasons().subList(0, Math.min(8, r.reasons().size()))),
+        r.reasons().size() > 8 ? "; …" : "");
     return new Submitted(jobId, JobState.REFUSED, null, r.reasons());
   }
 
@@ -515,6 +519,14 @@ final class Fleet {
 
   /** Places jobs waiting after their agent was lost, where they fit now. */
   private void retryPending() {
+    retryPending(false);
+  }
+
+  /**
+   * Places waiting jobs where they fit now; every sweep does this too, so a job waits only as long
+   * as nothing fits (fresh measurements, a returning agent), not until the next event.
+   */
+  private void retryPending(boolean quiet) {
     for (FleetState.Job j : new ArrayList<>(state.jobs.values())) {
       if (j.state == JobState.PENDING && !j.cancelRequested) {
         Scheduler.Outcome d;
@@ -583,6 +595,9 @@ final class Fleet {
           LOG.warn("agent {} lost: its jobs move", a.id);
           unplaceAll(a.id, "agent lost");
         }
+      }
+      if (!hold) {
+        retryPending(true);
       }
       // streams of superseded certificates close once the renewal grace is over
       for (FleetState.Agent a : state.agents.values()) {

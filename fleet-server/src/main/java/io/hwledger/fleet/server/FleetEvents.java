@@ -35,6 +35,9 @@ final class FleetEvents {
   static final String GPU_DAILY = "fleet.gpu.daily";
   static final int VERSION = 1;
 
+  /** The most reasons a {@code fleet.job.refused} record keeps. */
+  static final int MAX_RECORDED_REASONS = 32;
+
   private static final ObjectMapper JSON = Protocol.json();
 
   private FleetEvents() {}
@@ -164,11 +167,17 @@ final class FleetEvents {
     return event(JOB_UNPLACED, p);
   }
 
+  /**
+   * A refusal as the ledger keeps it: the first {@value #MAX_RECORDED_REASONS} reasons and how many
+   * there were. The operator's answer carries every GPU's reason; the record's size must not grow
+   * with the fleet (one reason per GPU is about 147 B, 117 KB at 800 GPUs).
+   */
   static LedgerEvent jobRefused(String jobId, List<String> reasons) {
     ObjectNode p = JSON.createObjectNode();
     p.put("jobId", jobId);
     ArrayNode r = p.putArray("reasons");
-    reasons.forEach(r::add);
+    reasons.stream().limit(MAX_RECORDED_REASONS).forEach(r::add);
+    p.put("reasonCount", reasons.size());
     return event(JOB_REFUSED, p);
   }
 

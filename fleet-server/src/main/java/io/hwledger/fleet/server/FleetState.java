@@ -121,7 +121,6 @@ final class FleetState {
   final Map<String, Agent> agents = new LinkedHashMap<>();
   final Map<String, Job> jobs = new LinkedHashMap<>();
   final List<Reconciliation> reconciliations = new ArrayList<>();
-  final Map<String, String> dailySummaries = new LinkedHashMap<>();
   private final Map<Long, String> jobOfPlan = new LinkedHashMap<>();
   long size;
 
@@ -233,8 +232,6 @@ final class FleetState {
                     j.message = p.has("message") ? p.path("message").asText() : null;
                   });
       case FleetEvents.JOB_CANCEL -> job(p).ifPresent(j -> j.cancelRequested = true);
-      case FleetEvents.GPU_DAILY ->
-          dailySummaries.put(p.path("uuid").asText() + "/" + p.path("day").asText(), "");
       case PlanReconciled.TYPE -> {
         PlanReconciled r = PlanReconciled.from(event);
         String jobId = jobOfPlan.get(r.planSeq());
@@ -245,7 +242,8 @@ final class FleetState {
         }
       }
       default -> {
-        // other events (plan.computed, or types of a newer build) change no fleet state
+        // other events (plan.computed, fleet.gpu.daily, or types of a newer build) change no
+        // fleet state
       }
     }
   }
