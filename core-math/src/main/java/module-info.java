@@ -12,6 +12,7 @@ module io.hwledger.math {
   exports io.hwledger.math;
   exports io.hwledger.math.gguf;
   exports io.hwledger.math.safetensors;
+  exports io.hwledger.math.local;
   exports io.hwledger.math.engine;
   exports io.hwledger.math.engine.generic;
   exports io.hwledger.math.engine.vllm;

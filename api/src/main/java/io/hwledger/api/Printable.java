@@ -31,6 +31,23 @@ public final class Printable {
   private Printable() {}
 
   /**
+   * A message fit for one line of output: line breaks (and the blanks around them) become {@code ";
+   * "} and the rest is {@linkplain #escape escaped}; the exception's class name when the message is
+   * null or blank.
+   *
+   * @param message the message to show, usually {@code failure.getMessage()}; may be null
+   * @param failure the exception it came from
+   * @return one escaped line
+   */
+  public static String oneLine(String message, Throwable failure) {
+    Objects.requireNonNull(failure, "failure");
+    if (message == null || message.isBlank()) {
+      return failure.getClass().getSimpleName();
+    }
+    return escape(message.strip().replaceAll("\\s*\\R\\s*", "; "));
+  }
+
+  /**
    * {@code text} with every control, format and line-separator character escaped as described
    * above.
    *

@@ -9,17 +9,13 @@ import io.hwledger.math.HfConfigReader;
 import io.hwledger.math.StrictJson;
 import io.hwledger.math.gguf.GgufFile;
 import io.hwledger.math.gguf.GgufReader;
+import io.hwledger.math.local.CheckpointFinder;
 import io.hwledger.math.safetensors.SafetensorsCheckpoint;
 import io.hwledger.math.safetensors.SafetensorsReader;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -115,7 +111,7 @@ final class CheckpointProbe {
     Path dir = found.path();
     try {
       facts.architecture = architecture(dir.resolve(CONFIG_FILE));
-      facts.planPath = checkpointPath(dir);
+      facts.planPath = found.readPath();
       SafetensorsCheckpoint checkpoint = SafetensorsReader.read(facts.planPath);
       facts.parameters = OptionalLong.of(checkpoint.parameters());
       facts.bytes = OptionalLong.of(checkpoint.totalBytes());
@@ -124,41 +120,6 @@ final class CheckpointProbe {
       return facts.failed(e);
     }
     return facts.result(Optional.empty());
-  }
-
-  /**
-   * What to read in a safetensors directory: the directory when it holds the shard index or {@code
-   * model.safetensors} (the reader picks), else its only {@code .safetensors} file. Entries are
-   * taken whatever their type: the reader refuses a FIFO or device by name, without opening it.
-   *
-   * @throws IllegalArgumentException when it holds several other shards and no index
-   */
-  private static Path checkpointPath(Path dir) {
-    if (Files.exists(dir.resolve(SafetensorsReader.INDEX_FILE))
-        || Files.exists(dir.resolve(SafetensorsReader.SINGLE_FILE))) {
-      return dir;
-    }
-    List<Path> files = new ArrayList<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-      for (Path entry : entries) {
-        String name = Objects.toString(entry.getFileName(), "").toLowerCase(Locale.ROOT);
-        if (name.endsWith(".safetensors") && !Files.isDirectory(entry)) {
-          files.add(entry);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    if (files.size() != 1) {
-      throw new IllegalArgumentException(
-          dir
-              + ": "
-              + files.size()
-              + " .safetensors files and no "
-              + SafetensorsReader.INDEX_FILE
-              + " to say how they fit together");
-    }
-    return files.get(0);
   }
 
   /**

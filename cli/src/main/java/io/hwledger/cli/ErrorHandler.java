@@ -297,10 +297,7 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
    * Every error the command line prints passes through here.
    */
   static String oneLine(String message, Throwable t) {
-    if (message == null || message.isBlank()) {
-      return t.getClass().getSimpleName();
-    }
-    return Printable.escape(message.strip().replaceAll("\\s*\\R\\s*", "; "));
+    return Printable.oneLine(message, t);
   }
 
   /** Whether {@code --debug} was given anywhere on the parsed command line. */

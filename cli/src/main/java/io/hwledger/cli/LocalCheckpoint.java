@@ -1,5 +1,6 @@
 package io.hwledger.cli;
 
+import io.hwledger.math.local.CheckpointFinder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

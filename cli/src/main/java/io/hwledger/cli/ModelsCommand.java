@@ -7,6 +7,7 @@ import io.hwledger.api.ModelSpec;
 import io.hwledger.api.MoeMlp;
 import io.hwledger.math.ModelCatalog;
 import io.hwledger.math.Planner;
+import io.hwledger.math.local.CheckpointFinder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

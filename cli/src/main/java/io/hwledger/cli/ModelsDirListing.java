@@ -3,6 +3,7 @@ package io.hwledger.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hwledger.api.Printable;
+import io.hwledger.math.local.CheckpointFinder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

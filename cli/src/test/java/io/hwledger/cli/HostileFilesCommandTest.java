@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hwledger.api.Printable;
+import io.hwledger.math.local.CheckpointFinder;
 import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.io.RandomAccessFile;
