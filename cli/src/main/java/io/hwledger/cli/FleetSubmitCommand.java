@@ -173,7 +173,7 @@ final class FleetSubmitCommand implements Callable<Integer> {
           new JobSpec(
               Protocol.VERSION,
               model.id,
-              config,
+              config, null,
               modelPath,
               engine,
               settings,

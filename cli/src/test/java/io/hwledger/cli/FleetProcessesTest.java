@@ -272,7 +272,7 @@ class FleetProcessesTest {
         new JobSpec(
             Protocol.VERSION,
             "llama-3.1-8b",
-            null,
+            null, null,
             null,
             "vllm",
             Map.of(),

@@ -95,8 +95,21 @@ public final class ModelSpecJson {
    * @throws IllegalArgumentException in one line naming the member at fault
    */
   public static ModelSpec readModel(JsonNode json) {
+    return readModel(json, "model");
+  }
+
+  /**
+   * Reads a model written by {@link #write(ModelSpec)} found at {@code at} in a larger document.
+   *
+   * @param json the object
+   * @param at where it is, for messages, e.g. {@code files[0].spec}
+   * @return the model, validated by its records' constructors
+   * @throws IllegalArgumentException in one line naming the member at fault, below {@code at}
+   */
+  public static ModelSpec readModel(JsonNode json, String at) {
     Objects.requireNonNull(json, "json");
-    return (ModelSpec) read(json, ModelSpec.class, "model");
+    Objects.requireNonNull(at, "at");
+    return (ModelSpec) read(json, ModelSpec.class, at);
   }
 
   /**
@@ -107,8 +120,22 @@ public final class ModelSpecJson {
    * @throws IllegalArgumentException in one line naming the member at fault
    */
   public static CheckpointWeights readWeights(JsonNode json) {
+    return readWeights(json, "weights");
+  }
+
+  /**
+   * Reads weights written by {@link #write(CheckpointWeights)} found at {@code at} in a larger
+   * document.
+   *
+   * @param json the object
+   * @param at where it is, for messages, e.g. {@code files[0].weights}
+   * @return the weights, validated by their constructor
+   * @throws IllegalArgumentException in one line naming the member at fault, below {@code at}
+   */
+  public static CheckpointWeights readWeights(JsonNode json, String at) {
     Objects.requireNonNull(json, "json");
-    return (CheckpointWeights) read(json, CheckpointWeights.class, "weights");
+    Objects.requireNonNull(at, "at");
+    return (CheckpointWeights) read(json, CheckpointWeights.class, at);
   }
 
   // ---- writing ----

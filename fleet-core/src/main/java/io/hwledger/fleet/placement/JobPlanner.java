@@ -12,10 +12,13 @@ import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Precision;
 import io.hwledger.api.Workload;
 import io.hwledger.fleet.protocol.JobSpec;
+import io.hwledger.fleet.protocol.ModelFile;
 import io.hwledger.ledger.events.PlanComputed;
+import io.hwledger.math.CheckpointWeights;
 import io.hwledger.math.GpuCatalog;
 import io.hwledger.math.HfConfigReader;
 import io.hwledger.math.ModelCatalog;
+import io.hwledger.math.ModelSpecJson;
 import io.hwledger.math.Planner;
 import io.hwledger.math.engine.EngineModel;
 import io.hwledger.math.engine.EngineModels;
@@ -109,12 +112,44 @@ public final class JobPlanner {
    */
   public JobPlan plan(JobSpec spec, GpuKind gpu) {
     Objects.requireNonNull(spec, "spec");
+    if (spec.modelFile() != null) {
+      throw new IllegalArgumentException(
+          "job names model file " + spec.modelFile() + ": plan it with the agent's ModelFile");
+    }
+    return cached(spec, gpu, null);
+  }
+
+  /**
+   * Plans {@code spec}, a job naming a model file, on {@code spec.tensorParallel()} GPUs of kind
+   * {@code gpu} with the model and weight bytes an agent read from that file.
+   *
+   * @param spec the job; its {@link JobSpec#modelFile()} is {@code file}'s path
+   * @param gpu the GPU kind, as the agent reported it
+   * @param file the file as the agent reported it, readable
+   * @return the plan, possibly one that does not fit ({@link JobPlan#fits()})
+   * @throws IllegalArgumentException with one line naming what is wrong, as {@link #plan(JobSpec,
+   *     GpuKind)} does, or when {@code file} is not the job's or could not be read
+   */
+  public JobPlan plan(JobSpec spec, GpuKind gpu, ModelFile file) {
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(file, "file");
+    if (!file.path().equals(spec.modelFile())) {
+      throw new IllegalArgumentException(
+          "model file " + file.path() + " is not the job's (" + spec.modelFile() + ")");
+    }
+    if (file.error() != null) {
+      throw new IllegalArgumentException("model file " + file.path() + ": " + file.error());
+    }
+    return cached(spec, gpu, file);
+  }
+
+  private JobPlan cached(JobSpec spec, GpuKind gpu, @Nullable ModelFile file) {
     Objects.requireNonNull(gpu, "gpu");
-    PlanCache.Key key = new PlanCache.Key(spec, gpu);
+    PlanCache.Key key = new PlanCache.Key(spec, gpu, file);
     Object cached = cache.get(key);
     if (cached == null) {
       try {
-        cached = compute(spec, gpu);
+        cached = compute(spec, gpu, file);
       } catch (IllegalArgumentException e) {
         cached = new Failure(oneLine(e.getMessage()));
       }
@@ -129,17 +164,25 @@ public final class JobPlanner {
   /** A job that cannot be planned, cached like a plan. */
   private record Failure(String message) {}
 
-  private JobPlan compute(JobSpec spec, GpuKind kind) {
+  private JobPlan compute(JobSpec spec, GpuKind kind, @Nullable ModelFile file) {
     List<String> notes = new ArrayList<>();
 
-    // The model, as `plan --model` or `plan --config` reads it
+    // The model, as `plan --model`, `plan --config` or `plan --gguf/--safetensors` reads it
     ModelSpec model;
+    Optional<CheckpointWeights> checkpoint = Optional.empty();
     String label;
     String source;
     Optional<String> repo;
     Optional<String> configSha256;
     String catalogId = spec.model();
-    if (catalogId != null) {
+    if (file != null) {
+      model = Objects.requireNonNull(file.spec(), "spec");
+      checkpoint = Optional.of(Objects.requireNonNull(file.weights(), "weights"));
+      label = model.name();
+      source = file.format();
+      repo = Optional.empty();
+      configSha256 = Optional.empty();
+    } else if (catalogId != null) {
       model = models.spec(catalogId); // an unknown id: "unknown model 'x' (known: …)"
       Optional<ModelCatalog.Entry> entry = models.find(catalogId);
       label = entry.map(ModelCatalog.Entry::id).orElse(catalogId);
@@ -177,6 +220,14 @@ public final class JobPlanner {
 
     // Formats
     Precision precision = model.defaultPrecision();
+    if (file != null && spec.weights() != null) {
+      throw new IllegalArgumentException(
+          "weights: a modelFile job's weights are what "
+              + file.path()
+              + " stores ("
+              + precision.weights().name()
+              + "); leave weights out");
+    }
     if (spec.weights() != null) {
       precision = precision.withWeights(dtype("weights", spec.weights()));
     }
@@ -205,7 +256,8 @@ public final class JobPlanner {
     Deployment deployment =
         Deployment.singleGpu().withTensorParallel(tp).onGpu(gpu).withEngine(engine);
 
-    MemoryPlan plan = Planner.of(model).plan(precision, workload, deployment);
+    Planner planner = checkpoint.map(w -> Planner.of(model, w)).orElseGet(() -> Planner.of(model));
+    MemoryPlan plan = planner.plan(precision, workload, deployment);
     long claim =
         PREALLOCATING.contains(engine.id()) && plan.engine().isPresent()
             ? plan.engine().get().memoryLimitBytes()
@@ -240,6 +292,7 @@ public final class JobPlanner {
         inputs(
             label,
             source,
+            file,
             configSha256,
             workload,
             precision,
@@ -370,7 +423,7 @@ public final class JobPlanner {
       Workload workload,
       Deployment deployment,
       List<String> notes) {
-    String path = spec.modelPath();
+    String path = spec.modelFile() != null ? spec.modelFile() : spec.modelPath();
     String argument;
     if (path != null) {
       argument = path;
@@ -385,8 +438,11 @@ public final class JobPlanner {
     if (engine.id().equals(LlamaCppEngine.ID)) {
       if (path == null || !path.toLowerCase(Locale.ROOT).endsWith(".gguf")) {
         throw new IllegalArgumentException(
-            "llama.cpp runs GGUF files: modelPath must be the .gguf file on the agent's host");
+            "llama.cpp runs GGUF files: modelFile or modelPath must be the .gguf file on the"
+                + " agent's host");
       }
+    }
+    if (engine.id().equals(LlamaCppEngine.ID) && spec.modelFile() == null) {
       // The file stores the format the job declares in `weights`.
       launched =
           new ModelSpec(
@@ -418,6 +474,7 @@ public final class JobPlanner {
   private static ObjectNode inputs(
       String label,
       String source,
+      @Nullable ModelFile file,
       Optional<String> configSha256,
       Workload workload,
       Precision precision,
@@ -430,6 +487,16 @@ public final class JobPlanner {
     root.put("model", label);
     root.put("modelSource", source);
     configSha256.ifPresent(hash -> root.put("configSha256", hash));
+    if (file != null) {
+      // what the agent read: the path, and the hash of the model and weight bytes planned with
+      root.put("modelFile", file.path());
+      root.put(
+          "modelFileSha256",
+          sha256(
+              ModelSpecJson.write(Objects.requireNonNull(file.spec(), "spec"))
+                  + "\n"
+                  + ModelSpecJson.write(Objects.requireNonNull(file.weights(), "weights"))));
+    }
     ObjectNode w = root.putObject("workload");
     w.put("contextTokens", workload.contextTokens());
     w.put("users", workload.sequences());

@@ -2,6 +2,7 @@ package io.hwledger.fleet.placement;
 
 import io.hwledger.fleet.placement.Reason.Rule;
 import io.hwledger.fleet.protocol.JobSpec;
+import io.hwledger.fleet.protocol.ModelFile;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,7 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
+import java.util.Optional;
+import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -76,12 +78,49 @@ public final class Placer {
   public Decision place(JobSpec spec, JobPlanner planner, List<AgentState> agents, Instant now) {
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(planner, "planner");
-    return place(
-        spec.tensorParallel(),
-        Policy.of(spec.policy()),
-        kind -> planner.plan(spec, kind),
-        agents,
-        now);
+    Objects.requireNonNull(agents, "agents");
+    String path = spec.modelFile();
+    if (path == null) {
+      return place(
+          spec.tensorParallel(),
+          Policy.of(spec.policy()),
+          (agent, kind) -> planner.plan(spec, kind),
+          agents,
+          now);
+    }
+    // A model file is planned as each agent read it, and only agents holding it readable are
+    // candidates; every GPU of the others is refused with the reason.
+    List<AgentState> holding = new ArrayList<>();
+    List<Reason> without = new ArrayList<>();
+    for (AgentState agent : agents) {
+      Optional<ModelFile> file = agent.model(path);
+      if (file.isPresent() && file.get().error() == null) {
+        holding.add(agent);
+        continue;
+      }
+      String why =
+          file.map(f -> "cannot read model file " + path + ": " + f.error())
+              .orElse("reports no model file " + path);
+      for (GpuState gpu : agent.gpus()) {
+        String where =
+            "agent " + agent.agentId() + " GPU " + gpu.index() + " (" + gpu.productName() + "): ";
+        without.add(reason(agent, gpu, Rule.NO_MODEL_FILE, 0, where + "the agent " + why));
+      }
+    }
+    Decision decision =
+        place(
+            spec.tensorParallel(),
+            Policy.of(spec.policy()),
+            (agent, kind) -> planner.plan(spec, kind, agent.model(path).orElseThrow()),
+            holding,
+            now);
+    if (decision instanceof Refusal refusal && !without.isEmpty()) {
+      List<Reason> reasons = new ArrayList<>(refusal.reasons());
+      reasons.addAll(without);
+      reasons.sort(Comparator.comparing(Reason::agentId).thenComparingInt(Reason::index));
+      return new Refusal(reasons);
+    }
+    return decision;
   }
 
   /**
@@ -89,7 +128,7 @@ public final class Placer {
    *
    * @param tensorParallel GPUs of one agent the job needs, at least 1
    * @param policy how to choose among feasible GPU sets
-   * @param plans the job's plan for a GPU kind; asked once per kind and agent at most
+   * @param plans the job's plan on an agent's GPU kind; asked once per kind and agent at most
    * @param agents the fleet's agents
    * @param now the decision's time, on the clock that stamped the measurements
    * @return a placement, or a refusal with every GPU's reasons
@@ -99,7 +138,7 @@ public final class Placer {
   public Decision place(
       int tensorParallel,
       Policy policy,
-      Function<GpuKind, JobPlan> plans,
+      BiFunction<AgentState, GpuKind, JobPlan> plans,
       List<AgentState> agents,
       Instant now) {
     if (tensorParallel < 1) {
@@ -127,7 +166,9 @@ public final class Placer {
         List<Usable> usable = new ArrayList<>();
         for (GpuState gpu : group) {
           @Nullable JobPlan plan =
-              gpu.totalBytes() == 0 ? null : agentPlans.computeIfAbsent(gpu.kind(), plans);
+              gpu.totalBytes() == 0
+                  ? null
+                  : agentPlans.computeIfAbsent(gpu.kind(), kind -> plans.apply(agent, kind));
           List<Reason> failed = check(agent, gpu, plan, now);
           if (failed.isEmpty()) {
             usable.add(new Usable(gpu, Objects.requireNonNull(plan)));

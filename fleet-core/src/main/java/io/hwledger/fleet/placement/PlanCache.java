@@ -1,6 +1,7 @@
 package io.hwledger.fleet.placement;
 
 import io.hwledger.fleet.protocol.JobSpec;
+import io.hwledger.fleet.protocol.ModelFile;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -10,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  * the lock; only the map is guarded.
  */
 final class PlanCache {
-  /** A job on a GPU kind. */
-  record Key(JobSpec spec, GpuKind gpu) {}
+  /** A job on a GPU kind, with the model file an agent read for it (null for other jobs). */
+  record Key(JobSpec spec, GpuKind gpu, @Nullable ModelFile file) {}
 
   /** Least recently used first; drops the eldest beyond the capacity. */
   private static final class Lru extends LinkedHashMap<Key, Object> {

@@ -43,6 +43,11 @@ public record Reason(
   public enum Rule {
     /** The agent is not ready, so none of its GPUs is a candidate. */
     AGENT_NOT_READY,
+    /**
+     * The job names a model file the agent did not report, or reported unreadable, so none of its
+     * GPUs is a candidate.
+     */
+    NO_MODEL_FILE,
     /** The agent reported no memory total for the GPU, so no plan can be made for it. */
     UNKNOWN_TOTAL,
     /** The GPU is unhealthy, or its health query failed (health fails closed). */

@@ -8,11 +8,16 @@ import org.jspecify.annotations.Nullable;
  * engine's profile on every candidate set of GPUs and places it where the plan fits.
  *
  * @param v the protocol version
- * @param model a catalog model id ({@code hwledger models}); null when {@code config} is given
+ * @param model a catalog model id ({@code hwledger models}); null when {@code config} or {@code
+ *     modelFile} is given
  * @param config the text of the model's Hugging Face {@code config.json}; null when {@code model}
- *     is given
+ *     or {@code modelFile} is given
+ * @param modelFile the absolute path of a GGUF file or safetensors directory that agents report
+ *     under their model directories ({@link ModelFile}): the job is planned with the model and
+ *     weight bytes read from it there, placed only on agents that report it, and the engine loads
+ *     it; null when {@code model} or {@code config} is given
  * @param modelPath what the engine loads on the agent's host (a directory, a GGUF file or a
- *     repository id); null means the catalog model's repository
+ *     repository id); null means the catalog model's repository, or {@code modelFile}
  * @param engine the engine id, e.g. {@code vllm}
  * @param settings engine settings by name, as {@code plan} takes them (e.g. {@code
  *     gpu-memory-utilization=0.9})
@@ -27,6 +32,7 @@ public record JobSpec(
     int v,
     @Nullable String model,
     @Nullable String config,
+    @Nullable String modelFile,
     @Nullable String modelPath,
     String engine,
     Map<String, String> settings,
@@ -46,8 +52,9 @@ public record JobSpec(
    * @param v the protocol version
    * @param model a catalog id, 1 to 128 characters, or null
    * @param config {@code config.json} text up to {@value #MAX_CONFIG} characters, or null; exactly
-   *     one of {@code model} and {@code config}
-   * @param modelPath 1 to 4096 characters, or null
+   *     one of {@code model}, {@code config} and {@code modelFile}
+   * @param modelFile an absolute path ({@link ModelFile#checkPath}), or null
+   * @param modelPath 1 to 4096 characters, or null; null when {@code modelFile} is given
    * @param engine 1 to 32 characters
    * @param settings at most 32 settings; null means none
    * @param contextTokens at least 1
@@ -60,8 +67,15 @@ public record JobSpec(
    */
   public JobSpec {
     Protocol.checkVersion(v);
-    if ((model == null) == (config == null)) {
-      throw new IllegalArgumentException("give exactly one of model and config");
+    if ((model != null ? 1 : 0) + (config != null ? 1 : 0) + (modelFile != null ? 1 : 0) != 1) {
+      throw new IllegalArgumentException("give exactly one of model, config and modelFile");
+    }
+    if (modelFile != null) {
+      ModelFile.checkPath(modelFile, "modelFile");
+      if (modelPath != null) {
+        throw new IllegalArgumentException(
+            "modelPath is for model and config jobs: the engine of a modelFile job loads that file");
+      }
     }
     if (model != null) {
       Values.text(model, "model", 128);

@@ -42,7 +42,8 @@ public final class Protocol {
   /**
    * A JSON mapper for protocol bodies: unknown members are ignored (a newer peer may add some),
    * trailing tokens, duplicate members and numbers where objects belong are errors, absent optional
-   * members are left out, and documents are limited in depth and string length.
+   * members are left out, documents are limited in depth and string length, and models and weight
+   * bytes take {@link io.hwledger.math.ModelSpecJson}'s form.
    *
    * @return a new mapper; share it, mappers are thread-safe once configured
    */
@@ -56,6 +57,7 @@ public final class Protocol {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .addModule(ModelJson.module())
             .build();
     mapper
         .getFactory()

@@ -43,6 +43,7 @@ class JobPlannerTest {
         Protocol.VERSION,
         model,
         null,
+        null,
         modelPath,
         engine,
         settings,
@@ -157,7 +158,8 @@ class JobPlannerTest {
 
     assertThatThrownBy(() -> planner.plan(job("llama-3.1-8b", "llama.cpp", Map.of()), H100))
         .hasMessage(
-            "llama.cpp runs GGUF files: modelPath must be the .gguf file on the agent's host");
+            "llama.cpp runs GGUF files: modelFile or modelPath must be the .gguf file on the"
+                + " agent's host");
   }
 
   @Test
@@ -234,6 +236,7 @@ class JobPlannerTest {
             Protocol.VERSION,
             null,
             config,
+            null,
             "/models/tiny",
             "vllm",
             Map.of(),
@@ -251,7 +254,19 @@ class JobPlannerTest {
 
     JobSpec noPath =
         new JobSpec(
-            Protocol.VERSION, null, config, null, "vllm", Map.of(), 1024, 1, null, null, 1, null);
+            Protocol.VERSION,
+            null,
+            config,
+            null,
+            null,
+            "vllm",
+            Map.of(),
+            1024,
+            1,
+            null,
+            null,
+            1,
+            null);
     assertThatThrownBy(() -> planner.plan(noPath, H100))
         .hasMessage(
             "modelPath is missing: a job given by its config.json must say what the engine loads");
@@ -295,6 +310,7 @@ class JobPlannerTest {
             Protocol.VERSION,
             null,
             "{\"model_type\": \"llama\"}",
+            null,
             "/m",
             "vllm",
             Map.of(),

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,8 +55,8 @@ class PlacerPropertiesTest {
       return "case " + number + " of seed " + SEED;
     }
 
-    Function<GpuKind, JobPlan> plans() {
-      return kind -> {
+    BiFunction<AgentState, GpuKind, JobPlan> plans() {
+      return (agent, kind) -> {
         long claim = claims.get(kind.productName());
         boolean fit = fits.get(kind.productName());
         return Plans.plan(kind, claim, claim, fit ? claim : claim - 1);

@@ -311,7 +311,7 @@ class PlacerTest {
             placer.place(
                 1,
                 Policy.BINPACK,
-                kind -> plan(kind, 72 * GIB, 90 * GIB, 72 * GIB),
+                (agent, kind) -> plan(kind, 72 * GIB, 90 * GIB, 72 * GIB),
                 List.of(agent("a", idle("GPU-a", 0))),
                 NOW));
     assertThat(refusal.reasons())
@@ -381,7 +381,7 @@ class PlacerTest {
             placer.place(
                 1,
                 Policy.BINPACK,
-                kind -> {
+                (agent, kind) -> {
                   throw new AssertionError("planned for " + kind);
                 },
                 List.of(agent("a", unknown)),

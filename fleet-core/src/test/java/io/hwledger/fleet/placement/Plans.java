@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /** Hand-made plans and GPUs for placement tests: claims are numbers the test writes down. */
 final class Plans {
@@ -52,8 +52,8 @@ final class Plans {
   }
 
   /** Every GPU kind gets a plan claiming {@code claim} bytes that fits its total. */
-  static Function<GpuKind, JobPlan> claiming(long claim) {
-    return kind -> plan(kind, claim, claim, kind.totalBytes());
+  static BiFunction<AgentState, GpuKind, JobPlan> claiming(long claim) {
+    return (agent, kind) -> plan(kind, claim, claim, kind.totalBytes());
   }
 
   /** A healthy, discrete H100 (80 GiB here, for round numbers), measured {@code ago} before NOW. */
