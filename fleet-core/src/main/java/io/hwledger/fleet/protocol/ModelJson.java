@@ -14,7 +14,10 @@ import io.hwledger.api.ModelSpec;
 import io.hwledger.math.CheckpointWeights;
 import io.hwledger.math.ModelSpecJson;
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /** Binds {@link ModelSpec} and {@link CheckpointWeights} to {@link ModelSpecJson}'s form. */
 final class ModelJson {
@@ -45,12 +48,16 @@ final class ModelJson {
 
   /** Where the parser is, e.g. {@code files[0].spec}. */
   private static String path(JsonStreamContext context) {
-    StringBuilder out = new StringBuilder();
+    Deque<String> steps = new ArrayDeque<>();
     for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
       String step = c.inArray() ? "[" + c.getCurrentIndex() + "]" : c.getCurrentName();
       if (step != null) {
-        out.insert(0, (out.length() > 0 && !c.inArray() ? "." : "") + step);
+        steps.addFirst(step);
       }
+    }
+    StringBuilder out = new StringBuilder();
+    for (String step : steps) {
+      out.append(out.length() > 0 && !step.startsWith("[") ? "." : "").append(step);
     }
     return out.length() == 0 ? "body" : out.toString();
   }
