@@ -33,16 +33,15 @@ public final class Printable {
   /**
    * A message fit for one line of output: line breaks (and the blanks around them) become {@code ";
    * "} and the rest is {@linkplain #escape escaped}; the exception's class name when the message is
-   * null or blank.
+   * null or blank ({@code "error"} when there is no exception either).
    *
    * @param message the message to show, usually {@code failure.getMessage()}; may be null
-   * @param failure the exception it came from
+   * @param failure the exception it came from; may be null (a log record without one)
    * @return one escaped line
    */
   public static String oneLine(String message, Throwable failure) {
-    Objects.requireNonNull(failure, "failure");
     if (message == null || message.isBlank()) {
-      return failure.getClass().getSimpleName();
+      return failure == null ? "error" : failure.getClass().getSimpleName();
     }
     return escape(message.strip().replaceAll("\\s*\\R\\s*", "; "));
   }

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -231,6 +232,15 @@ final class AgentCommand implements Callable<Integer> {
         description = "A variable every job gets, e.g. HF_HOME=/models; repeatable.")
     Map<String, String> jobEnvironment = new LinkedHashMap<>();
 
+    @Option(
+        names = "--models",
+        paramLabel = "DIR",
+        description =
+            "A directory searched for model checkpoints (GGUF files, safetensors directories) at"
+                + " every GPU re-probe; jobs may name what it holds with 'fleet submit"
+                + " --model-file'. Repeatable.")
+    List<Path> modelDirectories = new ArrayList<>();
+
     Run(FleetContext context) {
       this.context = context;
     }
@@ -241,6 +251,11 @@ final class AgentCommand implements Callable<Integer> {
       Usage.directory(command, "--data", data);
       if (!Files.isRegularFile(allowlist)) {
         throw Usage.error(command, "--allowlist: no such file '" + allowlist + "'");
+      }
+      List<Path> models = new ArrayList<>();
+      for (Path dir : modelDirectories) {
+        Usage.directory(command, "--models", dir);
+        models.add(dir.toAbsolutePath().normalize());
       }
       AgentIdentity identity;
       Allowlist executables;
@@ -254,7 +269,8 @@ final class AgentCommand implements Callable<Integer> {
             AgentOptions.defaults()
                 .withIntervals(beat, report, report.multipliedBy(6))
                 .withOrphanGrace(Durations.parse("--orphan-grace", orphanGrace))
-                .withJobEnvironment(jobEnvironment);
+                .withJobEnvironment(jobEnvironment)
+                .withModelDirectories(models);
       } catch (IllegalArgumentException e) {
         throw Usage.error(command, e);
       } catch (IOException e) {

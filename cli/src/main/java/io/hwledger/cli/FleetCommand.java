@@ -47,6 +47,7 @@ final class FleetCommand implements Callable<Integer> {
     fleet.addSubcommand(new FleetViewCommand.Status(context));
     fleet.addSubcommand(new FleetViewCommand.Agents(context));
     fleet.addSubcommand(new FleetViewCommand.Gpus(context));
+    fleet.addSubcommand(new FleetViewCommand.Models(context));
     fleet.addSubcommand(new FleetViewCommand.Jobs(context));
     fleet.addSubcommand(new FleetSubmitCommand(context));
     fleet.addSubcommand(new FleetCancelCommand(context));

@@ -51,7 +51,7 @@ final class FleetSubmitCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Model model;
 
-  /** Exactly one of {@code --model} and {@code --config}. */
+  /** Exactly one of {@code --model}, {@code --config} and {@code --model-file}. */
   static final class Model {
     @Option(
         names = "--model",
@@ -66,6 +66,16 @@ final class FleetSubmitCommand implements Callable<Integer> {
         required = true,
         description = "A model's Hugging Face config.json, sent to the server.")
     Path config;
+
+    @Option(
+        names = "--model-file",
+        paramLabel = "PATH",
+        required = true,
+        description =
+            "A GGUF file or safetensors directory on the agents' hosts, by its absolute path as"
+                + " 'hwledger fleet models' lists it: planned with the weights the file stores,"
+                + " placed only where an agent reports it.")
+    String file;
   }
 
   @Option(
@@ -173,7 +183,8 @@ final class FleetSubmitCommand implements Callable<Integer> {
           new JobSpec(
               Protocol.VERSION,
               model.id,
-              config, null,
+              config,
+              model.file,
               modelPath,
               engine,
               settings,

@@ -255,6 +255,52 @@ abstract class FleetViewCommand implements Callable<Integer> {
     }
   }
 
+  /** {@code hwledger fleet models}. */
+  @Command(
+      name = "models",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      description = {
+        "Lists the model checkpoints each agent found under its --models directories, with the"
+            + " model and weight bytes read from their headers, or why they cannot be read.",
+        "A job names one with 'hwledger fleet submit --model-file PATH'. Bytes in binary units."
+      })
+  static final class Models extends FleetViewCommand {
+    Models(FleetContext context) {
+      super(context);
+    }
+
+    @Override
+    String view() {
+      return "models";
+    }
+
+    @Override
+    void print(JsonNode document, PrintStream out) {
+      JsonNode models = document.path("models");
+      if (models.isEmpty()) {
+        out.println(
+            "No model checkpoints: no agent reports one (agents search the directories given to"
+                + " 'hwledger agent run --models DIR').");
+        return;
+      }
+      TextTable table = new TextTable("lllllrrl");
+      table.row("HOST", "AGENT", "PATH", "FORMAT", "MODEL", "LAYERS", "WEIGHTS", "ERROR");
+      for (JsonNode m : models) {
+        table.row(
+            m.path("hostname").asText(),
+            m.path("agentId").asText(),
+            m.path("path").asText(),
+            m.path("weightsFormat").asText(m.path("format").asText()),
+            m.path("model").asText("-"),
+            m.has("layers") ? Long.toString(m.path("layers").asLong()) : "-",
+            bytes(m, "weightsBytes"),
+            m.path("error").asText("-"));
+      }
+      table.print(out, "");
+    }
+  }
+
   /** {@code hwledger fleet jobs}. */
   @Command(
       name = "jobs",

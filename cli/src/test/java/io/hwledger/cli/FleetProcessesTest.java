@@ -48,6 +48,7 @@ class FleetProcessesTest {
   private Path fleet;
   private String admin;
   private Process server;
+  private final List<Process> agents = new ArrayList<>();
 
   @AfterEach
   void stop() {
@@ -149,6 +150,9 @@ class FleetProcessesTest {
         "the server listening",
         () -> {
           try {
+            if (!p.isAlive()) {
+              throw new AssertionError("the server exited:\n" + log("server"));
+            }
             return log("server").contains("fleet server listening");
           } catch (IOException e) {
             return false;
@@ -157,18 +161,39 @@ class FleetProcessesTest {
     return p;
   }
 
-  private Process startAgent(int host, Path data) throws Exception {
+  private Process startAgent(int host, Path data, String... extra) throws Exception {
     Path nvml = Files.createDirectories(tmp.resolve("nvml-" + host));
     Map<String, String> agentEnv = new HashMap<>();
     agentEnv.put("HWLEDGER_FAKE_NVML_DIR", nvml.toString());
     agentEnv.put("HWLEDGER_FAKE_NVML_GPUS", "2");
     agentEnv.put("HWLEDGER_FAKE_NVML_HOST", Integer.toString(host));
     Path allowlist = tmp.resolve("allowlist");
+    String fake = System.getProperty("hwledger.test.fakeEngine");
     Files.writeString(
         allowlist,
-        "# the fake engine stands in for vLLM\nvllm="
-            + System.getProperty("hwledger.test.fakeEngine")
+        "# the fake engine stands in for vLLM and llama.cpp\nvllm="
+            + fake
+            + "\nllama-server="
+            + fake
             + "\n");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "agent",
+                "run",
+                "--data",
+                data.toString(),
+                "--allowlist",
+                allowlist.toString(),
+                "--heartbeat",
+                "500ms",
+                "--telemetry",
+                "500ms",
+                "--orphan-grace",
+                "2s",
+                "--job-env",
+                "FAKE_ENGINE_HOLD_BYTES=" + HOLD));
+    args.addAll(List.of(extra));
     return spawn(
         "agent-" + host,
         agentEnv,
@@ -176,28 +201,11 @@ class FleetProcessesTest {
             "-Dhwledger.nvml.library=" + System.getProperty("hwledger.nvml.library"),
             "-Dhwledger.backends=nvml",
             "-Djna.tmpdir=" + tmp.resolve("jna")),
-        "agent",
-        "run",
-        "--data",
-        data.toString(),
-        "--allowlist",
-        allowlist.toString(),
-        "--heartbeat",
-        "500ms",
-        "--telemetry",
-        "500ms",
-        "--orphan-grace",
-        "2s",
-        "--job-env",
-        "FAKE_ENGINE_HOLD_BYTES=" + HOLD);
+        args.toArray(String[]::new));
   }
 
-  @Test
-  void serverAndAgentsSurviveKillsAndTheJobMoves() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+  /** A fleet of {@code hosts} enrolled agents, each started with its extra arguments. */
+  private List<String> fleetOf(int port, List<List<String>> extras) throws Exception {
     env = Map.of("HWLEDGER_FLEET_PASSPHRASE", PASSPHRASE);
     fleet = tmp.resolve("fleet");
     admin = fleet.resolve("admin").toString();
@@ -213,10 +221,8 @@ class FleetProcessesTest {
             "https://127.0.0.1:" + port);
     assertThat(init.exitCode()).as(init.err()).isZero();
     server = startServer(port);
-
     List<String> agentIds = new ArrayList<>();
-    List<Process> agents = new ArrayList<>();
-    for (int host = 1; host <= 2; host++) {
+    for (int host = 1; host <= extras.size(); host++) {
       Cli.Result token =
           Cli.runWithEnv(
               env, "fleet", "token", "create", "--ttl", "10m", "--uses", "1", "--admin", admin);
@@ -226,18 +232,31 @@ class FleetProcessesTest {
           Cli.runWithEnv(env, "agent", "join", token.out().strip(), "--data", data.toString());
       assertThat(join.exitCode()).as(join.err()).isZero();
       agentIds.add(join.out().split(" ")[3]);
-      agents.add(startAgent(host, data));
+      agents.add(startAgent(host, data, extras.get(host - 1).toArray(String[]::new)));
     }
+    int gpus = 2 * extras.size();
     await(
-        "four GPUs measured",
+        gpus + " GPUs measured",
         () -> {
-          JsonNode gpus = view("gpus").path("gpus");
           int measured = 0;
-          for (JsonNode g : gpus) {
+          for (JsonNode g : view("gpus").path("gpus")) {
             measured += g.has("freeBytes") ? 1 : 0;
           }
-          return measured == 4;
+          return measured == gpus;
         });
+    return agentIds;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  void serverAndAgentsSurviveKillsAndTheJobMoves() throws Exception {
+    int port = freePort();
+    List<String> agentIds = fleetOf(port, List.of(List.of(), List.of()));
 
     // 0.8 x 85 520 809 984 = 68 416 647 987 B per GPU; the fake H100 has 74 217 160 704 B free
     Cli.Result submit =
@@ -272,7 +291,8 @@ class FleetProcessesTest {
         new JobSpec(
             Protocol.VERSION,
             "llama-3.1-8b",
-            null, null,
+            null,
+            null,
             null,
             "vllm",
             Map.of(),
@@ -336,5 +356,85 @@ class FleetProcessesTest {
     assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
     Predicate<String> noSecret = text -> !text.contains(PASSPHRASE);
     assertThat(noSecret.test(log("server"))).isTrue();
+  }
+
+  @Test
+  @Verifies({"FR-FLEET-013", "FR-CLI-009", "FR-CLI-010"})
+  void aJobNamingAModelFileRunsWhereTheFileIs() throws Exception {
+    Path models = Files.createDirectories(tmp.resolve("models"));
+    Path gguf = TinyLlama.gguf(models.resolve("tiny-llama-q4_k_m.gguf"));
+    Files.writeString(models.resolve("broken.gguf"), "GGUF, but cut off");
+    String path = gguf.toAbsolutePath().normalize().toString();
+    int port = freePort();
+    List<String> agentIds =
+        fleetOf(port, List.of(List.of(), List.of("--models", models.toString())));
+    String holder = agentIds.get(1);
+
+    await("the agent's model checkpoints listed", () -> view("models").path("models").size() == 2);
+    JsonNode listed = null;
+    for (JsonNode m : view("models").path("models")) {
+      if (m.path("path").asText().equals(path)) {
+        listed = m;
+      } else {
+        assertThat(m.path("error").asText()).isNotEmpty();
+      }
+    }
+    assertThat(listed).as("the GGUF file listed").isNotNull();
+    assertThat(listed.path("agentId").asText()).isEqualTo(holder);
+    // TinyLlama's tensor bytes worked out by hand: 1,107,152 B, 2 layers
+    assertThat(listed.path("weightsBytes").asLong()).isEqualTo(TinyLlama.GGUF_BYTES);
+    assertThat(listed.path("layers").asLong()).isEqualTo(TinyLlama.LAYERS);
+
+    Cli.Result submit =
+        Cli.runWithEnv(
+            env,
+            "fleet",
+            "submit",
+            "--model-file",
+            path,
+            "--engine",
+            "llama.cpp",
+            "--context",
+            "2048",
+            "--json",
+            "--admin",
+            admin);
+    assertThat(submit.exitCode()).as(submit.err() + submit.out()).isZero();
+    JsonNode placed = JSON.readTree(submit.out());
+    assertThat(placed.path("agentId").asText()).isEqualTo(holder);
+    String jobId = placed.path("jobId").asText();
+    await(
+        "the file's job running with its file",
+        () -> job(jobId).path("logTail").asText().contains("ready"));
+    assertThat(job(jobId).path("logTail").asText()).contains("argv[1]=-m\nargv[2]=" + path + "\n");
+
+    // no agent reports this path: every GPU says why, and nothing runs
+    Cli.Result refused =
+        Cli.runWithEnv(
+            env,
+            "fleet",
+            "submit",
+            "--model-file",
+            "/models/elsewhere.gguf",
+            "--engine",
+            "llama.cpp",
+            "--context",
+            "2048",
+            "--json",
+            "--admin",
+            admin);
+    assertThat(refused.exitCode()).isEqualTo(1);
+    JsonNode reasons = JSON.readTree(refused.out()).path("reasons");
+    assertThat(reasons).hasSize(4);
+    reasons.forEach(
+        r -> assertThat(r.asText()).contains("reports no model file /models/elsewhere.gguf"));
+
+    // the server's projection keeps what the agents reported: after a SIGKILL and a restart the
+    // checkpoint is listed again before the agent reports anything new
+    server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    server = startServer(port);
+    JsonNode after = view("models").path("models");
+    assertThat(after).hasSize(2);
+    assertThat(after.findValuesAsText("path")).contains(path);
   }
 }

@@ -12,6 +12,8 @@ import io.hwledger.fleet.protocol.Heartbeat;
 import io.hwledger.fleet.protocol.HostFacts;
 import io.hwledger.fleet.protocol.Inventory;
 import io.hwledger.fleet.protocol.JobStatus;
+import io.hwledger.fleet.protocol.ModelFile;
+import io.hwledger.fleet.protocol.ModelInventory;
 import io.hwledger.fleet.protocol.Protocol;
 import io.hwledger.fleet.protocol.RenewRequest;
 import io.hwledger.fleet.protocol.Telemetry;
@@ -72,6 +74,9 @@ public final class Agent implements AutoCloseable {
   private volatile long lastLineNanos = System.nanoTime();
   private volatile boolean closed;
   private List<GpuInfo> reported;
+  private final ModelScanner models;
+  private final ScheduledExecutorService modelScans;
+  private List<ModelFile> reportedModels;
 
   private Agent(
       AgentIdentity identity,
@@ -93,6 +98,9 @@ public final class Agent implements AutoCloseable {
             .environment(options.jobEnvironment())
             .build();
     this.timers = Executors.newScheduledThreadPool(2, daemon("agent-timers"));
+    // reading a large checkpoint's headers takes seconds: never on the heartbeat's threads
+    this.models = new ModelScanner(options.modelDirectories());
+    this.modelScans = Executors.newSingleThreadScheduledExecutor(daemon("agent-models"));
     this.watcher = daemon("agent-watch").newThread(this::watchLoop);
   }
 
@@ -137,6 +145,13 @@ public final class Agent implements AutoCloseable {
         TimeUnit.MILLISECONDS);
     // orphans age out even when the stream is quiet; the watchdog redials a silent stream
     timers.scheduleWithFixedDelay(guard(this::converge), 1000, 1000, TimeUnit.MILLISECONDS);
+    if (!options.modelDirectories().isEmpty()) {
+      modelScans.scheduleWithFixedDelay(
+          guard(this::reportModels),
+          0,
+          options.inventoryInterval().toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
     scheduleRenewal(identity.credential().certificate().getNotBefore().getTime());
     watcher.start();
     LOG.info(
@@ -181,6 +196,17 @@ public final class Agent implements AutoCloseable {
     // level-triggered reports: the server learns every local job's state and processes again
     for (String job : runner.jobIds()) {
       runner.status(job).ifPresent(this::report);
+    }
+  }
+
+  /** Searches the model directories and tells the server when what they hold changed. */
+  private void reportModels() {
+    List<ModelFile> now = models.scan();
+    if (!now.equals(reportedModels)) {
+      client.send(
+          "PUT", path("models"), new ModelInventory(Protocol.VERSION, now), null, JsonNode.class);
+      reportedModels = now;
+      LOG.info("reported {} model checkpoints", now.size());
     }
   }
 
@@ -335,6 +361,7 @@ public final class Agent implements AutoCloseable {
   public void close() {
     closed = true;
     timers.shutdownNow();
+    modelScans.shutdownNow();
     InputStream s = stream.get();
     if (s != null) {
       closeQuietly(s);

@@ -1,7 +1,9 @@
 package io.hwledger.fleet.agent;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -19,6 +21,8 @@ import java.util.Objects;
  * @param clock the agent's clock
  * @param jobEnvironment variables every job gets on top of the agent's own, e.g. {@code HF_HOME};
  *     the placement's GPU variables still win
+ * @param modelDirectories directories searched for model checkpoints (GGUF files, safetensors
+ *     directories) at every re-probe; the agent reports what it finds, so jobs can name them
  */
 public record AgentOptions(
     Duration heartbeatInterval,
@@ -28,7 +32,8 @@ public record AgentOptions(
     Duration orphanGrace,
     double renewAt,
     Clock clock,
-    Map<String, String> jobEnvironment) {
+    Map<String, String> jobEnvironment,
+    List<Path> modelDirectories) {
 
   /**
    * Validates.
@@ -41,6 +46,7 @@ public record AgentOptions(
    * @param renewAt in (0, 1)
    * @param clock not null
    * @param jobEnvironment not null; copied
+   * @param modelDirectories absolute paths; copied
    * @throws IllegalArgumentException naming the invalid value
    */
   public AgentOptions {
@@ -56,6 +62,12 @@ public record AgentOptions(
     }
     Objects.requireNonNull(clock, "clock");
     jobEnvironment = Map.copyOf(jobEnvironment);
+    modelDirectories = List.copyOf(modelDirectories);
+    for (Path dir : modelDirectories) {
+      if (!dir.isAbsolute()) {
+        throw new IllegalArgumentException("model directory " + dir + " is not an absolute path");
+      }
+    }
   }
 
   /**
@@ -72,7 +84,8 @@ public record AgentOptions(
         Duration.ofSeconds(300),
         0.6,
         Clock.systemUTC(),
-        Map.of());
+        Map.of(),
+        List.of());
   }
 
   /**
@@ -84,15 +97,11 @@ public record AgentOptions(
    * @return a copy
    */
   public AgentOptions withIntervals(Duration heartbeat, Duration telemetry, Duration inventory) {
-    return new AgentOptions(
-        heartbeat,
-        telemetry,
-        inventory,
-        requestTimeout,
-        orphanGrace,
-        renewAt,
-        clock,
-        jobEnvironment);
+    Copy c = new Copy(this);
+    c.heartbeatInterval = heartbeat;
+    c.telemetryInterval = telemetry;
+    c.inventoryInterval = inventory;
+    return c.build();
   }
 
   /**
@@ -102,33 +111,21 @@ public record AgentOptions(
    * @return a copy
    */
   public AgentOptions withOrphanGrace(Duration grace) {
-    return new AgentOptions(
-        heartbeatInterval,
-        telemetryInterval,
-        inventoryInterval,
-        requestTimeout,
-        grace,
-        renewAt,
-        clock,
-        jobEnvironment);
+    Copy c = new Copy(this);
+    c.orphanGrace = grace;
+    return c.build();
   }
 
   /**
    * These options with another clock.
    *
-   * @param c the clock
+   * @param clock the clock
    * @return a copy
    */
-  public AgentOptions withClock(Clock c) {
-    return new AgentOptions(
-        heartbeatInterval,
-        telemetryInterval,
-        inventoryInterval,
-        requestTimeout,
-        orphanGrace,
-        renewAt,
-        c,
-        jobEnvironment);
+  public AgentOptions withClock(Clock clock) {
+    Copy c = new Copy(this);
+    c.clock = clock;
+    return c.build();
   }
 
   /**
@@ -138,15 +135,9 @@ public record AgentOptions(
    * @return a copy
    */
   public AgentOptions withRenewAt(double share) {
-    return new AgentOptions(
-        heartbeatInterval,
-        telemetryInterval,
-        inventoryInterval,
-        requestTimeout,
-        orphanGrace,
-        share,
-        clock,
-        jobEnvironment);
+    Copy c = new Copy(this);
+    c.renewAt = share;
+    return c.build();
   }
 
   /**
@@ -156,15 +147,59 @@ public record AgentOptions(
    * @return a copy
    */
   public AgentOptions withJobEnvironment(Map<String, String> environment) {
-    return new AgentOptions(
-        heartbeatInterval,
-        telemetryInterval,
-        inventoryInterval,
-        requestTimeout,
-        orphanGrace,
-        renewAt,
-        clock,
-        environment);
+    Copy c = new Copy(this);
+    c.jobEnvironment = environment;
+    return c.build();
+  }
+
+  /**
+   * These options searching other directories for model checkpoints.
+   *
+   * @param directories absolute paths
+   * @return a copy
+   */
+  public AgentOptions withModelDirectories(List<Path> directories) {
+    Copy c = new Copy(this);
+    c.modelDirectories = directories;
+    return c.build();
+  }
+
+  /** The components, changed one by one, then validated together by the canonical constructor. */
+  private static final class Copy {
+    Duration heartbeatInterval;
+    Duration telemetryInterval;
+    Duration inventoryInterval;
+    Duration requestTimeout;
+    Duration orphanGrace;
+    double renewAt;
+    Clock clock;
+    Map<String, String> jobEnvironment;
+    List<Path> modelDirectories;
+
+    Copy(AgentOptions o) {
+      heartbeatInterval = o.heartbeatInterval;
+      telemetryInterval = o.telemetryInterval;
+      inventoryInterval = o.inventoryInterval;
+      requestTimeout = o.requestTimeout;
+      orphanGrace = o.orphanGrace;
+      renewAt = o.renewAt;
+      clock = o.clock;
+      jobEnvironment = o.jobEnvironment;
+      modelDirectories = o.modelDirectories;
+    }
+
+    AgentOptions build() {
+      return new AgentOptions(
+          heartbeatInterval,
+          telemetryInterval,
+          inventoryInterval,
+          requestTimeout,
+          orphanGrace,
+          renewAt,
+          clock,
+          jobEnvironment,
+          modelDirectories);
+    }
   }
 
   private static void positive(Duration d, String name) {

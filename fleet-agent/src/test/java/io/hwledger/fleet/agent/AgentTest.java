@@ -236,7 +236,8 @@ class AgentTest {
         new JobSpec(
             Protocol.VERSION,
             "llama-3.1-8b",
-            null, null,
+            null,
+            null,
             null,
             "vllm",
             Map.of(),

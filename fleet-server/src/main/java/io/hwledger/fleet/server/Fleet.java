@@ -11,6 +11,8 @@ import io.hwledger.fleet.protocol.Inventory;
 import io.hwledger.fleet.protocol.JobSpec;
 import io.hwledger.fleet.protocol.JobState;
 import io.hwledger.fleet.protocol.JobStatus;
+import io.hwledger.fleet.protocol.ModelFile;
+import io.hwledger.fleet.protocol.ModelInventory;
 import io.hwledger.fleet.protocol.ProcessUsage;
 import io.hwledger.fleet.protocol.Protocol;
 import io.hwledger.fleet.protocol.RenewRequest;
@@ -325,6 +327,19 @@ final class Fleet {
       if (!inventory.gpus().equals(agent.gpus) || !inventory.host().equals(agent.host)) {
         record(FleetEvents.agentInventory(agent.id, inventory.host(), inventory.gpus()));
         LOG.info("agent {} reports {} GPUs", agent.id, inventory.gpus().size());
+        retryPending();
+      }
+    }
+  }
+
+  /** Records the agent's model checkpoints when they changed; a waiting job may now fit. */
+  void models(FleetState.Agent agent, ModelInventory inventory) {
+    heartbeat(agent);
+    synchronized (lock) {
+      List<ModelFile> before = List.copyOf(agent.models.values());
+      if (!inventory.files().equals(before)) {
+        record(FleetEvents.agentModels(agent.id, inventory.files()));
+        LOG.info("agent {} reports {} model checkpoints", agent.id, inventory.files().size());
         retryPending();
       }
     }

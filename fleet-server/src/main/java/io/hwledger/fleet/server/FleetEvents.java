@@ -7,6 +7,7 @@ import io.hwledger.fleet.protocol.GpuInfo;
 import io.hwledger.fleet.protocol.HostFacts;
 import io.hwledger.fleet.protocol.JobSpec;
 import io.hwledger.fleet.protocol.JobState;
+import io.hwledger.fleet.protocol.ModelFile;
 import io.hwledger.fleet.protocol.Protocol;
 import io.hwledger.ledger.LedgerEvent;
 import java.util.List;
@@ -26,6 +27,7 @@ final class FleetEvents {
   static final String AGENT_REVOKED = "fleet.agent.revoked";
   static final String AGENT_STATE = "fleet.agent.state";
   static final String AGENT_INVENTORY = "fleet.agent.inventory";
+  static final String AGENT_MODELS = "fleet.agent.models";
   static final String JOB_SUBMITTED = "fleet.job.submitted";
   static final String JOB_PLACED = "fleet.job.placed";
   static final String JOB_UNPLACED = "fleet.job.unplaced";
@@ -126,6 +128,17 @@ final class FleetEvents {
     p.set("host", JSON.valueToTree(host));
     p.set("gpus", JSON.valueToTree(gpus));
     return event(AGENT_INVENTORY, p);
+  }
+
+  /**
+   * The model checkpoints an agent reports, each with the model and weight bytes it was read as (or
+   * its error): what a model-file job was planned with is in the ledger, and replays.
+   */
+  static LedgerEvent agentModels(String agentId, List<ModelFile> files) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("agentId", agentId);
+    p.set("files", JSON.valueToTree(files));
+    return event(AGENT_MODELS, p);
   }
 
   static LedgerEvent jobSubmitted(String jobId, JobSpec spec, String by) {

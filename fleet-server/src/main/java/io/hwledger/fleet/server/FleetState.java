@@ -8,10 +8,12 @@ import io.hwledger.fleet.protocol.GpuInfo;
 import io.hwledger.fleet.protocol.HostFacts;
 import io.hwledger.fleet.protocol.JobSpec;
 import io.hwledger.fleet.protocol.JobState;
+import io.hwledger.fleet.protocol.ModelFile;
 import io.hwledger.fleet.protocol.Protocol;
 import io.hwledger.ledger.RecordedEvent;
 import io.hwledger.ledger.events.PlanReconciled;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +66,7 @@ final class FleetState {
     long notAfterMillis;
     AgentStatus status = AgentStatus.READY;
     List<GpuInfo> gpus = List.of();
+    Map<String, ModelFile> models = Map.of();
 
     Agent(String id, HostFacts host, Map<String, String> labels, String serial, long notAfter) {
       this.id = id;
@@ -182,6 +185,19 @@ final class FleetState {
                     List<GpuInfo> gpus = new ArrayList<>();
                     p.path("gpus").forEach(g -> gpus.add(read(g, GpuInfo.class)));
                     a.gpus = List.copyOf(gpus);
+                  });
+      case FleetEvents.AGENT_MODELS ->
+          agent(p)
+              .ifPresent(
+                  a -> {
+                    Map<String, ModelFile> models = new LinkedHashMap<>();
+                    p.path("files")
+                        .forEach(
+                            f -> {
+                              ModelFile file = read(f, ModelFile.class);
+                              models.put(file.path(), file);
+                            });
+                    a.models = Collections.unmodifiableMap(models);
                   });
       case FleetEvents.JOB_SUBMITTED -> {
         Job j = new Job(p.path("jobId").asText(), read(p.path("spec"), JobSpec.class), event.seq());

@@ -64,7 +64,7 @@ final class PlannedScheduler implements Scheduler {
                 healthy,
                 g.integrated()));
       }
-      agents.add(new AgentState(a.id, a.status == AgentStatus.READY, gpus));
+      agents.add(new AgentState(a.id, a.status == AgentStatus.READY, gpus, a.models));
     }
     if (agents.isEmpty()) {
       return new Refused(List.of("no enrolled agent reports a GPU"));

@@ -10,6 +10,7 @@ import io.hwledger.fleet.protocol.Inventory;
 import io.hwledger.fleet.protocol.JobSpec;
 import io.hwledger.fleet.protocol.JobStatus;
 import io.hwledger.fleet.protocol.JoinString;
+import io.hwledger.fleet.protocol.ModelInventory;
 import io.hwledger.fleet.protocol.Protocol;
 import io.hwledger.fleet.protocol.RenewRequest;
 import io.hwledger.fleet.protocol.Telemetry;
@@ -43,9 +44,9 @@ final class Routes extends Handler.Abstract {
       Pattern.compile(
           "/v1/agents/("
               + UUID
-              + ")/(heartbeat|inventory|telemetry|watch|jobs/([A-Za-z0-9_-]{1,64}))");
+              + ")/(heartbeat|inventory|models|telemetry|watch|jobs/([A-Za-z0-9_-]{1,64}))");
   private static final Pattern ADMIN_PATH =
-      Pattern.compile("/v1/admin/(status|agents|gpus|jobs|tokens|accuracy|metrics)(/.*)?");
+      Pattern.compile("/v1/admin/(status|agents|gpus|models|jobs|tokens|accuracy|metrics)(/.*)?");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   private final Fleet fleet;
@@ -143,6 +144,11 @@ final class Routes extends Handler.Abstract {
         fleet.inventory(agent, x.body(Inventory.class));
         x.json(200, ok());
       }
+      case "models" -> {
+        requireMethod(method, "PUT");
+        fleet.models(agent, x.body(ModelInventory.class));
+        x.json(200, ok());
+      }
       case "telemetry" -> {
         requireMethod(method, "POST");
         fleet.telemetry(agent, x.body(Telemetry.class).samples());
@@ -217,6 +223,10 @@ final class Routes extends Handler.Abstract {
       case "gpus" -> {
         requireMethod(method, "GET");
         x.json(200, fleet.read(s -> Views.gpus(s, fleet.telemetry)));
+      }
+      case "models" -> {
+        requireMethod(method, "GET");
+        x.json(200, fleet.read(Views::models));
       }
       case "jobs" -> {
         if (id == null && method.equals("POST")) {

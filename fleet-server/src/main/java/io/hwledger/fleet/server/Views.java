@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hwledger.fleet.protocol.GpuInfo;
 import io.hwledger.fleet.protocol.GpuSample;
 import io.hwledger.fleet.protocol.JobState;
+import io.hwledger.fleet.protocol.ModelFile;
 import io.hwledger.fleet.protocol.Protocol;
 import java.util.Map;
 import java.util.TreeMap;
@@ -78,6 +79,33 @@ final class Views {
                   }
                   n.put("measuredAtMillis", l.receivedAt().toEpochMilli());
                 });
+      }
+    }
+    return out;
+  }
+
+  /** Every model checkpoint each agent reports: what jobs may name as their modelFile. */
+  static ObjectNode models(FleetState s) {
+    ObjectNode out = root();
+    ArrayNode list = out.putArray("models");
+    for (FleetState.Agent a : s.agents.values()) {
+      for (ModelFile f : a.models.values()) {
+        ObjectNode n = list.addObject();
+        n.put("agentId", a.id);
+        n.put("hostname", a.host.hostname());
+        n.put("path", f.path());
+        n.put("format", f.format());
+        if (f.spec() != null && f.weights() != null) {
+          n.put("model", f.spec().name());
+          n.put("layers", f.spec().layerCount());
+          f.spec().contextLimit().ifPresent(c -> n.put("contextLimit", c));
+          n.put("weightsFormat", f.weights().format());
+          n.put("parameters", f.weights().parameters());
+          n.put("weightsBytes", f.weights().totalBytes());
+        }
+        if (f.error() != null) {
+          n.put("error", f.error());
+        }
       }
     }
     return out;

@@ -125,7 +125,8 @@ class FleetLivenessTest {
     return new JobSpec(
         Protocol.VERSION,
         "llama-3.1-8b",
-        null, null,
+        null,
+        null,
         null,
         "vllm",
         Map.of(),
