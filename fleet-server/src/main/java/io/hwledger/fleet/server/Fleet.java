@@ -21,6 +21,7 @@ import io.hwledger.fleet.protocol.WatchEvent;
 import io.hwledger.ledger.AppendResult;
 import io.hwledger.ledger.Ledger;
 import io.hwledger.ledger.LedgerEvent;
+import io.hwledger.ledger.LedgerException;
 import io.hwledger.ledger.RecordedEvent;
 import io.hwledger.ledger.events.PlanReconciled;
 import java.security.SecureRandom;
@@ -34,15 +35,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The fleet's logic, apart from HTTP: every change is appended to the ledger first (durably), then
- * applied to the {@link FleetState} projection, then pushed to the agents it concerns. One lock
- * orders all changes, so the ledger's order is the order decisions were made in.
+ * applied to the {@link FleetState} projection, then pushed to the agents it concerns.
+ *
+ * <p>Locking (ADR 0016, "Locking"): one lock orders every decision — each append to the ledger is
+ * queued under it, and a decision reads the state it depends on under it — so the ledger's order is
+ * the order decisions were made in, and replay rebuilds the same state. What an agent's routine
+ * request needs runs without it: authorisation reads {@link FleetState#credentials}, telemetry goes
+ * to the {@link TelemetryStore}, which is safe for concurrent writers, and the lock is taken only
+ * when a report changes ledger state (a status change, a day's summaries, a reconciliation). A
+ * submission is planned on a copy of the state made under the lock and recorded under it only if
+ * what the plan read has not changed since.
  */
 final class Fleet {
   private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
@@ -67,6 +78,9 @@ final class Fleet {
   private final Map<String, Set<Long>> jobPids = new ConcurrentHashMap<>();
   private final Map<String, String> logTails = new ConcurrentHashMap<>();
   private boolean failoverHeld;
+
+  /** How many times a submission is planned outside the lock before it is planned under it. */
+  static final int PLAN_ATTEMPTS = 3;
 
   Fleet(
       FleetCa ca,
@@ -106,10 +120,52 @@ final class Fleet {
   /** Appends and applies; the caller holds the lock. */
   private AppendResult record(LedgerEvent event) {
     AppendResult r = ledger.append(event);
+    apply(event, r);
+    return r;
+  }
+
+  private void apply(LedgerEvent event, AppendResult r) {
     state.apply(
         new RecordedEvent(
             r.seq(), now(), event.type(), event.schemaVersion(), event.payload(), r.hash()));
-    return r;
+  }
+
+  /**
+   * Appends records that change no fleet state (days' summaries) together, then applies them. The
+   * ledger has no batch append: they are queued back to back under the lock, which keeps them in
+   * decision order, and their durability is awaited outside it, so that the ledger's writer commits
+   * them — and those of other requests waiting alike — in as few batches, each one fsync, as its
+   * queue allows. The caller must not hold the lock.
+   */
+  private void recordBatch(List<LedgerEvent> events) {
+    List<CompletableFuture<AppendResult>> pending = new ArrayList<>(events.size());
+    synchronized (lock) {
+      for (LedgerEvent e : events) {
+        pending.add(ledger.appendAsync(e));
+      }
+    }
+    List<AppendResult> done = new ArrayList<>(events.size());
+    for (CompletableFuture<AppendResult> f : pending) {
+      done.add(durable(f));
+    }
+    synchronized (lock) {
+      for (int i = 0; i < events.size(); i++) {
+        apply(events.get(i), done.get(i));
+      }
+    }
+  }
+
+  /** Waits for an append as {@link Ledger#append} does, with its exceptions. */
+  private static AppendResult durable(CompletableFuture<AppendResult> append) {
+    try {
+      return append.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LedgerException("interrupted while waiting for the append to be durable", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw new LedgerException("append failed: " + cause.getMessage(), cause);
+    }
   }
 
   // ---- identity ----
@@ -119,7 +175,11 @@ final class Fleet {
     return new Exchange.Refused(status, message);
   }
 
-  /** Checks an agent's certificate against its record on this request. */
+  /**
+   * Checks an agent's certificate against its record on this request, without the lock: against the
+   * credentials the state publishes, which a revocation replaces before {@link #revokeAgent}
+   * returns.
+   */
   FleetState.Agent authorizeAgent(@Nullable FleetIdentity id, @Nullable String pathAgentId) {
     if (id == null) {
       throw refuse(401, "a client certificate is required");
@@ -130,26 +190,22 @@ final class Fleet {
     if (pathAgentId != null && !pathAgentId.equals(id.name())) {
       throw refuse(403, "agent " + id.name() + " cannot act for agent " + pathAgentId);
     }
-    synchronized (lock) {
-      FleetState.Agent a = state.agents.get(id.name());
-      if (a == null) {
-        throw refuse(403, "agent " + id.name() + " is not enrolled");
-      }
-      if (a.status == AgentStatus.REVOKED) {
-        throw refuse(403, "agent " + id.name() + " is revoked");
-      }
-      if (!acceptedSerial(a, id.serialHex())) {
-        throw refuse(
-            403,
-            "certificate serial " + id.serialHex() + " of agent " + id.name() + " is superseded");
-      }
-      return a;
-    }
+    return check(id.name(), id.serialHex()).agent();
   }
 
-  private boolean acceptedSerial(FleetState.Agent a, String serial) {
-    return serial.equals(a.serial)
-        || (serial.equals(a.previousSerial) && now().toEpochMilli() < a.previousSerialUntilMillis);
+  /** The agent's credentials if {@code serial} is its current (or graced) one, else a refusal. */
+  private FleetState.Credentials check(String agentId, String serial) {
+    FleetState.Credentials c = state.credentials(agentId);
+    if (c == null) {
+      throw refuse(403, "agent " + agentId + " is not enrolled");
+    }
+    if (c.revoked()) {
+      throw refuse(403, "agent " + agentId + " is revoked");
+    }
+    if (!c.accepts(serial, now().toEpochMilli())) {
+      throw refuse(403, "certificate serial " + serial + " of agent " + agentId + " is superseded");
+    }
+    return c;
   }
 
   /** Checks an operator's certificate. */
@@ -323,7 +379,13 @@ final class Fleet {
 
   void inventory(FleetState.Agent agent, Inventory inventory) {
     heartbeat(agent);
+    if (inventory.gpus().equals(agent.gpus) && inventory.host().equals(agent.host)) {
+      return; // nothing to record; the fields are volatile and change only under the lock
+    }
     synchronized (lock) {
+      if (agent.status == AgentStatus.REVOKED) {
+        throw refuse(403, "agent " + agent.id + " is revoked");
+      }
       if (!inventory.gpus().equals(agent.gpus) || !inventory.host().equals(agent.host)) {
         record(FleetEvents.agentInventory(agent.id, inventory.host(), inventory.gpus()));
         LOG.info("agent {} reports {} GPUs", agent.id, inventory.gpus().size());
@@ -356,9 +418,10 @@ final class Fleet {
       }
     }
     List<TelemetryStore.DaySummary> ended = telemetry.record(agent.id, accepted, now());
-    synchronized (lock) {
+    if (!ended.isEmpty()) {
+      List<LedgerEvent> summaries = new ArrayList<>(ended.size());
       for (TelemetryStore.DaySummary d : ended) {
-        record(
+        summaries.add(
             FleetEvents.gpuDaily(
                 d.uuid(),
                 d.agentId(),
@@ -367,16 +430,56 @@ final class Fleet {
                 d.maxUsedBytes(),
                 d.meanUtilizationPercent()));
       }
-      reconcile(agent, accepted);
+      recordBatch(summaries);
+    }
+    if (mayReconcile(agent.id, accepted)) {
+      synchronized (lock) {
+        reconcile(agent, accepted);
+      }
     }
   }
 
-  /** Compares what running jobs' processes hold with their plans, once per job and GPU. */
+  /**
+   * Whether {@code samples} may let {@link #reconcile} record something, without the lock: one of
+   * the agent's reconcilable jobs has run long enough and a sample shows one of its processes.
+   */
+  private boolean mayReconcile(String agentId, List<GpuSample> samples) {
+    Set<String> jobs = state.reconcilable(agentId);
+    if (jobs.isEmpty()) {
+      return false;
+    }
+    long now = now().toEpochMilli();
+    for (String jobId : jobs) {
+      Long since = runningSince.get(jobId);
+      Set<Long> pids = jobPids.get(jobId);
+      if (since == null || pids == null || now - since < options.reconcileAfter().toMillis()) {
+        continue;
+      }
+      for (GpuSample s : samples) {
+        List<ProcessUsage> processes = s.processes();
+        if (processes != null) {
+          for (ProcessUsage p : processes) {
+            if (pids.contains(p.pid())) {
+              return true;
+            }
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Compares what running jobs' processes hold with their plans, once per job and GPU; walks only
+   * the agent's reconcilable jobs (running, a GPU not yet compared), never the fleet's history.
+   */
   private void reconcile(FleetState.Agent agent, List<GpuSample> samples) {
     long now = now().toEpochMilli();
-    for (FleetState.Job j : state.jobs.values()) {
-      Long since = runningSince.get(j.id);
-      if (j.state != JobState.RUNNING
+    for (String jobId : state.reconcilable(agent.id)) {
+      FleetState.Job j = state.jobs.get(jobId);
+      Long since = runningSince.get(jobId);
+      if (j == null
+          || j.state != JobState.RUNNING
           || !agent.id.equals(j.agentId)
           || since == null
           || now - since < options.reconcileAfter().toMillis()) {
@@ -449,6 +552,9 @@ final class Fleet {
       org.eclipse.jetty.util.Callback callback) {
     heartbeat(agent);
     synchronized (lock) {
+      // a revocation or renewal since this request was authorised: revokeAgent aborts the streams
+      // open when it records, so none may open after that
+      check(agent.id, serial);
       WatchStreams.Stream s = streams.open(agent.id, serial, response, callback);
       s.send(WatchEvent.snapshot(state.assignments(agent.id)));
     }
@@ -459,18 +565,49 @@ final class Fleet {
   /** The outcome of a submission: the job's id, its state and, if refused, why. */
   record Submitted(String jobId, JobState state, @Nullable String agentId, List<String> reasons) {}
 
+  /**
+   * Plans {@code spec} on a copy of the state made under the lock, then records the outcome under
+   * the lock if it still holds: a placement if nothing placement reads about its agent changed
+   * since the copy (its status, GPUs and claims: so its GPUs still fit as planned), a refusal if
+   * nothing changed anywhere. Otherwise it plans again, and after {@link #PLAN_ATTEMPTS} stale
+   * copies it plans under the lock, so a busy fleet delays a decision but never loses one.
+   */
   Submitted submit(JobSpec spec, String by) {
-    synchronized (lock) {
-      String jobId = "job-" + Long.toHexString(random.nextLong() & Long.MAX_VALUE);
-      Scheduler.Outcome d;
-      try {
-        d = scheduler.place(spec, state, telemetry, now());
-      } catch (IllegalArgumentException e) {
-        throw refuse(400, e.getMessage());
+    for (int attempt = 0; attempt < PLAN_ATTEMPTS; attempt++) {
+      FleetState view;
+      synchronized (lock) {
+        view = state.placementView();
       }
-      record(FleetEvents.jobSubmitted(jobId, spec, by));
-      return apply(jobId, d);
+      Scheduler.Outcome d = place(spec, view);
+      synchronized (lock) {
+        boolean fresh =
+            d instanceof Scheduler.Placed p
+                ? state.placementVersion(p.agentId()) == view.placementVersion(p.agentId())
+                : state.placementVersion() == view.placementVersion();
+        if (fresh) {
+          return decide(spec, by, d);
+        }
+      }
+      LOG.debug("job plan went stale while planning (attempt {}): planning again", attempt + 1);
     }
+    synchronized (lock) {
+      return decide(spec, by, place(spec, state));
+    }
+  }
+
+  private Scheduler.Outcome place(JobSpec spec, FleetState on) {
+    try {
+      return scheduler.place(spec, on, telemetry, now());
+    } catch (IllegalArgumentException e) {
+      throw refuse(400, e.getMessage());
+    }
+  }
+
+  /** Records a submission and its outcome; the caller holds the lock. */
+  private Submitted decide(JobSpec spec, String by, Scheduler.Outcome d) {
+    String jobId = "job-" + Long.toHexString(random.nextLong() & Long.MAX_VALUE);
+    record(FleetEvents.jobSubmitted(jobId, spec, by));
+    return apply(jobId, d);
   }
 
   private Submitted apply(String jobId, Scheduler.Outcome d) {
@@ -616,7 +753,10 @@ final class Fleet {
       }
       // streams of superseded certificates close once the renewal grace is over
       for (FleetState.Agent a : state.agents.values()) {
-        streams.abort(a.id, s -> !acceptedSerial(a, s.serial), "certificate superseded");
+        FleetState.Credentials c = state.credentials(a.id);
+        if (c != null) {
+          streams.abort(a.id, s -> !c.accepts(s.serial, now), "certificate superseded");
+        }
       }
     }
   }

@@ -14,10 +14,16 @@ import io.hwledger.ledger.RecordedEvent;
 import io.hwledger.ledger.events.PlanReconciled;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +31,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The fleet as its ledger says it is: tokens, agents, jobs and their placements. Rebuilt by
  * replaying the ledger at start and kept current by applying each event as it is appended; the
- * ledger is the truth and this is a projection of it. Not thread-safe: the server applies events
- * under its one write lock and reads under the same lock.
+ * ledger is the truth and this is a projection of it.
+ *
+ * <p>Not thread-safe as a whole: the server applies events under its write lock and reads the maps
+ * under the same lock. Two parts are published for reads without it, both kept by {@link #apply} so
+ * that replay rebuilds them exactly: {@link #credentials(String)}, what authorising an agent's
+ * request needs (immutable records in a concurrent map, replaced when an enrolment, renewal or
+ * revocation is applied), and {@link #reconcilable(String)}, the jobs whose measured memory can
+ * still be compared with their plans. An agent's {@code status}, {@code host} and {@code gpus} are
+ * volatile, written under the lock and read without it on an agent's own requests.
  */
 final class FleetState {
   private static final Logger LOG = LoggerFactory.getLogger(FleetState.class);
@@ -58,15 +71,15 @@ final class FleetState {
   /** An enrolled agent. */
   static final class Agent {
     final String id;
-    HostFacts host;
+    volatile HostFacts host;
     Map<String, String> labels;
     String serial;
     @Nullable String previousSerial;
     long previousSerialUntilMillis;
     long notAfterMillis;
-    AgentStatus status = AgentStatus.READY;
-    List<GpuInfo> gpus = List.of();
-    Map<String, ModelFile> models = Map.of();
+    volatile AgentStatus status = AgentStatus.READY;
+    volatile List<GpuInfo> gpus = List.of();
+    volatile Map<String, ModelFile> models = Map.of();
 
     Agent(String id, HostFacts host, Map<String, String> labels, String serial, long notAfter) {
       this.id = id;
@@ -74,6 +87,43 @@ final class FleetState {
       this.labels = labels;
       this.serial = serial;
       this.notAfterMillis = notAfter;
+    }
+
+    /** A copy of what placement reads, for planning outside the lock. */
+    Agent copy() {
+      Agent a = new Agent(id, host, labels, serial, notAfterMillis);
+      a.status = status;
+      a.gpus = gpus;
+      a.models = models;
+      return a;
+    }
+  }
+
+  /**
+   * What authorising an agent's request needs, immutable: its current certificate serial, the
+   * previous one and until when it still works (epoch ms, server clock), and whether the agent is
+   * revoked.
+   */
+  record Credentials(
+      Agent agent,
+      String serial,
+      @Nullable String previousSerial,
+      long previousSerialUntilMillis,
+      boolean revoked) {
+
+    static Credentials of(Agent a) {
+      return new Credentials(
+          a,
+          a.serial,
+          a.previousSerial,
+          a.previousSerialUntilMillis,
+          a.status == AgentStatus.REVOKED);
+    }
+
+    /** Whether a certificate with {@code serial} is this agent's at {@code nowMillis}. */
+    boolean accepts(String certificateSerial, long nowMillis) {
+      return certificateSerial.equals(serial)
+          || (certificateSerial.equals(previousSerial) && nowMillis < previousSerialUntilMillis);
     }
   }
 
@@ -98,6 +148,30 @@ final class FleetState {
       this.id = id;
       this.spec = spec;
       this.submittedSeq = submittedSeq;
+    }
+
+    /** A copy of what placement reads (its claim), for planning outside the lock. */
+    Job copy() {
+      Job j = new Job(id, spec, submittedSeq);
+      j.state = state;
+      j.agentId = agentId;
+      j.vendor = vendor;
+      j.gpus = gpus;
+      j.cancelRequested = cancelRequested;
+      return j;
+    }
+
+    /** Whether it runs and some GPU's measurement has not been compared with its plan yet. */
+    boolean reconcilable() {
+      if (state != JobState.RUNNING || agentId == null) {
+        return false;
+      }
+      for (FleetEvents.PlacedGpu g : gpus) {
+        if (!reconciledDevices.contains(g.uuid())) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** Whether it holds GPU memory on its agent: placed or running. */
@@ -125,11 +199,28 @@ final class FleetState {
   final Map<String, Job> jobs = new LinkedHashMap<>();
   final List<Reconciliation> reconciliations = new ArrayList<>();
   private final Map<Long, String> jobOfPlan = new LinkedHashMap<>();
+
+  /** Jobs that hold GPU memory (placed or running), by submission sequence: in submission order. */
+  private final Map<Long, Job> holding = new TreeMap<>();
+
+  /** Published: credentials by agent id, read without the lock. */
+  private final Map<String, Credentials> credentials = new ConcurrentHashMap<>();
+
+  /** Published: ids of each agent's {@link Job#reconcilable()} jobs, immutable sets. */
+  private final Map<String, Set<String>> reconcilable = new ConcurrentHashMap<>();
+
+  /** Changes of what placement reads: per agent (status, GPUs, claims on it), and in all. */
+  private final Map<String, Long> placementVersions = new HashMap<>();
+
+  private long placementVersion;
+
+  /** Records applied: the ledger's size once every appended record is applied. */
   long size;
 
   /** Applies one recorded event; types this build does not know are skipped. */
   void apply(RecordedEvent event) {
-    size = event.seq() + 1;
+    // records that change no state may be applied after later ones (Fleet#recordBatch)
+    size = Math.max(size, event.seq() + 1);
     if (event.schemaVersion() != FleetEvents.VERSION) {
       return;
     }
@@ -162,6 +253,7 @@ final class FleetState {
                 p.path("serial").asText(),
                 p.path("notAfter").asLong());
         agents.put(a.id, a);
+        credentials.put(a.id, Credentials.of(a));
       }
       case FleetEvents.AGENT_RENEWED ->
           agent(p)
@@ -171,12 +263,24 @@ final class FleetState {
                     a.previousSerialUntilMillis = p.path("previousValidUntil").asLong();
                     a.serial = p.path("serial").asText();
                     a.notAfterMillis = p.path("notAfter").asLong();
+                    credentials.put(a.id, Credentials.of(a));
                   });
-      case FleetEvents.AGENT_REVOKED -> agent(p).ifPresent(a -> a.status = AgentStatus.REVOKED);
+      case FleetEvents.AGENT_REVOKED ->
+          agent(p)
+              .ifPresent(
+                  a -> {
+                    a.status = AgentStatus.REVOKED;
+                    credentials.put(a.id, Credentials.of(a));
+                    changed(a.id);
+                  });
       case FleetEvents.AGENT_STATE ->
           agent(p)
               .filter(a -> a.status != AgentStatus.REVOKED)
-              .ifPresent(a -> a.status = AgentStatus.valueOf(p.path("state").asText()));
+              .ifPresent(
+                  a -> {
+                    a.status = AgentStatus.valueOf(p.path("state").asText());
+                    changed(a.id);
+                  });
       case FleetEvents.AGENT_INVENTORY ->
           agent(p)
               .ifPresent(
@@ -185,6 +289,7 @@ final class FleetState {
                     List<GpuInfo> gpus = new ArrayList<>();
                     p.path("gpus").forEach(g -> gpus.add(read(g, GpuInfo.class)));
                     a.gpus = List.copyOf(gpus);
+                    changed(a.id);
                   });
       case FleetEvents.AGENT_MODELS ->
           agent(p)
@@ -198,70 +303,133 @@ final class FleetState {
                               models.put(file.path(), file);
                             });
                     a.models = Collections.unmodifiableMap(models);
+                    changed(a.id);
                   });
       case FleetEvents.JOB_SUBMITTED -> {
         Job j = new Job(p.path("jobId").asText(), read(p.path("spec"), JobSpec.class), event.seq());
         jobs.put(j.id, j);
       }
-      case FleetEvents.JOB_PLACED ->
-          job(p)
-              .ifPresent(
-                  j -> {
-                    j.state = JobState.PLACED;
-                    j.agentId = p.path("agentId").asText();
-                    j.vendor = p.path("vendor").asText();
-                    List<FleetEvents.PlacedGpu> gpus = new ArrayList<>();
-                    p.path("gpus").forEach(g -> gpus.add(read(g, FleetEvents.PlacedGpu.class)));
-                    j.gpus = List.copyOf(gpus);
-                    List<String> command = new ArrayList<>();
-                    p.path("command").forEach(c -> command.add(c.asText()));
-                    j.command = List.copyOf(command);
-                    j.planSeq = p.path("planSeq").asLong();
-                    j.planHash = p.path("planHash").asText();
-                    j.reconciledDevices.clear();
-                    jobOfPlan.put(j.planSeq, j.id);
-                  });
-      case FleetEvents.JOB_UNPLACED ->
-          job(p)
-              .ifPresent(
-                  j -> {
-                    j.state = JobState.PENDING;
-                    j.agentId = null;
-                    j.gpus = List.of();
-                    j.message = p.path("reason").asText();
-                  });
-      case FleetEvents.JOB_REFUSED ->
-          job(p)
-              .ifPresent(
-                  j -> {
-                    j.state = JobState.REFUSED;
-                    List<String> reasons = new ArrayList<>();
-                    p.path("reasons").forEach(r -> reasons.add(r.asText()));
-                    j.message = String.join("; ", reasons);
-                  });
-      case FleetEvents.JOB_STATE ->
-          job(p)
-              .ifPresent(
-                  j -> {
-                    j.state = JobState.valueOf(p.path("state").asText());
-                    j.exitCode = p.has("exitCode") ? p.path("exitCode").asInt() : null;
-                    j.message = p.has("message") ? p.path("message").asText() : null;
-                  });
-      case FleetEvents.JOB_CANCEL -> job(p).ifPresent(j -> j.cancelRequested = true);
-      case PlanReconciled.TYPE -> {
-        PlanReconciled r = PlanReconciled.from(event);
-        String jobId = jobOfPlan.get(r.planSeq());
-        Job j = jobId == null ? null : jobs.get(jobId);
-        if (j != null) {
-          j.reconciledDevices.add(r.deviceId());
-          reconciliations.add(new Reconciliation(j.id, j.spec.engine(), modelName(j.spec), r));
-        }
-      }
+      case FleetEvents.JOB_PLACED,
+          FleetEvents.JOB_UNPLACED,
+          FleetEvents.JOB_REFUSED,
+          FleetEvents.JOB_STATE,
+          FleetEvents.JOB_CANCEL,
+          PlanReconciled.TYPE ->
+          applyJob(event, p);
       default -> {
         // other events (plan.computed, fleet.gpu.daily, or types of a newer build) change no
         // fleet state
       }
     }
+  }
+
+  /** Applies the events that change a job, and keeps the indexes over jobs current. */
+  private void applyJob(RecordedEvent event, JsonNode p) {
+    @Nullable PlanReconciled reconciled =
+        event.type().equals(PlanReconciled.TYPE) ? PlanReconciled.from(event) : null;
+    String jobId =
+        reconciled != null ? jobOfPlan.get(reconciled.planSeq()) : p.path("jobId").asText();
+    Job j = jobId == null ? null : jobs.get(jobId);
+    if (j == null) {
+      return;
+    }
+    String agentBefore = j.agentId;
+    if (reconciled != null) {
+      j.reconciledDevices.add(reconciled.deviceId());
+      reconciliations.add(new Reconciliation(j.id, j.spec.engine(), modelName(j.spec), reconciled));
+      reindex(j, agentBefore);
+      return;
+    }
+    switch (event.type()) {
+      case FleetEvents.JOB_PLACED -> {
+        j.state = JobState.PLACED;
+        j.agentId = p.path("agentId").asText();
+        j.vendor = p.path("vendor").asText();
+        List<FleetEvents.PlacedGpu> gpus = new ArrayList<>();
+        p.path("gpus").forEach(g -> gpus.add(read(g, FleetEvents.PlacedGpu.class)));
+        j.gpus = List.copyOf(gpus);
+        List<String> command = new ArrayList<>();
+        p.path("command").forEach(c -> command.add(c.asText()));
+        j.command = List.copyOf(command);
+        j.planSeq = p.path("planSeq").asLong();
+        j.planHash = p.path("planHash").asText();
+        j.reconciledDevices.clear();
+        jobOfPlan.put(j.planSeq, j.id);
+      }
+      case FleetEvents.JOB_UNPLACED -> {
+        j.state = JobState.PENDING;
+        j.agentId = null;
+        j.gpus = List.of();
+        j.message = p.path("reason").asText();
+      }
+      case FleetEvents.JOB_REFUSED -> {
+        j.state = JobState.REFUSED;
+        List<String> reasons = new ArrayList<>();
+        p.path("reasons").forEach(r -> reasons.add(r.asText()));
+        j.message = String.join("; ", reasons);
+      }
+      case FleetEvents.JOB_STATE -> {
+        j.state = JobState.valueOf(p.path("state").asText());
+        j.exitCode = p.has("exitCode") ? p.path("exitCode").asInt() : null;
+        j.message = p.has("message") ? p.path("message").asText() : null;
+      }
+      default -> j.cancelRequested = true; // JOB_CANCEL
+    }
+    reindex(j, agentBefore);
+  }
+
+  /** Brings the indexes over jobs up to date after {@code j} changed; it was on {@code before}. */
+  private void reindex(Job j, @Nullable String before) {
+    boolean held = holding.containsKey(j.submittedSeq);
+    if (j.holdsClaim()) {
+      holding.put(j.submittedSeq, j);
+    } else {
+      holding.remove(j.submittedSeq);
+    }
+    // claims change when a job starts or stops holding one, or holds it on another agent
+    if (held != j.holdsClaim() || (held && !Objects.equals(before, j.agentId))) {
+      if (before != null) {
+        changed(before);
+      }
+      if (j.agentId != null && !j.agentId.equals(before)) {
+        changed(j.agentId);
+      }
+    }
+    if (before != null && !before.equals(j.agentId)) {
+      unindex(before, j.id);
+    }
+    if (j.agentId != null) {
+      if (j.reconcilable()) {
+        reconcilable.compute(
+            j.agentId,
+            (k, ids) -> {
+              Set<String> next = ids == null ? new HashSet<>() : new HashSet<>(ids);
+              next.add(j.id);
+              return Set.copyOf(next);
+            });
+      } else {
+        unindex(j.agentId, j.id);
+      }
+    }
+  }
+
+  private void unindex(String agentId, String jobId) {
+    reconcilable.computeIfPresent(
+        agentId,
+        (k, ids) -> {
+          if (!ids.contains(jobId)) {
+            return ids;
+          }
+          Set<String> next = new HashSet<>(ids);
+          next.remove(jobId);
+          return next.isEmpty() ? null : Set.copyOf(next);
+        });
+  }
+
+  /** Counts a change of what placement reads about {@code agentId}. */
+  private void changed(String agentId) {
+    placementVersion++;
+    placementVersions.merge(agentId, 1L, Long::sum);
   }
 
   static String modelName(JobSpec spec) {
@@ -271,25 +439,69 @@ final class FleetState {
   /** Bytes claimed on each GPU by jobs placed or running, by GPU uuid. */
   Map<String, Long> claims() {
     Map<String, Long> out = new LinkedHashMap<>();
-    for (Job j : jobs.values()) {
-      if (j.holdsClaim()) {
-        for (FleetEvents.PlacedGpu g : j.gpus) {
-          out.merge(g.uuid(), g.claimBytes(), Long::sum);
-        }
+    for (Job j : holding.values()) {
+      for (FleetEvents.PlacedGpu g : j.gpus) {
+        out.merge(g.uuid(), g.claimBytes(), Long::sum);
       }
     }
     return out;
   }
 
-  /** What agent {@code agentId} should be running. */
+  /** What agent {@code agentId} should be running, in submission order. */
   List<Assignment> assignments(String agentId) {
     List<Assignment> out = new ArrayList<>();
-    for (Job j : jobs.values()) {
-      if (j.holdsClaim() && agentId.equals(j.agentId) && !j.cancelRequested) {
+    for (Job j : holding.values()) {
+      if (agentId.equals(j.agentId) && !j.cancelRequested) {
         out.add(j.assignment());
       }
     }
     return out;
+  }
+
+  /**
+   * The authorisation view of {@code agentId}; safe to call without the lock. A record applied
+   * before this call is seen by it.
+   */
+  @Nullable Credentials credentials(String agentId) {
+    return credentials.get(agentId);
+  }
+
+  /**
+   * Ids of the jobs on {@code agentId} that run and have a GPU whose measurement has not been
+   * compared with the plan yet; safe to call without the lock.
+   */
+  Set<String> reconcilable(String agentId) {
+    return reconcilable.getOrDefault(agentId, Set.of());
+  }
+
+  /** How often what placement reads has changed, in all. */
+  long placementVersion() {
+    return placementVersion;
+  }
+
+  /** How often what placement reads about {@code agentId} has changed. */
+  long placementVersion(String agentId) {
+    return placementVersions.getOrDefault(agentId, 0L);
+  }
+
+  /**
+   * A private copy of what placement reads (every agent, every job holding a claim), for planning
+   * outside the lock, with the placement versions it was copied at. Only {@link #agents}, {@link
+   * #claims()}, {@link #assignments} and the versions answer on it.
+   */
+  FleetState placementView() {
+    FleetState view = new FleetState();
+    agents.values().forEach(a -> view.agents.put(a.id, a.copy()));
+    holding.forEach(
+        (seq, j) -> {
+          Job c = j.copy();
+          view.jobs.put(c.id, c);
+          view.holding.put(seq, c);
+        });
+    view.placementVersions.putAll(placementVersions);
+    view.placementVersion = placementVersion;
+    view.size = size;
+    return view;
   }
 
   private Optional<Token> token(JsonNode p) {
@@ -298,10 +510,6 @@ final class FleetState {
 
   private Optional<Agent> agent(JsonNode p) {
     return Optional.ofNullable(agents.get(p.path("agentId").asText()));
-  }
-
-  private Optional<Job> job(JsonNode p) {
-    return Optional.ofNullable(jobs.get(p.path("jobId").asText()));
   }
 
   private static Map<String, String> labels(JsonNode node) {

@@ -37,7 +37,9 @@ interface Scheduler {
   }
 
   /**
-   * Places {@code spec}. Called under the server's write lock, so {@code state} is stable.
+   * Places {@code spec}. {@code state} is stable while it runs: the server's state under its write
+   * lock, or a private copy of what placement reads ({@link FleetState#placementView()}) outside
+   * it; {@code telemetry} is live.
    *
    * @throws IllegalArgumentException when the job itself is invalid (unknown model or engine,
    *     settings the engine refuses), with a one-line message for the operator

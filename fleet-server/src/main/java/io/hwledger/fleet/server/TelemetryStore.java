@@ -18,6 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * agent's clock skew cannot make a stale reading look fresh), exported as Micrometer gauges, and a
  * running summary per GPU per day — the only telemetry that reaches the ledger, so its growth is
  * one event per GPU per day.
+ *
+ * <p>Safe for concurrent writers without the server's lock: a GPU's day is updated atomically
+ * (within {@link ConcurrentHashMap#compute}), so each day's summary is handed out exactly once and
+ * counts every sample recorded into it.
  */
 final class TelemetryStore {
   /** The latest reading of a GPU and when the server received it. */
@@ -32,15 +36,29 @@ final class TelemetryStore {
       long maxUsedBytes,
       long meanUtilizationPercent) {}
 
+  /** One GPU's running day; changed only inside {@code days.compute}, which serialises it. */
   private static final class Day {
-    final String day;
+    final LocalDate day;
     long samples;
     long maxUsed;
     double utilizationSum;
     long utilizationCount;
 
-    Day(String day) {
+    Day(LocalDate day) {
       this.day = day;
+    }
+
+    void add(GpuSample s) {
+      samples++;
+      Long used = s.usedBytes();
+      if (used != null) {
+        maxUsed = Math.max(maxUsed, used);
+      }
+      Double utilization = s.utilizationPercent();
+      if (utilization != null) {
+        utilizationSum += utilization;
+        utilizationCount++;
+      }
     }
   }
 
@@ -53,36 +71,33 @@ final class TelemetryStore {
   }
 
   /**
-   * Records readings from {@code agentId}; returns the days that ended with them, to be written to
-   * the ledger.
+   * Records readings from {@code agentId} received at {@code now}; returns the days that ended with
+   * them (a GPU's first sample of a later UTC day ends its previous day), to be written to the
+   * ledger. A sample that arrives stamped with an earlier day than the GPU's current one (two
+   * requests racing across midnight) counts into the current day rather than ending it.
    */
   List<DaySummary> record(String agentId, List<GpuSample> samples, Instant now) {
     List<DaySummary> ended = new ArrayList<>();
-    String today = LocalDate.ofInstant(now, ZoneOffset.UTC).toString();
+    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
     for (GpuSample s : samples) {
       Latest previous = latest.put(s.uuid(), new Latest(agentId, s, now));
       if (previous == null) {
         register(agentId, s.uuid());
       }
-      Day d = days.get(s.uuid());
-      if (d != null && !d.day.equals(today)) {
-        ended.add(summary(s.uuid(), agentId, d));
-        d = null;
-      }
-      if (d == null) {
-        d = new Day(today);
-        days.put(s.uuid(), d);
-      }
-      d.samples++;
-      Long used = s.usedBytes();
-      if (used != null) {
-        d.maxUsed = Math.max(d.maxUsed, used);
-      }
-      Double utilization = s.utilizationPercent();
-      if (utilization != null) {
-        d.utilizationSum += utilization;
-        d.utilizationCount++;
-      }
+      days.compute(
+          s.uuid(),
+          (uuid, d) -> {
+            Day current = d;
+            if (current != null && current.day.isBefore(today)) {
+              ended.add(summary(uuid, agentId, current));
+              current = null;
+            }
+            if (current == null) {
+              current = new Day(today);
+            }
+            current.add(s);
+            return current;
+          });
     }
     return ended;
   }
@@ -93,7 +108,7 @@ final class TelemetryStore {
 
   private static DaySummary summary(String uuid, String agentId, Day d) {
     long mean = d.utilizationCount == 0 ? 0 : Math.round(d.utilizationSum / d.utilizationCount);
-    return new DaySummary(uuid, agentId, d.day, d.samples, d.maxUsed, mean);
+    return new DaySummary(uuid, agentId, d.day.toString(), d.samples, d.maxUsed, mean);
   }
 
   private void register(String agentId, String uuid) {

@@ -3,14 +3,6 @@ package io.hwledger.fleet.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hwledger.fleet.protocol.GpuInfo;
-import io.hwledger.fleet.protocol.GpuSample;
-import io.hwledger.fleet.protocol.Heartbeat;
-import io.hwledger.fleet.protocol.HostFacts;
-import io.hwledger.fleet.protocol.Inventory;
-import io.hwledger.fleet.protocol.JobSpec;
-import io.hwledger.fleet.protocol.Protocol;
-import io.hwledger.fleet.protocol.Telemetry;
 import io.hwledger.ledger.Ledger;
 import io.hwledger.ledger.RecordedEvent;
 import io.hwledger.testsupport.Verifies;
@@ -19,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,11 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Verifies({"FR-FLEET-008", "FR-FLEET-009"})
 class FleetLivenessTest {
-  /** An H100 SXM as nvidia-smi names it, with the catalog's total (gpus.json), bytes. */
-  private static final String H100 = "NVIDIA H100 80GB HBM3";
-
-  private static final long H100_TOTAL = 85_520_809_984L;
-
   @TempDir Path dir;
   final MutableClock clock = new MutableClock(Instant.parse("2026-12-05T12:00:00Z"));
   TestFleet fleet;
@@ -56,41 +42,6 @@ class FleetLivenessTest {
     return FleetServerOptions.defaults(port)
         .withLiveness(Duration.ofSeconds(150), Duration.ofSeconds(300), Duration.ofMillis(50))
         .withClock(clock);
-  }
-
-  private static void report(TestFleet.Enrolled a, String host) {
-    List<GpuInfo> gpus = new ArrayList<>();
-    List<GpuSample> samples = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      String uuid = "GPU-" + a.cert().agentId().substring(0, 8) + "-" + i;
-      gpus.add(new GpuInfo(i, uuid, H100, "nvidia", "nvml", null, H100_TOTAL, false));
-      samples.add(new GpuSample(uuid, 0, true, 0L, H100_TOTAL, 0.0, null, null, List.of()));
-    }
-    a.client()
-        .send(
-            "PUT",
-            a.path("inventory"),
-            new Inventory(
-                Protocol.VERSION, new HostFacts(host, "Linux", "amd64", 8, 1L << 36), gpus),
-            null,
-            JsonNode.class);
-    a.client()
-        .send(
-            "POST",
-            a.path("telemetry"),
-            new Telemetry(Protocol.VERSION, samples),
-            null,
-            JsonNode.class);
-  }
-
-  private static void beat(TestFleet.Enrolled a) {
-    a.client()
-        .send(
-            "POST",
-            a.path("heartbeat"),
-            new Heartbeat(Protocol.VERSION, 1, 0),
-            null,
-            JsonNode.class);
   }
 
   private String status(String agentId) {
@@ -121,38 +72,22 @@ class FleetLivenessTest {
     }
   }
 
-  private static JobSpec vllm() {
-    return new JobSpec(
-        Protocol.VERSION,
-        "llama-3.1-8b",
-        null,
-        null,
-        null,
-        "vllm",
-        Map.of(),
-        8192,
-        1,
-        null,
-        null,
-        1,
-        null);
-  }
-
   @Test
   void aLostAgentsJobIsPlacedAgainOnAnAgentThatIsAlive() throws Exception {
     fleet = new TestFleet(dir, options());
     TestFleet.Enrolled a = fleet.enroll(fleet.token(2, 3600));
-    report(a, "host-a");
-    JsonNode placed = fleet.admin.send("POST", "/v1/admin/jobs", vllm(), null, JsonNode.class);
+    TestFleet.report(a, "host-a");
+    JsonNode placed =
+        fleet.admin.send("POST", "/v1/admin/jobs", TestFleet.vllm(), null, JsonNode.class);
     String jobId = placed.path("jobId").asText();
     assertThat(placed.path("agentId").asText()).isEqualTo(a.cert().agentId());
     TestFleet.Enrolled b = fleet.enroll(fleet.token(1, 3600));
-    report(b, "host-b");
+    TestFleet.report(b, "host-b");
 
     // b reports every 100 s of server time, never silent for 150 s; a never again
     for (int step = 0; step < 2; step++) {
       clock.advance(Duration.ofSeconds(100));
-      report(b, "host-b");
+      TestFleet.report(b, "host-b");
     }
     await("agent a not ready", () -> status(a.cert().agentId()).equals("NOT_READY"));
     assertThat(status(b.cert().agentId())).isEqualTo("READY");
@@ -160,7 +95,7 @@ class FleetLivenessTest {
 
     for (int step = 0; step < 3; step++) {
       clock.advance(Duration.ofSeconds(100));
-      report(b, "host-b"); // fresh measurements on the server's clock
+      TestFleet.report(b, "host-b"); // fresh measurements on the server's clock
     }
     await("agent a lost", () -> status(a.cert().agentId()).equals("LOST"));
     await(
@@ -168,7 +103,7 @@ class FleetLivenessTest {
     assertThat(job(jobId).path("state").asText()).isEqualTo("PLACED");
 
     // a returning agent is ready again; its old job stays where it was moved
-    beat(a);
+    TestFleet.beat(a);
     assertThat(status(a.cert().agentId())).isEqualTo("READY");
     assertThat(job(jobId).path("agentId").asText()).isEqualTo(b.cert().agentId());
 
@@ -202,20 +137,20 @@ class FleetLivenessTest {
     TestFleet.Enrolled a = fleet.enroll(fleet.token(3, 3600));
     TestFleet.Enrolled b = fleet.enroll(fleet.token(1, 3600));
     TestFleet.Enrolled c = fleet.enroll(fleet.token(1, 3600));
-    report(a, "host-a");
-    report(b, "host-b");
-    report(c, "host-c");
+    TestFleet.report(a, "host-a");
+    TestFleet.report(b, "host-b");
+    TestFleet.report(c, "host-c");
     String jobId =
         fleet
             .admin
-            .send("POST", "/v1/admin/jobs", vllm(), null, JsonNode.class)
+            .send("POST", "/v1/admin/jobs", TestFleet.vllm(), null, JsonNode.class)
             .path("jobId")
             .asText();
     String placedOn = job(jobId).path("agentId").asText();
 
     // two of three silent (more than half): the server suspects itself, not the agents
     clock.advance(Duration.ofSeconds(500));
-    beat(c);
+    TestFleet.beat(c);
     await(
         "the silent agents not ready",
         () ->
@@ -231,9 +166,9 @@ class FleetLivenessTest {
   void aRestartedServerReplaysItsLedgerIntoTheSameState() throws Exception {
     fleet = new TestFleet(dir, options());
     TestFleet.Enrolled a = fleet.enroll(fleet.token(1, 3600));
-    report(a, "host-a");
-    fleet.admin.send("POST", "/v1/admin/jobs", vllm(), null, JsonNode.class);
-    fleet.admin.send("POST", "/v1/admin/jobs", vllm(), null, JsonNode.class);
+    TestFleet.report(a, "host-a");
+    fleet.admin.send("POST", "/v1/admin/jobs", TestFleet.vllm(), null, JsonNode.class);
+    fleet.admin.send("POST", "/v1/admin/jobs", TestFleet.vllm(), null, JsonNode.class);
     JsonNode jobs = fleet.adminGet("jobs");
     JsonNode agents = fleet.adminGet("agents");
     JsonNode tokens = fleet.adminGet("tokens");
@@ -250,6 +185,6 @@ class FleetLivenessTest {
       assertThat(replayed.path(field)).isEqualTo(before.path(field));
     }
     // and the agent's certificate still works after the restart
-    beat(a);
+    TestFleet.beat(a);
   }
 }

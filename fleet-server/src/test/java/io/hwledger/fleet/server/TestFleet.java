@@ -8,9 +8,15 @@ import io.hwledger.fleet.pki.Credential;
 import io.hwledger.fleet.pki.TlsContexts;
 import io.hwledger.fleet.protocol.CertificateResponse;
 import io.hwledger.fleet.protocol.EnrollRequest;
+import io.hwledger.fleet.protocol.GpuInfo;
+import io.hwledger.fleet.protocol.GpuSample;
+import io.hwledger.fleet.protocol.Heartbeat;
 import io.hwledger.fleet.protocol.HostFacts;
+import io.hwledger.fleet.protocol.Inventory;
+import io.hwledger.fleet.protocol.JobSpec;
 import io.hwledger.fleet.protocol.JoinString;
 import io.hwledger.fleet.protocol.Protocol;
+import io.hwledger.fleet.protocol.Telemetry;
 import io.hwledger.fleet.protocol.TokenRequest;
 import io.hwledger.fleet.protocol.TokenResponse;
 import java.io.IOException;
@@ -21,6 +27,7 @@ import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -109,6 +116,77 @@ final class TestFleet implements AutoCloseable {
         new Credential(keys.getPrivate(), Certificates.parse(cert.certificate()));
     FleetClient client = FleetClient.of(server.url(), () -> credential, adminCas(), TIMEOUT);
     return new Enrolled(keys, cert, credential, client);
+  }
+
+  /** An H100 SXM as nvidia-smi names it, with the catalog's total (gpus.json), bytes. */
+  static final String H100 = "NVIDIA H100 80GB HBM3";
+
+  static final long H100_TOTAL = 85_520_809_984L;
+
+  /** The uuid of the agent's GPU {@code index} in {@link #report}. */
+  static String gpuUuid(Enrolled a, int index) {
+    return "GPU-" + a.cert().agentId().substring(0, 8) + "-" + index;
+  }
+
+  /** Reports two idle H100s: their inventory, then one sample each (all memory free). */
+  static void report(Enrolled a, String host) {
+    List<GpuInfo> gpus = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      gpus.add(new GpuInfo(i, gpuUuid(a, i), H100, "nvidia", "nvml", null, H100_TOTAL, false));
+    }
+    a.client()
+        .send(
+            "PUT",
+            a.path("inventory"),
+            new Inventory(
+                Protocol.VERSION, new HostFacts(host, "Linux", "amd64", 8, 1L << 36), gpus),
+            null,
+            JsonNode.class);
+    telemetry(a);
+  }
+
+  /** One sample of each of the agent's two GPUs of {@link #report}, all memory free. */
+  static void telemetry(Enrolled a) {
+    List<GpuSample> samples = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      samples.add(
+          new GpuSample(gpuUuid(a, i), 0, true, 0L, H100_TOTAL, 0.0, null, null, List.of()));
+    }
+    a.client()
+        .send(
+            "POST",
+            a.path("telemetry"),
+            new Telemetry(Protocol.VERSION, samples),
+            null,
+            JsonNode.class);
+  }
+
+  static void beat(Enrolled a) {
+    a.client()
+        .send(
+            "POST",
+            a.path("heartbeat"),
+            new Heartbeat(Protocol.VERSION, 1, 0),
+            null,
+            JsonNode.class);
+  }
+
+  /** llama-3.1-8b on vLLM, 8,192 tokens, one user: it claims 72 GiB, so one fills an H100. */
+  static JobSpec vllm() {
+    return new JobSpec(
+        Protocol.VERSION,
+        "llama-3.1-8b",
+        null,
+        null,
+        null,
+        "vllm",
+        Map.of(),
+        8192,
+        1,
+        null,
+        null,
+        1,
+        null);
   }
 
   JsonNode adminGet(String what) {
