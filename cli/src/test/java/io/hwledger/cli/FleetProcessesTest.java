@@ -8,6 +8,9 @@ import io.hwledger.fleet.client.FleetClient;
 import io.hwledger.fleet.client.FleetClientException;
 import io.hwledger.fleet.protocol.JobSpec;
 import io.hwledger.fleet.protocol.Protocol;
+import io.hwledger.ledger.Ledger;
+import io.hwledger.ledger.RecordedEvent;
+import io.hwledger.testsupport.LoopbackProxy;
 import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -22,6 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * agents (each its own JVM, the fake NVML in fleet mode with two simulated H100s, the fake engine
  * as the allowlisted {@code vllm}). A job is placed and runs; the server is SIGKILLed and comes
  * back with the same state from its ledger; the job's agent is SIGKILLed and the job moves to the
- * other agent; a SIGSTOPped agent is not ready and returns when continued. Every wait is bounded.
+ * other agent; a SIGSTOPped agent is not ready and returns when continued. An agent cut off behind
+ * a proxy whose connections survive is lost, its job moves, and when it returns it stops its copy
+ * after its orphan grace. Every wait is bounded.
  */
 @Verifies({"FR-FLEET-008", "FR-FLEET-009", "FR-CLI-010"})
 class FleetProcessesTest {
@@ -192,8 +200,8 @@ class FleetProcessesTest {
         "FAKE_ENGINE_HOLD_BYTES=" + HOLD);
   }
 
-  @Test
-  void serverAndAgentsSurviveKillsAndTheJobMoves() throws Exception {
+  /** Initialises the fleet directory for a server on a free port, and returns the port. */
+  private int initFleet() throws IOException {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -212,34 +220,43 @@ class FleetProcessesTest {
             "--url",
             "https://127.0.0.1:" + port);
     assertThat(init.exitCode()).as(init.err()).isZero();
-    server = startServer(port);
+    return port;
+  }
 
-    List<String> agentIds = new ArrayList<>();
-    List<Process> agents = new ArrayList<>();
-    for (int host = 1; host <= 2; host++) {
-      Cli.Result token =
-          Cli.runWithEnv(
-              env, "fleet", "token", "create", "--ttl", "10m", "--uses", "1", "--admin", admin);
-      assertThat(token.exitCode()).as(token.err()).isZero();
-      Path data = tmp.resolve("agent-" + host);
-      Cli.Result join =
-          Cli.runWithEnv(env, "agent", "join", token.out().strip(), "--data", data.toString());
-      assertThat(join.exitCode()).as(join.err()).isZero();
-      agentIds.add(join.out().split(" ")[3]);
-      agents.add(startAgent(host, data));
-    }
+  /**
+   * Joins an agent into {@code data} with a fresh token whose server URL {@code route} may change
+   * (to dial through a proxy); returns its id.
+   */
+  private String join(Path data, UnaryOperator<String> route) {
+    Cli.Result token =
+        Cli.runWithEnv(
+            env, "fleet", "token", "create", "--ttl", "10m", "--uses", "1", "--admin", admin);
+    assertThat(token.exitCode()).as(token.err()).isZero();
+    Cli.Result join =
+        Cli.runWithEnv(
+            env, "agent", "join", route.apply(token.out().strip()), "--data", data.toString());
+    assertThat(join.exitCode()).as(join.err()).isZero();
+    return join.out().split(" ")[3];
+  }
+
+  private void awaitMeasuredGpus(int count) throws Exception {
     await(
-        "four GPUs measured",
+        count + " GPUs measured",
         () -> {
           JsonNode gpus = view("gpus").path("gpus");
           int measured = 0;
           for (JsonNode g : gpus) {
             measured += g.has("freeBytes") ? 1 : 0;
           }
-          return measured == 4;
+          return measured == count;
         });
+  }
 
-    // 0.8 x 85 520 809 984 = 68 416 647 987 B per GPU; the fake H100 has 74 217 160 704 B free
+  /**
+   * Submits llama-3.1-8b on vLLM at 0.8 of a GPU: 0.8 x 85 520 809 984 = 68 416 647 987 B, which
+   * one fake H100 (74 217 160 704 B free) takes; returns the job's id once it is placed.
+   */
+  private String submit() throws Exception {
     Cli.Result submit =
         Cli.runWithEnv(
             env,
@@ -259,8 +276,28 @@ class FleetProcessesTest {
             "--admin",
             admin);
     assertThat(submit.exitCode()).as(submit.err() + submit.out()).isZero();
-    String jobId = JSON.readTree(submit.out()).path("jobId").asText();
+    return JSON.readTree(submit.out()).path("jobId").asText();
+  }
+
+  private void awaitRunning(String jobId) throws Exception {
     await("the job running", () -> job(jobId).path("state").asText().equals("RUNNING"));
+  }
+
+  @Test
+  void serverAndAgentsSurviveKillsAndTheJobMoves() throws Exception {
+    int port = initFleet();
+    server = startServer(port);
+
+    List<String> agentIds = new ArrayList<>();
+    List<Process> agents = new ArrayList<>();
+    for (int host = 1; host <= 2; host++) {
+      Path data = tmp.resolve("agent-" + host);
+      agentIds.add(join(data, UnaryOperator.identity()));
+      agents.add(startAgent(host, data));
+    }
+    awaitMeasuredGpus(4);
+    String jobId = submit();
+    awaitRunning(jobId);
     String first = job(jobId).path("agentId").asText();
 
     // the server dies without warning in the middle of a stream of placement decisions (each
@@ -336,5 +373,111 @@ class FleetProcessesTest {
     assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
     Predicate<String> noSecret = text -> !text.contains(PASSPHRASE);
     assertThat(noSecret.test(log("server"))).isTrue();
+  }
+
+  /** The pid the fake engine printed first into a job's log under an agent's data directory. */
+  private static long enginePid(Path data, String jobId) {
+    Path log = data.resolve("jobs").resolve(jobId + ".log");
+    String text;
+    try {
+      text = Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
+    } catch (IOException e) {
+      return -1;
+    }
+    Matcher m = Pattern.compile("fake-engine pid (\\d+)\n").matcher(text);
+    return m.find() ? Long.parseLong(m.group(1)) : -1;
+  }
+
+  private static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  @Test
+  @Verifies("FR-FLEET-021")
+  void aReturningAgentsOrphanIsStoppedAfterItsGraceAndTheJobStaysMoved() throws Exception {
+    int port = initFleet();
+    server = startServer(port);
+    String first;
+    String second;
+    String jobId;
+    // agent 1 reaches the server only through a proxy that can hold its traffic: a partition
+    // its TCP connections survive, its watch stream included
+    try (LoopbackProxy proxy = LoopbackProxy.start(port)) {
+      Path data1 = tmp.resolve("agent-1");
+      first =
+          join(
+              data1,
+              text ->
+                  text.replace("https://127.0.0.1:" + port, "https://127.0.0.1:" + proxy.port()));
+      Path data2 = tmp.resolve("agent-2");
+      second = join(data2, UnaryOperator.identity());
+      startAgent(1, data1);
+      awaitMeasuredGpus(2);
+      // placed at once on agent 1, the only one with GPUs yet; agent 2 starts meanwhile
+      jobId = submit();
+      assertThat(job(jobId).path("agentId").asText()).isEqualTo(first);
+      startAgent(2, data2);
+      awaitRunning(jobId);
+      String placed = jobId;
+      await("the engine's pid in its log", () -> enginePid(data1, placed) > 0);
+      long orphan = enginePid(data1, jobId);
+      awaitMeasuredGpus(4);
+
+      // 3 s without a heartbeat: not ready; 3 s more: lost, and the job moves to agent 2
+      proxy.pause();
+      String moving = jobId;
+      String target = second;
+      await(
+          "the job placed on agent 2 and running",
+          () -> {
+            JsonNode j = job(moving);
+            return j.path("agentId").asText().equals(target)
+                && j.path("state").asText().equals("RUNNING");
+          });
+      assertThat(agentStatus(first)).isEqualTo("LOST");
+      assertThat(alive(orphan)).as("agent 1's copy runs on while it is cut off").isTrue();
+
+      // agent 1 is back: ready again, its copy of the job stopped after its 2 s orphan grace
+      proxy.up();
+      String returning = first;
+      await("agent 1 ready again", () -> agentStatus(returning).equals("READY"));
+      await("agent 1's orphan stopped", () -> !alive(orphan));
+      assertThat(log("agent-1")).contains("no longer assigned to this agent");
+      JsonNode moved = job(jobId);
+      assertThat(moved.path("agentId").asText()).isEqualTo(second);
+      assertThat(moved.path("state").asText()).isEqualTo("RUNNING");
+    }
+
+    // the ledger: after the job moved, every state it records comes from agent 2
+    server.destroy();
+    assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    List<String> events = new ArrayList<>();
+    try (Ledger ledger = Ledger.openReadOnly(fleet.resolve("ledger"))) {
+      ledger.forEach(
+          0,
+          ledger.size(),
+          (RecordedEvent e) -> {
+            if (e.type().startsWith("fleet.job.")) {
+              JsonNode p;
+              try {
+                p = JSON.readTree(e.payload());
+              } catch (IOException ex) {
+                throw new AssertionError(e.type(), ex);
+              }
+              events.add((e.type() + " " + p.path("agentId").asText()).strip());
+            }
+          });
+    }
+    // agent 1's RUNNING and CANCELLED reports for its orphan were refused, not recorded
+    assertThat(events)
+        .containsExactly(
+            "fleet.job.submitted",
+            "fleet.job.placed " + first,
+            "fleet.job.state " + first,
+            "fleet.job.unplaced " + first,
+            "fleet.job.placed " + second,
+            "fleet.job.state " + second);
+    Cli.Result verify = Cli.runWithEnv(env, "ledger", "verify", fleet.resolve("ledger").toString());
+    assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
   }
 }
