@@ -146,7 +146,9 @@ final class AgentCommand implements Callable<Integer> {
       }
       AgentIdentity identity;
       try {
-        identity = AgentIdentity.join(parsed, data, host, labels, Duration.ofSeconds(30));
+        identity =
+            AgentIdentity.join(
+                parsed, data, host, labels, Duration.ofSeconds(30), Clock.systemUTC());
       } catch (IllegalArgumentException e) {
         throw Usage.error(spec.commandLine(), e);
       } catch (IOException e) {

@@ -8,6 +8,9 @@ import io.hwledger.fleet.client.FleetClient;
 import io.hwledger.fleet.client.FleetClientException;
 import io.hwledger.fleet.protocol.JobSpec;
 import io.hwledger.fleet.protocol.Protocol;
+import io.hwledger.ledger.Ledger;
+import io.hwledger.ledger.RecordedEvent;
+import io.hwledger.testsupport.LoopbackProxy;
 import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -22,6 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * agents (each its own JVM, the fake NVML in fleet mode with two simulated H100s, the fake engine
  * as the allowlisted {@code vllm}). A job is placed and runs; the server is SIGKILLed and comes
  * back with the same state from its ledger; the job's agent is SIGKILLed and the job moves to the
- * other agent; a SIGSTOPped agent is not ready and returns when continued. Every wait is bounded.
+ * other agent; a SIGSTOPped agent is not ready and returns when continued. An agent cut off behind
+ * a proxy whose connections survive is lost, its job moves, and when it returns it stops its copy
+ * after its orphan grace. Every wait is bounded.
  */
 @Verifies({"FR-FLEET-008", "FR-FLEET-009", "FR-CLI-010"})
 class FleetProcessesTest {
@@ -48,7 +56,6 @@ class FleetProcessesTest {
   private Path fleet;
   private String admin;
   private Process server;
-  private final List<Process> agents = new ArrayList<>();
 
   @AfterEach
   void stop() {
@@ -204,8 +211,12 @@ class FleetProcessesTest {
         args.toArray(String[]::new));
   }
 
-  /** A fleet of {@code hosts} enrolled agents, each started with its extra arguments. */
-  private List<String> fleetOf(int port, List<List<String>> extras) throws Exception {
+  /** Initialises the fleet directory for a server on a free port, and returns the port. */
+  private int initFleet() throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
     env = Map.of("HWLEDGER_FLEET_PASSPHRASE", PASSPHRASE);
     fleet = tmp.resolve("fleet");
     admin = fleet.resolve("admin").toString();
@@ -220,45 +231,43 @@ class FleetProcessesTest {
             "--url",
             "https://127.0.0.1:" + port);
     assertThat(init.exitCode()).as(init.err()).isZero();
-    server = startServer(port);
-    List<String> agentIds = new ArrayList<>();
-    for (int host = 1; host <= extras.size(); host++) {
-      Cli.Result token =
-          Cli.runWithEnv(
-              env, "fleet", "token", "create", "--ttl", "10m", "--uses", "1", "--admin", admin);
-      assertThat(token.exitCode()).as(token.err()).isZero();
-      Path data = tmp.resolve("agent-" + host);
-      Cli.Result join =
-          Cli.runWithEnv(env, "agent", "join", token.out().strip(), "--data", data.toString());
-      assertThat(join.exitCode()).as(join.err()).isZero();
-      agentIds.add(join.out().split(" ")[3]);
-      agents.add(startAgent(host, data, extras.get(host - 1).toArray(String[]::new)));
-    }
-    int gpus = 2 * extras.size();
+    return port;
+  }
+
+  /**
+   * Joins an agent into {@code data} with a fresh token whose server URL {@code route} may change
+   * (to dial through a proxy); returns its id.
+   */
+  private String join(Path data, UnaryOperator<String> route) {
+    Cli.Result token =
+        Cli.runWithEnv(
+            env, "fleet", "token", "create", "--ttl", "10m", "--uses", "1", "--admin", admin);
+    assertThat(token.exitCode()).as(token.err()).isZero();
+    Cli.Result join =
+        Cli.runWithEnv(
+            env, "agent", "join", route.apply(token.out().strip()), "--data", data.toString());
+    assertThat(join.exitCode()).as(join.err()).isZero();
+    return join.out().split(" ")[3];
+  }
+
+  private void awaitMeasuredGpus(int count) throws Exception {
     await(
-        gpus + " GPUs measured",
+        count + " GPUs measured",
         () -> {
+          JsonNode gpus = view("gpus").path("gpus");
           int measured = 0;
-          for (JsonNode g : view("gpus").path("gpus")) {
+          for (JsonNode g : gpus) {
             measured += g.has("freeBytes") ? 1 : 0;
           }
-          return measured == gpus;
+          return measured == count;
         });
-    return agentIds;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  @Test
-  void serverAndAgentsSurviveKillsAndTheJobMoves() throws Exception {
-    int port = freePort();
-    List<String> agentIds = fleetOf(port, List.of(List.of(), List.of()));
-
-    // 0.8 x 85 520 809 984 = 68 416 647 987 B per GPU; the fake H100 has 74 217 160 704 B free
+  /**
+   * Submits llama-3.1-8b on vLLM at 0.8 of a GPU: 0.8 x 85 520 809 984 = 68 416 647 987 B, which
+   * one fake H100 (74 217 160 704 B free) takes; returns the job's id once it is placed.
+   */
+  private String submit() throws Exception {
     Cli.Result submit =
         Cli.runWithEnv(
             env,
@@ -278,8 +287,28 @@ class FleetProcessesTest {
             "--admin",
             admin);
     assertThat(submit.exitCode()).as(submit.err() + submit.out()).isZero();
-    String jobId = JSON.readTree(submit.out()).path("jobId").asText();
+    return JSON.readTree(submit.out()).path("jobId").asText();
+  }
+
+  private void awaitRunning(String jobId) throws Exception {
     await("the job running", () -> job(jobId).path("state").asText().equals("RUNNING"));
+  }
+
+  @Test
+  void serverAndAgentsSurviveKillsAndTheJobMoves() throws Exception {
+    int port = initFleet();
+    server = startServer(port);
+
+    List<String> agentIds = new ArrayList<>();
+    List<Process> agents = new ArrayList<>();
+    for (int host = 1; host <= 2; host++) {
+      Path data = tmp.resolve("agent-" + host);
+      agentIds.add(join(data, UnaryOperator.identity()));
+      agents.add(startAgent(host, data));
+    }
+    awaitMeasuredGpus(4);
+    String jobId = submit();
+    awaitRunning(jobId);
     String first = job(jobId).path("agentId").asText();
 
     // the server dies without warning in the middle of a stream of placement decisions (each
@@ -358,6 +387,112 @@ class FleetProcessesTest {
     assertThat(noSecret.test(log("server"))).isTrue();
   }
 
+  /** The pid the fake engine printed first into a job's log under an agent's data directory. */
+  private static long enginePid(Path data, String jobId) {
+    Path log = data.resolve("jobs").resolve(jobId + ".log");
+    String text;
+    try {
+      text = Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
+    } catch (IOException e) {
+      return -1;
+    }
+    Matcher m = Pattern.compile("fake-engine pid (\\d+)\n").matcher(text);
+    return m.find() ? Long.parseLong(m.group(1)) : -1;
+  }
+
+  private static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  @Test
+  @Verifies("FR-FLEET-021")
+  void aReturningAgentsOrphanIsStoppedAfterItsGraceAndTheJobStaysMoved() throws Exception {
+    int port = initFleet();
+    server = startServer(port);
+    String first;
+    String second;
+    String jobId;
+    // agent 1 reaches the server only through a proxy that can hold its traffic: a partition
+    // its TCP connections survive, its watch stream included
+    try (LoopbackProxy proxy = LoopbackProxy.start(port)) {
+      Path data1 = tmp.resolve("agent-1");
+      first =
+          join(
+              data1,
+              text ->
+                  text.replace("https://127.0.0.1:" + port, "https://127.0.0.1:" + proxy.port()));
+      Path data2 = tmp.resolve("agent-2");
+      second = join(data2, UnaryOperator.identity());
+      startAgent(1, data1);
+      awaitMeasuredGpus(2);
+      // placed at once on agent 1, the only one with GPUs yet; agent 2 starts meanwhile
+      jobId = submit();
+      assertThat(job(jobId).path("agentId").asText()).isEqualTo(first);
+      startAgent(2, data2);
+      awaitRunning(jobId);
+      String placed = jobId;
+      await("the engine's pid in its log", () -> enginePid(data1, placed) > 0);
+      long orphan = enginePid(data1, jobId);
+      awaitMeasuredGpus(4);
+
+      // 3 s without a heartbeat: not ready; 3 s more: lost, and the job moves to agent 2
+      proxy.pause();
+      String moving = jobId;
+      String target = second;
+      await(
+          "the job placed on agent 2 and running",
+          () -> {
+            JsonNode j = job(moving);
+            return j.path("agentId").asText().equals(target)
+                && j.path("state").asText().equals("RUNNING");
+          });
+      assertThat(agentStatus(first)).isEqualTo("LOST");
+      assertThat(alive(orphan)).as("agent 1's copy runs on while it is cut off").isTrue();
+
+      // agent 1 is back: ready again, its copy of the job stopped after its 2 s orphan grace
+      proxy.up();
+      String returning = first;
+      await("agent 1 ready again", () -> agentStatus(returning).equals("READY"));
+      await("agent 1's orphan stopped", () -> !alive(orphan));
+      assertThat(log("agent-1")).contains("no longer assigned to this agent");
+      JsonNode moved = job(jobId);
+      assertThat(moved.path("agentId").asText()).isEqualTo(second);
+      assertThat(moved.path("state").asText()).isEqualTo("RUNNING");
+    }
+
+    // the ledger: after the job moved, every state it records comes from agent 2
+    server.destroy();
+    assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    List<String> events = new ArrayList<>();
+    try (Ledger ledger = Ledger.openReadOnly(fleet.resolve("ledger"))) {
+      ledger.forEach(
+          0,
+          ledger.size(),
+          (RecordedEvent e) -> {
+            if (e.type().startsWith("fleet.job.")) {
+              JsonNode p;
+              try {
+                p = JSON.readTree(e.payload());
+              } catch (IOException ex) {
+                throw new AssertionError(e.type(), ex);
+              }
+              events.add((e.type() + " " + p.path("agentId").asText()).strip());
+            }
+          });
+    }
+    // agent 1's RUNNING and CANCELLED reports for its orphan were refused, not recorded
+    assertThat(events)
+        .containsExactly(
+            "fleet.job.submitted",
+            "fleet.job.placed " + first,
+            "fleet.job.state " + first,
+            "fleet.job.unplaced " + first,
+            "fleet.job.placed " + second,
+            "fleet.job.state " + second);
+    Cli.Result verify = Cli.runWithEnv(env, "ledger", "verify", fleet.resolve("ledger").toString());
+    assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
+  }
+
   @Test
   @Verifies({"FR-FLEET-013", "FR-CLI-009", "FR-CLI-010"})
   void aJobNamingAModelFileRunsWhereTheFileIs() throws Exception {
@@ -365,10 +500,15 @@ class FleetProcessesTest {
     Path gguf = TinyLlama.gguf(models.resolve("tiny-llama-q4_k_m.gguf"));
     Files.writeString(models.resolve("broken.gguf"), "GGUF, but cut off");
     String path = gguf.toAbsolutePath().normalize().toString();
-    int port = freePort();
-    List<String> agentIds =
-        fleetOf(port, List.of(List.of(), List.of("--models", models.toString())));
-    String holder = agentIds.get(1);
+    int port = initFleet();
+    server = startServer(port);
+    Path without = tmp.resolve("agent-1");
+    join(without, UnaryOperator.identity());
+    startAgent(1, without);
+    Path with = tmp.resolve("agent-2");
+    String holder = join(with, UnaryOperator.identity());
+    startAgent(2, with, "--models", models.toString());
+    awaitMeasuredGpus(4);
 
     await("the agent's model checkpoints listed", () -> view("models").path("models").size() == 2);
     JsonNode listed = null;
@@ -430,7 +570,7 @@ class FleetProcessesTest {
         r -> assertThat(r.asText()).contains("reports no model file /models/elsewhere.gguf"));
 
     // the server's projection keeps what the agents reported: after a SIGKILL and a restart the
-    // checkpoint is listed again before the agent reports anything new
+    // checkpoints are listed again before the agent reports anything new
     server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     server = startServer(port);
     JsonNode after = view("models").path("models");

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -68,20 +69,28 @@ public final class AgentIdentity {
    * @param host what to tell the server about the host
    * @param labels pool labels for the agent's record
    * @param timeout connect and request timeout
+   * @param clock the time the server's certificate is checked at: the host's clock
    * @return the new identity
    * @throws IOException if the files cannot be written
    * @throws io.hwledger.fleet.client.FleetClientException if the server refuses or is unreachable,
-   *     or its CA does not match the pin
+   *     or its CA does not match the pin, or its certificate is not valid at {@code clock}'s time
+   *     (the message names both)
    */
   public static AgentIdentity join(
-      JoinString join, Path dir, HostFacts host, Map<String, String> labels, Duration timeout)
+      JoinString join,
+      Path dir,
+      HostFacts host,
+      Map<String, String> labels,
+      Duration timeout,
+      Clock clock)
       throws IOException {
     if (Files.exists(dir.resolve("agent.json"), LinkOption.NOFOLLOW_LINKS)) {
       throw new IllegalArgumentException(
           dir + " already holds an agent identity; use another --data directory");
     }
     KeyPair keys = AgentKeys.generate(new SecureRandom());
-    FleetClient pinned = FleetClient.of(join.server(), TlsContexts.pinned(join.caPin()), timeout);
+    FleetClient pinned =
+        FleetClient.of(join.server(), TlsContexts.pinned(join.caPin(), clock), timeout);
     CertificateResponse response =
         pinned.send(
             "POST",
@@ -156,10 +165,11 @@ public final class AgentIdentity {
    * A client presenting the current certificate.
    *
    * @param timeout connect and request timeout
+   * @param clock the time the server's certificate is checked at: the host's clock
    * @return the client
    */
-  public FleetClient client(Duration timeout) {
-    return FleetClient.of(server, current::get, trusted, timeout);
+  public FleetClient client(Duration timeout, Clock clock) {
+    return FleetClient.of(server, TlsContexts.client(current::get, trusted, clock), timeout);
   }
 
   /**

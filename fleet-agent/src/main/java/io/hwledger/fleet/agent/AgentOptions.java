@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param requestTimeout connect and request timeout
  * @param orphanGrace how long a job the server no longer lists keeps running
  * @param renewAt the share of the certificate's lifetime after which it is renewed, in (0, 1)
- * @param clock the agent's clock
+ * @param clock the agent's clock: heartbeat stamps, renewal times, the orphan grace, and the time
+ *     the server's certificate is checked at
  * @param jobEnvironment variables every job gets on top of the agent's own, e.g. {@code HF_HOME};
  *     the placement's GPU variables still win
  * @param modelDirectories directories searched for model checkpoints (GGUF files, safetensors

@@ -107,7 +107,8 @@ class AgentTest {
   private static final HostFacts HOST = new HostFacts("host-a", "Linux", "amd64", 4, 1L << 34);
 
   private AgentIdentity join(JoinString join) throws IOException {
-    return AgentIdentity.join(join, dir.resolve("agent"), HOST, Map.of(), TIMEOUT);
+    return AgentIdentity.join(
+        join, dir.resolve("agent"), HOST, Map.of(), TIMEOUT, Clock.systemUTC());
   }
 
   private Agent startAgent(AgentIdentity identity, Clock clock) throws IOException {

@@ -103,11 +103,13 @@ public final class FleetCa {
   }
 
   /**
-   * Creates a new CA for fleet {@code fleetId}, valid from {@code now} for {@code lifetime}.
+   * Creates a new CA for fleet {@code fleetId}, valid from {@link #CLOCK_SKEW} before {@code now}
+   * until {@code now + lifetime}: like the certificates it issues, so a host whose clock lags by up
+   * to the margin accepts a CA created just now (it is part of the chain the server presents).
    *
    * @param fleetId the fleet's name in agents' URIs: lower-case letters, digits, {@code .} and
    *     {@code -}, at most 63 characters, e.g. {@code gpu.example}
-   * @param now the start of the CA's validity
+   * @param now the creation time
    * @param lifetime how long the CA is valid, at least {@link #MAX_AGENT_LIFETIME}
    * @param random the source of the key and serial numbers
    * @return the CA
@@ -130,7 +132,7 @@ public final class FleetCa {
           new JcaX509v3CertificateBuilder(
                   subject,
                   serial(random),
-                  Date.from(now),
+                  Date.from(now.minus(CLOCK_SKEW)),
                   Date.from(now.plus(lifetime)),
                   subject,
                   keys.getPublic())

@@ -6,15 +6,20 @@ import java.security.InvalidAlgorithmParameterException;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -43,7 +48,7 @@ public final class TlsContexts {
    * @return a TLS 1.3 context
    */
   public static SSLContext server(Credential server, Collection<X509Certificate> trusted) {
-    return context(() -> server, new FleetTrustManager(trusted));
+    return context(() -> server, new FleetTrustManager(trusted, Clock.systemUTC()));
   }
 
   /**
@@ -57,7 +62,21 @@ public final class TlsContexts {
    */
   public static SSLContext client(
       Supplier<Credential> current, Collection<X509Certificate> trusted) {
-    return context(current, new FleetTrustManager(trusted));
+    return client(current, trusted, Clock.systemUTC());
+  }
+
+  /**
+   * A client's context that judges the server's certificates valid or not at the time {@code clock}
+   * reads: the host's clock in production, a skewed one in tests.
+   *
+   * @param current the credential to present, or null to present none
+   * @param trusted the fleet's CAs, at least one
+   * @param clock the time certificates are checked at
+   * @return a TLS 1.3 context
+   */
+  public static SSLContext client(
+      Supplier<Credential> current, Collection<X509Certificate> trusted, Clock clock) {
+    return context(current, new FleetTrustManager(trusted, Objects.requireNonNull(clock, "clock")));
   }
 
   /**
@@ -69,8 +88,20 @@ public final class TlsContexts {
    * @return a TLS 1.3 context
    */
   public static SSLContext pinned(String caPin) {
+    return pinned(caPin, Clock.systemUTC());
+  }
+
+  /**
+   * An enrolling agent's context, as {@link #pinned(String)}, judging the server's certificates at
+   * the time {@code clock} reads.
+   *
+   * @param caPin {@code sha256:<hex>} from the join string
+   * @param clock the time certificates are checked at
+   * @return a TLS 1.3 context
+   */
+  public static SSLContext pinned(String caPin, Clock clock) {
     Objects.requireNonNull(caPin, "caPin");
-    return context(null, new PinnedTrustManager(caPin));
+    return context(null, new PinnedTrustManager(caPin, Objects.requireNonNull(clock, "clock")));
   }
 
   private static SSLContext context(Supplier<Credential> current, X509TrustManager trust) {
@@ -92,8 +123,10 @@ public final class TlsContexts {
   private static final class FleetTrustManager implements X509TrustManager {
     private final Set<TrustAnchor> anchors = new HashSet<>();
     private final X509Certificate[] issuers;
+    private final Clock clock;
 
-    FleetTrustManager(Collection<X509Certificate> trusted) {
+    FleetTrustManager(Collection<X509Certificate> trusted, Clock clock) {
+      this.clock = clock;
       if (trusted.isEmpty()) {
         throw new IllegalArgumentException("at least one trusted CA is needed");
       }
@@ -106,13 +139,13 @@ public final class TlsContexts {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType)
         throws CertificateException {
-      validate(chain, anchors);
+      validate(chain, anchors, clock);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType)
         throws CertificateException {
-      validate(chain, anchors);
+      validate(chain, anchors, clock);
     }
 
     @Override
@@ -124,9 +157,11 @@ public final class TlsContexts {
   /** Trust in the CA certificate of the server's own chain whose key has the pinned hash. */
   private static final class PinnedTrustManager implements X509TrustManager {
     private final String pin;
+    private final Clock clock;
 
-    PinnedTrustManager(String pin) {
+    PinnedTrustManager(String pin, Clock clock) {
       this.pin = pin;
+      this.clock = clock;
     }
 
     @Override
@@ -142,7 +177,8 @@ public final class TlsContexts {
         if (FleetCa.pinOf(chain[i]).equals(pin)) {
           validate(
               List.of(chain).subList(0, i).toArray(X509Certificate[]::new),
-              Set.of(new TrustAnchor(chain[i], null)));
+              Set.of(new TrustAnchor(chain[i], null)),
+              clock);
           return;
         }
       }
@@ -158,22 +194,55 @@ public final class TlsContexts {
     }
   }
 
-  private static void validate(X509Certificate[] chain, Set<TrustAnchor> anchors)
+  private static void validate(X509Certificate[] chain, Set<TrustAnchor> anchors, Clock clock)
       throws CertificateException {
     if (chain == null || chain.length == 0) {
       throw new CertificateException("no certificate presented");
     }
+    Instant now = clock.instant();
     try {
       PKIXParameters params = new PKIXParameters(anchors);
       params.setRevocationEnabled(false);
+      params.setDate(Date.from(now));
       CertPathValidator.getInstance("PKIX")
           .validate(
               CertificateFactory.getInstance("X.509").generateCertPath(List.of(chain)), params);
     } catch (InvalidAlgorithmParameterException e) {
       throw new CertificateException("no trust anchors", e);
+    } catch (CertPathValidatorException e) {
+      throw outsideValidity(chain, e, now)
+          .orElseGet(
+              () -> new CertificateException("certificate not trusted: " + e.getMessage(), e));
     } catch (GeneralSecurityException e) {
       throw new CertificateException("certificate not trusted: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A one-line reason naming the certificate's validity and this host's time, when that is why
+   * validation failed: the usual cause is a clock off by more than {@link FleetCa#CLOCK_SKEW}. No
+   * cause is attached, so the message is what a client's one-line error ends with.
+   */
+  private static Optional<CertificateException> outsideValidity(
+      X509Certificate[] chain, CertPathValidatorException e, Instant now) {
+    if (e.getReason() != CertPathValidatorException.BasicReason.NOT_YET_VALID
+        && e.getReason() != CertPathValidatorException.BasicReason.EXPIRED) {
+      return Optional.empty();
+    }
+    X509Certificate cert = chain[Math.max(0, Math.min(e.getIndex(), chain.length - 1))];
+    boolean early = e.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID;
+    return Optional.of(
+        new CertificateException(
+            "certificate "
+                + cert.getSubjectX500Principal().getName()
+                + (early
+                    ? " is not valid before " + cert.getNotBefore().toInstant()
+                    : " expired at " + cert.getNotAfter().toInstant())
+                + " and this host's clock reads "
+                + now
+                + ": if it is wrong, correct it (certificates allow "
+                + FleetCa.CLOCK_SKEW.toMinutes()
+                + " minutes of clock skew)"));
   }
 
   /** Serves whatever credential the supplier holds now, so renewal needs no new context. */

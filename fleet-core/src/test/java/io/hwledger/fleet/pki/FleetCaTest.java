@@ -83,6 +83,29 @@ class FleetCaTest {
   }
 
   @Test
+  void aChainFromACaCreatedJustNowValidatesOnAClockUpToFiveMinutesBehind() throws Exception {
+    X509Certificate leaf =
+        ca.issueAgent(
+            AgentKeys.request(AgentKeys.generate(RANDOM)), AGENT, Duration.ofHours(24), NOW);
+    // the chain as a server presents it, its CA included: both start 5 minutes before NOW
+    assertThat(ca.certificate().getNotBefore().toInstant())
+        .isEqualTo(Instant.parse("2026-12-05T11:55:00Z"));
+    List<X509Certificate> chain = List.of(leaf, ca.certificate());
+    PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(ca.certificate(), null)));
+    params.setRevocationEnabled(false);
+    params.setDate(Date.from(Instant.parse("2026-12-05T11:56:00Z"))); // 4 minutes behind
+    CertPathValidator.getInstance("PKIX")
+        .validate(CertificateFactory.getInstance("X.509").generateCertPath(chain), params);
+    params.setDate(Date.from(Instant.parse("2026-12-05T11:54:00Z"))); // 6 minutes behind
+    assertThatThrownBy(
+            () ->
+                CertPathValidator.getInstance("PKIX")
+                    .validate(
+                        CertificateFactory.getInstance("X.509").generateCertPath(chain), params))
+        .isInstanceOf(CertPathValidatorException.class);
+  }
+
+  @Test
   void theNamesARequestAsksForAreIgnored() throws Exception {
     KeyPair keys = AgentKeys.generate(RANDOM);
     GeneralNames asked =

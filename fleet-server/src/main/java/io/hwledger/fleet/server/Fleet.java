@@ -702,8 +702,9 @@ final class Fleet {
 
   /**
    * One liveness sweep (FLEET.md §2): ready agents silent past the threshold become not ready;
-   * not-ready ones silent past the second threshold are lost and their jobs move — unless too many
-   * went silent at once, when the server suspects itself and moves nothing.
+   * not-ready ones silent past the second threshold are lost, their jobs move and their open watch
+   * streams close — unless too many went silent at once, when the server suspects itself and moves
+   * nothing.
    */
   void sweep() {
     long now = now().toEpochMilli();
@@ -746,6 +747,10 @@ final class Fleet {
                   a.id, AgentStatus.LOST, "no heartbeat for " + quiet / 1000 + " s"));
           LOG.warn("agent {} lost: its jobs move", a.id);
           unplaceAll(a.id, "agent lost");
+          // a stream that outlived the silence (a partition the connection survived, a stopped
+          // process) would keep listing the moved jobs: closed, the agent redials when it is back
+          // and its snapshot no longer lists them, so it stops them after its orphan grace
+          streams.abort(a.id, st -> true, "agent lost");
         }
       }
       if (!hold) {

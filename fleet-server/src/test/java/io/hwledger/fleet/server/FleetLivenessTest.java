@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hwledger.ledger.Ledger;
 import io.hwledger.ledger.RecordedEvent;
 import io.hwledger.testsupport.Verifies;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -129,6 +130,41 @@ class FleetLivenessTest {
             "fleet.job.placed",
             "fleet.agent.state");
     fleet.server = null;
+  }
+
+  @Test
+  void aLostAgentsWatchStreamClosesAndItsNextSnapshotNoLongerListsTheMovedJob() throws Exception {
+    fleet = new TestFleet(dir, options());
+    TestFleet.Enrolled a = fleet.enroll(fleet.token(2, 3600));
+    TestFleet.report(a, "host-a");
+    String jobId =
+        fleet
+            .admin
+            .send("POST", "/v1/admin/jobs", TestFleet.vllm(), null, JsonNode.class)
+            .path("jobId")
+            .asText();
+    TestFleet.Enrolled b = fleet.enroll(fleet.token(1, 3600));
+    TestFleet.report(b, "host-b");
+
+    // a stream that outlives the agent's silence, as a partition the TCP connection survives
+    try (InputStream watch = a.client().stream(a.path("watch"))) {
+      assertThat(TestFleet.readLine(watch)).contains("SNAPSHOT").contains(jobId);
+      for (int step = 0; step < 5; step++) {
+        clock.advance(Duration.ofSeconds(100));
+        TestFleet.report(b, "host-b");
+      }
+      await("agent a lost", () -> status(a.cert().agentId()).equals("LOST"));
+      await(
+          "the job moved to b",
+          () -> job(jobId).path("agentId").asText().equals(b.cert().agentId()));
+      // closed by the server, so the agent cannot go on converging on the old list
+      assertThat(TestFleet.readToEnd(watch)).doesNotContain("ASSIGNED").doesNotContain("REMOVED");
+    }
+    TestFleet.beat(a);
+    try (InputStream again = a.client().stream(a.path("watch"))) {
+      String snapshot = TestFleet.readLine(again);
+      assertThat(snapshot).contains("SNAPSHOT").doesNotContain(jobId);
+    }
   }
 
   @Test

@@ -19,6 +19,7 @@ import io.hwledger.fleet.protocol.Protocol;
 import io.hwledger.fleet.protocol.RenewRequest;
 import io.hwledger.ledger.Ledger;
 import io.hwledger.ledger.RecordedEvent;
+import io.hwledger.testsupport.StderrCapture;
 import io.hwledger.testsupport.Verifies;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,7 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -93,6 +95,59 @@ class FleetSecurityTest {
     JoinString forged =
         new JoinString(join.server(), join.caPin(), join.token().substring(0, 33) + "A".repeat(43));
     assertThatThrownBy(() -> fleet.enroll(forged)).hasMessageContaining("401");
+  }
+
+  @Test
+  void anExpiredTokenIsRefusedInOneLineLoggedWithoutTheSecretAndNotRecorded() throws Exception {
+    // the server's clock, moved by the test: the token's 60 s pass without sleeping
+    Instant created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    MutableClock clock = new MutableClock(created);
+    fleet.server.close();
+    fleet.start(FleetServerOptions.defaults(0).withClock(clock));
+    JoinString join = fleet.token(5, 60);
+    String tokenId = join.token().substring(0, 32);
+    String secret = join.token().substring(33);
+
+    clock.advance(Duration.ofSeconds(59));
+    fleet.enroll(join); // one second left: still works
+    clock.advance(Duration.ofSeconds(1)); // created + 60 s: the TTL is over
+    String reason = "join token " + tokenId + " expired at " + created.plusSeconds(60);
+    try (StderrCapture log = StderrCapture.start()) {
+      assertThatThrownBy(() -> fleet.enroll(join))
+          .isInstanceOf(FleetClientException.class)
+          .hasMessage("POST /v1/enroll: 401 " + reason);
+      // logged once, with the caller's address and no secret
+      List<String> lines =
+          log.text().lines().filter(l -> l.contains("refused POST /v1/enroll")).toList();
+      assertThat(lines).hasSize(1);
+      assertThat(lines.get(0))
+          .contains("from 127.0.0.1")
+          .contains("(no client certificate): " + reason)
+          .doesNotContain(secret);
+      assertThat(log.text()).doesNotContain(secret);
+    }
+    // the refusal spent no use: 5 - 1 enrollment = 4
+    assertThat(fleet.adminGet("tokens").path("tokens").get(0).path("usesLeft").asInt())
+        .isEqualTo(4);
+
+    // refusals are logged and counted, not recorded (ADR 0016): the ledger holds the token and
+    // the one enrollment, nothing of the expired attempt
+    fleet.server.close();
+    List<String> types = new ArrayList<>();
+    StringBuilder payloads = new StringBuilder();
+    try (Ledger ledger = Ledger.openReadOnly(fleet.home.ledgerDir())) {
+      ledger.forEach(
+          0,
+          ledger.size(),
+          (RecordedEvent e) -> {
+            types.add(e.type());
+            payloads.append(new String(e.payload(), StandardCharsets.UTF_8));
+          });
+    }
+    assertThat(types)
+        .containsExactly("fleet.token.created", "fleet.token.used", "fleet.agent.enrolled");
+    assertThat(payloads.toString()).doesNotContain(secret);
+    fleet.server = null;
   }
 
   @Test
@@ -228,7 +283,7 @@ class FleetSecurityTest {
   void revocationTakesEffectAtOnceAndClosesTheOpenWatchStream() throws Exception {
     TestFleet.Enrolled agent = fleet.enroll(fleet.token(1, 3600));
     try (InputStream watch = agent.client().stream(agent.path("watch"))) {
-      String first = readLine(watch);
+      String first = TestFleet.readLine(watch);
       assertThat(first).contains("\"type\":\"SNAPSHOT\"");
 
       fleet.admin.send(
@@ -239,7 +294,7 @@ class FleetSecurityTest {
           JsonNode.class);
 
       // the stream ends: the server aborted it (bounded: the read ends with EOF or an error)
-      assertThat(readToEnd(watch)).doesNotContain("SNAPSHOT");
+      assertThat(TestFleet.readToEnd(watch)).doesNotContain("SNAPSHOT");
     }
     assertThatThrownBy(
             () ->
@@ -379,27 +434,5 @@ class FleetSecurityTest {
     } catch (java.net.SocketTimeoutException e) {
       return "";
     }
-  }
-
-  private static String readLine(InputStream in) throws Exception {
-    StringBuilder b = new StringBuilder();
-    int c;
-    while ((c = in.read()) != -1 && c != '\n') {
-      b.append((char) c);
-    }
-    return b.toString();
-  }
-
-  private static String readToEnd(InputStream in) {
-    StringBuilder b = new StringBuilder();
-    try {
-      int c;
-      while ((c = in.read()) != -1) {
-        b.append((char) c);
-      }
-    } catch (java.io.IOException e) {
-      // the connection was closed under the stream: what revocation does
-    }
-    return b.toString();
   }
 }

@@ -20,6 +20,7 @@ import io.hwledger.fleet.protocol.Telemetry;
 import io.hwledger.fleet.protocol.TokenRequest;
 import io.hwledger.fleet.protocol.TokenResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -31,6 +32,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** A fleet directory and a running server on loopback, with helpers to enroll test agents. */
 final class TestFleet implements AutoCloseable {
@@ -191,6 +195,43 @@ final class TestFleet implements AutoCloseable {
 
   JsonNode adminGet(String what) {
     return admin.send("GET", "/v1/admin/" + what, null, null, JsonNode.class);
+  }
+
+  /** Reads one line of a watch stream, without its newline. */
+  static String readLine(InputStream in) throws IOException {
+    StringBuilder b = new StringBuilder();
+    int c;
+    while ((c = in.read()) != -1 && c != '\n') {
+      b.append((char) c);
+    }
+    return b.toString();
+  }
+
+  /**
+   * Reads a watch stream until it ends, at most 30 s: the server closing it (EOF or a reset) ends
+   * the read; a stream still open then fails the test.
+   */
+  static String readToEnd(InputStream in) throws Exception {
+    CompletableFuture<String> rest =
+        CompletableFuture.supplyAsync(
+            () -> {
+              StringBuilder b = new StringBuilder();
+              try {
+                int c;
+                while ((c = in.read()) != -1) {
+                  b.append((char) c);
+                }
+              } catch (IOException e) {
+                // the connection was closed under the stream: what the server's abort does
+              }
+              return b.toString();
+            });
+    try {
+      return rest.get(30, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      in.close();
+      throw new AssertionError("the watch stream was still open after 30 s", e);
+    }
   }
 
   @Override
