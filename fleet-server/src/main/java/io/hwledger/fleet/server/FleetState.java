@@ -12,17 +12,19 @@ import io.hwledger.fleet.protocol.Protocol;
 import io.hwledger.ledger.RecordedEvent;
 import io.hwledger.ledger.events.PlanReconciled;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fleet as its ledger says it is: tokens, agents, jobs and their placements. Rebuilt by
- * replaying the ledger at start and kept current by applying each event as it is appended; the
+ * The fleet as its ledger says it is: tokens, agents, operators, jobs and their placements. Rebuilt
+ * by replaying the ledger at start and kept current by applying each event as it is appended; the
  * ledger is the truth and this is a projection of it. Not thread-safe: the server applies events
  * under its one write lock and reads under the same lock.
  */
@@ -74,6 +76,27 @@ final class FleetState {
     }
   }
 
+  /** An operator's record: the one certificate serial the server accepts for the name. */
+  static final class Operator {
+    final String name;
+    @Nullable String serial;
+    long notAfterMillis;
+    boolean revoked;
+    String by = "";
+
+    /** The server's time of the name's latest record, epoch ms. */
+    long atMillis;
+
+    Operator(String name) {
+      this.name = name;
+    }
+
+    /** Whether its certificate is accepted at {@code nowMillis}: not revoked, not expired. */
+    boolean active(long nowMillis) {
+      return !revoked && serial != null && nowMillis < notAfterMillis;
+    }
+  }
+
   /** A submitted job. */
   static final class Job {
     final String id;
@@ -122,6 +145,14 @@ final class FleetState {
   final Map<String, Job> jobs = new LinkedHashMap<>();
   final List<Reconciliation> reconciliations = new ArrayList<>();
   private final Map<Long, String> jobOfPlan = new LinkedHashMap<>();
+  final Map<String, Operator> operators = new LinkedHashMap<>();
+
+  /** Every operator certificate serial ever recorded. */
+  final Set<String> operatorSerials = new HashSet<>();
+
+  /** The server's time of the first operator record, epoch ms; -1 while there is none. */
+  long operatorsSinceMillis = -1;
+
   long size;
 
   /** Applies one recorded event; types this build does not know are skipped. */
@@ -241,6 +272,7 @@ final class FleetState {
           reconciliations.add(new Reconciliation(j.id, j.spec.engine(), modelName(j.spec), r));
         }
       }
+      case FleetEvents.ADMIN_ISSUED, FleetEvents.ADMIN_REVOKED -> operator(event.type(), p);
       default -> {
         // other events (plan.computed, fleet.gpu.daily, or types of a newer build) change no
         // fleet state
@@ -274,6 +306,23 @@ final class FleetState {
       }
     }
     return out;
+  }
+
+  private void operator(String type, JsonNode p) {
+    Operator o = operators.computeIfAbsent(p.path("name").asText(), Operator::new);
+    o.atMillis = p.path("at").asLong();
+    o.by = p.path("by").asText();
+    if (operatorsSinceMillis < 0) {
+      operatorsSinceMillis = o.atMillis;
+    }
+    if (type.equals(FleetEvents.ADMIN_ISSUED)) {
+      o.serial = p.path("serial").asText();
+      o.notAfterMillis = p.path("notAfter").asLong();
+      o.revoked = false;
+      operatorSerials.add(o.serial);
+    } else {
+      o.revoked = true;
+    }
   }
 
   private Optional<Token> token(JsonNode p) {
