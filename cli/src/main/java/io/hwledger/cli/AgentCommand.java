@@ -79,8 +79,8 @@ final class AgentCommand implements Callable<Integer> {
 
   /**
    * The host's physical memory in bytes, or 0 where the runtime cannot say: a runtime linked
-   * without {@code jdk.management} (a small {@code jlink} image) has no {@code
-   * com.sun.management} classes, and touching them there fails.
+   * without {@code jdk.management} (a small {@code jlink} image) has no {@code com.sun.management}
+   * classes, and touching them there fails.
    */
   private static long hostMemoryBytes() {
     if (ModuleLayer.boot().findModule("jdk.management").isEmpty()) {
