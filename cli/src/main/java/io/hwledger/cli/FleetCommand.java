@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
     name = "fleet",
     mixinStandardHelpOptions = true,
     description = {
-      "Creates and runs a fleet server, enrolls agents with join tokens, and lists, places and"
-          + " cancels the fleet's work.",
+      "Creates and runs a fleet server, enrolls agents with join tokens, issues and revokes"
+          + " operators' certificates, and lists, places and cancels the fleet's work.",
       "Commands that call the server authenticate with the operator credential in --admin DIR"
           + " (default: $"
           + FleetContext.ADMIN_ENV
@@ -44,6 +44,7 @@ final class FleetCommand implements Callable<Integer> {
     fleet.addSubcommand(new FleetInitCommand(context));
     fleet.addSubcommand(new FleetServerCommand(context));
     fleet.addSubcommand(FleetTokenCommand.commandLine(context));
+    fleet.addSubcommand(FleetAdminCommand.commandLine(context));
     fleet.addSubcommand(new FleetViewCommand.Status(context));
     fleet.addSubcommand(new FleetViewCommand.Agents(context));
     fleet.addSubcommand(new FleetViewCommand.Gpus(context));

@@ -1,5 +1,6 @@
 package io.hwledger.fleet.pki;
 
+import io.hwledger.api.Printable;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -434,10 +435,7 @@ public final class FleetCa {
    * @throws IllegalArgumentException if the request, name or lifetime is invalid
    */
   public X509Certificate issueAdmin(byte[] request, String name, Duration lifetime, Instant now) {
-    if (name == null || !ADMIN_NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(
-          "an admin name is 1 to 63 lower-case letters, digits, '.', '_' or '-', was " + name);
-    }
+    checkAdminName(name);
     checkLifetime(
         lifetime, MAX_ADMIN_LIFETIME, "an admin certificate lives from 1 hour to 397 days");
     return issue(
@@ -450,6 +448,28 @@ public final class FleetCa {
         KeyPurposeId.id_kp_clientAuth,
         lifetime,
         now);
+  }
+
+  /**
+   * Checks an operator's name as it goes into {@code spiffe://<fleet>/admin/<name>}: 1 to 63
+   * lower-case letters, digits, {@code .}, {@code _} or {@code -}, so it is safe in a URI, a path
+   * segment and a file name.
+   *
+   * @param name the name to check
+   * @return {@code name}
+   * @throws IllegalArgumentException naming the rule when it is not such a name
+   */
+  public static String checkAdminName(String name) {
+    if (name == null || !ADMIN_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "an admin name is 1 to 63 lower-case letters, digits, '.', '_' or '-', was "
+              + (name == null
+                  ? null
+                  : "'"
+                      + Printable.escape(name.length() > 80 ? name.substring(0, 80) + "…" : name)
+                      + "'"));
+    }
+    return name;
   }
 
   /**

@@ -15,6 +15,11 @@ final class Caller {
    * chain against the fleet's CAs (expiry included) or refused the handshake.
    */
   static Optional<FleetIdentity> of(Request request) {
+    return certificate(request).flatMap(FleetIdentity::of);
+  }
+
+  /** The connection's client certificate, validated in the handshake, if one was presented. */
+  static Optional<X509Certificate> certificate(Request request) {
     Object data = request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
     if (!(data instanceof EndPoint.SslSessionData ssl)) {
       return Optional.empty();
@@ -23,7 +28,7 @@ final class Caller {
     if (chain == null || chain.length == 0) {
       return Optional.empty();
     }
-    return FleetIdentity.of(chain[0]);
+    return Optional.of(chain[0]);
   }
 
   /** The client's address, for log lines about refusals. */

@@ -13,6 +13,8 @@ import io.hwledger.fleet.protocol.JobState;
 import io.hwledger.fleet.protocol.JobStatus;
 import io.hwledger.fleet.protocol.ModelFile;
 import io.hwledger.fleet.protocol.ModelInventory;
+import io.hwledger.fleet.protocol.OperatorRequest;
+import io.hwledger.fleet.protocol.OperatorResponse;
 import io.hwledger.fleet.protocol.ProcessUsage;
 import io.hwledger.fleet.protocol.Protocol;
 import io.hwledger.fleet.protocol.RenewRequest;
@@ -24,6 +26,7 @@ import io.hwledger.ledger.LedgerEvent;
 import io.hwledger.ledger.LedgerException;
 import io.hwledger.ledger.RecordedEvent;
 import io.hwledger.ledger.events.PlanReconciled;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -780,5 +783,165 @@ final class Fleet {
 
   @Nullable String logTail(String jobId) {
     return logTails.get(jobId);
+  }
+
+  // ---- operators ----
+
+  /**
+   * Checks an operator's certificate: its role, as {@link #authorizeAdmin} does, then the
+   * operator's record — the recorded serial, not revoked — so a revoked or re-issued operator is
+   * refused at once. A name without a record is accepted only for a certificate issued in a second
+   * before the first operator record's (ADR 0016: credentials from before operators were recorded).
+   */
+  String authorizeOperator(@Nullable FleetIdentity id, @Nullable X509Certificate certificate) {
+    String name = authorizeAdmin(id);
+    String serial = id == null ? "" : id.serialHex(); // never "": authorizeAdmin refused null
+    synchronized (lock) {
+      FleetState.Operator o = state.operators.get(name);
+      if (o == null) {
+        if (state.operatorsSinceMillis >= 0
+            && (certificate == null
+                || issuedAtSecond(certificate) >= second(state.operatorsSinceMillis))) {
+          throw refuse(
+              403,
+              "operator "
+                  + name
+                  + " has no record on this server ('hwledger fleet admin issue' makes one)");
+        }
+        return name;
+      }
+      if (o.revoked) {
+        throw refuse(403, "operator " + name + " is revoked");
+      }
+      if (!serial.equals(o.serial)) {
+        throw refuse(
+            403, "certificate serial " + serial + " of operator " + name + " is superseded");
+      }
+      return name;
+    }
+  }
+
+  /**
+   * When a certificate was issued, epoch seconds (certificates keep whole seconds): its start plus
+   * the CA's allowance for skew.
+   */
+  private static long issuedAtSecond(X509Certificate certificate) {
+    return second(certificate.getNotBefore().getTime() + FleetCa.CLOCK_SKEW.toMillis());
+  }
+
+  private static long second(long epochMillis) {
+    return Math.floorDiv(epochMillis, 1000);
+  }
+
+  /**
+   * Issues operator {@code request.name()}'s certificate for the request's key and records it; it
+   * replaces the name's earlier certificate, whose serial is refused from then on.
+   */
+  OperatorResponse issueOperator(OperatorRequest request, String by) {
+    byte[] csr = csr(request.csr());
+    synchronized (lock) {
+      X509Certificate cert;
+      try {
+        cert =
+            ca.issueAdmin(
+                csr, request.name(), Duration.ofSeconds(request.lifetimeSeconds()), now());
+      } catch (IllegalArgumentException e) {
+        throw refuse(400, e.getMessage());
+      }
+      String serial = cert.getSerialNumber().toString(16);
+      FleetState.Operator previous = state.operators.get(request.name());
+      record(
+          FleetEvents.adminIssued(
+              request.name(), serial, cert.getNotAfter().getTime(), by, now().toEpochMilli()));
+      LOG.info(
+          "operator {} issued by {}: serial {}{}",
+          request.name(),
+          by,
+          serial,
+          previous == null || previous.serial == null ? "" : " replaces " + previous.serial);
+      return new OperatorResponse(
+          Protocol.VERSION,
+          request.name(),
+          ca.fleetId(),
+          serial,
+          Certificates.toPem(cert),
+          cert.getNotAfter().getTime());
+    }
+  }
+
+  /**
+   * Revokes every certificate of operator {@code name}, recorded or not. Refused when it would
+   * leave no operator: the caller stays unless it revokes itself, and then another operator must be
+   * active.
+   */
+  void revokeOperator(String name, String by) {
+    try {
+      FleetCa.checkAdminName(name);
+    } catch (IllegalArgumentException e) {
+      throw refuse(400, e.getMessage());
+    }
+    synchronized (lock) {
+      FleetState.Operator o = state.operators.get(name);
+      if (o != null && o.revoked) {
+        return;
+      }
+      long now = now().toEpochMilli();
+      boolean another =
+          !name.equals(by)
+              || state.operators.values().stream()
+                  .anyMatch(other -> !other.name.equals(name) && other.active(now));
+      if (!another) {
+        throw refuse(
+            409,
+            "operator "
+                + name
+                + " is the last active operator: revoking it would lock every operator out;"
+                + " issue another one first");
+      }
+      record(FleetEvents.adminRevoked(name, o == null ? null : o.serial, by, now));
+      LOG.warn("operator {} revoked by {}", name, by);
+    }
+  }
+
+  /**
+   * Records the operator certificate found in the fleet directory at start ({@code DIR/admin}, as
+   * {@code fleet init} or {@code fleet admin recover} wrote it) unless the ledger knows it: it must
+   * be this fleet's CA's, unexpired, and issued no earlier than the second of its name's latest
+   * record, so a revoked or superseded certificate is never brought back.
+   */
+  void recordLocalOperator(X509Certificate cert) {
+    FleetIdentity id = FleetIdentity.of(cert).orElse(null);
+    if (id == null || !id.fleet().equals(ca.fleetId()) || id.role() != FleetIdentity.Role.ADMIN) {
+      LOG.warn("DIR/admin holds no operator certificate of fleet {}; not recorded", ca.fleetId());
+      return;
+    }
+    try {
+      cert.verify(ca.certificate().getPublicKey());
+    } catch (GeneralSecurityException e) {
+      LOG.warn(
+          "DIR/admin: operator {}'s certificate is not the fleet CA's; not recorded", id.name());
+      return;
+    }
+    synchronized (lock) {
+      long now = now().toEpochMilli();
+      FleetState.Operator o = state.operators.get(id.name());
+      if (state.operatorSerials.contains(id.serialHex())) {
+        return;
+      }
+      if (cert.getNotAfter().getTime() <= now) {
+        LOG.warn("DIR/admin: operator {}'s certificate has expired; not recorded", id.name());
+        return;
+      }
+      if (o != null && issuedAtSecond(cert) < second(o.atMillis)) {
+        LOG.warn(
+            "DIR/admin: operator {}'s certificate is older than its record; not recorded",
+            id.name());
+        return;
+      }
+      record(
+          FleetEvents.adminIssued(
+              id.name(), id.serialHex(), cert.getNotAfter().getTime(), "DIR/admin", now));
+      LOG.info("operator {} recorded from DIR/admin: serial {}", id.name(), id.serialHex());
+    }
   }
 }

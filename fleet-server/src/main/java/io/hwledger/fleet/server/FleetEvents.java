@@ -35,6 +35,8 @@ final class FleetEvents {
   static final String JOB_STATE = "fleet.job.state";
   static final String JOB_CANCEL = "fleet.job.cancel";
   static final String GPU_DAILY = "fleet.gpu.daily";
+  static final String ADMIN_ISSUED = "fleet.admin.issued";
+  static final String ADMIN_REVOKED = "fleet.admin.revoked";
   static final int VERSION = 1;
 
   /** The most reasons a {@code fleet.job.refused} record keeps. */
@@ -236,6 +238,33 @@ final class FleetEvents {
     p.put("maxUsedBytes", maxUsedBytes);
     p.put("meanUtilizationPercent", meanUtilizationPercent);
     return event(GPU_DAILY, p);
+  }
+
+  /**
+   * An operator certificate the server now accepts for {@code name}, replacing any earlier one.
+   * {@code at} is the server's time, in the event so that replay gives the same answers.
+   */
+  static LedgerEvent adminIssued(
+      String name, String serial, long notAfterMillis, String by, long atMillis) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("name", name);
+    p.put("serial", serial);
+    p.put("notAfter", notAfterMillis);
+    p.put("by", by);
+    p.put("at", atMillis);
+    return event(ADMIN_ISSUED, p);
+  }
+
+  /** Every certificate of operator {@code name} refused from now on; its serial if one is known. */
+  static LedgerEvent adminRevoked(String name, @Nullable String serial, String by, long atMillis) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("name", name);
+    if (serial != null) {
+      p.put("serial", serial);
+    }
+    p.put("by", by);
+    p.put("at", atMillis);
+    return event(ADMIN_REVOKED, p);
   }
 
   private static LedgerEvent event(String type, ObjectNode payload) {

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A fleet server's directory, as {@code hwledger fleet init DIR} creates it:
@@ -128,10 +129,44 @@ public final class FleetHome {
       throws IOException {
     KeyPair keys = AgentKeys.generate(random);
     X509Certificate cert = ca.issueAdmin(AgentKeys.request(keys), name, lifetime, now);
-    new Credential(keys.getPrivate(), List.of(cert)).save(out, "admin");
-    Files.writeString(
-        out.resolve("ca.crt"), Certificates.toPem(ca.certificate()), StandardCharsets.US_ASCII);
+    saveAdmin(
+        out, new Credential(keys.getPrivate(), List.of(cert)), List.of(ca.certificate()), url);
+  }
+
+  /**
+   * Writes an operator credential directory in the layout {@link #issueAdmin} writes: {@code
+   * admin.pem} (the key and certificate, owner-only, replaced atomically), {@code ca.crt} and
+   * {@code server.url}.
+   *
+   * @param out the directory, created if missing
+   * @param credential the operator's key and certificate
+   * @param cas the CA certificates the operator trusts the server by
+   * @param url the server's URL
+   * @throws IOException if a file cannot be written
+   */
+  public static void saveAdmin(Path out, Credential credential, List<X509Certificate> cas, URI url)
+      throws IOException {
+    Objects.requireNonNull(url, "url");
+    credential.save(out, "admin");
+    StringBuilder pem = new StringBuilder();
+    cas.forEach(c -> pem.append(Certificates.toPem(c)));
+    Files.writeString(out.resolve("ca.crt"), pem, StandardCharsets.US_ASCII);
     Files.writeString(out.resolve("server.url"), url + "\n", StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * The operator certificate in {@code DIR/admin/admin.pem}, which the server records at start if
+   * its ledger does not know it (the credential {@code fleet init} wrote, or a recovered one).
+   *
+   * @return the certificate; empty when there is no such file
+   * @throws IOException if the file cannot be read
+   * @throws IllegalArgumentException naming the file when it is not a credential
+   */
+  public Optional<X509Certificate> adminCertificate() throws IOException {
+    if (!Files.isRegularFile(adminDir().resolve("admin.pem"), LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    return Optional.of(Credential.load(adminDir(), "admin").certificate());
   }
 
   /**

@@ -98,6 +98,7 @@ public final class FleetServer implements AutoCloseable {
               random,
               new PlannedScheduler(options),
               new TelemetryStore(metrics));
+      recordLocalOperator(home, fleet);
       SslContextFactory.Server tls = new SslContextFactory.Server();
       tls.setSslContext(TlsContexts.server(credential, trusted));
       tls.setIncludeProtocols(TlsContexts.PROTOCOL);
@@ -150,6 +151,20 @@ public final class FleetServer implements AutoCloseable {
         throw re;
       }
       throw new IOException("cannot start the fleet server: " + e.getMessage(), e);
+    }
+  }
+
+  /** Records the operator credential in {@code DIR/admin}, if any and if new (ADR 0016). */
+  private static void recordLocalOperator(FleetHome home, Fleet fleet) {
+    try {
+      home.adminCertificate().ifPresent(fleet::recordLocalOperator);
+    } catch (IOException | IllegalArgumentException e) {
+      LOG.warn("DIR/admin/admin.pem cannot be read; not recorded: {}", e.getMessage());
+    }
+    if (fleet.read(s -> s.operators.isEmpty())) {
+      LOG.warn(
+          "no operator is recorded yet: every operator certificate of the fleet's CAs is accepted"
+              + " until one is ('hwledger fleet admin issue')");
     }
   }
 

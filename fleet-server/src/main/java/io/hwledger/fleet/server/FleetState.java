@@ -29,8 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fleet as its ledger says it is: tokens, agents, jobs and their placements. Rebuilt by
- * replaying the ledger at start and kept current by applying each event as it is appended; the
+ * The fleet as its ledger says it is: tokens, agents, operators, jobs and their placements. Rebuilt
+ * by replaying the ledger at start and kept current by applying each event as it is appended; the
  * ledger is the truth and this is a projection of it.
  *
  * <p>Not thread-safe as a whole: the server applies events under its write lock and reads the maps
@@ -127,6 +127,27 @@ final class FleetState {
     }
   }
 
+  /** An operator's record: the one certificate serial the server accepts for the name. */
+  static final class Operator {
+    final String name;
+    @Nullable String serial;
+    long notAfterMillis;
+    boolean revoked;
+    String by = "";
+
+    /** The server's time of the name's latest record, epoch ms. */
+    long atMillis;
+
+    Operator(String name) {
+      this.name = name;
+    }
+
+    /** Whether its certificate is accepted at {@code nowMillis}: not revoked, not expired. */
+    boolean active(long nowMillis) {
+      return !revoked && serial != null && nowMillis < notAfterMillis;
+    }
+  }
+
   /** A submitted job. */
   static final class Job {
     final String id;
@@ -215,6 +236,14 @@ final class FleetState {
   private long placementVersion;
 
   /** Records applied: the ledger's size once every appended record is applied. */
+  final Map<String, Operator> operators = new LinkedHashMap<>();
+
+  /** Every operator certificate serial ever recorded. */
+  final Set<String> operatorSerials = new HashSet<>();
+
+  /** The server's time of the first operator record, epoch ms; -1 while there is none. */
+  long operatorsSinceMillis = -1;
+
   long size;
 
   /** Applies one recorded event; types this build does not know are skipped. */
@@ -316,6 +345,7 @@ final class FleetState {
           FleetEvents.JOB_CANCEL,
           PlanReconciled.TYPE ->
           applyJob(event, p);
+      case FleetEvents.ADMIN_ISSUED, FleetEvents.ADMIN_REVOKED -> operator(event.type(), p);
       default -> {
         // other events (plan.computed, fleet.gpu.daily, or types of a newer build) change no
         // fleet state
@@ -502,6 +532,23 @@ final class FleetState {
     view.placementVersion = placementVersion;
     view.size = size;
     return view;
+  }
+
+  private void operator(String type, JsonNode p) {
+    Operator o = operators.computeIfAbsent(p.path("name").asText(), Operator::new);
+    o.atMillis = p.path("at").asLong();
+    o.by = p.path("by").asText();
+    if (operatorsSinceMillis < 0) {
+      operatorsSinceMillis = o.atMillis;
+    }
+    if (type.equals(FleetEvents.ADMIN_ISSUED)) {
+      o.serial = p.path("serial").asText();
+      o.notAfterMillis = p.path("notAfter").asLong();
+      o.revoked = false;
+      operatorSerials.add(o.serial);
+    } else {
+      o.revoked = true;
+    }
   }
 
   private Optional<Token> token(JsonNode p) {

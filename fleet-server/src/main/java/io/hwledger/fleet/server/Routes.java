@@ -11,6 +11,7 @@ import io.hwledger.fleet.protocol.JobSpec;
 import io.hwledger.fleet.protocol.JobStatus;
 import io.hwledger.fleet.protocol.JoinString;
 import io.hwledger.fleet.protocol.ModelInventory;
+import io.hwledger.fleet.protocol.OperatorRequest;
 import io.hwledger.fleet.protocol.Protocol;
 import io.hwledger.fleet.protocol.RenewRequest;
 import io.hwledger.fleet.protocol.Telemetry;
@@ -48,6 +49,10 @@ final class Routes extends Handler.Abstract {
   private static final Pattern ADMIN_PATH =
       Pattern.compile("/v1/admin/(status|agents|gpus|models|jobs|tokens|accuracy|metrics)(/.*)?");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  /** {@code /v1/admin/operators}, or {@code …/<name>/revoke}; the name is checked by the fleet. */
+  private static final Pattern OPERATOR_PATH =
+      Pattern.compile("/v1/admin/operators(?:/([^/]{1,255})/revoke)?");
 
   private final Fleet fleet;
   private volatile URI publicUrl = URI.create("https://127.0.0.1");
@@ -118,9 +123,15 @@ final class Routes extends Handler.Abstract {
       agent(x, method, m, caller);
       return;
     }
+    m = OPERATOR_PATH.matcher(path);
+    if (m.matches()) {
+      String by = fleet.authorizeOperator(caller, Caller.certificate(x.request).orElse(null));
+      operators(x, method, m.group(1), by);
+      return;
+    }
     m = ADMIN_PATH.matcher(path);
     if (m.matches()) {
-      String by = fleet.authorizeAdmin(caller);
+      String by = fleet.authorizeOperator(caller, Caller.certificate(x.request).orElse(null));
       admin(x, method, m, by);
       return;
     }
@@ -262,6 +273,20 @@ final class Routes extends Handler.Abstract {
         requireMethod(method, "GET");
         x.json(200, fleet.read(s -> Views.status(s, fleet)));
       }
+    }
+  }
+
+  /** Operators' certificates: issue ({@code POST}), list ({@code GET}), revoke by name. */
+  private void operators(Exchange x, String method, @Nullable String name, String by) {
+    if (name != null) {
+      requireMethod(method, "POST");
+      fleet.revokeOperator(name, by);
+      x.json(200, ok());
+    } else if (method.equals("POST")) {
+      x.json(200, fleet.issueOperator(x.body(OperatorRequest.class), by));
+    } else {
+      requireMethod(method, "GET");
+      x.json(200, fleet.read(Views::operators));
     }
   }
 

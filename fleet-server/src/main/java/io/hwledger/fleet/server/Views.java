@@ -11,7 +11,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The admin API's read views, as JSON: what {@code hwledger fleet status|agents|gpus|jobs} print.
+ * The admin API's read views, as JSON: what {@code hwledger fleet status|agents|gpus|jobs} and
+ * {@code fleet admin list} print.
  */
 final class Views {
   private Views() {}
@@ -189,6 +190,23 @@ final class Views {
       n.put("expiresAtMillis", t.expiresAtMillis);
       n.put("usesLeft", t.usesLeft);
       n.put("revoked", t.revoked);
+    }
+    return out;
+  }
+
+  /** Operators: name, the serial accepted, its expiry and whether the name is revoked. */
+  static ObjectNode operators(FleetState s) {
+    ObjectNode out = root();
+    ArrayNode list = out.putArray("operators");
+    for (FleetState.Operator o : s.operators.values()) {
+      ObjectNode n = list.addObject();
+      n.put("name", o.name);
+      if (o.serial != null) {
+        n.put("serial", o.serial);
+        n.put("notAfterMillis", o.notAfterMillis);
+      }
+      n.put("revoked", o.revoked);
+      n.put("by", o.by);
     }
     return out;
   }

@@ -220,8 +220,14 @@ class FleetSecurityTest {
     FleetCa previous =
         FleetCa.create("test.fleet", Instant.now(), Duration.ofDays(365), new SecureRandom());
     KeyPair keys = AgentKeys.generate(new SecureRandom());
+    // an operator's certificate from before the rotation, and from before operators were recorded
+    // (FleetOperatorsTest covers that rule)
     X509Certificate cert =
-        previous.issueAdmin(AgentKeys.request(keys), "ops", Duration.ofHours(2), Instant.now());
+        previous.issueAdmin(
+            AgentKeys.request(keys),
+            "ops",
+            Duration.ofHours(2),
+            Instant.now().minus(Duration.ofHours(1)));
     Credential credential = new Credential(keys.getPrivate(), List.of(cert));
     FleetClient before =
         FleetClient.of(fleet.server.url(), () -> credential, fleet.adminCas(), TestFleet.TIMEOUT);
@@ -413,6 +419,7 @@ class FleetSecurityTest {
     }
     assertThat(types)
         .containsExactly(
+            "fleet.admin.issued", // fleet init's operator credential, recorded at the first start
             "fleet.token.created",
             "fleet.token.used",
             "fleet.agent.enrolled",
