@@ -39,7 +39,7 @@ final class CliLogging implements AutoCloseable {
 
   /** Routes logging to {@code io}'s standard error until {@link #close()}. */
   static CliLogging install(Streams io, boolean debug) {
-    CliLogging logging = new CliLogging(new LineHandler(io, debug));
+    CliLogging logging = new CliLogging(lines(io, debug, Level.WARNING, Level.WARNING));
     for (Handler h : logging.saved) {
       ROOT.removeHandler(h);
     }
@@ -57,10 +57,21 @@ final class CliLogging implements AutoCloseable {
     ROOT.setLevel(savedLevel);
   }
 
+  /**
+   * A handler printing records as {@code hwledger: LEVEL: message} lines on {@code io}'s standard
+   * error ({@code error} for SEVERE), those from {@code lowest} to {@code highest} only; with
+   * {@code debug}, every record with its logger and stack trace.
+   */
+  static Handler lines(Streams io, boolean debug, Level lowest, Level highest) {
+    return new LineHandler(io, debug, lowest, highest);
+  }
+
   /** Prints records as {@code hwledger:} lines. */
   private static final class LineHandler extends Handler {
     private final Streams io;
     private final boolean debug;
+    private final Level lowest;
+    private final Level highest;
     private final Formatter messages =
         new Formatter() {
           @Override
@@ -69,19 +80,22 @@ final class CliLogging implements AutoCloseable {
           }
         };
 
-    LineHandler(Streams io, boolean debug) {
+    LineHandler(Streams io, boolean debug, Level lowest, Level highest) {
       this.io = io;
       this.debug = debug;
+      this.lowest = lowest;
+      this.highest = highest;
     }
 
     @Override
     public void publish(LogRecord record) {
       Level level = record.getLevel();
       String text = messages.format(record);
+      Throwable thrown = record.getThrown();
       String message =
           text == null || text.isBlank()
-              ? String.valueOf(record.getThrown())
-              : ErrorHandler.oneLine(text, record.getThrown());
+              ? String.valueOf(thrown)
+              : ErrorHandler.oneLine(text + (thrown == null ? "" : ": " + thrown), thrown);
       if (debug) {
         synchronized (io.err()) {
           io.err()
@@ -92,12 +106,13 @@ final class CliLogging implements AutoCloseable {
                       + record.getLoggerName()
                       + "]: "
                       + message);
-          if (record.getThrown() != null) {
-            record.getThrown().printStackTrace(io.err());
+          if (thrown != null) {
+            thrown.printStackTrace(io.err());
           }
         }
-      } else if (level.intValue() == Level.WARNING.intValue()) {
-        io.err().println("hwledger: warning: " + message);
+      } else if (level.intValue() >= lowest.intValue() && level.intValue() <= highest.intValue()) {
+        String name = level == Level.SEVERE ? "error" : level.getName().toLowerCase(Locale.ROOT);
+        io.err().println("hwledger: " + name + ": " + message);
       }
     }
 

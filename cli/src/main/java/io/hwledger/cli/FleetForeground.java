@@ -1,11 +1,8 @@
 package io.hwledger.cli;
 
-import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
-import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
@@ -34,7 +31,7 @@ final class FleetForeground implements AutoCloseable {
     if (debug) {
       return new FleetForeground(null, saved);
     }
-    Handler lines = new LogLines(io);
+    Handler lines = CliLogging.lines(io, false, Level.INFO, Level.SEVERE);
     FLEET_LOG.setUseParentHandlers(false);
     FLEET_LOG.addHandler(lines);
     FLEET_LOG.setLevel(Level.INFO);
@@ -81,49 +78,6 @@ final class FleetForeground implements AutoCloseable {
       service.close();
     } catch (Exception e) {
       FLEET_LOG.log(Level.WARNING, "stopping: " + e.getMessage());
-    }
-  }
-
-  /** The fleet's log as {@code hwledger: LEVEL: message} lines on standard error. */
-  private static final class LogLines extends Handler {
-    private final Streams io;
-    private final Formatter messages =
-        new Formatter() {
-          @Override
-          public String format(LogRecord record) {
-            return formatMessage(record);
-          }
-        };
-
-    LogLines(Streams io) {
-      this.io = io;
-    }
-
-    @Override
-    public void publish(LogRecord record) {
-      if (record.getLevel().intValue() < Level.INFO.intValue()) {
-        return;
-      }
-      String text = messages.format(record);
-      Throwable thrown = record.getThrown();
-      String message =
-          ErrorHandler.oneLine(
-              (text == null ? "" : text) + (thrown == null ? "" : ": " + thrown), thrown);
-      String level =
-          record.getLevel() == Level.SEVERE
-              ? "error"
-              : record.getLevel().getName().toLowerCase(Locale.ROOT);
-      io.err().println("hwledger: " + level + ": " + message);
-    }
-
-    @Override
-    public void flush() {
-      io.err().flush();
-    }
-
-    @Override
-    public void close() {
-      flush();
     }
   }
 }

@@ -10,6 +10,7 @@ import io.hwledger.fleet.protocol.JobSpec;
 import io.hwledger.fleet.protocol.Protocol;
 import io.hwledger.ledger.Ledger;
 import io.hwledger.ledger.RecordedEvent;
+import io.hwledger.testsupport.Await;
 import io.hwledger.testsupport.LoopbackProxy;
 import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
@@ -90,19 +91,15 @@ class FleetProcessesTest {
     return Files.readString(tmp.resolve(name + ".log"), StandardCharsets.UTF_8);
   }
 
-  private void await(String what, java.util.function.BooleanSupplier ok) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!ok.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "timed out after "
-                + WAIT.toSeconds()
-                + " s waiting for "
-                + what
-                + "\nserver log:\n"
-                + log("server"));
-      }
-      Thread.sleep(100);
+  private void await(String what, java.util.function.BooleanSupplier ok) {
+    Await.until(what, WAIT, ok, () -> "server log:\n" + logOrWhy("server"));
+  }
+
+  private String logOrWhy(String name) {
+    try {
+      return log(name);
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
     }
   }
 

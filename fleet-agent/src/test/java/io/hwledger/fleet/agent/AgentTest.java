@@ -17,6 +17,7 @@ import io.hwledger.fleet.server.FleetHome;
 import io.hwledger.fleet.server.FleetServer;
 import io.hwledger.fleet.server.FleetServerOptions;
 import io.hwledger.spi.GpuBackends;
+import io.hwledger.testsupport.Await;
 import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -144,14 +145,8 @@ class AgentTest {
         });
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after 30 s waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
+  private static void await(String what, BooleanSupplier condition) {
+    Await.until(what, Duration.ofSeconds(30), condition);
   }
 
   @Test

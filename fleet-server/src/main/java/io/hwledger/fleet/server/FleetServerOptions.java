@@ -95,17 +95,9 @@ public record FleetServerOptions(
    * @return a copy
    */
   public FleetServerOptions withBindAddress(String address) {
-    return new FleetServerOptions(
-        address,
-        port,
-        agentLifetime,
-        notReadyAfter,
-        lostAfter,
-        sweepInterval,
-        measurementFreshness,
-        reconcileAfter,
-        massFailoverShare,
-        clock);
+    Copy c = new Copy(this);
+    c.bindAddress = address;
+    return c.build();
   }
 
   /**
@@ -117,17 +109,11 @@ public record FleetServerOptions(
    * @return a copy
    */
   public FleetServerOptions withLiveness(Duration notReady, Duration lost, Duration sweep) {
-    return new FleetServerOptions(
-        bindAddress,
-        port,
-        agentLifetime,
-        notReady,
-        lost,
-        sweep,
-        measurementFreshness,
-        reconcileAfter,
-        massFailoverShare,
-        clock);
+    Copy c = new Copy(this);
+    c.notReadyAfter = notReady;
+    c.lostAfter = lost;
+    c.sweepInterval = sweep;
+    return c.build();
   }
 
   /**
@@ -137,17 +123,9 @@ public record FleetServerOptions(
    * @return a copy
    */
   public FleetServerOptions withAgentLifetime(Duration lifetime) {
-    return new FleetServerOptions(
-        bindAddress,
-        port,
-        lifetime,
-        notReadyAfter,
-        lostAfter,
-        sweepInterval,
-        measurementFreshness,
-        reconcileAfter,
-        massFailoverShare,
-        clock);
+    Copy c = new Copy(this);
+    c.agentLifetime = lifetime;
+    return c.build();
   }
 
   /**
@@ -157,37 +135,62 @@ public record FleetServerOptions(
    * @return a copy
    */
   public FleetServerOptions withReconcileAfter(Duration after) {
-    return new FleetServerOptions(
-        bindAddress,
-        port,
-        agentLifetime,
-        notReadyAfter,
-        lostAfter,
-        sweepInterval,
-        measurementFreshness,
-        after,
-        massFailoverShare,
-        clock);
+    Copy c = new Copy(this);
+    c.reconcileAfter = after;
+    return c.build();
   }
 
   /**
    * These options with another clock.
    *
-   * @param c the clock
+   * @param clock the clock
    * @return a copy
    */
-  public FleetServerOptions withClock(Clock c) {
-    return new FleetServerOptions(
-        bindAddress,
-        port,
-        agentLifetime,
-        notReadyAfter,
-        lostAfter,
-        sweepInterval,
-        measurementFreshness,
-        reconcileAfter,
-        massFailoverShare,
-        c);
+  public FleetServerOptions withClock(Clock clock) {
+    Copy c = new Copy(this);
+    c.clock = clock;
+    return c.build();
+  }
+
+  /** The components, changed one by one, then validated together by the canonical constructor. */
+  private static final class Copy {
+    String bindAddress;
+    int port;
+    Duration agentLifetime;
+    Duration notReadyAfter;
+    Duration lostAfter;
+    Duration sweepInterval;
+    Duration measurementFreshness;
+    Duration reconcileAfter;
+    double massFailoverShare;
+    Clock clock;
+
+    Copy(FleetServerOptions o) {
+      bindAddress = o.bindAddress;
+      port = o.port;
+      agentLifetime = o.agentLifetime;
+      notReadyAfter = o.notReadyAfter;
+      lostAfter = o.lostAfter;
+      sweepInterval = o.sweepInterval;
+      measurementFreshness = o.measurementFreshness;
+      reconcileAfter = o.reconcileAfter;
+      massFailoverShare = o.massFailoverShare;
+      clock = o.clock;
+    }
+
+    FleetServerOptions build() {
+      return new FleetServerOptions(
+          bindAddress,
+          port,
+          agentLifetime,
+          notReadyAfter,
+          lostAfter,
+          sweepInterval,
+          measurementFreshness,
+          reconcileAfter,
+          massFailoverShare,
+          clock);
+    }
   }
 
   private static void positive(Duration d, String name) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hwledger.ledger.Ledger;
 import io.hwledger.ledger.RecordedEvent;
+import io.hwledger.testsupport.Await;
 import io.hwledger.testsupport.Verifies;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -63,14 +64,8 @@ class FleetLivenessTest {
     throw new AssertionError("no job " + jobId);
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after 20 s waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
+  private static void await(String what, BooleanSupplier condition) {
+    Await.until(what, Duration.ofSeconds(20), condition);
   }
 
   @Test
