@@ -105,7 +105,12 @@ final class ModelScanner {
       file = ModelFile.read(path, format, model.spec(), model.weights());
     } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
       // a malformed or unsupported checkpoint is reported with its reason, and the scan goes on
-      file = ModelFile.unreadable(path, format, Printable.oneLine(e.getMessage(), e));
+      String message = Printable.oneLine(e.getMessage(), e);
+      // the report names the path already
+      String own = Printable.escape(found.path().toString()) + ": ";
+      file =
+          ModelFile.unreadable(
+              path, format, message.startsWith(own) ? message.substring(own.length()) : message);
       LOG.info("model checkpoint {} cannot be planned: {}", path, file.error());
     }
     return new Read(size, modified, Objects.requireNonNull(file));

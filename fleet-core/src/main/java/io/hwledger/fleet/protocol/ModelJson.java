@@ -35,15 +35,24 @@ final class ModelJson {
   }
 
   private static <T> StdSerializer<T> writer(Class<T> type, Function<T, JsonNode> write) {
-    return new StdSerializer<>(type) {
-      private static final long serialVersionUID = 1L;
+    return new Writer<>(type, write);
+  }
 
-      @Override
-      public void serialize(T value, JsonGenerator out, SerializerProvider provider)
-          throws IOException {
-        out.writeTree(write.apply(value));
-      }
-    };
+  /** Writes a value as the tree {@code write} makes of it. */
+  private static final class Writer<T> extends StdSerializer<T> {
+    private static final long serialVersionUID = 1L;
+    private final transient Function<T, JsonNode> write;
+
+    Writer(Class<T> type, Function<T, JsonNode> write) {
+      super(type);
+      this.write = write;
+    }
+
+    @Override
+    public void serialize(T value, JsonGenerator out, SerializerProvider provider)
+        throws IOException {
+      out.writeTree(write.apply(value));
+    }
   }
 
   /** Where the parser is, e.g. {@code files[0].spec}. */
@@ -64,19 +73,28 @@ final class ModelJson {
 
   private static <T> StdDeserializer<T> reader(
       Class<T> type, BiFunction<JsonNode, String, T> read) {
-    return new StdDeserializer<>(type) {
-      private static final long serialVersionUID = 1L;
+    return new Reader<>(type, read);
+  }
 
-      @Override
-      public T deserialize(JsonParser in, DeserializationContext context) throws IOException {
-        String at = path(in.getParsingContext());
-        JsonNode tree = context.readTree(in);
-        try {
-          return read.apply(tree, at);
-        } catch (IllegalArgumentException e) {
-          throw JsonMappingException.from(in, e.getMessage(), e);
-        }
+  /** Reads a value from its tree with {@code read}, naming where it was in the document. */
+  private static final class Reader<T> extends StdDeserializer<T> {
+    private static final long serialVersionUID = 1L;
+    private final transient BiFunction<JsonNode, String, T> read;
+
+    Reader(Class<T> type, BiFunction<JsonNode, String, T> read) {
+      super(type);
+      this.read = read;
+    }
+
+    @Override
+    public T deserialize(JsonParser in, DeserializationContext context) throws IOException {
+      String at = path(in.getParsingContext());
+      JsonNode tree = context.readTree(in);
+      try {
+        return read.apply(tree, at);
+      } catch (IllegalArgumentException e) {
+        throw JsonMappingException.from(in, e.getMessage(), e);
       }
-    };
+    }
   }
 }

@@ -2,11 +2,13 @@ package io.hwledger.fleet.server;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hwledger.api.ModelSpec;
 import io.hwledger.fleet.protocol.GpuInfo;
 import io.hwledger.fleet.protocol.GpuSample;
 import io.hwledger.fleet.protocol.JobState;
 import io.hwledger.fleet.protocol.ModelFile;
 import io.hwledger.fleet.protocol.Protocol;
+import io.hwledger.math.CheckpointWeights;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -96,13 +98,15 @@ final class Views {
         n.put("hostname", a.host.hostname());
         n.put("path", f.path());
         n.put("format", f.format());
-        if (f.spec() != null && f.weights() != null) {
-          n.put("model", f.spec().name());
-          n.put("layers", f.spec().layerCount());
-          f.spec().contextLimit().ifPresent(c -> n.put("contextLimit", c));
-          n.put("weightsFormat", f.weights().format());
-          n.put("parameters", f.weights().parameters());
-          n.put("weightsBytes", f.weights().totalBytes());
+        ModelSpec spec = f.spec();
+        CheckpointWeights weights = f.weights();
+        if (spec != null && weights != null) {
+          n.put("model", spec.name());
+          n.put("layers", spec.layerCount());
+          spec.contextLimit().ifPresent(c -> n.put("contextLimit", c));
+          n.put("weightsFormat", weights.format());
+          n.put("parameters", weights.parameters());
+          n.put("weightsBytes", weights.totalBytes());
         }
         if (f.error() != null) {
           n.put("error", f.error());
