@@ -4,17 +4,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hwledger.spi.BackendException;
 import io.hwledger.spi.BackendStatus;
-import io.hwledger.spi.GpuBackend;
-import io.hwledger.spi.GpuBackendProvider;
 import io.hwledger.spi.GpuBackends;
 import io.hwledger.spi.GpuDevice;
+import io.hwledger.spi.HostDevice;
+import io.hwledger.spi.HostDevices;
 import io.hwledger.spi.TelemetrySample;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -25,9 +24,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hwledger devices}: the GPUs of this machine and what they hold now, read through the
- * telemetry backend the registry selects ({@code hwledger.backends}, then priority, then id) or the
- * one named by {@code --backend}.
+ * {@code hwledger devices}: every GPU of this machine and what it holds now, read through the
+ * registry's host view ({@link GpuBackends#host()}: one backend per vendor by priority, or only the
+ * one {@code hwledger.backends} selects) or only through the backend named by {@code --backend}.
+ * With {@code --watch} each redraw lists the devices again, so a backend that becomes available
+ * shows up.
  */
 @Command(
     name = "devices",
@@ -72,55 +73,59 @@ final class DevicesCommand implements Callable<Integer> {
     }
     GpuBackends registry = backends.get();
     List<BackendStatus> statuses = registry.statuses();
-    Optional<GpuBackendProvider> chosen;
-    if (backend != null) {
-      if (statuses.stream().noneMatch(s -> s.id().equals(backend))) {
-        throw Usage.error(
-            spec.commandLine(),
-            "--backend: unknown backend "
-                + Usage.quote(backend)
-                + " (known: "
-                + String.join(", ", statuses.stream().map(BackendStatus::id).toList())
-                + ")");
-      }
-      chosen = registry.select(backend);
-    } else {
-      chosen = registry.select();
+    if (backend != null && statuses.stream().noneMatch(s -> s.id().equals(backend))) {
+      throw Usage.error(
+          spec.commandLine(),
+          "--backend: unknown backend "
+              + Usage.quote(backend)
+              + " (known: "
+              + String.join(", ", statuses.stream().map(BackendStatus::id).toList())
+              + ")");
     }
-    if (chosen.isEmpty()) {
-      return noGpu(statuses);
-    }
-    try (GpuBackend session = chosen.get().open(Clock.systemUTC())) {
-      List<GpuDevice> devices = session.devices();
-      if (devices.isEmpty()) {
-        return noGpu(statuses);
-      }
+    try (HostDevices host =
+        backend != null
+            ? registry.host(List.of(backend), Clock.systemUTC())
+            : registry.host(Clock.systemUTC())) {
       do {
+        List<HostDevice> devices = host.devices();
+        if (devices.isEmpty() && !watch) {
+          return noGpu(statuses);
+        }
         List<TelemetrySample> samples = new ArrayList<>();
-        for (GpuDevice device : devices) {
-          samples.add(session.sample(device));
+        for (HostDevice device : devices) {
+          samples.add(sample(host, device.device()));
         }
         if (json) {
-          JsonWriter.print(io.out(), json(statuses, samples));
+          JsonWriter.print(io.out(), json(statuses, devices, samples));
         } else {
           if (watch && io.terminal()) {
             io.out().print("\033[H\033[2J"); // clear the screen, cursor home
           }
-          table(session.id(), samples);
+          if (devices.isEmpty()) {
+            noGpu(statuses);
+          } else {
+            table(devices, samples);
+          }
         }
         if (watch) {
           Thread.sleep(every.toMillis());
         }
       } while (watch);
-    } catch (BackendException e) {
-      throw new RequestFailedException(chosen.get().id() + ": " + e.getMessage());
     }
     return 0;
   }
 
+  private static TelemetrySample sample(HostDevices host, GpuDevice device) {
+    try {
+      return host.sample(device);
+    } catch (BackendException e) {
+      throw new RequestFailedException(device.backend() + ": " + e.getMessage());
+    }
+  }
+
   private int noGpu(List<BackendStatus> statuses) {
     if (json) {
-      JsonWriter.print(io.out(), json(statuses, List.of()));
+      JsonWriter.print(io.out(), json(statuses, List.of(), List.of()));
     } else {
       io.out().println("No GPU found. Backends:");
       for (BackendStatus s : statuses) {
@@ -136,14 +141,16 @@ final class DevicesCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void table(String backendId, List<TelemetrySample> samples) {
-    TextTable t = new TextTable("rllrrrrr");
-    t.row("IDX", "NAME", "UUID", "MEM USED", "MEM TOTAL", "UTIL", "TEMP", "POWER");
-    for (TelemetrySample s : samples) {
+  private void table(List<HostDevice> devices, List<TelemetrySample> samples) {
+    TextTable t = new TextTable("lrllrrrrr");
+    t.row("BACKEND", "IDX", "NAME", "UUID", "MEM USED", "MEM TOTAL", "UTIL", "TEMP", "POWER");
+    for (int i = 0; i < samples.size(); i++) {
+      TelemetrySample s = samples.get(i);
       GpuDevice d = s.device();
       t.row(
+          d.backend(),
           Integer.toString(d.index()),
-          d.name(),
+          d.name() + (devices.get(i).integrated() ? " (integrated)" : ""),
           d.uuid(),
           gib(s.memory().usedBytes()),
           gib(s.memory().totalBytes()),
@@ -151,7 +158,12 @@ final class DevicesCommand implements Callable<Integer> {
           format(s.temperatureC(), "%.0f °C"),
           format(s.powerWatts(), "%.1f W"));
     }
-    io.out().println("Backend " + backendId + " (GiB = 2^30 bytes; - = not supported)");
+    io.out()
+        .println(
+            "Backends "
+                + String.join(
+                    ", ", devices.stream().map(d -> d.device().backend()).distinct().toList())
+                + " (GiB = 2^30 bytes; - = not supported; integrated = shares the host's memory)");
     t.print(io.out(), "");
   }
 
@@ -165,7 +177,8 @@ final class DevicesCommand implements Callable<Integer> {
     return value.isPresent() ? String.format(Locale.ROOT, pattern, value.getAsDouble()) : "-";
   }
 
-  static ObjectNode json(List<BackendStatus> statuses, List<TelemetrySample> samples) {
+  static ObjectNode json(
+      List<BackendStatus> statuses, List<HostDevice> devices, List<TelemetrySample> samples) {
     ObjectNode root = JsonWriter.object();
     ArrayNode backendsNode = root.putArray("backends");
     for (BackendStatus s : statuses) {
@@ -175,13 +188,16 @@ final class DevicesCommand implements Callable<Integer> {
       b.put("reason", s.availability().reason());
     }
     ArrayNode devicesNode = root.putArray("devices");
-    for (TelemetrySample s : samples) {
+    for (int i = 0; i < samples.size(); i++) {
+      TelemetrySample s = samples.get(i);
       GpuDevice d = s.device();
       ObjectNode n = devicesNode.addObject();
       n.put("backend", d.backend());
       n.put("index", d.index());
       n.put("uuid", d.uuid());
       n.put("name", d.name());
+      n.put("vendor", d.vendor().name().toLowerCase(Locale.ROOT));
+      n.put("integrated", devices.get(i).integrated());
       ObjectNode memory = n.putObject("memory");
       put(memory, "totalBytes", s.memory().totalBytes());
       put(memory, "usedBytes", s.memory().usedBytes());

@@ -111,7 +111,8 @@ class DevicesCommandTest {
     }
   }
 
-  private static Cli.Result run(GpuBackends backends, String... args) {
+  /** Runs the CLI with {@code backends} as its registry. */
+  static Cli.Result run(GpuBackends backends, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code;

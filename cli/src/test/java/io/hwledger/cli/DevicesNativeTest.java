@@ -45,11 +45,11 @@ class DevicesNativeTest {
     assertThat(devicesJson("nvml"))
         .isEqualTo(
             "[{\"backend\":\"nvml\",\"index\":0,\"uuid\":\"GPU-5f1d4c2e-8a3b-4f6e-9c7d-1a2b3c4d5e6f\","
-                + "\"name\":\"NVIDIA H100 80GB HBM3\",\"memory\":{\"totalBytes\":85520809984,"
+                + "\"name\":\"NVIDIA H100 80GB HBM3\",\"vendor\":\"nvidia\",\"integrated\":false,\"memory\":{\"totalBytes\":85520809984,"
                 + "\"usedBytes\":10737418240,\"freeBytes\":74217160704},\"utilizationPercent\":87.0,"
                 + "\"temperatureC\":64.0,\"powerWatts\":312.5},"
                 + "{\"backend\":\"nvml\",\"index\":1,\"uuid\":\"GPU-0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d\","
-                + "\"name\":\"NVIDIA A100-SXM4-40GB\",\"memory\":{\"totalBytes\":42949672960,"
+                + "\"name\":\"NVIDIA A100-SXM4-40GB\",\"vendor\":\"nvidia\",\"integrated\":false,\"memory\":{\"totalBytes\":42949672960,"
                 + "\"usedBytes\":0,\"freeBytes\":42530242560},\"utilizationPercent\":0.0,"
                 + "\"temperatureC\":34.0,\"powerWatts\":54.321}]");
   }
@@ -64,11 +64,11 @@ class DevicesNativeTest {
     assertThat(devicesJson("rocm-smi-lib"))
         .isEqualTo(
             "[{\"backend\":\"rocm-smi-lib\",\"index\":0,\"uuid\":\"0x1234abcd5678ef00\","
-                + "\"name\":\"AMD Instinct MI300X\",\"memory\":{\"totalBytes\":206158430208,"
+                + "\"name\":\"AMD Instinct MI300X\",\"vendor\":\"amd\",\"integrated\":false,\"memory\":{\"totalBytes\":206158430208,"
                 + "\"usedBytes\":1073741824,\"freeBytes\":205084688384},\"utilizationPercent\":37.0,"
                 + "\"temperatureC\":45.0,\"powerWatts\":350.0},"
                 + "{\"backend\":\"rocm-smi-lib\",\"index\":1,\"uuid\":\"0001:03:00.1\","
-                + "\"name\":\"Radeon RX 7900 XT\",\"memory\":{\"totalBytes\":21458059264,"
+                + "\"name\":\"Radeon RX 7900 XT\",\"vendor\":\"amd\",\"integrated\":false,\"memory\":{\"totalBytes\":21458059264,"
                 + "\"usedBytes\":27856896,\"freeBytes\":21430202368},\"utilizationPercent\":null,"
                 + "\"temperatureC\":61.5,\"powerWatts\":null}]");
   }
@@ -91,7 +91,7 @@ class DevicesNativeTest {
       assertThat(devicesJson("amdgpu-sysfs"))
           .isEqualTo(
               "[{\"backend\":\"amdgpu-sysfs\",\"index\":0,\"uuid\":\"aabbccdd11223344\","
-                  + "\"name\":\"AMD Radeon RX 7900 XTX\",\"memory\":{\"totalBytes\":25753026560,"
+                  + "\"name\":\"AMD Radeon RX 7900 XTX\",\"vendor\":\"amd\",\"integrated\":false,\"memory\":{\"totalBytes\":25753026560,"
                   + "\"usedBytes\":1234567168,\"freeBytes\":24518459392},"
                   + "\"utilizationPercent\":12.0,\"temperatureC\":47.0,\"powerWatts\":123.0}]");
     } finally {

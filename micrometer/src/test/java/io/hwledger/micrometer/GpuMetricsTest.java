@@ -113,4 +113,68 @@ class GpuMetricsTest {
       assertThat(registry.getMeters()).hasSize(12);
     }
   }
+
+  @Test
+  @Verifies("FR-TELEMETRY-013")
+  void severalSamplersBindEveryVendorsGpusOnceEach() {
+    Scripted nvidia = new Scripted();
+    GpuDevice amd =
+        new GpuDevice(
+            "rocm-smi-lib",
+            0,
+            "0x1234abcd5678ef00",
+            Optional.empty(),
+            "AMD Instinct MI300X",
+            Vendor.AMD,
+            Optional.empty(),
+            Optional.empty(),
+            OptionalLong.of(192L << 30));
+    GpuBackend rocm =
+        new GpuBackend() {
+          @Override
+          public String id() {
+            return "rocm-smi-lib";
+          }
+
+          @Override
+          public List<GpuDevice> devices() {
+            // GPU-a again (a backend that also sees the first NVIDIA card) and the AMD card
+            return List.of(device(0, "GPU-a"), amd);
+          }
+
+          @Override
+          public TelemetrySample sample(GpuDevice d) {
+            return nvidia.sample(d);
+          }
+
+          @Override
+          public void close() {}
+        };
+    try (TelemetrySampler first =
+            TelemetrySampler.builder(nvidia).interval(Duration.ZERO).clock(CLOCK).build();
+        TelemetrySampler second =
+            TelemetrySampler.builder(rocm).interval(Duration.ZERO).clock(CLOCK).build()) {
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      new GpuMetrics(List.of(first, second)).bindTo(registry);
+      // 3 GPUs (GPU-a, GPU-b, the MI300X) x 6 gauges; GPU-a only through the first sampler
+      assertThat(registry.getMeters()).hasSize(18);
+      assertThat(registry.get("hwledger.gpu.memory.total").gauges()).hasSize(3);
+      assertThat(
+              registry
+                  .get("hwledger.gpu.power")
+                  .tag("uuid", "GPU-a")
+                  .gauge()
+                  .getId()
+                  .getTag("backend"))
+          .isEqualTo("scripted");
+      assertThat(
+              registry
+                  .get("hwledger.gpu.power")
+                  .tag("uuid", "0x1234abcd5678ef00")
+                  .gauge()
+                  .getId()
+                  .getTag("backend"))
+          .isEqualTo("rocm-smi-lib");
+    }
+  }
 }

@@ -4,6 +4,7 @@ import io.hwledger.spi.Availability;
 import io.hwledger.spi.BackendException;
 import io.hwledger.spi.GpuBackend;
 import io.hwledger.spi.GpuBackendProvider;
+import io.hwledger.spi.Vendor;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -46,6 +47,11 @@ public final class MacmonBackendProvider implements GpuBackendProvider {
   @Override
   public int priority() {
     return 20;
+  }
+
+  @Override
+  public Vendor vendor() {
+    return Vendor.APPLE;
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.hwledger.spi.Availability;
 import io.hwledger.spi.BackendException;
 import io.hwledger.spi.GpuBackend;
 import io.hwledger.spi.GpuBackendProvider;
+import io.hwledger.spi.Vendor;
 import java.time.Clock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -53,6 +54,11 @@ public final class MetalBackendProvider implements GpuBackendProvider {
   @Override
   public int priority() {
     return 100;
+  }
+
+  @Override
+  public Vendor vendor() {
+    return Vendor.APPLE;
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.hwledger.spi.Availability;
 import io.hwledger.spi.BackendException;
 import io.hwledger.spi.GpuBackend;
 import io.hwledger.spi.GpuBackendProvider;
+import io.hwledger.spi.Vendor;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -95,6 +96,11 @@ public final class NvidiaSmiBackendProvider implements GpuBackendProvider {
   @Override
   public int priority() {
     return 10;
+  }
+
+  @Override
+  public Vendor vendor() {
+    return Vendor.NVIDIA;
   }
 
   /** Runs the tool once; never throws. */

@@ -5,6 +5,7 @@ import io.hwledger.spi.Availability;
 import io.hwledger.spi.BackendException;
 import io.hwledger.spi.GpuBackend;
 import io.hwledger.spi.GpuBackendProvider;
+import io.hwledger.spi.Vendor;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -48,6 +49,11 @@ public final class NvmlBackendProvider implements GpuBackendProvider {
   @Override
   public int priority() {
     return 100;
+  }
+
+  @Override
+  public Vendor vendor() {
+    return Vendor.NVIDIA;
   }
 
   /** Loads the library and runs {@code nvmlInit_v2}/{@code nvmlShutdown}; never throws. */

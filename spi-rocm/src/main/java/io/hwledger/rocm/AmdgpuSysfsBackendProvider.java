@@ -4,6 +4,7 @@ import io.hwledger.spi.Availability;
 import io.hwledger.spi.BackendException;
 import io.hwledger.spi.GpuBackend;
 import io.hwledger.spi.GpuBackendProvider;
+import io.hwledger.spi.Vendor;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
@@ -42,6 +43,11 @@ public final class AmdgpuSysfsBackendProvider implements GpuBackendProvider {
   @Override
   public int priority() {
     return 50;
+  }
+
+  @Override
+  public Vendor vendor() {
+    return Vendor.AMD;
   }
 
   @Override

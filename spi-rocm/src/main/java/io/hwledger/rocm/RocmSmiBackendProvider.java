@@ -5,6 +5,7 @@ import io.hwledger.spi.Availability;
 import io.hwledger.spi.BackendException;
 import io.hwledger.spi.GpuBackend;
 import io.hwledger.spi.GpuBackendProvider;
+import io.hwledger.spi.Vendor;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -42,6 +43,11 @@ public final class RocmSmiBackendProvider implements GpuBackendProvider {
   @Override
   public int priority() {
     return 90;
+  }
+
+  @Override
+  public Vendor vendor() {
+    return Vendor.AMD;
   }
 
   @Override

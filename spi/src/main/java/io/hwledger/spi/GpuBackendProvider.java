@@ -26,6 +26,17 @@ public interface GpuBackendProvider {
   int priority();
 
   /**
+   * The vendor whose GPUs this backend reports. {@link GpuBackends#host()} opens one backend per
+   * vendor, the available one with the highest priority; a backend of {@link Vendor#OTHER} (the
+   * default, for third-party backends) is a group of its own, opened next to every other.
+   *
+   * @return the vendor, e.g. {@link Vendor#NVIDIA} for both {@code nvml} and {@code nvidia-smi}
+   */
+  default Vendor vendor() {
+    return Vendor.OTHER;
+  }
+
+  /**
    * Whether this backend can run here, and why not; cheap, and never throws.
    *
    * @return the verdict, with a reason a user can act on when unavailable

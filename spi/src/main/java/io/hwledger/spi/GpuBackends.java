@@ -1,6 +1,7 @@
 package io.hwledger.spi;
 
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -43,6 +44,12 @@ import org.jspecify.annotations.Nullable;
  *       ties go to the lexicographically smaller id.
  * </ol>
  *
+ * <p><b>Every GPU of the host</b> ({@link #host()}): {@link #select()} picks one backend for the
+ * whole host, so on a host with an NVIDIA and an AMD card it sees one vendor's GPUs. {@link
+ * HostDevices} instead opens one backend per {@link GpuBackendProvider#vendor() vendor}, by the
+ * same priority, re-probes the others on each listing, and lists every vendor's GPUs once each;
+ * {@value #BACKENDS_PROPERTY}, when set, still forces the one backend it selects.
+ *
  * <p>{@link #select()} decides once per instance and logs the choice once, at DEBUG. {@link
  * GpuBackendProvider#isAvailable()} is called defensively everywhere: a provider whose check throws
  * counts as unavailable, with the exception as the reason.
@@ -78,7 +85,8 @@ public final class GpuBackends {
   @SuppressWarnings("NullableOptional") // null means "not decided yet", distinct from empty
   private @Nullable Optional<GpuBackendProvider> selected;
 
-  private record Entry(GpuBackendProvider provider, String id, int priority) {}
+  /** A registered provider with what it said once, at registration. */
+  record Entry(GpuBackendProvider provider, String id, int priority, Vendor vendor) {}
 
   private GpuBackends(List<Entry> entries) {
     List<Entry> sorted = new ArrayList<>(entries);
@@ -177,15 +185,17 @@ public final class GpuBackends {
   private static void accept(GpuBackendProvider provider, List<Entry> entries, Set<String> ids) {
     String id;
     int priority;
+    Vendor vendor;
     try {
       id = provider.id();
       priority = provider.priority();
+      vendor = provider.vendor();
     } catch (RuntimeException | LinkageError e) {
       LOG.log(
           Level.WARNING,
           "Skipping GPU backend provider "
               + provider.getClass().getName()
-              + ": id()/priority() threw "
+              + ": id()/priority()/vendor() threw "
               + e,
           e);
       return;
@@ -205,7 +215,7 @@ public final class GpuBackends {
           id);
       return;
     }
-    entries.add(new Entry(provider, id, priority));
+    entries.add(new Entry(provider, id, priority, vendor == null ? Vendor.OTHER : vendor));
   }
 
   /**
@@ -260,6 +270,11 @@ public final class GpuBackends {
    *     the list named backends and none was usable)
    */
   public Optional<GpuBackendProvider> selectPreferring(List<String> preference) {
+    return selectPreferring(preference, true);
+  }
+
+  /** {@link #selectPreferring(List)}, warning about an unusable list only when {@code warn}. */
+  Optional<GpuBackendProvider> selectPreferring(List<String> preference, boolean warn) {
     Objects.requireNonNull(preference, "preference");
     if (preference.isEmpty()) {
       return byPriority();
@@ -275,6 +290,9 @@ public final class GpuBackends {
       if (found.isPresent()) {
         return found;
       }
+    }
+    if (!warn) {
+      return Optional.empty();
     }
     LOG.log(
         Level.WARNING,
@@ -334,7 +352,54 @@ public final class GpuBackends {
         .collect(Collectors.toUnmodifiableList());
   }
 
-  private static Availability availabilityOf(Entry e) {
+  /** The registered providers in preference order (priority descending, then id). */
+  List<Entry> entries() {
+    return entries;
+  }
+
+  /**
+   * A view of every GPU of this host: one backend per vendor, or only the backend {@value
+   * #BACKENDS_PROPERTY} selects when it is set (read now); samples stamped by the system clock.
+   *
+   * @return an open view; the caller closes it, which closes the backends it opened
+   * @see HostDevices
+   */
+  public HostDevices host() {
+    return host(Clock.systemUTC());
+  }
+
+  /**
+   * A view of every GPU of this host: one backend per vendor, or only the backend {@value
+   * #BACKENDS_PROPERTY} selects when it is set (read now).
+   *
+   * @param clock the clock the backends stamp samples with
+   * @return an open view; the caller closes it, which closes the backends it opened
+   * @see HostDevices
+   */
+  public HostDevices host(Clock clock) {
+    Objects.requireNonNull(clock, "clock");
+    return new HostDevices(
+        this, parsePreference(System.getProperty(BACKENDS_PROPERTY)), true, clock);
+  }
+
+  /**
+   * A view of the GPUs of the one backend {@code preference} selects, as {@link
+   * #selectPreferring(List)} would; an empty list means one backend per vendor, as {@link #host()}.
+   * Nothing is logged when the list names no usable backend: the caller says why ({@link
+   * #statuses()} has the reasons), e.g. for {@code --backend ID}.
+   *
+   * @param preference ids in order of preference, possibly ending with {@value #ANY}, or {@value
+   *     #NONE}
+   * @param clock the clock the backends stamp samples with
+   * @return an open view; the caller closes it
+   */
+  public HostDevices host(List<String> preference, Clock clock) {
+    Objects.requireNonNull(preference, "preference");
+    Objects.requireNonNull(clock, "clock");
+    return new HostDevices(this, List.copyOf(preference), false, clock);
+  }
+
+  static Availability availabilityOf(Entry e) {
     try {
       Availability availability = e.provider().isAvailable();
       if (availability == null) {

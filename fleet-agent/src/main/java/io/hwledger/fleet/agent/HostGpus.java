@@ -3,39 +3,32 @@ package io.hwledger.fleet.agent;
 import io.hwledger.fleet.protocol.GpuInfo;
 import io.hwledger.fleet.protocol.GpuSample;
 import io.hwledger.fleet.protocol.ProcessUsage;
-import io.hwledger.spi.GpuBackend;
-import io.hwledger.spi.GpuBackendProvider;
 import io.hwledger.spi.GpuBackends;
 import io.hwledger.spi.GpuDevice;
+import io.hwledger.spi.HostDevice;
+import io.hwledger.spi.HostDevices;
 import io.hwledger.spi.ProcessMemory;
 import io.hwledger.spi.TelemetrySample;
-import io.hwledger.spi.Vendor;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every GPU of the agent's host through the telemetry SPI: every available backend is opened, in
- * priority order, and a device already reported by a higher-priority backend (same UUID) is not
- * reported twice. A backend that was unavailable is probed again on each {@link #refresh()}, so a
- * driver installed after the agent started is found without a restart. With the system property
- * {@code hwledger.backends} set, only the backend it selects is used. Not thread-safe: the agent
- * calls it from one thread.
+ * Every GPU of the agent's host, through the telemetry SPI's host view ({@link GpuBackends#host}):
+ * one backend per vendor by priority, each GPU once, and a backend that was unavailable probed
+ * again on each {@link #refresh()}, so a driver installed after the agent started is found without
+ * a restart. With the system property {@code hwledger.backends} set, only the backend it selects is
+ * used. The agent calls it from one thread.
  */
 public final class HostGpus implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HostGpus.class);
 
-  private final GpuBackends backends;
+  private final HostDevices host;
   private final Clock clock;
-  private final Map<String, GpuBackend> open = new LinkedHashMap<>();
-  private final Map<String, GpuDevice> devices = new LinkedHashMap<>();
+  private List<GpuDevice> devices = List.of();
 
   /**
    * A view of the host's GPUs through {@code backends}.
@@ -44,50 +37,24 @@ public final class HostGpus implements AutoCloseable {
    * @param clock the clock samples are stamped with
    */
   public HostGpus(GpuBackends backends, Clock clock) {
-    this.backends = backends;
+    this.host = backends.host(clock);
     this.clock = clock;
   }
 
   /**
    * Opens backends that became available and lists every device again.
    *
-   * @return every GPU, de-duplicated by UUID, in backend priority then index order
+   * @return every GPU, once each, in backend priority then index order
    */
   public List<GpuInfo> refresh() {
-    List<GpuBackendProvider> candidates = new ArrayList<>();
-    if (System.getProperty(GpuBackends.BACKENDS_PROPERTY) != null) {
-      backends.select().ifPresent(candidates::add);
-    } else {
-      candidates.addAll(backends.providers());
-    }
-    for (GpuBackendProvider p : candidates) {
-      if (!open.containsKey(p.id()) && p.isAvailable().available()) {
-        try {
-          open.put(p.id(), p.open(clock));
-          LOG.info("GPU backend {} opened", p.id());
-        } catch (RuntimeException e) {
-          LOG.warn("GPU backend {} is available but did not open: {}", p.id(), e.getMessage());
-        }
-      }
-    }
-    devices.clear();
-    Set<String> seen = new LinkedHashSet<>();
+    List<HostDevice> listed = host.devices();
+    List<GpuDevice> list = new ArrayList<>();
     List<GpuInfo> out = new ArrayList<>();
-    for (Map.Entry<String, GpuBackend> e : open.entrySet()) {
-      List<GpuDevice> list;
-      try {
-        list = e.getValue().devices();
-      } catch (RuntimeException ex) {
-        LOG.warn("GPU backend {} cannot list devices: {}", e.getKey(), ex.getMessage());
-        continue;
-      }
-      for (GpuDevice d : list) {
-        if (seen.add(d.uuid())) {
-          devices.put(d.uuid(), d);
-          out.add(info(d));
-        }
-      }
+    for (HostDevice d : listed) {
+      list.add(d.device());
+      out.add(info(d));
     }
+    devices = List.copyOf(list);
     return out;
   }
 
@@ -100,10 +67,9 @@ public final class HostGpus implements AutoCloseable {
   public List<GpuSample> sample() {
     List<GpuSample> out = new ArrayList<>();
     long now = clock.millis();
-    for (GpuDevice d : devices.values()) {
-      GpuBackend backend = open.get(d.backend());
+    for (GpuDevice d : devices) {
       try {
-        TelemetrySample s = backend.sample(d);
+        TelemetrySample s = host.sample(d);
         List<ProcessUsage> processes = null;
         if (s.processes().isPresent()) {
           processes = new ArrayList<>();
@@ -136,7 +102,8 @@ public final class HostGpus implements AutoCloseable {
     return v.isPresent() ? v.getAsLong() : null;
   }
 
-  private static GpuInfo info(GpuDevice d) {
+  private static GpuInfo info(HostDevice h) {
+    GpuDevice d = h.device();
     return new GpuInfo(
         d.index(),
         d.uuid(),
@@ -145,18 +112,11 @@ public final class HostGpus implements AutoCloseable {
         d.backend(),
         d.pciBusId().orElse(null),
         d.memoryTotalBytes().orElse(0),
-        d.vendor() == Vendor.APPLE);
+        h.integrated());
   }
 
   @Override
   public void close() {
-    for (GpuBackend b : open.values()) {
-      try {
-        b.close();
-      } catch (RuntimeException e) {
-        LOG.debug("closing a GPU backend: {}", e.toString());
-      }
-    }
-    open.clear();
+    host.close();
   }
 }
