@@ -362,7 +362,8 @@ public final class FleetLoad {
           new JobSpec(
               Protocol.VERSION,
               o.jobModel(),
-              null, null,
+              null,
+              null,
               null,
               o.jobEngine(),
               Map.of(),

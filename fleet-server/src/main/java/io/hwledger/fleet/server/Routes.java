@@ -21,7 +21,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
@@ -59,15 +61,13 @@ final class Routes extends Handler.Abstract {
   private final String caPin;
   private final PrometheusMeterRegistry metrics;
   private final Counter refused;
-  private final Timer handling;
+  private final Map<String, Timer> handling = new ConcurrentHashMap<>();
 
   Routes(Fleet fleet, String caPin, PrometheusMeterRegistry metrics) {
     this.fleet = fleet;
     this.caPin = caPin;
     this.metrics = metrics;
     this.refused = Counter.builder("hwledger.fleet.requests.refused").register(metrics);
-    this.handling =
-        Timer.builder("hwledger.fleet.requests").publishPercentiles(0.5, 0.99).register(metrics);
   }
 
   /** Sets the URL join strings name, once the port is known. */
@@ -80,6 +80,7 @@ final class Routes extends Handler.Abstract {
     Exchange x = new Exchange(request, response, callback);
     long start = System.nanoTime();
     Optional<FleetIdentity> caller = Caller.of(request);
+    String outcome = "ok";
     try {
       route(x, request.getMethod(), request.getHttpURI().getPath(), caller.orElse(null));
     } catch (Exchange.Refused e) {
@@ -92,13 +93,52 @@ final class Routes extends Handler.Abstract {
           caller.map(c -> c.role() + " " + c.name()).orElse("no client certificate"),
           e.getMessage());
       x.error(e.status, e.getMessage());
+      outcome = "refused";
     } catch (RuntimeException e) {
       LOG.error("failed {} {}", request.getMethod(), request.getHttpURI().getPath(), e);
       x.error(500, "internal error");
+      outcome = "error";
     } finally {
-      handling.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+      timer(endpoint(request.getHttpURI().getPath()), outcome)
+          .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
     return true;
+  }
+
+  /**
+   * The request timer of one endpoint and outcome ({@code ok}, {@code refused}, {@code error}):
+   * tags from fixed sets only, so a client cannot grow the registry.
+   */
+  private Timer timer(String endpoint, String outcome) {
+    return handling.computeIfAbsent(
+        endpoint + " " + outcome,
+        k ->
+            Timer.builder("hwledger.fleet.requests")
+                .tags("endpoint", endpoint, "outcome", outcome)
+                .publishPercentiles(0.5, 0.99)
+                .register(metrics));
+  }
+
+  /** The endpoint a path names, e.g. {@code agent.telemetry} or {@code admin.jobs}; else other. */
+  static String endpoint(String path) {
+    if (path.equals(Protocol.ENROLL)) {
+      return "enroll";
+    }
+    if (path.equals(Protocol.RENEW)) {
+      return "renew";
+    }
+    if (path.equals("/healthz")) {
+      return "healthz";
+    }
+    Matcher m = AGENT_PATH.matcher(path);
+    if (m.matches()) {
+      return "agent." + (m.group(3) != null ? "jobs" : m.group(2));
+    }
+    if (OPERATOR_PATH.matcher(path).matches()) {
+      return "admin.operators";
+    }
+    m = ADMIN_PATH.matcher(path);
+    return m.matches() ? "admin." + m.group(1) : "other";
   }
 
   private void route(Exchange x, String method, String path, @Nullable FleetIdentity caller) {
