@@ -294,34 +294,24 @@ final class FleetAdminCommand implements Callable<Integer> {
       description =
           "Lists the operators the server records: name, certificate serial, expiry and whether"
               + " each still works.")
-  static final class ListOperators implements Callable<Integer> {
-    private final FleetContext context;
-
-    @Spec CommandSpec spec;
-
-    @Option(names = "--json", description = "Print the server's JSON document instead.")
-    boolean json;
-
-    @Mixin FleetAdminOption admin = new FleetAdminOption();
-
+  static final class ListOperators extends FleetViewCommand {
     ListOperators(FleetContext context) {
-      this.context = context;
+      super(context);
     }
 
     @Override
-    public Integer call() {
-      JsonNode view = admin.connect(spec.commandLine(), context).get("operators");
-      PrintStream out = context.io().out();
-      if (json) {
-        JsonWriter.print(out, view);
-        return ErrorHandler.ExitCodes.OK;
-      }
-      JsonNode operators = view.path("operators");
+    String view() {
+      return "operators";
+    }
+
+    @Override
+    void print(JsonNode document, PrintStream out) {
+      JsonNode operators = document.path("operators");
       if (operators.isEmpty()) {
         out.println(
             "No operators recorded; until one is, every operator certificate of the fleet's CAs"
                 + " is accepted ('hwledger fleet admin issue' records one).");
-        return ErrorHandler.ExitCodes.OK;
+        return;
       }
       long now = context.clock().millis();
       TextTable table = new TextTable("llll");
@@ -343,7 +333,6 @@ final class FleetAdminCommand implements Callable<Integer> {
             state);
       }
       table.print(out, "");
-      return ErrorHandler.ExitCodes.OK;
     }
   }
 

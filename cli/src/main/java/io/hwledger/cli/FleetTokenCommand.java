@@ -160,32 +160,22 @@ final class FleetTokenCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       sortOptions = false,
       description = "Lists the join tokens: id, expiry, uses left and whether each still works.")
-  static final class ListTokens implements Callable<Integer> {
-    private final FleetContext context;
-
-    @Spec CommandSpec spec;
-
-    @Option(names = "--json", description = "Print the server's JSON document instead.")
-    boolean json;
-
-    @Mixin FleetAdminOption admin = new FleetAdminOption();
-
+  static final class ListTokens extends FleetViewCommand {
     ListTokens(FleetContext context) {
-      this.context = context;
+      super(context);
     }
 
     @Override
-    public Integer call() {
-      JsonNode view = admin.connect(spec.commandLine(), context).get("tokens");
-      PrintStream out = context.io().out();
-      if (json) {
-        JsonWriter.print(out, view);
-        return ErrorHandler.ExitCodes.OK;
-      }
-      JsonNode tokens = view.path("tokens");
+    String view() {
+      return "tokens";
+    }
+
+    @Override
+    void print(JsonNode document, PrintStream out) {
+      JsonNode tokens = document.path("tokens");
       if (tokens.isEmpty()) {
         out.println("No join tokens; 'hwledger fleet token create' makes one.");
-        return ErrorHandler.ExitCodes.OK;
+        return;
       }
       long now = context.clock().millis();
       TextTable table = new TextTable("llrl");
@@ -210,7 +200,6 @@ final class FleetTokenCommand implements Callable<Integer> {
             state);
       }
       table.print(out, "");
-      return ErrorHandler.ExitCodes.OK;
     }
   }
 

@@ -15,9 +15,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The read-only fleet commands ({@code status}, {@code agents}, {@code gpus}, {@code jobs}, {@code
- * accuracy}): one {@code GET /v1/admin/<view>}, printed as a table, or as the server's own JSON
- * document with {@code --json}; {@code --watch} redraws it every interval until interrupted.
+ * The read-only fleet commands ({@code status}, {@code agents}, {@code gpus}, {@code models},
+ * {@code jobs}, {@code accuracy}, {@code token list}, {@code admin list}): one {@code GET
+ * /v1/admin/<view>}, printed as a table, or as the server's own JSON document with {@code --json};
+ * {@code --watch} redraws it every interval until interrupted.
  */
 abstract class FleetViewCommand implements Callable<Integer> {
   final FleetContext context;

@@ -42,7 +42,7 @@ class ReadmeSnippetsTest {
         }
       }
     }
-    assertThat(snippets).as("the README's java blocks").hasSize(3);
+    assertThat(snippets).as("the README's java blocks").hasSize(4);
     assertThat(regions)
         .as("README regions of the examples")
         .containsExactlyInAnyOrderElementsOf(snippets);
@@ -136,5 +136,21 @@ class ReadmeSnippetsTest {
     assertThat(out.lines())
         .containsSubsequence(
             "Fake H100 80GB: 4294967296 bytes used", "Fake old card: 1073741824 bytes used");
+  }
+
+  @Test
+  void theHostSnippetListsEveryGpuWithItsBackend() throws Exception {
+    String out =
+        ChildJvm.run(
+            "-Dhwledger.backends=fake-csv",
+            "-Dhwledger.fakecsv=classpath:hwledger-examples/fake-gpus.csv",
+            "-cp",
+            ChildJvm.classPath(),
+            HostDevicesExample.class.getName());
+    // the two rows of fake-gpus.csv, through the one backend forced
+    assertThat(out.lines())
+        .containsSubsequence(
+            "fake-csv Fake H100 80GB: 4294967296 bytes used",
+            "fake-csv Fake old card: 1073741824 bytes used");
   }
 }
