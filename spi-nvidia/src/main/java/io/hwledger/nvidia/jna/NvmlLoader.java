@@ -3,6 +3,8 @@ package io.hwledger.nvidia.jna;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import io.hwledger.nvidia.NvmlLoad;
+import io.hwledger.spi.RetryingLookup;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,13 +30,21 @@ public final class NvmlLoader {
 
   private NvmlLoader() {}
 
+  /** The least time between two failed lookups of {@link #shared()}. */
+  public static final Duration RETRY_AFTER = Duration.ofSeconds(30);
+
+  private static final RetryingLookup<NvmlLoad> SHARED =
+      new RetryingLookup<>(() -> load(defaultCandidates()), l -> l.api().isPresent(), RETRY_AFTER);
+
   /**
-   * The library found with the default candidates, looked up once per JVM.
+   * The library found with the default candidates: kept for the JVM once found; while it is not,
+   * looked up again at most every {@link #RETRY_AFTER}, so a driver installed after start is found
+   * without a restart.
    *
-   * @return the library, or why none was found; the same instance on every call
+   * @return the library, or why none was found
    */
   public static NvmlLoad shared() {
-    return Holder.SHARED;
+    return SHARED.get();
   }
 
   /**
@@ -98,11 +108,5 @@ public final class NvmlLoader {
             .findFirst()
             .orElse(lines.isEmpty() ? "not found" : lines.get(0));
     return detail.contains(candidate) ? detail : candidate + ": " + detail;
-  }
-
-  private static final class Holder {
-    static final NvmlLoad SHARED = load(defaultCandidates());
-
-    private Holder() {}
   }
 }

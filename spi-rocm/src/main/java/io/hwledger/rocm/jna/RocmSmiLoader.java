@@ -2,6 +2,8 @@ package io.hwledger.rocm.jna;
 
 import com.sun.jna.Native;
 import io.hwledger.rocm.RocmSmiApi;
+import io.hwledger.spi.RetryingLookup;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -9,10 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds and loads the ROCm SMI library, lazily and once per JVM. Lookup order: the explicit path in
- * system property {@value #LIBRARY_PROPERTY} or environment variable {@value #LIBRARY_ENV}; then
- * {@code rocm_smi64} (through {@code jna.library.path} and the system linker); then the sonames
- * {@code librocm_smi64.so.7} (ROCm 6.1 and later), {@code .so.6}, {@code .so.5} (ROCm 5.x).
+ * Finds and loads the ROCm SMI library, lazily; kept once found, looked up again at most every
+ * {@link #RETRY_AFTER} while it is not (a driver installed after start). Lookup order: the explicit
+ * path in system property {@value #LIBRARY_PROPERTY} or environment variable {@value #LIBRARY_ENV};
+ * then {@code rocm_smi64} (through {@code jna.library.path} and the system linker); then the
+ * sonames {@code librocm_smi64.so.7} (ROCm 6.1 and later), {@code .so.6}, {@code .so.5} (ROCm 5.x).
  */
 public final class RocmSmiLoader {
   /** System property naming the library's path. */
@@ -36,13 +39,20 @@ public final class RocmSmiLoader {
    */
   public record Loaded(Optional<RocmSmiApi> library, String description) {}
 
+  /** The least time between two failed lookups of {@link #get()}. */
+  public static final Duration RETRY_AFTER = Duration.ofSeconds(30);
+
+  private static final RetryingLookup<Loaded> LOADED =
+      new RetryingLookup<>(() -> load(candidates()), l -> l.library().isPresent(), RETRY_AFTER);
+
   /**
-   * The library of the configured lookup order, loaded on first call and cached.
+   * The library of the configured lookup order: loaded on first call and kept once found; while it
+   * is not, looked up again at most every {@link #RETRY_AFTER}.
    *
-   * @return the library, or why none loaded; the same instance on every call
+   * @return the library, or why none loaded
    */
   public static Loaded get() {
-    return Holder.LOADED;
+    return LOADED.get();
   }
 
   /**
@@ -83,9 +93,5 @@ public final class RocmSmiLoader {
       }
     }
     return new Loaded(Optional.empty(), "ROCm SMI library not found (tried " + failures + ")");
-  }
-
-  private static final class Holder {
-    static final Loaded LOADED = load(candidates());
   }
 }
