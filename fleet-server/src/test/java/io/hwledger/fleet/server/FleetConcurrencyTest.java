@@ -89,7 +89,7 @@ class FleetConcurrencyTest {
     TestFleet.Enrolled victim = agents.get(0);
     String victimId = victim.cert().agentId();
     InputStream watch = victim.client().stream(victim.path("watch"));
-    assertThat(readLine(watch)).contains("\"type\":\"SNAPSHOT\"");
+    assertThat(TestFleet.readLine(watch)).contains("\"type\":\"SNAPSHOT\"");
 
     AtomicBoolean revoked = new AtomicBoolean();
     AtomicInteger sent = new AtomicInteger();
@@ -150,7 +150,7 @@ class FleetConcurrencyTest {
         .allSatisfy(o -> assertThat(o.status()).as(o.message()).isEqualTo(200));
 
     // the stream open before the revocation was closed; a new one is refused
-    assertThat(readToEnd(watch)).doesNotContain("SNAPSHOT");
+    assertThat(TestFleet.readToEnd(watch)).doesNotContain("SNAPSHOT");
     assertThatThrownBy(() -> victim.client().stream(victim.path("watch")).close())
         .isInstanceOf(FleetClientException.class)
         .hasMessageContaining("403");
@@ -326,27 +326,5 @@ class FleetConcurrencyTest {
 
   private static String agentOf(ObjectMapper json, RecordedEvent e) {
     return payload(json, e).path("agentId").asText();
-  }
-
-  private static String readLine(InputStream in) throws Exception {
-    StringBuilder b = new StringBuilder();
-    int c;
-    while ((c = in.read()) != -1 && c != '\n') {
-      b.append((char) c);
-    }
-    return b.toString();
-  }
-
-  private static String readToEnd(InputStream in) {
-    StringBuilder b = new StringBuilder();
-    try (in) {
-      int c;
-      while ((c = in.read()) != -1) {
-        b.append((char) c);
-      }
-    } catch (java.io.IOException e) {
-      // the connection was closed under the stream: what revocation does
-    }
-    return b.toString();
   }
 }
