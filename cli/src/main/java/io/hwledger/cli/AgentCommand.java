@@ -55,9 +55,7 @@ final class AgentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw Usage.error(
-        spec.commandLine(),
-        "agent: a subcommand is required: " + Usage.or(List.copyOf(spec.subcommands().keySet())));
+    throw Usage.subcommandRequired(spec);
   }
 
   /** What the agent tells the server about this host. */

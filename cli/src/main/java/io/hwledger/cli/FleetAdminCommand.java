@@ -70,9 +70,7 @@ final class FleetAdminCommand implements Callable<Integer> {
   /** Without a subcommand: a usage error naming the subcommands. */
   @Override
   public Integer call() {
-    throw Usage.error(
-        spec.commandLine(),
-        "admin: a subcommand is required: " + Usage.or(List.copyOf(spec.subcommands().keySet())));
+    throw Usage.subcommandRequired(spec);
   }
 
   /** NAME, checked as the server checks it, so nothing else reaches a path or a certificate. */

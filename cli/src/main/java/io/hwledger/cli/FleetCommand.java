@@ -7,7 +7,6 @@ import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -60,9 +59,7 @@ final class FleetCommand implements Callable<Integer> {
   /** Without a subcommand: a usage error naming the subcommands. */
   @Override
   public Integer call() {
-    throw Usage.error(
-        spec.commandLine(),
-        "fleet: a subcommand is required: " + Usage.or(List.copyOf(spec.subcommands().keySet())));
+    throw Usage.subcommandRequired(spec);
   }
 
   /** ISO-8601 UTC to the second, e.g. {@code 2025-01-31T12:00:00Z}; {@code -} for 0. */

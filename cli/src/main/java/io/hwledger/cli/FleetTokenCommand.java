@@ -9,7 +9,6 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -50,9 +49,7 @@ final class FleetTokenCommand implements Callable<Integer> {
   /** Without a subcommand: a usage error naming the subcommands. */
   @Override
   public Integer call() {
-    throw Usage.error(
-        spec.commandLine(),
-        "token: a subcommand is required: " + Usage.or(List.copyOf(spec.subcommands().keySet())));
+    throw Usage.subcommandRequired(spec);
   }
 
   /** {@code hwledger fleet token create}. */

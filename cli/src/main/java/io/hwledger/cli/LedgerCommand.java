@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -55,9 +54,7 @@ final class LedgerCommand implements Callable<Integer> {
   /** Without a subcommand: a usage error naming the subcommands. */
   @Override
   public Integer call() {
-    throw Usage.error(
-        spec.commandLine(),
-        "ledger: a subcommand is required: " + Usage.or(List.copyOf(spec.subcommands().keySet())));
+    throw Usage.subcommandRequired(spec);
   }
 
   /**

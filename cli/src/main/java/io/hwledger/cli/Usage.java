@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
 /**
@@ -25,6 +26,20 @@ import picocli.CommandLine.ParameterException;
  */
 final class Usage {
   private Usage() {}
+
+  /**
+   * The usage error of a command run without its subcommand: names the subcommands.
+   *
+   * @param spec the command's spec
+   * @return the exception to throw
+   */
+  static ParameterException subcommandRequired(CommandSpec spec) {
+    return error(
+        spec.commandLine(),
+        spec.name()
+            + ": a subcommand is required: "
+            + or(List.copyOf(spec.subcommands().keySet())));
+  }
 
   /** A usage error of the command {@code command}. */
   static ParameterException error(CommandLine command, String message) {
