@@ -1,14 +1,14 @@
 package io.hwledger.cli;
 
+import static io.hwledger.cli.InProcessFleet.assertOneLineError;
+import static io.hwledger.cli.InProcessFleet.fleet;
+import static io.hwledger.cli.InProcessFleet.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hwledger.fleet.pki.Credential;
 import io.hwledger.fleet.pki.FleetIdentity;
-import io.hwledger.fleet.server.FleetHome;
 import io.hwledger.fleet.server.FleetServer;
-import io.hwledger.fleet.server.FleetServerOptions;
 import io.hwledger.spi.GpuBackends;
 import io.hwledger.testsupport.Verifies;
 import java.io.ByteArrayOutputStream;
@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,10 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Verifies({"FR-CLI-009", "FR-FLEET-015", "FR-CLI-005"})
 class FleetAdminCommandTest {
   private static final String PASSPHRASE = "a passphrase for tests only";
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  /** The server's log would reach the commands' standard error in this JVM: keep it apart. */
-  private static final Logger SERVER_LOG = Logger.getLogger("io.hwledger.fleet");
 
   @TempDir Path home;
   Path fleetDir;
@@ -52,65 +47,18 @@ class FleetAdminCommandTest {
 
   @BeforeEach
   void startServer() throws IOException {
-    SERVER_LOG.setUseParentHandlers(false);
-    fleetDir = home.resolve("fleet");
-    Cli.Result init =
-        Cli.runWithEnv(
-            Map.of(FleetContext.PASSPHRASE_ENV, PASSPHRASE),
-            "fleet",
-            "init",
-            fleetDir.toString(),
-            "--fleet-id",
-            "admin-test.example",
-            "--url",
-            "https://127.0.0.1:8443");
-    assertThat(init.exitCode()).as(init.err()).isZero();
+    fleetDir = InProcessFleet.init(home.resolve("fleet"), PASSPHRASE, "admin-test.example");
     admin = fleetDir.resolve("admin");
     start();
   }
 
   private void start() throws IOException {
-    server =
-        FleetServer.start(
-            FleetHome.at(fleetDir),
-            PASSPHRASE.toCharArray(),
-            null,
-            FleetServerOptions.defaults(0).withBindAddress("127.0.0.1"));
-    // the server took any free port; the credentials name the one it took
-    Files.writeString(admin.resolve("server.url"), server.url() + "\n", StandardCharsets.US_ASCII);
+    server = InProcessFleet.start(fleetDir, PASSPHRASE);
   }
 
   @AfterEach
   void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-    SERVER_LOG.setUseParentHandlers(true);
-  }
-
-  /** Runs {@code hwledger fleet ARGS --admin CREDENTIAL} with an empty environment. */
-  private static Cli.Result fleet(Path credential, String... args) {
-    List<String> all = new ArrayList<>(List.of("fleet"));
-    all.addAll(List.of(args));
-    all.addAll(List.of("--admin", credential.toString()));
-    return Cli.runWithEnv(Map.of(), all.toArray(String[]::new));
-  }
-
-  private static JsonNode json(String text) {
-    try {
-      return JSON.readTree(text);
-    } catch (IOException e) {
-      throw new AssertionError("not JSON: " + text, e);
-    }
-  }
-
-  private static void assertOneLineError(Cli.Result r, int exitCode) {
-    assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(exitCode);
-    assertThat(r.err().lines()).as(r.err()).hasSize(1);
-    assertThat(r.err())
-        .startsWith("hwledger: ")
-        .doesNotContain("Exception")
-        .doesNotContain("\tat ");
+    InProcessFleet.stop(server);
   }
 
   private Path issue(String name, String... more) {

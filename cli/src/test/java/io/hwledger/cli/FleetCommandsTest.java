@@ -1,18 +1,16 @@
 package io.hwledger.cli;
 
+import static io.hwledger.cli.InProcessFleet.assertOneLineError;
+import static io.hwledger.cli.InProcessFleet.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hwledger.fleet.protocol.JoinString;
-import io.hwledger.fleet.server.FleetHome;
 import io.hwledger.fleet.server.FleetServer;
-import io.hwledger.fleet.server.FleetServerOptions;
 import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -24,7 +22,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,76 +35,27 @@ import org.junit.jupiter.api.io.TempDir;
 class FleetCommandsTest {
   private static final String FLEET_ID = "cli-test.example";
   private static final String PASSPHRASE = "a passphrase for tests only";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path home;
-
-  /**
-   * The server runs in this JVM, so what it logs would reach the commands' standard error: keep it
-   * to itself, as a server in its own process does.
-   */
-  private static final Logger SERVER_LOG = Logger.getLogger("io.hwledger.fleet");
 
   private static FleetServer server;
   private static Path admin;
 
   @BeforeAll
   static void startServer() throws IOException {
-    SERVER_LOG.setUseParentHandlers(false);
-    Path fleet = home.resolve("fleet");
-    Cli.Result init =
-        Cli.runWithEnv(
-            Map.of(FleetContext.PASSPHRASE_ENV, PASSPHRASE),
-            "fleet",
-            "init",
-            fleet.toString(),
-            "--fleet-id",
-            FLEET_ID,
-            "--url",
-            "https://127.0.0.1:8443");
-    assertThat(init.exitCode()).as(init.err()).isZero();
-    server =
-        FleetServer.start(
-            FleetHome.at(fleet),
-            PASSPHRASE.toCharArray(),
-            null,
-            FleetServerOptions.defaults(0).withBindAddress("127.0.0.1"));
+    Path fleet = InProcessFleet.init(home.resolve("fleet"), PASSPHRASE, FLEET_ID);
+    server = InProcessFleet.start(fleet, PASSPHRASE);
     admin = fleet.resolve("admin");
-    // the server took any free port; the operator credential names the one it took
-    Files.writeString(admin.resolve("server.url"), server.url() + "\n", StandardCharsets.US_ASCII);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-    SERVER_LOG.setUseParentHandlers(true);
   }
 
   /** Runs {@code hwledger fleet ARGS --admin <the credential>} with an empty environment. */
   private static Cli.Result fleet(String... args) {
-    List<String> all = new ArrayList<>(List.of("fleet"));
-    all.addAll(List.of(args));
-    all.addAll(List.of("--admin", admin.toString()));
-    return Cli.runWithEnv(Map.of(), all.toArray(String[]::new));
+    return InProcessFleet.fleet(admin, args);
   }
 
-  private static JsonNode json(String text) {
-    try {
-      return JSON.readTree(text);
-    } catch (IOException e) {
-      throw new AssertionError("not JSON: " + text, e);
-    }
-  }
-
-  private static void assertOneLineError(Cli.Result r, int exitCode) {
-    assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(exitCode);
-    assertThat(r.err().lines()).as(r.err()).hasSize(1);
-    assertThat(r.err())
-        .startsWith("hwledger: ")
-        .doesNotContain("Exception")
-        .doesNotContain("\tat ");
+  @AfterAll
+  static void stopServer() {
+    InProcessFleet.stop(server);
   }
 
   private static String caPin() throws IOException, GeneralSecurityException {

@@ -1,9 +1,9 @@
 package io.hwledger.cli;
 
+import static io.hwledger.cli.InProcessFleet.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hwledger.fleet.client.FleetClient;
 import io.hwledger.fleet.pki.AgentKeys;
 import io.hwledger.fleet.pki.Certificates;
@@ -18,22 +18,16 @@ import io.hwledger.fleet.protocol.Inventory;
 import io.hwledger.fleet.protocol.JoinString;
 import io.hwledger.fleet.protocol.Protocol;
 import io.hwledger.fleet.protocol.Telemetry;
-import io.hwledger.fleet.server.FleetHome;
 import io.hwledger.fleet.server.FleetServer;
-import io.hwledger.fleet.server.FleetServerOptions;
 import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,9 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Verifies({"FR-CLI-009", "FR-CLI-005"})
 class FleetPlacementCommandTest {
   private static final String PASSPHRASE = "placement test passphrase";
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
-  private static final Logger SERVER_LOG = Logger.getLogger("io.hwledger.fleet");
 
   /** nvidia-smi's total for an H100 SXM 80GB: 81559 MiB. */
   private static final long H100_BYTES = 81_559L << 20;
@@ -62,39 +54,14 @@ class FleetPlacementCommandTest {
   private String agentId;
 
   private Cli.Result fleet(String... args) {
-    List<String> all = new ArrayList<>(List.of("fleet"));
-    all.addAll(List.of(args));
-    all.addAll(List.of("--admin", admin.toString()));
-    return Cli.runWithEnv(Map.of(), all.toArray(String[]::new));
-  }
-
-  private static JsonNode json(String text) throws IOException {
-    return JSON.readTree(text);
+    return InProcessFleet.fleet(admin, args);
   }
 
   @BeforeEach
   void fleetWithOneAgent() throws IOException {
-    SERVER_LOG.setUseParentHandlers(false); // the server is in this JVM; keep its log to itself
-    Path fleet = tmp.resolve("fleet");
-    Cli.Result init =
-        Cli.runWithEnv(
-            Map.of(FleetContext.PASSPHRASE_ENV, PASSPHRASE),
-            "fleet",
-            "init",
-            fleet.toString(),
-            "--fleet-id",
-            "placement.test",
-            "--url",
-            "https://127.0.0.1:8443");
-    assertThat(init.exitCode()).as(init.err()).isZero();
-    server =
-        FleetServer.start(
-            FleetHome.at(fleet),
-            PASSPHRASE.toCharArray(),
-            null,
-            FleetServerOptions.defaults(0).withBindAddress("127.0.0.1"));
+    Path fleet = InProcessFleet.init(tmp.resolve("fleet"), PASSPHRASE, "placement.test");
+    server = InProcessFleet.start(fleet, PASSPHRASE);
     admin = fleet.resolve("admin");
-    Files.writeString(admin.resolve("server.url"), server.url() + "\n", StandardCharsets.US_ASCII);
 
     Cli.Result token = fleet("token", "create", "--label", "pool=h100");
     assertThat(token.exitCode()).as(token.err()).isZero();
@@ -163,10 +130,7 @@ class FleetPlacementCommandTest {
 
   @AfterEach
   void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-    SERVER_LOG.setUseParentHandlers(true);
+    InProcessFleet.stop(server);
   }
 
   @Test

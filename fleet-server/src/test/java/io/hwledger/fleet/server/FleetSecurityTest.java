@@ -135,14 +135,9 @@ class FleetSecurityTest {
     fleet.server.close();
     List<String> types = new ArrayList<>();
     StringBuilder payloads = new StringBuilder();
-    try (Ledger ledger = Ledger.openReadOnly(fleet.home.ledgerDir())) {
-      ledger.forEach(
-          0,
-          ledger.size(),
-          (RecordedEvent e) -> {
-            types.add(e.type());
-            payloads.append(new String(e.payload(), StandardCharsets.UTF_8));
-          });
+    for (RecordedEvent e : fleet.recorded()) {
+      types.add(e.type());
+      payloads.append(new String(e.payload(), StandardCharsets.UTF_8));
     }
     // the first record is fleet init's operator credential, recorded at the server's first start
     assertThat(types)
@@ -413,14 +408,9 @@ class FleetSecurityTest {
 
     List<String> types = new ArrayList<>();
     StringBuilder payloads = new StringBuilder();
-    try (Ledger ledger = Ledger.openReadOnly(fleet.home.ledgerDir())) {
-      ledger.forEach(
-          0,
-          ledger.size(),
-          (RecordedEvent e) -> {
-            types.add(e.type());
-            payloads.append(new String(e.payload(), StandardCharsets.UTF_8));
-          });
+    for (RecordedEvent e : fleet.recorded()) {
+      types.add(e.type());
+      payloads.append(new String(e.payload(), StandardCharsets.UTF_8));
     }
     assertThat(types)
         .containsExactly(

@@ -19,6 +19,8 @@ import io.hwledger.fleet.protocol.Protocol;
 import io.hwledger.fleet.protocol.Telemetry;
 import io.hwledger.fleet.protocol.TokenRequest;
 import io.hwledger.fleet.protocol.TokenResponse;
+import io.hwledger.ledger.Ledger;
+import io.hwledger.ledger.RecordedEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -239,5 +241,14 @@ final class TestFleet implements AutoCloseable {
     if (server != null) {
       server.close();
     }
+  }
+
+  /** Every record of the fleet's ledger, in order; the server must be closed. */
+  List<RecordedEvent> recorded() {
+    List<RecordedEvent> out = new ArrayList<>();
+    try (Ledger ledger = Ledger.openReadOnly(home.ledgerDir())) {
+      ledger.forEach(0, ledger.size(), out::add);
+    }
+    return out;
   }
 }
