@@ -51,7 +51,7 @@ final class AmdgpuSysfsBackend implements GpuBackend {
       Optional<KfdTopology.Node> node,
       Optional<String> driver) {
     String uuid =
-        AmdgpuSysfs.uniqueId(card).or(() -> pci).orElse("amdgpu-card" + card.cardNumber());
+        AmdGpuIdentity.uuid(AmdgpuSysfs.uniqueId(card), pci, "amdgpu-card" + card.cardNumber());
     String name =
         AmdgpuSysfs.productName(card)
             .orElseGet(
@@ -66,7 +66,8 @@ final class AmdgpuSysfsBackend implements GpuBackend {
         Vendor.AMD,
         node.flatMap(KfdTopology.Node::architecture),
         driver,
-        AmdgpuSysfs.vramTotalBytes(card));
+        AmdgpuSysfs.vramTotalBytes(card),
+        node.map(KfdTopology.Node::apu).orElse(false));
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.hwledger.rocm;
 
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Turns the numeric graphics versions that KFD and ROCm SMI report into LLVM target names ({@code
@@ -12,7 +13,22 @@ import java.util.Optional;
  * prints {@code "gfx%ld%ld%lx"}.
  */
 final class GfxTarget {
+  /**
+   * The targets LLVM's processor table ({@code llvm/docs/AMDGPUUsage.rst}, "AMDGPU Processors",
+   * column "Type", at llvm-project commit {@code f5c8b0a9139bcc301b75f3e77e307f65f7f870d8}) types
+   * "APU". gfx940 to gfx942 are typed "dGPU" there, so an MI300A is not told apart by its target.
+   */
+  private static final Set<String> APUS =
+      Set.of(
+          "gfx700", "gfx703", "gfx705", "gfx801", "gfx810", "gfx902", "gfx909", "gfx90c",
+          "gfx1013", "gfx1033", "gfx1035", "gfx1036", "gfx1103", "gfx1150", "gfx1151");
+
   private GfxTarget() {}
+
+  /** Whether LLVM types {@code name} ({@code gfx1103}) an APU (see {@link #APUS}). */
+  static boolean isApu(String name) {
+    return APUS.contains(name.toLowerCase(Locale.ROOT));
+  }
 
   /**
    * The name of a KFD topology {@code gfx_target_version} ({@code major*10000 + minor*100 +

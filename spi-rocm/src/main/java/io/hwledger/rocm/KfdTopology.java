@@ -7,10 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -26,10 +23,8 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@code topology/nodes/N/gpu_id}: the GPU's KFD id, 0 for a CPU node;
- *   <li>{@code topology/nodes/N/properties}: one {@code name value} pair a line, among them {@code
- *       gfx_target_version} ({@code major*10000 + minor*100 + stepping}), {@code domain} (PCI
- *       domain) and {@code location_id} ({@code pci_dev_id}: {@code bus << 8 | devfn}; on
- *       partitioned GPUs the partition's node id sits in bits 28–31);
+ *   <li>{@code topology/nodes/N/properties}: read by {@link KfdProperties}, the same rules as a
+ *       remote host's output;
  *   <li>{@code proc/<pid>/vram_<gpu_id>}: VRAM the process holds on that GPU, bytes.
  * </ul>
  */
@@ -46,18 +41,28 @@ final class KfdTopology {
   /**
    * One GPU node of the topology.
    *
-   * @param number the node directory's number
    * @param gpuId the KFD gpu_id, the suffix of {@code vram_<gpu_id>}
-   * @param gfxTargetVersion {@code gfx_target_version}, where present
-   * @param pciAddress the PCI address ({@code 0000:c1:00.0}) from {@code domain} and {@code
-   *     location_id}, where present
+   * @param properties the node's {@code properties}, read by {@link KfdProperties}'s rules
    */
-  record Node(int number, long gpuId, OptionalLong gfxTargetVersion, Optional<String> pciAddress) {
+  record Node(long gpuId, KfdProperties.Node properties) {
+    /** The node directory's number. */
+    int number() {
+      return properties.number();
+    }
+
+    /** The PCI address ({@code 0000:c1:00.0}), where known. */
+    Optional<String> pciAddress() {
+      return properties.pciAddress();
+    }
+
     /** The LLVM target ({@code gfx942}), where known. */
     Optional<String> architecture() {
-      return gfxTargetVersion.isPresent()
-          ? GfxTarget.fromKfd(gfxTargetVersion.getAsLong())
-          : Optional.empty();
+      return properties.architecture();
+    }
+
+    /** Whether the GPU is an APU's ({@link KfdProperties.Node#apu()}). */
+    boolean apu() {
+      return properties.apu();
     }
   }
 
@@ -78,13 +83,9 @@ final class KfdTopology {
         if (gpuId.isEmpty() || gpuId.getAsLong() == 0) {
           continue;
         }
-        Map<String, Long> props = properties(entry.resolve("properties"));
+        String text = AmdgpuSysfs.readString(entry.resolve("properties")).orElse("");
         nodes.add(
-            new Node(
-                Integer.parseInt(name),
-                gpuId.getAsLong(),
-                optional(props.get("gfx_target_version")),
-                pciAddress(props)));
+            new Node(gpuId.getAsLong(), KfdProperties.parseFile(Integer.parseInt(name), text)));
       }
     } catch (IOException | NumberFormatException e) {
       return List.of();
@@ -131,42 +132,5 @@ final class KfdTopology {
     }
     list.sort(Comparator.comparingLong(ProcessMemory::pid));
     return Optional.of(list);
-  }
-
-  private static Optional<String> pciAddress(Map<String, Long> props) {
-    Long location = props.get("location_id");
-    if (location == null) {
-      return Optional.empty();
-    }
-    long domain = props.getOrDefault("domain", 0L);
-    long bus = (location >>> 8) & 0xff;
-    long device = (location >>> 3) & 0x1f;
-    long function = location & 0x7;
-    return Optional.of(
-        String.format(Locale.ROOT, "%04x:%02x:%02x.%x", domain, bus, device, function));
-  }
-
-  /** The {@code name value} lines of a properties file; lines that are not are skipped. */
-  static Map<String, Long> properties(Path file) {
-    Map<String, Long> map = new HashMap<>();
-    Optional<String> text = AmdgpuSysfs.readString(file);
-    if (text.isEmpty()) {
-      return map;
-    }
-    for (String line : text.get().split("\n", -1)) {
-      String[] parts = line.trim().split("\\s+", -1);
-      if (parts.length == 2) {
-        try {
-          map.put(parts[0], Long.parseUnsignedLong(parts[1]));
-        } catch (NumberFormatException e) {
-          // not a number: skip the line
-        }
-      }
-    }
-    return map;
-  }
-
-  private static OptionalLong optional(Long value) {
-    return value == null ? OptionalLong.empty() : OptionalLong.of(value);
   }
 }

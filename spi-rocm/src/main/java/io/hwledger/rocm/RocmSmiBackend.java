@@ -35,8 +35,16 @@ final class RocmSmiBackend implements GpuBackend {
     this.guard = SessionGuard.releasing("backend " + RocmSmiBackendProvider.ID, rsmi::shutDown);
   }
 
-  /** Initialises the library and lists its devices; shuts down again if that fails. */
+  /**
+   * Initialises the library and lists its devices, marking APUs from the KFD topology under the
+   * configured sysfs root; shuts down again if that fails.
+   */
   static RocmSmiBackend open(RocmSmiApi rsmi, Clock clock) {
+    return open(rsmi, clock, new KfdTopology(AmdgpuSysfs.fromConfiguration().root()));
+  }
+
+  /** As {@link #open(RocmSmiApi, Clock)}, with the KFD topology to mark APUs from. */
+  static RocmSmiBackend open(RocmSmiApi rsmi, Clock clock, KfdTopology kfd) {
     int status = rsmi.init(0L);
     if (status != RsmiStatus.SUCCESS) {
       throw new BackendException(
@@ -50,7 +58,7 @@ final class RocmSmiBackend implements GpuBackend {
       Optional<String> driver = driverVersion(rsmi);
       List<GpuDevice> devices = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        devices.add(identify(rsmi, i, driver));
+        devices.add(identify(rsmi, i, driver, kfd));
       }
       return new RocmSmiBackend(rsmi, clock, devices);
     } catch (RuntimeException | LinkageError e) {
@@ -92,7 +100,8 @@ final class RocmSmiBackend implements GpuBackend {
     }
   }
 
-  private static GpuDevice identify(RocmSmiApi rsmi, int index, Optional<String> driver) {
+  private static GpuDevice identify(
+      RocmSmiApi rsmi, int index, Optional<String> driver, KfdTopology kfd) {
     RocmSmiApi.Text devName = rsmi.devName(index);
     String name =
         absentUnlessOk(rsmi, "rsmi_dev_name_get", devName.status())
@@ -110,10 +119,14 @@ final class RocmSmiBackend implements GpuBackend {
     RocmSmiApi.Reading unique = rsmi.devUniqueId(index);
     Optional<String> uniqueId =
         absentUnlessOk(rsmi, "rsmi_dev_unique_id_get", unique.status())
-            ? Optional.of("0x" + Long.toHexString(unique.value()))
+            ? Optional.of(AmdGpuIdentity.fromRocmSmi(unique.value()))
             : Optional.empty();
-    String uuid = uniqueId.or(() -> pci).orElse("rocm-smi-" + index);
+    String uuid = AmdGpuIdentity.uuid(uniqueId, pci, "rocm-smi-" + index);
     OptionalLong total = readLong(rsmi, "rsmi_dev_memory_total_get", rsmi.devMemoryTotal(index));
+    Optional<String> architecture = architecture(rsmi, index);
+    boolean apu =
+        architecture.map(GfxTarget::isApu).orElse(false)
+            || pci.flatMap(kfd::nodeFor).map(KfdTopology.Node::apu).orElse(false);
     return new GpuDevice(
         RocmSmiBackendProvider.ID,
         index,
@@ -121,9 +134,10 @@ final class RocmSmiBackend implements GpuBackend {
         pci,
         name,
         Vendor.AMD,
-        architecture(rsmi, index),
+        architecture,
         driver,
-        total);
+        total,
+        apu);
   }
 
   /**

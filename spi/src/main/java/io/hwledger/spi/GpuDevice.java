@@ -18,6 +18,8 @@ import java.util.OptionalLong;
  *     known
  * @param driverVersion the driver's version, where known
  * @param memoryTotalBytes device memory, bytes, where known
+ * @param integrated whether the GPU shares the host's memory instead of having its own: an Apple
+ *     silicon GPU (unified memory) or an AMD APU; false where the backend cannot tell
  */
 public record GpuDevice(
     String backend,
@@ -28,7 +30,8 @@ public record GpuDevice(
     Vendor vendor,
     Optional<String> architecture,
     Optional<String> driverVersion,
-    OptionalLong memoryTotalBytes) {
+    OptionalLong memoryTotalBytes,
+    boolean integrated) {
 
   /**
    * Validates the arguments.
@@ -42,6 +45,7 @@ public record GpuDevice(
    * @param architecture architecture or compute capability, if known
    * @param driverVersion driver version, if known
    * @param memoryTotalBytes device memory in bytes, if known
+   * @param integrated whether it shares the host's memory
    * @throws IllegalArgumentException if {@code index} is negative
    */
   public GpuDevice {
@@ -56,5 +60,43 @@ public record GpuDevice(
     Objects.requireNonNull(architecture, "architecture");
     Objects.requireNonNull(driverVersion, "driverVersion");
     Objects.requireNonNull(memoryTotalBytes, "memoryTotalBytes");
+  }
+
+  /**
+   * A device not known to be integrated ({@link #integrated()} false): the constructor that backends
+   * written before the {@code integrated} component use.
+   *
+   * @param backend the provider id
+   * @param index the device index, at least 0
+   * @param uuid the stable identifier
+   * @param pciBusId the PCI bus id, if known
+   * @param name the product name
+   * @param vendor the vendor
+   * @param architecture architecture or compute capability, if known
+   * @param driverVersion driver version, if known
+   * @param memoryTotalBytes device memory in bytes, if known
+   * @throws IllegalArgumentException if {@code index} is negative
+   */
+  public GpuDevice(
+      String backend,
+      int index,
+      String uuid,
+      Optional<String> pciBusId,
+      String name,
+      Vendor vendor,
+      Optional<String> architecture,
+      Optional<String> driverVersion,
+      OptionalLong memoryTotalBytes) {
+    this(
+        backend,
+        index,
+        uuid,
+        pciBusId,
+        name,
+        vendor,
+        architecture,
+        driverVersion,
+        memoryTotalBytes,
+        false);
   }
 }

@@ -6,9 +6,8 @@ import java.util.Objects;
  * One GPU of the host as {@link HostDevices} lists it.
  *
  * @param device the device, as the backend that reports it ({@link GpuDevice#backend()}) sees it
- * @param integrated whether the GPU shares the host's memory instead of having its own: true for
- *     {@link Vendor#APPLE} (Apple silicon's unified memory); {@link GpuDevice} carries no other
- *     fact that tells an integrated GPU, so every other device reads false
+ * @param integrated whether the GPU shares the host's memory instead of having its own, as its
+ *     backend says ({@link GpuDevice#integrated()}): Apple silicon's unified memory, an AMD APU
  */
 public record HostDevice(GpuDevice device, boolean integrated) {
 
@@ -22,8 +21,8 @@ public record HostDevice(GpuDevice device, boolean integrated) {
     Objects.requireNonNull(device, "device");
   }
 
-  /** Whether {@code device} is integrated, by the facts it carries (see the class comment). */
+  /** Whether {@code device} is integrated, as its backend marked it. */
   static boolean integrated(GpuDevice device) {
-    return device.vendor() == Vendor.APPLE;
+    return device.integrated();
   }
 }

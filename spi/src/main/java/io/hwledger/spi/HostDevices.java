@@ -248,8 +248,15 @@ public final class HostDevices implements AutoCloseable {
     return keys;
   }
 
-  /** {@code 0000:3b:00.0} for any spelling of a PCI address; empty if it is not one. */
-  static Optional<String> pciAddress(String text) {
+  /**
+   * The one spelling of a PCI address that device identities use, so that tools and backends that
+   * print it differently ({@code 00000000:3B:00.0}, {@code 3b:00.0}) name one GPU alike.
+   *
+   * @param text a PCI address: optional domain (up to 8 hex digits), bus, device, function
+   * @return {@code 0000:3b:00.0} (4-digit domain, lower case); empty if {@code text} is not one
+   */
+  public static Optional<String> pciAddress(String text) {
+    Objects.requireNonNull(text, "text");
     Matcher m = PCI.matcher(text.trim());
     if (!m.matches()) {
       return Optional.empty();

@@ -73,7 +73,8 @@ class HostDevicesTest {
                           vendor,
                           Optional.empty(),
                           Optional.empty(),
-                          OptionalLong.of(1L << 30)))
+                          OptionalLong.of(1L << 30),
+                          devices.get(i).integrated()))
               .toList();
       return new GpuBackend() {
         @Override
@@ -114,14 +115,15 @@ class HostDevicesTest {
   }
 
   /** A device's identity: its UUID and, where the backend knows it, its PCI bus id. */
-  record Gpu(String uuid, Optional<String> pci) {}
+  /** A fake GPU; {@code integrated} is what its backend says, as the Apple and AMD ones do. */
+  record Gpu(String uuid, Optional<String> pci, boolean integrated) {}
 
   private static Gpu gpu(String uuid, String pci) {
-    return new Gpu(uuid, Optional.of(pci));
+    return new Gpu(uuid, Optional.of(pci), false);
   }
 
   private static Gpu gpu(String uuid) {
-    return new Gpu(uuid, Optional.empty());
+    return new Gpu(uuid, Optional.empty(), false);
   }
 
   private static List<String> listed(HostDevices host) {
@@ -204,14 +206,43 @@ class HostDevicesTest {
   }
 
   @Test
-  void anAppleGpuIsMarkedIntegratedAndADiscreteOneIsNot() {
+  @Verifies("FR-TELEMETRY-014")
+  void aGpuItsBackendMarksIntegratedIsListedIntegratedAndADiscreteOneIsNot() {
     VendorProvider metal =
-        new VendorProvider("metal", 100, Vendor.APPLE, List.of(gpu("apple-m3-max")));
-    try (HostDevices host = GpuBackends.of(List.of(metal, nvml())).host(List.of(), CLOCK)) {
+        new VendorProvider(
+            "metal",
+            100,
+            Vendor.APPLE,
+            List.of(new Gpu("apple-m3-max", Optional.empty(), true)));
+    VendorProvider apu =
+        new VendorProvider(
+            "amdgpu-sysfs",
+            50,
+            Vendor.AMD,
+            List.of(new Gpu("0x1234", Optional.of("0000:c2:00.0"), true)));
+    try (HostDevices host =
+        GpuBackends.of(List.of(metal, nvml(), apu)).host(List.of(), CLOCK)) {
       assertThat(host.devices())
           .extracting(d -> d.device().uuid() + "=" + d.integrated())
-          .containsExactly("apple-m3-max=true", "GPU-aaaa=false");
+          .containsExactly("apple-m3-max=true", "GPU-aaaa=false", "0x1234=true");
     }
+  }
+
+  @Test
+  @Verifies("FR-TELEMETRY-014")
+  void theNineArgumentConstructorMakesADeviceThatIsNotIntegrated() {
+    GpuDevice d =
+        new GpuDevice(
+            "third-party",
+            0,
+            "x",
+            Optional.empty(),
+            "X",
+            Vendor.OTHER,
+            Optional.empty(),
+            Optional.empty(),
+            OptionalLong.empty());
+    assertThat(d.integrated()).isFalse();
   }
 
   @Test
