@@ -20,8 +20,8 @@ final class GfxTarget {
    */
   private static final Set<String> APUS =
       Set.of(
-          "gfx700", "gfx703", "gfx705", "gfx801", "gfx810", "gfx902", "gfx909", "gfx90c",
-          "gfx1013", "gfx1033", "gfx1035", "gfx1036", "gfx1103", "gfx1150", "gfx1151");
+          "gfx700", "gfx703", "gfx705", "gfx801", "gfx810", "gfx902", "gfx909", "gfx90c", "gfx1013",
+          "gfx1033", "gfx1035", "gfx1036", "gfx1103", "gfx1150", "gfx1151");
 
   private GfxTarget() {}
 

@@ -15,10 +15,10 @@ import java.util.regex.Pattern;
 
 /**
  * Parses KFD topology node {@code properties} (Linux {@code drivers/gpu/drm/amd/amdkfd/
- * kfd_topology.c}, {@code node_show}: one {@code name value} pair a line, values unsigned
- * decimal), both as one node's file and as the output of {@link #COMMAND}, which a remote host
- * answers without an agent. A line that is not a name and a number is skipped, so a newer kernel's
- * extra keys change nothing.
+ * kfd_topology.c}, {@code node_show}: one {@code name value} pair a line, values unsigned decimal),
+ * both as one node's file and as the output of {@link #COMMAND}, which a remote host answers
+ * without an agent. A line that is not a name and a number is skipped, so a newer kernel's extra
+ * keys change nothing.
  */
 public final class KfdProperties {
 

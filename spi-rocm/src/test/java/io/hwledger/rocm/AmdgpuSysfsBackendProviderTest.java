@@ -66,7 +66,7 @@ class AmdgpuSysfsBackendProviderTest {
               new GpuDevice(
                   "amdgpu-sysfs",
                   0,
-                  "a1b2c3d4e5f60718",
+                  "0xa1b2c3d4e5f60718", // sysfs unique_id a1b2c3d4e5f60718, as AmdGpuIdentity
                   Optional.of("0000:c1:00.0"),
                   "AMD Instinct MI300X",
                   Vendor.AMD,

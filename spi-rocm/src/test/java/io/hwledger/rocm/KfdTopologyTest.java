@@ -98,12 +98,33 @@ class KfdTopologyTest {
     List<KfdTopology.Node> nodes = new KfdTopology(root).gpuNodes();
     assertThat(nodes)
         .containsExactly(
-            new KfdTopology.Node(1, 41235, OptionalLong.of(90402), Optional.of("0000:c1:00.0")),
-            new KfdTopology.Node(2, 41236, OptionalLong.of(90402), Optional.of("0000:c1:00.0")),
-            new KfdTopology.Node(3, 8802, OptionalLong.of(110000), Optional.of("0000:03:00.0")));
+            new KfdTopology.Node(41235, node(1, 1216, 90402, "0000:c1:00.0")),
+            new KfdTopology.Node(41236, node(2, 0, 90402, "0000:c1:00.0")),
+            new KfdTopology.Node(8802, node(3, 0, 110000, "0000:03:00.0")));
     assertThat(new KfdTopology(root).nodeFor("0000:C1:00.0").map(KfdTopology.Node::number))
         .hasValue(1);
     assertThat(new KfdTopology(root).nodeFor("0000:04:00.0")).isEmpty();
+  }
+
+  private static KfdProperties.Node node(int number, long simds, long gfx, String pci) {
+    return new KfdProperties.Node(number, 0, simds, OptionalLong.of(gfx), Optional.of(pci));
+  }
+
+  @Test
+  @Verifies("FR-TELEMETRY-014")
+  void anApuNodeMarksItsCardIntegratedAndADiscreteOneDoesNot() throws IOException {
+    FakeSysfsTree.write(root);
+    writeKfd();
+    // card0's node (0000:c1:00.0) becomes a Phoenix APU's: gfx1103, no CPU cores (Linux 6.6+).
+    file(
+        root.resolve("sys/class/kfd/kfd/topology/nodes/1/properties"),
+        "cpu_cores_count 0\nsimd_count 24\ngfx_target_version 110003\nlocation_id 49408\n");
+    try (GpuBackend backend =
+        new AmdgpuSysfsBackendProvider(() -> new AmdgpuSysfs(root)).open(CLOCK)) {
+      assertThat(backend.devices())
+          .extracting(GpuDevice::integrated)
+          .containsExactly(true, false, false);
+    }
   }
 
   @Test

@@ -63,8 +63,8 @@ public record GpuDevice(
   }
 
   /**
-   * A device not known to be integrated ({@link #integrated()} false): the constructor that backends
-   * written before the {@code integrated} component use.
+   * A device not known to be integrated ({@link #integrated()} false): the constructor that
+   * backends written before the {@code integrated} component use.
    *
    * @param backend the provider id
    * @param index the device index, at least 0

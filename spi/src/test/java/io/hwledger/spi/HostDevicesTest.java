@@ -210,18 +210,14 @@ class HostDevicesTest {
   void aGpuItsBackendMarksIntegratedIsListedIntegratedAndADiscreteOneIsNot() {
     VendorProvider metal =
         new VendorProvider(
-            "metal",
-            100,
-            Vendor.APPLE,
-            List.of(new Gpu("apple-m3-max", Optional.empty(), true)));
+            "metal", 100, Vendor.APPLE, List.of(new Gpu("apple-m3-max", Optional.empty(), true)));
     VendorProvider apu =
         new VendorProvider(
             "amdgpu-sysfs",
             50,
             Vendor.AMD,
             List.of(new Gpu("0x1234", Optional.of("0000:c2:00.0"), true)));
-    try (HostDevices host =
-        GpuBackends.of(List.of(metal, nvml(), apu)).host(List.of(), CLOCK)) {
+    try (HostDevices host = GpuBackends.of(List.of(metal, nvml(), apu)).host(List.of(), CLOCK)) {
       assertThat(host.devices())
           .extracting(d -> d.device().uuid() + "=" + d.integrated())
           .containsExactly("apple-m3-max=true", "GPU-aaaa=false", "0x1234=true");
