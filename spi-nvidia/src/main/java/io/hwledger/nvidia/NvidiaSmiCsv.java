@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
  * Parses the output of {@code nvidia-smi --query-gpu=}{@value #QUERY} {@code
@@ -84,7 +86,15 @@ public final class NvidiaSmiCsv {
    * @throws IllegalArgumentException naming the line number and text of a malformed line
    */
   public static List<Row> parse(String output) {
-    List<Row> rows = new ArrayList<>();
+    return parseLines(output, NvidiaSmiCsv::parseLine);
+  }
+
+  /**
+   * Each non-blank line of {@code output}, stripped, through {@code parseLine}; a line it rejects
+   * with {@link IllegalArgumentException} fails the whole output, naming the line.
+   */
+  static <T> List<T> parseLines(String output, Function<String, Optional<T>> parseLine) {
+    List<T> rows = new ArrayList<>();
     List<String> lines = output.lines().toList();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();
@@ -92,7 +102,7 @@ public final class NvidiaSmiCsv {
         continue;
       }
       try {
-        rows.add(parseLine(line));
+        parseLine.apply(line).ifPresent(rows::add);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             "nvidia-smi output line " + (i + 1) + " (\"" + line + "\"): " + e.getMessage(), e);
@@ -101,15 +111,21 @@ public final class NvidiaSmiCsv {
     return List.copyOf(rows);
   }
 
-  private static Row parseLine(String line) {
+  /** The {@code count} comma-separated fields of {@code line}, stripped. */
+  static String[] fields(String line, int count) {
     String[] fields = line.split(",", -1);
-    if (fields.length != FIELDS) {
+    if (fields.length != count) {
       throw new IllegalArgumentException(
-          "expected " + FIELDS + " comma-separated fields, found " + fields.length);
+          "expected " + count + " comma-separated fields, found " + fields.length);
     }
     for (int i = 0; i < fields.length; i++) {
       fields[i] = fields[i].strip();
     }
+    return fields;
+  }
+
+  private static Optional<Row> parseLine(String line) {
+    String[] fields = fields(line, FIELDS);
     int index;
     try {
       index = Integer.parseInt(fields[0]);
@@ -122,20 +138,21 @@ public final class NvidiaSmiCsv {
     if (isUnavailable(fields[1])) {
       throw new IllegalArgumentException("uuid is missing");
     }
-    return new Row(
-        index,
-        fields[1],
-        isUnavailable(fields[2]) ? "NVIDIA GPU" : fields[2],
-        mebibytes("memory.total", fields[3]),
-        mebibytes("memory.used", fields[4]),
-        mebibytes("memory.free", fields[5]),
-        number("utilization.gpu", fields[6]),
-        number("temperature.gpu", fields[7]),
-        number("power.draw", fields[8]));
+    return Optional.of(
+        new Row(
+            index,
+            fields[1],
+            isUnavailable(fields[2]) ? "NVIDIA GPU" : fields[2],
+            mebibytes("memory.total", fields[3]),
+            mebibytes("memory.used", fields[4]),
+            mebibytes("memory.free", fields[5]),
+            number("utilization.gpu", fields[6]),
+            number("temperature.gpu", fields[7]),
+            number("power.draw", fields[8])));
   }
 
   /** {@code [N/A]}, {@code [Not Supported]}, {@code [Unknown Error]}, {@code N/A} or empty. */
-  private static boolean isUnavailable(String field) {
+  static boolean isUnavailable(String field) {
     String value = field.toLowerCase(Locale.ROOT);
     return value.isEmpty()
         || (value.startsWith("[") && value.endsWith("]"))
@@ -158,7 +175,7 @@ public final class NvidiaSmiCsv {
     }
   }
 
-  private static OptionalLong mebibytes(String name, String field) {
+  static OptionalLong mebibytes(String name, String field) {
     if (isUnavailable(field)) {
       return OptionalLong.empty();
     }

@@ -7,6 +7,7 @@ import io.hwledger.spi.BackendException;
 import io.hwledger.spi.GpuDevice;
 import io.hwledger.spi.TelemetrySample;
 import io.hwledger.testsupport.Verifies;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The plain-Java half of the ROCm SMI backend (status meaning, units, identity) against a scripted
@@ -86,6 +88,24 @@ class RocmSmiBackendTest {
       // BDFID 0x0001_0000_c119: domain 1, bus 0xc1, device 3, function 1.
       assertThat(d.uuid()).isEqualTo("0001:c1:03.1");
       assertThat(d.pciBusId()).isEqualTo(Optional.of("0001:c1:03.1"));
+    }
+  }
+
+  @Test
+  @Verifies({"FR-TELEMETRY-014", "FR-TELEMETRY-015"})
+  void aPhoenixTargetIsAnApuAndItsUniqueIdIsWrittenAsEveryAmdBackendWritesIt(@TempDir Path root) {
+    Scripted rsmi = new Scripted();
+    rsmi.value.put("gfx", 1103L); // rsmi's gfx1103 (major*100 + minor*10 + stepping, gfx dropped)
+    try (RocmSmiBackend backend = RocmSmiBackend.open(rsmi, CLOCK, new KfdTopology(root))) {
+      GpuDevice d = backend.devices().get(0);
+      assertThat(d.architecture()).hasValue("gfx1103");
+      assertThat(d.integrated()).isTrue();
+      assertThat(d.uuid())
+          .isEqualTo(AmdGpuIdentity.uuid(Optional.of("0x1234abcd"), d.pciBusId(), "x"));
+    }
+    try (RocmSmiBackend backend =
+        RocmSmiBackend.open(new Scripted(), CLOCK, new KfdTopology(root))) {
+      assertThat(backend.devices().get(0).integrated()).isFalse(); // gfx942
     }
   }
 
