@@ -16,14 +16,17 @@ import java.util.OptionalLong;
  */
 public final class AppleSamples {
 
-  /** The one GPU of an Apple SoC (and Metal's default device elsewhere): always index 0. */
+  /**
+   * The UUID of the one GPU of an Apple SoC (and Metal's default device elsewhere) when the Mac's
+   * platform UUID is unknown; see {@link PlatformUuid#gpuUuid}.
+   */
   public static final String UUID = "apple-gpu-0";
 
   private AppleSamples() {}
 
   /**
-   * The device identity. Metal exposes no UUID or PCI address for the SoC GPU; a Mac has one
-   * default device, so {@value #UUID} is stable across reboots.
+   * The device identity of an Apple silicon GPU on a Mac whose platform UUID is unknown: {@value
+   * #UUID}, integrated.
    *
    * @param backend the provider id
    * @param name Metal's or ioreg's name (e.g. {@code Apple M4}), if known
@@ -36,16 +39,41 @@ public final class AppleSamples {
       Optional<String> name,
       Optional<String> architecture,
       OptionalLong memoryTotalBytes) {
+    return device(backend, Optional.empty(), name, architecture, memoryTotalBytes, true);
+  }
+
+  /**
+   * The device identity. Metal exposes no UUID or PCI address for the GPU; a Mac has one default
+   * device, so {@link PlatformUuid#gpuUuid} of the Mac's platform UUID names it, stable across
+   * reboots and distinct between Macs.
+   *
+   * @param backend the provider id
+   * @param platformUuid the Mac's {@code IOPlatformUUID}, if known
+   * @param name Metal's or ioreg's name (e.g. {@code Apple M4}), if known
+   * @param architecture the IOAccelerator class family (e.g. {@code AGXAcceleratorG13X}), if known
+   * @param memoryTotalBytes the GPU memory budget, bytes, if known
+   * @param integrated whether the GPU uses the host's memory (Metal's {@code hasUnifiedMemory})
+   * @return device 0 of {@code backend}, vendor Apple, named "Apple GPU" when the name is unknown
+   * @throws IllegalArgumentException if {@code platformUuid} is present but not a UUID
+   */
+  public static GpuDevice device(
+      String backend,
+      Optional<String> platformUuid,
+      Optional<String> name,
+      Optional<String> architecture,
+      OptionalLong memoryTotalBytes,
+      boolean integrated) {
     return new GpuDevice(
         backend,
         0,
-        UUID,
+        PlatformUuid.gpuUuid(platformUuid),
         Optional.empty(),
         name.orElse("Apple GPU"),
         Vendor.APPLE,
         architecture,
         Optional.empty(),
-        memoryTotalBytes);
+        memoryTotalBytes,
+        integrated);
   }
 
   /**

@@ -35,9 +35,11 @@ final class MacmonBackend implements GpuBackend {
     this.device =
         AppleSamples.device(
             id,
+            PlatformUuid.read(runner),
             accelerator.flatMap(IoregAccelerator::model),
             accelerator.map(IoregAccelerator::ioClass),
-            OptionalLong.empty());
+            OptionalLong.empty(),
+            true); // macmon runs on Apple silicon only: unified memory
   }
 
   @Override

@@ -32,9 +32,11 @@ final class MetalBackend implements GpuBackend {
     this.device =
         AppleSamples.device(
             id,
+            PlatformUuid.read(runner),
             Optional.of(metal.name()),
             accelerator.map(IoregAccelerator::ioClass),
-            metal.read().recommendedMaxWorkingSetSize());
+            metal.read().recommendedMaxWorkingSetSize(),
+            metal.hasUnifiedMemory());
   }
 
   @Override

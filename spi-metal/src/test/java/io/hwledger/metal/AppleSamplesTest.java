@@ -42,7 +42,8 @@ class AppleSamplesTest {
                 Vendor.APPLE,
                 Optional.of("AGXAcceleratorG16X"),
                 Optional.empty(),
-                OptionalLong.of(96 * GIB)));
+                OptionalLong.of(96 * GIB),
+                true)); // Apple silicon: unified memory
     assertThat(
             AppleSamples.device("macmon", Optional.empty(), Optional.empty(), OptionalLong.empty())
                 .name())

@@ -135,7 +135,10 @@ class MetalBackendProviderTest {
     assertThat(s.utilizationPercent()).hasValue(30.0);
     assertThat(s.temperatureC()).isEmpty();
     assertThat(s.powerWatts()).isEmpty();
+    // The platform UUID is read once, at open; the IOAccelerator statistics at open and per sample.
+    assertThat(commands).filteredOn(PlatformUuid.COMMAND::equals).hasSize(1);
     assertThat(commands)
+        .filteredOn(c -> !c.equals(PlatformUuid.COMMAND))
         .allSatisfy(
             c ->
                 assertThat(c)
