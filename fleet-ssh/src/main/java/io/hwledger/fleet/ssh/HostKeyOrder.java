@@ -22,10 +22,10 @@ final class HostKeyOrder implements SessionListener {
   public void sessionEstablished(Session session) {
     IoSession io = session.getIoSession();
     Object context = io == null ? null : io.getAttribute(AttributeRepository.class);
-    if (!(context instanceof AttributeRepository)) {
+    if (!(context instanceof AttributeRepository repository)) {
       return;
     }
-    HostKeyCheck check = ((AttributeRepository) context).getAttribute(HostKeyCheck.KEY);
+    HostKeyCheck check = repository.getAttribute(HostKeyCheck.KEY);
     if (check == null) {
       return;
     }

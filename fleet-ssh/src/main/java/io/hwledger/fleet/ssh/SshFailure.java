@@ -32,6 +32,7 @@ public final class SshFailure extends Exception {
     KEY_FILE
   }
 
+  /** Why it failed. */
   private final Kind kind;
 
   /**
