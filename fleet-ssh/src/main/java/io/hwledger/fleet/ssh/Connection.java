@@ -64,7 +64,16 @@ final class Connection implements AutoCloseable {
         sessions.add(session);
         keys.forEach(session::addPublicKeyIdentity);
         authenticate(session, check, previous != null, settings.authTimeout());
+        if (previous != null) {
+          // the hop's connection is through: stop listening, so no other local process can
+          // use the forwarded port while the pooled session lives
+          tunnels.get(tunnels.size() - 1).close();
+        }
       }
+    } catch (IOException e) {
+      new Connection(sessions, tunnels).close();
+      throw new SshFailure(
+          SshFailure.Kind.CONNECT, "cannot close the forwarded port to " + target.address());
     } catch (SshFailure | RuntimeException e) {
       new Connection(sessions, tunnels).close();
       throw e;
