@@ -79,7 +79,11 @@ public record SshAddress(String user, String host, int port) {
     return new SshAddress(m.group(1), host, port);
   }
 
-  /** {@code host:port}, IPv6 in brackets: the key of the host's known key. */
+  /**
+   * The key of the host's known key.
+   *
+   * @return {@code host:port}, IPv6 in brackets
+   */
   public String hostPort() {
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
