@@ -6,6 +6,7 @@ module io.hwledger.cli {
   requires io.hwledger.fleet;
   requires io.hwledger.fleet.server;
   requires io.hwledger.fleet.agent;
+  requires io.hwledger.fleet.ssh;
   requires jdk.management;
   requires info.picocli;
   requires com.fasterxml.jackson.databind;

@@ -4,6 +4,8 @@
  */
 module io.hwledger.fleet.server {
   requires transitive io.hwledger.fleet;
+  // FleetServerOptions names the SSH polling settings
+  requires transitive io.hwledger.fleet.ssh;
   requires transitive io.hwledger.ledger;
   requires org.eclipse.jetty.server;
   requires micrometer.core;

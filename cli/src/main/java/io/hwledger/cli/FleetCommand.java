@@ -44,6 +44,7 @@ final class FleetCommand implements Callable<Integer> {
     fleet.addSubcommand(new FleetServerCommand(context));
     fleet.addSubcommand(FleetTokenCommand.commandLine(context));
     fleet.addSubcommand(FleetAdminCommand.commandLine(context));
+    fleet.addSubcommand(FleetSshCommand.commandLine(context));
     fleet.addSubcommand(new FleetViewCommand.Status(context));
     fleet.addSubcommand(new FleetViewCommand.Agents(context));
     fleet.addSubcommand(new FleetViewCommand.Gpus(context));

@@ -231,6 +231,7 @@ final class FleetSubmitCommand implements Callable<Integer> {
                         + " claimed per GPU)"
                     : "")
                 + "; 'hwledger fleet jobs' follows it");
+        observed(answer, out);
       }
       return ErrorHandler.ExitCodes.OK;
     }
@@ -247,6 +248,7 @@ final class FleetSubmitCommand implements Callable<Integer> {
       for (JsonNode reason : reasons) {
         out.println("  " + Printable.escape(reason.asText()));
       }
+      observed(answer, out);
     }
     throw new RequestFailedException(
         "job "
@@ -258,6 +260,17 @@ final class FleetSubmitCommand implements Callable<Integer> {
                     + reasons.size()
                     + (reasons.size() == 1 ? " reason" : " reasons")
                     + (json ? " in its JSON)" : " above)")));
+  }
+
+  /** The fit report on hosts read over SSH, where jobs are not placed (ADR 0017). */
+  private static void observed(JsonNode answer, PrintStream out) {
+    JsonNode observed = answer.path("observed");
+    if (!observed.isEmpty()) {
+      out.println("on hosts read over SSH (observed only; jobs run on agents):");
+      for (JsonNode line : observed) {
+        out.println("  " + Printable.escape(line.asText()));
+      }
+    }
   }
 
   /** The placed job's row in {@code GET /v1/admin/jobs}: the submit answer names no GPUs. */

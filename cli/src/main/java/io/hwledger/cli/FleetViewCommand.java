@@ -203,8 +203,9 @@ abstract class FleetViewCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       sortOptions = false,
       description = {
-        "Lists every agent's GPUs: total memory, what the fleet's jobs claim, and the latest"
-            + " measured use and free memory (other processes included).",
+        "Lists every GPU of the fleet, agents' and SSH hosts' (SOURCE: the agent's id, or ssh):"
+            + " total memory, what the fleet's jobs claim, and the latest measured use and free"
+            + " memory (other processes included).",
         "Bytes in binary units (GiB = 2^30 bytes); - where no measurement arrived."
       })
   static final class Gpus extends FleetViewCommand {
@@ -221,13 +222,13 @@ abstract class FleetViewCommand implements Callable<Integer> {
     void print(JsonNode document, PrintStream out) {
       JsonNode gpus = document.path("gpus");
       if (gpus.isEmpty()) {
-        out.println("No GPUs: no agent has reported one yet.");
+        out.println("No GPUs: no agent or SSH host has reported one yet.");
         return;
       }
       TextTable table = new TextTable("llrllrrrrll");
       table.row(
           "HOST",
-          "AGENT",
+          "SOURCE",
           "IDX",
           "NAME",
           "UUID",
@@ -241,7 +242,7 @@ abstract class FleetViewCommand implements Callable<Integer> {
         JsonNode healthy = g.get("healthy");
         table.row(
             g.path("hostname").asText(),
-            g.path("agentId").asText(),
+            g.path("source").asText().equals("ssh") ? "ssh" : g.path("agentId").asText(),
             Long.toString(g.path("index").asLong()),
             g.path("name").asText(),
             g.path("uuid").asText(),

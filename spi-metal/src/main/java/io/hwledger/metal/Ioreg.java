@@ -15,8 +15,6 @@ import org.slf4j.LoggerFactory;
 final class Ioreg {
   private static final Logger LOG = LoggerFactory.getLogger(Ioreg.class);
 
-  static final List<String> COMMAND =
-      List.of("ioreg", "-r", "-d", "1", "-w", "0", "-c", "IOAccelerator");
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
   private Ioreg() {}
@@ -27,7 +25,7 @@ final class Ioreg {
    */
   static Optional<IoregAccelerator> read(CommandRunner runner) {
     try {
-      List<IoregAccelerator> all = IoregParser.parse(runner.run(COMMAND, TIMEOUT));
+      List<IoregAccelerator> all = IoregParser.parse(runner.run(IoregParser.COMMAND, TIMEOUT));
       return all.stream()
           .filter(a -> a.statistics().isPresent())
           .findFirst()

@@ -18,6 +18,10 @@ import java.util.OptionalInt;
  */
 public final class IoregParser {
 
+  /** The read-only command whose output {@link #parse(String)} reads. */
+  public static final List<String> COMMAND =
+      List.of("ioreg", "-r", "-d", "1", "-w", "0", "-c", "IOAccelerator");
+
   private IoregParser() {}
 
   /**

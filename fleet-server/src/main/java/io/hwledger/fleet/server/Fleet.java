@@ -41,6 +41,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -420,7 +422,20 @@ final class Fleet {
         accepted.add(s);
       }
     }
-    List<TelemetryStore.DaySummary> ended = telemetry.record(agent.id, accepted, now());
+    recordTelemetry(agent.id, accepted);
+    if (mayReconcile(agent.id, accepted)) {
+      synchronized (lock) {
+        reconcile(agent, accepted);
+      }
+    }
+  }
+
+  /**
+   * Keeps GPU readings from {@code source} (an agent's id, or {@code ssh:ADDRESS}) and records the
+   * GPU days they end. The caller must not hold the lock.
+   */
+  void recordTelemetry(String source, List<GpuSample> samples) {
+    List<TelemetryStore.DaySummary> ended = telemetry.record(source, samples, now());
     if (!ended.isEmpty()) {
       List<LedgerEvent> summaries = new ArrayList<>(ended.size());
       for (TelemetryStore.DaySummary d : ended) {
@@ -435,10 +450,21 @@ final class Fleet {
       }
       recordBatch(summaries);
     }
-    if (mayReconcile(agent.id, accepted)) {
-      synchronized (lock) {
-        reconcile(agent, accepted);
+  }
+
+  /**
+   * Records {@code event} if {@code when} holds for the state, both under the decision lock: for
+   * the fleet's parts that decide from the state without placing jobs (SSH hosts).
+   *
+   * @return whether it was recorded
+   */
+  boolean recordIf(Predicate<FleetState> when, Supplier<LedgerEvent> event) {
+    synchronized (lock) {
+      if (!when.test(state)) {
+        return false;
       }
+      record(event.get());
+      return true;
     }
   }
 
@@ -596,6 +622,21 @@ final class Fleet {
     synchronized (lock) {
       return decide(spec, by, place(spec, state));
     }
+  }
+
+  /**
+   * Whether {@code spec} would fit on the GPUs read over SSH ({@link Scheduler#observedFit}),
+   * planned on a copy of the state outside the lock.
+   */
+  List<String> observedFit(JobSpec spec) {
+    FleetState view;
+    synchronized (lock) {
+      if (state.sshHosts.isEmpty()) {
+        return List.of();
+      }
+      view = state.placementView();
+    }
+    return scheduler.observedFit(spec, view, telemetry, now());
   }
 
   private Scheduler.Outcome place(JobSpec spec, FleetState on) {

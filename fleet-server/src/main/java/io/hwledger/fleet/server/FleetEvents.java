@@ -9,6 +9,7 @@ import io.hwledger.fleet.protocol.JobSpec;
 import io.hwledger.fleet.protocol.JobState;
 import io.hwledger.fleet.protocol.ModelFile;
 import io.hwledger.fleet.protocol.Protocol;
+import io.hwledger.fleet.protocol.SshTargetRequest;
 import io.hwledger.ledger.LedgerEvent;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,11 @@ final class FleetEvents {
   static final String GPU_DAILY = "fleet.gpu.daily";
   static final String ADMIN_ISSUED = "fleet.admin.issued";
   static final String ADMIN_REVOKED = "fleet.admin.revoked";
+  static final String SSH_ADDED = "fleet.ssh.added";
+  static final String SSH_REMOVED = "fleet.ssh.removed";
+  static final String SSH_INVENTORY = "fleet.ssh.inventory";
+  static final String SSH_HOSTKEY_LEARNED = "fleet.ssh.hostkey.learned";
+  static final String SSH_HOSTKEY_REFUSED = "fleet.ssh.hostkey.refused";
   static final int VERSION = 1;
 
   /** The most reasons a {@code fleet.job.refused} record keeps. */
@@ -265,6 +271,59 @@ final class FleetEvents {
     p.put("by", by);
     p.put("at", atMillis);
     return event(ADMIN_REVOKED, p);
+  }
+
+  /** A host polled over SSH from now on, as the operator asked (paths and addresses, no secret). */
+  static LedgerEvent sshAdded(SshTargetRequest request, String by) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("address", request.address());
+    if (request.keyFile() != null) {
+      p.put("keyFile", request.keyFile());
+    }
+    p.set("jumps", JSON.valueToTree(request.jumps()));
+    if (request.knownHosts() != null) {
+      p.put("knownHosts", request.knownHosts());
+    }
+    p.put("acceptNew", request.acceptNew());
+    p.put("by", by);
+    return event(SSH_ADDED, p);
+  }
+
+  static LedgerEvent sshRemoved(String address, String by) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("address", address);
+    p.put("by", by);
+    return event(SSH_REMOVED, p);
+  }
+
+  /** An SSH host's facts and GPUs, recorded when they change, as an agent's inventory is. */
+  static LedgerEvent sshInventory(String address, HostFacts host, List<GpuInfo> gpus) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("address", address);
+    p.set("host", JSON.valueToTree(host));
+    p.set("gpus", JSON.valueToTree(gpus));
+    return event(SSH_INVENTORY, p);
+  }
+
+  /**
+   * A host key seen for the first time and learned ({@code --accept-new}): the key in OpenSSH's
+   * public-key form, so later sessions are checked against it.
+   */
+  static LedgerEvent sshHostKeyLearned(String hostPort, String fingerprint, String publicKey) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("hostPort", hostPort);
+    p.put("fingerprint", fingerprint);
+    p.put("publicKey", publicKey);
+    return event(SSH_HOSTKEY_LEARNED, p);
+  }
+
+  /** A host key refused: unknown under strict checking, or changed. */
+  static LedgerEvent sshHostKeyRefused(String hostPort, String fingerprint, String reason) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("hostPort", hostPort);
+    p.put("fingerprint", fingerprint);
+    p.put("reason", reason);
+    return event(SSH_HOSTKEY_REFUSED, p);
   }
 
   private static LedgerEvent event(String type, ObjectNode payload) {

@@ -47,14 +47,21 @@ public final class FleetServer implements AutoCloseable {
   private final Server jetty;
   private final Ledger ledger;
   private final Fleet fleet;
+  private final SshHosts ssh;
   private final ScheduledExecutorService timers;
   private final URI url;
 
   private FleetServer(
-      Server jetty, Ledger ledger, Fleet fleet, ScheduledExecutorService timers, URI url) {
+      Server jetty,
+      Ledger ledger,
+      Fleet fleet,
+      SshHosts ssh,
+      ScheduledExecutorService timers,
+      URI url) {
     this.jetty = jetty;
     this.ledger = ledger;
     this.fleet = fleet;
+    this.ssh = ssh;
     this.timers = timers;
     this.url = url;
   }
@@ -88,6 +95,7 @@ public final class FleetServer implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    SshHosts ssh = null;
     try {
       Fleet fleet =
           new Fleet(
@@ -120,7 +128,8 @@ public final class FleetServer implements AutoCloseable {
       connector.setPort(options.port());
       connector.setIdleTimeout(2 * Protocol.KEEPALIVE_MILLIS + 5_000);
       jetty.addConnector(connector);
-      Routes routes = new Routes(fleet, ca.pin(), metrics);
+      ssh = new SshHosts(fleet, options);
+      Routes routes = new Routes(fleet, ssh, ca.pin(), metrics);
       jetty.setHandler(routes);
       jetty.start();
       int port = connector.getLocalPort();
@@ -140,9 +149,13 @@ public final class FleetServer implements AutoCloseable {
           options.bindAddress(),
           port,
           url);
-      return new FleetServer(jetty, ledger, fleet, timers, url);
+      ssh.start();
+      return new FleetServer(jetty, ledger, fleet, ssh, timers, url);
     } catch (Exception e) {
       timers.shutdownNow();
+      if (ssh != null) {
+        ssh.close();
+      }
       ledger.close();
       if (e instanceof IOException io) {
         throw io;
@@ -205,6 +218,7 @@ public final class FleetServer implements AutoCloseable {
   @Override
   public void close() {
     timers.shutdownNow();
+    ssh.close();
     fleet.streams.closeAll();
     try {
       jetty.stop();

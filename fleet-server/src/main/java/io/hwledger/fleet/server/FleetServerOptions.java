@@ -1,5 +1,6 @@
 package io.hwledger.fleet.server;
 
+import io.hwledger.fleet.ssh.SshPolling;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,6 +20,7 @@ import java.util.Objects;
  * @param reconcileAfter how long a job runs before its measured memory is compared with its plan
  * @param massFailoverShare the share of agents going silent in one sweep above which the server
  *     suspects itself or the network and moves no jobs (GPUStack #5935)
+ * @param ssh how hosts without an agent are polled over SSH (every 10 s, 16 at a time, by default)
  * @param clock the server's clock
  */
 public record FleetServerOptions(
@@ -31,6 +33,7 @@ public record FleetServerOptions(
     Duration measurementFreshness,
     Duration reconcileAfter,
     double massFailoverShare,
+    SshPolling ssh,
     Clock clock) {
 
   /**
@@ -45,6 +48,7 @@ public record FleetServerOptions(
    * @param measurementFreshness positive
    * @param reconcileAfter at least 0
    * @param massFailoverShare in (0, 1]
+   * @param ssh not null
    * @param clock not null
    * @throws IllegalArgumentException naming the invalid value
    */
@@ -65,6 +69,7 @@ public record FleetServerOptions(
           "massFailoverShare must be in (0, 1], was " + massFailoverShare);
     }
     Objects.requireNonNull(agentLifetime, "agentLifetime");
+    Objects.requireNonNull(ssh, "ssh");
     Objects.requireNonNull(clock, "clock");
   }
 
@@ -85,6 +90,7 @@ public record FleetServerOptions(
         Duration.ofSeconds(60),
         Duration.ofSeconds(30),
         0.5,
+        SshPolling.DEFAULTS,
         Clock.systemUTC());
   }
 
@@ -141,6 +147,18 @@ public record FleetServerOptions(
   }
 
   /**
+   * These options with other SSH polling settings.
+   *
+   * @param polling the settings
+   * @return a copy
+   */
+  public FleetServerOptions withSsh(SshPolling polling) {
+    Copy c = new Copy(this);
+    c.ssh = polling;
+    return c.build();
+  }
+
+  /**
    * These options with another clock.
    *
    * @param clock the clock
@@ -163,6 +181,7 @@ public record FleetServerOptions(
     Duration measurementFreshness;
     Duration reconcileAfter;
     double massFailoverShare;
+    SshPolling ssh;
     Clock clock;
 
     Copy(FleetServerOptions o) {
@@ -175,6 +194,7 @@ public record FleetServerOptions(
       measurementFreshness = o.measurementFreshness;
       reconcileAfter = o.reconcileAfter;
       massFailoverShare = o.massFailoverShare;
+      ssh = o.ssh;
       clock = o.clock;
     }
 
@@ -189,6 +209,7 @@ public record FleetServerOptions(
           measurementFreshness,
           reconcileAfter,
           massFailoverShare,
+          ssh,
           clock);
     }
   }

@@ -10,6 +10,7 @@ import io.hwledger.fleet.protocol.JobSpec;
 import io.hwledger.fleet.protocol.JobState;
 import io.hwledger.fleet.protocol.ModelFile;
 import io.hwledger.fleet.protocol.Protocol;
+import io.hwledger.fleet.protocol.SshTargetRequest;
 import io.hwledger.ledger.RecordedEvent;
 import io.hwledger.ledger.events.PlanReconciled;
 import java.util.ArrayList;
@@ -215,10 +216,40 @@ final class FleetState {
   /** One prediction compared with a measurement. */
   record Reconciliation(String jobId, String engine, String model, PlanReconciled result) {}
 
+  /**
+   * A host polled over SSH, as an operator added it, with its facts and GPUs as last recorded (null
+   * and empty until its first poll). {@code host} and {@code gpus} are volatile: written under the
+   * lock, read by the poller's threads without it.
+   */
+  static final class SshHost {
+    final SshTargetRequest request;
+    final String by;
+    volatile @Nullable HostFacts host;
+    volatile List<GpuInfo> gpus = List.of();
+
+    SshHost(SshTargetRequest request, String by) {
+      this.request = request;
+      this.by = by;
+    }
+  }
+
   final Map<String, Token> tokens = new LinkedHashMap<>();
   final Map<String, Agent> agents = new LinkedHashMap<>();
   final Map<String, Job> jobs = new LinkedHashMap<>();
   final List<Reconciliation> reconciliations = new ArrayList<>();
+
+  /** Hosts polled over SSH, by address ({@code user@host:port}). */
+  final Map<String, SshHost> sshHosts = new LinkedHashMap<>();
+
+  /**
+   * Published: host keys learned ({@code --accept-new}), OpenSSH public-key text by {@code
+   * host:port}; read without the lock when a session is verified.
+   */
+  final Map<String, String> hostKeys = new ConcurrentHashMap<>();
+
+  /** The last refused host key fingerprint of each {@code host:port}. */
+  final Map<String, String> refusedKeys = new HashMap<>();
+
   private final Map<Long, String> jobOfPlan = new LinkedHashMap<>();
 
   /** Jobs that hold GPU memory (placed or running), by submission sequence: in submission order. */
@@ -346,6 +377,33 @@ final class FleetState {
           PlanReconciled.TYPE ->
           applyJob(event, p);
       case FleetEvents.ADMIN_ISSUED, FleetEvents.ADMIN_REVOKED -> operator(event.type(), p);
+      case FleetEvents.SSH_ADDED -> {
+        SshTargetRequest r =
+            new SshTargetRequest(
+                Protocol.VERSION,
+                p.path("address").asText(),
+                p.hasNonNull("keyFile") ? p.path("keyFile").asText() : null,
+                texts(p.path("jumps")),
+                p.hasNonNull("knownHosts") ? p.path("knownHosts").asText() : null,
+                p.path("acceptNew").asBoolean());
+        sshHosts.put(r.address(), new SshHost(r, p.path("by").asText()));
+      }
+      case FleetEvents.SSH_REMOVED -> sshHosts.remove(p.path("address").asText());
+      case FleetEvents.SSH_INVENTORY -> {
+        SshHost h = sshHosts.get(p.path("address").asText());
+        if (h != null) {
+          h.host = read(p.path("host"), HostFacts.class);
+          List<GpuInfo> gpus = new ArrayList<>();
+          p.path("gpus").forEach(g -> gpus.add(read(g, GpuInfo.class)));
+          h.gpus = List.copyOf(gpus);
+        }
+      }
+      case FleetEvents.SSH_HOSTKEY_LEARNED -> {
+        hostKeys.put(p.path("hostPort").asText(), p.path("publicKey").asText());
+        refusedKeys.remove(p.path("hostPort").asText());
+      }
+      case FleetEvents.SSH_HOSTKEY_REFUSED ->
+          refusedKeys.put(p.path("hostPort").asText(), p.path("fingerprint").asText());
       default -> {
         // other events (plan.computed, fleet.gpu.daily, or types of a newer build) change no
         // fleet state
@@ -529,6 +587,8 @@ final class FleetState {
           view.holding.put(seq, c);
         });
     view.placementVersions.putAll(placementVersions);
+    // their host and GPUs are immutable values, replaced whole under the lock
+    view.sshHosts.putAll(sshHosts);
     view.placementVersion = placementVersion;
     view.size = size;
     return view;
@@ -549,6 +609,12 @@ final class FleetState {
     } else {
       o.revoked = true;
     }
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
   }
 
   private Optional<Token> token(JsonNode p) {

@@ -48,21 +48,7 @@ final class PlannedScheduler implements Scheduler {
       }
       List<GpuState> gpus = new ArrayList<>();
       for (GpuInfo g : a.gpus) {
-        Optional<TelemetryStore.Latest> latest = telemetry.latest(g.uuid());
-        Optional<MeasuredFree> free = latest.flatMap(PlannedScheduler::measuredFree);
-        boolean healthy = latest.map(l -> l.sample().healthy()).orElse(true);
-        gpus.add(
-            new GpuState(
-                g.uuid(),
-                g.index(),
-                g.vendor(),
-                g.name(),
-                g.totalBytes(),
-                claims.getOrDefault(g.uuid(), 0L),
-                0,
-                free,
-                healthy,
-                g.integrated()));
+        gpus.add(gpuState(g, claims.getOrDefault(g.uuid(), 0L), telemetry));
       }
       agents.add(new AgentState(a.id, a.status == AgentStatus.READY, gpus, a.models));
     }
@@ -97,5 +83,70 @@ final class PlannedScheduler implements Scheduler {
     String vendor = plan.gpu().vendor();
     return new Placed(
         p.agentId(), vendor, gpus, command, plan.planComputed().toEvent(), plan.inputsHash());
+  }
+
+  /** A GPU as placement sees it: its claims, its latest measured free memory and health. */
+  private static GpuState gpuState(GpuInfo g, long claimed, TelemetryStore telemetry) {
+    Optional<TelemetryStore.Latest> latest = telemetry.latest(g.uuid());
+    return new GpuState(
+        g.uuid(),
+        g.index(),
+        g.vendor(),
+        g.name(),
+        g.totalBytes(),
+        claimed,
+        0,
+        latest.flatMap(PlannedScheduler::measuredFree),
+        latest.map(l -> l.sample().healthy()).orElse(true),
+        g.integrated());
+  }
+
+  @Override
+  public List<String> observedFit(
+      JobSpec spec, FleetState state, TelemetryStore telemetry, Instant now) {
+    List<String> out = new ArrayList<>();
+    Map<String, String> agentOf = SshHosts.agentGpus(state);
+    for (FleetState.SshHost h : state.sshHosts.values()) {
+      String address = h.request.address();
+      List<GpuState> gpus = new ArrayList<>();
+      for (GpuInfo g : h.gpus) {
+        if (!agentOf.containsKey(g.uuid())) {
+          gpus.add(gpuState(g, 0, telemetry));
+        }
+      }
+      if (gpus.isEmpty()) {
+        continue;
+      }
+      String host = "SSH host " + address;
+      if (spec.modelFile() != null) {
+        out.add(host + ": not checked: only agents report model files");
+        continue;
+      }
+      String id = SshHosts.SOURCE + address;
+      Decision d;
+      try {
+        d = placer.place(spec, planner, List.of(new AgentState(id, true, gpus)), now);
+      } catch (IllegalArgumentException e) {
+        out.add(host + ": cannot be planned: " + e.getMessage());
+        continue;
+      }
+      if (d instanceof Placement p) {
+        List<String> indexes = new ArrayList<>();
+        p.gpus().forEach(g -> indexes.add(Integer.toString(g.index())));
+        out.add(
+            host
+                + ": would fit on GPU"
+                + (indexes.size() == 1 ? " " : "s ")
+                + String.join(",", indexes)
+                + " (observed over SSH; jobs run on agents)");
+      } else {
+        String prefix = "agent " + id + " ";
+        for (Reason r : ((Refusal) d).reasons()) {
+          String m = r.message();
+          out.add(m.startsWith(prefix) ? host + " " + m.substring(prefix.length()) : m);
+        }
+      }
+    }
+    return out;
   }
 }

@@ -14,6 +14,7 @@ import io.hwledger.fleet.protocol.ModelInventory;
 import io.hwledger.fleet.protocol.OperatorRequest;
 import io.hwledger.fleet.protocol.Protocol;
 import io.hwledger.fleet.protocol.RenewRequest;
+import io.hwledger.fleet.protocol.SshTargetRequest;
 import io.hwledger.fleet.protocol.Telemetry;
 import io.hwledger.fleet.protocol.TokenRequest;
 import io.hwledger.fleet.protocol.TokenResponse;
@@ -31,6 +32,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.URIUtil;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,15 +58,24 @@ final class Routes extends Handler.Abstract {
   private static final Pattern OPERATOR_PATH =
       Pattern.compile("/v1/admin/operators(?:/([^/]{1,255})/revoke)?");
 
+  /**
+   * {@code /v1/admin/ssh}, or {@code …/ADDRESS} or {@code …/ADDRESS/test}, the address
+   * percent-encoded; it is checked by {@link SshHosts}.
+   */
+  private static final Pattern SSH_PATH =
+      Pattern.compile("/v1/admin/ssh(?:/([^/]{1,400})(/test)?)?");
+
   private final Fleet fleet;
+  private final SshHosts ssh;
   private volatile URI publicUrl = URI.create("https://127.0.0.1");
   private final String caPin;
   private final PrometheusMeterRegistry metrics;
   private final Counter refused;
   private final Map<String, Timer> handling = new ConcurrentHashMap<>();
 
-  Routes(Fleet fleet, String caPin, PrometheusMeterRegistry metrics) {
+  Routes(Fleet fleet, SshHosts ssh, String caPin, PrometheusMeterRegistry metrics) {
     this.fleet = fleet;
+    this.ssh = ssh;
     this.caPin = caPin;
     this.metrics = metrics;
     this.refused = Counter.builder("hwledger.fleet.requests.refused").register(metrics);
@@ -137,6 +148,9 @@ final class Routes extends Handler.Abstract {
     if (OPERATOR_PATH.matcher(path).matches()) {
       return "admin.operators";
     }
+    if (SSH_PATH.matcher(path).matches()) {
+      return "admin.ssh";
+    }
     m = ADMIN_PATH.matcher(path);
     return m.matches() ? "admin." + m.group(1) : "other";
   }
@@ -167,6 +181,12 @@ final class Routes extends Handler.Abstract {
     if (m.matches()) {
       String by = fleet.authorizeOperator(caller, Caller.certificate(x.request).orElse(null));
       operators(x, method, m.group(1), by);
+      return;
+    }
+    m = SSH_PATH.matcher(path);
+    if (m.matches()) {
+      String by = fleet.authorizeOperator(caller, Caller.certificate(x.request).orElse(null));
+      ssh(x, method, m, by);
       return;
     }
     m = ADMIN_PATH.matcher(path);
@@ -281,7 +301,8 @@ final class Routes extends Handler.Abstract {
       }
       case "jobs" -> {
         if (id == null && method.equals("POST")) {
-          Fleet.Submitted s = fleet.submit(x.body(JobSpec.class), by);
+          JobSpec spec = x.body(JobSpec.class);
+          Fleet.Submitted s = fleet.submit(spec, by);
           ObjectNode out = Exchange.JSON.createObjectNode();
           out.put("v", Protocol.VERSION);
           out.put("jobId", s.jobId());
@@ -291,6 +312,8 @@ final class Routes extends Handler.Abstract {
           }
           ArrayNode reasons = out.putArray("reasons");
           s.reasons().forEach(reasons::add);
+          ArrayNode observed = out.putArray("observed");
+          fleet.observedFit(spec).forEach(observed::add);
           x.json(s.agentId() != null ? 201 : 409, out);
         } else if (id != null && "cancel".equals(action)) {
           requireMethod(method, "POST");
@@ -327,6 +350,28 @@ final class Routes extends Handler.Abstract {
     } else {
       requireMethod(method, "GET");
       x.json(200, fleet.read(Views::operators));
+    }
+  }
+
+  /** SSH hosts: add ({@code POST}), list ({@code GET}), remove ({@code DELETE}), test. */
+  private void ssh(Exchange x, String method, Matcher m, String by) {
+    if (m.group(1) == null) {
+      if (method.equals("POST")) {
+        x.json(201, ssh.add(x.body(SshTargetRequest.class), by));
+      } else {
+        requireMethod(method, "GET");
+        x.json(200, ssh.list());
+      }
+      return;
+    }
+    String address = URIUtil.decodePath(m.group(1));
+    if (m.group(2) != null) {
+      requireMethod(method, "POST");
+      x.json(200, ssh.test(address));
+    } else {
+      requireMethod(method, "DELETE");
+      ssh.remove(address, by);
+      x.json(200, ok());
     }
   }
 

@@ -45,4 +45,17 @@ interface Scheduler {
    *     settings the engine refuses), with a one-line message for the operator
    */
   Outcome place(JobSpec spec, FleetState state, TelemetryStore telemetry, Instant now);
+
+  /**
+   * Whether {@code spec} would fit on the GPUs of each host read over SSH that no agent reports:
+   * one line per host that fits, one per rule each GPU of the others fails. SSH hosts are observed,
+   * never placed on (ADR 0017), so this is a report only.
+   *
+   * @param spec the job
+   * @param state the fleet's state, or a view of it
+   * @param telemetry the GPUs' latest readings
+   * @param now the decision's time
+   * @return the report, empty when there is no SSH host
+   */
+  List<String> observedFit(JobSpec spec, FleetState state, TelemetryStore telemetry, Instant now);
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hwledger.api.ModelSpec;
 import io.hwledger.fleet.protocol.GpuInfo;
 import io.hwledger.fleet.protocol.GpuSample;
+import io.hwledger.fleet.protocol.HostFacts;
 import io.hwledger.fleet.protocol.JobState;
 import io.hwledger.fleet.protocol.ModelFile;
 import io.hwledger.fleet.protocol.Protocol;
@@ -32,6 +33,8 @@ final class Views {
       jobs.put(st.name(), s.jobs.values().stream().filter(j -> j.state == st).count());
     }
     out.put("gpus", s.agents.values().stream().mapToLong(a -> a.gpus.size()).sum());
+    out.put("sshHosts", s.sshHosts.size());
+    out.put("sshGpus", s.sshHosts.values().stream().mapToLong(h -> h.gpus.size()).sum());
     out.put("watchStreams", fleet.streams.open());
     return out;
   }
@@ -53,38 +56,63 @@ final class Views {
     return out;
   }
 
+  /**
+   * Every GPU: agents' (source {@code agent}) and SSH hosts' (source {@code ssh}), a GPU that both
+   * report listed once, as the agent's.
+   */
   static ObjectNode gpus(FleetState s, TelemetryStore telemetry) {
     ObjectNode out = root();
     ArrayNode list = out.putArray("gpus");
     Map<String, Long> claims = s.claims();
+    Map<String, String> agentOf = SshHosts.agentGpus(s);
     for (FleetState.Agent a : s.agents.values()) {
       for (GpuInfo g : a.gpus) {
-        ObjectNode n = list.addObject();
+        ObjectNode n = gpu(list, g, "agent", a.host.hostname(), telemetry);
         n.put("agentId", a.id);
-        n.put("hostname", a.host.hostname());
-        n.put("index", g.index());
-        n.put("uuid", g.uuid());
-        n.put("name", g.name());
-        n.put("vendor", g.vendor());
-        n.put("totalBytes", g.totalBytes());
         n.put("claimedBytes", claims.getOrDefault(g.uuid(), 0L));
-        telemetry
-            .latest(g.uuid())
-            .ifPresent(
-                l -> {
-                  GpuSample x = l.sample();
-                  n.put("healthy", x.healthy());
-                  if (x.usedBytes() != null) {
-                    n.put("usedBytes", x.usedBytes());
-                  }
-                  if (x.freeBytes() != null) {
-                    n.put("freeBytes", x.freeBytes());
-                  }
-                  n.put("measuredAtMillis", l.receivedAt().toEpochMilli());
-                });
+      }
+    }
+    for (FleetState.SshHost h : s.sshHosts.values()) {
+      HostFacts host = h.host;
+      for (GpuInfo g : h.gpus) {
+        if (!agentOf.containsKey(g.uuid()) && host != null) {
+          gpu(list, g, "ssh", host.hostname(), telemetry).put("address", h.request.address());
+        }
       }
     }
     return out;
+  }
+
+  private static ObjectNode gpu(
+      ArrayNode list, GpuInfo g, String source, String hostname, TelemetryStore telemetry) {
+    ObjectNode n = list.addObject();
+    n.put("source", source);
+    n.put("hostname", hostname);
+    n.put("index", g.index());
+    n.put("uuid", g.uuid());
+    n.put("name", g.name());
+    n.put("vendor", g.vendor());
+    n.put("backend", g.backend());
+    n.put("integrated", g.integrated());
+    n.put("totalBytes", g.totalBytes());
+    telemetry
+        .latest(g.uuid())
+        .ifPresent(
+            l -> {
+              GpuSample x = l.sample();
+              n.put("healthy", x.healthy());
+              if (x.usedBytes() != null) {
+                n.put("usedBytes", x.usedBytes());
+              }
+              if (x.freeBytes() != null) {
+                n.put("freeBytes", x.freeBytes());
+              }
+              if (x.utilizationPercent() != null) {
+                n.put("utilizationPercent", x.utilizationPercent());
+              }
+              n.put("measuredAtMillis", l.receivedAt().toEpochMilli());
+            });
+    return n;
   }
 
   /** Every model checkpoint each agent reports: what jobs may name as their modelFile. */
@@ -215,7 +243,7 @@ final class Views {
     return out;
   }
 
-  private static ObjectNode root() {
+  static ObjectNode root() {
     ObjectNode out = Exchange.JSON.createObjectNode();
     out.put("v", Protocol.VERSION);
     return out;

@@ -1,5 +1,6 @@
 package io.hwledger.fleet.ssh;
 
+import io.hwledger.api.Printable;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -109,12 +110,8 @@ public record SshAddress(String user, String host, int port) {
     return true;
   }
 
-  /** The text with control characters shown as '?', bounded, for an error message. */
+  /** The text escaped and bounded, for an error message. */
   private static String printable(String text) {
-    String cut = text.length() > 80 ? text.substring(0, 80) + "…" : text;
-    return cut.codePoints()
-        .map(c -> Character.isISOControl(c) ? '?' : c)
-        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-        .toString();
+    return Printable.escape(text.length() > 80 ? text.substring(0, 80) + "…" : text);
   }
 }

@@ -29,7 +29,12 @@ public final class SshFailure extends Exception {
     /** The session closed while the command ran. */
     DISCONNECTED,
     /** The client key file is missing, unreadable, passphrase-protected or readable by others. */
-    KEY_FILE
+    KEY_FILE,
+    /**
+     * A command the probe needs failed or printed what cannot be read, or the host runs an OS the
+     * probe does not read ({@link HostProbe}).
+     */
+    COMMAND
   }
 
   /** Why it failed. */
