@@ -22,15 +22,10 @@ import java.util.Set;
  */
 final class AmdProbe {
 
-  /** The GPUs with name, unique id, PCI bus, VRAM, use, temperature and power, keyed by card. */
-  static final String ROCM_SMI =
-      "rocm-smi --showproductname --showmeminfo vram --showuse --showtemp --showpower"
-          + " --showuniqueid --showbus --json";
-
   private AmdProbe() {}
 
   static void read(RemoteShell shell, ProbeFindings found) throws SshFailure {
-    String out = found.tool(shell, ROCM_SMI, "rocm-smi");
+    String out = found.tool(shell, HostProbe.ROCM_SMI, "rocm-smi");
     if (out == null) {
       return;
     }
@@ -82,7 +77,7 @@ final class AmdProbe {
    * host without amdkfd, or a failed read: the GPUs are then not marked, as locally).
    */
   private static Set<String> apus(RemoteShell shell) throws SshFailure {
-    CommandOutput out = shell.run(KfdProperties.COMMAND);
+    CommandOutput out = shell.run(HostProbe.KFD_NODES);
     Set<String> apus = new HashSet<>();
     if (out.exitStatus() != 0) {
       return apus;

@@ -2,6 +2,11 @@ package io.hwledger.fleet.ssh;
 
 import io.hwledger.api.Printable;
 import io.hwledger.fleet.protocol.HostFacts;
+import io.hwledger.metal.IoregParser;
+import io.hwledger.metal.PlatformUuid;
+import io.hwledger.metal.SystemProfilerDisplays;
+import io.hwledger.nvidia.NvidiaSmiComputeApps;
+import io.hwledger.nvidia.NvidiaSmiCsv;
 import io.hwledger.rocm.KfdProperties;
 import java.time.Clock;
 import java.util.List;
@@ -21,16 +26,43 @@ import java.util.regex.Pattern;
 public final class HostProbe {
 
   /** The OS, the host's name and the machine architecture, in one line. */
-  static final String UNAME = "uname -s -n -m";
+  public static final String UNAME = "uname -s -n -m";
 
   /** Online CPUs (POSIX {@code getconf}, Linux and macOS). */
-  static final String CPUS = "getconf _NPROCESSORS_ONLN";
+  public static final String CPUS = "getconf _NPROCESSORS_ONLN";
 
   /** Linux's memory size, kB. */
-  static final String LINUX_MEMORY = "grep MemTotal /proc/meminfo";
+  public static final String LINUX_MEMORY = "grep MemTotal /proc/meminfo";
+
+  /** NVIDIA GPUs with their memory, use, temperature and power (MiB, %, °C, W). */
+  public static final String NVIDIA_GPUS =
+      "nvidia-smi --query-gpu=" + NvidiaSmiCsv.QUERY + " --format=csv,noheader,nounits";
+
+  /** NVIDIA compute processes with the memory each holds (MiB). */
+  public static final String NVIDIA_PROCESSES =
+      "nvidia-smi --query-compute-apps="
+          + NvidiaSmiComputeApps.QUERY
+          + " --format=csv,noheader,nounits";
+
+  /** AMD GPUs with name, unique id, PCI bus, VRAM, use, temperature and power, by card. */
+  public static final String ROCM_SMI =
+      "rocm-smi --showproductname --showmeminfo vram --showuse --showtemp --showpower"
+          + " --showuniqueid --showbus --json";
+
+  /** The KFD topology's nodes, which tell AMD APUs. */
+  public static final String KFD_NODES = KfdProperties.COMMAND;
 
   /** macOS's memory size, bytes. */
-  static final String MAC_MEMORY = "sysctl -n hw.memsize";
+  public static final String MAC_MEMORY = "sysctl -n hw.memsize";
+
+  /** A Mac's GPUs as JSON. */
+  public static final String MAC_GPUS = String.join(" ", SystemProfilerDisplays.COMMAND);
+
+  /** A Mac's platform UUID, which names its Apple GPU. */
+  public static final String MAC_PLATFORM = String.join(" ", PlatformUuid.COMMAND);
+
+  /** A Mac's GPU accelerators with their performance statistics. */
+  public static final String MAC_ACCELERATORS = String.join(" ", IoregParser.COMMAND);
 
   private static final Pattern MEM_TOTAL = Pattern.compile("MemTotal:\\s+(\\d+)\\s+kB");
 
@@ -55,14 +87,14 @@ public final class HostProbe {
         UNAME,
         CPUS,
         LINUX_MEMORY,
-        NvidiaProbe.GPUS,
-        NvidiaProbe.PROCESSES,
-        AmdProbe.ROCM_SMI,
-        KfdProperties.COMMAND,
+        NVIDIA_GPUS,
+        NVIDIA_PROCESSES,
+        ROCM_SMI,
+        KFD_NODES,
         MAC_MEMORY,
-        MacProbe.GPUS,
-        MacProbe.PLATFORM,
-        MacProbe.ACCELERATORS);
+        MAC_GPUS,
+        MAC_PLATFORM,
+        MAC_ACCELERATORS);
   }
 
   /**

@@ -19,15 +19,6 @@ import java.util.OptionalLong;
  */
 final class MacProbe {
 
-  /** The displays' GPUs as JSON. */
-  static final String GPUS = String.join(" ", SystemProfilerDisplays.COMMAND);
-
-  /** The platform's UUID, which names the Apple GPU. */
-  static final String PLATFORM = String.join(" ", PlatformUuid.COMMAND);
-
-  /** The accelerators' performance statistics. */
-  static final String ACCELERATORS = String.join(" ", IoregParser.COMMAND);
-
   private MacProbe() {}
 
   /**
@@ -36,7 +27,7 @@ final class MacProbe {
    * backend reports, cannot be read without running code on the Mac).
    */
   static void read(RemoteShell shell, ProbeFindings found, long memoryBytes) throws SshFailure {
-    String out = found.tool(shell, GPUS, "system_profiler");
+    String out = found.tool(shell, HostProbe.MAC_GPUS, "system_profiler");
     if (out == null) {
       return;
     }
@@ -48,7 +39,7 @@ final class MacProbe {
       return;
     }
     Optional<String> platform = Optional.empty();
-    String ioreg = found.tool(shell, PLATFORM, "ioreg");
+    String ioreg = found.tool(shell, HostProbe.MAC_PLATFORM, "ioreg");
     if (ioreg != null) {
       platform = PlatformUuid.parse(ioreg);
     }
@@ -100,7 +91,7 @@ final class MacProbe {
   /** The Apple GPU's statistics: the first accelerator that has them. */
   private static Optional<PerformanceStatistics> statistics(RemoteShell shell, ProbeFindings found)
       throws SshFailure {
-    String out = found.tool(shell, ACCELERATORS, "ioreg");
+    String out = found.tool(shell, HostProbe.MAC_ACCELERATORS, "ioreg");
     if (out == null) {
       return Optional.empty();
     }

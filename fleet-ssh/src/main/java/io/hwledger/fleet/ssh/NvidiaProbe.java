@@ -16,20 +16,10 @@ import org.jspecify.annotations.Nullable;
 /** NVIDIA GPUs through {@code nvidia-smi}'s CSV queries, parsed by spi-nvidia's parsers. */
 final class NvidiaProbe {
 
-  /** The GPUs with their memory, use, temperature and power (MiB, %, °C, W). */
-  static final String GPUS =
-      "nvidia-smi --query-gpu=" + NvidiaSmiCsv.QUERY + " --format=csv,noheader,nounits";
-
-  /** The compute processes with the memory each holds (MiB). */
-  static final String PROCESSES =
-      "nvidia-smi --query-compute-apps="
-          + NvidiaSmiComputeApps.QUERY
-          + " --format=csv,noheader,nounits";
-
   private NvidiaProbe() {}
 
   static void read(RemoteShell shell, ProbeFindings found) throws SshFailure {
-    String out = found.tool(shell, GPUS, "nvidia-smi");
+    String out = found.tool(shell, HostProbe.NVIDIA_GPUS, "nvidia-smi");
     if (out == null) {
       return;
     }
@@ -71,7 +61,7 @@ final class NvidiaProbe {
   /** Each GPU's compute processes, by GPU uuid; null when they cannot be read. */
   private static @Nullable Map<String, List<ProcessUsage>> processes(
       RemoteShell shell, ProbeFindings found) throws SshFailure {
-    String out = found.tool(shell, PROCESSES, "nvidia-smi");
+    String out = found.tool(shell, HostProbe.NVIDIA_PROCESSES, "nvidia-smi");
     if (out == null) {
       return null;
     }

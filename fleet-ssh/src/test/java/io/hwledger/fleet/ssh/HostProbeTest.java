@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hwledger.fleet.protocol.GpuInfo;
 import io.hwledger.fleet.protocol.GpuSample;
+import io.hwledger.fleet.ssh.fixtures.RecordedHosts;
 import io.hwledger.testsupport.Verifies;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -25,8 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 @Verifies("FR-FLEET-043")
 class HostProbeTest {
-  private static final Path NVIDIA = Path.of("../spi-nvidia/src/test/resources/nvidia-smi");
-  private static final Path ROCM = Path.of("../spi-rocm/src/test/resources/fixtures");
+  private static final Path NVIDIA = RecordedHosts.NVIDIA_SMI;
+  private static final Path ROCM = RecordedHosts.ROCM;
   private static final Path METAL = Path.of("../spi-metal/src/test/resources/io/hwledger/metal");
   private static final Instant NOW = Instant.parse("2026-12-05T10:00:00Z");
 
@@ -36,10 +34,9 @@ class HostProbeTest {
     final List<String> ran = new ArrayList<>();
 
     Replies linux(String hostname) {
-      answer(HostProbe.UNAME, "Linux " + hostname + " x86_64\n");
-      answer(HostProbe.CPUS, "64\n");
-      // 528,282,624 kB, as /proc/meminfo prints a 512 GiB host (less the kernel's reserve)
-      answer(HostProbe.LINUX_MEMORY, "MemTotal:       528282624 kB\n");
+      answer(HostProbe.UNAME, RecordedHosts.uname(hostname));
+      answer(HostProbe.CPUS, RecordedHosts.CPUS);
+      answer(HostProbe.LINUX_MEMORY, RecordedHosts.MEMINFO);
       return this;
     }
 
@@ -61,8 +58,8 @@ class HostProbeTest {
     }
   }
 
-  private static String fixture(Path dir, String name) throws IOException {
-    return Files.readString(dir.resolve(name), StandardCharsets.UTF_8);
+  private static String fixture(Path dir, String name) {
+    return RecordedHosts.read(dir.resolve(name));
   }
 
   private static HostProbe probe() {
@@ -72,7 +69,9 @@ class HostProbeTest {
   @Test
   void nvidiaHostListsEveryGpuWithItsReading() throws Exception {
     Replies host =
-        new Replies().linux("gpu-7").answer(NvidiaProbe.GPUS, fixture(NVIDIA, "h100-a100.csv"));
+        new Replies()
+            .linux("gpu-7")
+            .answer(HostProbe.NVIDIA_GPUS, fixture(NVIDIA, "h100-a100.csv"));
 
     ProbeResult r = probe().probe(host);
 
@@ -110,8 +109,8 @@ class HostProbeTest {
     Replies host =
         new Replies()
             .linux("mixed")
-            .answer(NvidiaProbe.GPUS, fixture(NVIDIA, "geforce-power-na.csv"))
-            .answer(AmdProbe.ROCM_SMI, fixture(ROCM, "rocm-smi-6.2-phoenix.json"));
+            .answer(HostProbe.NVIDIA_GPUS, fixture(NVIDIA, "geforce-power-na.csv"))
+            .answer(HostProbe.ROCM_SMI, fixture(ROCM, "rocm-smi-6.2-phoenix.json"));
 
     ProbeResult r = probe().probe(host);
 
@@ -132,7 +131,7 @@ class HostProbeTest {
     Replies host =
         new Replies()
             .linux("late")
-            .fail(NvidiaProbe.GPUS, 9, fixture(NVIDIA, "driver-not-loaded.txt"), "");
+            .fail(HostProbe.NVIDIA_GPUS, 9, fixture(NVIDIA, "driver-not-loaded.txt"), "");
     HostProbe probe = probe();
 
     ProbeResult before = probe.probe(host);
@@ -143,7 +142,7 @@ class HostProbeTest {
                 + " NVIDIA driver. Make sure that the latest NVIDIA driver is installed and"
                 + " running.");
 
-    host.answer(NvidiaProbe.GPUS, fixture(NVIDIA, "h100-a100.csv"));
+    host.answer(HostProbe.NVIDIA_GPUS, fixture(NVIDIA, "h100-a100.csv"));
     ProbeResult after = probe.probe(host);
     assertThat(after.gpus()).hasSize(2);
     assertThat(after.notes()).isEmpty();
@@ -162,8 +161,8 @@ class HostProbeTest {
     Replies host =
         new Replies()
             .linux("broken")
-            .answer(NvidiaProbe.GPUS, fixture(NVIDIA, "truncated.csv"))
-            .answer(AmdProbe.ROCM_SMI, fixture(ROCM, "rocm-smi-6.4-rx7900xt.json"));
+            .answer(HostProbe.NVIDIA_GPUS, fixture(NVIDIA, "truncated.csv"))
+            .answer(HostProbe.ROCM_SMI, fixture(ROCM, "rocm-smi-6.4-rx7900xt.json"));
 
     ProbeResult r = probe().probe(host);
 
@@ -176,7 +175,7 @@ class HostProbeTest {
     Replies host =
         new Replies()
             .linux("noisy")
-            .fail(NvidiaProbe.GPUS, 2, "", "\u001b[31mboom\u0007" + "x".repeat(500));
+            .fail(HostProbe.NVIDIA_GPUS, 2, "", "\u001b[31mboom\u0007" + "x".repeat(500));
 
     ProbeResult r = probe().probe(host);
 
@@ -221,9 +220,9 @@ class HostProbeTest {
     Replies host =
         new Replies()
             .linux("mixed")
-            .answer(NvidiaProbe.GPUS, fixture(NVIDIA, "geforce-power-na.csv"))
-            .answer(AmdProbe.ROCM_SMI, fixture(ROCM, "rocm-smi-6.2-phoenix.json"))
-            .answer(io.hwledger.rocm.KfdProperties.COMMAND, kfd);
+            .answer(HostProbe.NVIDIA_GPUS, fixture(NVIDIA, "geforce-power-na.csv"))
+            .answer(HostProbe.ROCM_SMI, fixture(ROCM, "rocm-smi-6.2-phoenix.json"))
+            .answer(HostProbe.KFD_NODES, kfd);
 
     ProbeResult r = probe().probe(host);
 
@@ -241,9 +240,10 @@ class HostProbeTest {
     Replies host =
         new Replies()
             .linux("busy")
-            .answer(NvidiaProbe.GPUS, fixture(NVIDIA, "h100-a100.csv"))
+            .answer(HostProbe.NVIDIA_GPUS, fixture(NVIDIA, "h100-a100.csv"))
             .answer(
-                NvidiaProbe.PROCESSES, "GPU-5f1d4c2e-8a3b-4f6e-9c7d-1a2b3c4d5e6f, 4242, 10200\n");
+                HostProbe.NVIDIA_PROCESSES,
+                "GPU-5f1d4c2e-8a3b-4f6e-9c7d-1a2b3c4d5e6f, 4242, 10200\n");
 
     ProbeResult r = probe().probe(host);
 
@@ -259,9 +259,9 @@ class HostProbeTest {
             .answer(HostProbe.UNAME, "Darwin studio.local arm64\n")
             .answer(HostProbe.CPUS, "8\n")
             .answer(HostProbe.MAC_MEMORY, "17179869184\n") // 16 GiB
-            .answer(MacProbe.GPUS, fixture(METAL, "system-profiler-m1.json"))
-            .answer(MacProbe.PLATFORM, fixture(METAL, "ioreg-platform-expert-vm-redacted.txt"))
-            .answer(MacProbe.ACCELERATORS, fixture(METAL, "ioreg-m4.txt"));
+            .answer(HostProbe.MAC_GPUS, fixture(METAL, "system-profiler-m1.json"))
+            .answer(HostProbe.MAC_PLATFORM, fixture(METAL, "ioreg-platform-expert-vm-redacted.txt"))
+            .answer(HostProbe.MAC_ACCELERATORS, fixture(METAL, "ioreg-m4.txt"));
 
     ProbeResult r = probe().probe(mac);
 
