@@ -27,13 +27,22 @@ import java.util.logging.Logger;
 final class CliLogging implements AutoCloseable {
   private static final Logger ROOT = Logger.getLogger("");
 
+  /**
+   * Apache MINA SSHD warns of every failed SSH session (a refused host key, each backed-off retry
+   * of an unreachable host); the fleet server reports each SSH host's failure itself, once per
+   * change, so MINA's own messages show with {@code --debug} only.
+   */
+  private static final Logger SSHD = Logger.getLogger("org.apache.sshd");
+
   private final Handler[] saved;
   private final Level savedLevel;
+  private final Level savedSshdLevel;
   private final Handler handler;
 
   private CliLogging(Handler handler) {
     this.saved = ROOT.getHandlers();
     this.savedLevel = ROOT.getLevel();
+    this.savedSshdLevel = SSHD.getLevel();
     this.handler = handler;
   }
 
@@ -45,6 +54,7 @@ final class CliLogging implements AutoCloseable {
     }
     ROOT.addHandler(logging.handler);
     ROOT.setLevel(debug ? Level.FINE : Level.WARNING);
+    SSHD.setLevel(debug ? null : Level.SEVERE);
     return logging;
   }
 
@@ -55,6 +65,7 @@ final class CliLogging implements AutoCloseable {
       ROOT.addHandler(h);
     }
     ROOT.setLevel(savedLevel);
+    SSHD.setLevel(savedSshdLevel);
   }
 
   /**

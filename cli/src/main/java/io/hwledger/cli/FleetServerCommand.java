@@ -4,6 +4,7 @@ import io.hwledger.fleet.pki.FleetCa;
 import io.hwledger.fleet.server.FleetHome;
 import io.hwledger.fleet.server.FleetServer;
 import io.hwledger.fleet.server.FleetServerOptions;
+import io.hwledger.fleet.ssh.SshPolling;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -82,6 +83,23 @@ final class FleetServerCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   String lostAfter;
 
+  @Option(
+      names = "--ssh-interval",
+      paramLabel = "DURATION",
+      defaultValue = "10s",
+      description =
+          "How often each SSH host ('hwledger fleet ssh add') is polled (default:"
+              + " ${DEFAULT-VALUE}); one that fails waits twice as long after each failure, at most"
+              + " 5 minutes.")
+  String sshInterval;
+
+  @Option(
+      names = "--ssh-concurrency",
+      paramLabel = "N",
+      defaultValue = "16",
+      description = "How many SSH hosts are polled at once, 1 to 256 (default: ${DEFAULT-VALUE}).")
+  int sshConcurrency;
+
   @Mixin FleetPassphrase passphrase = new FleetPassphrase();
 
   FleetServerCommand(FleetContext context) {
@@ -120,10 +138,22 @@ final class FleetServerCommand implements Callable<Integer> {
       Duration lost = Durations.parse("--lost-after", lostAfter);
       // sweep often enough to judge short thresholds, at most every 15 s (FLEET.md section 2)
       Duration sweep = Collections.min(List.of(Duration.ofSeconds(15), notReady.dividedBy(4)));
+      Duration sshEvery = Durations.parse("--ssh-interval", sshInterval);
+      if (sshConcurrency < 1 || sshConcurrency > 256) {
+        throw Usage.error(
+            spec.commandLine(), "--ssh-concurrency: " + sshConcurrency + " is not 1 to 256");
+      }
+      SshPolling ssh =
+          new SshPolling(
+              sshEvery,
+              sshConcurrency,
+              SshPolling.DEFAULTS.commandTimeout(),
+              Collections.max(List.of(sshEvery, SshPolling.DEFAULTS.maxBackoff())));
       options =
           FleetServerOptions.defaults(listen)
               .withBindAddress(bind)
-              .withLiveness(notReady, lost, sweep.isZero() ? Duration.ofMillis(100) : sweep);
+              .withLiveness(notReady, lost, sweep.isZero() ? Duration.ofMillis(100) : sweep)
+              .withSsh(ssh);
     } catch (IllegalArgumentException e) {
       throw Usage.error(spec.commandLine(), e);
     }

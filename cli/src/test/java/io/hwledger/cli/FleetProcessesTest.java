@@ -8,6 +8,10 @@ import io.hwledger.fleet.client.FleetClient;
 import io.hwledger.fleet.client.FleetClientException;
 import io.hwledger.fleet.protocol.JobSpec;
 import io.hwledger.fleet.protocol.Protocol;
+import io.hwledger.fleet.ssh.HostProbe;
+import io.hwledger.fleet.ssh.fixtures.KeyFiles;
+import io.hwledger.fleet.ssh.fixtures.RecordedHosts;
+import io.hwledger.fleet.ssh.fixtures.RecordedSshServer;
 import io.hwledger.ledger.Ledger;
 import io.hwledger.ledger.RecordedEvent;
 import io.hwledger.testsupport.Await;
@@ -18,6 +22,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -133,23 +138,23 @@ class FleetProcessesTest {
     return "";
   }
 
-  private Process startServer(int port) throws Exception {
-    Process p =
-        spawn(
-            "server",
-            Map.of(),
-            List.of(),
-            "fleet",
-            "server",
-            fleet.toString(),
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            Integer.toString(port),
-            "--not-ready-after",
-            "3s",
-            "--lost-after",
-            "3s");
+  private Process startServer(int port, String... extra) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "fleet",
+                "server",
+                fleet.toString(),
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--not-ready-after",
+                "3s",
+                "--lost-after",
+                "3s"));
+    args.addAll(List.of(extra));
+    Process p = spawn("server", Map.of(), List.of(), args.toArray(String[]::new));
     await(
         "the server listening",
         () -> {
@@ -573,5 +578,56 @@ class FleetProcessesTest {
     JsonNode after = view("models").path("models");
     assertThat(after).hasSize(2);
     assertThat(after.findValuesAsText("path")).contains(path);
+  }
+
+  private long sshGpus() {
+    long n = 0;
+    for (JsonNode g : view("gpus").path("gpus")) {
+      if (g.path("source").asText().equals("ssh") && g.has("usedBytes")) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  @Test
+  @Verifies({"FR-FLEET-044", "FR-FLEET-045"})
+  void anSshHostIsReadByTheServerProcessAndStillAfterItIsKilled() throws Exception {
+    int port = initFleet();
+    server = startServer(port, "--ssh-interval", "500ms");
+    KeyPair client = KeyFiles.ed25519();
+    Path key = KeyFiles.writeOpenSsh(client, tmp.resolve("id_fleet"));
+    try (RecordedSshServer lab = RecordedSshServer.start(client.getPublic())) {
+      RecordedHosts.linux(lab, "lab-3");
+      RecordedHosts.nvidia(lab, "h100-a100.csv");
+      String address = "me@127.0.0.1:" + lab.port();
+      Cli.Result added =
+          Cli.runWithEnv(
+              env,
+              "fleet",
+              "ssh",
+              "add",
+              address,
+              "--key",
+              key.toString(),
+              "--accept-new",
+              "--admin",
+              admin);
+      assertThat(added.exitCode()).as(added.err()).isZero();
+      await("the SSH host's GPUs with readings", () -> sshGpus() == 2);
+
+      // killed without warning, the server comes back with the host and the key it learned
+      server.destroyForcibly().waitFor();
+      server = startServer(port, "--ssh-interval", "500ms");
+      lab.answer(
+          HostProbe.NVIDIA_GPUS,
+          "0, GPU-5f1d4c2e-8a3b-4f6e-9c7d-1a2b3c4d5e6f, NVIDIA H100 80GB HBM3, 81559, 4, 81000,"
+              + " 0, 30, 70.00\n",
+          0);
+      await("the host read again by the new server", () -> sshGpus() == 1);
+      assertThat(lab.sessionsOpened()).as("one session per server process").isEqualTo(2);
+      Cli.Result list = Cli.runWithEnv(env, "fleet", "ssh", "list", "--admin", admin);
+      assertThat(list.out()).contains(address, "accept-new", "lab-3", "ok");
+    }
   }
 }
