@@ -41,6 +41,7 @@ final class FleetEvents {
   static final String SSH_ADDED = "fleet.ssh.added";
   static final String SSH_REMOVED = "fleet.ssh.removed";
   static final String SSH_INVENTORY = "fleet.ssh.inventory";
+  static final String SSH_STATE = "fleet.ssh.state";
   static final String SSH_HOSTKEY_LEARNED = "fleet.ssh.hostkey.learned";
   static final String SSH_HOSTKEY_REFUSED = "fleet.ssh.hostkey.refused";
   static final int VERSION = 1;
@@ -303,6 +304,21 @@ final class FleetEvents {
     p.set("host", JSON.valueToTree(host));
     p.set("gpus", JSON.valueToTree(gpus));
     return event(SSH_INVENTORY, p);
+  }
+
+  /**
+   * An SSH host's polls started to succeed ({@code failure} null) or to fail with another kind of
+   * failure ({@code AUTHENTICATION}, {@code CHANGED_HOST_KEY}, …): recorded on change only.
+   */
+  static LedgerEvent sshState(String address, @Nullable String failure, @Nullable String message) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("address", address);
+    p.put("state", failure == null ? "ok" : "failing");
+    if (failure != null) {
+      p.put("failure", failure);
+      p.put("message", message);
+    }
+    return event(SSH_STATE, p);
   }
 
   /**

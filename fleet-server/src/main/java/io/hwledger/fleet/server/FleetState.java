@@ -227,6 +227,12 @@ final class FleetState {
     volatile @Nullable HostFacts host;
     volatile List<GpuInfo> gpus = List.of();
 
+    /** Whether a poll's outcome was recorded yet. */
+    boolean polled;
+
+    /** The kind of failure of the polls, as last recorded; null while they succeed. */
+    @Nullable String failure;
+
     SshHost(SshTargetRequest request, String by) {
       this.request = request;
       this.by = by;
@@ -396,6 +402,13 @@ final class FleetState {
           List<GpuInfo> gpus = new ArrayList<>();
           p.path("gpus").forEach(g -> gpus.add(read(g, GpuInfo.class)));
           h.gpus = List.copyOf(gpus);
+        }
+      }
+      case FleetEvents.SSH_STATE -> {
+        SshHost h = sshHosts.get(p.path("address").asText());
+        if (h != null) {
+          h.polled = true;
+          h.failure = p.hasNonNull("failure") ? p.path("failure").asText() : null;
         }
       }
       case FleetEvents.SSH_HOSTKEY_LEARNED -> {

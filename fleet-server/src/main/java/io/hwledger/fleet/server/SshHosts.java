@@ -46,15 +46,13 @@ final class SshHosts implements HostKeyStore, SshPoller.Listener, AutoCloseable 
   /** The prefix of an SSH host's readings' source in the telemetry store. */
   static final String SOURCE = "ssh:";
 
-  /** The outcome of a host's last poll, in memory only (polls are not ledger events). */
+  /**
+   * A host's last poll, in memory only (polls are not ledger events; changes of their outcome are):
+   * when it was, when the next is due, and the failure's message and count in a row, or the tools'
+   * notes.
+   */
   record Status(
-      boolean ok,
-      @Nullable String failure,
-      @Nullable String message,
-      long atMillis,
-      long nextMillis,
-      int failures,
-      List<String> notes) {}
+      @Nullable String message, long atMillis, long nextMillis, int failures, List<String> notes) {}
 
   private final Fleet fleet;
   private final SshSessions sessions;
@@ -192,13 +190,15 @@ final class SshHosts implements HostKeyStore, SshPoller.Listener, AutoCloseable 
                 .filter(Objects::nonNull)
                 .findFirst()
                 .ifPresent(a -> n.put("coveredByAgent", a));
+            n.put("state", !h.polled ? "pending" : h.failure == null ? "ok" : "failing");
+            if (h.failure != null) {
+              n.put("failure", h.failure);
+            }
             Status st = statuses.get(r.address());
-            n.put("state", st == null ? "pending" : st.ok() ? "ok" : "failing");
             if (st != null) {
               n.put("polledAtMillis", st.atMillis());
               n.put("nextPollMillis", st.nextMillis());
-              if (!st.ok()) {
-                n.put("failure", st.failure());
+              if (st.message() != null) {
                 n.put("message", st.message());
                 n.put("failures", st.failures());
               }
@@ -245,33 +245,43 @@ final class SshHosts implements HostKeyStore, SshPoller.Listener, AutoCloseable 
     }
     fleet.recordTelemetry(SOURCE + address, own);
     long now = fleet.now().toEpochMilli();
-    Status before =
-        statuses.put(
-            address,
-            new Status(
-                true, null, null, now, now + polling.interval().toMillis(), 0, result.notes()));
-    if (before != null && !before.ok()) {
-      LOG.info("SSH host {} answers again", address);
-    }
+    statuses.put(
+        address, new Status(null, now, now + polling.interval().toMillis(), 0, result.notes()));
+    recordState(address, null);
   }
 
   @Override
   public void failed(SshTarget target, SshFailure failure, int failures, Instant next) {
     String address = target.address().toString();
-    Status before =
-        statuses.put(
-            address,
-            new Status(
-                false,
-                failure.kind().name(),
-                failure.getMessage(),
-                fleet.now().toEpochMilli(),
-                next.toEpochMilli(),
-                failures,
-                List.of()));
-    if (before == null || before.ok() || !failure.kind().name().equals(before.failure())) {
-      LOG.warn(
-          "SSH host {}: {} ({}); next try {}", address, failure.getMessage(), failure.kind(), next);
+    statuses.put(
+        address,
+        new Status(
+            failure.getMessage(),
+            fleet.now().toEpochMilli(),
+            next.toEpochMilli(),
+            failures,
+            List.of()));
+    recordState(address, failure);
+  }
+
+  /**
+   * Records a host's polls starting to succeed, or to fail with another kind of failure: the audit
+   * trail shows when a host became unreachable or refused, not every poll.
+   */
+  private void recordState(String address, @Nullable SshFailure failure) {
+    String kind = failure == null ? null : failure.kind().name();
+    boolean changed =
+        fleet.recordIf(
+            s -> {
+              FleetState.SshHost h = s.sshHosts.get(address);
+              return h != null && (!h.polled || !Objects.equals(h.failure, kind));
+            },
+            () ->
+                FleetEvents.sshState(address, kind, failure == null ? null : failure.getMessage()));
+    if (changed && failure != null) {
+      LOG.warn("SSH host {}: {} ({})", address, failure.getMessage(), kind);
+    } else if (changed) {
+      LOG.info("SSH host {} answers", address);
     }
   }
 

@@ -151,6 +151,7 @@ class SshHostsTest {
     // one inventory event per change (2 GPUs, then 1), no event per poll; one session throughout
     assertThat(events(FleetEvents.SSH_ADDED)).hasSize(1);
     assertThat(events(FleetEvents.SSH_INVENTORY)).hasSize(2);
+    assertThat(events(FleetEvents.SSH_STATE)).hasSize(1);
     assertThat(host.sessionsOpened()).isEqualTo(1);
     assertThat(fleet.recorded().toString()).doesNotContain("BEGIN", "PRIVATE");
   }
@@ -213,6 +214,14 @@ class SshHostsTest {
 
     assertThat(t.path("failure").asText()).isEqualTo("AUTHENTICATION");
     assertThat(t.path("message").asText()).doesNotContain("PRIVATE");
+    // the failure is recorded once, however often the host is polled
+    Await.until("the failure recorded", WAIT, () -> !events(FleetEvents.SSH_STATE).isEmpty());
+    assertThat(listed().path("failure").asText()).isEqualTo("AUTHENTICATION");
+    assertThat(events(FleetEvents.SSH_STATE))
+        .singleElement()
+        .extracting(RecordedEvent::payloadJson)
+        .asString()
+        .contains("\"state\":\"failing\"", "\"failure\":\"AUTHENTICATION\"");
   }
 
   @Test

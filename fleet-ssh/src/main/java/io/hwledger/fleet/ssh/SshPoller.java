@@ -54,9 +54,10 @@ public final class SshPoller implements AutoCloseable {
    *
    * @param polled hosts that answered
    * @param failed hosts that did not
+   * @param unfinished hosts still being polled when the round's deadline passed
    * @param wall the round's wall time
    */
-  public record Round(int polled, int failed, Duration wall) {}
+  public record Round(int polled, int failed, int unfinished, Duration wall) {}
 
   private static final class Entry {
     final SshTarget target;
@@ -160,22 +161,24 @@ public final class SshPoller implements AutoCloseable {
     long start = System.nanoTime();
     List<Entry> due = due();
     CountDownLatch done = new CountDownLatch(due.size());
+    AtomicInteger polled = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
     for (Entry e : due) {
       workers.execute(
           () -> {
             try {
-              if (!poll(e)) {
-                failed.incrementAndGet();
-              }
+              (poll(e) ? polled : failed).incrementAndGet();
             } finally {
               done.countDown();
             }
           });
     }
-    done.await(deadline.toMillis(), TimeUnit.MILLISECONDS);
-    return new Round(
-        due.size() - failed.get(), failed.get(), Duration.ofNanos(System.nanoTime() - start));
+    if (!done.await(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+      LOG.warn("SSH poll round not finished within {}", deadline);
+    }
+    int ok = polled.get();
+    int bad = failed.get();
+    return new Round(ok, bad, due.size() - ok - bad, Duration.ofNanos(System.nanoTime() - start));
   }
 
   private void dispatchDue() {
