@@ -581,7 +581,8 @@ public final class FleetLoad {
     };
   }
 
-  private static void deleteTree(Path root) {
+  /** Deletes a directory and everything in it. */
+  static void deleteTree(Path root) {
     try (Stream<Path> files = Files.walk(root)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Samples the JVM the server and the harness share: process CPU time, each live thread's CPU time
@@ -39,6 +40,7 @@ final class JvmSampler implements Runnable {
   private final com.sun.management.OperatingSystemMXBean os =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private final int profileHz;
+  private final Function<String, String> grouping;
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -61,7 +63,18 @@ final class JvmSampler implements Runnable {
   private final Map<String, Long> sites = new HashMap<>();
 
   JvmSampler(int profileHz) {
+    this(profileHz, JvmSampler::group);
+  }
+
+  /**
+   * A sampler with its own thread groups, for other harnesses ({@link SshPollLoad}).
+   *
+   * @param profileHz how often the fleet server's threads' stacks are sampled; 0 for never
+   * @param grouping a thread's group from its name
+   */
+  JvmSampler(int profileHz, Function<String, String> grouping) {
     this.profileHz = profileHz;
+    this.grouping = grouping;
     this.thread = new Thread(this, "load-sampler");
     this.thread.setDaemon(true);
   }
@@ -373,12 +386,28 @@ final class JvmSampler implements Runnable {
   /** Java threads' CPU time between start and stop by group, nanoseconds, largest first. */
   synchronized Map<String, Long> cpuByGroup() {
     Map<String, Long> by = new HashMap<>();
-    cpu.forEach((id, c) -> by.merge(group(names.getOrDefault(id, "")), c[1] - c[0], Long::sum));
+    cpu.forEach(
+        (id, c) -> by.merge(grouping.apply(names.getOrDefault(id, "")), c[1] - c[0], Long::sum));
     Map<String, Long> sorted = new LinkedHashMap<>();
     by.entrySet().stream()
         .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
         .forEach(e -> sorted.put(e.getKey(), e.getValue()));
     return sorted;
+  }
+
+  /**
+   * One Java thread's CPU time between start and stop.
+   *
+   * @param name the thread's name
+   * @param nanos its CPU time, nanoseconds
+   */
+  record ThreadCpu(String name, long nanos) {}
+
+  /** Every Java thread seen, with its CPU time between start and stop. */
+  synchronized List<ThreadCpu> cpuByThread() {
+    List<ThreadCpu> out = new ArrayList<>();
+    cpu.forEach((id, c) -> out.add(new ThreadCpu(names.getOrDefault(id, ""), c[1] - c[0])));
+    return out;
   }
 
   synchronized long maxHeapUsed() {

@@ -3,6 +3,8 @@
  * server and N simulated agents on loopback and reports request rates, latencies, errors,
  * placements, CPU, heap and ledger growth. Run {@code java -cp benchmarks/target/benchmarks.jar
  * io.hwledger.bench.fleet.FleetLoad --help}; see {@code benchmarks/README.md}, "Fleet server under
- * load".
+ * load". {@link io.hwledger.bench.fleet.SshPollLoad} polls N in-process loopback SSH servers with
+ * the fleet's SSH poller and reports round times, session reuse and CPU per poll; see "SSH polling"
+ * there.
  */
 package io.hwledger.bench.fleet;
