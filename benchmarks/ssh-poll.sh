@@ -5,8 +5,8 @@
 # minutes in all. Build first:
 #   ./mvnw -B -q -pl benchmarks -am package -DskipTests
 # Choose the concurrencies with CONCURRENCY (default "4 16 64"), the targets with TARGETS and the
-# rounds with ROUNDS. NODELAY=1 runs them again with TCP_NODELAY on every MINA socket (client and
-# servers: -Dorg.apache.sshd.config.tcp-nodelay=true), for comparison; the fleet leaves it off.
+# rounds with ROUNDS. The fleet's client sets TCP_NODELAY on its sockets; NODELAY=1 runs them again
+# with it on the servers' too (-Dorg.apache.sshd.config.tcp-nodelay=true), for comparison.
 set -eu
 cd "$(dirname "$0")/.."
 jar=benchmarks/target/benchmarks.jar

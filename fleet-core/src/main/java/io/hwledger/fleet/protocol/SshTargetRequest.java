@@ -21,7 +21,7 @@ public record SshTargetRequest(
     int v,
     String address,
     @Nullable String keyFile,
-    @Nullable List<String> jumps,
+    List<String> jumps,
     @Nullable String knownHosts,
     boolean acceptNew) {
 

@@ -62,8 +62,10 @@ final class Routes extends Handler.Abstract {
    * {@code /v1/admin/ssh}, or {@code …/ADDRESS} or {@code …/ADDRESS/test}, the address
    * percent-encoded; it is checked by {@link SshHosts}.
    */
-  private static final Pattern SSH_PATH =
-      Pattern.compile("/v1/admin/ssh(?:/([^/]{1,400})(/test)?)?");
+  private static final String SSH_PATH = "/v1/admin/ssh";
+
+  /** The longest percent-encoded address an SSH path may carry. */
+  private static final int SSH_ADDRESS_LENGTH = 1000;
 
   private final Fleet fleet;
   private final SshHosts ssh;
@@ -148,7 +150,7 @@ final class Routes extends Handler.Abstract {
     if (OPERATOR_PATH.matcher(path).matches()) {
       return "admin.operators";
     }
-    if (SSH_PATH.matcher(path).matches()) {
+    if (path.equals(SSH_PATH) || path.startsWith(SSH_PATH + "/")) {
       return "admin.ssh";
     }
     m = ADMIN_PATH.matcher(path);
@@ -183,10 +185,9 @@ final class Routes extends Handler.Abstract {
       operators(x, method, m.group(1), by);
       return;
     }
-    m = SSH_PATH.matcher(path);
-    if (m.matches()) {
+    if (path.equals(SSH_PATH) || path.startsWith(SSH_PATH + "/")) {
       String by = fleet.authorizeOperator(caller, Caller.certificate(x.request).orElse(null));
-      ssh(x, method, m, by);
+      ssh(x, method, path, by);
       return;
     }
     m = ADMIN_PATH.matcher(path);
@@ -354,8 +355,8 @@ final class Routes extends Handler.Abstract {
   }
 
   /** SSH hosts: add ({@code POST}), list ({@code GET}), remove ({@code DELETE}), test. */
-  private void ssh(Exchange x, String method, Matcher m, String by) {
-    if (m.group(1) == null) {
+  private void ssh(Exchange x, String method, String path, String by) {
+    if (path.equals(SSH_PATH)) {
       if (method.equals("POST")) {
         x.json(201, ssh.add(x.body(SshTargetRequest.class), by));
       } else {
@@ -364,8 +365,16 @@ final class Routes extends Handler.Abstract {
       }
       return;
     }
-    String address = URIUtil.decodePath(m.group(1));
-    if (m.group(2) != null) {
+    // "ADDRESS" or "ADDRESS/test", split by hand
+    String[] parts = path.substring(SSH_PATH.length() + 1).split("/", -1);
+    if (parts[0].isEmpty()
+        || parts[0].length() > SSH_ADDRESS_LENGTH
+        || parts.length > 2
+        || (parts.length == 2 && !parts[1].equals("test"))) {
+      throw new Exchange.Refused(404, "no such endpoint: " + method + " " + path);
+    }
+    String address = URIUtil.decodePath(parts[0]);
+    if (parts.length == 2) {
       requireMethod(method, "POST");
       x.json(200, ssh.test(address));
     } else {

@@ -325,12 +325,14 @@ final class SshHosts implements HostKeyStore, SshPoller.Listener, AutoCloseable 
 
   /** The target a request names; the addresses and paths checked. */
   static SshTarget target(SshTargetRequest r) {
+    String keyFile = r.keyFile();
+    String knownHosts = r.knownHosts();
     return new SshTarget(
         SshAddress.parse(r.address()),
-        r.keyFile() == null ? null : Path.of(r.keyFile()),
+        keyFile == null ? null : Path.of(keyFile),
         r.jumps().stream().map(SshAddress::parse).toList(),
         r.acceptNew() ? HostKeyPolicy.ACCEPT_NEW : HostKeyPolicy.STRICT,
-        r.knownHosts() == null ? null : Path.of(r.knownHosts()));
+        knownHosts == null ? null : Path.of(knownHosts));
   }
 
   private static SshAddress parse(String address) {

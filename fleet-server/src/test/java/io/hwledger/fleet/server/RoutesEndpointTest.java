@@ -24,6 +24,9 @@ class RoutesEndpointTest {
     "/v1/admin/jobs/job-6ad129058a2eace/cancel, admin.jobs",
     "/v1/admin/operators/alice/revoke, admin.operators",
     "/v1/admin/metrics, admin.metrics",
+    "/v1/admin/ssh, admin.ssh",
+    "/v1/admin/ssh/me%40lab-3%3A22/test, admin.ssh",
+    "/v1/admin/sshd, other",
     // anything else is one tag, so a client cannot grow the registry with made-up paths
     "/v1/agents/not-a-uuid/heartbeat, other",
     "/v1/admin/../../etc/passwd, other",

@@ -315,6 +315,10 @@ class SshHostsTest {
     assertThat(gpus("ssh")).isEmpty();
     assertThat(events(FleetEvents.SSH_REMOVED)).hasSize(1);
     assertThatThrownBy(
+            () -> fleet.admin.send("POST", "/v1/admin/ssh/a/b/test", null, null, JsonNode.class))
+        .isInstanceOf(FleetClientException.class)
+        .hasMessageContaining("404");
+    assertThatThrownBy(
             () ->
                 fleet.admin.send(
                     "DELETE",

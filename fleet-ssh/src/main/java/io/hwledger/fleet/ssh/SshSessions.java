@@ -184,6 +184,9 @@ public final class SshSessions implements AutoCloseable {
     CoreModuleProperties.AUTH_TIMEOUT.set(client, settings.authTimeout());
     CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, settings.connectTimeout());
     CoreModuleProperties.IDLE_TIMEOUT.set(client, settings.idleTimeout());
+    // each command is a few small packets each way: without TCP_NODELAY, Nagle's algorithm and
+    // delayed ACKs add about 40 ms per exchange (benchmarks/README.md, "SSH polling")
+    CoreModuleProperties.TCP_NODELAY.set(client, true);
     return client;
   }
 
