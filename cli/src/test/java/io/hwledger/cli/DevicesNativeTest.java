@@ -88,9 +88,10 @@ class DevicesNativeTest {
     String previous = System.getProperty("hwledger.sysfs.root");
     System.setProperty("hwledger.sysfs.root", tmp.toString());
     try {
+      // the unique id as ROCm SMI spells it (AmdGpuIdentity), so both backends name the GPU alike
       assertThat(devicesJson("amdgpu-sysfs"))
           .isEqualTo(
-              "[{\"backend\":\"amdgpu-sysfs\",\"index\":0,\"uuid\":\"aabbccdd11223344\","
+              "[{\"backend\":\"amdgpu-sysfs\",\"index\":0,\"uuid\":\"0xaabbccdd11223344\","
                   + "\"name\":\"AMD Radeon RX 7900 XTX\",\"vendor\":\"amd\",\"integrated\":false,\"memory\":{\"totalBytes\":25753026560,"
                   + "\"usedBytes\":1234567168,\"freeBytes\":24518459392},"
                   + "\"utilizationPercent\":12.0,\"temperatureC\":47.0,\"powerWatts\":123.0}]");

@@ -527,14 +527,7 @@ final class LoadReport {
     opt.put("senders", options.senders());
     java.time.Duration midnightAt = options.midnightAt();
     opt.put("midnightAtSeconds", midnightAt == null ? null : midnightAt.toNanos() / 1e9);
-    ObjectNode machine = root.putObject("machine");
-    machine.put("cpus", Runtime.getRuntime().availableProcessors());
-    machine.put(
-        "jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
-    machine.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
-    machine.put(
-        "inputArguments",
-        String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+    machine(root);
     ObjectNode setup = root.putObject("setup");
     setup.put("enrolled", agents);
     setup.put("enrollSeconds", enrollSeconds);
@@ -626,5 +619,18 @@ final class LoadReport {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The machine and JVM a run measured, as the member {@code machine} of {@code root}. */
+  static ObjectNode machine(ObjectNode root) {
+    ObjectNode machine = root.putObject("machine");
+    machine.put("cpus", Runtime.getRuntime().availableProcessors());
+    machine.put(
+        "jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
+    machine.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+    machine.put(
+        "inputArguments",
+        String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+    return machine;
   }
 }

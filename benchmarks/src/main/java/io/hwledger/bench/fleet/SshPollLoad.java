@@ -12,6 +12,7 @@ import io.hwledger.fleet.ssh.SshTarget;
 import io.hwledger.fleet.ssh.fixtures.InMemoryHostKeyStore;
 import io.hwledger.fleet.ssh.fixtures.KeyFiles;
 import io.hwledger.fleet.ssh.fixtures.RecordedSshServer;
+import io.hwledger.testsupport.ManualClock;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -275,7 +276,7 @@ public final class SshPollLoad {
 
     private void poll(List<RecordedSshServer> servers, Path keyFile, Path knownHosts)
         throws InterruptedException {
-      SteppedClock clock = new SteppedClock(Instant.now());
+      ManualClock clock = new ManualClock(Instant.now());
       Tally tally = new Tally();
       SshPolling polling =
           new SshPolling(INTERVAL, o.concurrency(), Duration.ofSeconds(10), Duration.ofMinutes(5));

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hwledger.fleet.ssh.SshPoller;
 import io.hwledger.fleet.ssh.SshSessions;
-import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -271,14 +270,7 @@ final class SshPollReport {
     opt.put("concurrency", options.concurrency());
     opt.put("rounds", options.rounds());
     opt.put("nvidiaSmi", options.nvidiaSmi().toString());
-    ObjectNode machine = root.putObject("machine");
-    machine.put("cpus", Runtime.getRuntime().availableProcessors());
-    machine.put(
-        "jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
-    machine.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
-    machine.put(
-        "inputArguments",
-        String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+    ObjectNode machine = LoadReport.machine(root);
     machine.put("loadAverageBefore", loadBefore);
     machine.put("loadAverageAfter", loadAfter);
     root.put("startedAt", startedAt.toString());

@@ -7,19 +7,16 @@ import io.hwledger.fleet.ssh.fixtures.InMemoryHostKeyStore;
 import io.hwledger.fleet.ssh.fixtures.KeyFiles;
 import io.hwledger.fleet.ssh.fixtures.RecordedHosts;
 import io.hwledger.fleet.ssh.fixtures.RecordedSshServer;
+import io.hwledger.testsupport.ManualClock;
 import io.hwledger.testsupport.Verifies;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,30 +28,6 @@ class SshPollerTest {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
   private static final SshPolling POLLING =
       new SshPolling(Duration.ofSeconds(10), 2, Duration.ofSeconds(10), Duration.ofSeconds(60));
-
-  /** A clock the test moves. */
-  static final class HandClock extends Clock {
-    final AtomicLong millis = new AtomicLong(Instant.parse("2026-12-05T10:00:00Z").toEpochMilli());
-
-    void advance(Duration d) {
-      millis.addAndGet(d.toMillis());
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
-  }
 
   /** What the poller reported, in order. */
   static final class Seen implements SshPoller.Listener {
@@ -81,7 +54,7 @@ class SshPollerTest {
   }
 
   @TempDir Path dir;
-  private final HandClock clock = new HandClock();
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-12-05T10:00:00Z"));
   private final Seen seen = new Seen();
   private final List<RecordedSshServer> servers = new ArrayList<>();
   private KeyPair client;

@@ -1,4 +1,4 @@
-package io.hwledger.bench.fleet;
+package io.hwledger.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,10 +7,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * A UTC clock that stands still until the harness moves it on, so that {@link SshPollLoad} can make
- * every host due for its next round without waiting out the poll interval. Thread-safe.
+ * A UTC clock that stands still until its owner moves it on: tests and harnesses make what is due
+ * later due now without waiting (an SSH poll interval, a backoff). Thread-safe.
  */
-final class SteppedClock extends Clock {
+public final class ManualClock extends Clock {
   private volatile long millis;
 
   /**
@@ -18,7 +18,7 @@ final class SteppedClock extends Clock {
    *
    * @param start the first instant it shows
    */
-  SteppedClock(Instant start) {
+  public ManualClock(Instant start) {
     this.millis = start.toEpochMilli();
   }
 
@@ -27,7 +27,7 @@ final class SteppedClock extends Clock {
    *
    * @param step how far, at least 0
    */
-  synchronized void advance(Duration step) {
+  public synchronized void advance(Duration step) {
     if (step.isNegative()) {
       throw new IllegalArgumentException("the clock only moves on, was " + step);
     }
@@ -44,7 +44,7 @@ final class SteppedClock extends Clock {
     if (zone.equals(ZoneOffset.UTC)) {
       return this;
     }
-    throw new UnsupportedOperationException("the harness's clock is UTC");
+    throw new UnsupportedOperationException("a manual clock is UTC");
   }
 
   @Override
