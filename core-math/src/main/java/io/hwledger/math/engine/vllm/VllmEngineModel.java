@@ -65,6 +65,16 @@ public final class VllmEngineModel implements EngineModel<VllmEngine> {
    */
   static final long NON_TORCH_BYTES = (1L << 30) / 10;
 
+  /**
+   * Non-torch memory the profiling pass adds on each rank when tensor parallelism is on: 2.07 GiB,
+   * fitted on vLLM v0.19.0's log for Llama-3.1-8B at TP2 on H100 80GB ("non-torch forward increase
+   * memory: 2.07GiB", against 0.25 GiB at TP1 and 0.07 GiB with pipeline stages only; the
+   * communicators' buffers: NCCL and the custom all-reduce). Held-out logs of the same release show
+   * 2.06-2.09 GiB at TP2 and 2.13-2.21 GiB at TP4 ({@code enginelogs/} corpus, ADR 0019). Measured
+   * on NVLink H100s only; PCIe cards may allocate less.
+   */
+  static final long TENSOR_PARALLEL_NON_TORCH_BYTES = (long) (2.07 * (1L << 30));
+
   private static final Map<String, String> CACHE_FORMATS =
       Map.of("bf16", "bfloat16", "fp16", "float16", "fp8_e4m3", "fp8_e4m3", "fp8_e5m2", "fp8_e5m2");
 
@@ -146,7 +156,7 @@ public final class VllmEngineModel implements EngineModel<VllmEngine> {
               perRequest[s],
               w.sequences(),
               Math.max(forward, sampler),
-              Math.addExact(NON_TORCH_BYTES, e.cudaGraphBytes()));
+              Math.addExact(nonTorchBytes(in), e.cudaGraphBytes()));
     }
     List<MemoryBreakdown> stages = List.of(held);
     if (in.deployment().memoryPerGpuBytes().isEmpty()) {
@@ -182,6 +192,13 @@ public final class VllmEngineModel implements EngineModel<VllmEngine> {
     EnginePlan engine = new EnginePlan(VllmEngine.ID, limit, poolBytes, tokens, concurrency, 0);
     return new EngineResult(
         stages, Optional.of(new Fit(limit, worstHeadroom)), Optional.of(engine));
+  }
+
+  /**
+   * {@link #NON_TORCH_BYTES}, or with tensor parallelism {@link #TENSOR_PARALLEL_NON_TORCH_BYTES}.
+   */
+  private static long nonTorchBytes(PlanInput in) {
+    return in.deployment().tensorParallel() > 1 ? TENSOR_PARALLEL_NON_TORCH_BYTES : NON_TORCH_BYTES;
   }
 
   /** KV bytes one request of {@code context} tokens takes from a stage's pool, in whole blocks. */
