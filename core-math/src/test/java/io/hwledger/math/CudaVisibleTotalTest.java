@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Engines that budget from CUDA's total ({@code cudaMemGetInfo}) take the catalog GPU's
  * CUDA-visible total; the others keep nvidia-smi's. The H100 SXM's figures: nvidia-smi 81,559 MiB =
- * 85,520,809,984 B (modal-client#2797); deviceQuery "81079 MBytes (85017755648 bytes)" (CUDA
- * driver 13.0, LandonTClipp's "GPU-based Containers as a Service" post), 479.75 MiB less.
+ * 85,520,809,984 B (modal-client#2797); deviceQuery "81079 MBytes (85017755648 bytes)" (CUDA driver
+ * 13.0, LandonTClipp's "GPU-based Containers as a Service" post), 479.75 MiB less.
  */
 @Verifies("FR-PLAN-020")
 class CudaVisibleTotalTest {
