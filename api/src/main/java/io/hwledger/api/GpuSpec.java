@@ -22,6 +22,10 @@ import java.util.OptionalLong;
  *     name ({@code fp32}, {@code tf32}, {@code fp16}, {@code bf16}, {@code fp8}, {@code int8},
  *     {@code fp4}); a dtype the GPU lacks is absent
  * @param sources where the figures come from
+ * @param cudaTotalBytes the device total the CUDA (or HIP) runtime reports ({@code cudaMemGetInfo},
+ *     {@code torch.cuda.mem_get_info()[1]}), bytes: a few hundred MiB under nvidia-smi's {@link
+ *     #memoryBytes()} on NVIDIA GPUs; engines that budget from it (vLLM, SGLang's pool,
+ *     TensorRT-LLM) take it instead; empty where unknown or where there is no such runtime (Apple)
  */
 public record GpuSpec(
     String id,
@@ -32,7 +36,8 @@ public record GpuSpec(
     boolean unifiedMemory,
     OptionalLong workingSetBytes,
     Map<String, Double> denseTeraFlops,
-    List<String> sources) {
+    List<String> sources,
+    OptionalLong cudaTotalBytes) {
 
   /**
    * Validates and copies the arguments.
@@ -46,7 +51,9 @@ public record GpuSpec(
    * @param workingSetBytes the GPU working-set limit, bytes, positive when present
    * @param denseTeraFlops dense peak tera-operations per second by dtype name; copied
    * @param sources where the figures come from; copied
-   * @throws IllegalArgumentException if a byte count or the bandwidth is not positive
+   * @param cudaTotalBytes the CUDA-visible total, bytes, in (0, memoryBytes] when present
+   * @throws IllegalArgumentException if a byte count or the bandwidth is not positive, or the
+   *     CUDA-visible total exceeds the device memory
    */
   public GpuSpec {
     Objects.requireNonNull(id, "id");
@@ -60,6 +67,59 @@ public record GpuSpec(
     workingSetBytes.ifPresent(b -> Checks.positive(b, "workingSetBytes"));
     denseTeraFlops = Map.copyOf(denseTeraFlops);
     sources = List.copyOf(sources);
+    Objects.requireNonNull(cudaTotalBytes, "cudaTotalBytes");
+    cudaTotalBytes.ifPresent(b -> Checks.positive(b, "cudaTotalBytes"));
+    if (cudaTotalBytes.isPresent() && cudaTotalBytes.getAsLong() > memoryBytes) {
+      throw new IllegalArgumentException(
+          "cudaTotalBytes " + cudaTotalBytes.getAsLong() + " exceeds memoryBytes " + memoryBytes);
+    }
+  }
+
+  /**
+   * A specification without a CUDA-visible total (as before it was catalogued).
+   *
+   * @param id catalog identifier
+   * @param name marketing name
+   * @param vendor the vendor
+   * @param memoryBytes device memory, bytes, at least 1
+   * @param memoryBandwidthBytesPerSecond peak bandwidth, bytes per second, positive when present
+   * @param unifiedMemory whether CPU and GPU share the memory
+   * @param workingSetBytes the GPU working-set limit, bytes, positive when present
+   * @param denseTeraFlops dense peak tera-operations per second by dtype name; copied
+   * @param sources where the figures come from; copied
+   * @throws IllegalArgumentException if a byte count or the bandwidth is not positive
+   */
+  public GpuSpec(
+      String id,
+      String name,
+      String vendor,
+      long memoryBytes,
+      OptionalLong memoryBandwidthBytesPerSecond,
+      boolean unifiedMemory,
+      OptionalLong workingSetBytes,
+      Map<String, Double> denseTeraFlops,
+      List<String> sources) {
+    this(
+        id,
+        name,
+        vendor,
+        memoryBytes,
+        memoryBandwidthBytesPerSecond,
+        unifiedMemory,
+        workingSetBytes,
+        denseTeraFlops,
+        sources,
+        OptionalLong.empty());
+  }
+
+  /**
+   * The device total an engine reads from the CUDA (or HIP) runtime: {@link #cudaTotalBytes()}
+   * where known, otherwise {@link #memoryBudgetBytes()}.
+   *
+   * @return bytes
+   */
+  public long runtimeTotalBytes() {
+    return cudaTotalBytes.orElse(memoryBudgetBytes());
   }
 
   /**

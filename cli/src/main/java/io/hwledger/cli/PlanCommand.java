@@ -236,6 +236,9 @@ final class PlanCommand implements Callable<Integer> {
     }
     GpuSpec gpu = request.gpu().get();
     String where = " (" + share + gpu.name();
+    if (!share.isEmpty() && gpu.cudaTotalBytes().isPresent()) {
+      where += "; " + Units.gib(gpu.cudaTotalBytes().getAsLong()) + " to CUDA";
+    }
     if (gpu.workingSetBytes().isPresent()) {
       where +=
           "; the GPU working-set limit of its " + Units.gib(gpu.memoryBytes()) + " unified memory";

@@ -40,9 +40,10 @@ class EngineCommandsTest {
     JsonNode engine = root.get("engine");
     assertThat(engine.get("name").asText()).isEqualTo("vllm");
     assertThat(root.get("deployment").get("engine").asText()).isEqualTo("vllm");
-    // 0.9 · 85,520,809,984 B = 76,968,728,985.6, floored
-    assertThat(engine.get("memoryLimitBytes").asLong()).isEqualTo(76_968_728_985L);
-    assertThat(root.get("budgetBytes").asLong()).isEqualTo(76_968_728_985L);
+    // vLLM budgets from CUDA's total, the catalog's 85,017,755,648 B for an H100 SXM (deviceQuery's
+    // 81,079 MiB, not nvidia-smi's 81,559): 0.9 · 85,017,755,648 B = 76,515,980,083.2, floored
+    assertThat(engine.get("memoryLimitBytes").asLong()).isEqualTo(76_515_980_083L);
+    assertThat(root.get("budgetBytes").asLong()).isEqualTo(76_515_980_083L);
     long tokens = engine.get("kvCacheTokens").asLong();
     assertThat(tokens % 16).isZero();
     assertThat(engine.get("kvCacheBytes").asLong()).isEqualTo(tokens * LLAMA_KV_PER_TOKEN);

@@ -183,7 +183,7 @@ class UsageErrorsTest {
     String plan = Cli.run("plan", "--help").out().replaceAll("\\s+", " ");
     assertThat(plan)
         .contains("h100-sxm-80gb, h100-pcie-80gb, h100-nvl-94gb, h200-sxm-141gb")
-        .contains("apple-m4-pro-64gb.")
+        .contains("apple-m4-max-128gb.")
         .contains("fp32, fp16, bf16, fp8_e4m3")
         .contains("q4_k", "iq4_xs", "bfloat16")
         .contains("generic (default), vllm, llamacpp, sglang, trtllm or mlx");

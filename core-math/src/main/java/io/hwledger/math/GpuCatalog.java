@@ -17,6 +17,14 @@ import java.util.stream.Collectors;
  *
  * <p>Immutable and thread-safe; loaded once, on first use. A bandwidth the catalog has no source
  * for is empty; a throughput it does not know is absent from {@link GpuSpec#denseTeraFlops()}.
+ *
+ * <p>Each entry gives the device memory three ways: {@code marketedMemory} (the vendor's "80 GB"),
+ * {@code memoryBytes} (nvidia-smi's total, {@link GpuSpec#memoryBytes()}) and {@code
+ * cudaTotalBytes} (what {@code cudaMemGetInfo} reports, {@link GpuSpec#cudaTotalBytes()}), with
+ * {@code cudaTotalRule} {@code measured} (quoted from an engine or CUDA log in {@code
+ * cudaTotalSource}) or {@code derived} (nvidia-smi's total less the reservation measured on the
+ * same architecture, stated in {@code cudaTotalNotes}). Readers that predate the CUDA figure ignore
+ * the new fields.
  */
 public final class GpuCatalog {
   private final List<GpuSpec> gpus;
@@ -126,6 +134,11 @@ public final class GpuCatalog {
         bw == null || bw.isNull()
             ? OptionalLong.empty()
             : OptionalLong.of(number(g, id, "memoryBandwidthBytesPerSecond"));
+    JsonNode cuda = g.get("cudaTotalBytes");
+    OptionalLong cudaTotal =
+        cuda == null || cuda.isNull()
+            ? OptionalLong.empty()
+            : OptionalLong.of(number(g, id, "cudaTotalBytes"));
     JsonNode unified = g.get("unifiedMemory");
     return new GpuSpec(
         id,
@@ -136,7 +149,8 @@ public final class GpuCatalog {
         unified != null && unified.asBoolean(false),
         workingSet,
         flops,
-        sources);
+        sources,
+        cudaTotal);
   }
 
   private static long number(JsonNode g, String id, String field) {

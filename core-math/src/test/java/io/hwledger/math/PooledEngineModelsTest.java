@@ -52,9 +52,11 @@ class PooledEngineModelsTest {
    * usage=15.54 GB", "KV Cache is allocated. #tokens: 46611, K size: 1.42 GB" (an AWS deployment
    * README, code index id 47376055009; SGLang's GB are 2^30). QwQ-32B is Qwen2.5-32B: 64 layers, 40
    * query and 8 KV heads of 128, q/k/v biases, MLP 27,648, vocabulary 152,064, untied; per rank 2
-   * KV heads, so 65,536 B per token. The L4's 22.49 GiB less the 1 GiB start-up allowance gives
-   * 21.49 GiB free at start against the 21.63 logged; SGLang's weights took 15.54 GiB against the
-   * planner's 15.26. The two differences leave the pool 5–7% larger than SGLang's.
+   * KV heads, so 65,536 B per token. SGLang's pool starts from the memory torch reports free: the
+   * L4's CUDA-visible 22.15 GiB (the catalog's, derived) less the 1 GiB start-up allowance gives
+   * 21.15 GiB free at start against the 21.63 logged; SGLang's weights took 15.54 GiB against the
+   * planner's 15.26. The two differences leave the pool 4–5% smaller than SGLang's (it was 6%
+   * larger from nvidia-smi's 22.49 GiB).
    */
   @Test
   void sglangQwq32bOnFourL4sWithinSevenPercent() {

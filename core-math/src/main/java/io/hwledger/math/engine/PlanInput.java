@@ -1,11 +1,13 @@
 package io.hwledger.math.engine;
 
 import io.hwledger.api.Deployment;
+import io.hwledger.api.GpuSpec;
 import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Precision;
 import io.hwledger.api.Workload;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * What an engine's memory rules plan from: the model, the precision with the engine's cache formats
@@ -121,6 +123,26 @@ public final class PlanInput {
       layers = result;
     }
     return result;
+  }
+
+  /**
+   * Each GPU's total as the CUDA (or HIP) runtime reports it ({@code cudaMemGetInfo}, {@code
+   * torch.cuda.mem_get_info()}), for engines that budget from it: vLLM's {@code total ×
+   * gpu_memory_utilization}, SGLang's and TensorRT-LLM's free memory at start. When the budget is
+   * the deployment's GPU's own ({@link Deployment#onGpu}) and the catalog knows that GPU's
+   * CUDA-visible total, that total (an H100 SXM: 79.18 GiB, not nvidia-smi's 79.65); otherwise the
+   * budget as given, taken to be what the engine reads.
+   *
+   * @return bytes per GPU, or empty without a budget
+   */
+  public OptionalLong runtimeTotalBytes() {
+    OptionalLong budget = deployment.memoryPerGpuBytes();
+    if (budget.isEmpty() || deployment.gpu().isEmpty()) {
+      return budget;
+    }
+    GpuSpec gpu = deployment.gpu().get();
+    boolean catalogBudget = budget.getAsLong() == gpu.memoryBudgetBytes();
+    return catalogBudget && gpu.cudaTotalBytes().isPresent() ? gpu.cudaTotalBytes() : budget;
   }
 
   /**

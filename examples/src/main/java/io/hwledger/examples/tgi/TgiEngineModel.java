@@ -154,7 +154,7 @@ public final class TgiEngineModel implements EngineModel<TgiEngine> {
     if (d.memoryPerGpuBytes().isEmpty()) {
       return new EngineResult(stages, Optional.empty(), Optional.empty());
     }
-    long total = d.memoryPerGpuBytes().getAsLong();
+    long total = in.runtimeTotalBytes().getAsLong(); // torch.cuda.mem_get_info: CUDA's total
     long limit = (long) Math.floor(total * e.cudaMemoryFraction() * WIGGLE_ROOM);
     long pool =
         Math.max(0, limit - gpu.weightsBytes() - gpu.activationBytes() - gpu.overheadBytes());

@@ -32,18 +32,19 @@ import org.junit.jupiter.api.Test;
 class TgiEngineModelTest {
 
   /**
-   * Llama-3.1-8B in bf16 on an H100 SXM (85,520,809,984 bytes: nvidia-smi's 81,559 MiB), TGI
-   * defaults, 8,192-token context:
+   * Llama-3.1-8B in bf16 on an H100 SXM, TGI defaults, 8,192-token context. TGI reads the device's
+   * memory from PyTorch ({@code torch.cuda.mem_get_info}), so the total is the catalog's
+   * CUDA-visible 85,017,755,648 bytes (deviceQuery's 81,079 MiB), not nvidia-smi's 81,559 MiB:
    *
    * <pre>
-   * limit   = floor(85,520,809,984 · 1.0 · 0.90)                     = 76,968,728,985
+   * limit   = floor(85,017,755,648 · 1.0 · 0.90)                     = 76,515,980,083
    * weights = 8,030,261,248 parameters · 2 bytes                      = 16,060,522,496
    * prefill = min(4,096, 131,072) tokens · (2 · 4,096 + 3 · 14,336) · 2 bytes
    *         + one token's fp32 logits, 128,256 · 4                     =    419,943,424
    * runtime                                                            =  1,073,741,824
-   * pool    = 76,968,728,985 − 16,060,522,496 − 419,943,424 − 1,073,741,824 = 59,414,521,241
+   * pool    = 76,515,980,083 − 16,060,522,496 − 419,943,424 − 1,073,741,824 = 58,961,772,339
    * KV/token = 32 layers · 8 heads · 128 · (K + V) · 2 bytes           =        131,072
-   * tokens  = floor(59,414,521,241 / 131,072) (blocks of 1, flashinfer) =        453,296
+   * tokens  = floor(58,961,772,339 / 131,072) (blocks of 1, flashinfer) =        449,842
    * </pre>
    */
   @Test
@@ -56,12 +57,12 @@ class TgiEngineModelTest {
     MemoryPlan plan = Planner.of(model).plan(model.defaultPrecision(), Workload.of(8192, 4), d);
     EnginePlan tgi = plan.engine().orElseThrow();
     assertThat(tgi.engine()).isEqualTo("tgi");
-    assertThat(tgi.memoryLimitBytes()).isEqualTo(76_968_728_985L);
+    assertThat(tgi.memoryLimitBytes()).isEqualTo(76_515_980_083L);
     assertThat(plan.perGpu().weightsBytes()).isEqualTo(16_060_522_496L);
     assertThat(plan.perGpu().activationBytes()).isEqualTo(419_943_424L);
-    assertThat(tgi.kvCacheTokens()).isEqualTo(453_296L);
-    assertThat(tgi.kvCacheBytes()).isEqualTo(453_296L * 131_072);
-    assertThat(tgi.maxConcurrency()).isCloseTo(453_296 / 8192.0, within(1e-9));
+    assertThat(tgi.kvCacheTokens()).isEqualTo(449_842L);
+    assertThat(tgi.kvCacheBytes()).isEqualTo(449_842L * 131_072);
+    assertThat(tgi.maxConcurrency()).isCloseTo(449_842 / 8192.0, within(1e-9));
   }
 
   @Test
@@ -76,8 +77,8 @@ class TgiEngineModelTest {
             .plan(model.defaultPrecision(), Workload.of(8192, 4), d)
             .engine()
             .orElseThrow();
-    // floor(59,414,521,241 / (16 · 131,072)) = 28,331 blocks of 16 tokens
-    assertThat(tgi.kvCacheTokens()).isEqualTo(28_331L * 16);
+    // floor(58,961,772,339 / (16 · 131,072)) = 28,115 blocks of 16 tokens
+    assertThat(tgi.kvCacheTokens()).isEqualTo(28_115L * 16);
   }
 
   @Test
@@ -109,7 +110,7 @@ class TgiEngineModelTest {
                     "tgi",
                     "--json"));
     assertThat(plan.get("engine").get("name").asText()).isEqualTo("tgi");
-    assertThat(plan.get("engine").get("kvCacheTokens").asLong()).isEqualTo(453_296L);
+    assertThat(plan.get("engine").get("kvCacheTokens").asLong()).isEqualTo(449_842L);
 
     String export =
         cli(

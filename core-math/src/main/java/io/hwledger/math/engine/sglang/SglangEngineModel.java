@@ -30,10 +30,14 @@ import java.util.Optional;
  *       + max(chunked_prefill_size, 2048) · 1.5 + cuda_graph_max_bs · 2 + TP · PP / 8 · 1024} MiB,
  *       at least 10,240 MiB on GPUs over 60 GiB; {@code chunked_prefill_size} and {@code
  *       cuda_graph_max_bs} follow the GPU's memory tier ({@link #memFractionStatic}).
+ *   <li>The capacity that picks the tier and the default fraction is nvidia-smi's {@code
+ *       memory.total} ({@code get_nvgpu_memory_capacity} in {@code srt/utils.py}): the deployment's
+ *       budget, {@link GpuSpec#memoryBytes()} on a catalog GPU.
  *   <li>The KV pool is {@code free_after_weights − free_at_start · (1 − mem_fraction_static)},
- *       where {@code free_at_start} is the memory free before the weights load: the GPU's memory
- *       less {@link GenericEngineModel#RUNTIME_OVERHEAD_BYTES} of CUDA context and NCCL buffers. It
- *       holds {@code pool / Σ per-token K and V bytes} tokens (page size 1).
+ *       where {@code free_at_start} is what {@code torch.cuda.mem_get_info} reports free before the
+ *       weights load: the CUDA-visible total ({@link PlanInput#runtimeTotalBytes()}) less {@link
+ *       GenericEngineModel#RUNTIME_OVERHEAD_BYTES} of CUDA context and NCCL buffers. It holds
+ *       {@code pool / Σ per-token K and V bytes} tokens (page size 1).
  *   <li>Activations: one chunk of {@code chunked_prefill_size} tokens.
  * </ul>
  *
@@ -143,7 +147,8 @@ public final class SglangEngineModel implements EngineModel<SglangEngine> {
     double fraction =
         e.memFractionStatic()
             .orElse(defaultFraction(capacity, chunk, tier.cudaGraphMaxBs, d.gpuCount()));
-    long freeAtStart = capacity - GenericEngineModel.RUNTIME_OVERHEAD_BYTES;
+    long freeAtStart =
+        in.runtimeTotalBytes().orElse(capacity) - GenericEngineModel.RUNTIME_OVERHEAD_BYTES;
     long staticLimit = (long) Math.floor(freeAtStart * fraction);
     long tokens = Long.MAX_VALUE;
     double concurrency = Double.MAX_VALUE;

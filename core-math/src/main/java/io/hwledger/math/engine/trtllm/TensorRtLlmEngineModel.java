@@ -24,6 +24,8 @@ import java.util.Set;
  * in paged kv cache: total: X GiB, available: Y GiB").
  *
  * <ul>
+ *   <li>Memory is CUDA's ({@code cudaMemGetInfo}; the log's "total"): {@link
+ *       PlanInput#runtimeTotalBytes()}, the catalog's CUDA-visible total on a catalog GPU.
  *   <li>The pool is {@code free_gpu_memory_fraction} of the memory still free once the engine's
  *       weights, its execution context (activations of {@code max_num_tokens} tokens) and runtime
  *       buffers are allocated; the runtime (CUDA context, decoder and runtime buffers) is taken as
@@ -103,10 +105,10 @@ public final class TensorRtLlmEngineModel implements EngineModel<TensorRtLlmEngi
               GenericEngineModel.RUNTIME_OVERHEAD_BYTES);
     }
     List<MemoryBreakdown> stages = List.of(held);
-    if (in.deployment().memoryPerGpuBytes().isEmpty()) {
+    if (in.runtimeTotalBytes().isEmpty()) {
       return new EngineResult(stages, Optional.empty(), Optional.empty());
     }
-    long budget = in.deployment().memoryPerGpuBytes().getAsLong();
+    long budget = in.runtimeTotalBytes().getAsLong();
     long blocks = Long.MAX_VALUE;
     long poolBytes = 0;
     double concurrency = Double.MAX_VALUE;

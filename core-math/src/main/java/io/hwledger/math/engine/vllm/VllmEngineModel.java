@@ -24,9 +24,12 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>The engine uses {@code total × gpu_memory_utilization} of each GPU ({@code
- *       requested_memory}; total, not free memory). From it go the weights, the torch peak of a
- *       profiling pass of {@code max_num_batched_tokens} tokens, the non-torch memory that pass
- *       adds, and (v0.21+) an estimate of CUDA graph memory; the rest is KV cache.
+ *       requested_memory}; total, not free memory), where total is CUDA's ({@code
+ *       torch.cuda.mem_get_info()}, logged as {@code total_gpu_memory}): {@link
+ *       PlanInput#runtimeTotalBytes()}, the catalog's CUDA-visible total on a catalog GPU. From it
+ *       go the weights, the torch peak of a profiling pass of {@code max_num_batched_tokens}
+ *       tokens, the non-torch memory that pass adds, and (v0.21+) an estimate of CUDA graph memory;
+ *       the rest is KV cache.
  *   <li>KV blocks hold {@code block_size} tokens of every layer: {@code num_blocks = available //
  *       (block_size · Σ per-token bytes of the rank's layers)}; {@code GPU KV cache size =
  *       num_blocks · block_size} tokens; {@code Maximum concurrency = num_blocks / blocks one
@@ -159,12 +162,10 @@ public final class VllmEngineModel implements EngineModel<VllmEngine> {
               Math.addExact(nonTorchBytes(in), e.cudaGraphBytes()));
     }
     List<MemoryBreakdown> stages = List.of(held);
-    if (in.deployment().memoryPerGpuBytes().isEmpty()) {
+    if (in.runtimeTotalBytes().isEmpty()) {
       return new EngineResult(stages, Optional.empty(), Optional.empty());
     }
-    long limit =
-        (long)
-            Math.floor(in.deployment().memoryPerGpuBytes().getAsLong() * e.gpuMemoryUtilization());
+    long limit = (long) Math.floor(in.runtimeTotalBytes().getAsLong() * e.gpuMemoryUtilization());
     long blocks = Long.MAX_VALUE;
     double concurrency = Double.MAX_VALUE;
     long poolBytes = 0;
