@@ -44,8 +44,10 @@ import java.util.Set;
  * <p>Tensor names and shapes are the planner's ({@link MixerKind}, {@link MlpKind}), named as
  * llama.cpp's converter names them; architectures that store q, k and v as one {@code attn_qkv}
  * (Falcon, Phi-3, GPT-NeoX, BLOOM, MPT, GPT-BigCode) are fused here too. Block sizes are {@link
- * DType}'s. Bytes are tensor data only: the file adds its header, metadata (the tokenizer, mostly)
- * and up to 31 bytes of alignment padding per tensor.
+ * DType}'s; tensors these rules do not look at are named {@code other0}, {@code other1}, ... per
+ * layer, and a layer's norms are one entry, {@code norms}. Bytes are tensor data only: the file
+ * adds its header, metadata (the tokenizer, mostly) and up to 31 bytes of alignment padding per
+ * tensor.
  */
 public final class LlamaCppQuantization {
 
@@ -219,7 +221,7 @@ public final class LlamaCppQuantization {
       for (WeightTensor t : tensors) {
         boolean quantisable =
             t.role() != WeightTensor.Role.UNQUANTIZED && !t.name().equals("ffn_gate_inp");
-        String base = t.name().isEmpty() ? "t" + unnamed++ : t.name();
+        String base = t.name().isEmpty() ? "other" + unnamed++ : t.name();
         out.add(new Planned(i, "blk." + i + "." + base + ".weight", t, quantisable));
       }
     }
