@@ -113,6 +113,14 @@ class LlamaCppQuantizationTest {
             untied.defaultPrecision());
     LlamaCppQuantization q = LlamaCppQuantization.of(tied, "llama");
     CheckpointWeights w = q.weights(LlamaCppFileType.Q4_K_M);
+    // llama-bench's "3.21 B": 128,256 · 3,072 embedding + 28 · (2 · 3,072² q and o + 2 · 1,024 ·
+    // 3,072 k and v + 3 · 3,072 · 8,192 MLP + 2 · 3,072 norms) + 3,072 final norm
+    assertThat(w.parameters())
+        .isEqualTo(
+            128_256L * 3072
+                + 28L * (2L * 3072 * 3072 + 2L * 1024 * 3072 + 3L * 3072 * 8192 + 2 * 3072)
+                + 3072)
+        .isEqualTo(3_212_749_824L);
     assertThat(w.totalBytes() / GIB).isCloseTo(1.87, within(0.005));
     long file = 2_019_377_696L;
     assertThat(w.totalBytes()).isLessThan(file);
