@@ -152,6 +152,7 @@ final class JsonWriter {
     ObjectNode root = object();
     root.put("model", request.modelLabel());
     root.put("modelSource", request.modelSource());
+    request.fileType().ifPresent(t -> root.put("llamaCppFileType", t.name()));
     ObjectNode parameters = root.putObject("parameters");
     parameters.put("total", plan.totalParameters());
     parameters.put("active", plan.activeParameters());

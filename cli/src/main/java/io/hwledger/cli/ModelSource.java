@@ -5,6 +5,7 @@ import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Printable;
 import io.hwledger.math.CheckpointWeights;
 import io.hwledger.math.HfConfigReader;
+import io.hwledger.math.LlamaCppQuantization;
 import io.hwledger.math.ModelCatalog;
 import io.hwledger.math.Planner;
 import io.hwledger.math.gguf.GgufFile;
@@ -160,6 +161,19 @@ final class ModelSource {
     } else if (safetensors != null) {
       Usage.existing(command, "--safetensors", safetensors);
     }
+  }
+
+  /**
+   * The architecture ({@code model_type}) of a catalog or {@code --config} model, which decides how
+   * llama.cpp would convert it; empty for a checkpoint, whose stored bytes are planned instead.
+   */
+  String architecture() {
+    if (model != null) {
+      return ModelCatalog.builtIn().modelType(model);
+    }
+    Optional<Path> file = configFile();
+    return file.map(f -> readChecked("--config", f, () -> LlamaCppQuantization.architecture(f)))
+        .orElse("");
   }
 
   /** The {@code --config} file's path, when the model came from one. */

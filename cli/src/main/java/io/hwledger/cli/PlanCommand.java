@@ -259,8 +259,13 @@ final class PlanCommand implements Callable<Integer> {
     plan.contextLimit().ifPresent(limit -> line.append(" of ").append(limit));
     long users = request.workload().sequences();
     line.append(" tokens, ").append(users).append(users == 1 ? " user" : " users");
-    line.append(", weights ").append(p.weights().name());
-    if (!p.expertWeights().equals(p.weights())) {
+    line.append(", weights ");
+    if (request.fileType().isPresent()) {
+      line.append(request.fileType().get()).append(" (llama.cpp file type)");
+    } else {
+      line.append(p.weights().name());
+    }
+    if (request.fileType().isEmpty() && !p.expertWeights().equals(p.weights())) {
       line.append(" (experts ").append(p.expertWeights().name()).append(')');
     }
     if (plan.total().kvCacheBytes() > 0) {

@@ -6,6 +6,8 @@ import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Precision;
 import io.hwledger.api.Workload;
 import io.hwledger.math.CheckpointWeights;
+import io.hwledger.math.LlamaCppFileType;
+import io.hwledger.math.LlamaCppQuantization;
 import io.hwledger.math.Planner;
 import io.hwledger.math.Sizes;
 import io.hwledger.math.engine.EngineModels;
@@ -45,11 +47,13 @@ final class PlanOptions {
 
   @Option(
       names = "--weights",
-      paramLabel = "DTYPE",
+      paramLabel = "TYPE",
       completionCandidates = Usage.DTypeNames.class,
       description =
-          "Weight format (default: the checkpoint's): ${COMPLETION-CANDIDATES}; also int4_gN"
-              + " and affineB_gN.")
+          "Weight format (default: the checkpoint's): a llama.cpp file type (Q4_K_M, Q4_0, Q8_0,"
+              + " IQ4_XS, ...: each tensor in the type llama-quantize gives it), or a format that"
+              + " every linear weight takes: ${COMPLETION-CANDIDATES}; also int4_gN and"
+              + " affineB_gN.")
   String weights;
 
   @Option(
@@ -115,6 +119,8 @@ final class PlanOptions {
    * @param workload context and users
    * @param deployment parallelism and budget
    * @param loaded where the model came from: its repository or file, for launch commands
+   * @param fileType the llama.cpp file type {@code --weights} named, whose planned tensor bytes are
+   *     {@code checkpoint}
    */
   record Request(
       String modelLabel,
@@ -124,7 +130,8 @@ final class PlanOptions {
       Precision precision,
       Workload workload,
       Deployment deployment,
-      ModelSource.Loaded loaded) {
+      ModelSource.Loaded loaded,
+      Optional<LlamaCppFileType> fileType) {
 
     /** The GPU planned for, if {@code --gpu} named one. */
     Optional<GpuSpec> gpu() {
@@ -172,14 +179,29 @@ final class PlanOptions {
     int pipelineParallel = usage(() -> (int) Sizes.count("--pp", pp, Integer.MAX_VALUE));
 
     Precision precision = model.defaultPrecision();
-    if (weights != null) {
-      precision = precision.withWeights(Usage.dtype(mixee.commandLine(), "--weights", weights));
-      if (loaded.checkpoint().isPresent()) {
-        io.warn(
-            "--weights does not change the weights a "
-                + loaded.origin()
-                + " checkpoint stores; planning with its tensor bytes");
+    Optional<CheckpointWeights> checkpoint = loaded.checkpoint();
+    // a quantised llama.cpp file type is a per-tensor mix; the float ones (F16, BF16, F32) are
+    // read as formats, which differ from llama.cpp's files only by keeping norms in 16 bits
+    Optional<LlamaCppFileType> fileType =
+        weights == null
+            ? Optional.empty()
+            : LlamaCppFileType.find(weights).filter(t -> !t.isFloat());
+    if (fileType.isPresent()) {
+      LlamaCppFileType type = fileType.get();
+      if (checkpoint.isEmpty()) {
+        String architecture = source.architecture();
+        checkpoint =
+            Optional.of(usage(() -> LlamaCppQuantization.of(model, architecture).weights(type)));
       }
+      precision = precision.withWeights(type.defaultType().orElseThrow());
+    } else if (weights != null) {
+      precision = precision.withWeights(Usage.dtype(mixee.commandLine(), "--weights", weights));
+    }
+    if (weights != null && loaded.checkpoint().isPresent()) {
+      io.warn(
+          "--weights does not change the weights a "
+              + loaded.origin()
+              + " checkpoint stores; planning with its tensor bytes");
     }
     if (kvCache != null) {
       precision = precision.withKvCache(Usage.dtype(mixee.commandLine(), "--kv-cache", kvCache));
@@ -201,11 +223,12 @@ final class PlanOptions {
         label,
         loaded.origin(),
         model,
-        loaded.checkpoint(),
+        checkpoint,
         precision,
         Workload.of(contextTokens, sequences),
         deployment,
-        loaded);
+        loaded,
+        loaded.checkpoint().isPresent() ? Optional.empty() : fileType);
   }
 
   /** Runs {@code step}; an {@link IllegalArgumentException} becomes a usage error. */

@@ -39,10 +39,12 @@ final class AttentionKind implements MixerKind {
     long q = (long) a.queryHeads() * a.keyHeadDim() * (a.outputGate() ? 2 : 1);
     long k = (long) a.kvHeads() * a.keyHeadDim();
     long v = (long) a.kvHeads() * a.valueHeadDim();
-    out.add(WeightTensor.of(q, h, DENSE, ROWS));
-    out.add(WeightTensor.kvHeads(k, h, DENSE, KV_HEAD_ROWS, a.keyHeadDim()));
-    out.add(WeightTensor.kvHeads(v, h, DENSE, KV_HEAD_ROWS, a.valueHeadDim()));
-    out.add(WeightTensor.of(h, (long) a.queryHeads() * a.valueHeadDim(), DENSE, COLUMNS));
+    out.add(WeightTensor.of(q, h, DENSE, ROWS).named("attn_q"));
+    out.add(WeightTensor.kvHeads(k, h, DENSE, KV_HEAD_ROWS, a.keyHeadDim()).named("attn_k"));
+    out.add(WeightTensor.kvHeads(v, h, DENSE, KV_HEAD_ROWS, a.valueHeadDim()).named("attn_v"));
+    out.add(
+        WeightTensor.of(h, (long) a.queryHeads() * a.valueHeadDim(), DENSE, COLUMNS)
+            .named("attn_output"));
     if (a.qkvBias()) {
       out.add(WeightTensor.vector(q, UNQUANTIZED, COLUMNS));
       out.add(WeightTensor.kvHeads(1, k, UNQUANTIZED, KV_HEAD_COLUMNS, a.keyHeadDim()));

@@ -24,7 +24,7 @@ final class DenseMlpKind implements MlpKind {
 
   @Override
   public void addTensors(int h, List<WeightTensor> out) {
-    addProjections(d.width(), d.gated(), d.bias(), DENSE, h, out);
+    addProjections(d.width(), d.gated(), d.bias(), DENSE, "", h, out);
   }
 
   @Override
@@ -32,17 +32,25 @@ final class DenseMlpKind implements MlpKind {
     return ceilDiv(d.width(), tp) * (d.gated() ? 3 : 2);
   }
 
-  /** The tensors of one MLP {@code width} elements wide, stored in {@code role}'s format. */
+  /**
+   * The tensors of one MLP {@code width} elements wide, stored in {@code role}'s format and named
+   * as llama.cpp names them ({@code ffn_gate}, {@code ffn_up}, {@code ffn_down}) with {@code
+   * suffix} appended ({@code _exps} for routed experts, {@code _shexp} for shared ones).
+   */
   static void addProjections(
       long width,
       boolean gated,
       boolean bias,
       WeightTensor.Role role,
+      String suffix,
       int h,
       List<WeightTensor> out) {
     int inputs = gated ? 2 : 1; // gate and up, or up alone
-    out.add(WeightTensor.of(width, h, role, ROWS).times(inputs));
-    out.add(WeightTensor.of(h, width, role, COLUMNS));
+    if (gated) {
+      out.add(WeightTensor.of(width, h, role, ROWS).named("ffn_gate" + suffix));
+    }
+    out.add(WeightTensor.of(width, h, role, ROWS).named("ffn_up" + suffix));
+    out.add(WeightTensor.of(h, width, role, COLUMNS).named("ffn_down" + suffix));
     if (bias) {
       out.add(WeightTensor.vector(width, UNQUANTIZED, COLUMNS).times(inputs));
       out.add(WeightTensor.vector(h, UNQUANTIZED, NONE));

@@ -38,14 +38,15 @@ final class LatentAttentionKind implements MixerKind {
       out.add(WeightTensor.vector(m.qLoraRank(), UNQUANTIZED, NONE));
       out.add(WeightTensor.of(heads * qHead, m.qLoraRank(), DENSE, ROWS));
     } else {
-      out.add(WeightTensor.of(heads * qHead, h, DENSE, ROWS));
+      out.add(WeightTensor.of(heads * qHead, h, DENSE, ROWS).named("attn_q"));
     }
     out.add(WeightTensor.of((long) m.kvLoraRank() + m.qkRopeHeadDim(), h, DENSE, NONE));
     out.add(WeightTensor.vector(m.kvLoraRank(), UNQUANTIZED, NONE));
     out.add(
         WeightTensor.of(
-            heads * ((long) m.qkNopeHeadDim() + m.valueHeadDim()), m.kvLoraRank(), DENSE, ROWS));
-    out.add(WeightTensor.of(h, heads * m.valueHeadDim(), DENSE, COLUMNS));
+                heads * ((long) m.qkNopeHeadDim() + m.valueHeadDim()), m.kvLoraRank(), DENSE, ROWS)
+            .named("attn_kv_b"));
+    out.add(WeightTensor.of(h, heads * m.valueHeadDim(), DENSE, COLUMNS).named("attn_output"));
   }
 
   @Override

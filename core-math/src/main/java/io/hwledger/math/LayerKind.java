@@ -33,7 +33,8 @@ final class LayerKind {
     if (spec.norms() > 0) {
       out.add(
           WeightTensor.of(norm.parametersPerElement(), hidden, UNQUANTIZED, NONE)
-              .times(spec.norms()));
+              .times(spec.norms())
+              .named("norms"));
     }
     this.tensors = List.copyOf(out);
     long params = 0;

@@ -146,6 +146,22 @@ public final class ModelCatalog {
     return specs.computeIfAbsent(entry.id(), k -> parse(entry));
   }
 
+  /**
+   * The {@code model_type} of model {@code id}'s config (the decoder's when nested), which decides
+   * how llama.cpp converts it ({@link LlamaCppQuantization}).
+   *
+   * @param id catalog identifier, compared case-insensitively
+   * @return the model type in lower case, or an empty string when the config names none
+   * @throws ModelConfigException when there is no such model
+   */
+  public String modelType(String id) {
+    Entry entry =
+        find(id).orElseThrow(() -> new ModelConfigException("unknown model '" + id + "'"));
+    String path = configPaths.get(entry.id());
+    return LlamaCppQuantization.architecture(
+        StrictJson.parseObject(resource(ROOT + path), path, "config"));
+  }
+
   private ModelSpec parse(Entry entry) {
     String path = configPaths.get(entry.id());
     return HfConfigReader.parse(resource(ROOT + path), entry.id(), path);

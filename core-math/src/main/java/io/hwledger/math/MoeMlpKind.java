@@ -25,13 +25,13 @@ final class MoeMlpKind implements MlpKind {
 
   @Override
   public void addTensors(int h, List<WeightTensor> out) {
-    out.add(WeightTensor.of(moe.experts(), h, UNQUANTIZED, NONE));
+    out.add(WeightTensor.of(moe.experts(), h, UNQUANTIZED, NONE).named("ffn_gate_inp"));
     if (moe.routerBias()) {
       out.add(WeightTensor.vector(moe.experts(), UNQUANTIZED, NONE));
     }
     addRoutedExperts(h, out);
     if (moe.sharedWidth() > 0) {
-      DenseMlpKind.addProjections(moe.sharedWidth(), moe.gated(), false, DENSE, h, out);
+      DenseMlpKind.addProjections(moe.sharedWidth(), moe.gated(), false, DENSE, "_shexp", h, out);
       if (moe.sharedGate()) {
         out.add(WeightTensor.vector(h, UNQUANTIZED, NONE));
       }
@@ -67,7 +67,8 @@ final class MoeMlpKind implements MlpKind {
 
   private void addRoutedExperts(int h, List<WeightTensor> out) {
     List<WeightTensor> one = new ArrayList<>();
-    DenseMlpKind.addProjections(moe.expertWidth(), moe.gated(), moe.expertBias(), EXPERT, h, one);
+    DenseMlpKind.addProjections(
+        moe.expertWidth(), moe.gated(), moe.expertBias(), EXPERT, "_exps", h, one);
     for (WeightTensor t : one) {
       out.add(t.times(moe.experts()));
     }

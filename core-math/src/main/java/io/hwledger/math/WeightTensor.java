@@ -14,8 +14,12 @@ import io.hwledger.api.Precision;
  * @param split how tensor parallelism divides it
  * @param headUnit for {@link Split#KV_HEAD_ROWS} and {@link Split#KV_HEAD_COLUMNS}: elements per KV
  *     head along the split dimension; 0 otherwise
+ * @param name the tensor's base name in a llama.cpp GGUF ({@code attn_v}, {@code ffn_down_exps}),
+ *     which llama.cpp's file types choose a quantisation type by ({@link LlamaCppQuantization});
+ *     empty for tensors those choices do not look at
  */
-record WeightTensor(long count, long rows, long columns, Role role, Split split, int headUnit) {
+record WeightTensor(
+    long count, long rows, long columns, Role role, Split split, int headUnit, String name) {
 
   /** Which field of {@link Precision} a tensor is stored in. */
   enum Role {
@@ -47,19 +51,24 @@ record WeightTensor(long count, long rows, long columns, Role role, Split split,
   }
 
   static WeightTensor of(long rows, long columns, Role role, Split split) {
-    return new WeightTensor(1, rows, columns, role, split, 0);
+    return new WeightTensor(1, rows, columns, role, split, 0, "");
   }
 
   static WeightTensor vector(long length, Role role, Split split) {
-    return new WeightTensor(1, 1, length, role, split, 0);
+    return new WeightTensor(1, 1, length, role, split, 0, "");
   }
 
   static WeightTensor kvHeads(long rows, long columns, Role role, Split split, int headUnit) {
-    return new WeightTensor(1, rows, columns, role, split, headUnit);
+    return new WeightTensor(1, rows, columns, role, split, headUnit, "");
   }
 
   WeightTensor times(long n) {
-    return new WeightTensor(count * n, rows, columns, role, split, headUnit);
+    return new WeightTensor(count * n, rows, columns, role, split, headUnit, name);
+  }
+
+  /** This tensor with llama.cpp GGUF base name {@code ggufName}, e.g. {@code attn_q}. */
+  WeightTensor named(String ggufName) {
+    return new WeightTensor(count, rows, columns, role, split, headUnit, ggufName);
   }
 
   long parameters() {

@@ -1,0 +1,267 @@
+package io.hwledger.math;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.hwledger.api.Attention;
+import io.hwledger.api.DType;
+import io.hwledger.api.ModelSpec;
+import io.hwledger.testsupport.Verifies;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Planned llama.cpp file types against published GGUF sizes. llama-bench's "size" column and
+ * llama-quantize's "quant size" are {@code llama_model_size()}: the tensor data bytes, the figure
+ * planned here; a GGUF file adds its header, metadata (mostly the tokenizer) and alignment padding.
+ */
+@Verifies("FR-PLAN-022")
+class LlamaCppQuantizationTest {
+  private static final double GIB = 1024.0 * 1024 * 1024;
+
+  private static LlamaCppQuantization catalog(String id) {
+    ModelCatalog models = ModelCatalog.builtIn();
+    return LlamaCppQuantization.of(models.spec(id), models.modelType(id));
+  }
+
+  private static double gib(LlamaCppQuantization q, String type, boolean imatrix) {
+    return q.weights(LlamaCppFileType.find(type).orElseThrow(), imatrix).totalBytes() / GIB;
+  }
+
+  /**
+   * llama-bench "size" rows (GiB, two decimals) of files people run; each planned figure rounds to
+   * the published one, which is also well inside ±1 %. Sources: llama 7B Q4_0 3.56 GiB and llama
+   * 70B Q4_0 37.22 GiB, two RX 7900 XTX, ROCm, build 72272b83 (3265); llama 7B Q8_0 6.67 GiB,
+   * Vulkan,BLAS; qwen2 7B Q4_K - Medium 4.36 GiB (Qwen2.5-7B-Instruct-Q4_K_M, many reports, e.g.
+   * geerlingguy/ai-benchmarks); llama 8x7B Q4_K - Medium 26.49 GiB, Vulkan; qwen3moe 30B.A3B Q4_K -
+   * Medium 17.28 GiB, CUDA, build 233d773d0 (6413); llama 8B Q4_K - Medium 4.58 GiB.
+   */
+  @ParameterizedTest(name = "{0} {1}: {2} GiB")
+  @CsvSource({
+    "llama-2-7b, Q4_0, 3.56",
+    "llama-2-7b, Q8_0, 6.67",
+    "llama-3.1-70b, Q4_0, 37.22",
+    "llama-3.1-8b, Q4_K_M, 4.58",
+    "qwen2.5-7b, Q4_K_M, 4.36",
+    "mixtral-8x7b-v0.1, Q4_K_M, 26.49",
+    "qwen3-30b-a3b, Q4_K_M, 17.28"
+  })
+  void matchesLlamaBenchModelSize(String model, String type, double published) {
+    double planned = gib(catalog(model), type, false);
+    assertThat(planned).isCloseTo(published, within(0.005));
+    assertThat(Math.abs(planned / published - 1)).isLessThan(0.01);
+  }
+
+  /**
+   * llama.cpp's own size table for Llama-3-8B, printed by {@code llama-quantize --help} ({@code
+   * tools/quantize/quantize.cpp} QUANT_OPTIONS, e.g. "Q4_K_M : 4.58G, +0.1754 ppl @ Llama-3-8B"),
+   * in GiB. Llama-3-8B has Llama-3.1-8B's shapes. Q4_0 and Q5_0 are compared with an importance
+   * matrix, as published files are made, the rest without (it changes nothing for them).
+   */
+  @ParameterizedTest(name = "Llama-3-8B {0}: {1} GiB")
+  @CsvSource({
+    "Q4_0, 4.34, true",
+    "Q4_1, 4.78, false",
+    "Q5_0, 5.21, true",
+    "Q5_1, 5.65, false",
+    "Q2_K, 2.96, false",
+    "Q3_K_S, 3.41, false",
+    "Q3_K_M, 3.74, false",
+    "Q3_K_L, 4.03, false",
+    "Q4_K_S, 4.37, false",
+    "Q4_K_M, 4.58, false",
+    "Q5_K_S, 5.21, false",
+    "Q5_K_M, 5.33, false",
+    "Q6_K, 6.14, false",
+    "Q8_0, 7.96, false"
+  })
+  void matchesLlamaQuantizeTableForLlama3_8b(String type, double published, boolean imatrix) {
+    double planned = gib(catalog("llama-3.1-8b"), type, imatrix);
+    assertThat(Math.abs(planned / published - 1))
+        .as("%s planned %.3f GiB", type, planned)
+        .isLessThan(0.01);
+  }
+
+  /**
+   * bartowski's Llama-3.2-3B-Instruct-Q4_K_M.gguf is 2,019,377,696 bytes (wget log in
+   * geerlingguy/ai-benchmarks issue 53, llama-bench "llama 3B Q4_K - Medium 1.87 GiB 3.21 B" in the
+   * same report). meta-llama/Llama-3.2-3B-Instruct config.json: vocab 128,256, hidden 3,072, 28
+   * layers, 24/8 heads of 128, FFN 8,192, tied embeddings. Tied, so the one table is the output
+   * head and gets Q6_K. The file's header and metadata (128,256 tokens, 280,147 merges, chat
+   * template) make up the difference of about 0.4 %.
+   */
+  @Test
+  void matchesAPublishedFileSizeOfATiedModel() {
+    ModelSpec untied =
+        TestModels.dense(
+            "llama-3.2-3b", 128_256, 3072, 28, Attention.full(24, 8, 128), 8192, 131_072);
+    ModelSpec tied =
+        new ModelSpec(
+            untied.name(),
+            untied.vocabSize(),
+            untied.hiddenSize(),
+            true,
+            untied.norm(),
+            untied.layers(),
+            untied.contextLimit(),
+            untied.defaultPrecision());
+    LlamaCppQuantization q = LlamaCppQuantization.of(tied, "llama");
+    CheckpointWeights w = q.weights(LlamaCppFileType.Q4_K_M);
+    // llama-bench's "3.21 B": 128,256 · 3,072 embedding + 28 · (2 · 3,072² q and o + 2 · 1,024 ·
+    // 3,072 k and v + 3 · 3,072 · 8,192 MLP + 2 · 3,072 norms) + 3,072 final norm
+    assertThat(w.parameters())
+        .isEqualTo(
+            128_256L * 3072
+                + 28L * (2L * 3072 * 3072 + 2L * 1024 * 3072 + 3L * 3072 * 8192 + 2 * 3072)
+                + 3072)
+        .isEqualTo(3_212_749_824L);
+    assertThat(w.totalBytes() / GIB).isCloseTo(1.87, within(0.005));
+    long file = 2_019_377_696L;
+    assertThat(w.totalBytes()).isLessThan(file);
+    assertThat(1 - (double) w.totalBytes() / file).isLessThan(0.01);
+    assertThat(typeOf(q.tensors(LlamaCppFileType.Q4_K_M, false), "token_embd.weight"))
+        .isEqualTo(DType.parse("q6_k"));
+    assertThat(w.outputBytes()).isZero();
+  }
+
+  /** The issue's example: a Q4_0 file keeps the output head at Q6_K and the embedding at Q4_0. */
+  @Test
+  void q4_0QuantisesEmbeddingAndOutputAsLlamaCppDoes() {
+    List<LlamaCppQuantization.Tensor> t =
+        catalog("llama-2-7b").tensors(LlamaCppFileType.Q4_0, false);
+    assertThat(typeOf(t, "output.weight")).isEqualTo(DType.parse("q6_k"));
+    assertThat(typeOf(t, "token_embd.weight")).isEqualTo(DType.parse("q4_0"));
+    assertThat(typeOf(t, "blk.0.norms.weight")).isEqualTo(DType.FP32);
+    // 32,000 x 4,096 embedding in Q4_0: 32,000 rows x 128 blocks x 18 B; head in Q6_K: x 16 x 210
+    CheckpointWeights w = catalog("llama-2-7b").weights(LlamaCppFileType.Q4_0, false);
+    assertThat(w.embeddingBytes()).isEqualTo(32_000L * 128 * 18);
+    assertThat(w.outputBytes()).isEqualTo(32_000L * 16 * 210);
+  }
+
+  /**
+   * Q4_K_M raises attn_v and ffn_down to Q6_K on {@code use_more_bits} layers: of 32, layers 0-3
+   * (first eighth), 28-31 (last eighth) and every third between, 6, 9, ..., 27: 16 layers.
+   */
+  @Test
+  void q4KmRaisesHalfOfAttnVAndFfnDownToQ6K() {
+    List<LlamaCppQuantization.Tensor> t =
+        catalog("llama-3.1-8b").tensors(LlamaCppFileType.Q4_K_M, false);
+    List<Integer> raised = List.of(0, 1, 2, 3, 6, 9, 12, 15, 18, 21, 24, 27, 28, 29, 30, 31);
+    for (int layer = 0; layer < 32; layer++) {
+      DType expected = DType.parse(raised.contains(layer) ? "q6_k" : "q4_k");
+      assertThat(typeOf(t, "blk." + layer + ".attn_v.weight"))
+          .as("attn_v %d", layer)
+          .isEqualTo(expected);
+      assertThat(typeOf(t, "blk." + layer + ".ffn_down.weight"))
+          .as("ffn_down %d", layer)
+          .isEqualTo(expected);
+      assertThat(typeOf(t, "blk." + layer + ".attn_q.weight")).isEqualTo(DType.parse("q4_k"));
+    }
+    assertThat(typeOf(t, "output.weight")).isEqualTo(DType.parse("q6_k"));
+    assertThat(typeOf(t, "token_embd.weight")).isEqualTo(DType.parse("q4_k"));
+  }
+
+  /** Mixtral has 8 experts: attn_v and attn_k in Q8_0, attn_output in Q5_K for Q4_K_M. */
+  @Test
+  void eightExpertModelsKeepAttentionInMoreBits() {
+    List<LlamaCppQuantization.Tensor> t =
+        catalog("mixtral-8x7b-v0.1").tensors(LlamaCppFileType.Q4_K_M, false);
+    assertThat(typeOf(t, "blk.5.attn_v.weight")).isEqualTo(DType.parse("q8_0"));
+    assertThat(typeOf(t, "blk.5.attn_k.weight")).isEqualTo(DType.parse("q8_0"));
+    assertThat(typeOf(t, "blk.5.attn_output.weight")).isEqualTo(DType.parse("q5_k"));
+    assertThat(typeOf(t, "blk.5.ffn_gate_inp.weight")).isEqualTo(DType.FP32);
+    // use_more_bits by the layer in the expert tensor's name: layer 0 raised, layer 5 not
+    assertThat(typeOf(t, "blk.0.ffn_down_exps.weight")).isEqualTo(DType.parse("q6_k"));
+    assertThat(typeOf(t, "blk.5.ffn_down_exps.weight")).isEqualTo(DType.parse("q4_k"));
+  }
+
+  /** Llama-family 70B models (80 layers, GQA) raise Q3_K/Q4_K attn_v to Q5_K. */
+  @Test
+  void seventyBRaisesAttnV() {
+    List<LlamaCppQuantization.Tensor> t =
+        catalog("llama-3.1-70b").tensors(LlamaCppFileType.Q4_K_S, false);
+    assertThat(typeOf(t, "blk.40.attn_v.weight")).isEqualTo(DType.parse("q5_k"));
+    List<LlamaCppQuantization.Tensor> small =
+        catalog("llama-3.1-8b").tensors(LlamaCppFileType.Q4_K_S, false);
+    assertThat(typeOf(small, "blk.20.attn_v.weight")).isEqualTo(DType.parse("q4_k"));
+  }
+
+  /** Phi-3 stores q, k and v as one attn_qkv, which follows attn_v's rules in this llama.cpp. */
+  @Test
+  void fusedQkvArchitecturesPlanOneTensor() {
+    List<LlamaCppQuantization.Tensor> t =
+        catalog("phi-3-mini-4k-instruct").tensors(LlamaCppFileType.Q4_K_M, false);
+    LlamaCppQuantization.Tensor qkv =
+        t.stream().filter(x -> x.name().equals("blk.0.attn_qkv.weight")).findFirst().orElseThrow();
+    // hidden 3,072, 32 heads and 32 KV heads of 96: (3,072 + 3,072 + 3,072) rows
+    assertThat(qkv.rows()).isEqualTo(9216);
+    assertThat(qkv.type()).isEqualTo(DType.parse("q6_k"));
+    assertThat(t).noneMatch(x -> x.name().endsWith("attn_q.weight"));
+  }
+
+  /** Rows that are no multiple of the block fall back as tensor_type_fallback says. */
+  @ParameterizedTest(name = "{1} on rows of {0} -> {2}")
+  @CsvSource({
+    "2880, q4_k, q5_0",
+    "2880, q5_k, q5_1",
+    "2880, q6_k, q8_0",
+    "2880, iq4_xs, iq4_nl",
+    "2880, q2_k, q4_0",
+    "4096, q4_k, q4_k",
+    "100, q4_k, f16"
+  })
+  void fallsBackWhenRowsDoNotFillBlocks(long columns, String type, String expected) {
+    assertThat(LlamaCppQuantization.fallback(columns, DType.parse(type)))
+        .isEqualTo(DType.parse(expected));
+  }
+
+  /** Every file type plans, and the float types keep norms in F32. */
+  @Test
+  void everyFileTypeButNvfp4Plans() {
+    LlamaCppQuantization q = catalog("llama-3.1-8b");
+    for (LlamaCppFileType type : LlamaCppFileType.values()) {
+      if (type == LlamaCppFileType.NVFP4) {
+        assertThatThrownBy(() -> q.weights(type)).hasMessageContaining("NVFP4");
+        continue;
+      }
+      CheckpointWeights w = q.weights(type);
+      assertThat(w.parameters()).isEqualTo(8_030_261_248L);
+      assertThat(w.totalBytes()).isPositive();
+    }
+    // F16: 8,030,261,248 parameters, of which 65 norms of 4,096 stay in F32 (4 bytes, not 2)
+    assertThat(q.weights(LlamaCppFileType.F16).totalBytes())
+        .isEqualTo(8_030_261_248L * 2 + 65L * 4096 * 2);
+  }
+
+  @Test
+  void namesAndIdsFollowLlamaH() {
+    assertThat(LlamaCppFileType.find("q4_k_m")).contains(LlamaCppFileType.Q4_K_M);
+    assertThat(LlamaCppFileType.find("IQ4-XS")).contains(LlamaCppFileType.IQ4_XS);
+    assertThat(LlamaCppFileType.find("q4_k")).isEmpty();
+    assertThat(LlamaCppFileType.Q4_K_M.id()).isEqualTo(15);
+    assertThat(LlamaCppFileType.ofId(32)).contains(LlamaCppFileType.BF16);
+    assertThat(LlamaCppFileType.ofId(4)).isEmpty();
+    assertThat(LlamaCppFileType.IQ2_M.defaultType()).contains(DType.parse("iq2_s"));
+    assertThat(LlamaCppFileType.IQ2_XS.requiresImatrix()).isTrue();
+    assertThat(LlamaCppFileType.Q4_K_M.requiresImatrix()).isFalse();
+  }
+
+  private static DType typeOf(List<LlamaCppQuantization.Tensor> tensors, String name) {
+    Map<String, DType> byName =
+        tensors.stream()
+            .collect(
+                Collectors.toMap(
+                    LlamaCppQuantization.Tensor::name,
+                    LlamaCppQuantization.Tensor::type,
+                    (a, b) -> a,
+                    TreeMap::new));
+    assertThat(byName).containsKey(name);
+    return byName.get(name);
+  }
+}
