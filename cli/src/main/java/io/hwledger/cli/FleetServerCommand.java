@@ -132,31 +132,7 @@ final class FleetServerCommand implements Callable<Integer> {
           spec.commandLine(),
           "give --port N or --url URL: " + dir + "/admin/server.url, the default, is missing");
     }
-    FleetServerOptions options;
-    try {
-      Duration notReady = Durations.parse("--not-ready-after", notReadyAfter);
-      Duration lost = Durations.parse("--lost-after", lostAfter);
-      // sweep often enough to judge short thresholds, at most every 15 s (FLEET.md section 2)
-      Duration sweep = Collections.min(List.of(Duration.ofSeconds(15), notReady.dividedBy(4)));
-      Duration sshEvery = Durations.parse("--ssh-interval", sshInterval);
-      if (sshConcurrency < 1 || sshConcurrency > 256) {
-        throw Usage.error(
-            spec.commandLine(), "--ssh-concurrency: " + sshConcurrency + " is not 1 to 256");
-      }
-      SshPolling ssh =
-          new SshPolling(
-              sshEvery,
-              sshConcurrency,
-              SshPolling.DEFAULTS.commandTimeout(),
-              Collections.max(List.of(sshEvery, SshPolling.DEFAULTS.maxBackoff())));
-      options =
-          FleetServerOptions.defaults(listen)
-              .withBindAddress(bind)
-              .withLiveness(notReady, lost, sweep.isZero() ? Duration.ofMillis(100) : sweep)
-              .withSsh(ssh);
-    } catch (IllegalArgumentException e) {
-      throw Usage.error(spec.commandLine(), e);
-    }
+    FleetServerOptions options = options(listen);
     char[] secret = passphrase.read(spec.commandLine(), context);
     boolean debug = ErrorHandler.debugRequested(spec.root().commandLine().getParseResult());
     try (FleetForeground log = FleetForeground.logTo(context.io(), debug)) {
@@ -182,6 +158,37 @@ final class FleetServerCommand implements Callable<Integer> {
       context.io().out().flush();
       return FleetForeground.runUntilStopped(server, "hwledger-fleet-server-stop");
     }
+  }
+
+  /** The server's options from the command line, listening on {@code listen}. */
+  private FleetServerOptions options(int listen) {
+    if (sshConcurrency < 1 || sshConcurrency > 256) {
+      throw Usage.error(
+          spec.commandLine(), "--ssh-concurrency: " + sshConcurrency + " is not 1 to 256");
+    }
+    try {
+      Duration notReady = Durations.parse("--not-ready-after", notReadyAfter);
+      Duration lost = Durations.parse("--lost-after", lostAfter);
+      // sweep often enough to judge short thresholds, at most every 15 s (FLEET.md section 2)
+      Duration sweep = Collections.min(List.of(Duration.ofSeconds(15), notReady.dividedBy(4)));
+      SshPolling ssh = sshPolling(Durations.parse("--ssh-interval", sshInterval));
+      return FleetServerOptions.defaults(listen)
+          .withBindAddress(bind)
+          .withLiveness(notReady, lost, sweep.isZero() ? Duration.ofMillis(100) : sweep)
+          .withSsh(ssh);
+    } catch (IllegalArgumentException e) {
+      throw Usage.error(spec.commandLine(), e);
+    }
+  }
+
+  /** SSH hosts polled every {@code every}, backing off to 5 minutes or {@code every}, if longer. */
+  private SshPolling sshPolling(Duration every) {
+    Duration maxBackoff = SshPolling.DEFAULTS.maxBackoff();
+    return new SshPolling(
+        every,
+        sshConcurrency,
+        SshPolling.DEFAULTS.commandTimeout(),
+        every.compareTo(maxBackoff) > 0 ? every : maxBackoff);
   }
 
   /** --url, else DIR/admin/server.url with --port's port; null when neither says. */
