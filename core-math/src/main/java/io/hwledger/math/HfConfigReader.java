@@ -132,9 +132,30 @@ public final class HfConfigReader {
     return spec(root, nameOf(configJson, root), configJson.toString());
   }
 
-  /** A Hub repository id: {@code NAME} or {@code ORG/NAME}, as the Hub allows them. */
-  private static final java.util.regex.Pattern REPO_ID =
-      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?");
+  /**
+   * Whether {@code text} is a Hub repository id, {@code NAME} or {@code ORG/NAME}: each part starts
+   * with a letter or digit and holds only letters, digits, {@code .}, {@code _} and {@code -}, with
+   * no {@code ..} (so no local path qualifies).
+   */
+  static boolean isRepositoryId(String text) {
+    String[] parts = text.split("/", -1);
+    if (parts.length > 2 || text.contains("..")) {
+      return false;
+    }
+    for (String part : parts) {
+      if (part.isEmpty() || !Character.isLetterOrDigit(part.charAt(0))) {
+        return false;
+      }
+      for (int k = 0; k < part.length(); k++) {
+        char c = part.charAt(k);
+        boolean ascii = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!ascii && c != '.' && c != '_' && c != '-') {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
 
   /** The name {@link #read} gives the model of {@code configJson}, whose object is {@code root}. */
   static String nameOf(Path configJson, JsonNode root) {
@@ -156,10 +177,7 @@ public final class HfConfigReader {
           : fileName;
     }
     JsonNode declared = root.get("_name_or_path");
-    if (declared != null
-        && declared.isTextual()
-        && REPO_ID.matcher(declared.textValue()).matches()
-        && !declared.textValue().contains("..")) {
+    if (declared != null && declared.isTextual() && isRepositoryId(declared.textValue())) {
       return declared.textValue();
     }
     Path dir = parent == null ? null : parent.getFileName();
