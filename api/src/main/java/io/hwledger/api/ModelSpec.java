@@ -16,6 +16,9 @@ import java.util.OptionalLong;
  * @param contextLimit the longest context the model was trained or extended for, in tokens ({@code
  *     max_position_embeddings}, or the RoPE-scaled length); empty when unbounded (pure SSM models)
  * @param defaultPrecision how the published checkpoint stores weights, and the caches it implies
+ * @param positionEmbeddings rows of a learned absolute position table ({@code hidden} wide, stored
+ *     like the token embedding and looked up, not multiplied): GPT-2's {@code n_positions}, OPT's
+ *     {@code max_position_embeddings + 2}; 0 for models with rotary or no position embeddings
  */
 public record ModelSpec(
     String name,
@@ -25,7 +28,8 @@ public record ModelSpec(
     NormKind norm,
     List<LayerSpec> layers,
     OptionalLong contextLimit,
-    Precision defaultPrecision) {
+    Precision defaultPrecision,
+    int positionEmbeddings) {
 
   /**
    * Most decoder layers a model may have: 1,024, twice llama.cpp's {@code LLAMA_MAX_LAYERS} (512)
@@ -46,8 +50,9 @@ public record ModelSpec(
    * @param layers 1 to {@link #MAX_LAYERS} decoder layers, in order; copied
    * @param contextLimit the context limit in tokens, positive when present
    * @param defaultPrecision the published checkpoint's precision
-   * @throws IllegalArgumentException when a size is not positive, or there are no layers or more
-   *     than {@link #MAX_LAYERS}
+   * @param positionEmbeddings rows of a learned position table, 0 or more
+   * @throws IllegalArgumentException when a size is not positive, {@code positionEmbeddings} is
+   *     negative, or there are no layers or more than {@link #MAX_LAYERS}
    */
   public ModelSpec {
     Objects.requireNonNull(name, "name");
@@ -65,6 +70,44 @@ public record ModelSpec(
     Objects.requireNonNull(contextLimit, "contextLimit");
     contextLimit.ifPresent(limit -> Checks.positive(limit, "contextLimit"));
     Objects.requireNonNull(defaultPrecision, "defaultPrecision");
+    if (positionEmbeddings < 0) {
+      throw new IllegalArgumentException(
+          "positionEmbeddings must not be negative, was " + positionEmbeddings);
+    }
+  }
+
+  /**
+   * A model without a learned position table (rotary, ALiBi or no position embeddings).
+   *
+   * @param name a display name or identifier
+   * @param vocabSize rows of the token embedding, at least 1
+   * @param hiddenSize width of the residual stream, at least 1
+   * @param tiedEmbeddings whether the output head shares the token embedding
+   * @param norm the normalisation
+   * @param layers 1 to {@link #MAX_LAYERS} decoder layers, in order; copied
+   * @param contextLimit the context limit in tokens, positive when present
+   * @param defaultPrecision the published checkpoint's precision
+   * @throws IllegalArgumentException as the canonical constructor
+   */
+  public ModelSpec(
+      String name,
+      int vocabSize,
+      int hiddenSize,
+      boolean tiedEmbeddings,
+      NormKind norm,
+      List<LayerSpec> layers,
+      OptionalLong contextLimit,
+      Precision defaultPrecision) {
+    this(
+        name,
+        vocabSize,
+        hiddenSize,
+        tiedEmbeddings,
+        norm,
+        layers,
+        contextLimit,
+        defaultPrecision,
+        0);
   }
 
   /**

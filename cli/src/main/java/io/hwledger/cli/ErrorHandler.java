@@ -32,14 +32,16 @@ import picocli.CommandLine.UnmatchedArgumentException;
  *   <li>{@link ExitCodes#USAGE} (2): the command line is wrong: an unknown command or option,
  *       missing or conflicting options, a value that does not parse (a byte size without a unit
  *       among them), an unknown model, GPU, dtype or engine, a path that does not exist or is a
- *       file where a directory is wanted or the reverse. Every {@link ParameterException},
+ *       file where a directory is wanted or the reverse, a deployment the engine would refuse (more
+ *       pipeline stages than layers, TP that does not divide the heads) or a context beyond the
+ *       model's limit without {@code --allow-long-context}. Every {@link ParameterException},
  *       picocli's or a command's; worded as {@link #usageMessage} says.
  *   <li>{@link ExitCodes#FAILURE} (1): the command line is understood but the request fails: a file
  *       that cannot be read or describes no model the planner can represent, a plan the planner
- *       rejects (more pipeline stages than layers, byte counts that overflow), a directory that is
- *       not a ledger, a ledger that is damaged or held by another process ({@link
- *       LedgerException}), a {@link RequestFailedException}, and unexpected internal errors (these
- *       add a hint to rerun with {@code --debug}).
+ *       rejects (byte counts that overflow), a directory that is not a ledger, a ledger that is
+ *       damaged or held by another process ({@link LedgerException}), a {@link
+ *       RequestFailedException}, and unexpected internal errors (these add a hint to rerun with
+ *       {@code --debug}).
  * </ul>
  */
 final class ErrorHandler implements IParameterExceptionHandler, IExecutionExceptionHandler {

@@ -147,8 +147,11 @@ final class JsonWriter {
     }
   }
 
-  /** The plan document of {@code plan}. */
-  static ObjectNode plan(PlanOptions.Request request, MemoryPlan plan) {
+  /**
+   * The plan document of {@code plan}; {@code activeWithEmbeddings} is the planner's {@link
+   * io.hwledger.math.Planner#activeParametersWithEmbeddings()}.
+   */
+  static ObjectNode plan(PlanOptions.Request request, MemoryPlan plan, long activeWithEmbeddings) {
     ObjectNode root = object();
     root.put("model", request.modelLabel());
     root.put("modelSource", request.modelSource());
@@ -156,6 +159,7 @@ final class JsonWriter {
     ObjectNode parameters = root.putObject("parameters");
     parameters.put("total", plan.totalParameters());
     parameters.put("active", plan.activeParameters());
+    parameters.put("activeWithEmbeddings", activeWithEmbeddings);
     putOptional(root, "contextLimit", plan.contextLimit());
 
     ObjectNode workload = root.putObject("workload");

@@ -83,10 +83,12 @@ public final class Main {
     PlanCommand plan = new PlanCommand(io);
     cli.addSubcommand(plan);
     plan.options.addEngineOptions(cli.getSubcommands().get("plan"));
+    plan.options.env = env;
     cli.addSubcommand(new PerfCommand(io));
     ExportCommand export = new ExportCommand(io);
     cli.addSubcommand(export);
     export.options.addEngineOptions(cli.getSubcommands().get("export"));
+    export.options.env = env;
     cli.addSubcommand(LedgerCommand.commandLine(io));
     cli.addSubcommand(new DevicesCommand(io, backends));
     FleetContext fleet = new FleetContext(io, env, Clock.systemUTC());

@@ -61,7 +61,9 @@ final class ModelsCommand implements Callable<Integer> {
    * @param entry the catalog entry
    * @param model its structure
    * @param totalParameters every parameter, all experts
-   * @param activeParameters parameters used per token
+   * @param activeParameters parameters used per token, lookup tables left out
+   * @param activeWithEmbeddings {@code activeParameters} plus the input embedding (when untied) and
+   *     a learned position table, as model cards count them
    * @param mixers the mixer labels present, in order of first appearance
    * @param moe whether any layer has a mixture-of-experts MLP
    */
@@ -70,6 +72,7 @@ final class ModelsCommand implements Callable<Integer> {
       ModelSpec model,
       long totalParameters,
       long activeParameters,
+      long activeWithEmbeddings,
       List<String> mixers,
       boolean moe) {}
 
@@ -104,6 +107,7 @@ final class ModelsCommand implements Callable<Integer> {
         model,
         planner.totalParameters(),
         planner.activeParameters(),
+        planner.activeParametersWithEmbeddings(),
         List.copyOf(mixers),
         moe);
   }
@@ -149,6 +153,7 @@ final class ModelsCommand implements Callable<Integer> {
       ObjectNode parameters = node.putObject("parameters");
       parameters.put("total", row.totalParameters());
       parameters.put("active", row.activeParameters());
+      parameters.put("activeWithEmbeddings", row.activeWithEmbeddings());
       node.put("layers", row.model().layerCount());
       JsonWriter.putOptional(node, "contextLimit", row.model().contextLimit());
       ArrayNode mixers = node.putArray("mixers");

@@ -85,7 +85,8 @@ final class PlanCommand implements Callable<Integer> {
     Optional<Recorded> recorded =
         record == null ? Optional.empty() : Optional.of(record(request, plan));
     if (json) {
-      ObjectNode document = JsonWriter.plan(request, plan);
+      ObjectNode document =
+          JsonWriter.plan(request, plan, planner.activeParametersWithEmbeddings());
       recorded.ifPresent(
           r -> {
             ObjectNode node = document.putObject("recorded");

@@ -39,6 +39,14 @@ final class PlanOptions {
   String context;
 
   @Option(
+      names = "--allow-long-context",
+      description =
+          "Plan a --context beyond the model's limit (refused otherwise, as vLLM and SGLang refuse"
+              + " it unless VLLM_ALLOW_LONG_MAX_MODEL_LEN=1 or"
+              + " SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1 is set, which are honoured too).")
+  boolean allowLongContext;
+
+  @Option(
       names = "--users",
       paramLabel = "N",
       defaultValue = "1",
@@ -78,6 +86,9 @@ final class PlanOptions {
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   Budget budget;
+
+  /** The environment variables read (an engine's long-context override); set by {@code Main}. */
+  java.util.Map<String, String> env = java.util.Map.of();
 
   /** Added to the command's spec by {@link #addEngineOptions}, after picocli built it. */
   final EngineOptions engineOptions = new EngineOptions(EngineModels.defaults());
@@ -152,17 +163,6 @@ final class PlanOptions {
     long contextTokens;
     if (context != null) {
       contextTokens = usage(() -> Sizes.tokens("--context", context));
-      OptionalLong limit = model.contextLimit();
-      if (limit.isPresent() && contextTokens > limit.getAsLong()) {
-        io.warn(
-            "--context "
-                + contextTokens
-                + " exceeds the context limit of model '"
-                + label
-                + "' ("
-                + limit.getAsLong()
-                + " tokens); planning anyway");
-      }
     } else {
       contextTokens =
           model
@@ -219,6 +219,15 @@ final class PlanOptions {
     }
     Optional<GpuSpec> gpu = deployment.gpu();
     deployment = deployment.withEngine(usage(() -> engineOptions.resolve(gpu)));
+    Deployment checked = deployment;
+    usage(
+        () -> {
+          Planner.validate(model, checked);
+          return null;
+        });
+    if (context != null) {
+      checkContext(io, label, model, contextTokens, deployment.engine().id());
+    }
     return new Request(
         label,
         loaded.origin(),
@@ -229,6 +238,69 @@ final class PlanOptions {
         deployment,
         loaded,
         loaded.checkpoint().isPresent() ? Optional.empty() : fileType);
+  }
+
+  /**
+   * Refuses a context beyond the model's limit, quoting the engine's own refusal, unless {@code
+   * --allow-long-context} or the engine's override variable is set (then warns).
+   */
+  private void checkContext(Streams io, String label, ModelSpec model, long tokens, String engine) {
+    OptionalLong limit = model.contextLimit();
+    if (limit.isEmpty() || tokens <= limit.getAsLong()) {
+      return;
+    }
+    String exceeds =
+        "--context "
+            + tokens
+            + " exceeds the context limit of model '"
+            + label
+            + "' ("
+            + limit.getAsLong()
+            + " tokens)";
+    Optional<String> override = Optional.ofNullable(LONG_CONTEXT_OVERRIDES.get(engine));
+    boolean overridden = override.map(this::envSet).orElse(false);
+    if (allowLongContext || overridden) {
+      io.warn(exceeds + "; planning anyway");
+      return;
+    }
+    String reason;
+    switch (engine) {
+      case "vllm":
+        // vLLM _get_and_verify_max_len (vllm/config.py)
+        reason =
+            "; vllm refuses it: User-specified max_model_len ("
+                + tokens
+                + ") is greater than the derived max_model_len (max_position_embeddings="
+                + limit.getAsLong()
+                + "), unless VLLM_ALLOW_LONG_MAX_MODEL_LEN=1";
+        break;
+      case "sglang":
+        // SGLang ModelConfig._derive_context_length (sglang/srt/configs/model_config.py)
+        reason =
+            "; sglang refuses it: User-specified context_length ("
+                + tokens
+                + ") is greater than the derived context_length ("
+                + limit.getAsLong()
+                + "), unless SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1";
+        break;
+      default:
+        reason = "";
+    }
+    throw usageError(exceeds + reason + "; add --allow-long-context to plan it anyway");
+  }
+
+  /** The environment variable with which each engine accepts a context beyond the model's. */
+  private static final java.util.Map<String, String> LONG_CONTEXT_OVERRIDES =
+      java.util.Map.of(
+          "vllm", "VLLM_ALLOW_LONG_MAX_MODEL_LEN",
+          "sglang", "SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN");
+
+  /**
+   * Whether environment variable {@code name} is {@code 1} or {@code true}, as the engines read it.
+   */
+  private boolean envSet(String name) {
+    String value = env.get(name);
+    return value != null && (value.equals("1") || value.equalsIgnoreCase("true"));
   }
 
   /** Runs {@code step}; an {@link IllegalArgumentException} becomes a usage error. */

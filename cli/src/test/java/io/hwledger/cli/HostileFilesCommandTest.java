@@ -62,9 +62,23 @@ class HostileFilesCommandTest {
     assertThat(r.out().lines().filter(l -> l.startsWith("Fits"))).hasSize(1);
     // The warning names the model too.
     Cli.Result warned =
-        Cli.run("plan", "--gguf", gguf.toString(), "--context", "1M", "--gpu", "h100-sxm-80gb");
+        Cli.run(
+            "plan",
+            "--gguf",
+            gguf.toString(),
+            "--context",
+            "1M",
+            "--allow-long-context",
+            "--gpu",
+            "h100-sxm-80gb");
     assertThat(warned.err()).contains("model '" + SPOOF_ESCAPED + "'");
     assertNoRawControls(warned.err());
+    // So does the refusal without --allow-long-context, on one line.
+    Cli.Result refused =
+        Cli.run("plan", "--gguf", gguf.toString(), "--context", "1M", "--gpu", "h100-sxm-80gb");
+    assertThat(refused.exitCode()).isEqualTo(2);
+    assertThat(refused.err()).contains("model 'tiny\\x1b[1A").hasLineCount(1);
+    assertNoRawControls(refused.err());
   }
 
   @Test

@@ -278,8 +278,16 @@ class PlanCommandTest {
   }
 
   @Test
-  void contextBeyondTheLimitWarnsButPlans() throws IOException {
-    Cli.Result result = Cli.run("plan", "--model", "llama-3.1-8b", "--context", "256K", "--json");
+  void contextBeyondTheLimitPlansOnlyWhenAllowed() throws IOException {
+    Cli.Result result =
+        Cli.run(
+            "plan",
+            "--model",
+            "llama-3.1-8b",
+            "--context",
+            "256K",
+            "--allow-long-context",
+            "--json");
     assertThat(result.err().strip())
         .startsWith("hwledger: warning:")
         .contains("--context 262144", "131072")

@@ -37,11 +37,16 @@ import java.util.Set;
  * {@code qwen2}, {@code qwen2_moe}, {@code qwen3}, {@code qwen3_moe}, {@code qwen3_next}, {@code
  * gemma}, {@code gemma2}, {@code gemma3} / {@code gemma3_text}, {@code deepseek_v2}, {@code
  * deepseek_v3}, {@code llama4} / {@code llama4_text}, {@code gpt_oss}, {@code jamba}, {@code
- * nemotron_h}, {@code falcon}, {@code mamba}, {@code falcon_mamba}, {@code mamba2}, and the
- * original {@code mamba_ssm} format ({@code d_model}, {@code n_layer}, {@code ssm_cfg}). Other
- * types are read with the dense Llama rules (RMSNorm, gated MLP, biases only with {@code
- * attention_bias}) only when the config has none of the keys that signal MoE, MLA, SSM, windowed or
- * hybrid layouts.
+ * nemotron_h}, {@code falcon}, {@code mamba}, {@code falcon_mamba}, {@code mamba2}, {@code opt},
+ * {@code gpt2}, and the original {@code mamba_ssm} format ({@code d_model}, {@code n_layer}, {@code
+ * ssm_cfg}). Any other {@code model_type} (or none) is refused with a message naming it and the
+ * known ones: its layout cannot be known from the keys alone (an OPT config read with the dense
+ * Llama rules would get a gated three-matrix MLP, RMSNorm and no position table).
+ *
+ * <p>OPT and GPT-2 are pre-norm LayerNorm decoders with a learned position table ({@link
+ * ModelSpec#positionEmbeddings()}: OPT's {@code max_position_embeddings + 2}, its
+ * OPTLearnedPositionalEmbedding offset, GPT-2's {@code n_positions}), multi-head attention with
+ * biases and a two-matrix MLP with biases ({@code fc1}/{@code fc2}, {@code c_fc}/{@code c_proj}).
  *
  * <p>Multimodal and wrapped configs are read from their {@code text_config}. Field aliases follow
  * REFERENCES.md §1. A missing field is an error naming it, unless the model type's transformers
@@ -96,40 +101,25 @@ public final class HfConfigReader {
           "falcon",
           "mamba",
           "falcon_mamba",
-          "mamba2");
+          "mamba2",
+          "opt",
+          "gpt2");
 
-  /** Keys whose presence means the generic dense rules would misread the model. */
-  private static final List<String> STRUCTURE_KEYS =
-      List.of(
-          "num_local_experts",
-          "num_experts",
-          "n_routed_experts",
-          "moe_intermediate_size",
-          "num_experts_per_tok",
-          "experts_per_token",
-          "kv_lora_rank",
-          "q_lora_rank",
-          "state_size",
-          "d_state",
-          "mamba_d_state",
-          "ssm_state_size",
-          "ssm_cfg",
-          "mamba_expand",
-          "layer_types",
-          "attn_layer_period",
-          "layers_block_type",
-          "hybrid_override_pattern",
-          "full_attention_interval",
-          "sliding_window_pattern",
-          "linear_num_key_heads",
-          "sliding_window");
+  /** The known types, sorted, as messages list them. */
+  private static final String KNOWN_LIST =
+      String.join(", ", new java.util.TreeSet<>(KNOWN_TYPES)) + ", and mamba_ssm's ssm_cfg format";
+
+  /** Types whose decoder norms are LayerNorm with weight and bias. */
+  private static final Set<String> LAYER_NORM_TYPES = Set.of("falcon", "opt", "gpt2");
 
   private HfConfigReader() {}
 
   /**
-   * Reads the config file at {@code configJson}; the model is named after its parent directory, or
-   * {@code ORG/NAME} when that is a snapshot in a Hugging Face cache ({@code
-   * models--ORG--NAME/snapshots/REV}).
+   * Reads the config file at {@code configJson}. The model is named {@code ORG/NAME} when the file
+   * is in a snapshot of a Hugging Face cache ({@code models--ORG--NAME/snapshots/REV}); else after
+   * the file when it is not called {@code config.json} ({@code some/dir/qwen2-7b.json} is {@code
+   * qwen2-7b}); else after the config's {@code _name_or_path} when that is a Hub repository id
+   * ({@code ORG/NAME} or {@code NAME}, not a local path); else after its directory.
    *
    * @param configJson path of a {@code config.json}, at most {@link #MAX_CONFIG_BYTES} bytes
    * @return the model's layers, sizes and checkpoint precision
@@ -139,15 +129,59 @@ public final class HfConfigReader {
   public static ModelSpec read(Path configJson) {
     Objects.requireNonNull(configJson, "configJson");
     JsonNode root = StrictJson.readObject(configJson, MAX_CONFIG_BYTES, "");
+    return spec(root, nameOf(configJson, root), configJson.toString());
+  }
+
+  /**
+   * Whether {@code text} is a Hub repository id, {@code NAME} or {@code ORG/NAME}: each part starts
+   * with a letter or digit and holds only letters, digits, {@code .}, {@code _} and {@code -}, with
+   * no {@code ..} (so no local path qualifies).
+   */
+  static boolean isRepositoryId(String text) {
+    String[] parts = text.split("/", -1);
+    if (parts.length > 2 || text.contains("..")) {
+      return false;
+    }
+    for (String part : parts) {
+      if (part.isEmpty() || !Character.isLetterOrDigit(part.charAt(0))) {
+        return false;
+      }
+      for (int k = 0; k < part.length(); k++) {
+        char c = part.charAt(k);
+        boolean ascii = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!ascii && c != '.' && c != '_' && c != '-') {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The name {@link #read} gives the model of {@code configJson}, whose object is {@code root}. */
+  static String nameOf(Path configJson, JsonNode root) {
     Path parent = configJson.toAbsolutePath().normalize().getParent();
-    Path dir = parent == null ? null : parent.getFileName();
-    Path file = configJson.getFileName();
-    String name = dir != null ? dir.toString() : file != null ? file.toString() : CONFIG_JSON;
     if (parent != null) {
       // A Hugging Face cache snapshot's directory is a revision hash: name the repository.
-      name = ModelFiles.cacheRepository(parent).map(ModelFiles::cacheRepositoryId).orElse(name);
+      Optional<String> cached =
+          ModelFiles.cacheRepository(parent).map(ModelFiles::cacheRepositoryId);
+      if (cached.isPresent()) {
+        return cached.get();
+      }
     }
-    return spec(root, name, configJson.toString());
+    Path file = configJson.getFileName();
+    String fileName = file == null ? CONFIG_JSON : file.toString();
+    if (!fileName.equals(CONFIG_JSON)) {
+      String lower = fileName.toLowerCase(Locale.ROOT);
+      return lower.endsWith(".json") && fileName.length() > 5
+          ? fileName.substring(0, fileName.length() - 5)
+          : fileName;
+    }
+    JsonNode declared = root.get("_name_or_path");
+    if (declared != null && declared.isTextual() && isRepositoryId(declared.textValue())) {
+      return declared.textValue();
+    }
+    Path dir = parent == null ? null : parent.getFileName();
+    return dir != null ? dir.toString() : CONFIG_JSON;
   }
 
   /**
@@ -233,15 +267,11 @@ public final class HfConfigReader {
         return MambaSsmConfig.read(f, name);
       }
       if (!KNOWN_TYPES.contains(type)) {
-        List<String> signals = f.present(STRUCTURE_KEYS.toArray(new String[0]));
-        if (!signals.isEmpty()) {
-          throw f.error(
-              "unsupported model_type '"
-                  + (type.isEmpty() ? "(none)" : type)
-                  + "': its config has "
-                  + String.join(", ", signals)
-                  + ", which the generic dense-transformer rules cannot read");
-        }
+        throw f.error(
+            (type.isEmpty() ? "missing 'model_type'" : "unsupported model_type '" + type + "'")
+                + ": its layout is not known to this reader (known: "
+                + KNOWN_LIST
+                + ")");
       }
       int vocab = f.requireInt(ConfigFields.VOCAB);
       int layerCount =
@@ -252,11 +282,52 @@ public final class HfConfigReader {
       List<Block> layout = HfLayout.resolve(f, type, layerCount);
       List<LayerSpec> layers = type.equals("nemotron_h") ? nemotronLayers(layout) : layers(layout);
       boolean tied = tiedEmbeddings();
-      NormKind norm = type.equals("falcon") ? NormKind.LAYER_NORM : NormKind.RMS_NORM;
+      NormKind norm = LAYER_NORM_TYPES.contains(type) ? NormKind.LAYER_NORM : NormKind.RMS_NORM;
       boolean pureSsm = layout.stream().noneMatch(Block::isAttention);
       OptionalLong context = contextLimit(f, pureSsm);
       Precision precision = HfPrecision.read(f, outer);
-      return new ModelSpec(name, vocab, hidden, tied, norm, layers, context, precision);
+      return new ModelSpec(
+          name, vocab, hidden, tied, norm, layers, context, precision, positionRows(context));
+    }
+
+    /** Rows of the learned position table, 0 for types without one. */
+    private int positionRows(OptionalLong context) {
+      switch (type) {
+        case "opt":
+          {
+            // OPTDecoder: project_in/project_out when word_embed_proj_dim != hidden_size
+            // (opt-350m), final_layer_norm only when do_layer_norm_before and not
+            // _remove_final_layer_norm; neither fits a ModelSpec.
+            int projected = f.optInt("word_embed_proj_dim").orElse(hidden);
+            if (projected != hidden) {
+              throw f.error(
+                  "OPT with word_embed_proj_dim "
+                      + projected
+                      + " != hidden_size "
+                      + hidden
+                      + " (project_in/project_out) is not representable");
+            }
+            if (!f.bool("do_layer_norm_before", true)
+                || f.bool("_remove_final_layer_norm", false)) {
+              throw f.error(
+                  "OPT without a final layer norm (do_layer_norm_before false) is not"
+                      + " representable");
+            }
+            if (!f.bool("layer_norm_elementwise_affine", true)) {
+              throw f.error("OPT with layer_norm_elementwise_affine false is not representable");
+            }
+            // OPTLearnedPositionalEmbedding(num_embeddings + offset 2, hidden)
+            return Math.addExact(Math.toIntExact(context.orElseThrow()), 2);
+          }
+        case "gpt2":
+          if (f.bool("add_cross_attention", false)) {
+            throw f.error("GPT-2 with add_cross_attention true is not representable");
+          }
+          // GPT2Model.wpe = nn.Embedding(max_position_embeddings (n_positions), embed_dim)
+          return Math.toIntExact(context.orElseThrow());
+        default:
+          return 0;
+      }
     }
 
     private boolean tiedEmbeddings() {
@@ -397,6 +468,16 @@ public final class HfConfigReader {
         case "falcon":
           qkvBias = f.bool("bias", false);
           outputBias = qkvBias;
+          break;
+        case "opt":
+          // OPTAttention: k/v/q/out_proj with bias=config.enable_bias (default True)
+          qkvBias = f.bool("enable_bias", true);
+          outputBias = qkvBias;
+          break;
+        case "gpt2":
+          // GPT2Attention: c_attn and c_proj are Conv1D with biases
+          qkvBias = true;
+          outputBias = true;
           break;
         case "jamba":
           // JambaAttention: no biases
@@ -571,6 +652,15 @@ public final class HfConfigReader {
           {
             int width = f.optInt(ConfigFields.FFN).orElseGet(() -> Math.multiplyExact(4, hidden));
             return new DenseMlp(width, false, f.bool("bias", false));
+          }
+        case "opt":
+          // OPTDecoderLayer: fc1 (hidden → ffn_dim) and fc2, bias=enable_bias
+          return new DenseMlp(f.requireInt("ffn_dim"), false, f.bool("enable_bias", true));
+        case "gpt2":
+          {
+            // GPT2MLP: c_fc and c_proj with biases; n_inner None → 4 · hidden_size
+            int width = f.optInt(ConfigFields.FFN).orElseGet(() -> Math.multiplyExact(4, hidden));
+            return new DenseMlp(width, false, true);
           }
         case "mixtral":
           return new MoeMlp(

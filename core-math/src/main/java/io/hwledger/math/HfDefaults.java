@@ -22,7 +22,9 @@ final class HfDefaults {
           "qwen3", // Qwen3Config: same
           "deepseek_v2", // DeepseekV2Config: same
           "deepseek_v3", // DeepseekV3Config: same
-          "nemotron_h"); // NemotronHConfig.__post_init__: same
+          "nemotron_h", // NemotronHConfig.__post_init__: same
+          "opt", // OPTConfig: multi-head attention only, no KV-head field
+          "gpt2"); // GPT2Config: same
 
   private static final Map<String, Object> QWEN_DENSE =
       Map.of("tie_word_embeddings", false, "use_sliding_window", false, "max_window_layers", 28);
@@ -203,6 +205,16 @@ final class HfDefaults {
             Map.entry("head_dim", 64),
             Map.entry("use_bias", false),
             Map.entry("use_conv_bias", true));
+      case "opt":
+        // OPTConfig: ffn_dim=3072, max_position_embeddings=2048; tie_word_embeddings stays
+        // PretrainedConfig's True (OPTForCausalLM ties lm_head to embed_tokens)
+        return Map.of(
+            "tie_word_embeddings", true, "ffn_dim", 3072, "max_position_embeddings", 2048);
+      case "gpt2":
+        // GPT2Config: n_positions=1024, tied head. The Hub's openai-community/gpt2 config has no
+        // torch_dtype: its safetensors are F32 (Hub API: F32 137,022,720) and transformers loads
+        // a config without one in float32.
+        return Map.of("tie_word_embeddings", true, "n_positions", 1024, "torch_dtype", "float32");
       default:
         // PretrainedConfig: tie_word_embeddings=True
         return Map.of("tie_word_embeddings", true);

@@ -178,11 +178,24 @@ public final class ModelSpecJson {
     throw new IllegalStateException("no JSON form for " + value.getClass().getName());
   }
 
-  /** One member per record component, by its name; an empty {@code OptionalLong} left out. */
+  /**
+   * Integer components added after the format was first written: left out when 0, and read as 0
+   * when missing, so documents written before them (and by older agents) still read.
+   */
+  private static final java.util.Set<String> ZERO_WHEN_MISSING =
+      java.util.Set.of("positionEmbeddings");
+
+  /**
+   * One member per record component, by its name; an empty {@code OptionalLong} and a zero {@link
+   * #ZERO_WHEN_MISSING} member left out.
+   */
   private static ObjectNode fields(Record r) {
     ObjectNode out = NODES.objectNode();
     for (RecordComponent c : r.getClass().getRecordComponents()) {
       Object v = component(r, c);
+      if (ZERO_WHEN_MISSING.contains(c.getName()) && Integer.valueOf(0).equals(v)) {
+        continue;
+      }
       if (v instanceof OptionalLong o) {
         if (o.isPresent()) {
           out.put(c.getName(), o.getAsLong());
@@ -376,6 +389,8 @@ public final class ModelSpecJson {
             member == null || member.isNull()
                 ? OptionalLong.empty()
                 : OptionalLong.of((long) read(member, long.class, at));
+      } else if (member == null && ZERO_WHEN_MISSING.contains(c.getName())) {
+        args[i] = 0;
       } else if (member == null) {
         throw new IllegalArgumentException(at + ": missing");
       } else {

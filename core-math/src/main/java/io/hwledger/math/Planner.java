@@ -40,8 +40,9 @@ import java.util.OptionalLong;
  * <ul>
  *   <li><b>Parameters</b> are counted tensor by tensor from the layer structure ({@link
  *       LayerSpec}), following the transformers implementation of each mixer and MLP: embedding
- *       and, when untied, output head ({@code vocab · hidden} each), every projection and bias,
- *       norms, routers, SSM vectors. Total counts every expert, active counts top-k.
+ *       and, when untied, output head ({@code vocab · hidden} each), a learned position table
+ *       ({@link ModelSpec#positionEmbeddings()} rows), every projection and bias, norms, routers,
+ *       SSM vectors. Total counts every expert, active counts top-k.
  *   <li><b>Weight bytes</b> store each tensor in its {@link Precision} field, with block scales;
  *       quantisation blocks run along rows and never straddle two rows.
  *   <li><b>KV cache</b>: every sequence at the workload's context; a windowed layer keeps {@code
@@ -88,9 +89,11 @@ public final class Planner {
   private final int[] kindOfLayer;
   private final int[][] prefixCounts;
   private final WeightTensor embedding;
+  private final WeightTensor positions;
   private final WeightTensor finalNorm;
   private final long totalParameters;
   private final long activeParameters;
+  private final long activeParametersWithEmbeddings;
   private final CheckpointWeights checkpoint; // null: weights computed from the precision
   private final long[] checkpointLayerPrefix;
 
@@ -128,6 +131,14 @@ public final class Planner {
     embedding =
         WeightTensor.of(
             model.vocabSize(), hidden, WeightTensor.Role.UNQUANTIZED, WeightTensor.Split.ROWS);
+    // a learned position table (GPT-2, OPT): looked up like the token embedding, replicated on
+    // every rank (vLLM's OPTLearnedPositionalEmbedding and GPT-2's wpe are plain nn.Embedding)
+    positions =
+        WeightTensor.of(
+            model.positionEmbeddings(),
+            hidden,
+            WeightTensor.Role.UNQUANTIZED,
+            WeightTensor.Split.NONE);
     finalNorm =
         WeightTensor.of(
             model.norm().parametersPerElement(),
@@ -135,7 +146,8 @@ public final class Planner {
             WeightTensor.Role.UNQUANTIZED,
             WeightTensor.Split.NONE);
     long embeddings = embedding.parameters() * (model.tiedEmbeddings() ? 1 : 2);
-    long total = Math.addExact(embeddings, finalNorm.parameters());
+    long total =
+        Math.addExact(Math.addExact(embeddings, positions.parameters()), finalNorm.parameters());
     // the output head (or the tied table, used as the head) and the final norm
     long active = Math.addExact(embedding.parameters(), finalNorm.parameters());
     for (int i = 0; i < layers; i++) {
@@ -144,6 +156,11 @@ public final class Planner {
     }
     totalParameters = total;
     activeParameters = active;
+    // model cards count the lookups too: the input table (unless it is the head, already counted)
+    // and a learned position table
+    long lookups =
+        Math.addExact(model.tiedEmbeddings() ? 0 : embedding.parameters(), positions.parameters());
+    activeParametersWithEmbeddings = Math.addExact(active, lookups);
     checkpointLayerPrefix = new long[layers + 1];
     if (checkpoint != null) {
       if (checkpoint.layerBytes().size() != layers) {
@@ -231,12 +248,51 @@ public final class Planner {
 
   /**
    * Parameters one token's forward pass multiplies with: top-k routed experts, shared experts,
-   * everything else but the input embedding table (see {@link MemoryPlan#activeParameters()}).
+   * everything else but the lookup tables (the input token embedding, when not tied to the output
+   * head, and a learned position table; see {@link MemoryPlan#activeParameters()} and {@link
+   * #activeParametersWithEmbeddings()}).
    *
    * @return the parameter count
    */
   public long activeParameters() {
     return activeParameters;
+  }
+
+  /**
+   * Active parameters as model cards count them ("3.3B activated"): {@link #activeParameters()}
+   * plus the lookup tables it leaves out, the input token embedding (when it is not tied to the
+   * output head, which is already counted) and a learned position table.
+   *
+   * @return the parameter count; equals {@link #totalParameters()} for a dense model
+   */
+  public long activeParametersWithEmbeddings() {
+    return activeParametersWithEmbeddings;
+  }
+
+  /**
+   * Refuses a deployment that cannot run {@code model}: more pipeline stages than layers (no engine
+   * gives a stage no layer), or what the deployment's engine refuses at start-up ({@link
+   * EngineModel#validate}: vLLM and SGLang need TP to divide the attention heads, and KV heads to
+   * split or replicate evenly). {@link #plan} checks the same first.
+   *
+   * @param model the model
+   * @param deployment the parallelism, budget and engine
+   * @throws IllegalArgumentException in one line naming the rule, and the engine and its reason
+   */
+  public static void validate(ModelSpec model, Deployment deployment) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(deployment, "deployment");
+    if (deployment.pipelineParallel() > model.layerCount()) {
+      throw new IllegalArgumentException(
+          "--pp "
+              + deployment.pipelineParallel()
+              + " exceeds the "
+              + model.layerCount()
+              + " layers of model '"
+              + model.name()
+              + "': every pipeline stage needs at least one layer");
+    }
+    EngineModels.defaults().validate(model, deployment);
   }
 
   /**
@@ -288,6 +344,7 @@ public final class Planner {
   private <E extends Engine> MemoryPlan compute(
       EngineModel<E> engineModel, Precision p, Workload w, Deployment d, boolean withLayers) {
     E engine = engineModel.settingsType().cast(d.engine());
+    engineModel.validate(model, d, engine);
     int tp = d.tensorParallel();
     int pp = d.pipelineParallel();
     int[] bounds = StagePartition.boundaries(model.layerCount(), pp);
@@ -498,7 +555,8 @@ public final class Planner {
         perKind[k] = kinds[k].weightBytesPerRank(p, tp);
       }
       long table = embedding.bytesPerRank(p, tp);
-      computed = new WeightBytes(p, tp, perKind, table, table, finalNorm.bytesPerRank(p, tp));
+      long lookups = Math.addExact(table, positions.bytesPerRank(p, tp));
+      computed = new WeightBytes(p, tp, perKind, lookups, table, finalNorm.bytesPerRank(p, tp));
     } else {
       long table = WeightTensor.ceilDiv(checkpoint.embeddingBytes(), tp);
       // a tied model's head is the embedding table; a pipeline's last stage holds a copy of it

@@ -596,14 +596,20 @@ class HfConfigReaderTest {
       String json = llama("\"num_experts\":8").replace("\"llama\"", "\"grok\"");
       assertThatThrownBy(() -> HfConfigReader.parse(json, "m"))
           .hasMessageStartingWith("config.json: unsupported model_type 'grok'")
-          .hasMessageContaining("num_experts");
+          .hasMessageContaining("known: deepseek_v2");
     }
 
     @Test
-    void unknownDenseTypeUsesLlamaRules() {
-      ModelSpec s = HfConfigReader.parse(llama("").replace("\"llama\"", "\"internlm2\""), "m");
-      assertThat(s.layers().get(0).mixer()).isEqualTo(Attention.full(32, 8, 128));
-      assertThat(s.tiedEmbeddings()).isTrue(); // PretrainedConfig default
+    void unknownDenseTypeIsRefusedNotReadAsLlama() {
+      // An unlisted type may be anything (OPT's ungated MLP, post-norm OLMo-2, ...): no guess.
+      assertThatThrownBy(
+              () -> HfConfigReader.parse(llama("").replace("\"llama\"", "\"internlm2\""), "m"))
+          .isInstanceOf(ModelConfigException.class)
+          .hasMessageStartingWith(
+              "config.json: unsupported model_type 'internlm2': its layout is not known to this"
+                  + " reader (known: ")
+          .hasMessageContaining("llama, llama4")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
     @Test

@@ -1,7 +1,9 @@
 package io.hwledger.math.engine;
 
+import io.hwledger.api.Deployment;
 import io.hwledger.api.Engine;
 import io.hwledger.api.GpuSpec;
+import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Precision;
 import io.hwledger.math.Utilization;
 import java.util.List;
@@ -102,6 +104,18 @@ public interface EngineModel<E extends Engine> {
   default Precision cachePrecision(Precision precision, E engine) {
     return precision;
   }
+
+  /**
+   * Refuses a model and deployment the engine itself would refuse when it starts (tensor
+   * parallelism that does not divide the attention heads, KV heads that can be neither split nor
+   * replicated), before anything is planned. The default accepts everything.
+   *
+   * @param model the model
+   * @param deployment the parallelism and budget
+   * @param engine the engine's settings
+   * @throws IllegalArgumentException in one line naming the engine and quoting its reason
+   */
+  default void validate(ModelSpec model, Deployment deployment, E engine) {}
 
   /**
    * Plans memory the way the engine allocates it, from what each pipeline stage holds before the

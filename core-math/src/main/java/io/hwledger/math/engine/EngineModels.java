@@ -1,6 +1,8 @@
 package io.hwledger.math.engine;
 
+import io.hwledger.api.Deployment;
 import io.hwledger.api.Engine;
+import io.hwledger.api.ModelSpec;
 import io.hwledger.math.Utilization;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -211,6 +213,24 @@ public final class EngineModels {
    */
   public Utilization utilization(Engine engine) {
     return modelOf(engine).utilization();
+  }
+
+  /**
+   * Refuses what {@code deployment}'s engine would refuse for {@code model} ({@link
+   * EngineModel#validate}).
+   *
+   * @param model the model
+   * @param deployment the parallelism, budget and engine
+   * @throws IllegalArgumentException as {@link #modelOf}, or in one line quoting the engine's
+   *     reason
+   */
+  public void validate(ModelSpec model, Deployment deployment) {
+    validate(modelOf(deployment.engine()), model, deployment);
+  }
+
+  private static <E extends Engine> void validate(
+      EngineModel<E> engineModel, ModelSpec model, Deployment deployment) {
+    engineModel.validate(model, deployment, engineModel.settingsType().cast(deployment.engine()));
   }
 
   /**

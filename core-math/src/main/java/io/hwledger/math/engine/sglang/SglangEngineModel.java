@@ -5,12 +5,14 @@ import io.hwledger.api.EnginePlan;
 import io.hwledger.api.Fit;
 import io.hwledger.api.GpuSpec;
 import io.hwledger.api.MemoryBreakdown;
+import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Workload;
 import io.hwledger.math.engine.EngineModel;
 import io.hwledger.math.engine.EngineResult;
 import io.hwledger.math.engine.EngineSetting;
 import io.hwledger.math.engine.LaunchArgs;
 import io.hwledger.math.engine.LaunchRequest;
+import io.hwledger.math.engine.ParallelRules;
 import io.hwledger.math.engine.PlanInput;
 import io.hwledger.math.engine.SettingValues;
 import io.hwledger.math.engine.StageInput;
@@ -116,6 +118,16 @@ public final class SglangEngineModel implements EngineModel<SglangEngine> {
         tier.chunk,
         tier.cudaGraphMaxBs,
         Math.multiplyExact(tensorParallel, pipelineParallel));
+  }
+
+  /**
+   * {@inheritDoc} The attention heads must divide by TP and KV heads be split or replicated evenly
+   * ({@link ParallelRules}).
+   */
+  @Override
+  public void validate(ModelSpec model, Deployment deployment, SglangEngine engine) {
+    ParallelRules.attentionHeadsDivisible(id(), model, deployment.tensorParallel());
+    ParallelRules.kvHeadsSplitOrReplicated(id(), model, deployment.tensorParallel());
   }
 
   @Override

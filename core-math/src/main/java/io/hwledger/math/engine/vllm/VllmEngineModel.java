@@ -1,15 +1,18 @@
 package io.hwledger.math.engine.vllm;
 
+import io.hwledger.api.Deployment;
 import io.hwledger.api.EnginePlan;
 import io.hwledger.api.Fit;
 import io.hwledger.api.GpuSpec;
 import io.hwledger.api.MemoryBreakdown;
+import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Workload;
 import io.hwledger.math.engine.EngineModel;
 import io.hwledger.math.engine.EngineResult;
 import io.hwledger.math.engine.EngineSetting;
 import io.hwledger.math.engine.LaunchArgs;
 import io.hwledger.math.engine.LaunchRequest;
+import io.hwledger.math.engine.ParallelRules;
 import io.hwledger.math.engine.PlanInput;
 import io.hwledger.math.engine.SettingValues;
 import io.hwledger.math.engine.StageInput;
@@ -133,6 +136,16 @@ public final class VllmEngineModel implements EngineModel<VllmEngine> {
         v.count("max-num-batched-tokens", Integer.MAX_VALUE).orElse(base.maxNumBatchedTokens()),
         v.intCount("max-num-seqs").orElse(base.maxNumSeqs()),
         v.bytes("cuda-graph-memory").orElse(base.cudaGraphBytes()));
+  }
+
+  /**
+   * {@inheritDoc} The attention heads must divide by TP and KV heads be split or replicated evenly
+   * ({@link ParallelRules}).
+   */
+  @Override
+  public void validate(ModelSpec model, Deployment deployment, VllmEngine engine) {
+    ParallelRules.attentionHeadsDivisible(id(), model, deployment.tensorParallel());
+    ParallelRules.kvHeadsSplitOrReplicated(id(), model, deployment.tensorParallel());
   }
 
   @Override
