@@ -7,7 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Sequential reads of a GGUF header through one fixed buffer, tracking the byte offset for error
@@ -191,6 +193,104 @@ final class GgufInput {
    * @param start offset of the length field, for the error message
    */
   String string(long len, int maxBytes, long start, String what) {
+    checkLength(len, maxBytes, start, position(), what);
+    int n = (int) len;
+    charge(GgufReader.STRING_HEAP_BYTES + 2L * n, start);
+    if (n <= BUFFER_BYTES) {
+      need(n, what);
+      int p = buf.position();
+      String s = new String(array, p, n, StandardCharsets.UTF_8);
+      buf.position(p + n);
+      return s;
+    }
+    return new String(longBytes(n, what), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The {@code n} elements of a STRING array, each a length field of {@code lengthBytes} and its
+   * UTF-8 bytes, checked and charged exactly as {@link #string} checks and charges one string (same
+   * limits, same messages, same offsets) but kept undecoded: the buffer is scanned for the length
+   * fields and copied out in runs of whole elements.
+   *
+   * @param n elements, already checked against the file and the element limit
+   * @param lengthBytes 4 (GGUF version 1) or 8
+   * @param maxBytes the longest element accepted
+   * @param lengthWhat names a length field in truncation messages
+   * @param what names an element in messages
+   */
+  GgufStrings strings(int n, int lengthBytes, int maxBytes, String lengthWhat, String what) {
+    List<byte[]> chunks = new ArrayList<>();
+    int[] chunkFirst = new int[8];
+    int[] starts = new int[lengthKnown ? n : Math.min(n, 1 << 16)];
+    int from = buf.position(); // first byte of the run of elements not yet copied out
+    int runFirst = 0; // the run's first element
+    int p = from;
+    for (int i = 0; i < n; i++) {
+      if (buf.limit() - p < lengthBytes) {
+        chunkFirst = addRun(chunks, chunkFirst, from, p, runFirst);
+        buf.position(p);
+        need(lengthBytes, lengthWhat);
+        from = p = buf.position();
+        runFirst = i;
+      }
+      long start = base + p;
+      long len = lengthBytes == 8 ? buf.getLong(p) : Integer.toUnsignedLong(buf.getInt(p));
+      checkLength(len, maxBytes, start, start + lengthBytes, what);
+      charge(GgufReader.STRING_HEAP_BYTES + 2L * len, start);
+      if (i == starts.length) {
+        starts = Arrays.copyOf(starts, (int) Math.min(n, 2L * starts.length));
+      }
+      int total = lengthBytes + (int) len;
+      if (total > buf.limit() - p) {
+        // Not all buffered: copy out the run before this element, then refill from it.
+        chunkFirst = addRun(chunks, chunkFirst, from, p, runFirst);
+        if (total <= BUFFER_BYTES) {
+          buf.position(p);
+          need(total, what);
+          from = p = buf.position();
+          runFirst = i;
+        } else {
+          // Longer than the buffer: a chunk of its own, holding only its bytes.
+          buf.position(p + lengthBytes);
+          chunkFirst = add(chunks, chunkFirst, longBytes((int) len, what), i);
+          starts[i] = 0;
+          from = p = buf.position();
+          runFirst = i + 1;
+          continue;
+        }
+      }
+      starts[i] = p - from + lengthBytes;
+      p += total;
+    }
+    chunkFirst = addRun(chunks, chunkFirst, from, p, runFirst);
+    buf.position(p);
+    return new GgufStrings(
+        chunks.toArray(new byte[0][]),
+        Arrays.copyOf(chunkFirst, chunks.size()),
+        starts,
+        n,
+        lengthBytes);
+  }
+
+  /** Copies out {@code array[from, to)}, whole elements from {@code first} on, unless empty. */
+  private int[] addRun(List<byte[]> chunks, int[] chunkFirst, int from, int to, int first) {
+    return to == from
+        ? chunkFirst
+        : add(chunks, chunkFirst, Arrays.copyOfRange(array, from, to), first);
+  }
+
+  private static int[] add(List<byte[]> chunks, int[] chunkFirst, byte[] chunk, int first) {
+    int[] f =
+        chunks.size() == chunkFirst.length
+            ? Arrays.copyOf(chunkFirst, 2 * chunkFirst.length)
+            : chunkFirst;
+    f[chunks.size()] = first;
+    chunks.add(chunk);
+    return f;
+  }
+
+  /** Throws as {@link #string} does for a length over the limit or past the file's end. */
+  private void checkLength(long len, int maxBytes, long start, long after, String what) {
     if (len < 0 || len > maxBytes) {
       throw error(
           start,
@@ -201,25 +301,20 @@ final class GgufInput {
               + maxBytes
               + " bytes");
     }
-    if (len > remaining()) {
+    if (lengthKnown && len > length - after) {
       throw error(
           start,
           what
               + " has length "
               + len
               + ", more than the "
-              + remaining()
+              + (length - after)
               + " bytes left in the file");
     }
-    int n = (int) len;
-    charge(GgufReader.STRING_HEAP_BYTES + 2L * n, start);
-    if (n <= BUFFER_BYTES) {
-      need(n, what);
-      int p = buf.position();
-      String s = new String(array, p, n, StandardCharsets.UTF_8);
-      buf.position(p + n);
-      return s;
-    }
+  }
+
+  /** The next {@code n} bytes, more than the buffer holds, grown as they arrive when unknown. */
+  private byte[] longBytes(int n, String what) {
     byte[] bytes = new byte[lengthKnown ? n : Math.min(n, GROWTH_STEP)];
     int filled = 0;
     while (filled < n) {
@@ -231,7 +326,7 @@ final class GgufInput {
       buf.get(bytes, filled, take);
       filled += take;
     }
-    return new String(bytes, 0, n, StandardCharsets.UTF_8);
+    return bytes;
   }
 
   /** Reads {@code count} bytes into {@code dst} from index {@code from}. */

@@ -622,15 +622,11 @@ public final class GgufReader {
           }
         case STRING:
           {
-            String[] a = new String[cap];
-            for (int i = 0; i < n; i++) {
-              if (i == a.length) {
-                a = Arrays.copyOf(a, grow(a.length, n));
-              }
-              long at = in.position();
-              a[i] = in.string(count("string length"), MAX_STRING_BYTES, at, "string element");
-            }
-            return new GgufArray(et, a, n);
+            // Kept undecoded: planning reads a tokenizer's length, not its strings.
+            return new GgufArray(
+                et,
+                in.strings(n, sizeBytes(), MAX_STRING_BYTES, "string length", "string element"),
+                n);
           }
         case ARRAY:
           {
