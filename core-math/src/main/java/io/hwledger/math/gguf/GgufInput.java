@@ -3,13 +3,13 @@ package io.hwledger.math.gguf;
 import io.hwledger.api.ModelConfigException;
 import io.hwledger.api.Printable;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Sequential reads of a GGUF header through one fixed buffer, tracking the byte offset for error
@@ -18,6 +18,15 @@ import java.util.List;
  * <p>Not thread-safe: one instance per read.
  */
 final class GgufInput {
+  private static final VarHandle LONG_LE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG_BE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle INT_LE =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INT_BE =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
   /** Buffer size: large enough for any key or tensor name, small enough to stay in cache. */
   static final int BUFFER_BYTES = 64 * 1024;
 
@@ -219,16 +228,20 @@ final class GgufInput {
    * @param what names an element in messages
    */
   GgufStrings strings(int n, int lengthBytes, int maxBytes, String lengthWhat, String what) {
-    List<byte[]> chunks = new ArrayList<>();
-    int[] chunkFirst = new int[8];
-    int[] starts = new int[lengthKnown ? n : Math.min(n, 1 << 16)];
+    GgufStrings.Builder chunks = new GgufStrings.Builder(n, lengthBytes, buf.order());
     int from = buf.position(); // first byte of the run of elements not yet copied out
     int runFirst = 0; // the run's first element
     int p = from;
-    for (int i = 0; i < n; i++) {
+    int i = 0;
+    while (true) {
+      i += skipWhole(p, n - i, lengthBytes, maxBytes);
+      p = buf.position();
+      if (i == n) {
+        break;
+      }
+      // Element i is not wholly buffered, or fails a check: the same checks again, with messages.
       if (buf.limit() - p < lengthBytes) {
-        chunkFirst = addRun(chunks, chunkFirst, from, p, runFirst);
-        buf.position(p);
+        addRun(chunks, from, p, runFirst);
         need(lengthBytes, lengthWhat);
         from = p = buf.position();
         runFirst = i;
@@ -237,56 +250,76 @@ final class GgufInput {
       long len = lengthBytes == 8 ? buf.getLong(p) : Integer.toUnsignedLong(buf.getInt(p));
       checkLength(len, maxBytes, start, start + lengthBytes, what);
       charge(GgufReader.STRING_HEAP_BYTES + 2L * len, start);
-      if (i == starts.length) {
-        starts = Arrays.copyOf(starts, (int) Math.min(n, 2L * starts.length));
-      }
       int total = lengthBytes + (int) len;
       if (total > buf.limit() - p) {
         // Not all buffered: copy out the run before this element, then refill from it.
-        chunkFirst = addRun(chunks, chunkFirst, from, p, runFirst);
+        addRun(chunks, from, p, runFirst);
         if (total <= BUFFER_BYTES) {
-          buf.position(p);
           need(total, what);
           from = p = buf.position();
           runFirst = i;
         } else {
           // Longer than the buffer: a chunk of its own, holding only its bytes.
           buf.position(p + lengthBytes);
-          chunkFirst = add(chunks, chunkFirst, longBytes((int) len, what), i);
-          starts[i] = 0;
+          chunks.addBare(longBytes((int) len, what), i);
           from = p = buf.position();
           runFirst = i + 1;
+          i++;
           continue;
         }
       }
-      starts[i] = p - from + lengthBytes;
       p += total;
+      buf.position(p);
+      i++;
     }
-    chunkFirst = addRun(chunks, chunkFirst, from, p, runFirst);
+    addRun(chunks, from, p, runFirst);
     buf.position(p);
-    return new GgufStrings(
-        chunks.toArray(new byte[0][]),
-        Arrays.copyOf(chunkFirst, chunks.size()),
-        starts,
-        n,
-        lengthBytes);
+    return chunks.build();
+  }
+
+  /**
+   * Moves past up to {@code most} elements from buffer index {@code p} that lie wholly in the
+   * buffer and pass every check {@link #strings} makes, charging them; stops before the first that
+   * does not, leaving it to the caller. The buffer's position ends after the last one passed.
+   *
+   * @return elements passed
+   */
+  private int skipWhole(int p, int most, int lengthBytes, int maxBytes) {
+    // An element passes when it ends within the buffer and the file: a length up to
+    // min(maxBytes, end - q - lengthBytes), compared unsigned so that lengths above 2^63 fail.
+    long end = Math.min(buf.limit(), lengthKnown ? length - base : Long.MAX_VALUE);
+    long heapLeft = GgufReader.MAX_HEADER_HEAP_BYTES - heapBytes;
+    boolean little = buf.order() == ByteOrder.LITTLE_ENDIAN;
+    int q = p;
+    int done = 0;
+    while (done < most && end - q >= lengthBytes) {
+      long len;
+      if (lengthBytes == 8) {
+        len = little ? (long) LONG_LE.get(array, q) : (long) LONG_BE.get(array, q);
+      } else {
+        len =
+            Integer.toUnsignedLong(
+                little ? (int) INT_LE.get(array, q) : (int) INT_BE.get(array, q));
+      }
+      long cost = GgufReader.STRING_HEAP_BYTES + 2L * len;
+      if (Long.compareUnsigned(len, Math.min(maxBytes, end - q - lengthBytes)) > 0
+          || cost > heapLeft) {
+        break;
+      }
+      heapLeft -= cost;
+      q += lengthBytes + (int) len;
+      done++;
+    }
+    heapBytes = GgufReader.MAX_HEADER_HEAP_BYTES - heapLeft;
+    buf.position(q);
+    return done;
   }
 
   /** Copies out {@code array[from, to)}, whole elements from {@code first} on, unless empty. */
-  private int[] addRun(List<byte[]> chunks, int[] chunkFirst, int from, int to, int first) {
-    return to == from
-        ? chunkFirst
-        : add(chunks, chunkFirst, Arrays.copyOfRange(array, from, to), first);
-  }
-
-  private static int[] add(List<byte[]> chunks, int[] chunkFirst, byte[] chunk, int first) {
-    int[] f =
-        chunks.size() == chunkFirst.length
-            ? Arrays.copyOf(chunkFirst, 2 * chunkFirst.length)
-            : chunkFirst;
-    f[chunks.size()] = first;
-    chunks.add(chunk);
-    return f;
+  private void addRun(GgufStrings.Builder chunks, int from, int to, int first) {
+    if (to > from) {
+      chunks.addRun(Arrays.copyOfRange(array, from, to), first);
+    }
   }
 
   /** Throws as {@link #string} does for a length over the limit or past the file's end. */
