@@ -105,6 +105,15 @@ public final class GgufReader {
   /** Most dimensions of a tensor. */
   public static final int MAX_DIMS = 4;
 
+  /** {@link DType#ofGgmlType} of ids 0 to 63, looked up once instead of per tensor. */
+  private static final DType[] GGML_TYPES = new DType[64];
+
+  static {
+    for (int id = 0; id < GGML_TYPES.length; id++) {
+      GGML_TYPES[id] = DType.ofGgmlType(id).orElse(null);
+    }
+  }
+
   /** {@code GGUF}, read as a big-endian int (the buffer's order until the version is known). */
   private static final int MAGIC = 0x47475546;
 
@@ -265,7 +274,8 @@ public final class GgufReader {
       int n = (int) tensorCount;
       // Grown as tensor infos arrive: a count that fits a sparse file's holes allocates nothing.
       List<GgufTensor> tensors = new ArrayList<>(Math.min(n, 4096));
-      Map<String, GgufTensor> byName = new HashMap<>();
+      // Sized for the first 4,096 tensors so that a typical file's map never grows.
+      Map<String, GgufTensor> byName = new HashMap<>(Math.min(n, 4096) * 4 / 3 + 1);
       long[] offsetFields = new long[Math.min(n, 4096)];
       for (int i = 0; i < n; i++) {
         long nameStart = in.position();
@@ -323,7 +333,10 @@ public final class GgufReader {
       }
       long typeStart = in.position();
       int typeId = in.i32("ggml type");
-      Optional<DType> type = DType.ofGgmlType(typeId);
+      Optional<DType> type =
+          typeId >= 0 && typeId < GGML_TYPES.length
+              ? Optional.ofNullable(GGML_TYPES[typeId])
+              : DType.ofGgmlType(typeId);
       if (type.isEmpty()) {
         throw in.error(
             typeStart,
@@ -357,10 +370,16 @@ public final class GgufReader {
     /** Data ranges must not overlap and, when the length is known, must end within the file. */
     private void checkRanges(List<GgufTensor> tensors, long[] offsetFields, long dataOffset) {
       Integer[] order = new Integer[tensors.size()];
+      boolean sorted = true;
       for (int i = 0; i < order.length; i++) {
         order[i] = i;
+        sorted &= i == 0 || tensors.get(i - 1).offset() <= tensors.get(i).offset();
       }
-      Arrays.sort(order, (a, b) -> Long.compare(tensors.get(a).offset(), tensors.get(b).offset()));
+      // Writers lay tensors out in file order; only another order needs sorting.
+      if (!sorted) {
+        Arrays.sort(
+            order, (a, b) -> Long.compare(tensors.get(a).offset(), tensors.get(b).offset()));
+      }
       long end = 0;
       String previous = null;
       for (int i : order) {

@@ -23,6 +23,11 @@ import java.util.List;
 final class GgufStrings {
   private final byte[][] chunks;
 
+  /** Where each chunk's bytes begin and end in its array. */
+  private final int[] chunkStart;
+
+  private final int[] chunkEnd;
+
   /** Index of the first element of each chunk, strictly ascending (no chunk is empty). */
   private final int[] chunkFirst;
 
@@ -39,12 +44,16 @@ final class GgufStrings {
 
   private GgufStrings(
       byte[][] chunks,
+      int[] chunkStart,
+      int[] chunkEnd,
       int[] chunkFirst,
       boolean[] bare,
       int size,
       int lengthBytes,
       ByteOrder order) {
     this.chunks = chunks;
+    this.chunkStart = chunkStart;
+    this.chunkEnd = chunkEnd;
     this.chunkFirst = chunkFirst;
     this.bare = bare;
     this.size = size;
@@ -61,7 +70,7 @@ final class GgufStrings {
     }
     byte[] chunk = chunks[c];
     int lastOfChunk = c + 1 < chunks.length ? chunkFirst[c + 1] - 1 : size - 1;
-    int end = i < lastOfChunk ? s[i + 1] - lengthBytes : chunk.length;
+    int end = i < lastOfChunk ? s[i + 1] - lengthBytes : chunkEnd[c];
     return new String(chunk, s[i], end - s[i], StandardCharsets.UTF_8);
   }
 
@@ -71,11 +80,12 @@ final class GgufStrings {
       s = new int[size];
       for (int c = 0; c < chunks.length; c++) {
         if (bare[c]) {
-          continue; // its one element starts at 0
+          s[chunkFirst[c]] = chunkStart[c]; // its one element's bytes alone
+          continue;
         }
         ByteBuffer chunk = ByteBuffer.wrap(chunks[c]).order(order);
-        int q = 0;
-        for (int i = chunkFirst[c]; q < chunk.limit(); i++) {
+        int q = chunkStart[c];
+        for (int i = chunkFirst[c]; q < chunkEnd[c]; i++) {
           long len = lengthBytes == 8 ? chunk.getLong(q) : Integer.toUnsignedLong(chunk.getInt(q));
           s[i] = q + lengthBytes;
           q += lengthBytes + (int) len;
@@ -89,6 +99,8 @@ final class GgufStrings {
   /** Collects the chunks while the reader scans the array. */
   static final class Builder {
     private final List<byte[]> chunks = new ArrayList<>();
+    private int[] start = new int[8];
+    private int[] end = new int[8];
     private int[] first = new int[8];
     private boolean[] bare = new boolean[8];
     private final int size;
@@ -101,22 +113,29 @@ final class GgufStrings {
       this.order = order;
     }
 
-    /** Adds whole elements as the file lays them out, the first of them element {@code index}. */
-    void addRun(byte[] run, int index) {
-      add(run, index, false);
+    /**
+     * Adds {@code array[from, to)}, whole elements as the file lays them out, the first of them
+     * element {@code index}; the array is kept, not copied.
+     */
+    void addRun(byte[] array, int from, int to, int index) {
+      add(array, from, to, index, false);
     }
 
     /** Adds the bytes alone of element {@code index}. */
     void addBare(byte[] bytes, int index) {
-      add(bytes, index, true);
+      add(bytes, 0, bytes.length, index, true);
     }
 
-    private void add(byte[] chunk, int index, boolean isBare) {
+    private void add(byte[] chunk, int from, int to, int index, boolean isBare) {
       int c = chunks.size();
       if (c == first.length) {
+        start = Arrays.copyOf(start, 2 * c);
+        end = Arrays.copyOf(end, 2 * c);
         first = Arrays.copyOf(first, 2 * c);
         bare = Arrays.copyOf(bare, 2 * c);
       }
+      start[c] = from;
+      end[c] = to;
       first[c] = index;
       bare[c] = isBare;
       chunks.add(chunk);
@@ -126,6 +145,8 @@ final class GgufStrings {
       int c = chunks.size();
       return new GgufStrings(
           chunks.toArray(new byte[0][]),
+          Arrays.copyOf(start, c),
+          Arrays.copyOf(end, c),
           Arrays.copyOf(first, c),
           Arrays.copyOf(bare, c),
           size,
