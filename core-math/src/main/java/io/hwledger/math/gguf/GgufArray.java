@@ -121,12 +121,15 @@ public final class GgufArray {
   }
 
   /**
-   * Element {@code i} of a STRING array. The reader keeps string arrays as the file's bytes and
-   * decodes an element on each call, so reading a 128,256-token vocabulary costs little when only
-   * its {@link #size()} is used.
+   * Element {@code i} of a STRING array. The reader keeps string arrays as the file's bytes, or,
+   * for a file read by path, not at all, and decodes an element on each call, so reading a
+   * 128,256-token vocabulary costs little when only its {@link #size()} is used. The first call on
+   * an array of a file read by path reads the array again from the file.
    *
    * @param i the index
    * @return the string, decoded from UTF-8 (invalid bytes as U+FFFD), a new object on each call
+   * @throws io.hwledger.api.ModelConfigException when the file read by path can no longer be read
+   *     or no longer holds the array's elements where the header had them
    */
   public String getString(int i) {
     Objects.checkIndex(i, size);

@@ -9,7 +9,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Sequential reads of a GGUF header through one fixed buffer, tracking the byte offset for error
@@ -46,6 +48,12 @@ final class GgufInput {
   /** File offset of {@code buf} index 0. */
   private long base;
 
+  /**
+   * The file, when the header is read from one by path: STRING arrays are then only checked, and
+   * read again from the file when first asked for, instead of kept.
+   */
+  private final Optional<Path> rereadFrom;
+
   /** What is being read, for messages: a kind, and a name or an index when the name is unknown. */
   private String kind = "the header";
 
@@ -55,8 +63,14 @@ final class GgufInput {
   /** Heap the header read so far takes, as {@link #charge} estimates it. */
   private long heapBytes;
 
-  GgufInput(ReadableByteChannel channel, String source, boolean lengthKnown, long length) {
+  GgufInput(
+      ReadableByteChannel channel,
+      String source,
+      boolean lengthKnown,
+      long length,
+      Optional<Path> rereadFrom) {
     this.channel = channel;
+    this.rereadFrom = rereadFrom;
     this.source = source;
     this.lengthKnown = lengthKnown;
     this.length = length;
@@ -231,7 +245,10 @@ final class GgufInput {
    * @param what names an element in messages
    */
   GgufStrings strings(int n, int lengthBytes, int maxBytes, String lengthWhat, String what) {
-    GgufStrings.Builder chunks = new GgufStrings.Builder(n, lengthBytes, buf.order());
+    long bodyStart = position();
+    // Kept only when the file cannot be read again: null skips the elements, checked.
+    GgufStrings.Builder chunks =
+        rereadFrom.isPresent() ? null : new GgufStrings.Builder(n, lengthBytes, buf.order());
     int from = buf.position(); // first byte of the run of elements not yet copied out
     int runFirst = 0; // the run's first element
     int p = from;
@@ -265,7 +282,11 @@ final class GgufInput {
         } else {
           // Longer than the buffer: a chunk of its own, holding only its bytes.
           buf.position(p + lengthBytes);
-          chunks.addBare(longBytes((int) len, what), i);
+          if (chunks == null) {
+            skip((int) len, what);
+          } else {
+            chunks.addBare(longBytes((int) len, what), i);
+          }
           from = p = buf.position();
           runFirst = i + 1;
           i++;
@@ -278,7 +299,20 @@ final class GgufInput {
     }
     addRun(chunks, from, p, runFirst);
     buf.position(p);
-    return chunks.build();
+    return chunks == null
+        ? GgufStrings.inFile(rereadFrom.get(), bodyStart, position(), n, lengthBytes, buf.order())
+        : chunks.build();
+  }
+
+  /** Moves past the next {@code n} bytes. */
+  private void skip(int n, String what) {
+    int left = n;
+    while (left > 0) {
+      need(1, what);
+      int take = Math.min(buf.remaining(), left);
+      buf.position(buf.position() + take);
+      left -= take;
+    }
   }
 
   /**
@@ -321,7 +355,7 @@ final class GgufInput {
 
   /** Copies out {@code array[from, to)}, whole elements from {@code first} on, unless empty. */
   private void addRun(GgufStrings.Builder chunks, int from, int to, int first) {
-    if (to > from) {
+    if (chunks != null && to > from) {
       chunks.addRun(Arrays.copyOfRange(array, from, to), 0, to - from, first);
     }
   }
@@ -334,6 +368,10 @@ final class GgufInput {
    * elements were charged (48 per element and 2 per byte, against 8 and 1 in the run).
    */
   private void keepRun(GgufStrings.Builder chunks, int from, int to, int first) {
+    if (chunks == null) {
+      buf.position(to);
+      return;
+    }
     if (to - from < BUFFER_BYTES / 2) {
       addRun(chunks, from, to, first);
       return;

@@ -127,7 +127,9 @@ public final class GgufReader {
   private GgufReader() {}
 
   /**
-   * Reads the header of the file at {@code file}, which must be a regular file.
+   * Reads the header of the file at {@code file}, which must be a regular file. STRING arrays are
+   * checked but not kept: {@link GgufArray#getString} reads them again from the file when first
+   * asked for (planning needs their lengths only).
    *
    * @param file the GGUF file
    * @return the header, with the file's length known
@@ -138,7 +140,7 @@ public final class GgufReader {
     Objects.requireNonNull(file, "file");
     // Only a regular file: a FIFO or device would block the read forever.
     try (FileChannel ch = ModelFiles.open(file)) {
-      return read(ch, file.toString(), OptionalLong.of(ch.size()));
+      return read(ch, file.toString(), OptionalLong.of(ch.size()), Optional.of(file));
     } catch (IOException e) {
       throw new ModelConfigException("cannot read " + file + ": " + e, e);
     }
@@ -162,9 +164,15 @@ public final class GgufReader {
     if (length.isPresent() && length.getAsLong() < 0) {
       throw new IllegalArgumentException("length must not be negative, was " + length.getAsLong());
     }
+    return read(channel, source, length, Optional.empty());
+  }
+
+  /** As the public read, with the file to read STRING arrays from again when there is one. */
+  private static GgufFile read(
+      ReadableByteChannel channel, String source, OptionalLong length, Optional<Path> file) {
     GgufInput in =
         new GgufInput(
-            channel, source, length.isPresent(), length.isPresent() ? length.getAsLong() : 0);
+            channel, source, length.isPresent(), length.isPresent() ? length.getAsLong() : 0, file);
     return new Parse(in, source).file();
   }
 

@@ -1,8 +1,13 @@
 package io.hwledger.math.gguf;
 
+import io.hwledger.api.ModelConfigException;
+import io.hwledger.math.ModelFiles;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,8 +22,12 @@ import java.util.List;
  * bytes as it was read. Where each element starts is worked out on the first access, not while the
  * header is read.
  *
- * <p>Immutable and thread-safe: each call decodes afresh; the index is computed at most once per
- * racing thread, always to the same values.
+ * <p>An array read by path ({@link GgufReader#read(Path)}) is not even kept: its elements are
+ * checked as the header is read, and the file is read again at the array's offset on the first
+ * access, its lengths checked to describe the same elements (or one line says the file changed).
+ *
+ * <p>Thread-safe: each call decodes afresh; the index and the bytes read again are computed at most
+ * once per racing thread, always to the same values.
  */
 final class GgufStrings {
   private final byte[][] chunks;
@@ -42,6 +51,15 @@ final class GgufStrings {
   /** Where each element's bytes start in its chunk; built on first access. */
   private volatile int[] starts;
 
+  /** For an array left in its file: the file and the array's bytes there; null otherwise. */
+  private final Path file;
+
+  private final long fileFrom;
+  private final long fileTo;
+
+  /** For an array left in its file: its bytes, read on first access. */
+  private volatile GgufStrings loaded;
+
   private GgufStrings(
       byte[][] chunks,
       int[] chunkStart,
@@ -59,10 +77,97 @@ final class GgufStrings {
     this.size = size;
     this.lengthBytes = lengthBytes;
     this.order = order;
+    this.file = null;
+    this.fileFrom = 0;
+    this.fileTo = 0;
+  }
+
+  private GgufStrings(Path file, long from, long to, int size, int lengthBytes, ByteOrder order) {
+    this.chunks = new byte[0][];
+    this.chunkStart = new int[0];
+    this.chunkEnd = new int[0];
+    this.chunkFirst = new int[0];
+    this.bare = new boolean[0];
+    this.size = size;
+    this.lengthBytes = lengthBytes;
+    this.order = order;
+    this.file = file;
+    this.fileFrom = from;
+    this.fileTo = to;
+  }
+
+  /**
+   * An array whose {@code size} elements the reader checked in {@code file}'s bytes {@code [from,
+   * to)} and did not keep: they are read again from the file on the first access, which fails in
+   * one line if the file no longer holds them.
+   */
+  static GgufStrings inFile(
+      Path file, long from, long to, int size, int lengthBytes, ByteOrder order) {
+    return new GgufStrings(file, from, to, size, lengthBytes, order);
   }
 
   /** Element {@code i}, decoded from UTF-8 (invalid bytes become U+FFFD); {@code i} in range. */
   String get(int i) {
+    return file == null ? decode(i) : load().decode(i);
+  }
+
+  /** The array's bytes, read from the file and checked again on the first call. */
+  private GgufStrings load() {
+    GgufStrings l = loaded;
+    if (l == null) {
+      long length = fileTo - fileFrom;
+      if (length > Integer.MAX_VALUE) {
+        throw changed(); // the reader's limits keep a real array far smaller
+      }
+      byte[] bytes = new byte[(int) length];
+      try (FileChannel ch = ModelFiles.open(file)) {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        while (b.hasRemaining()) {
+          if (ch.read(b, fileFrom + b.position()) < 0) {
+            throw changed();
+          }
+        }
+      } catch (IOException e) {
+        throw new ModelConfigException("cannot read " + file + ": " + e, e);
+      }
+      ByteBuffer v = ByteBuffer.wrap(bytes).order(order);
+      long q = 0;
+      for (int i = 0; i < size; i++) {
+        if (bytes.length - q < lengthBytes) {
+          throw changed();
+        }
+        long len =
+            lengthBytes == 8 ? v.getLong((int) q) : Integer.toUnsignedLong(v.getInt((int) q));
+        if (len < 0 || len > bytes.length - q - lengthBytes) {
+          throw changed();
+        }
+        q += lengthBytes + len;
+      }
+      if (q != bytes.length) {
+        throw changed();
+      }
+      Builder b = new Builder(size, lengthBytes, order);
+      if (size > 0) {
+        b.addRun(bytes, 0, bytes.length, 0);
+      }
+      l = b.build();
+      loaded = l;
+    }
+    return l;
+  }
+
+  private ModelConfigException changed() {
+    return new ModelConfigException(
+        file
+            + ": byte "
+            + fileFrom
+            + ": a STRING array of "
+            + size
+            + " elements read there no longer matches the file, which changed after its header"
+            + " was read");
+  }
+
+  private String decode(int i) {
     int[] s = index();
     int c = Arrays.binarySearch(chunkFirst, i);
     if (c < 0) {

@@ -26,12 +26,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * String arrays are kept as the file's bytes and decoded when asked for (issue 15, item 7): every
- * element reads back as written, across the reader's 64 KiB buffer boundaries and for elements
- * longer than the buffer, in every version and byte order; every length is still checked as it is
- * read, with the same one-line errors. Offsets follow the v3 layout of one array "a": key length
- * 24–31, key 32, value type 33–36, element type 37–40, count 41–48, elements from 49, each an
- * 8-byte length (4 in version 1) and its UTF-8 bytes.
+ * String arrays are kept as the file's bytes, or for a file read by path read again from it, and
+ * decoded when asked for (issue 15, item 7): every element reads back as written, across the
+ * reader's 64 KiB buffer boundaries and for elements longer than the buffer, in every version and
+ * byte order; every length is still checked as it is read, with the same one-line errors. Offsets
+ * follow the v3 layout of one array "a": key length 24–31, key 32, value type 33–36, element type
+ * 37–40, count 41–48, elements from 49, each an 8-byte length (4 in version 1) and its UTF-8 bytes.
  */
 @Verifies("FR-PLAN-026")
 class GgufStringArrayTest {
@@ -102,6 +102,26 @@ class GgufStringArrayTest {
       assertThat(a.getString(149_999)).isEqualTo(strings.get(149_999));
       assertThat(a.get(0)).isEqualTo("Ġ✓");
     }
+  }
+
+  @Test
+  void aFileReadByPathIsReadAgainOnFirstAccessAndAChangeFailsInOneLine() throws IOException {
+    byte[] bytes =
+        new GgufWriter().kv("a", GgufType.ARRAY, arr(GgufType.STRING, "a", "bb", "ccc")).header();
+    Path file = Files.write(dir.resolve("later.gguf"), bytes);
+    GgufArray kept = GgufReader.read(file).array("a").orElseThrow();
+    GgufArray changed = GgufReader.read(file).array("a").orElseThrow();
+    assertThat(kept.strings()).containsExactly("a", "bb", "ccc");
+    // "bb"'s length field (bytes 58-65, after "a" at 49-57) now claims more than the array holds
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putLong(58, 100);
+    Files.write(file, bytes);
+    assertThat(kept.getString(2)).isEqualTo("ccc"); // read before the change
+    assertThatThrownBy(() -> changed.getString(0))
+        .isInstanceOf(ModelConfigException.class)
+        .hasMessage(
+            file
+                + ": byte 49: a STRING array of 3 elements read there no longer matches the file,"
+                + " which changed after its header was read");
   }
 
   @Test
