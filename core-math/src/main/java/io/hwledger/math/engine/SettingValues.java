@@ -112,6 +112,31 @@ public final class SettingValues {
   }
 
   /**
+   * The value of {@code name} as a plain whole number from 0 to {@code max}, for settings where 0
+   * means something (llama.cpp's {@code -ngl 0}: no layer on the GPU).
+   *
+   * @param name a setting name
+   * @param max the largest value accepted
+   * @return the number, or empty if the setting was not given
+   * @throws IllegalArgumentException naming the option when the text is negative, not a whole
+   *     number, or above {@code max}
+   */
+  public OptionalLong countFromZero(String name, long max) {
+    String text = values.get(name);
+    if (text == null) {
+      return OptionalLong.empty();
+    }
+    String trimmed = text.trim();
+    if (trimmed.startsWith("-")) {
+      throw new IllegalArgumentException(option(name) + ": '" + text + "' must not be negative");
+    }
+    if (!trimmed.isEmpty() && trimmed.chars().allMatch(c -> c == '0')) {
+      return OptionalLong.of(0);
+    }
+    return OptionalLong.of(Sizes.count(option(name), text, max));
+  }
+
+  /**
    * The value of {@code name} as a plain positive whole number that fits an {@code int}.
    *
    * @param name a setting name

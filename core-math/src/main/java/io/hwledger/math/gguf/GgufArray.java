@@ -20,7 +20,7 @@ public final class GgufArray {
   /**
    * @param elements {@code byte[]} for UINT8, INT8 and BOOL; {@code short[]} for UINT16 and INT16;
    *     {@code int[]} for UINT32 and INT32; {@code float[]}; {@code long[]} for UINT64 and INT64;
-   *     {@code double[]}; {@code String[]}; {@code GgufArray[]}
+   *     {@code double[]}; {@code GgufStrings} for STRING; {@code GgufArray[]}
    * @param size elements in use, a prefix of {@code elements}
    */
   GgufArray(GgufType elementType, Object elements, int size) {
@@ -121,17 +121,22 @@ public final class GgufArray {
   }
 
   /**
-   * Element {@code i} of a STRING array.
+   * Element {@code i} of a STRING array. The reader keeps string arrays as the file's bytes, or,
+   * for a file read by path, not at all, and decodes an element on each call, so reading a
+   * 128,256-token vocabulary costs little when only its {@link #size()} is used. The first call on
+   * an array of a file read by path reads the array again from the file.
    *
    * @param i the index
-   * @return the string, decoded from UTF-8
+   * @return the string, decoded from UTF-8 (invalid bytes as U+FFFD), a new object on each call
+   * @throws io.hwledger.api.ModelConfigException when the file read by path can no longer be read
+   *     or no longer holds the array's elements where the header had them
    */
   public String getString(int i) {
     Objects.checkIndex(i, size);
     if (elementType != GgufType.STRING) {
       throw wrongKind("STRING");
     }
-    return ((String[]) elements)[i];
+    return ((GgufStrings) elements).get(i);
   }
 
   /**
@@ -186,18 +191,19 @@ public final class GgufArray {
   /**
    * The elements of a STRING array.
    *
-   * @return an unmodifiable view of {@link #size()} strings
+   * @return an unmodifiable view of {@link #size()} strings, each decoded as it is read (see {@link
+   *     #getString})
    */
   public List<String> strings() {
     if (elementType != GgufType.STRING) {
       throw wrongKind("STRING");
     }
-    String[] strings = (String[]) elements;
+    GgufStrings strings = (GgufStrings) elements;
     return new AbstractList<>() {
       @Override
       public String get(int index) {
         Objects.checkIndex(index, size);
-        return strings[index];
+        return strings.get(index);
       }
 
       @Override

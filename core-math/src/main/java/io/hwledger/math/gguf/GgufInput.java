@@ -3,11 +3,15 @@ package io.hwledger.math.gguf;
 import io.hwledger.api.ModelConfigException;
 import io.hwledger.api.Printable;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Sequential reads of a GGUF header through one fixed buffer, tracking the byte offset for error
@@ -16,6 +20,15 @@ import java.util.Arrays;
  * <p>Not thread-safe: one instance per read.
  */
 final class GgufInput {
+  private static final VarHandle LONG_LE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG_BE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle INT_LE =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INT_BE =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
   /** Buffer size: large enough for any key or tensor name, small enough to stay in cache. */
   static final int BUFFER_BYTES = 64 * 1024;
 
@@ -26,11 +39,20 @@ final class GgufInput {
   private final String source;
   private final boolean lengthKnown;
   private final long length;
-  private final ByteBuffer buf;
-  private final byte[] array;
+
+  /** The buffer; replaced by a new one when a string array keeps the old one's bytes. */
+  private ByteBuffer buf;
+
+  private byte[] array;
 
   /** File offset of {@code buf} index 0. */
   private long base;
+
+  /**
+   * The file, when the header is read from one by path: STRING arrays are then only checked, and
+   * read again from the file when first asked for, instead of kept.
+   */
+  private final Optional<Path> rereadFrom;
 
   /** What is being read, for messages: a kind, and a name or an index when the name is unknown. */
   private String kind = "the header";
@@ -41,8 +63,14 @@ final class GgufInput {
   /** Heap the header read so far takes, as {@link #charge} estimates it. */
   private long heapBytes;
 
-  GgufInput(ReadableByteChannel channel, String source, boolean lengthKnown, long length) {
+  GgufInput(
+      ReadableByteChannel channel,
+      String source,
+      boolean lengthKnown,
+      long length,
+      Optional<Path> rereadFrom) {
     this.channel = channel;
+    this.rereadFrom = rereadFrom;
     this.source = source;
     this.lengthKnown = lengthKnown;
     this.length = length;
@@ -191,6 +219,176 @@ final class GgufInput {
    * @param start offset of the length field, for the error message
    */
   String string(long len, int maxBytes, long start, String what) {
+    checkLength(len, maxBytes, start, position(), what);
+    int n = (int) len;
+    charge(GgufReader.STRING_HEAP_BYTES + 2L * n, start);
+    if (n <= BUFFER_BYTES) {
+      need(n, what);
+      int p = buf.position();
+      String s = new String(array, p, n, StandardCharsets.UTF_8);
+      buf.position(p + n);
+      return s;
+    }
+    return new String(longBytes(n, what), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The {@code n} elements of a STRING array, each a length field of {@code lengthBytes} and its
+   * UTF-8 bytes, checked and charged exactly as {@link #string} checks and charges one string (same
+   * limits, same messages, same offsets) but kept undecoded: the buffer is scanned for the length
+   * fields and copied out in runs of whole elements.
+   *
+   * @param n elements, already checked against the file and the element limit
+   * @param lengthBytes 4 (GGUF version 1) or 8
+   * @param maxBytes the longest element accepted
+   * @param lengthWhat names a length field in truncation messages
+   * @param what names an element in messages
+   */
+  GgufStrings strings(int n, int lengthBytes, int maxBytes, String lengthWhat, String what) {
+    long bodyStart = position();
+    // Kept only when the file cannot be read again: null skips the elements, checked.
+    GgufStrings.Builder chunks =
+        rereadFrom.isPresent() ? null : new GgufStrings.Builder(n, lengthBytes, buf.order());
+    int from = buf.position(); // first byte of the run of elements not yet copied out
+    int runFirst = 0; // the run's first element
+    int p = from;
+    int i = 0;
+    while (true) {
+      i += skipWhole(p, n - i, lengthBytes, maxBytes);
+      p = buf.position();
+      if (i == n) {
+        break;
+      }
+      // Element i is not wholly buffered, or fails a check: the same checks again, with messages.
+      if (buf.limit() - p < lengthBytes) {
+        keepRun(chunks, from, p, runFirst);
+        need(lengthBytes, lengthWhat);
+        from = p = buf.position();
+        runFirst = i;
+      }
+      long start = base + p;
+      long len = lengthBytes == 8 ? buf.getLong(p) : Integer.toUnsignedLong(buf.getInt(p));
+      checkLength(len, maxBytes, start, start + lengthBytes, what);
+      charge(GgufReader.STRING_HEAP_BYTES + 2L * len, start);
+      int total = lengthBytes + (int) len;
+      if (total > buf.limit() - p) {
+        // Not all buffered: keep the run before this element, then refill from it.
+        keepRun(chunks, from, p, runFirst);
+        p = buf.position();
+        if (total <= BUFFER_BYTES) {
+          need(total, what);
+          from = p = buf.position();
+          runFirst = i;
+        } else {
+          // Longer than the buffer: a chunk of its own, holding only its bytes.
+          buf.position(p + lengthBytes);
+          if (chunks == null) {
+            skip((int) len, what);
+          } else {
+            chunks.addBare(longBytes((int) len, what), i);
+          }
+          from = p = buf.position();
+          runFirst = i + 1;
+          i++;
+          continue;
+        }
+      }
+      p += total;
+      buf.position(p);
+      i++;
+    }
+    addRun(chunks, from, p, runFirst);
+    buf.position(p);
+    return chunks == null
+        ? GgufStrings.inFile(rereadFrom.get(), bodyStart, position(), n, lengthBytes, buf.order())
+        : chunks.build();
+  }
+
+  /** Moves past the next {@code n} bytes. */
+  private void skip(int n, String what) {
+    int left = n;
+    while (left > 0) {
+      need(1, what);
+      int take = Math.min(buf.remaining(), left);
+      buf.position(buf.position() + take);
+      left -= take;
+    }
+  }
+
+  /**
+   * Moves past up to {@code most} elements from buffer index {@code p} that lie wholly in the
+   * buffer and pass every check {@link #strings} makes, charging them; stops before the first that
+   * does not, leaving it to the caller. The buffer's position ends after the last one passed.
+   *
+   * @return elements passed
+   */
+  private int skipWhole(int p, int most, int lengthBytes, int maxBytes) {
+    // An element passes when it ends within the buffer and the file: a length up to
+    // min(maxBytes, end - q - lengthBytes), compared unsigned so that lengths above 2^63 fail.
+    long end = Math.min(buf.limit(), lengthKnown ? length - base : Long.MAX_VALUE);
+    long heapLeft = GgufReader.MAX_HEADER_HEAP_BYTES - heapBytes;
+    boolean little = buf.order() == ByteOrder.LITTLE_ENDIAN;
+    int q = p;
+    int done = 0;
+    while (done < most && end - q >= lengthBytes) {
+      long len;
+      if (lengthBytes == 8) {
+        len = little ? (long) LONG_LE.get(array, q) : (long) LONG_BE.get(array, q);
+      } else {
+        len =
+            Integer.toUnsignedLong(
+                little ? (int) INT_LE.get(array, q) : (int) INT_BE.get(array, q));
+      }
+      long cost = GgufReader.STRING_HEAP_BYTES + 2L * len;
+      if (Long.compareUnsigned(len, Math.min(maxBytes, end - q - lengthBytes)) > 0
+          || cost > heapLeft) {
+        break;
+      }
+      heapLeft -= cost;
+      q += lengthBytes + (int) len;
+      done++;
+    }
+    heapBytes = GgufReader.MAX_HEADER_HEAP_BYTES - heapLeft;
+    buf.position(q);
+    return done;
+  }
+
+  /** Copies out {@code array[from, to)}, whole elements from {@code first} on, unless empty. */
+  private void addRun(GgufStrings.Builder chunks, int from, int to, int first) {
+    if (chunks != null && to > from) {
+      chunks.addRun(Arrays.copyOfRange(array, from, to), 0, to - from, first);
+    }
+  }
+
+  /**
+   * Before a refill at {@code to}, the buffer's position: keeps {@code array[from, to)} as {@link
+   * #addRun} does, except that a run filling at least half the buffer keeps the buffer itself and
+   * reading goes on in a new one, which saves copying most of a large array's bytes. Half: a kept
+   * buffer wastes at most as much as its run, so the bytes kept stay within the heap the run's
+   * elements were charged (48 per element and 2 per byte, against 8 and 1 in the run).
+   */
+  private void keepRun(GgufStrings.Builder chunks, int from, int to, int first) {
+    if (chunks == null) {
+      buf.position(to);
+      return;
+    }
+    if (to - from < BUFFER_BYTES / 2) {
+      addRun(chunks, from, to, first);
+      return;
+    }
+    chunks.addRun(array, from, to, first);
+    byte[] fresh = new byte[BUFFER_BYTES];
+    int tail = buf.limit() - to;
+    System.arraycopy(array, to, fresh, 0, tail);
+    ByteBuffer next = ByteBuffer.wrap(fresh).order(buf.order());
+    next.limit(tail);
+    base += to;
+    buf = next;
+    array = fresh;
+  }
+
+  /** Throws as {@link #string} does for a length over the limit or past the file's end. */
+  private void checkLength(long len, int maxBytes, long start, long after, String what) {
     if (len < 0 || len > maxBytes) {
       throw error(
           start,
@@ -201,25 +399,20 @@ final class GgufInput {
               + maxBytes
               + " bytes");
     }
-    if (len > remaining()) {
+    if (lengthKnown && len > length - after) {
       throw error(
           start,
           what
               + " has length "
               + len
               + ", more than the "
-              + remaining()
+              + (length - after)
               + " bytes left in the file");
     }
-    int n = (int) len;
-    charge(GgufReader.STRING_HEAP_BYTES + 2L * n, start);
-    if (n <= BUFFER_BYTES) {
-      need(n, what);
-      int p = buf.position();
-      String s = new String(array, p, n, StandardCharsets.UTF_8);
-      buf.position(p + n);
-      return s;
-    }
+  }
+
+  /** The next {@code n} bytes, more than the buffer holds, grown as they arrive when unknown. */
+  private byte[] longBytes(int n, String what) {
     byte[] bytes = new byte[lengthKnown ? n : Math.min(n, GROWTH_STEP)];
     int filled = 0;
     while (filled < n) {
@@ -231,7 +424,7 @@ final class GgufInput {
       buf.get(bytes, filled, take);
       filled += take;
     }
-    return new String(bytes, 0, n, StandardCharsets.UTF_8);
+    return bytes;
   }
 
   /** Reads {@code count} bytes into {@code dst} from index {@code from}. */

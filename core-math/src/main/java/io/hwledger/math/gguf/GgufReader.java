@@ -105,6 +105,15 @@ public final class GgufReader {
   /** Most dimensions of a tensor. */
   public static final int MAX_DIMS = 4;
 
+  /** {@link DType#ofGgmlType} of ids 0 to 63, looked up once instead of per tensor. */
+  private static final DType[] GGML_TYPES = new DType[64];
+
+  static {
+    for (int id = 0; id < GGML_TYPES.length; id++) {
+      GGML_TYPES[id] = DType.ofGgmlType(id).orElse(null);
+    }
+  }
+
   /** {@code GGUF}, read as a big-endian int (the buffer's order until the version is known). */
   private static final int MAGIC = 0x47475546;
 
@@ -118,7 +127,9 @@ public final class GgufReader {
   private GgufReader() {}
 
   /**
-   * Reads the header of the file at {@code file}, which must be a regular file.
+   * Reads the header of the file at {@code file}, which must be a regular file. STRING arrays are
+   * checked but not kept: {@link GgufArray#getString} reads them again from the file when first
+   * asked for (planning needs their lengths only).
    *
    * @param file the GGUF file
    * @return the header, with the file's length known
@@ -129,7 +140,7 @@ public final class GgufReader {
     Objects.requireNonNull(file, "file");
     // Only a regular file: a FIFO or device would block the read forever.
     try (FileChannel ch = ModelFiles.open(file)) {
-      return read(ch, file.toString(), OptionalLong.of(ch.size()));
+      return read(ch, file.toString(), OptionalLong.of(ch.size()), Optional.of(file));
     } catch (IOException e) {
       throw new ModelConfigException("cannot read " + file + ": " + e, e);
     }
@@ -153,9 +164,15 @@ public final class GgufReader {
     if (length.isPresent() && length.getAsLong() < 0) {
       throw new IllegalArgumentException("length must not be negative, was " + length.getAsLong());
     }
+    return read(channel, source, length, Optional.empty());
+  }
+
+  /** As the public read, with the file to read STRING arrays from again when there is one. */
+  private static GgufFile read(
+      ReadableByteChannel channel, String source, OptionalLong length, Optional<Path> file) {
     GgufInput in =
         new GgufInput(
-            channel, source, length.isPresent(), length.isPresent() ? length.getAsLong() : 0);
+            channel, source, length.isPresent(), length.isPresent() ? length.getAsLong() : 0, file);
     return new Parse(in, source).file();
   }
 
@@ -265,7 +282,8 @@ public final class GgufReader {
       int n = (int) tensorCount;
       // Grown as tensor infos arrive: a count that fits a sparse file's holes allocates nothing.
       List<GgufTensor> tensors = new ArrayList<>(Math.min(n, 4096));
-      Map<String, GgufTensor> byName = new HashMap<>();
+      // Sized for the first 4,096 tensors so that a typical file's map never grows.
+      Map<String, GgufTensor> byName = new HashMap<>(Math.min(n, 4096) * 4 / 3 + 1);
       long[] offsetFields = new long[Math.min(n, 4096)];
       for (int i = 0; i < n; i++) {
         long nameStart = in.position();
@@ -323,7 +341,10 @@ public final class GgufReader {
       }
       long typeStart = in.position();
       int typeId = in.i32("ggml type");
-      Optional<DType> type = DType.ofGgmlType(typeId);
+      Optional<DType> type =
+          typeId >= 0 && typeId < GGML_TYPES.length
+              ? Optional.ofNullable(GGML_TYPES[typeId])
+              : DType.ofGgmlType(typeId);
       if (type.isEmpty()) {
         throw in.error(
             typeStart,
@@ -357,10 +378,16 @@ public final class GgufReader {
     /** Data ranges must not overlap and, when the length is known, must end within the file. */
     private void checkRanges(List<GgufTensor> tensors, long[] offsetFields, long dataOffset) {
       Integer[] order = new Integer[tensors.size()];
+      boolean sorted = true;
       for (int i = 0; i < order.length; i++) {
         order[i] = i;
+        sorted &= i == 0 || tensors.get(i - 1).offset() <= tensors.get(i).offset();
       }
-      Arrays.sort(order, (a, b) -> Long.compare(tensors.get(a).offset(), tensors.get(b).offset()));
+      // Writers lay tensors out in file order; only another order needs sorting.
+      if (!sorted) {
+        Arrays.sort(
+            order, (a, b) -> Long.compare(tensors.get(a).offset(), tensors.get(b).offset()));
+      }
       long end = 0;
       String previous = null;
       for (int i : order) {
@@ -622,15 +649,11 @@ public final class GgufReader {
           }
         case STRING:
           {
-            String[] a = new String[cap];
-            for (int i = 0; i < n; i++) {
-              if (i == a.length) {
-                a = Arrays.copyOf(a, grow(a.length, n));
-              }
-              long at = in.position();
-              a[i] = in.string(count("string length"), MAX_STRING_BYTES, at, "string element");
-            }
-            return new GgufArray(et, a, n);
+            // Kept undecoded: planning reads a tokenizer's length, not its strings.
+            return new GgufArray(
+                et,
+                in.strings(n, sizeBytes(), MAX_STRING_BYTES, "string length", "string element"),
+                n);
           }
         case ARRAY:
           {

@@ -41,6 +41,8 @@ import java.util.Set;
  *       fp32 logits and its fp32 residual stream ({@code n_ubatch · (vocab + hidden) · 4} bytes),
  *       plus, without flash attention, the fp32 attention scores of the micro-batch ({@code
  *       n_ubatch · n_ctx_stream · heads · 4}); other GPUs hold the residual stream only.
+ *   <li>{@code -ngl 0} runs on the CPU alone: weights, KV cache and the CPU backend's compute
+ *       buffer ({@link #cpuComputeBytes}) are host memory and the GPU holds nothing.
  *   <li>Runtime overhead: 1 GiB per GPU, the margin llama.cpp's own {@code --fit} keeps free on
  *       each device ({@code fit_params_target}).
  * </ul>
@@ -90,7 +92,9 @@ public final class LlamaCppEngineModel implements EngineModel<LlamaCppEngine> {
             "ctx-size", "TOKENS", "-c: KV cells for all slots (default: --context x --parallel)."),
         EngineSetting.value("parallel", "N", "-np: slots (default: --users)."),
         EngineSetting.value(
-            "n-gpu-layers", "N", "-ngl: layers offloaded, output layer counted (default: all)."),
+            "n-gpu-layers",
+            "N",
+            "-ngl: layers offloaded, output layer counted (default: all; 0: CPU only)."),
         EngineSetting.value(
             "flash-attn", "on|off", "-fa (default on; a quantised V cache needs it)."),
         EngineSetting.flag("kv-unified", "-kvu: one KV stream for all slots."),
@@ -104,7 +108,7 @@ public final class LlamaCppEngineModel implements EngineModel<LlamaCppEngine> {
 
   @Override
   public LlamaCppEngine configure(SettingValues v, Optional<GpuSpec> gpu) {
-    OptionalLong gpuLayers = v.count("n-gpu-layers", 100_000);
+    OptionalLong gpuLayers = v.countFromZero("n-gpu-layers", 100_000);
     return new LlamaCppEngine(
         v.tokens("ctx-size"),
         v.intCount("parallel"),
@@ -188,7 +192,14 @@ public final class LlamaCppEngineModel implements EngineModel<LlamaCppEngine> {
                 Math.multiplyExact(
                     Math.multiplyExact((long) e.ubatchTokens(), cells.perStream), heads * F32));
       }
-      held[s] = new MemoryBreakdown(weights, kv, state, compute, FIT_MARGIN_BYTES);
+      // -ngl 0: nothing on the GPU; the CPU backend's compute buffer is added to host memory below
+      held[s] =
+          gpuLayers == 0
+              ? new MemoryBreakdown(0, 0, 0, 0, 0)
+              : new MemoryBreakdown(weights, kv, state, compute, FIT_MARGIN_BYTES);
+    }
+    if (gpuLayers == 0) {
+      host = Math.addExact(host, cpuComputeBytes(in, e, cells));
     }
     List<MemoryBreakdown> stages = List.of(held);
     long gpuKvWorst = EngineResult.mostLoaded(stages).kvCacheBytes();
@@ -200,6 +211,63 @@ public final class LlamaCppEngineModel implements EngineModel<LlamaCppEngine> {
     EnginePlan engine =
         new EnginePlan(LlamaCppEngine.ID, limit, gpuKvWorst, cells.total, concurrency, host);
     return EngineResult.againstBudget(stages, in.deployment(), Optional.of(engine));
+  }
+
+  /**
+   * The CPU backend's compute buffer with every layer and the output on the CPU ({@code -ngl 0}).
+   * {@code llama_context} reserves it for the worst-case graph, {@code min(n_ctx, n_ubatch)} tokens
+   * with all of them output and the whole cache visible ({@code graph_reserve}), and ggml's graph
+   * allocator sizes the buffer to the most memory live at once, not to the sum of all tensors. The
+   * peak is the larger of two moments:
+   *
+   * <ul>
+   *   <li>the output: fp32 logits of every token and the residual stream, {@code n_tokens · (vocab
+   *       + hidden) · 4};
+   *   <li>attention: the fp32 KQ mask input, {@code n_kv · n_tokens · 4} per mask (one for full
+   *       layers with {@code n_kv} the stream's cells, one more for sliding-window layers with
+   *       their cells), which flash attention also holds cast to f16 ({@code self_kq_mask_cnv}, 2
+   *       bytes a cell) and which otherwise meets the fp32 scores of the widest layer ({@code n_kv
+   *       · n_tokens · heads · 4}); plus four fp32 activations of the hidden size ({@code 4 ·
+   *       n_tokens · hidden · 4}: the layer input, its norm, Q and the attention output).
+   * </ul>
+   *
+   * <p>Sources: {@code src/llama-context.cpp} ({@code graph_reserve}), {@code src/llama-graph.cpp}
+   * ({@code build_attn_inp_kv}: the mask {@code ggml_new_tensor_4d(F32, n_kv, n_tokens/n_stream, 1,
+   * n_stream)} and its {@code ggml_cast} to F16 under flash attention). The four activations are
+   * fitted to one log (see {@code LlamaCppCpuOnlyTest}): Qwen2.5-7B on the CPU, {@code n_ctx}
+   * 128,000, flash attention, "CPU compute buffer size = 403.02 MiB" (llama.cpp issue 15946).
+   */
+  static long cpuComputeBytes(PlanInput in, LlamaCppEngine e, Cells cells) {
+    long tokens = Math.min(cells.perStream * cells.streams, (long) e.ubatchTokens());
+    long hidden = in.model().hiddenSize();
+    long output =
+        Math.addExact(
+            in.logitBytes(tokens), Math.multiplyExact(Math.multiplyExact(tokens, hidden), F32));
+    long heads = 0;
+    OptionalLong window = OptionalLong.empty();
+    for (LayerInput layer : in.layers()) {
+      if (layer.kvBytesPerToken() > 0) {
+        heads = Math.max(heads, layer.attentionHeads());
+        if (layer.window().isPresent()) {
+          window = layer.window();
+        }
+      }
+    }
+    // Cells one stream's mask spans: the stream's cells, and a sliding-window layer's
+    long maskCells = cells.perStream;
+    if (window.isPresent()) {
+      maskCells = Math.addExact(maskCells, cells.forWindow(window) / cells.streams);
+    }
+    long maskElements = Math.multiplyExact(maskCells, tokens);
+    long attention =
+        e.flashAttention()
+            ? Math.multiplyExact(maskElements, F32 + 2)
+            : Math.addExact(
+                Math.multiplyExact(maskElements, F32),
+                Math.multiplyExact(Math.multiplyExact(cells.perStream * tokens, heads), F32));
+    attention =
+        Math.addExact(attention, Math.multiplyExact(Math.multiplyExact(4 * tokens, hidden), F32));
+    return Math.max(output, attention);
   }
 
   /** KV cells: {@code n_ctx} and its split into streams. */
