@@ -83,7 +83,7 @@ final class HostKeyCheck {
    */
   synchronized boolean verify(PublicKey presented) {
     Objects.requireNonNull(presented, "presented");
-    String fingerprint = KeyUtils.getFingerPrint(presented);
+    String fingerprint = PublicKeys.fingerprint(presented);
     Expected e = expected();
     if (e.error != null) {
       return refuse(SshFailure.Kind.UNKNOWN_HOST_KEY, presented, e.error);
@@ -100,7 +100,7 @@ final class HostKeyCheck {
               + " changed: presented "
               + fingerprint
               + ", learned "
-              + KeyUtils.getFingerPrint(e.learned));
+              + PublicKeys.fingerprint(e.learned));
     }
     if (e.revoked.stream().anyMatch(k -> KeyUtils.compareKeys(k, presented))) {
       return refuse(
@@ -122,7 +122,7 @@ final class HostKeyCheck {
               + ", "
               + knownHosts
               + " holds "
-              + e.known.stream().map(KeyUtils::getFingerPrint).collect(Collectors.joining(", ")));
+              + e.known.stream().map(PublicKeys::fingerprint).collect(Collectors.joining(", ")));
     }
     if (policy == HostKeyPolicy.ACCEPT_NEW) {
       try {
