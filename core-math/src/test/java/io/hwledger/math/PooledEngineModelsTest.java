@@ -139,6 +139,28 @@ class PooledEngineModelsTest {
     assertThat(e.maxConcurrency()).isEqualTo((double) Math.floorDiv(free, 8192L * 131_072));
   }
 
+  @Test
+  @Verifies("FR-PLAN-029")
+  void mlxKeepsTheWholeSequenceWhenEveryLayerHasTheSameWindow() {
+    // Mistral 7B v0.1: sliding_window 4,096 on all 32 layers and no full layer; mlx-lm loads it
+    // with its Llama class, whose make_cache gives full_attention layers (the default layer_types)
+    // a plain KVCache. 33,998 tokens grow to 133 steps = 34,048 tokens; per token
+    // 32 layers · 2 · 8 KV heads · 128 · 2 B = 131,072 B.
+    MemoryPlan plan = mlx("mistral-7b-v0.1", MlxEngine.defaults(), 33_998);
+    assertThat(plan.perGpu().kvCacheBytes()).isEqualTo(34_048L * 131_072);
+  }
+
+  @Test
+  @Verifies("FR-PLAN-029")
+  void mlxCapsTheSlidingLayersOfAModelThatAlsoHasFullLayers() {
+    // Gemma 3 1B: 26 layers, every sixth full (layers 5, 11, 17, 23), the other 22 with a 512-token
+    // window (gemma3_text.make_cache: RotatingKVCache(max_size=sliding_window)); one KV head of
+    // 256, fp16: 2 · 256 · 2 B = 1,024 B per token and layer.
+    // 8,192 tokens: 4 · 1,024 · 8,192 + 22 · 1,024 · 512 = 33,554,432 + 11,534,336 B.
+    MemoryPlan plan = mlx("gemma-3-1b-it", MlxEngine.defaults(), 8192);
+    assertThat(plan.perGpu().kvCacheBytes()).isEqualTo(33_554_432L + 11_534_336L);
+  }
+
   private static MemoryPlan mlx(String model, MlxEngine e, long context) {
     Deployment d = Deployment.singleGpu().withEngine(e).onGpu(GPUS.get("apple-m4-max-128gb"));
     return Planner.of(MODELS.spec(model))

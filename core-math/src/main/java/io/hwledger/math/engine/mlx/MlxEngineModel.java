@@ -1,9 +1,12 @@
 package io.hwledger.math.engine.mlx;
 
+import io.hwledger.api.Attention;
 import io.hwledger.api.DType;
 import io.hwledger.api.EnginePlan;
 import io.hwledger.api.GpuSpec;
+import io.hwledger.api.LayerSpec;
 import io.hwledger.api.MemoryBreakdown;
+import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Precision;
 import io.hwledger.api.Workload;
 import io.hwledger.math.Utilization;
@@ -27,9 +30,21 @@ import java.util.Optional;
  *       recommendedMaxWorkingSetSize} ({@code mlx-lm} sets it as the wired limit while generating;
  *       {@code iogpu.wired_limit_mb} raises it): the deployment's budget.
  *   <li>{@code KVCache} grows in steps of 256 tokens, so a sequence of {@code n} tokens holds
- *       {@code ceil(n / 256) · 256}; a rotating cache ({@code --max-kv-size}, and the model's own
- *       sliding-window layers) stops at its size. {@code --kv-bits} stores K and V with {@link
- *       DType#affine} ({@code bits/8 + 4/group} bytes per element).
+ *       {@code ceil(n / 256) · 256}; a rotating cache ({@code --max-kv-size}) stops at its size.
+ *       {@code --kv-bits} stores K and V with {@link DType#affine} ({@code bits/8 + 4/group} bytes
+ *       per element).
+ *   <li>Sliding windows are kept only by model classes that build their own cache: {@code
+ *       make_prompt_cache} ({@code mlx_lm/models/cache.py}) returns {@code model.make_cache()} when
+ *       the model has one and otherwise a plain {@code KVCache} for every layer. The classes with a
+ *       {@code make_cache} give their sliding layers a {@code RotatingKVCache} of the window and
+ *       their full layers a {@code KVCache}: models that mix the two (Gemma 3, gpt-oss, Llama
+ *       configs with {@code layer_types}, Cohere 2). A model whose every attention layer has the
+ *       same window and no full layer (Mistral 7B v0.1's {@code sliding_window}, which mlx-lm loads
+ *       with its Llama class and {@code layer_types} all {@code full_attention}) keeps the whole
+ *       sequence in every layer, so the planner caps windowed layers only in models that also have
+ *       full-attention layers ({@code keepsWindows}). Gemma 2 mixes them but mlx-lm's {@code
+ *       gemma2.py} has no {@code make_cache}: the planner caps its windowed layers where mlx-lm
+ *       does not.
  *   <li>Activations: one prefill step of 2,048 tokens ({@code prefill_step_size}); logits only for
  *       the last token of each sequence. No runtime overhead is added: Metal has no CUDA-like
  *       context of note, and macOS memory outside the working set is not the GPU's.
@@ -108,9 +123,10 @@ public final class MlxEngineModel implements EngineModel<MlxEngine> {
     List<StageInput> loads = in.stages();
     MemoryBreakdown[] held = new MemoryBreakdown[loads.size()];
     long[] perSequence = new long[loads.size()];
+    boolean keepsWindows = keepsWindows(in.model());
     for (int s = 0; s < loads.size(); s++) {
       StageInput load = loads.get(s);
-      perSequence[s] = kvPerSequence(load, w.contextTokens(), e);
+      perSequence[s] = kvPerSequence(load, w.contextTokens(), e, keepsWindows);
       long activation = load.forwardActivationBytes(PREFILL_STEP_TOKENS);
       if (load.last()) {
         activation = Math.addExact(activation, in.logitBytes(w.sequences()));
@@ -140,16 +156,36 @@ public final class MlxEngineModel implements EngineModel<MlxEngine> {
     return e.maxKvSize().isPresent() ? Math.min(grown, e.maxKvSize().getAsLong()) : grown;
   }
 
-  private static long kvPerSequence(StageInput load, long context, MlxEngine e) {
+  private static long kvPerSequence(
+      StageInput load, long context, MlxEngine e, boolean keepsWindows) {
     long grown = PlanInput.roundUp(context, STEP);
-    long bytes = Math.multiplyExact(load.fullKvBytesPerToken(), cachedTokens(context, e));
+    long full = cachedTokens(context, e);
+    long bytes = Math.multiplyExact(load.fullKvBytesPerToken(), full);
     for (int i = 0; i < load.windowCount(); i++) {
-      bytes =
-          Math.addExact(
-              bytes,
-              Math.multiplyExact(load.windowedKvBytesPerToken(i), Math.min(grown, load.window(i))));
+      long tokens = keepsWindows ? Math.min(grown, load.window(i)) : full;
+      bytes = Math.addExact(bytes, Math.multiplyExact(load.windowedKvBytesPerToken(i), tokens));
     }
     return bytes;
+  }
+
+  /**
+   * Whether mlx-lm gives the model's sliding-window layers a cache of their window: only when the
+   * model also has full-attention layers (see the class Javadoc; {@code make_prompt_cache} keeps a
+   * plain {@code KVCache} per layer for a model without its own {@code make_cache}).
+   *
+   * @param model the model planned
+   * @return true when attention layers with and without a window are both present
+   */
+  static boolean keepsWindows(ModelSpec model) {
+    boolean windowed = false;
+    boolean full = false;
+    for (LayerSpec layer : model.layers()) {
+      if (layer.mixer() instanceof Attention a) {
+        windowed |= a.windowTokens().isPresent();
+        full |= a.windowTokens().isEmpty();
+      }
+    }
+    return windowed && full;
   }
 
   @Override
