@@ -68,10 +68,12 @@ import java.util.OptionalLong;
  *
  * <h2>Calibration</h2>
  *
- * The two utilisation factors depend on the engine: an estimate takes {@link
- * io.hwledger.math.engine.EngineModel#utilization()} of the deployment's engine profile, pairs
- * fitted on published measurements of llama.cpp and of the data-centre serving engines (see {@code
- * docs/adr/0009-speed-model.md}). {@link #withUtilization} fixes a pair for every engine.
+ * The utilisation factors and the per-layer time depend on the engine and, for llama.cpp and MLX,
+ * on the GPU's backend: an estimate takes {@link
+ * io.hwledger.math.engine.EngineModel#utilization(GpuSpec)} of the deployment's engine profile on
+ * the estimate's GPU, sets fitted on published measurements of llama.cpp and of the data-centre
+ * serving engines (see {@code docs/adr/0009-speed-model.md}). {@link #withUtilization} fixes a set
+ * for every engine.
  */
 public final class SpeedModel {
 
@@ -154,9 +156,10 @@ public final class SpeedModel {
   }
 
   /**
-   * The utilisation pair an estimate on {@code deployment} uses: the one fixed by {@link
-   * #withUtilization}, otherwise {@link io.hwledger.math.engine.EngineModel#utilization()} of its
-   * engine profile.
+   * The utilisation set an estimate on {@code deployment} uses: the one fixed by {@link
+   * #withUtilization}, otherwise {@link io.hwledger.math.engine.EngineModel#utilization(GpuSpec)}
+   * of its engine profile on its GPU ({@link io.hwledger.math.engine.EngineModel#utilization()}
+   * when it names none).
    *
    * @param deployment the deployment whose engine is asked
    * @return the memory-bandwidth and model-FLOPs fractions
