@@ -205,7 +205,10 @@ final class PerfCommand implements Callable<Integer> {
             + "): MBU "
             + fixed(e.memoryBandwidthUtilization(), 2)
             + ", MFU "
-            + fixed(e.modelFlopsUtilization(), 2));
+            + fixed(e.modelFlopsUtilization(), 2)
+            + (e.layerSeconds() > 0
+                ? ", " + fixed(e.layerSeconds() * 1e6, 0) + " us per layer and pass"
+                : ""));
     out.println(
         "Time to first token ("
             + e.promptTokens()
@@ -256,6 +259,7 @@ final class PerfCommand implements Callable<Integer> {
     root.put("engine", engine);
     root.put("memoryBandwidthUtilization", e.memoryBandwidthUtilization());
     root.put("modelFlopsUtilization", e.modelFlopsUtilization());
+    root.put("layerSeconds", e.layerSeconds());
     if (e.computeDtype().isPresent()) {
       root.put("computeDtype", e.computeDtype().get());
     } else {

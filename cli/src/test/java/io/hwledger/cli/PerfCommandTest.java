@@ -15,8 +15,9 @@ class PerfCommandTest {
 
   // Llama 3.1 8B bf16 on one H100 SXM, context 1: (8,030,261,248 − 128256 · 4096) · 2 =
   // 15,009,849,344 weight bytes + 131,072 KV bytes (32 layers · 8 heads · 128 · 2 · 2) per step,
-  // on llama.cpp over 3.35e12 B/s · MBU 0.68 = 2.278e12 B/s: 6.5891 ms, 151.77 tokens/s. At $2.00
-  // per GPU-hour: 2.00 / (151.77 · 3600) · 1e6 = $3.661 per million tokens.
+  // on llama.cpp over 3.35e12 B/s · MBU 0.82 = 2.747e12 B/s: 5.46414 ms, plus 32 layers · 30 µs =
+  // 0.96 ms: 6.42414 ms, 155.66 tokens/s. At $2.00 per GPU-hour: 2.00 / (155.66 · 3600) · 1e6 =
+  // $3.569 per million tokens.
   @Test
   void printsTimeToFirstTokenDecodeRowsAndCost() {
     Cli.Result r =
@@ -35,11 +36,13 @@ class PerfCommandTest {
             "--engine",
             "llama.cpp");
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.out()).contains("Utilisation (llamacpp): MBU 0.68, MFU 0.80");
-    // Prefill of 1024 tokens: 1.457039e13 operations / (989.5e12 · MFU 0.80) = 18.4 ms.
-    assertThat(r.out()).contains("Time to first token (1024-token prompt): 18.4 ms");
-    assertThat(r.out()).containsPattern("(?m)^\\s*1\\s+151\\.8\\s+151\\.8\\s+memory\\s+3\\.661$");
-    assertThat(r.out()).containsPattern("(?m)^\\s*2\\s+151\\.8\\s+303\\.5");
+    assertThat(r.out())
+        .contains("Utilisation (llamacpp): MBU 0.82, MFU 0.81, 30 us per layer and pass");
+    // Prefill of 1024 tokens: 1.457039e13 operations / (989.5e12 · MFU 0.81) = 18.18 ms, plus
+    // 0.96 ms for the layers: 19.1 ms.
+    assertThat(r.out()).contains("Time to first token (1024-token prompt): 19.1 ms");
+    assertThat(r.out()).containsPattern("(?m)^\\s*1\\s+155\\.7\\s+155\\.7\\s+memory\\s+3\\.569$");
+    assertThat(r.out()).containsPattern("(?m)^\\s*2\\s+155\\.7\\s+311\\.3");
     assertThat(r.out()).containsPattern("(?m)^\\s*4\\s");
   }
 
@@ -110,7 +113,9 @@ class PerfCommandTest {
         Cli.run(
             "perf", "--model", "llama-2-7b", "--gpu", "apple-m2-ultra-192gb", "--engine", "mlx");
     assertThat(mlx.exitCode()).as(mlx.err()).isZero();
-    assertThat(mlx.out()).contains("Utilisation (mlx): MBU 0.68, MFU 0.80");
+    // MLX runs on Metal: llama.cpp's fractions and Metal's 130 µs per layer.
+    assertThat(mlx.out())
+        .contains("Utilisation (mlx): MBU 0.82, MFU 0.81, 130 us per layer and pass");
   }
 
   @Test

@@ -19,6 +19,8 @@ import java.util.OptionalDouble;
  * @param memoryBandwidthBytesPerSecond peak memory bandwidth per GPU, bytes per second
  * @param memoryBandwidthUtilization fraction of the peak bandwidth decode reaches (MBU)
  * @param modelFlopsUtilization fraction of the peak throughput matrix work reaches (MFU)
+ * @param layerSeconds fixed time each layer adds to every pass (launch and dispatch latency),
+ *     seconds
  * @param interconnect the link between ranks, used when TP or PP exceeds 1
  * @param prefillSeconds time to prefill the prompt of one sequence, which is the time to first
  *     token, seconds; empty when the GPU has no published throughput
@@ -35,6 +37,7 @@ public record SpeedEstimate(
     double memoryBandwidthBytesPerSecond,
     double memoryBandwidthUtilization,
     double modelFlopsUtilization,
+    double layerSeconds,
     Interconnect interconnect,
     OptionalDouble prefillSeconds,
     List<DecodeRate> decode) {
@@ -52,6 +55,7 @@ public record SpeedEstimate(
    * @param memoryBandwidthBytesPerSecond peak memory bandwidth per GPU, bytes per second
    * @param memoryBandwidthUtilization MBU, a fraction
    * @param modelFlopsUtilization MFU, a fraction
+   * @param layerSeconds fixed seconds per layer and pass
    * @param interconnect the link between ranks
    * @param prefillSeconds time to first token, seconds; empty without a published peak
    * @param decode one row per batch size

@@ -35,8 +35,8 @@ import java.util.OptionalLong;
  * read-out), an approximation. Arithmetic runs at the GPU's dense peak for {@code fp8} when the
  * weights are fp8 and the GPU publishes fp8, otherwise the larger of its {@code bf16} and {@code
  * fp16} peaks (quantised weights are dequantised to 16 bits), times the model-FLOPs utilisation
- * ({@link Utilization#modelFlops()}). A GPU without a published peak (the Apple parts in the
- * catalog) has no prefill estimate and decode is memory time alone.
+ * ({@link Utilization#modelFlops(io.hwledger.api.DType)}). A GPU without a published peak (the
+ * Apple parts in the catalog) has no prefill estimate and decode is memory time alone.
  *
  * <h2>Memory</h2>
  *
@@ -45,7 +45,14 @@ import java.util.OptionalLong;
  * assuming independent, uniform routing), the output head, each sequence's KV cache at the context
  * ({@code min(context, window)} tokens per windowed layer) and each sequence's recurrent state
  * twice (read and write). Bytes move at the GPU's peak bandwidth times the memory-bandwidth
- * utilisation ({@link Utilization#memoryBandwidth()}). Prefill reads the weights once per pass.
+ * utilisation ({@link Utilization#memoryBandwidth(io.hwledger.api.DType)}, which differs for
+ * compressed weights). Prefill reads the weights once per pass.
+ *
+ * <h2>Fixed time per layer</h2>
+ *
+ * Every forward pass (a prefill, a decode step, each pipeline stage) adds {@link
+ * Utilization#layerSeconds()} per layer it runs: kernel launch and dispatch latency, which does not
+ * shrink with the bytes or operations and dominates a small model on fast memory.
  *
  * <h2>Parallelism</h2>
  *
@@ -61,10 +68,12 @@ import java.util.OptionalLong;
  *
  * <h2>Calibration</h2>
  *
- * The two utilisation factors depend on the engine: an estimate takes {@link
- * io.hwledger.math.engine.EngineModel#utilization()} of the deployment's engine profile, pairs
- * fitted on published measurements of llama.cpp and of the data-centre serving engines (see {@code
- * docs/adr/0009-speed-model.md}). {@link #withUtilization} fixes a pair for every engine.
+ * The utilisation factors and the per-layer time depend on the engine and, for llama.cpp and MLX,
+ * on the GPU's backend: an estimate takes {@link
+ * io.hwledger.math.engine.EngineModel#utilization(GpuSpec)} of the deployment's engine profile on
+ * the estimate's GPU, sets fitted on published measurements of llama.cpp and of the data-centre
+ * serving engines (see {@code docs/adr/0009-speed-model.md}). {@link #withUtilization} fixes a set
+ * for every engine.
  */
 public final class SpeedModel {
 
@@ -135,9 +144,22 @@ public final class SpeedModel {
   }
 
   /**
-   * The utilisation pair an estimate on {@code deployment} uses: the one fixed by {@link
-   * #withUtilization}, otherwise {@link io.hwledger.math.engine.EngineModel#utilization()} of its
-   * engine profile.
+   * This model with a utilisation set of the caller's own (fractions per weight class and the
+   * per-layer time), used whatever the deployment's engine.
+   *
+   * @param utilization the set every estimate uses
+   * @return a new speed model; this one is unchanged
+   */
+  public SpeedModel withUtilization(Utilization utilization) {
+    Objects.requireNonNull(utilization, "utilization");
+    return new SpeedModel(planner, utilization);
+  }
+
+  /**
+   * The utilisation set an estimate on {@code deployment} uses: the one fixed by {@link
+   * #withUtilization}, otherwise {@link io.hwledger.math.engine.EngineModel#utilization(GpuSpec)}
+   * of its engine profile on its GPU ({@link io.hwledger.math.engine.EngineModel#utilization()}
+   * when it names none).
    *
    * @param deployment the deployment whose engine is asked
    * @return the memory-bandwidth and model-FLOPs fractions
@@ -145,7 +167,17 @@ public final class SpeedModel {
    */
   public Utilization utilization(Deployment deployment) {
     Objects.requireNonNull(deployment, "deployment");
-    return fixed != null ? fixed : EngineModels.defaults().utilization(deployment.engine());
+    if (fixed != null) {
+      return fixed;
+    }
+    return deployment.gpu().isPresent()
+        ? EngineModels.defaults().utilization(deployment.engine(), deployment.gpu().get())
+        : EngineModels.defaults().utilization(deployment.engine());
+  }
+
+  /** The utilisation on {@code gpu}, the GPU an estimate runs on whatever the deployment names. */
+  private Utilization utilization(Deployment deployment, GpuSpec gpu) {
+    return fixed != null ? fixed : EngineModels.defaults().utilization(deployment.engine(), gpu);
   }
 
   /**
@@ -317,9 +349,9 @@ public final class SpeedModel {
       throw new IllegalArgumentException(
           "GPU '" + gpu.id() + "' has no published memory bandwidth in the catalog");
     }
-    Utilization u = utilization(deployment);
-    double memoryUtilization = u.memoryBandwidth();
-    double flopsUtilization = u.modelFlops();
+    Utilization u = utilization(deployment, gpu);
+    double memoryUtilization = u.memoryBandwidth(precision.weights());
+    double flopsUtilization = u.modelFlops(precision.weights());
     Optional<String> dtype = computeDtype(precision, gpu);
     OptionalDouble peak =
         dtype.isPresent() ? gpu.denseTeraFlops(dtype.get()) : OptionalDouble.empty();
@@ -329,6 +361,7 @@ public final class SpeedModel {
             deployment,
             bandwidth.getAsLong() * memoryUtilization,
             peak.isPresent() ? peak.getAsDouble() * 1e12 * flopsUtilization : 0,
+            u.layerSeconds(),
             interconnect);
 
     OptionalDouble prefill =
@@ -348,6 +381,7 @@ public final class SpeedModel {
         bandwidth.getAsLong(),
         memoryUtilization,
         flopsUtilization,
+        u.layerSeconds(),
         interconnect,
         prefill,
         rows);
@@ -386,13 +420,20 @@ public final class SpeedModel {
     final int[] bounds;
     final double bytesPerSecond;
     final double opsPerSecond;
+    final double layerSeconds;
     final Interconnect link;
     final double[] denseBytes;
     final double[] expertBytes;
     final double headBytes;
     final double[] stageScale;
 
-    Pass(Precision p, Deployment d, double bytesPerSecond, double opsPerSecond, Interconnect link) {
+    Pass(
+        Precision p,
+        Deployment d,
+        double bytesPerSecond,
+        double opsPerSecond,
+        double layerSeconds,
+        Interconnect link) {
       this.p = p;
       this.d = d;
       this.tp = d.tensorParallel();
@@ -400,6 +441,7 @@ public final class SpeedModel {
       this.bounds = StagePartition.boundaries(planner.model().layerCount(), pp);
       this.bytesPerSecond = bytesPerSecond;
       this.opsPerSecond = opsPerSecond;
+      this.layerSeconds = layerSeconds;
       this.link = link;
       denseBytes = new double[kinds.length];
       expertBytes = new double[kinds.length];
@@ -461,7 +503,10 @@ public final class SpeedModel {
         if (s == pp - 1) {
           ops += headOpsPerToken; // logits of the last prompt token only
         }
-        total += Math.max(bytes / bytesPerSecond, ops / tp / opsPerSecond) + allReduces(s, tokens);
+        total +=
+            Math.max(bytes / bytesPerSecond, ops / tp / opsPerSecond)
+                + fixedSeconds(s)
+                + allReduces(s, tokens);
       }
       return total + (pp - 1) * sendSeconds(tokens);
     }
@@ -498,7 +543,7 @@ public final class SpeedModel {
         }
         double memory = bytes / bytesPerSecond;
         double compute = opsPerSecond > 0 ? ops / tp / opsPerSecond : 0;
-        double stage = Math.max(memory, compute) + allReduces(s, perMicro);
+        double stage = Math.max(memory, compute) + fixedSeconds(s) + allReduces(s, perMicro);
         sum += stage;
         if (stage > slowest) {
           slowest = stage;
@@ -522,6 +567,11 @@ public final class SpeedModel {
       }
       bytes *= stageScale[s];
       return s == pp - 1 ? bytes + headBytes : bytes;
+    }
+
+    /** The fixed per-layer time of stage {@code s}'s layers in one pass, seconds. */
+    private double fixedSeconds(int s) {
+      return (bounds[s + 1] - bounds[s]) * layerSeconds;
     }
 
     /** Two ring all-reduces per layer of stage {@code s} for {@code tokens} tokens, seconds. */

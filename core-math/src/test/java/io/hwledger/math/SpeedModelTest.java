@@ -26,11 +26,18 @@ class SpeedModelTest {
   private static final Precision BF16 = Precision.of(DType.BF16, DType.BF16);
   private static final GpuSpec H100 = GpuCatalog.builtIn().get("h100-sxm-80gb");
 
-  /** One GPU on llama.cpp, whose pair (MBU 0.68, MFU 0.80) the hand arithmetic below uses. */
+  /** One GPU on llama.cpp. */
   private static final Deployment LLAMA_CPP =
       Deployment.singleGpu().withEngine(EngineModels.defaults().get("llamacpp").defaults());
 
-  private final SpeedModel llama8b = SpeedModel.of(ModelCatalog.builtIn().spec("llama-3.1-8b"));
+  /** Llama 3.1 8B with the engine's own utilisation set. */
+  private final SpeedModel byEngine = SpeedModel.of(ModelCatalog.builtIn().spec("llama-3.1-8b"));
+
+  /**
+   * Llama 3.1 8B with a fixed pair, MBU 0.68 and MFU 0.80 and no per-layer time, which the hand
+   * arithmetic below uses, so that it does not move when the engines are recalibrated.
+   */
+  private final SpeedModel llama8b = byEngine.withUtilization(0.68, 0.80);
 
   @Test
   void batchOneDecodeIsWeightBytesOverUsableBandwidth() {
@@ -58,7 +65,8 @@ class SpeedModelTest {
             16_384,
             java.util.Collections.nCopies(32, 200_000_000L));
     SpeedModel fromFile =
-        SpeedModel.of(Planner.of(ModelCatalog.builtIn().spec("llama-3.1-8b"), stored));
+        SpeedModel.of(Planner.of(ModelCatalog.builtIn().spec("llama-3.1-8b"), stored))
+            .withUtilization(0.68, 0.80);
     DecodeRate one =
         estimate(fromFile, BF16, 1, 0, new long[] {1}, LLAMA_CPP, H100).decode().get(0);
     assertThat(one.stepSeconds()).isCloseTo(2.98508e-3, within(0.00001e-3));
@@ -94,15 +102,85 @@ class SpeedModelTest {
         List.of(Engine.generic(), EngineModels.defaults().get("vllm").defaults())) {
       SpeedEstimate e =
           estimate(
-              llama8b, BF16, 1, 0, new long[] {1}, Deployment.singleGpu().withEngine(engine), H100);
+              byEngine,
+              BF16,
+              1,
+              0,
+              new long[] {1},
+              Deployment.singleGpu().withEngine(engine),
+              H100);
       assertThat(e.memoryBandwidthUtilization()).isEqualTo(0.65);
       assertThat(e.modelFlopsUtilization()).isEqualTo(0.53);
       assertThat(e.decode().get(0).stepSeconds()).isCloseTo(6.8932e-3, within(0.001e-3));
     }
-    assertThat(llama8b.utilization(LLAMA_CPP)).isEqualTo(new Utilization(0.68, 0.80));
+    assertThat(byEngine.utilization(LLAMA_CPP)).isSameAs(Utilization.LLAMA_CPP);
+    // llama.cpp on the H100: bf16 weights take MBU 0.82, 3.35e12 · 0.82 = 2.747e12 B/s, so
+    // 15,009,849,344 B take 5.46409 ms, and 32 layers · 30 µs add 0.96 ms.
+    SpeedEstimate onLlamaCpp = estimate(byEngine, BF16, 1, 0, new long[] {1}, LLAMA_CPP, H100);
+    assertThat(onLlamaCpp.decode().get(0).stepSeconds()).isCloseTo(6.42409e-3, within(0.001e-3));
     Deployment mlx =
         Deployment.singleGpu().withEngine(EngineModels.defaults().get("mlx").defaults());
-    assertThat(llama8b.utilization(mlx)).isEqualTo(new Utilization(0.68, 0.80));
+    assertThat(byEngine.utilization(mlx)).isSameAs(Utilization.LLAMA_CPP_METAL);
+  }
+
+  @Test
+  void compressedWeightsTakeTheirOwnBandwidthFractionAndEveryLayerAddsItsFixedTime() {
+    // The stored checkpoint of aCheckpointsStoredBytesAreWhatADecodeStepReads: a batch-1 step
+    // reads 6,800,016,384 B. With q8_0 weights the quantised MBU 0.5 applies: 3.35e12 · 0.5 =
+    // 1.675e12 B/s, 4.05971 ms; bf16 weights take MBU 0.8: 2.68e12 B/s, 2.53732 ms. Each of the 32
+    // layers adds 100 µs to the pass: + 3.2 ms.
+    CheckpointWeights stored =
+        new CheckpointWeights(
+            "test",
+            1,
+            300_000_000L,
+            400_000_000L,
+            16_384,
+            java.util.Collections.nCopies(32, 200_000_000L));
+    SpeedModel fromFile =
+        SpeedModel.of(Planner.of(ModelCatalog.builtIn().spec("llama-3.1-8b"), stored))
+            .withUtilization(new Utilization(0.8, 0.8, 0.5, 0.4, 100e-6));
+    Precision q8 = Precision.of(DType.parse("q8_0"), DType.BF16);
+    assertThat(
+            estimate(fromFile, q8, 1, 0, new long[] {1}, LLAMA_CPP, H100)
+                .decode()
+                .get(0)
+                .stepSeconds())
+        .isCloseTo(4.05971e-3 + 3.2e-3, within(0.00001e-3));
+    assertThat(
+            estimate(fromFile, BF16, 1, 0, new long[] {1}, LLAMA_CPP, H100)
+                .decode()
+                .get(0)
+                .stepSeconds())
+        .isCloseTo(2.53732e-3 + 3.2e-3, within(0.00001e-3));
+    // Prefill (prefillIsCompute: 1.457039e13 operations) at bf16 989.5e12 · MFU 0.4 = 3.958e14
+    // operations/s for q8_0 weights: 36.8125 ms, plus 3.2 ms for the layers.
+    assertThat(
+            estimate(
+                    llama8b.withUtilization(new Utilization(0.8, 0.8, 0.5, 0.4, 100e-6)),
+                    q8,
+                    1024,
+                    0,
+                    new long[] {1},
+                    LLAMA_CPP,
+                    H100)
+                .prefillSeconds()
+                .getAsDouble())
+        .isCloseTo(36.8125e-3 + 3.2e-3, within(0.01e-3));
+  }
+
+  @Test
+  void llamaCppAndMlxTakeMetalsPerLayerTimeOnAppleGpus() {
+    GpuSpec m2Ultra = GpuCatalog.builtIn().get("apple-m2-ultra-192gb");
+    Deployment mlx =
+        Deployment.singleGpu().withEngine(EngineModels.defaults().get("mlx").defaults());
+    assertThat(byEngine.utilization(LLAMA_CPP.onGpu(m2Ultra)))
+        .isSameAs(Utilization.LLAMA_CPP_METAL);
+    assertThat(byEngine.utilization(LLAMA_CPP.onGpu(H100))).isSameAs(Utilization.LLAMA_CPP);
+    assertThat(byEngine.utilization(mlx.onGpu(m2Ultra))).isSameAs(Utilization.LLAMA_CPP_METAL);
+    Deployment vllm =
+        Deployment.singleGpu().withEngine(EngineModels.defaults().get("vllm").defaults());
+    assertThat(byEngine.utilization(vllm.onGpu(m2Ultra))).isSameAs(Utilization.SERVING);
   }
 
   @Test
@@ -224,7 +302,15 @@ class SpeedModelTest {
     assertThat(planner.plan(BF16, Workload.of(1, 1), Deployment.singleGpu()).total().stateBytes())
         .isEqualTo(85_950_464L);
     List<DecodeRate> rows =
-        estimate(SpeedModel.of(planner), BF16, 1, 1, new long[] {1, 2}, LLAMA_CPP, H100).decode();
+        estimate(
+                SpeedModel.of(planner).withUtilization(0.68, 0.80),
+                BF16,
+                1,
+                1,
+                new long[] {1, 2},
+                LLAMA_CPP,
+                H100)
+            .decode();
     assertThat(rows.get(1).bound()).isEqualTo(SpeedBound.MEMORY);
     assertThat(rows.get(1).stepSeconds() - rows.get(0).stepSeconds())
         .isCloseTo(7.54613e-5, within(0.00001e-5));

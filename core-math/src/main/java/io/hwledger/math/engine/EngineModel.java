@@ -7,6 +7,7 @@ import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Precision;
 import io.hwledger.math.Utilization;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -91,6 +92,19 @@ public interface EngineModel<E extends Engine> {
    */
   default Utilization utilization() {
     return Utilization.SERVING;
+  }
+
+  /**
+   * The fractions and per-layer time the speed model assumes this engine reaches on {@code gpu}:
+   * {@link #utilization()} unless the engine's backend depends on the GPU (llama.cpp and MLX run on
+   * Metal on Apple GPUs).
+   *
+   * @param gpu the GPU the engine runs on
+   * @return the engine's utilisation on that GPU
+   */
+  default Utilization utilization(GpuSpec gpu) {
+    Objects.requireNonNull(gpu, "gpu");
+    return utilization();
   }
 
   /**

@@ -2,6 +2,7 @@ package io.hwledger.math.engine;
 
 import io.hwledger.api.Deployment;
 import io.hwledger.api.Engine;
+import io.hwledger.api.GpuSpec;
 import io.hwledger.api.ModelSpec;
 import io.hwledger.math.Utilization;
 import java.util.ArrayList;
@@ -213,6 +214,18 @@ public final class EngineModels {
    */
   public Utilization utilization(Engine engine) {
     return modelOf(engine).utilization();
+  }
+
+  /**
+   * The utilisation of {@code engine}'s model on {@code gpu}.
+   *
+   * @param engine an engine's settings
+   * @param gpu the GPU it runs on
+   * @return the model's {@link EngineModel#utilization(GpuSpec)}
+   * @throws IllegalArgumentException as {@link #modelOf}
+   */
+  public Utilization utilization(Engine engine, GpuSpec gpu) {
+    return modelOf(engine).utilization(gpu);
   }
 
   /**

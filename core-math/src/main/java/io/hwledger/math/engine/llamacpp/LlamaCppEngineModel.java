@@ -123,6 +123,12 @@ public final class LlamaCppEngineModel implements EngineModel<LlamaCppEngine> {
     return Utilization.LLAMA_CPP;
   }
 
+  /** Metal's per-layer time on Apple GPUs, CUDA's elsewhere. */
+  @Override
+  public Utilization utilization(GpuSpec gpu) {
+    return "Apple".equals(gpu.vendor()) ? Utilization.LLAMA_CPP_METAL : Utilization.LLAMA_CPP;
+  }
+
   @Override
   public EngineResult plan(PlanInput in, LlamaCppEngine e) {
     Precision p = in.precision();

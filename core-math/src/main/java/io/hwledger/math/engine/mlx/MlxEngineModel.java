@@ -106,7 +106,7 @@ public final class MlxEngineModel implements EngineModel<MlxEngine> {
   public Utilization utilization() {
     // No MLX measurement with a known GPU peak was found; MLX, like llama.cpp, runs one request
     // at a time on local hardware.
-    return Utilization.LLAMA_CPP;
+    return Utilization.LLAMA_CPP_METAL;
   }
 
   /** The precision with K and V in the quantised cache format, when the engine quantises it. */
