@@ -103,7 +103,8 @@ public final class HfConfigReader {
           "falcon_mamba",
           "mamba2",
           "opt",
-          "gpt2");
+          "gpt2",
+          "olmo2");
 
   /** The known types, sorted, as messages list them. */
   private static final String KNOWN_LIST =
@@ -287,7 +288,16 @@ public final class HfConfigReader {
       OptionalLong context = contextLimit(f, pureSsm);
       Precision precision = HfPrecision.read(f, outer);
       return new ModelSpec(
-          name, vocab, hidden, tied, norm, layers, context, precision, positionRows(context));
+          name,
+          vocab,
+          hidden,
+          tied,
+          norm,
+          layers,
+          context,
+          precision,
+          positionRows(context),
+          HfPrecision.weightBlockSize(f, outer));
     }
 
     /** Rows of the learned position table, 0 for types without one. */
@@ -490,14 +500,28 @@ public final class HfConfigReader {
           outputBias = qkvBias;
       }
       boolean qkNorm =
-          Set.of("qwen3", "qwen3_moe", "qwen3_next", "gemma3", "gemma3_text").contains(type);
+          Set.of("qwen3", "qwen3_moe", "qwen3_next", "gemma3", "gemma3_text", "olmo2")
+              .contains(type);
+      // Olmo2Attention: q_norm = RMSNorm(num_attention_heads · head_dim), k_norm =
+      // RMSNorm(num_key_value_heads · head_dim), over the whole projections
+      boolean acrossHeads = type.equals("olmo2");
       boolean outputGate = type.equals("qwen3_next");
       boolean sinks = type.equals("gpt_oss");
       if (window.isPresent() && window.getAsLong() <= 0) {
         throw f.error("layer " + i + " has a non-positive window " + window.getAsLong());
       }
       return new Attention(
-          heads, kv, headDim, headDim, window, qkvBias, outputBias, qkNorm, outputGate, sinks);
+          heads,
+          kv,
+          headDim,
+          headDim,
+          window,
+          qkvBias,
+          outputBias,
+          qkNorm,
+          outputGate,
+          sinks,
+          acrossHeads);
     }
 
     private int kvHeads(int heads) {

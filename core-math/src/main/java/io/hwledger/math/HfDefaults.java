@@ -24,7 +24,8 @@ final class HfDefaults {
           "deepseek_v3", // DeepseekV3Config: same
           "nemotron_h", // NemotronHConfig.__post_init__: same
           "opt", // OPTConfig: multi-head attention only, no KV-head field
-          "gpt2"); // GPT2Config: same
+          "gpt2", // GPT2Config: same
+          "olmo2"); // Olmo2Config: num_key_value_heads None → num_attention_heads
 
   private static final Map<String, Object> QWEN_DENSE =
       Map.of("tie_word_embeddings", false, "use_sliding_window", false, "max_window_layers", 28);
@@ -132,6 +133,9 @@ final class HfDefaults {
             4);
       case "gpt_oss":
         // GptOssConfig
+        return Map.of("tie_word_embeddings", false);
+      case "olmo2":
+        // Olmo2Config: tie_word_embeddings=False, attention_bias=False
         return Map.of("tie_word_embeddings", false);
       case "jamba":
         // JambaConfig
