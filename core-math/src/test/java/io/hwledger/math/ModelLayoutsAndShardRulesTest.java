@@ -78,6 +78,35 @@ class ModelLayoutsAndShardRulesTest {
     }
 
     @Test
+    void olmo2_7bHasTheModelCardSizesAndTheSameLayout() {
+      // OLMo 2 model card table: 7B has 32 layers, hidden 4096, 32 heads, context 4096.
+      ModelSpec s = CATALOG.spec("olmo-2-1124-7b");
+      assertThat(s.layerCount()).isEqualTo(32);
+      assertThat(s.hiddenSize()).isEqualTo(4096);
+      assertThat(s.contextLimit()).hasValue(4096);
+      Attention a = (Attention) s.layers().get(0).mixer();
+      assertThat(a.queryHeads()).isEqualTo(32);
+      assertThat(a.qkNormAcrossHeads()).isTrue();
+      // 4 · 4096² + norms 2 · 4096 + MLP 3 · 4096 · 11008 + 2 · 4096 per layer; vocab 100352
+      long perLayer = 4L * 4096 * 4096 + 2 * 4096 + 3L * 4096 * 11008 + 2 * 4096;
+      long expected = 2L * 100_352 * 4096 + 32 * perLayer + 4096;
+      assertThat(expected).isEqualTo(7_298_617_344L);
+      assertThat(total("olmo-2-1124-7b")).isEqualTo(expected);
+    }
+
+    @Test
+    void mistral7bV03ExtendsTheVocabularyAndDropsTheWindow() {
+      // v0.3 = v0.1 with 768 more tokens (32768), rope_theta 1e6 and sliding_window null
+      assertThat(total("mistral-7b-v0.3") - total("mistral-7b-v0.1"))
+          .isEqualTo(2L * 768 * 4096); // embedding and untied head
+      Attention v01 = (Attention) CATALOG.spec("mistral-7b-v0.1").layers().get(0).mixer();
+      Attention v03 = (Attention) CATALOG.spec("mistral-7b-v0.3").layers().get(0).mixer();
+      assertThat(v01.windowTokens()).hasValue(4096);
+      assertThat(v03.windowTokens()).isEmpty();
+      assertThat(v03.withWindow(4096)).isEqualTo(v01);
+    }
+
+    @Test
     void qwen3_8bMatchesItsModelCard() {
       // Qwen3-8B model card: 8.2B parameters, 6.95B non-embedding. hidden 4096, 36 layers, 32
       // heads, 8 KV heads of 128, FFN 12288, vocab 151936, untied.
