@@ -273,14 +273,26 @@ class ModelLayoutsAndShardRulesTest {
     }
 
     @Test
-    void otherEnginesKeepTheirOwnRules() {
-      // SGLang's refusal for these cases is not taken from its source here; the generic engine
-      // plans any TP.
-      ModelSpec phi = CATALOG.spec("phi-3-medium-4k-instruct");
-      Planner.validate(phi, Deployment.singleGpu().withTensorParallel(5));
+    void sglangRefusesBlockFp8ShardsWithTheSameWords() {
+      // SGLang's fp8.py raises the same message (Fp8MoEMethod.create_fp8_moe_weight_); users
+      // report it for this model at TP 8.
+      Deployment sglang = Deployment.singleGpu().withEngine(SglangEngine.defaults());
+      ModelSpec fp8 = CATALOG.spec("qwen3-235b-a22b-fp8");
+      assertThatThrownBy(() -> Planner.validate(fp8, sglang.withTensorParallel(8)))
+          .hasMessage(
+              "sglang refuses --tp 8 for model 'qwen3-235b-a22b-fp8': each expert's 1536"
+                  + " intermediate rows split over 8 ranks are not whole 128-row weight blocks"
+                  + " (The output_size of gate's and up's weight = 192 is not divisible by weight"
+                  + " quantization block_n = 128.)");
+      Planner.validate(fp8, sglang.withTensorParallel(4));
+    }
+
+    @Test
+    void theGenericEngineKeepsPlanningAnyTp() {
       Planner.validate(
-          CATALOG.spec("qwen3-235b-a22b-fp8"),
-          Deployment.singleGpu().withEngine(SglangEngine.defaults()).withTensorParallel(4));
+          CATALOG.spec("phi-3-medium-4k-instruct"), Deployment.singleGpu().withTensorParallel(5));
+      Planner.validate(
+          CATALOG.spec("qwen3-235b-a22b-fp8"), Deployment.singleGpu().withTensorParallel(8));
     }
   }
 }
