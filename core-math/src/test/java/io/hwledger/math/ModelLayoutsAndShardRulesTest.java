@@ -15,6 +15,8 @@ import io.hwledger.math.engine.vllm.VllmEngine;
 import io.hwledger.testsupport.Verifies;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 15 parts 4 and 5, second round: OLMo 2 read with its whole-projection q/k norms, more
@@ -175,6 +177,38 @@ class ModelLayoutsAndShardRulesTest {
       assertThat(qwen).doesNotContain("qkNormAcrossHeads").doesNotContain("weightBlockSize");
       assertThat(ModelSpecJson.write(CATALOG.spec("qwen3-235b-a22b-fp8")).get("weightBlockSize"))
           .hasToString("128");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"bloom", "t5gemma", "ernie4_5_moe", "vaultgemma", "bailing_moe"})
+    void popularTypesWhoseLayoutIsNotModelledAreRefused(String type) {
+      // The text-generation model_types among the Hub API records saved with their downloads by
+      // daniel-p-green/alain-ai-learning-platform@1b33775219c224def81d0c3c4e34d2d6630dc83d
+      // (out/research-*/sources/huggingface/model.json, 45 popular repositories) that this reader
+      // does not know: bloom (bigscience/bloomz-560m: an extra LayerNorm after the embedding),
+      // t5gemma (encoder-decoder), ernie4_5_moe, vaultgemma, bailing_moe. The others there (gpt2,
+      // opt, llama, qwen2, qwen3, qwen3_moe, qwen3_next, gemma3_text, gpt_oss, llama4_text, and
+      // mistral3 through its text_config) are read.
+      String json =
+          "{\"model_type\":\""
+              + type
+              + "\",\"hidden_size\":64,\"num_hidden_layers\":2,\"num_attention_heads\":4,"
+              + "\"intermediate_size\":96,\"vocab_size\":300,\"max_position_embeddings\":1024,"
+              + "\"torch_dtype\":\"bfloat16\"}";
+      assertThatThrownBy(() -> HfConfigReader.parse(json, type))
+          .isInstanceOf(ModelConfigException.class)
+          .hasMessageStartingWith(
+              "config.json: unsupported model_type '"
+                  + type
+                  + "': its layout is not known to this reader (known: ");
+    }
+
+    @Test
+    void mistral3IsReadFromItsTextConfig() {
+      // Mistral3ForConditionalGeneration's outer model_type is mistral3; text_config says mistral
+      ModelSpec s = CATALOG.spec("magistral-small-2509");
+      assertThat(s.vocabSize()).isEqualTo(131_072);
+      assertThat(s.layerCount()).isEqualTo(40);
     }
 
     @Test
