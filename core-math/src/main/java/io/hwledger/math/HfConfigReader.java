@@ -38,10 +38,11 @@ import java.util.Set;
  * gemma}, {@code gemma2}, {@code gemma3} / {@code gemma3_text}, {@code deepseek_v2}, {@code
  * deepseek_v3}, {@code llama4} / {@code llama4_text}, {@code gpt_oss}, {@code jamba}, {@code
  * nemotron_h}, {@code falcon}, {@code mamba}, {@code falcon_mamba}, {@code mamba2}, {@code opt},
- * {@code gpt2}, {@code olmo2}, and the original {@code mamba_ssm} format ({@code d_model}, {@code
- * n_layer}, {@code ssm_cfg}). Any other {@code model_type} (or none) is refused with a message
- * naming it and the known ones: its layout cannot be known from the keys alone (an OPT config read
- * with the dense Llama rules would get a gated three-matrix MLP, RMSNorm and no position table).
+ * {@code gpt2}, {@code olmo2}, {@code olmo3}, and the original {@code mamba_ssm} format ({@code
+ * d_model}, {@code n_layer}, {@code ssm_cfg}). Any other {@code model_type} (or none) is refused
+ * with a message naming it and the known ones: its layout cannot be known from the keys alone (an
+ * OPT config read with the dense Llama rules would get a gated three-matrix MLP, RMSNorm and no
+ * position table).
  *
  * <p>OPT and GPT-2 are pre-norm LayerNorm decoders with a learned position table ({@link
  * ModelSpec#positionEmbeddings()}: OPT's {@code max_position_embeddings + 2}, its
@@ -109,7 +110,8 @@ public final class HfConfigReader {
           "mamba2",
           "opt",
           "gpt2",
-          "olmo2");
+          "olmo2",
+          "olmo3");
 
   /** The known types, sorted, as messages list them. */
   private static final String KNOWN_LIST =
@@ -505,11 +507,11 @@ public final class HfConfigReader {
           outputBias = qkvBias;
       }
       boolean qkNorm =
-          Set.of("qwen3", "qwen3_moe", "qwen3_next", "gemma3", "gemma3_text", "olmo2")
+          Set.of("qwen3", "qwen3_moe", "qwen3_next", "gemma3", "gemma3_text", "olmo2", "olmo3")
               .contains(type);
-      // Olmo2Attention: q_norm = RMSNorm(num_attention_heads · head_dim), k_norm =
-      // RMSNorm(num_key_value_heads · head_dim), over the whole projections
-      boolean acrossHeads = type.equals("olmo2");
+      // Olmo2Attention (and Olmo3Attention, its subclass): q_norm = RMSNorm(num_attention_heads ·
+      // head_dim), k_norm = RMSNorm(num_key_value_heads · head_dim), over the whole projections
+      boolean acrossHeads = type.equals("olmo2") || type.equals("olmo3");
       boolean outputGate = type.equals("qwen3_next");
       boolean sinks = type.equals("gpt_oss");
       if (window.isPresent() && window.getAsLong() <= 0) {

@@ -13,6 +13,7 @@ import io.hwledger.api.NormKind;
 import io.hwledger.math.engine.sglang.SglangEngine;
 import io.hwledger.math.engine.vllm.VllmEngine;
 import io.hwledger.testsupport.Verifies;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -106,6 +107,38 @@ class ModelLayoutsAndShardRulesTest {
       assertThat(v01.windowTokens()).hasValue(4096);
       assertThat(v03.windowTokens()).isEmpty();
       assertThat(v03.withWindow(4096)).isEqualTo(v01);
+    }
+
+    @Test
+    void olmo3IsOlmo2WithThreeSlidingLayersBeforeEachFullOne() {
+      // Olmo3Config (vLLM's copy): layer_types None → sliding unless (i + 1) % 4 == 0;
+      // sliding_window 4096 by default; Olmo3Attention keeps Olmo2's whole-projection norms.
+      String olmo3 =
+          "{\"model_type\":\"olmo3\",\"hidden_size\":64,\"num_hidden_layers\":8,"
+              + "\"num_attention_heads\":4,\"num_key_value_heads\":2,\"intermediate_size\":96,"
+              + "\"vocab_size\":300,\"max_position_embeddings\":65536,"
+              + "\"torch_dtype\":\"bfloat16\"}";
+      ModelSpec s = HfConfigReader.parse(olmo3, "tiny-olmo3");
+      for (int i = 0; i < 8; i++) {
+        Attention a = (Attention) s.layers().get(i).mixer();
+        assertThat(a.windowTokens())
+            .as("layer %d", i)
+            .isEqualTo(i % 4 == 3 ? OptionalLong.empty() : OptionalLong.of(4096));
+        assertThat(a.qkNormAcrossHeads()).isTrue();
+      }
+      // same parameters as the OLMo 2 config with the same sizes
+      ModelSpec olmo2 = HfConfigReader.parse(olmo3.replace("olmo3", "olmo2"), "tiny-olmo2");
+      assertThat(Planner.of(s).totalParameters()).isEqualTo(Planner.of(olmo2).totalParameters());
+      // an explicit layer_types list and window are read as written
+      String listed =
+          olmo3.replace(
+              "\"torch_dtype\"",
+              "\"sliding_window\":128,\"layer_types\":[\"full_attention\",\"sliding_attention\","
+                  + "\"full_attention\",\"sliding_attention\",\"full_attention\","
+                  + "\"sliding_attention\",\"full_attention\",\"sliding_attention\"],"
+                  + "\"torch_dtype\"");
+      Attention second = (Attention) HfConfigReader.parse(listed, "l").layers().get(1).mixer();
+      assertThat(second.windowTokens()).hasValue(128);
     }
 
     @Test
