@@ -19,6 +19,9 @@ import java.util.OptionalLong;
  * @param outputGate whether the query projection also produces a sigmoid gate of the same width
  *     (Qwen3-Next gated attention)
  * @param sinks whether each query head has a learned attention-sink logit (gpt-oss)
+ * @param qkNormAcrossHeads whether the q and k norms span the whole projections ({@code queryHeads
+ *     · keyHeadDim} and {@code kvHeads · keyHeadDim} weights, OLMo 2's {@code q_norm} and {@code
+ *     k_norm}) instead of one head each; only meaningful with {@code qkNorm}
  */
 public record Attention(
     int queryHeads,
@@ -30,7 +33,8 @@ public record Attention(
     boolean outputBias,
     boolean qkNorm,
     boolean outputGate,
-    boolean sinks)
+    boolean sinks,
+    boolean qkNormAcrossHeads)
     implements Mixer {
 
   /**
@@ -47,8 +51,9 @@ public record Attention(
    * @param qkNorm whether queries and keys are normalised per head
    * @param outputGate whether the query projection also produces an output gate
    * @param sinks whether each query head has an attention-sink logit
-   * @throws IllegalArgumentException if a size or the window is not positive, or {@code kvHeads}
-   *     does not divide {@code queryHeads}
+   * @param qkNormAcrossHeads whether the q and k norms span the whole projections
+   * @throws IllegalArgumentException if a size or the window is not positive, {@code kvHeads} does
+   *     not divide {@code queryHeads}, or {@code qkNormAcrossHeads} is set without {@code qkNorm}
    */
   public Attention {
     Checks.positive(queryHeads, "queryHeads");
@@ -72,6 +77,49 @@ public record Attention(
     if (windowTokens.isPresent()) {
       Checks.positive(windowTokens.getAsLong(), "windowTokens");
     }
+    if (qkNormAcrossHeads && !qkNorm) {
+      throw new IllegalArgumentException("qkNormAcrossHeads needs qkNorm");
+    }
+  }
+
+  /**
+   * Attention whose q/k norms, if any, are per head (every architecture but OLMo 2).
+   *
+   * @param queryHeads query heads
+   * @param kvHeads key/value heads, dividing {@code queryHeads}
+   * @param keyHeadDim elements of one key head
+   * @param valueHeadDim elements of one value head
+   * @param windowTokens the sliding window in tokens, positive when present
+   * @param qkvBias whether the q, k and v projections have biases
+   * @param outputBias whether the output projection has a bias
+   * @param qkNorm whether queries and keys are normalised per head
+   * @param outputGate whether the query projection also produces an output gate
+   * @param sinks whether each query head has an attention-sink logit
+   * @throws IllegalArgumentException as the canonical constructor
+   */
+  public Attention(
+      int queryHeads,
+      int kvHeads,
+      int keyHeadDim,
+      int valueHeadDim,
+      OptionalLong windowTokens,
+      boolean qkvBias,
+      boolean outputBias,
+      boolean qkNorm,
+      boolean outputGate,
+      boolean sinks) {
+    this(
+        queryHeads,
+        kvHeads,
+        keyHeadDim,
+        valueHeadDim,
+        windowTokens,
+        qkvBias,
+        outputBias,
+        qkNorm,
+        outputGate,
+        sinks,
+        false);
   }
 
   /**
@@ -116,7 +164,8 @@ public record Attention(
         outputBias,
         qkNorm,
         outputGate,
-        sinks);
+        sinks,
+        qkNormAcrossHeads);
   }
 
   /**
@@ -135,7 +184,8 @@ public record Attention(
         outputBias,
         qkNorm,
         outputGate,
-        sinks);
+        sinks,
+        qkNormAcrossHeads);
   }
 
   @Override

@@ -19,6 +19,10 @@ import java.util.OptionalLong;
  * @param positionEmbeddings rows of a learned absolute position table ({@code hidden} wide, stored
  *     like the token embedding and looked up, not multiplied): GPT-2's {@code n_positions}, OPT's
  *     {@code max_position_embeddings + 2}; 0 for models with rotary or no position embeddings
+ * @param weightBlockSize edge of the square blocks of a block-quantised checkpoint's linear
+ *     weights, each block sharing one scale ({@code quantization_config.weight_block_size} of
+ *     block-FP8 checkpoints such as DeepSeek-V3 and Qwen3-FP8: 128); engines split each
+ *     tensor-parallel shard on whole blocks. 0 when the weights are not block-quantised.
  */
 public record ModelSpec(
     String name,
@@ -29,7 +33,8 @@ public record ModelSpec(
     List<LayerSpec> layers,
     OptionalLong contextLimit,
     Precision defaultPrecision,
-    int positionEmbeddings) {
+    int positionEmbeddings,
+    int weightBlockSize) {
 
   /**
    * Most decoder layers a model may have: 1,024, twice llama.cpp's {@code LLAMA_MAX_LAYERS} (512)
@@ -51,8 +56,10 @@ public record ModelSpec(
    * @param contextLimit the context limit in tokens, positive when present
    * @param defaultPrecision the published checkpoint's precision
    * @param positionEmbeddings rows of a learned position table, 0 or more
-   * @throws IllegalArgumentException when a size is not positive, {@code positionEmbeddings} is
-   *     negative, or there are no layers or more than {@link #MAX_LAYERS}
+   * @param weightBlockSize edge of the weight-quantisation blocks, 0 (none) or more
+   * @throws IllegalArgumentException when a size is not positive, {@code positionEmbeddings} or
+   *     {@code weightBlockSize} is negative, or there are no layers or more than {@link
+   *     #MAX_LAYERS}
    */
   public ModelSpec {
     Objects.requireNonNull(name, "name");
@@ -74,6 +81,47 @@ public record ModelSpec(
       throw new IllegalArgumentException(
           "positionEmbeddings must not be negative, was " + positionEmbeddings);
     }
+    if (weightBlockSize < 0) {
+      throw new IllegalArgumentException(
+          "weightBlockSize must not be negative, was " + weightBlockSize);
+    }
+  }
+
+  /**
+   * A model whose weights are not block-quantised.
+   *
+   * @param name a display name or identifier
+   * @param vocabSize rows of the token embedding, at least 1
+   * @param hiddenSize width of the residual stream, at least 1
+   * @param tiedEmbeddings whether the output head shares the token embedding
+   * @param norm the normalisation
+   * @param layers 1 to {@link #MAX_LAYERS} decoder layers, in order; copied
+   * @param contextLimit the context limit in tokens, positive when present
+   * @param defaultPrecision the published checkpoint's precision
+   * @param positionEmbeddings rows of a learned position table, 0 or more
+   * @throws IllegalArgumentException as the canonical constructor
+   */
+  public ModelSpec(
+      String name,
+      int vocabSize,
+      int hiddenSize,
+      boolean tiedEmbeddings,
+      NormKind norm,
+      List<LayerSpec> layers,
+      OptionalLong contextLimit,
+      Precision defaultPrecision,
+      int positionEmbeddings) {
+    this(
+        name,
+        vocabSize,
+        hiddenSize,
+        tiedEmbeddings,
+        norm,
+        layers,
+        contextLimit,
+        defaultPrecision,
+        positionEmbeddings,
+        0);
   }
 
   /**

@@ -47,6 +47,37 @@ class ModelSpecValidationTest {
   }
 
   @Test
+  @Verifies("FR-PLAN-031")
+  void wholeProjectionNormsNeedNormsAndBlocksCannotBeNegative() {
+    assertThatThrownBy(
+            () ->
+                new Attention(
+                    32, 8, 128, 128, OptionalLong.empty(), false, false, false, false, false, true))
+        .hasMessage("qkNormAcrossHeads needs qkNorm");
+    Attention olmo =
+        new Attention(
+            32, 8, 128, 128, OptionalLong.empty(), false, false, true, false, false, true);
+    // the window copies keep the flag
+    assertThat(olmo.withWindow(4096).withoutWindow()).isEqualTo(olmo);
+    // the ten-argument constructor is per-head
+    assertThat(
+            new Attention(32, 8, 128, 128, OptionalLong.empty(), false, false, true, false, false)
+                .qkNormAcrossHeads())
+        .isFalse();
+    List<LayerSpec> one = List.of(new LayerSpec(Attention.full(4, 4, 16), NoMlp.INSTANCE, 2));
+    Precision bf16 = Precision.of(DType.BF16, DType.BF16);
+    assertThatThrownBy(
+            () ->
+                new ModelSpec(
+                    "m", 100, 64, false, NormKind.RMS_NORM, one, OptionalLong.of(1), bf16, 0, -128))
+        .hasMessage("weightBlockSize must not be negative, was -128");
+    assertThat(
+            new ModelSpec("m", 100, 64, false, NormKind.RMS_NORM, one, OptionalLong.of(1), bf16, 0)
+                .weightBlockSize())
+        .isZero();
+  }
+
+  @Test
   void acceptsMhaGqaAndMqa() {
     // Llama-2-7B 32/32, Llama-3.1-8B 32/8, Falcon-7B 71/1: the published head counts.
     assertThatCode(() -> Attention.full(32, 32, 128)).doesNotThrowAnyException();

@@ -51,6 +51,61 @@ class EngineRulesCommandTest {
   }
 
   @Test
+  @Verifies("FR-PLAN-032")
+  void vllmRefusesBlockFp8ExpertsSplitIntoPartBlocks() {
+    // Qwen3-235B-A22B-FP8: experts of moe_intermediate_size 1536, weight_block_size [128, 128];
+    // TP 8 leaves 192 rows per rank (vLLM's Fp8MoEMethod message), TP 4 leaves 384 = 3 · 128.
+    usageError(
+        Cli.run(
+            "plan",
+            "--model",
+            "qwen3-235b-a22b-fp8",
+            "--context",
+            "4K",
+            "--tp",
+            "8",
+            "--engine",
+            "vllm"),
+        "vllm refuses --tp 8 for model 'qwen3-235b-a22b-fp8': each expert's 1536 intermediate"
+            + " rows split over 8 ranks are not whole 128-row weight blocks (The output_size of"
+            + " gate's and up's weight = 192 is not divisible by weight quantization block_n ="
+            + " 128.)");
+    assertThat(
+            Cli.run(
+                    "plan",
+                    "--model",
+                    "qwen3-235b-a22b-fp8",
+                    "--context",
+                    "4K",
+                    "--tp",
+                    "4",
+                    "--engine",
+                    "vllm")
+                .exitCode())
+        .isZero();
+  }
+
+  @Test
+  @Verifies("FR-PLAN-032")
+  void vllmRefusesAVocabularyThatDoesNotSplit() {
+    // Phi-3-medium-4k-instruct: vocab_size 32064 (a multiple of 64), 40 heads, 10 KV heads
+    usageError(
+        Cli.run(
+            "plan",
+            "--model",
+            "phi-3-medium-4k-instruct",
+            "--context",
+            "4K",
+            "--tp",
+            "5",
+            "--engine",
+            "vllm"),
+        "vllm refuses --tp 5 for model 'phi-3-medium-4k-instruct': its vocabulary of 32064"
+            + " entries, padded to 32064 (a multiple of 64), does not split over the ranks (32064"
+            + " is not divisible by 5)");
+  }
+
+  @Test
   @Verifies("FR-PLAN-024")
   void morePipelineStagesThanLayersIsAUsageError() {
     // GPT-2 has 12 layers (n_layer)

@@ -18,8 +18,8 @@ import java.util.OptionalLong;
 
 /**
  * Multi-head, grouped-query and multi-query attention ({@link Attention}) with its variants: a
- * sliding window, q/k/v and output biases, per-head q/k norms, an output gate carried by the query
- * projection (Qwen3-Next) and per-head attention sinks (gpt-oss).
+ * sliding window, q/k/v and output biases, per-head or whole-projection q/k norms, an output gate
+ * carried by the query projection (Qwen3-Next) and per-head attention sinks (gpt-oss).
  *
  * <p>Cache: {@code kvHeads · keyHeadDim} K and {@code kvHeads · valueHeadDim} V elements per token,
  * for {@code min(context, window)} tokens when it has a window; a tensor-parallel rank keeps {@code
@@ -53,7 +53,12 @@ final class AttentionKind implements MixerKind {
     if (a.outputBias()) {
       out.add(WeightTensor.vector(h, UNQUANTIZED, NONE));
     }
-    if (a.qkNorm()) {
+    if (a.qkNorm() && a.qkNormAcrossHeads()) {
+      // OLMo 2: q_norm and k_norm over the whole projections; vLLM's Olmo2Attention gathers q and
+      // k across ranks before normalising, so every rank keeps both norms whole.
+      out.add(WeightTensor.vector(q, UNQUANTIZED, NONE));
+      out.add(WeightTensor.vector(k, UNQUANTIZED, NONE));
+    } else if (a.qkNorm()) {
       out.add(WeightTensor.vector(a.keyHeadDim(), UNQUANTIZED, NONE).times(2));
     }
     if (a.sinks()) {

@@ -38,19 +38,25 @@ import java.util.Set;
  * gemma}, {@code gemma2}, {@code gemma3} / {@code gemma3_text}, {@code deepseek_v2}, {@code
  * deepseek_v3}, {@code llama4} / {@code llama4_text}, {@code gpt_oss}, {@code jamba}, {@code
  * nemotron_h}, {@code falcon}, {@code mamba}, {@code falcon_mamba}, {@code mamba2}, {@code opt},
- * {@code gpt2}, and the original {@code mamba_ssm} format ({@code d_model}, {@code n_layer}, {@code
- * ssm_cfg}). Any other {@code model_type} (or none) is refused with a message naming it and the
- * known ones: its layout cannot be known from the keys alone (an OPT config read with the dense
- * Llama rules would get a gated three-matrix MLP, RMSNorm and no position table).
+ * {@code gpt2}, {@code olmo2}, {@code olmo3}, and the original {@code mamba_ssm} format ({@code
+ * d_model}, {@code n_layer}, {@code ssm_cfg}). Any other {@code model_type} (or none) is refused
+ * with a message naming it and the known ones: its layout cannot be known from the keys alone (an
+ * OPT config read with the dense Llama rules would get a gated three-matrix MLP, RMSNorm and no
+ * position table).
  *
  * <p>OPT and GPT-2 are pre-norm LayerNorm decoders with a learned position table ({@link
  * ModelSpec#positionEmbeddings()}: OPT's {@code max_position_embeddings + 2}, its
  * OPTLearnedPositionalEmbedding offset, GPT-2's {@code n_positions}), multi-head attention with
  * biases and a two-matrix MLP with biases ({@code fc1}/{@code fc2}, {@code c_fc}/{@code c_proj}).
  *
- * <p>Multimodal and wrapped configs are read from their {@code text_config}. Field aliases follow
- * REFERENCES.md §1. A missing field is an error naming it, unless the model type's transformers
- * configuration class defines a default (see {@code HfDefaults}).
+ * <p>OLMo 2 normalises after attention and after the MLP (two norms per layer, as Llama has two
+ * before them) and its {@code q_norm} and {@code k_norm} span the whole q and k projections ({@link
+ * Attention#qkNormAcrossHeads()}).
+ *
+ * <p>Multimodal and wrapped configs are read from their {@code text_config} ({@code mistral3},
+ * {@code gemma3}). Field aliases follow REFERENCES.md §1. A missing field is an error naming it,
+ * unless the model type's transformers configuration class defines a default (see {@code
+ * HfDefaults}).
  *
  * <p>Not represented: multi-token-prediction layers ({@code num_nextn_predict_layers} of
  * DeepSeek-V3), which engines do not load for plain inference; vision towers of multimodal
@@ -103,7 +109,9 @@ public final class HfConfigReader {
           "falcon_mamba",
           "mamba2",
           "opt",
-          "gpt2");
+          "gpt2",
+          "olmo2",
+          "olmo3");
 
   /** The known types, sorted, as messages list them. */
   private static final String KNOWN_LIST =
@@ -287,7 +295,16 @@ public final class HfConfigReader {
       OptionalLong context = contextLimit(f, pureSsm);
       Precision precision = HfPrecision.read(f, outer);
       return new ModelSpec(
-          name, vocab, hidden, tied, norm, layers, context, precision, positionRows(context));
+          name,
+          vocab,
+          hidden,
+          tied,
+          norm,
+          layers,
+          context,
+          precision,
+          positionRows(context),
+          HfPrecision.weightBlockSize(f, outer));
     }
 
     /** Rows of the learned position table, 0 for types without one. */
@@ -490,14 +507,28 @@ public final class HfConfigReader {
           outputBias = qkvBias;
       }
       boolean qkNorm =
-          Set.of("qwen3", "qwen3_moe", "qwen3_next", "gemma3", "gemma3_text").contains(type);
+          Set.of("qwen3", "qwen3_moe", "qwen3_next", "gemma3", "gemma3_text", "olmo2", "olmo3")
+              .contains(type);
+      // Olmo2Attention (and Olmo3Attention, its subclass): q_norm = RMSNorm(num_attention_heads ·
+      // head_dim), k_norm = RMSNorm(num_key_value_heads · head_dim), over the whole projections
+      boolean acrossHeads = type.equals("olmo2") || type.equals("olmo3");
       boolean outputGate = type.equals("qwen3_next");
       boolean sinks = type.equals("gpt_oss");
       if (window.isPresent() && window.getAsLong() <= 0) {
         throw f.error("layer " + i + " has a non-positive window " + window.getAsLong());
       }
       return new Attention(
-          heads, kv, headDim, headDim, window, qkvBias, outputBias, qkNorm, outputGate, sinks);
+          heads,
+          kv,
+          headDim,
+          headDim,
+          window,
+          qkvBias,
+          outputBias,
+          qkNorm,
+          outputGate,
+          sinks,
+          acrossHeads);
     }
 
     private int kvHeads(int heads) {

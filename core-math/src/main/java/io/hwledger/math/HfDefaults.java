@@ -24,7 +24,9 @@ final class HfDefaults {
           "deepseek_v3", // DeepseekV3Config: same
           "nemotron_h", // NemotronHConfig.__post_init__: same
           "opt", // OPTConfig: multi-head attention only, no KV-head field
-          "gpt2"); // GPT2Config: same
+          "gpt2", // GPT2Config: same
+          "olmo2", // Olmo2Config: num_key_value_heads None → num_attention_heads
+          "olmo3"); // Olmo3Config: same
 
   private static final Map<String, Object> QWEN_DENSE =
       Map.of("tie_word_embeddings", false, "use_sliding_window", false, "max_window_layers", 28);
@@ -133,6 +135,13 @@ final class HfDefaults {
       case "gpt_oss":
         // GptOssConfig
         return Map.of("tie_word_embeddings", false);
+      case "olmo2":
+        // Olmo2Config: tie_word_embeddings=False, attention_bias=False
+        return Map.of("tie_word_embeddings", false);
+      case "olmo3":
+        // Olmo3Config (vllm/transformers_utils/configs/olmo3.py at
+        // 31106f4f486decd092d235ea4b8a729ce5342158): tie_word_embeddings=False, sliding_window=4096
+        return Map.of("tie_word_embeddings", false, "sliding_window", 4096);
       case "jamba":
         // JambaConfig
         return Map.ofEntries(

@@ -112,6 +112,13 @@ final class HfLayout {
       case "llama4":
       case "llama4_text":
         return llama4(f, layers);
+      case "olmo3":
+        // Olmo3Config: layer_types None → "sliding_attention" if (i + 1) % 4 != 0 else
+        // "full_attention"
+        for (int i = 0; i < layers; i++) {
+          out.add((i + 1) % 4 != 0 ? Block.SLIDING_ATTENTION : Block.FULL_ATTENTION);
+        }
+        return out;
       case "mistral":
       case "mixtral":
       case "phi3":

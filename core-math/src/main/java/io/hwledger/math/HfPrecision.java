@@ -2,6 +2,7 @@ package io.hwledger.math;
 
 import io.hwledger.api.DType;
 import io.hwledger.api.Precision;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -42,6 +43,33 @@ final class HfPrecision {
       return Precision.of(checkpoint, checkpoint);
     }
     return quantized(quant.get(), checkpoint, outer);
+  }
+
+  /**
+   * Edge of the square weight blocks of a block-FP8 checkpoint ({@code
+   * quantization_config.weight_block_size}, {@code [128, 128]} for DeepSeek-V3 and Qwen3-FP8), 0
+   * when the checkpoint is not block-quantised.
+   *
+   * @param decoder the decoder's fields ({@code text_config} when nested)
+   * @param outer the file's top-level fields
+   * @throws io.hwledger.api.ModelConfigException when the block is not two equal positive sizes
+   */
+  static int weightBlockSize(ConfigFields decoder, ConfigFields outer) {
+    Optional<ConfigFields> quant = decoder.object("quantization_config");
+    if (quant.isEmpty()) {
+      quant = outer.object("quantization_config");
+    }
+    if (quant.isEmpty() || !quant.get().has("weight_block_size")) {
+      return 0;
+    }
+    List<Integer> block = quant.get().intList(ConfigFields.Key.of("weight_block_size"));
+    if (block.size() != 2 || !block.get(0).equals(block.get(1)) || block.get(0) <= 0) {
+      throw outer.error(
+          "quantization_config.weight_block_size "
+              + block
+              + " is not representable (need two equal positive sizes, as [128, 128])");
+    }
+    return block.get(0);
   }
 
   /** All weights in {@code dtype}, caches and state too (formats without a dtype field). */

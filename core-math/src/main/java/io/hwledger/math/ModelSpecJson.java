@@ -179,21 +179,23 @@ public final class ModelSpecJson {
   }
 
   /**
-   * Integer components added after the format was first written: left out when 0, and read as 0
-   * when missing, so documents written before them (and by older agents) still read.
+   * Integer and boolean components added after the format was first written: left out when 0 or
+   * false, and read as 0 or false when missing, so documents written before them (and by older
+   * agents) still read.
    */
-  private static final java.util.Set<String> ZERO_WHEN_MISSING =
-      java.util.Set.of("positionEmbeddings");
+  private static final java.util.Set<String> DEFAULT_WHEN_MISSING =
+      java.util.Set.of("positionEmbeddings", "weightBlockSize", "qkNormAcrossHeads");
 
   /**
    * One member per record component, by its name; an empty {@code OptionalLong} and a zero {@link
-   * #ZERO_WHEN_MISSING} member left out.
+   * #DEFAULT_WHEN_MISSING} member at its default left out.
    */
   private static ObjectNode fields(Record r) {
     ObjectNode out = NODES.objectNode();
     for (RecordComponent c : r.getClass().getRecordComponents()) {
       Object v = component(r, c);
-      if (ZERO_WHEN_MISSING.contains(c.getName()) && Integer.valueOf(0).equals(v)) {
+      if (DEFAULT_WHEN_MISSING.contains(c.getName())
+          && (Integer.valueOf(0).equals(v) || Boolean.FALSE.equals(v))) {
         continue;
       }
       if (v instanceof OptionalLong o) {
@@ -389,8 +391,8 @@ public final class ModelSpecJson {
             member == null || member.isNull()
                 ? OptionalLong.empty()
                 : OptionalLong.of((long) read(member, long.class, at));
-      } else if (member == null && ZERO_WHEN_MISSING.contains(c.getName())) {
-        args[i] = 0;
+      } else if (member == null && DEFAULT_WHEN_MISSING.contains(c.getName())) {
+        args[i] = c.getType() == boolean.class ? (Object) Boolean.FALSE : (Object) 0;
       } else if (member == null) {
         throw new IllegalArgumentException(at + ": missing");
       } else {

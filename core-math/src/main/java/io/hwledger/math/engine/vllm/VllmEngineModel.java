@@ -139,13 +139,16 @@ public final class VllmEngineModel implements EngineModel<VllmEngine> {
   }
 
   /**
-   * {@inheritDoc} The attention heads must divide by TP and KV heads be split or replicated evenly
-   * ({@link ParallelRules}).
+   * {@inheritDoc} The attention heads must divide by TP, KV heads be split or replicated evenly,
+   * the vocabulary padded to 64 divide by TP, and a block-FP8 checkpoint's MLP and expert shards be
+   * whole blocks ({@link ParallelRules}).
    */
   @Override
   public void validate(ModelSpec model, Deployment deployment, VllmEngine engine) {
     ParallelRules.attentionHeadsDivisible(id(), model, deployment.tensorParallel());
     ParallelRules.kvHeadsSplitOrReplicated(id(), model, deployment.tensorParallel());
+    ParallelRules.paddedVocabularyDivisible(id(), model, deployment.tensorParallel());
+    ParallelRules.blockQuantizedShardsWhole(id(), model, deployment.tensorParallel());
   }
 
   @Override
