@@ -134,6 +134,46 @@ class VllmEngineModelTest {
     assertThat(e.kvCacheBytes()).isEqualTo(e.kvCacheTokens() * 376_832L);
   }
 
+  private static MemoryPlan planTp(String model, int tp) {
+    Deployment d =
+        Deployment.singleGpu()
+            .withTensorParallel(tp)
+            .withEngine(new VllmEngine(0.95, 16, 8192, 1024, 0))
+            .withMemoryPerGpu((long) (79.19 * GIB));
+    return Planner.of(MODELS.spec(model)).plan(TestModels.BF16, Workload.of(8192, 1), d);
+  }
+
+  /**
+   * vLLM V1's profiling peak on the last stage is the dummy sampler run (gpu_model_runner.py
+   * profile_run keeps the forward pass's hidden states; compute_logits all-gathers the logits to
+   * every rank; sampler.py copies them to fp32; the Triton top-k/top-p kernel masks in place with a
+   * [min(SMs, rows), vocab] fp32 buffer; softmax and the exponential noise add two fp32 copies).
+   * Llama-3.1-8B, 1,024 sequences, 8,192 batched tokens: 1,024 x 128,256 x (2 + 4 + 4 + 4) + 132 x
+   * 128,256 x 4 + 8,192 x 4,096 x 2 = 1,973,506,048 B on every rank at TP 1, 2 and 4, as the
+   * v0.19.0 logs print one 1.89 GiB torch peak at all three (enginelogs/vllm-llama31-8b-h100-tp*).
+   */
+  @Test
+  void theSamplerPeakHoldsTheWholeVocabularyOnEveryTensorParallelRank() {
+    for (int tp : new int[] {1, 2, 4}) {
+      assertThat(planTp("llama-3.1-8b", tp).perGpu().activationBytes())
+          .as("TP %d", tp)
+          .isEqualTo(1_973_506_048L);
+    }
+  }
+
+  /**
+   * The fused-MoE workspace (the Triton experts' workspace_shapes, kept by vLLM's WorkspaceManager)
+   * is still allocated when the sampler runs. Qwen3-30B-A3B (hidden 2,048, 8 of 128 experts of
+   * width 768, vocabulary 151,936), TP 1: workspace 8,192 x 8 x (max(768, 2,048) + max(1,536,
+   * 2,048)) x 2 = 536,870,912 B; sampler 1,024 x 151,936 x 14 + 132 x 151,936 x 4 + 8,192 x 2,048 x
+   * 2 = 2,291,931,136 B; together 2.63 GiB against the 2.68 GiB its v0.19.0 log prints.
+   */
+  @Test
+  void aMoeModelsPeakAddsTheFusedMoeWorkspaceToTheSamplerRun() {
+    assertThat(planTp("qwen3-30b-a3b", 1).perGpu().activationBytes())
+        .isEqualTo(536_870_912L + 2_291_931_136L);
+  }
+
   @Test
   void blocksRoundEachRequestUpToWholeBlocks() {
     // 100 tokens take 7 blocks of 16 = 112 tokens; Llama-3.1-8B keeps 128 KiB per token
