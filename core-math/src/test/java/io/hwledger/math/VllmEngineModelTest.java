@@ -98,6 +98,7 @@ class VllmEngineModelTest {
    * 15,993..16,029 blocks.
    */
   @Test
+  @Verifies({"FR-ENGINE-001", "FR-PLAN-029"})
   void gemma3_27bIsPooledInSevenGroupsOfTenLayersAsVllmReportsIt() {
     MemoryPlan plan =
         plan(
@@ -122,6 +123,7 @@ class VllmEngineModelTest {
    * 23, so vLLM's tokens are those of one pool of all 46 layers (46 x 8,192 = 376,832 B per token).
    */
   @Test
+  @Verifies({"FR-ENGINE-001", "FR-PLAN-029"})
   void gemma2_27bsTwoEqualGroupsReportWhatOnePoolWould() {
     MemoryPlan plan =
         plan(
@@ -153,6 +155,7 @@ class VllmEngineModelTest {
    * v0.19.0 logs print one 1.89 GiB torch peak at all three (enginelogs/vllm-llama31-8b-h100-tp*).
    */
   @Test
+  @Verifies({"FR-ENGINE-001", "FR-PLAN-029"})
   void theSamplerPeakHoldsTheWholeVocabularyOnEveryTensorParallelRank() {
     for (int tp : new int[] {1, 2, 4}) {
       assertThat(planTp("llama-3.1-8b", tp).perGpu().activationBytes())
@@ -169,6 +172,7 @@ class VllmEngineModelTest {
    * 2 = 2,291,931,136 B; together 2.63 GiB against the 2.68 GiB its v0.19.0 log prints.
    */
   @Test
+  @Verifies({"FR-ENGINE-001", "FR-PLAN-029"})
   void aMoeModelsPeakAddsTheFusedMoeWorkspaceToTheSamplerRun() {
     assertThat(planTp("qwen3-30b-a3b", 1).perGpu().activationBytes())
         .isEqualTo(536_870_912L + 2_291_931_136L);
