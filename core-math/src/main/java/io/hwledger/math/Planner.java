@@ -571,7 +571,7 @@ public final class Planner {
   }
 
   private static long activationElementBytes(Precision p) {
-    return p.unquantizedWeights().blockElements() == 1 ? p.unquantizedWeights().bytes(1) : 2;
+    return PlanInput.activationElementBytes(p);
   }
 
   /** Weight bytes per rank for one precision and TP degree. */

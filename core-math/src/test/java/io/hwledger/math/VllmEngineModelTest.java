@@ -86,6 +86,98 @@ class VllmEngineModelTest {
     assertThat(e.maxConcurrency()).isCloseTo(4.57, within(4.57 * 0.04));
   }
 
+  /**
+   * vLLM's hybrid KV groups (kv_cache_utils.py, v0.10-v0.19): Gemma-3-27B has 10 full-attention and
+   * 52 sliding (1,024-token window) layers, all 16 KV heads of 128 (8,192 B per layer per token in
+   * bf16). The group size is the fewest layers of a type, 10 (52 is not under 1.25 x 10), so the
+   * layers form 1 + cdiv(52, 10) = 7 groups of 10, 8 of them padding; one block of the pool is 16
+   * tokens x 8,192 B x 10 tensors, and vLLM reports num_blocks // 7 x 16 tokens. A request of 8,192
+   * tokens takes 512 blocks in the full group and cdiv(min(1023 + 8192, 8192), 16) + 1 = 513 in
+   * each of the 6 sliding groups: 3,590. The v0.19.0 log (enginelogs/vllm-gemma3-27b-h100-tp1)
+   * obeys both: 36,560 tokens is num_blocks 15,995..16,001, and 4.46x is 4.455..4.465 x 3,590 =
+   * 15,993..16,029 blocks.
+   */
+  @Test
+  @Verifies({"FR-ENGINE-001", "FR-PLAN-029"})
+  void gemma3_27bIsPooledInSevenGroupsOfTenLayersAsVllmReportsIt() {
+    MemoryPlan plan =
+        plan(
+            "gemma-3-27b-it",
+            TestModels.BF16,
+            8192,
+            79.19,
+            new VllmEngine(0.95, 16, 8192, 1024, 0));
+    EnginePlan e = plan.engine().orElseThrow();
+    report("v0.19.0 Gemma-3-27B H100 (hybrid groups)", e, 36_560, 4.46);
+    assertThat(e.kvCacheTokens() % 16).isZero();
+    // the reported tokens' blocks in all 7 groups: 70 layer slots of 8,192 B per token
+    assertThat(e.kvCacheBytes()).isEqualTo(e.kvCacheTokens() * 70L * 8192);
+    long blocks = e.kvCacheTokens() / 16 * 7; // num_blocks, less at most 6
+    assertThat(e.maxConcurrency() * 3590).isBetween((double) blocks, blocks + 6.0 + 1e-9);
+    // the logged pair obeys the same rule: 36,560 / 16 x 7 = 15,995; 4.46 x 3,590 = 16,011
+    assertThat(4.46 * 3590).isBetween(36_560 / 16 * 7 - 18.0, 36_560 / 16 * 7 + 6 + 18.0);
+  }
+
+  /**
+   * Gemma-2 has as many windowed (4,096 tokens) as full layers, 23 each in the 27B: two groups of
+   * 23, so vLLM's tokens are those of one pool of all 46 layers (46 x 8,192 = 376,832 B per token).
+   */
+  @Test
+  @Verifies({"FR-ENGINE-001", "FR-PLAN-029"})
+  void gemma2_27bsTwoEqualGroupsReportWhatOnePoolWould() {
+    MemoryPlan plan =
+        plan(
+            "gemma-2-27b-it",
+            TestModels.BF16,
+            8192,
+            79.19,
+            new VllmEngine(0.95, 16, 8192, 1024, 0));
+    EnginePlan e = plan.engine().orElseThrow();
+    assertThat(e.kvCacheBytes()).isEqualTo(e.kvCacheTokens() * 376_832L);
+  }
+
+  private static MemoryPlan planTp(String model, int tp) {
+    Deployment d =
+        Deployment.singleGpu()
+            .withTensorParallel(tp)
+            .withEngine(new VllmEngine(0.95, 16, 8192, 1024, 0))
+            .withMemoryPerGpu((long) (79.19 * GIB));
+    return Planner.of(MODELS.spec(model)).plan(TestModels.BF16, Workload.of(8192, 1), d);
+  }
+
+  /**
+   * vLLM V1's profiling peak on the last stage is the dummy sampler run (gpu_model_runner.py
+   * profile_run keeps the forward pass's hidden states; compute_logits all-gathers the logits to
+   * every rank; sampler.py copies them to fp32; the Triton top-k/top-p kernel masks in place with a
+   * [min(SMs, rows), vocab] fp32 buffer; softmax and the exponential noise add two fp32 copies).
+   * Llama-3.1-8B, 1,024 sequences, 8,192 batched tokens: 1,024 x 128,256 x (2 + 4 + 4 + 4) + 132 x
+   * 128,256 x 4 + 8,192 x 4,096 x 2 = 1,973,506,048 B on every rank at TP 1, 2 and 4, as the
+   * v0.19.0 logs print one 1.89 GiB torch peak at all three (enginelogs/vllm-llama31-8b-h100-tp*).
+   */
+  @Test
+  @Verifies({"FR-ENGINE-001", "FR-PLAN-029"})
+  void theSamplerPeakHoldsTheWholeVocabularyOnEveryTensorParallelRank() {
+    for (int tp : new int[] {1, 2, 4}) {
+      assertThat(planTp("llama-3.1-8b", tp).perGpu().activationBytes())
+          .as("TP %d", tp)
+          .isEqualTo(1_973_506_048L);
+    }
+  }
+
+  /**
+   * The fused-MoE workspace (the Triton experts' workspace_shapes, kept by vLLM's WorkspaceManager)
+   * is still allocated when the sampler runs. Qwen3-30B-A3B (hidden 2,048, 8 of 128 experts of
+   * width 768, vocabulary 151,936), TP 1: workspace 8,192 x 8 x (max(768, 2,048) + max(1,536,
+   * 2,048)) x 2 = 536,870,912 B; sampler 1,024 x 151,936 x 14 + 132 x 151,936 x 4 + 8,192 x 2,048 x
+   * 2 = 2,291,931,136 B; together 2.63 GiB against the 2.68 GiB its v0.19.0 log prints.
+   */
+  @Test
+  @Verifies({"FR-ENGINE-001", "FR-PLAN-029"})
+  void aMoeModelsPeakAddsTheFusedMoeWorkspaceToTheSamplerRun() {
+    assertThat(planTp("qwen3-30b-a3b", 1).perGpu().activationBytes())
+        .isEqualTo(536_870_912L + 2_291_931_136L);
+  }
+
   @Test
   void blocksRoundEachRequestUpToWholeBlocks() {
     // 100 tokens take 7 blocks of 16 = 112 tokens; Llama-3.1-8B keeps 128 KiB per token

@@ -155,6 +155,26 @@ public final class PlanInput {
   }
 
   /**
+   * Bytes of one activation element: the unquantized weights' format when it has one byte size per
+   * element (bf16, fp16, fp32), else 2 (quantized checkpoints compute in 16 bits).
+   *
+   * @return bytes per element
+   */
+  public long activationElementBytes() {
+    return activationElementBytes(precision);
+  }
+
+  /**
+   * Bytes of one activation element for {@code p}, as {@link #activationElementBytes()}.
+   *
+   * @param p a precision
+   * @return bytes per element
+   */
+  public static long activationElementBytes(Precision p) {
+    return p.unquantizedWeights().blockElements() == 1 ? p.unquantizedWeights().bytes(1) : 2;
+  }
+
+  /**
    * Bytes of fp32 logits for {@code outputs} tokens on one tensor-parallel rank.
    *
    * @param outputs tokens whose logits are held at once, e.g. one per sequence in a decode step

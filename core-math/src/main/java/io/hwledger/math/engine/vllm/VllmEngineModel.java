@@ -39,11 +39,13 @@ import java.util.Optional;
  *       request of max_model_len needs}: {@code cdiv(max_model_len, block_size)} for full
  *       attention, {@code cdiv(min(window − 1 + max_num_batched_tokens, max_model_len), block_size)
  *       + 1} for a sliding window. Pipeline stages each size their own pool; the engine takes the
- *       smallest.
+ *       smallest. A stage mixing full and windowed layers is pooled in vLLM's hybrid groups instead
+ *       ({@link HybridKvGroups}).
  *   <li>Profiled peak, modelled: the larger of the forward pass ({@code max_num_batched_tokens ·
  *       (2·hidden + widest intermediate)} in the activation format, times {@link
- *       #FORWARD_PEAK_FACTOR}) and the dummy sampler run on the last stage ({@code max_num_seqs ·
- *       vocab} logits at {@link #SAMPLER_BYTES_PER_LOGIT} bytes each); non-torch memory {@link
+ *       #FORWARD_PEAK_FACTOR}) and the dummy sampler run on the last stage ({@link
+ *       DummySamplerRun}: {@code max_num_seqs} rows of the whole vocabulary) with the fused-MoE
+ *       workspace the forward pass left ({@link FusedMoeWorkspace}); non-torch memory {@link
  *       #NON_TORCH_BYTES}.
  * </ul>
  *
@@ -58,12 +60,6 @@ public final class VllmEngineModel implements EngineModel<VllmEngine> {
    * GiB of KV cache); the caching allocator keeps freed intermediates of neighbouring ops.
    */
   static final double FORWARD_PEAK_FACTOR = 1.5;
-
-  /**
-   * Bytes per logit of the dummy sampler run: fp32 logits, fp32 probabilities, a sorted fp32 copy
-   * and int64 sort indices for top-k/top-p (4 + 4 + 4 + 8).
-   */
-  static final long SAMPLER_BYTES_PER_LOGIT = 20;
 
   /**
    * Non-torch memory the profiling pass adds (cuBLAS and NCCL workspaces): 0.1 GiB, within the
@@ -164,17 +160,13 @@ public final class VllmEngineModel implements EngineModel<VllmEngine> {
       StageInput load = loads.get(s);
       perRequest[s] = kvPerRequest(load, context, batched, blockSize);
       long forward = (long) Math.ceil(load.forwardActivationBytes(batched) * FORWARD_PEAK_FACTOR);
-      long sampler =
-          load.last()
-              ? Math.multiplyExact(
-                  Math.multiplyExact((long) e.maxNumSeqs(), SAMPLER_BYTES_PER_LOGIT),
-                  in.vocabularyPerRank())
-              : 0;
+      long sampler = load.last() ? DummySamplerRun.peakBytes(in, e.maxNumSeqs(), batched) : 0;
+      long kept = Math.addExact(sampler, FusedMoeWorkspace.bytes(in, load, batched));
       held[s] =
           load.holding(
               perRequest[s],
               w.sequences(),
-              Math.max(forward, sampler),
+              Math.max(forward, kept),
               Math.addExact(nonTorchBytes(in), e.cudaGraphBytes()));
     }
     List<MemoryBreakdown> stages = List.of(held);
@@ -182,7 +174,7 @@ public final class VllmEngineModel implements EngineModel<VllmEngine> {
       return new EngineResult(stages, Optional.empty(), Optional.empty());
     }
     long limit = (long) Math.floor(in.runtimeTotalBytes().getAsLong() * e.gpuMemoryUtilization());
-    long blocks = Long.MAX_VALUE;
+    long tokens = Long.MAX_VALUE;
     double concurrency = Double.MAX_VALUE;
     long poolBytes = 0;
     long worstHeadroom = Long.MAX_VALUE;
@@ -191,6 +183,21 @@ public final class VllmEngineModel implements EngineModel<VllmEngine> {
       long available =
           limit - stage.weightsBytes() - stage.activationBytes() - stage.overheadBytes();
       worstHeadroom = Math.min(worstHeadroom, limit - stage.totalBytes());
+      Optional<HybridKvGroups> hybrid = HybridKvGroups.of(in, loads.get(s));
+      if (hybrid.isPresent()) {
+        HybridKvGroups groups = hybrid.get();
+        long blockBytes = groups.blockBytes(blockSize);
+        long stageBlocks = Math.max(0, available / blockBytes);
+        long stageTokens = groups.reportedTokens(stageBlocks, blockSize);
+        if (stageTokens < tokens) {
+          tokens = stageTokens;
+          // the reported tokens' blocks in every group (vLLM allocates up to groups - 1 more)
+          poolBytes = Math.multiplyExact(stageTokens / blockSize * groups.groups(), blockBytes);
+        }
+        long blocksPerRequest = groups.blocksPerRequest(context, batched, blockSize);
+        concurrency = Math.min(concurrency, (double) stageBlocks / blocksPerRequest);
+        continue;
+      }
       long blockBytes = Math.multiplyExact((long) blockSize, loads.get(s).allKvBytesPerToken());
       long requestBytes = Math.addExact(perRequest[s], loads.get(s).stateBytesPerSequence());
       if (blockBytes == 0) { // recurrent layers only: the pool holds states
@@ -198,14 +205,17 @@ public final class VllmEngineModel implements EngineModel<VllmEngine> {
         continue;
       }
       long stageBlocks = Math.max(0, available / blockBytes);
-      if (stageBlocks < blocks) {
-        blocks = stageBlocks;
+      long stageTokens = Math.multiplyExact(stageBlocks, (long) blockSize);
+      if (stageTokens < tokens) {
+        tokens = stageTokens;
         poolBytes = Math.multiplyExact(stageBlocks, blockBytes);
       }
       long blocksPerRequest = PlanInput.ceilDiv(requestBytes, blockBytes);
       concurrency = Math.min(concurrency, (double) stageBlocks / blocksPerRequest);
     }
-    long tokens = blocks == Long.MAX_VALUE ? 0 : Math.multiplyExact(blocks, (long) blockSize);
+    if (tokens == Long.MAX_VALUE) {
+      tokens = 0;
+    }
     EnginePlan engine = new EnginePlan(VllmEngine.ID, limit, poolBytes, tokens, concurrency, 0);
     return new EngineResult(
         stages, Optional.of(new Fit(limit, worstHeadroom)), Optional.of(engine));
