@@ -84,27 +84,25 @@ record LlamaCppLog(
     double exact = -1;
     double output = 0;
     for (String line : contextLines) {
-      Matcher m;
-      if ((m = SWA.matcher(line)).find()) {
-        swa = m.group(1).equals("SWA");
-      } else if ((m = SIZE.matcher(line)).find()) {
+      Matcher creating = SWA.matcher(line);
+      Matcher size = SIZE.matcher(line);
+      if (creating.find()) {
+        swa = creating.group(1).equals("SWA");
+      } else if (size.find()) {
         caches.add(
             new Cache(
                 swa,
-                Double.parseDouble(m.group(1)),
-                Long.parseLong(m.group(2)) * Integer.parseInt(m.group(5)),
-                Integer.parseInt(m.group(3)),
-                Integer.parseInt(m.group(5)),
-                m.group(6),
-                m.group(8)));
-      } else if ((m = KV_BUFFER.matcher(line)).find()) {
-        kv += Double.parseDouble(m.group(1));
-      } else if ((m = COMPUTE_EXACT.matcher(line)).find()) {
-        exact = Double.parseDouble(m.group(1));
-      } else if ((m = COMPUTE.matcher(line)).find()) {
-        compute = Double.parseDouble(m.group(1));
-      } else if ((m = OUTPUT.matcher(line)).find()) {
-        output += Double.parseDouble(m.group(1));
+                Double.parseDouble(size.group(1)),
+                Long.parseLong(size.group(2)) * Integer.parseInt(size.group(5)),
+                Integer.parseInt(size.group(3)),
+                Integer.parseInt(size.group(5)),
+                size.group(6),
+                size.group(8)));
+      } else {
+        kv += mib(KV_BUFFER, line);
+        output += mib(OUTPUT, line);
+        exact = Math.max(exact, mib(COMPUTE_EXACT, line));
+        compute = Math.max(compute, mib(COMPUTE, line));
       }
     }
     return new LlamaCppLog(
@@ -119,6 +117,12 @@ record LlamaCppLog(
   boolean mappedAndRepacked() {
     return modelBuffers.stream().anyMatch(b -> b.startsWith("CPU_Mapped "))
         && modelBuffers.stream().anyMatch(b -> b.startsWith("CPU_REPACK "));
+  }
+
+  /** The MiB {@code pattern}'s first group reads on {@code line}, 0 if it does not match. */
+  private static double mib(Pattern pattern, String line) {
+    Matcher m = pattern.matcher(line);
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 
   /** The cache of sliding-window layers ({@code swa}) or of full-attention ones, if logged. */
