@@ -290,7 +290,13 @@ public final class LlamaCppEngineModel implements EngineModel<LlamaCppEngine> {
     return peak;
   }
 
-  /** The widest MLP intermediate of any layer: a dense MLP's width, or a MoE's active experts'. */
+  /**
+   * The widest MLP intermediate of any layer, elements a token: a dense MLP's width; for a MoE the
+   * routed experts' intermediates ({@code build_moe_ffn} in {@code src/llama-graph.cpp} makes gate
+   * and up {@code [n_ff, n_expert_used, n_tokens]}, n_ff the expert width) plus the shared
+   * expert's. MoE files are not among the peer's shapes, so that case is the graph's shape, not a
+   * measurement.
+   */
   private static long widestMlp(PlanInput in) {
     long widest = 0;
     for (LayerSpec layer : in.model().layers()) {
