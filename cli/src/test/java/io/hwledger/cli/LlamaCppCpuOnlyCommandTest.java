@@ -47,10 +47,10 @@ class LlamaCppCpuOnlyCommandTest {
         all.get("perGpu").get("weightsBytes").asLong()
             + all.get("engine").get("hostBytes").asLong();
     // KV: 8,192 cells · 32 layers · 8 KV heads · 128 · 2 · 2 B = 1 GiB. CPU compute buffer: the
-    // logits moment 512 · (128,256 + 4,096) · 4 B = 271,056,896 B, above the attention moment
-    // (mask 8,192 · 512 · 6 B = 24 MiB, activations 4 · 512 · 4,096 · 4 B = 32 MiB)
+    // output moment 512 · (128,256 + 2 · 4,096) · 4 B = 279,445,504 B, above the MLP moment (F16
+    // mask 8,192 · 512 · 2 B = 8 MiB, plus 512 · (4 · 4,096 + 3 · 14,336) · 4 B = 116 MiB)
     assertThat(cpu.get("engine").get("hostBytes").asLong())
-        .isEqualTo(weights + (1L << 30) + 271_056_896L);
+        .isEqualTo(weights + (1L << 30) + 279_445_504L);
   }
 
   @Test

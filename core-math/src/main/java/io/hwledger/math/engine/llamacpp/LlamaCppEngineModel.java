@@ -1,8 +1,11 @@
 package io.hwledger.math.engine.llamacpp;
 
+import io.hwledger.api.DenseMlp;
 import io.hwledger.api.EnginePlan;
 import io.hwledger.api.GpuSpec;
+import io.hwledger.api.LayerSpec;
 import io.hwledger.api.MemoryBreakdown;
+import io.hwledger.api.MoeMlp;
 import io.hwledger.api.Precision;
 import io.hwledger.api.Workload;
 import io.hwledger.math.Utilization;
@@ -179,9 +182,11 @@ public final class LlamaCppEngineModel implements EngineModel<LlamaCppEngine> {
       host = Math.addExact(host, load.embeddingBytes());
       long compute = Math.multiplyExact(e.ubatchTokens() * F32, hidden);
       if (load.last()) {
-        // the output layer: a tied model's head is a copy of the table on the GPU
+        // the output layer: a tied model's head is a copy of the table on the GPU; on the CPU
+        // (-ngl 0) the output uses the host table itself, which llama.cpp does not copy (the
+        // peer's tied files log one model buffer of the file's tensor bytes, mmap or not)
         long head = load.headBytes();
-        if (in.model().tiedEmbeddings() && loads.size() == 1) {
+        if (in.model().tiedEmbeddings() && loads.size() == 1 && outputOnGpu) {
           head = Math.addExact(head, load.headTableBytes());
         }
         if (outputOnGpu) {
@@ -224,31 +229,38 @@ public final class LlamaCppEngineModel implements EngineModel<LlamaCppEngine> {
    * {@code llama_context} reserves it for the worst-case graph, {@code min(n_ctx, n_ubatch)} tokens
    * with all of them output and the whole cache visible ({@code graph_reserve}), and ggml's graph
    * allocator sizes the buffer to the most memory live at once, not to the sum of all tensors. The
-   * peak is the larger of two moments:
+   * peak is the largest of three moments ({@code T} tokens, {@code h} the hidden size, {@code f}
+   * the widest MLP, fp32 activations):
    *
    * <ul>
-   *   <li>the output: fp32 logits of every token and the residual stream, {@code n_tokens · (vocab
-   *       + hidden) · 4};
-   *   <li>attention: the fp32 KQ mask input, {@code n_kv · n_tokens · 4} per mask (one for full
-   *       layers with {@code n_kv} the stream's cells, one more for sliding-window layers with
-   *       their cells), which flash attention also holds cast to f16 ({@code self_kq_mask_cnv}, 2
-   *       bytes a cell) and which otherwise meets the fp32 scores of the widest layer ({@code n_kv
-   *       · n_tokens · heads · 4}); plus four fp32 activations of the hidden size ({@code 4 ·
-   *       n_tokens · hidden · 4}: the layer input, its norm, Q and the attention output).
+   *   <li>the output: the logits of every token and two hidden-size vectors (the last residual and
+   *       its norm), {@code T · (vocab + 2h) · 4};
+   *   <li>the MLP: the KQ masks, which are graph inputs live through every layer, plus {@code T ·
+   *       (4h + 3f) · 4} (the residual, its norm, gate, up and their product, with the allocator's
+   *       slack);
+   *   <li>attention without flash attention: the masks plus the fp32 scores of the widest layer
+   *       ({@code n_kv · T · heads · 4}) plus {@code T · 5.5h · 4}.
    * </ul>
    *
-   * <p>Sources: {@code src/llama-context.cpp} ({@code graph_reserve}), {@code src/llama-graph.cpp}
-   * ({@code build_attn_inp_kv}: the mask {@code ggml_new_tensor_4d(F32, n_kv, n_tokens/n_stream, 1,
-   * n_stream)} and its {@code ggml_cast} to F16 under flash attention). The four activations are
-   * fitted to one log (see {@code LlamaCppCpuOnlyTest}): Qwen2.5-7B on the CPU, {@code n_ctx}
-   * 128,000, flash attention, "CPU compute buffer size = 403.02 MiB" (llama.cpp issue 15946).
+   * <p>A mask is {@code n_kv · T} elements per stream's cells ({@code ggml_new_tensor_4d(type,
+   * n_kv, n_tokens/n_stream, 1, n_stream)}, {@code build_attn_inp_kq_mask} in {@code
+   * src/llama-graph.cpp}), one for full layers and one more for sliding-window layers with their
+   * cells; it is F16 under flash attention (2 bytes) and F32 without (4 bytes). Before llama.cpp PR
+   * #23764 (merged 2026-05-27, "use f16 mask for FA") the flash-attention mask was reserved in F32
+   * and cast to F16, 6 bytes a cell; this model follows the current rule.
+   *
+   * <p>Measured against llama.cpp itself on the CPU (node-llama-cpp 3.22.1, llama.cpp of
+   * 2026-09-28, the peer of {@code benchmarks/llama-peer.sh}): the output and the attention moments
+   * match the logged buffers to 0.02 MiB on the Llama-shaped files; the MLP moment's {@code 4h +
+   * 3f} is exact for {@code f = 3h} and {@code 8h} and 5 % high for {@code f = h}.
+   * benchmarks/README.md, "llama.cpp peer", lists every row and the worst errors.
    */
   static long cpuComputeBytes(PlanInput in, LlamaCppEngine e, Cells cells) {
     long tokens = Math.min(cells.perStream * cells.streams, (long) e.ubatchTokens());
     long hidden = in.model().hiddenSize();
     long output =
         Math.addExact(
-            in.logitBytes(tokens), Math.multiplyExact(Math.multiplyExact(tokens, hidden), F32));
+            in.logitBytes(tokens), Math.multiplyExact(Math.multiplyExact(tokens, 2 * hidden), F32));
     long heads = 0;
     OptionalLong window = OptionalLong.empty();
     for (LayerInput layer : in.layers()) {
@@ -259,21 +271,48 @@ public final class LlamaCppEngineModel implements EngineModel<LlamaCppEngine> {
         }
       }
     }
-    // Cells one stream's mask spans: the stream's cells, and a sliding-window layer's
+    // Cells one stream's masks span: the stream's cells, and a sliding-window layer's
     long maskCells = cells.perStream;
     if (window.isPresent()) {
       maskCells = Math.addExact(maskCells, cells.forWindow(window) / cells.streams);
     }
-    long maskElements = Math.multiplyExact(maskCells, tokens);
-    long attention =
-        e.flashAttention()
-            ? Math.multiplyExact(maskElements, F32 + 2)
-            : Math.addExact(
-                Math.multiplyExact(maskElements, F32),
-                Math.multiplyExact(Math.multiplyExact(cells.perStream * tokens, heads), F32));
-    attention =
-        Math.addExact(attention, Math.multiplyExact(Math.multiplyExact(4 * tokens, hidden), F32));
-    return Math.max(output, attention);
+    long masks =
+        Math.multiplyExact(Math.multiplyExact(maskCells, tokens), e.flashAttention() ? 2 : F32);
+    long mlp =
+        Math.addExact(
+            masks,
+            Math.multiplyExact(
+                Math.multiplyExact(tokens, Math.addExact(4 * hidden, 3 * widestMlp(in))), F32));
+    long peak = Math.max(output, mlp);
+    if (!e.flashAttention()) {
+      long scores = Math.multiplyExact(Math.multiplyExact(cells.perStream * tokens, heads), F32);
+      // 5.5 hidden-size fp32 vectors a token: 22 bytes per hidden unit
+      long attention =
+          Math.addExact(
+              Math.addExact(masks, scores),
+              Math.multiplyExact(Math.multiplyExact(tokens, hidden), 22));
+      peak = Math.max(peak, attention);
+    }
+    return peak;
+  }
+
+  /**
+   * The widest MLP intermediate of any layer, elements a token: a dense MLP's width; for a MoE the
+   * routed experts' intermediates ({@code build_moe_ffn} in {@code src/llama-graph.cpp} makes gate
+   * and up {@code [n_ff, n_expert_used, n_tokens]}, n_ff the expert width) plus the shared
+   * expert's. MoE files are not among the peer's shapes, so that case is the graph's shape, not a
+   * measurement.
+   */
+  private static long widestMlp(PlanInput in) {
+    long widest = 0;
+    for (LayerSpec layer : in.model().layers()) {
+      if (layer.mlp() instanceof DenseMlp d) {
+        widest = Math.max(widest, d.width());
+      } else if (layer.mlp() instanceof MoeMlp m) {
+        widest = Math.max(widest, (long) m.expertWidth() * m.topK() + m.sharedWidth());
+      }
+    }
+    return widest;
   }
 
   /** KV cells: {@code n_ctx} and its split into streams. */
