@@ -164,13 +164,14 @@ class FleetPlacementCommandTest {
 
     assertThat(placed.exitCode()).as(placed.err()).isZero();
     assertThat(placed.err()).isEmpty();
-    // vLLM takes gpu-memory-utilization (0.9 by default) of the GPU:
-    // floor(0.9 x 81559 MiB) = floor(0.9 x 85520809984 B) = 76968728985 B = 71.68 GiB.
+    // vLLM takes gpu-memory-utilization (0.9 by default) of the CUDA-visible total, which the GPU
+    // catalog gives for the reported H100 SXM (deviceQuery: 81079 MiB = 85017755648 B):
+    // floor(0.9 x 85017755648 B) = 76515980083 B = 71.26 GiB.
     assertThat(placed.out())
         .matches(
             "job job-[0-9a-f]+ placed on agent "
                 + agentId
-                + ", GPU 0 \\(71\\.68 GiB claimed per GPU\\); 'hwledger fleet jobs' follows it\n");
+                + ", GPU 0 \\(71\\.26 GiB claimed per GPU\\); 'hwledger fleet jobs' follows it\n");
     String jobId = placed.out().split(" ")[1];
 
     Cli.Result refused =
@@ -184,12 +185,12 @@ class FleetPlacementCommandTest {
 
     Cli.Result jobs = fleet("jobs");
     String row = jobs.out().lines().filter(l -> l.startsWith(jobId)).findFirst().orElseThrow();
-    assertThat(row).contains("placed").contains(agentId).contains("71.68 GiB");
+    assertThat(row).contains("placed").contains(agentId).contains("71.26 GiB");
 
     JsonNode listed = json(fleet("jobs", "--json").out());
     for (JsonNode j : listed.path("jobs")) {
       if (j.path("jobId").asText().equals(jobId)) {
-        assertThat(j.path("claimBytesPerGpu").asLong()).isEqualTo(76_968_728_985L);
+        assertThat(j.path("claimBytesPerGpu").asLong()).isEqualTo(76_515_980_083L);
         assertThat(j.path("gpus").get(0).asInt()).isZero();
       }
     }

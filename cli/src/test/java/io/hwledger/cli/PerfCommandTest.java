@@ -137,7 +137,6 @@ class PerfCommandTest {
         new String[][] {
           {"perf", "--model", "llama-3.1-8b", "--gpu", "no-such-gpu"},
           {"perf", "--model", "llama-3.1-8b", "--gpu", "h100-sxm-80gb", "--price", "cheap"},
-          {"perf", "--model", "llama-3.1-8b", "--gpu", "apple-m3-max-128gb"},
           {"perf", "--model", "llama-3.1-8b", "--gpu", "h100-sxm-80gb", "--pp", "64"},
           {"perf", "--model", "no-such-model", "--gpu", "h100-sxm-80gb"},
           {"perf", "--model", "llama-3.1-8b", "--gpu", "h100-sxm-80gb", "--engine", "tgi"},

@@ -247,6 +247,18 @@ class PlanCommandTest {
     }
   }
 
+  /** {@code --gpu} takes the name nvidia-smi prints (NVIDIA/nccl#1264) as the catalog id. */
+  @Test
+  @Verifies("FR-PLAN-033")
+  void gpuTakesTheNameNvidiaSmiReports() throws IOException {
+    JsonNode byId =
+        json(Cli.run("plan", "--model", "llama-3.1-8b", "--gpu", "h100-sxm-80gb", "--json"));
+    JsonNode byName =
+        json(
+            Cli.run("plan", "--model", "llama-3.1-8b", "--gpu", "NVIDIA H100 80GB HBM3", "--json"));
+    assertThat(byName).isEqualTo(byId);
+  }
+
   @Test
   void textOutputShowsBreakdownVerdictAndBar() {
     Cli.Result result = Cli.run("plan", "--model", "llama-3.1-8b", "--gpu", "h100-sxm-80gb");

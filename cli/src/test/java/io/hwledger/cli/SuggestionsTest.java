@@ -82,7 +82,7 @@ class SuggestionsTest {
     assertThat(Suggestions.closest("H100 SXM", ids)).containsExactly("h100-sxm-80gb");
     assertThat(Suggestions.closest("4090", ids)).containsExactly("rtx-4090");
     assertThat(Suggestions.closest("rtx4090", ids)).containsExactly("rtx-4090");
-    assertThat(Suggestions.closest("mi300", ids)).containsExactly("mi300x");
+    assertThat(Suggestions.closest("mi300", ids)).containsExactly("mi300x", "mi300a");
     assertThat(Suggestions.closest("voodoo-3", ids)).isEmpty();
   }
 

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,12 +31,13 @@ class GpuCatalogTest {
   void everyGpuIsComplete(GpuSpec g) {
     assertThat(g.id()).matches("[a-z0-9.-]+");
     assertThat(g.vendor()).isIn("NVIDIA", "AMD", "Apple");
-    // every catalog GPU has at least 16 GiB
-    assertThat(g.memoryBytes()).isGreaterThanOrEqualTo(16L << 30);
+    // every catalog GPU has at least 8 GiB (the base Apple M1/M2 tier)
+    assertThat(g.memoryBytes()).isGreaterThanOrEqualTo(8L << 30);
     assertThat(g.memoryBudgetBytes()).isPositive().isLessThanOrEqualTo(g.memoryBytes());
     assertThat(g.sources()).isNotEmpty();
     assertThat(g.denseTeraFlops().values()).allSatisfy(v -> assertThat(v).isPositive());
-    assertThat(g.unifiedMemory()).isEqualTo(g.vendor().equals("Apple"));
+    // Apple silicon and the MI300A APU share one memory between CPU and GPU
+    assertThat(g.unifiedMemory()).isEqualTo(g.vendor().equals("Apple") || g.id().equals("mi300a"));
     assertThat(CATALOG.get(g.id())).isSameAs(g);
     assertThat(CATALOG.get(g.name())).isSameAs(g);
   }
@@ -84,9 +86,12 @@ class GpuCatalogTest {
             "rtx-5090",
             "rtx-a6000",
             "rtx-6000-ada",
+            "rtx-3060-12gb",
             "l4",
+            "l40",
             "l40s",
             "a10",
+            "a10g",
             "a100-pcie-40gb",
             "a100-sxm-40gb",
             "a100-pcie-80gb",
@@ -95,23 +100,45 @@ class GpuCatalogTest {
             "h100-sxm-80gb",
             "h100-nvl-94gb",
             "h200-sxm-141gb",
+            "h200-nvl-141gb",
             "b200-hgx-180gb",
             "gh200-96gb",
             "mi210",
             "mi250-gcd",
             "mi250x-gcd",
             "mi300x",
+            "mi300a",
             "mi325x",
+            "apple-m1-8gb",
+            "apple-m1-16gb",
+            "apple-m2-8gb",
+            "apple-m2-16gb",
+            "apple-m2-24gb",
+            "apple-m3-24gb",
+            "apple-m4-16gb",
+            "apple-m4-24gb",
+            "apple-m4-32gb",
+            "apple-m1-pro-16gb",
             "apple-m1-pro-32gb",
+            "apple-m1-max-32gb",
             "apple-m1-max-64gb",
             "apple-m1-ultra-128gb",
+            "apple-m2-pro-16gb",
             "apple-m2-pro-32gb",
+            "apple-m2-max-32gb",
+            "apple-m2-max-64gb",
             "apple-m2-max-96gb",
             "apple-m2-ultra-192gb",
             "apple-m3-pro-36gb",
+            "apple-m3-max-48gb",
             "apple-m3-max-128gb",
             "apple-m3-ultra-512gb",
+            "apple-m4-pro-24gb",
+            "apple-m4-pro-48gb",
             "apple-m4-pro-64gb",
+            "apple-m4-max-36gb",
+            "apple-m4-max-48gb",
+            "apple-m4-max-64gb",
             "apple-m4-max-128gb")
         .forEach(id -> assertThat(CATALOG.find(id)).as(id).isPresent());
   }
@@ -120,8 +147,8 @@ class GpuCatalogTest {
    * Every NVIDIA and AMD row gives the runtime's total beside nvidia-smi's (or rocm-smi's),
    * measured and quoted or derived by a rule its notes state, and cites it; the reservation between
    * the two is under 1 GiB on every card the sources measured (480 MiB on an H100, 729 MiB on a
-   * B200, 20 MiB on an MI355X). Apple rows have none: their engines budget from Metal's working
-   * set.
+   * B200, 20 MiB on an MI355X). Unified-memory rows have none: Apple's engines budget from Metal's
+   * working set, and the MI300A's HBM is the host's memory too, so no reservation rule applies.
    */
   @Test
   @Verifies("FR-PLAN-021")
@@ -132,8 +159,9 @@ class GpuCatalogTest {
     for (JsonNode row : rows) {
       GpuSpec g = CATALOG.get(row.get("id").asText());
       assertThat(row.get("marketedMemory").asText()).as(g.id()).isNotBlank();
-      if (g.vendor().equals("Apple")) {
+      if (g.unifiedMemory()) {
         assertThat(g.cudaTotalBytes()).as(g.id()).isEmpty();
+        assertThat(row.get("cudaTotalNotes").asText()).as(g.id()).isNotBlank();
         continue;
       }
       long cuda = g.cudaTotalBytes().orElseThrow();
@@ -159,6 +187,46 @@ class GpuCatalogTest {
     assertThat(CATALOG.get("rtx-4090").cudaTotalBytes()).hasValue(24_207L << 20);
     // PyTorch: "total capacity of 287.98 GiB" on gfx950: round(287.98 · 1024) = 294,892 MiB
     assertThat(CATALOG.get("mi355x").cudaTotalBytes()).hasValue(294_892L << 20);
+    // PyTorch: "11.75 GiB total capacity" on an RTX 3060 12GB: 11.75 · 1024 = 12,032 MiB
+    assertThat(CATALOG.get("rtx-3060-12gb").cudaTotalBytes()).hasValue(12_032L << 20);
+    // PyTorch: "total capacity of 44.40 GiB" on an L40: round(44.40 · 1024) = 45,466 MiB
+    assertThat(CATALOG.get("l40").cudaTotalBytes()).hasValue(45_466L << 20);
+  }
+
+  /** Totals nvidia-smi printed for the rows added in round two, in MiB as it prints them. */
+  @Test
+  @Verifies("FR-PLAN-021")
+  void newRowsCarryTheTotalsNvidiaSmiPrinted() {
+    // NVIDIA/DCGM#232: "NVIDIA A10G ... 8722MiB / 23028MiB"
+    assertThat(CATALOG.get("a10g").memoryBytes()).isEqualTo(23_028L << 20);
+    // the GA102 rule: 23,028 − 307 MiB
+    assertThat(CATALOG.get("a10g").cudaTotalBytes()).hasValue(22_721L << 20);
+    // geerlingguy/raspberry-pi-pcie-devices#790: "NVIDIA GeForce RTX 3060 ... 1MiB / 12288MiB"
+    assertThat(CATALOG.get("rtx-3060-12gb").memoryBytes()).isEqualTo(12_288L << 20);
+    // the Hopper rule on the H200's 143,771 MiB: 143,771 − 480 MiB
+    assertThat(CATALOG.get("h200-nvl-141gb").cudaTotalBytes()).hasValue(143_291L << 20);
+    // amd-smi: 42.66 GB per TPX partition = 128 GB / 3 (ROCm/amdsmi#97)
+    assertThat(CATALOG.get("mi300a").memoryBytes()).isEqualTo(128L << 30);
+  }
+
+  /**
+   * Apple's base chips: Metal's working set as llama.cpp logs it on those Macs, to the 0.01 MiB its
+   * two decimals carry (the catalog stores 2/3 of the memory, rounded down; Metal rounds up).
+   */
+  @Test
+  @Verifies("FR-PLAN-021")
+  void appleBaseChipsBudgetTheLoggedWorkingSet() {
+    // "recommendedMaxWorkingSetSize = 10922.67 MiB" on a 16 GB Apple M1 (ise-uiuc/magicoder#19)
+    assertThat(CATALOG.get("apple-m1-16gb").memoryBudgetBytes() / (double) (1 << 20))
+        .isCloseTo(10_922.67, Offset.offset(0.01));
+    // "( 3351.95 /  5461.34)" on an 8 GB M2 MacBook Air (li-plus/chatglm.cpp#76)
+    assertThat(CATALOG.get("apple-m2-8gb").memoryBudgetBytes() / (double) (1 << 20))
+        .isCloseTo(5_461.34, Offset.offset(0.01));
+    // "recommendedMaxWorkingSetSize = 21845.34 MB" on an M1 Max with 32GB (llama.cpp#2011)
+    assertThat(CATALOG.get("apple-m1-max-32gb").memoryBudgetBytes() / (double) (1 << 20))
+        .isCloseTo(21_845.34, Offset.offset(0.01));
+    // 3/4 above 36 GB: 48 GiB · 3/4 = 36 GiB
+    assertThat(CATALOG.get("apple-m4-max-48gb").memoryBudgetBytes()).isEqualTo(36L << 30);
   }
 
   @Test

@@ -320,12 +320,14 @@ public final class JobPlanner {
   }
 
   /**
-   * The catalog's entry for the reported name, with the reported total as its memory (what the
-   * engines size themselves from); or, when the catalog has none, a specification of the reported
-   * name and total alone.
+   * The catalog's entry for the reported name ({@link GpuCatalog#findReported}), with the reported
+   * total as its memory (what the fit verdict and llama.cpp size themselves from) and, where the
+   * catalog knows the runtime's reservation, the reported total less it as the CUDA-visible total
+   * (what vLLM, SGLang and TensorRT-LLM budget from: {@code cudaMemGetInfo}); or, when the catalog
+   * has none, a specification of the reported name and total alone.
    */
   private GpuSpec gpuSpec(GpuKind kind, List<String> notes) {
-    Optional<GpuSpec> found = ReportedNames.find(gpus, kind.vendor(), kind.productName());
+    Optional<GpuSpec> found = gpus.findReported(kind.vendor(), kind.productName());
     if (found.isEmpty()) {
       notes.add(
           "GPU '"
@@ -345,6 +347,7 @@ public final class JobPlanner {
           List.of());
     }
     GpuSpec c = found.get();
+    OptionalLong cudaTotal = runtimeTotal(c, kind.totalBytes());
     if (c.memoryBytes() != kind.totalBytes()) {
       notes.add(
           "GPU '"
@@ -355,7 +358,10 @@ public final class JobPlanner {
               + c.id()
               + " lists "
               + c.memoryBytes()
-              + ": planned with the reported total");
+              + ": planned with the reported total"
+              + (cudaTotal.isPresent()
+                  ? " (" + cudaTotal.getAsLong() + " bytes to CUDA, less the catalog's reservation)"
+                  : ""));
     }
     OptionalLong workingSet =
         c.workingSetBytes().isPresent() && c.workingSetBytes().getAsLong() <= kind.totalBytes()
@@ -370,7 +376,22 @@ public final class JobPlanner {
         c.unifiedMemory(),
         workingSet,
         c.denseTeraFlops(),
-        c.sources());
+        c.sources(),
+        cudaTotal);
+  }
+
+  /**
+   * The CUDA-visible total of a GPU reporting {@code reported} bytes: the catalog's own figure when
+   * the report is the catalog's total, otherwise the report less the reservation the catalog
+   * records between the two (480 MiB on Hopper); empty where the catalog has no CUDA figure (Apple)
+   * or the reservation is not less than the report.
+   */
+  private static OptionalLong runtimeTotal(GpuSpec catalog, long reported) {
+    if (catalog.cudaTotalBytes().isEmpty()) {
+      return OptionalLong.empty();
+    }
+    long reserved = catalog.memoryBytes() - catalog.cudaTotalBytes().getAsLong();
+    return reported > reserved ? OptionalLong.of(reported - reserved) : OptionalLong.empty();
   }
 
   /**

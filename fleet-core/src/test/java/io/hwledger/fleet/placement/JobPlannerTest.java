@@ -59,21 +59,29 @@ class JobPlannerTest {
     return job(model, null, engine, settings, 8192, 1, null, null, 1);
   }
 
+  /**
+   * vLLM takes {@code gpu_memory_utilization} of the CUDA-visible total ({@code cudaMemGetInfo}),
+   * which the catalog gives for a reported H100 SXM: 81,079 MiB = 85,017,755,648 B (deviceQuery on
+   * an H100 80GB HBM3), not nvidia-smi's 81,559 MiB the agent reports.
+   */
   @Test
-  void aVllmClaimIsTheTotalTimesGpuMemoryUtilization() {
+  @Verifies({"FR-FLEET-010", "FR-FLEET-047"})
+  void aVllmClaimIsTheCudaVisibleTotalTimesGpuMemoryUtilization() {
     assertThat(H100_TOTAL).isEqualTo(85_520_809_984L);
     JobPlan plan = planner.plan(job("llama-3.1-8b", "vllm", Map.of()), H100);
-    // vLLM's default 0.9 × 85,520,809,984 B = 76,968,728,985.6 B, floored
-    assertThat(plan.claimBytes()).isEqualTo(76_968_728_985L);
-    assertThat(plan.budgetBytes()).isEqualTo(76_968_728_985L);
+    // vLLM's default 0.9 × 85,017,755,648 B = 76,515,980,083.2 B, floored
+    assertThat(plan.claimBytes()).isEqualTo(76_515_980_083L);
+    assertThat(plan.budgetBytes()).isEqualTo(76_515_980_083L);
     assertThat(plan.fits()).isTrue();
     assertThat(plan.gpuSpec().id()).isEqualTo("h100-sxm-80gb");
+    assertThat(plan.gpuSpec().memoryBytes()).isEqualTo(H100_TOTAL);
+    assertThat(plan.gpuSpec().cudaTotalBytes()).hasValue(85_017_755_648L);
     assertThat(plan.notes()).isEmpty();
 
     JobPlan lower =
         planner.plan(job("llama-3.1-8b", "vllm", Map.of("gpu-memory-utilization", "0.85")), H100);
-    // 0.85 × 85,520,809,984 B = 72,692,688,486.4 B, floored
-    assertThat(lower.claimBytes()).isEqualTo(72_692_688_486L);
+    // 0.85 × 85,017,755,648 B = 72,265,092,300.8 B, floored
+    assertThat(lower.claimBytes()).isEqualTo(72_265_092_300L);
     assertThat(lower.inputsHash()).isNotEqualTo(plan.inputsHash());
   }
 
@@ -166,27 +174,50 @@ class JobPlannerTest {
   void reportedNvmlNamesFindTheirCatalogGpu() {
     assertThat(planner.plan(job("llama-3.1-8b", "generic", Map.of()), H100).gpuSpec().id())
         .isEqualTo("h100-sxm-80gb");
+    // NVIDIA/DCGM#232: nvidia-smi prints "NVIDIA A10G ... 8722MiB / 23028MiB"
     GpuKind a10g = new GpuKind("nvidia", "NVIDIA A10G", 23_028L << 20, false);
-    JobPlan unknown = planner.plan(job("llama-3.1-8b", "generic", Map.of()), a10g);
-    assertThat(unknown.gpuSpec().memoryBytes()).isEqualTo(23_028L << 20);
-    assertThat(unknown.budgetBytes()).isEqualTo(23_028L << 20);
+    assertThat(planner.plan(job("llama-3.1-8b", "generic", Map.of()), a10g).gpuSpec().id())
+        .isEqualTo("a10g");
+    // dexmal/dexbotic#41: nvidia-smi prints "NVIDIA A800-SXM4-80GB ... 34447MiB / 81920MiB"
+    GpuKind a800 = new GpuKind("nvidia", "NVIDIA A800-SXM4-80GB", 81_920L << 20, false);
+    JobPlan unknown = planner.plan(job("llama-3.1-8b", "vllm", Map.of()), a800);
+    assertThat(unknown.gpuSpec().memoryBytes()).isEqualTo(81_920L << 20);
+    assertThat(unknown.gpuSpec().cudaTotalBytes()).isEmpty();
+    // no catalog row, no CUDA figure: vLLM's 0.9 × the reported 85,899,345,920 B, exactly
+    assertThat(unknown.claimBytes()).isEqualTo(77_309_411_328L);
     assertThat(unknown.notes())
         .contains(
-            "GPU 'NVIDIA A10G' is not in the GPU catalog: planned with its reported total of"
-                + " 24146608128 bytes");
+            "GPU 'NVIDIA A800-SXM4-80GB' is not in the GPU catalog: planned with its reported total"
+                + " of 85899345920 bytes");
   }
 
   @Test
-  void aReportedTotalOverridesTheCatalogs() {
+  @Verifies({"FR-FLEET-010", "FR-FLEET-047"})
+  void aReportedTotalOverridesTheCatalogsLessTheCatalogsReservation() {
     // the catalog lists the H100 PCIe at 80 GiB; a driver may report 81,559 MiB
     GpuKind pcie = new GpuKind("nvidia", "NVIDIA H100 PCIe", H100_TOTAL, false);
     JobPlan plan = planner.plan(job("llama-3.1-8b", "vllm", Map.of()), pcie);
     assertThat(plan.gpuSpec().id()).isEqualTo("h100-pcie-80gb");
-    assertThat(plan.claimBytes()).isEqualTo(76_968_728_985L); // 0.9 × 85,520,809,984, floored
+    // the catalog's reservation: 85,899,345,920 − 85,396,029,440 = 503,316,480 B (480 MiB);
+    // CUDA total 85,520,809,984 − 503,316,480 = 85,017,493,504 B;
+    // vLLM 0.9 × 85,017,493,504 = 76,515,744,153.6 B, floored
+    assertThat(plan.gpuSpec().cudaTotalBytes()).hasValue(85_017_493_504L);
+    assertThat(plan.claimBytes()).isEqualTo(76_515_744_153L);
     assertThat(plan.notes())
         .containsExactly(
             "GPU 'NVIDIA H100 PCIe' reports 85520809984 bytes, the catalog's h100-pcie-80gb lists"
-                + " 85899345920: planned with the reported total");
+                + " 85899345920: planned with the reported total (85017493504 bytes to CUDA, less"
+                + " the catalog's reservation)");
+  }
+
+  /**
+   * A generic job is the plan's bytes against nvidia-smi's total: the CUDA total does not move it.
+   */
+  @Test
+  @Verifies({"FR-FLEET-010", "FR-FLEET-047"})
+  void aGenericBudgetStaysOnTheReportedTotal() {
+    JobPlan plan = planner.plan(job("llama-3.1-8b", "generic", Map.of()), H100);
+    assertThat(plan.budgetBytes()).isEqualTo(H100_TOTAL);
   }
 
   @Test
@@ -332,8 +363,9 @@ class JobPlannerTest {
     assertThat(planner.plan(job("llama-3.1-8b", "vllm", Map.of()), H100)).isSameAs(first);
     assertThat(planner.plan(spec, A100)).isNotSameAs(first);
     GpuKind otherTotal = new GpuKind("nvidia", "NVIDIA H100 80GB HBM3", 80L << 30, false);
-    assertThat(planner.plan(spec, otherTotal).claimBytes())
-        .isEqualTo(77_309_411_328L); // 0.9 × 85,899,345,920 = 77,309,411,328 exactly
+    // 80 GiB less the H100 SXM's reservation (85,520,809,984 − 85,017,755,648 = 503,054,336 B)
+    // = 85,396,291,584 B to CUDA; 0.9 × that = 76,856,662,425.6 B, floored
+    assertThat(planner.plan(spec, otherTotal).claimBytes()).isEqualTo(76_856_662_425L);
   }
 
   @Test
@@ -355,8 +387,9 @@ class JobPlannerTest {
 
   @Test
   void placingARealJobComparesItsVllmClaimWithEachGpu() {
-    // vLLM claims 76,968,728,985 B per H100. GPU 0 has 10 GiB claimed already:
-    // 85,520,809,984 − 10,737,418,240 = 74,783,391,744 allocatable, too little; GPU 1 is idle.
+    // vLLM claims 76,515,980,083 B per H100 (0.9 × the CUDA total). GPU 0 has 10 GiB claimed
+    // already: 85,520,809,984 − 10,737,418,240 = 74,783,391,744 allocatable, too little; GPU 1 is
+    // idle.
     GpuState busy =
         new GpuState(
             "GPU-0",
@@ -391,7 +424,47 @@ class JobPlannerTest {
     assertThat(d).isInstanceOf(Placement.class);
     Placement p = (Placement) d;
     assertThat(p.indexes()).containsExactly(1);
-    assertThat(p.gpus().get(0).claimBytes()).isEqualTo(76_968_728_985L);
+    assertThat(p.gpus().get(0).claimBytes()).isEqualTo(76_515_980_083L);
     assertThat(p.plan().engine()).isEqualTo("vllm");
+  }
+
+  /**
+   * An A10G with 2,560 MiB already claimed takes a vLLM job because the claim is budgeted from the
+   * CUDA-visible total: 0.9 × 22,721 MiB (23,824,695,296 B, the catalog's GA102 rule) =
+   * 21,442,225,766 B fits the 24,146,608,128 − 2,684,354,560 = 21,462,253,568 B left, where 0.9 ×
+   * nvidia-smi's 24,146,608,128 B = 21,731,947,315 B would not.
+   */
+  @Test
+  @Verifies("FR-FLEET-047")
+  void placementBudgetsACatalogGpuFromItsCudaVisibleTotal() {
+    long total = 23_028L << 20; // NVIDIA/DCGM#232: "8722MiB / 23028MiB" on an NVIDIA A10G
+    long claimed = 2_560L << 20;
+    assertThat(total - claimed).isEqualTo(21_462_253_568L);
+    GpuState busy =
+        new GpuState(
+            "GPU-0",
+            0,
+            "nvidia",
+            "NVIDIA A10G",
+            total,
+            claimed,
+            0,
+            java.util.Optional.of(new MeasuredFree(total - claimed, Plans.NOW)),
+            true,
+            false);
+    JobSpec spec = job("llama-3.1-8b", null, "vllm", Map.of(), 2048, 1, null, null, 1);
+    Decision d =
+        Placer.withFreshness(Placer.DEFAULT_FRESHNESS)
+            .place(spec, planner, List.of(Plans.agent("a", busy)), Plans.NOW);
+    assertThat(d).isInstanceOf(Placement.class);
+    Placement p = (Placement) d;
+    assertThat(p.plan().gpuSpec().id()).isEqualTo("a10g");
+    assertThat(p.plan().gpuSpec().cudaTotalBytes()).hasValue(23_824_695_296L);
+    // 0.9 × 23,824,695,296 = 21,442,225,766.4 B, floored
+    assertThat(p.gpus().get(0).claimBytes()).isEqualTo(21_442_225_766L);
+    assertThat(p.gpus().get(0).claimBytes()).isLessThanOrEqualTo(total - claimed);
+    assertThat((long) Math.floor(0.9 * total))
+        .isEqualTo(21_731_947_315L)
+        .isGreaterThan(total - claimed);
   }
 }

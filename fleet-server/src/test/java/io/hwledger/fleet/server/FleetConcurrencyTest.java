@@ -185,7 +185,7 @@ class FleetConcurrencyTest {
     for (int i = 0; i < 2; i++) {
       TestFleet.report(fleet.enroll(join), "host-" + i);
     }
-    // 2 agents x 2 H100s; a job claims 72 GiB of one, so 4 fit and the other 8 of 12 are refused
+    // 2 agents x 2 H100s; a job claims 71.26 GiB of one, so 4 fit and the other 8 of 12 are refused
     int jobs = 12;
     CountDownLatch start = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);

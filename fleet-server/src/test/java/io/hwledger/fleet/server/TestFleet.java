@@ -177,7 +177,10 @@ final class TestFleet implements AutoCloseable {
             JsonNode.class);
   }
 
-  /** llama-3.1-8b on vLLM, 8,192 tokens, one user: it claims 72 GiB, so one fills an H100. */
+  /**
+   * llama-3.1-8b on vLLM, 8,192 tokens, one user: it claims 0.9 of the H100 SXM's CUDA-visible
+   * 79.18 GiB (the GPU catalog's), 71.26 GiB, so one fills an H100.
+   */
   static JobSpec vllm() {
     return new JobSpec(
         Protocol.VERSION,
