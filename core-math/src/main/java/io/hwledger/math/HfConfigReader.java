@@ -237,9 +237,11 @@ public final class HfConfigReader {
     private final ConfigFields f;
     private final ConfigFields outer;
     private final int hidden;
+    private final JsonNode root;
 
     Reading(JsonNode root, String name, String source) {
       this.name = name;
+      this.root = root;
       ConfigFields top = new ConfigFields(root, source, Map.of());
       JsonNode decoder = root;
       JsonNode text = root.get("text_config");
@@ -304,7 +306,8 @@ public final class HfConfigReader {
           context,
           precision,
           positionRows(context),
-          HfPrecision.weightBlockSize(f, outer));
+          HfPrecision.weightBlockSize(f, outer),
+          HfVisionTower.parameters(root, hidden, f.source()));
     }
 
     /** Rows of the learned position table, 0 for types without one. */
