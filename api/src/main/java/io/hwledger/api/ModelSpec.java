@@ -23,6 +23,9 @@ import java.util.OptionalLong;
  *     weights, each block sharing one scale ({@code quantization_config.weight_block_size} of
  *     block-FP8 checkpoints such as DeepSeek-V3 and Qwen3-FP8: 128); engines split each
  *     tensor-parallel shard on whole blocks. 0 when the weights are not block-quantised.
+ * @param visionParameters parameters of a multimodal checkpoint's vision tower and multimodal
+ *     projector ({@code vision_config}), which engines that build the whole multimodal model (vLLM)
+ *     hold beside the decoder; 0 for a text-only model. Not part of {@link #layers()}.
  */
 public record ModelSpec(
     String name,
@@ -34,7 +37,8 @@ public record ModelSpec(
     OptionalLong contextLimit,
     Precision defaultPrecision,
     int positionEmbeddings,
-    int weightBlockSize) {
+    int weightBlockSize,
+    long visionParameters) {
 
   /**
    * Most decoder layers a model may have: 1,024, twice llama.cpp's {@code LLAMA_MAX_LAYERS} (512)
@@ -57,9 +61,10 @@ public record ModelSpec(
    * @param defaultPrecision the published checkpoint's precision
    * @param positionEmbeddings rows of a learned position table, 0 or more
    * @param weightBlockSize edge of the weight-quantisation blocks, 0 (none) or more
-   * @throws IllegalArgumentException when a size is not positive, {@code positionEmbeddings} or
-   *     {@code weightBlockSize} is negative, or there are no layers or more than {@link
-   *     #MAX_LAYERS}
+   * @param visionParameters vision tower and projector parameters, 0 (none) or more
+   * @throws IllegalArgumentException when a size is not positive, {@code positionEmbeddings},
+   *     {@code weightBlockSize} or {@code visionParameters} is negative, or there are no layers or
+   *     more than {@link #MAX_LAYERS}
    */
   public ModelSpec {
     Objects.requireNonNull(name, "name");
@@ -85,6 +90,50 @@ public record ModelSpec(
       throw new IllegalArgumentException(
           "weightBlockSize must not be negative, was " + weightBlockSize);
     }
+    if (visionParameters < 0) {
+      throw new IllegalArgumentException(
+          "visionParameters must not be negative, was " + visionParameters);
+    }
+  }
+
+  /**
+   * A text-only model (no vision tower).
+   *
+   * @param name a display name or identifier
+   * @param vocabSize rows of the token embedding, at least 1
+   * @param hiddenSize width of the residual stream, at least 1
+   * @param tiedEmbeddings whether the output head shares the token embedding
+   * @param norm the normalisation
+   * @param layers 1 to {@link #MAX_LAYERS} decoder layers, in order; copied
+   * @param contextLimit the context limit in tokens, positive when present
+   * @param defaultPrecision the published checkpoint's precision
+   * @param positionEmbeddings rows of a learned position table, 0 or more
+   * @param weightBlockSize edge of the weight-quantisation blocks, 0 (none) or more
+   * @throws IllegalArgumentException as the canonical constructor
+   */
+  public ModelSpec(
+      String name,
+      int vocabSize,
+      int hiddenSize,
+      boolean tiedEmbeddings,
+      NormKind norm,
+      List<LayerSpec> layers,
+      OptionalLong contextLimit,
+      Precision defaultPrecision,
+      int positionEmbeddings,
+      int weightBlockSize) {
+    this(
+        name,
+        vocabSize,
+        hiddenSize,
+        tiedEmbeddings,
+        norm,
+        layers,
+        contextLimit,
+        defaultPrecision,
+        positionEmbeddings,
+        weightBlockSize,
+        0);
   }
 
   /**

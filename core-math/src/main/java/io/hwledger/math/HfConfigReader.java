@@ -59,8 +59,9 @@ import java.util.Set;
  * HfDefaults}).
  *
  * <p>Not represented: multi-token-prediction layers ({@code num_nextn_predict_layers} of
- * DeepSeek-V3), which engines do not load for plain inference; vision towers of multimodal
- * checkpoints.
+ * DeepSeek-V3), which engines do not load for plain inference. The vision tower and projector of a
+ * multimodal checkpoint are not layers: their parameter count, from {@code vision_config}, is
+ * {@link ModelSpec#visionParameters()} ({@code HfVisionTower}).
  *
  * <p>Nemotron-H: each block of {@code hybrid_override_pattern} has one sublayer and one norm. An
  * MLP or MoE block ({@code -}, {@code E}) is folded into the mixer block before it, giving one
@@ -237,9 +238,11 @@ public final class HfConfigReader {
     private final ConfigFields f;
     private final ConfigFields outer;
     private final int hidden;
+    private final JsonNode root;
 
     Reading(JsonNode root, String name, String source) {
       this.name = name;
+      this.root = root;
       ConfigFields top = new ConfigFields(root, source, Map.of());
       JsonNode decoder = root;
       JsonNode text = root.get("text_config");
@@ -304,7 +307,8 @@ public final class HfConfigReader {
           context,
           precision,
           positionRows(context),
-          HfPrecision.weightBlockSize(f, outer));
+          HfPrecision.weightBlockSize(f, outer),
+          HfVisionTower.parameters(root, hidden, f.source()));
     }
 
     /** Rows of the learned position table, 0 for types without one. */

@@ -184,7 +184,8 @@ public final class ModelSpecJson {
    * agents) still read.
    */
   private static final java.util.Set<String> DEFAULT_WHEN_MISSING =
-      java.util.Set.of("positionEmbeddings", "weightBlockSize", "qkNormAcrossHeads");
+      java.util.Set.of(
+          "positionEmbeddings", "weightBlockSize", "qkNormAcrossHeads", "visionParameters");
 
   /**
    * One member per record component, by its name; an empty {@code OptionalLong} and a zero {@link
@@ -195,7 +196,9 @@ public final class ModelSpecJson {
     for (RecordComponent c : r.getClass().getRecordComponents()) {
       Object v = component(r, c);
       if (DEFAULT_WHEN_MISSING.contains(c.getName())
-          && (Integer.valueOf(0).equals(v) || Boolean.FALSE.equals(v))) {
+          && (Integer.valueOf(0).equals(v)
+              || Long.valueOf(0).equals(v)
+              || Boolean.FALSE.equals(v))) {
         continue;
       }
       if (v instanceof OptionalLong o) {
@@ -392,7 +395,10 @@ public final class ModelSpecJson {
                 ? OptionalLong.empty()
                 : OptionalLong.of((long) read(member, long.class, at));
       } else if (member == null && DEFAULT_WHEN_MISSING.contains(c.getName())) {
-        args[i] = c.getType() == boolean.class ? (Object) Boolean.FALSE : (Object) 0;
+        args[i] =
+            c.getType() == boolean.class
+                ? (Object) Boolean.FALSE
+                : c.getType() == long.class ? (Object) 0L : (Object) 0;
       } else if (member == null) {
         throw new IllegalArgumentException(at + ": missing");
       } else {

@@ -47,6 +47,8 @@ import java.util.Optional;
  *       DummySamplerRun}: {@code max_num_seqs} rows of the whole vocabulary) with the fused-MoE
  *       workspace the forward pass left ({@link FusedMoeWorkspace}); non-torch memory {@link
  *       #NON_TORCH_BYTES}.
+ *   <li>A multimodal checkpoint's vision tower and projector are loaded too, split over the
+ *       tensor-parallel ranks, on every stage ({@link VisionTowerWeights}).
  * </ul>
  *
  * <p>Launch: {@code vllm serve} (v0.11+), {@code --kv-cache-dtype} auto, bfloat16, float16,
@@ -155,6 +157,7 @@ public final class VllmEngineModel implements EngineModel<VllmEngine> {
     int blockSize = e.blockSize();
     List<StageInput> loads = in.stages();
     MemoryBreakdown[] held = new MemoryBreakdown[loads.size()];
+    long vision = VisionTowerWeights.bytesPerRank(in);
     long[] perRequest = new long[loads.size()];
     for (int s = 0; s < loads.size(); s++) {
       StageInput load = loads.get(s);
@@ -163,11 +166,13 @@ public final class VllmEngineModel implements EngineModel<VllmEngine> {
       long sampler = load.last() ? DummySamplerRun.peakBytes(in, e.maxNumSeqs(), batched) : 0;
       long kept = Math.addExact(sampler, FusedMoeWorkspace.bytes(in, load, batched));
       held[s] =
-          load.holding(
-              perRequest[s],
-              w.sequences(),
-              Math.max(forward, kept),
-              Math.addExact(nonTorchBytes(in), e.cudaGraphBytes()));
+          VisionTowerWeights.added(
+              load.holding(
+                  perRequest[s],
+                  w.sequences(),
+                  Math.max(forward, kept),
+                  Math.addExact(nonTorchBytes(in), e.cudaGraphBytes())),
+              vision);
     }
     List<MemoryBreakdown> stages = List.of(held);
     if (in.runtimeTotalBytes().isEmpty()) {
