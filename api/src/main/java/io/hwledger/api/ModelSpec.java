@@ -208,6 +208,31 @@ public record ModelSpec(
   }
 
   /**
+   * This model's layout stored at another precision, as a GGUF converted from the checkpoint stores
+   * it: every component is kept except the precision, which is replaced, and the weight block,
+   * which belongs to the original storage and becomes 0.
+   *
+   * @param storage the precision of the converted file
+   * @return the converted model
+   * @throws NullPointerException when {@code storage} is null
+   */
+  public ModelSpec storedAs(Precision storage) {
+    Objects.requireNonNull(storage, "storage");
+    return new ModelSpec(
+        name,
+        vocabSize,
+        hiddenSize,
+        tiedEmbeddings,
+        norm,
+        layers,
+        contextLimit,
+        storage,
+        positionEmbeddings,
+        0,
+        visionParameters);
+  }
+
+  /**
    * Number of decoder layers.
    *
    * @return the size of {@link #layers()}, 1 to {@link #MAX_LAYERS}

@@ -78,6 +78,42 @@ class ModelSpecValidationTest {
   }
 
   @Test
+  @Verifies("FR-PLAN-023")
+  void aConvertedCopyKeepsTheLayoutAndDropsTheOriginalBlock() {
+    List<LayerSpec> one = List.of(new LayerSpec(Attention.full(4, 4, 16), NoMlp.INSTANCE, 2));
+    ModelSpec checkpoint =
+        new ModelSpec(
+            "m",
+            100,
+            64,
+            true,
+            NormKind.LAYER_NORM,
+            one,
+            OptionalLong.of(1024),
+            Precision.of(DType.FP8_E4M3, DType.BF16),
+            1024,
+            128,
+            5_000);
+    Precision q8 = Precision.of(DType.INT8, DType.BF16);
+    ModelSpec gguf = checkpoint.storedAs(q8);
+    assertThat(gguf)
+        .isEqualTo(
+            new ModelSpec(
+                "m",
+                100,
+                64,
+                true,
+                NormKind.LAYER_NORM,
+                one,
+                OptionalLong.of(1024),
+                q8,
+                1024,
+                0,
+                5_000));
+    assertThatThrownBy(() -> checkpoint.storedAs(null)).hasMessage("storage");
+  }
+
+  @Test
   void acceptsMhaGqaAndMqa() {
     // Llama-2-7B 32/32, Llama-3.1-8B 32/8, Falcon-7B 71/1: the published head counts.
     assertThatCode(() -> Attention.full(32, 32, 128)).doesNotThrowAnyException();

@@ -465,16 +465,7 @@ public final class JobPlanner {
     }
     if (engine.id().equals(LlamaCppEngine.ID) && spec.modelFile() == null) {
       // The file stores the format the job declares in `weights`.
-      launched =
-          new ModelSpec(
-              model.name(),
-              model.vocabSize(),
-              model.hiddenSize(),
-              model.tiedEmbeddings(),
-              model.norm(),
-              model.layers(),
-              model.contextLimit(),
-              model.defaultPrecision().withWeights(precision.weights()));
+      launched = model.storedAs(model.defaultPrecision().withWeights(precision.weights()));
       launchSource = "gguf";
       notes.add(
           "llama.cpp: planned from "
