@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Sequential reads of a GGUF header through one fixed buffer, tracking the byte offset for error
@@ -32,6 +33,13 @@ final class GgufInput {
 
   /** Direct buffer size of a read by path: a few reads for a tokenizer of megabytes. */
   static final int DIRECT_BUFFER_BYTES = 1024 * 1024;
+
+  /**
+   * One direct buffer kept between reads by path ({@link #release}), so that reading many headers
+   * does not allocate native memory faster than the collector frees it; a read that finds none
+   * allocates its own.
+   */
+  private static final AtomicReference<ByteBuffer> SPARE = new AtomicReference<>();
 
   /** Bytes a string or array body grows by per step when the file length is unknown. */
   private static final int GROWTH_STEP = 1 << 20;
@@ -81,13 +89,25 @@ final class GgufInput {
     this.length = length;
     this.direct = rereadFrom.isPresent();
     if (direct) {
-      this.buf = ByteBuffer.allocateDirect(DIRECT_BUFFER_BYTES);
+      ByteBuffer spare = SPARE.getAndSet(null);
+      // a new read starts big-endian, as a fresh buffer does, until the version says otherwise
+      this.buf =
+          spare != null
+              ? spare.clear().order(ByteOrder.BIG_ENDIAN)
+              : ByteBuffer.allocateDirect(DIRECT_BUFFER_BYTES);
       this.array = new byte[256];
     } else {
       this.buf = ByteBuffer.allocate(BUFFER_BYTES);
       this.array = buf.array();
     }
     buf.limit(0);
+  }
+
+  /** Ends the read: a direct buffer becomes the spare for the next read by path. */
+  void release() {
+    if (direct) {
+      SPARE.set(buf);
+    }
   }
 
   void order(ByteOrder order) {

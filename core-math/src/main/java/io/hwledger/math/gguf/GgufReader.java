@@ -173,7 +173,11 @@ public final class GgufReader {
     GgufInput in =
         new GgufInput(
             channel, source, length.isPresent(), length.isPresent() ? length.getAsLong() : 0, file);
-    return new Parse(in, source).file();
+    try {
+      return new Parse(in, source).file();
+    } finally {
+      in.release();
+    }
   }
 
   /**
