@@ -53,6 +53,7 @@ class PerfCommandTest {
    * tokens/s.
    */
   @Test
+  @Verifies("FR-PLAN-022")
   void aLlamaCppFileTypeIsReadAtItsFilesBytes() throws IOException {
     Cli.Result r =
         Cli.run(

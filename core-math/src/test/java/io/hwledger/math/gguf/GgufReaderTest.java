@@ -175,6 +175,7 @@ class GgufReaderTest {
    * the magic and version are read in, whatever order the file before it had.
    */
   @Test
+  @Verifies("FR-PLAN-026")
   void readsByPathInAlternatingByteOrders() {
     for (int i = 0; i < 4; i++) {
       ByteOrder order = i % 2 == 0 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;

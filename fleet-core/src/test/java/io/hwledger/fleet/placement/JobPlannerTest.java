@@ -126,6 +126,7 @@ class JobPlannerTest {
    * GiB of runtime.
    */
   @Test
+  @Verifies("FR-PLAN-022")
   void aLlamaCppFileTypePlansTheFilesTensorBytes() {
     JobPlan plan =
         planner.plan(
