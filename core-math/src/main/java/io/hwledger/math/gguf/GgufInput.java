@@ -10,13 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Sequential reads of a GGUF header through one fixed buffer, tracking the byte offset for error
  * messages. Bulk reads fill primitive arrays straight from the buffer.
  *
- * <p>A header read by path goes through a direct buffer of {@value #DIRECT_BUFFER_BYTES} bytes,
+ * <p>A header read by path goes through a direct buffer of {@value GgufSpareBuffer#BYTES} bytes,
  * which the file channel fills without the copy through a temporary direct buffer that a heap
  * buffer costs (the header's megabytes of tokenizer would be copied twice); STRING arrays are then
  * only checked, never kept, so no element's bytes need a heap array. Any other read keeps the
@@ -30,16 +29,6 @@ final class GgufInput {
    * name, small enough to stay in cache.
    */
   static final int BUFFER_BYTES = 64 * 1024;
-
-  /** Direct buffer size of a read by path: a few reads for a tokenizer of megabytes. */
-  static final int DIRECT_BUFFER_BYTES = 1024 * 1024;
-
-  /**
-   * One direct buffer kept between reads by path ({@link #release}), so that reading many headers
-   * does not allocate native memory faster than the collector frees it; a read that finds none
-   * allocates its own.
-   */
-  private static final AtomicReference<ByteBuffer> SPARE = new AtomicReference<>();
 
   /** Bytes a string or array body grows by per step when the file length is unknown. */
   private static final int GROWTH_STEP = 1 << 20;
@@ -89,12 +78,7 @@ final class GgufInput {
     this.length = length;
     this.direct = rereadFrom.isPresent();
     if (direct) {
-      ByteBuffer spare = SPARE.getAndSet(null);
-      // a new read starts big-endian, as a fresh buffer does, until the version says otherwise
-      this.buf =
-          spare != null
-              ? spare.clear().order(ByteOrder.BIG_ENDIAN)
-              : ByteBuffer.allocateDirect(DIRECT_BUFFER_BYTES);
+      this.buf = GgufSpareBuffer.take();
       this.array = new byte[256];
     } else {
       this.buf = ByteBuffer.allocate(BUFFER_BYTES);
@@ -106,7 +90,7 @@ final class GgufInput {
   /** Ends the read: a direct buffer becomes the spare for the next read by path. */
   void release() {
     if (direct) {
-      SPARE.set(buf);
+      GgufSpareBuffer.give(buf);
     }
   }
 
