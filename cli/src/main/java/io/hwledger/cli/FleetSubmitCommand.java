@@ -117,8 +117,11 @@ final class FleetSubmitCommand implements Callable<Integer> {
 
   @Option(
       names = "--weights",
-      paramLabel = "DTYPE",
-      description = "The weights' format (default: the model's).")
+      paramLabel = "TYPE",
+      description =
+          "The weights, as plan --weights names them (default: the model's): a llama.cpp file"
+              + " type (Q4_K_M, IQ4_XS, ...: planned as the tensor bytes llama-quantize writes)"
+              + " or a format (bf16, fp8, q4_k, int4_g128, ...).")
   String weights;
 
   @Option(
@@ -175,6 +178,9 @@ final class FleetSubmitCommand implements Callable<Integer> {
     if (policy != null && !policy.equals("binpack") && !policy.equals("spread")) {
       throw Usage.error(
           command, "--policy: " + Usage.quote(policy) + " is neither binpack nor spread");
+    }
+    if (weights != null) {
+      WeightsChoice.parse(command, "--weights", weights); // the server reads it the same way
     }
     String config = model.config == null ? null : readConfig(command, model.config);
     JobSpec job;

@@ -8,8 +8,10 @@ import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Precision;
 import io.hwledger.api.Printable;
 import io.hwledger.api.Workload;
+import io.hwledger.math.CheckpointWeights;
 import io.hwledger.math.DecodeRate;
 import io.hwledger.math.Interconnect;
+import io.hwledger.math.Planner;
 import io.hwledger.math.Sizes;
 import io.hwledger.math.SpeedEstimate;
 import io.hwledger.math.SpeedModel;
@@ -65,9 +67,17 @@ final class PerfCommand implements Callable<Integer> {
       paramLabel = "DTYPE",
       completionCandidates = Usage.DTypeNames.class,
       description =
-          "Weight format (default: the checkpoint's): ${COMPLETION-CANDIDATES}; also int4_gN"
-              + " and affineB_gN.")
+          "Weight format (default: the checkpoint's): a llama.cpp file type (Q4_K_M, IQ4_XS, ...:"
+              + " each layer read at the bytes llama-quantize's per-tensor types give it), or a"
+              + " format every linear weight takes: ${COMPLETION-CANDIDATES}; also int4_gN and"
+              + " affineB_gN.")
   String weights;
+
+  @Option(
+      names = "--imatrix",
+      description =
+          "The --weights file type is quantised with an importance matrix (as plan --imatrix).")
+  boolean imatrix;
 
   @Option(
       names = "--prompt",
@@ -136,8 +146,26 @@ final class PerfCommand implements Callable<Integer> {
             ? Interconnect.defaultFor(device)
             : usage(() -> Interconnect.parse(interconnect));
     Precision precision = model.defaultPrecision();
+    Planner planner = loaded.planner();
     if (weights != null) {
-      precision = precision.withWeights(Usage.dtype(spec.commandLine(), "--weights", weights));
+      WeightsChoice choice = WeightsChoice.parse(spec.commandLine(), "--weights", weights);
+      precision = precision.withWeights(choice.format());
+      if (loaded.checkpoint().isEmpty() && choice.fileType().isPresent()) {
+        String architecture = source.architecture();
+        CheckpointWeights file =
+            usage(() -> choice.plannedFile(model, architecture, imatrix)).orElseThrow();
+        planner = Planner.of(model, file);
+      }
+      if (loaded.checkpoint().isPresent()) {
+        io.warn(
+            "--weights does not change the weights a "
+                + loaded.origin()
+                + " checkpoint stores; estimating with its tensor bytes");
+      }
+    } else if (imatrix) {
+      throw Usage.error(
+          spec.commandLine(),
+          "--imatrix applies to a llama.cpp file type: name one with --weights");
     }
     EngineModel<?> engineModel = Usage.engine(spec.commandLine(), "--engine", engine);
     Deployment deployment =
@@ -151,8 +179,7 @@ final class PerfCommand implements Callable<Integer> {
     // What the options describe is valid by now; an estimate the model cannot make (a GPU without a
     // published bandwidth, more pipeline stages than layers) is a failed request, as in plan.
     SpeedEstimate e =
-        SpeedModel.of(loaded.planner())
-            .estimateBatchSweep(p, promptTokens, workload, deployment, link);
+        SpeedModel.of(planner).estimateBatchSweep(p, promptTokens, workload, deployment, link);
     String label = source.model != null ? source.model : model.name();
     if (json) {
       JsonWriter.print(io.out(), toJson(label, p, engineModel.id(), e, usdPerGpuHour));

@@ -7,7 +7,6 @@ import io.hwledger.api.Precision;
 import io.hwledger.api.Workload;
 import io.hwledger.math.CheckpointWeights;
 import io.hwledger.math.LlamaCppFileType;
-import io.hwledger.math.LlamaCppQuantization;
 import io.hwledger.math.Planner;
 import io.hwledger.math.Sizes;
 import io.hwledger.math.engine.EngineModels;
@@ -63,6 +62,16 @@ final class PlanOptions {
               + " every linear weight takes: ${COMPLETION-CANDIDATES}; also int4_gN and"
               + " affineB_gN.")
   String weights;
+
+  @Option(
+      names = "--imatrix",
+      description =
+          "The --weights file type is quantised with an importance matrix, as bartowski's and"
+              + " unsloth's files are: llama.cpp then keeps the first eighth of ffn_down in"
+              + " Q4_1/Q5_1 for Q4_0/Q5_0, and in the file type itself instead of Q5_K for IQ4_XS"
+              + " and IQ4_NL. The types that need one (IQ1_*, IQ2_*, IQ3_XXS, Q2_K_S) always have"
+              + " it.")
+  boolean imatrix;
 
   @Option(
       names = "--kv-cache",
@@ -180,22 +189,17 @@ final class PlanOptions {
 
     Precision precision = model.defaultPrecision();
     Optional<CheckpointWeights> checkpoint = loaded.checkpoint();
-    // a quantised llama.cpp file type is a per-tensor mix; the float ones (F16, BF16, F32) are
-    // read as formats, which differ from llama.cpp's files only by keeping norms in 16 bits
-    Optional<LlamaCppFileType> fileType =
-        weights == null
-            ? Optional.empty()
-            : LlamaCppFileType.find(weights).filter(t -> !t.isFloat());
-    if (fileType.isPresent()) {
-      LlamaCppFileType type = fileType.get();
+    Optional<LlamaCppFileType> fileType = Optional.empty();
+    if (weights != null) {
+      WeightsChoice choice = WeightsChoice.parse(mixee.commandLine(), "--weights", weights);
+      fileType = choice.fileType();
       if (checkpoint.isEmpty()) {
         String architecture = source.architecture();
-        checkpoint =
-            Optional.of(usage(() -> LlamaCppQuantization.of(model, architecture).weights(type)));
+        checkpoint = usage(() -> choice.plannedFile(model, architecture, imatrix));
       }
-      precision = precision.withWeights(type.defaultType().orElseThrow());
-    } else if (weights != null) {
-      precision = precision.withWeights(Usage.dtype(mixee.commandLine(), "--weights", weights));
+      precision = precision.withWeights(choice.format());
+    } else if (imatrix) {
+      throw usageError("--imatrix applies to a llama.cpp file type: name one with --weights");
     }
     if (weights != null && loaded.checkpoint().isPresent()) {
       io.warn(

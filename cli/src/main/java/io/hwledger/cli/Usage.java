@@ -132,6 +132,14 @@ final class Usage {
 
   /** The format named {@code text}; a usage error suggesting close names when none. */
   static DType dtype(CommandLine command, String option, String text) {
+    return dtype(command, option, text, DType.names());
+  }
+
+  /**
+   * The format named {@code text}; a usage error suggesting close names among {@code known} when
+   * none.
+   */
+  static DType dtype(CommandLine command, String option, String text, Collection<String> known) {
     try {
       return DType.parse(text);
     } catch (IllegalArgumentException e) {
@@ -139,7 +147,7 @@ final class Usage {
         throw error(command, option + ": " + ErrorHandler.oneLine(e.getMessage(), e));
       }
       ParameterException usage =
-          error(command, unknown(option, "dtype", text, DType.names(), help(command)));
+          error(command, unknown(option, "dtype", text, known, help(command)));
       usage.initCause(e);
       throw usage;
     }

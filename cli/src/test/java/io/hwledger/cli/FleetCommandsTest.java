@@ -208,6 +208,10 @@ class FleetCommandsTest {
     assertOneLineError(fleet(append(base, "--policy", "roundrobin")), 2);
     assertOneLineError(fleet(append(base, "--tp", "65")), 2);
     assertOneLineError(fleet(append(base, "--users", "0")), 2);
+    // --weights as plan reads it: file types and formats, the same one-line error otherwise
+    Cli.Result weights = fleet(append(base, "--weights", "Q4_K_MM"));
+    assertOneLineError(weights, 2);
+    assertThat(weights.err()).contains("--weights: unknown dtype 'Q4_K_MM'; did you mean ");
     assertOneLineError(fleet("submit", "--model", "llama-3.1-8b", "--context", "4K"), 2);
     assertOneLineError(fleet("submit", "--engine", "vllm", "--context", "4K"), 2);
     assertOneLineError(

@@ -46,6 +46,41 @@ class PerfCommandTest {
     assertThat(r.out()).containsPattern("(?m)^\\s*4\\s");
   }
 
+  /**
+   * {@code --weights Q4_K_M} reads each step at the bytes of llama.cpp's Q4_K_M file, not at Q4_K
+   * throughout. The planned tensors are 4,912,898,048 bytes (bartowski's
+   * Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf, 4,920,739,232 bytes, less its 7,841,184-byte header:
+   * LlamaCppQuantizationTest); a decode step reads all but the token embedding, 128,256 x 4,096 in
+   * Q4_K (144 bytes per 256): 4,912,898,048 - 295,501,824 = 4,617,396,224 bytes, plus 131,072 KV
+   * bytes at context 1. On llama.cpp over 3.35e12 B/s x MBU 0.68 = 2.278e12 B/s: 2.0270 ms, 493.3
+   * tokens/s.
+   */
+  @Test
+  @Verifies("FR-PLAN-022")
+  void aLlamaCppFileTypeIsReadAtItsFilesBytes() throws IOException {
+    Cli.Result r =
+        Cli.run(
+            "perf",
+            "--model",
+            "llama-3.1-8b",
+            "--gpu",
+            "h100-sxm-80gb",
+            "--context",
+            "1",
+            "--engine",
+            "llama.cpp",
+            "--weights",
+            "Q4_K_M",
+            "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode root = MAPPER.readTree(r.out());
+    assertThat(root.get("weights").asText()).isEqualTo("q4_k");
+    double expected = 3.35e12 * 0.68 / (4_617_396_224.0 + 131_072);
+    assertThat(root.get("decode").get(0).get("tokensPerSecondPerSequence").asDouble())
+        .isCloseTo(expected, within(expected * 1e-3));
+    assertThat(expected).isCloseTo(493.3, within(0.05));
+  }
+
   @Test
   void jsonHasOneRowPerBatchAndTheCost() throws IOException {
     Cli.Result r =

@@ -96,4 +96,53 @@ class PlanFileTypeCommandTest {
     assertThat(root.has("llamaCppFileType")).isFalse();
     assertThat(root.get("precision").get("weights").asText()).isEqualTo("q4_k");
   }
+
+  /**
+   * {@code --imatrix} plans the file as an importance matrix makes it. bartowski's
+   * Meta-Llama-3.1-8B-Instruct-IQ4_XS.gguf (made with one) is 4,447,667,616 bytes, of which
+   * 7,841,184 are its header (LlamaCppQuantizationTest): 4,439,826,432 bytes of tensors. Without
+   * one, llama.cpp raises the first eighth of ffn_down (4 of 32 layers, 14,336 x 4,096 each) from
+   * IQ4_XS (136 bytes per 256) to Q5_K (176): 4 x 14,336 x 4,096 x 40 / 256 = 36,700,160 bytes
+   * more.
+   */
+  @Test
+  void imatrixPlansTheFileAsPublishedImatrixQuantsAreMade() throws IOException {
+    String[] base = {"plan", "--model", "llama-3.1-8b", "--context", "8192", "--json"};
+    JsonNode with = plan(append(base, "--weights", "IQ4_XS", "--imatrix"));
+    assertThat(with.get("memory").get("weightsBytes").asLong())
+        .isEqualTo(4_447_667_616L - 7_841_184L);
+    JsonNode without = plan(append(base, "--weights", "IQ4_XS"));
+    assertThat(without.get("memory").get("weightsBytes").asLong())
+        .isEqualTo(4_439_826_432L + 36_700_160L);
+  }
+
+  /** Unknown names and a lone --imatrix are refused in one line, the same in every command. */
+  @Test
+  void unknownFileTypesAreRefusedAsPlanPerfAndFleetSubmitRefuseThem() {
+    Cli.Result lone = Cli.run("plan", "--model", "llama-3.1-8b", "--context", "8192", "--imatrix");
+    assertThat(lone.exitCode()).isEqualTo(2);
+    assertThat(lone.err().strip())
+        .isEqualTo(
+            "hwledger: --imatrix applies to a llama.cpp file type: name one with --weights"
+                + " (try 'hwledger plan --help')");
+    Cli.Result plan =
+        Cli.run("plan", "--model", "llama-3.1-8b", "--context", "8192", "--weights", "Q4_K_MM");
+    Cli.Result perf =
+        Cli.run(
+            "perf", "--model", "llama-3.1-8b", "--gpu", "h100-sxm-80gb", "--weights", "Q4_K_MM");
+    assertThat(plan.exitCode()).isEqualTo(2);
+    assertThat(perf.exitCode()).isEqualTo(2);
+    assertThat(plan.err().lines()).hasSize(1);
+    assertThat(plan.err())
+        .startsWith("hwledger: --weights: unknown dtype 'Q4_K_MM'; did you mean ")
+        .contains("q4_k_m");
+    // the same words but the help pointer, which names each command
+    assertThat(perf.err().replace("perf --help", "plan --help")).isEqualTo(plan.err());
+  }
+
+  private static String[] append(String[] base, String... more) {
+    String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return all;
+  }
 }

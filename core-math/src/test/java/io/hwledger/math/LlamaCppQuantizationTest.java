@@ -130,6 +130,126 @@ class LlamaCppQuantizationTest {
     assertThat(w.outputBytes()).isZero();
   }
 
+  /**
+   * Exact byte sizes of four files of bartowski/Meta-Llama-3.1-8B-Instruct-GGUF (llama.cpp b3472,
+   * every quant made with an importance matrix), as a public download script checks them after
+   * download ("llamacpp-hrx2-basket-v1": Q4_K_M 4,920,739,232, Q5_K_M 5,732,992,416, Q8_0
+   * 8,540,775,840, IQ4_XS 4,447,667,616 bytes; the README lists them as 4.92, 5.73, 8.54 and 4.45
+   * GB). The four files hold the same tokenizer and tensor names, and every tensor of this shape is
+   * a multiple of the 32-byte alignment, so each file is its tensor data plus one and the same
+   * header: when the plan is the file's tensor data byte for byte, file minus plan is one constant.
+   */
+  @Test
+  void iq4XsFileIsItsPlanPlusTheSameHeaderAsTheKQuants() {
+    LlamaCppQuantization q = catalog("llama-3.1-8b");
+    Map<LlamaCppFileType, Long> files =
+        Map.of(
+            LlamaCppFileType.Q4_K_M, 4_920_739_232L,
+            LlamaCppFileType.Q5_K_M, 5_732_992_416L,
+            LlamaCppFileType.Q8_0, 8_540_775_840L,
+            LlamaCppFileType.IQ4_XS, 4_447_667_616L);
+    files.forEach(
+        (type, bytes) ->
+            assertThat(bytes - q.weights(type, true).totalBytes())
+                .as("%s: file minus plan", type)
+                .isEqualTo(7_841_184L));
+    // Llama-3.2-3B's file of the same tokenizer (above) carries 7,838,240 bytes beyond its tensor
+    // data: the same metadata with four fewer layers of tensor infos.
+    // Without an importance matrix, llama.cpp raises the first eighth of ffn_down to Q5_K for
+    // IQ4_XS: 4 layers x 14,336 x 4,096 x (176 - 136) / 256 bytes more than the published file.
+    assertThat(
+            q.weights(LlamaCppFileType.IQ4_XS, false).totalBytes()
+                - q.weights(LlamaCppFileType.IQ4_XS, true).totalBytes())
+        .isEqualTo(4L * 14_336 * 4_096 * (176 - 136) / 256);
+  }
+
+  /**
+   * Exact byte sizes of unsloth/Qwen3-30B-A3B-Instruct-2507-GGUF files (same download script):
+   * Q5_K_M 21,725,581,728, Q6_K 25,092,532,640, Q8_0 32,483,932,576 and IQ4_XS 16,378,073,504
+   * bytes. The K-quant and Q8_0 files are their plans plus one header (5,970,336 bytes). The IQ4_XS
+   * file is 9,723,904 bytes larger still: exactly its 151,936 x 2,048 token embedding stored in
+   * Q4_K (144 bytes per 256) instead of IQ4_XS (136), which llama.cpp's rules do not choose for
+   * IQ4_XS at the pinned commit (nor at b3472, as bartowski's Llama file above shows): a choice of
+   * the quantizer's ({@code --token-embedding-type}), 0.06 % of the file.
+   */
+  @Test
+  void unslothMoeFilesAreTheirPlansPlusOneHeader() {
+    LlamaCppQuantization q = catalog("qwen3-30b-a3b");
+    long header = 5_970_336L;
+    assertThat(25_092_532_640L - q.weights(LlamaCppFileType.Q6_K, true).totalBytes())
+        .isEqualTo(header);
+    assertThat(21_725_581_728L - q.weights(LlamaCppFileType.Q5_K_M, true).totalBytes())
+        .isEqualTo(header);
+    assertThat(32_483_932_576L - q.weights(LlamaCppFileType.Q8_0, true).totalBytes())
+        .isEqualTo(header);
+    long iq4xs = q.weights(LlamaCppFileType.IQ4_XS, true).totalBytes();
+    assertThat(16_378_073_504L - iq4xs - header).isEqualTo(151_936L * 2048 / 256 * (144 - 136));
+    assertThat(Math.abs(iq4xs / 16_378_073_504.0 - 1)).isLessThan(0.01);
+  }
+
+  /**
+   * File sizes bartowski's READMEs publish (GB of 10^9 bytes, two decimals; every quant made with
+   * an importance matrix): Qwen2.5-72B-Instruct-GGUF (llama.cpp b3772), Meta-Llama-3.1-8B-Instruct
+   * -GGUF (b3472), gemma-2-9b-it-GGUF (b3389), and Llama-3.1-Nemotron-70B-Instruct-HF-GGUF, which
+   * has Llama-3.1-70B's shapes (its table as quoted on ozeki.chat "Understanding AI model files";
+   * IQ2_M 24.12 GB as listed in lavantien/llm_tournament data/models.md). The README copies are in
+   * YinanWusoymilk/hf-readme (training_and_application/readme_files/bartowski_*.md). A file is the
+   * plan plus its header and tokenizer (7.84 MB for Llama 3's, above; under 15 MB for these
+   * vocabularies) and the README rounds to 5 MB, so each published size must lie between the plan
+   * minus 5 MB and the plan plus 20 MB, which for these sizes is also well within ±1 %.
+   */
+  @ParameterizedTest(name = "{0} {1}: {2} GB")
+  @CsvSource({
+    "qwen2.5-72b, IQ4_XS, 39.71",
+    "qwen2.5-72b, IQ3_M, 35.50",
+    "qwen2.5-72b, IQ3_XXS, 31.85",
+    "qwen2.5-72b, IQ2_M, 29.34",
+    "qwen2.5-72b, IQ2_XS, 27.06",
+    "qwen2.5-72b, IQ2_XXS, 25.49",
+    "qwen2.5-72b, IQ1_M, 23.74",
+    "qwen2.5-72b, Q8_0, 77.26",
+    "qwen2.5-72b, Q6_K, 64.35",
+    "qwen2.5-72b, Q5_K_M, 54.45",
+    "qwen2.5-72b, Q4_K_M, 47.42",
+    "qwen2.5-72b, Q4_0, 41.38",
+    "qwen2.5-72b, Q3_K_L, 39.51",
+    "qwen2.5-72b, Q3_K_M, 37.70",
+    "qwen2.5-72b, Q3_K_S, 34.49",
+    "qwen2.5-72b, Q2_K, 29.81",
+    "llama-3.1-8b, IQ3_M, 3.78",
+    "llama-3.1-8b, IQ3_XS, 3.52",
+    "llama-3.1-8b, IQ2_M, 2.95",
+    "llama-3.1-8b, Q2_K, 3.18",
+    "llama-3.1-8b, Q3_K_S, 3.66",
+    "llama-3.1-8b, Q3_K_M, 4.02",
+    "llama-3.1-8b, Q3_K_L, 4.32",
+    "llama-3.1-8b, Q4_K_S, 4.69",
+    "llama-3.1-8b, Q5_K_S, 5.60",
+    "llama-3.1-8b, Q6_K, 6.60",
+    "gemma-2-9b-it, IQ4_XS, 5.18",
+    "gemma-2-9b-it, IQ3_M, 4.49",
+    "gemma-2-9b-it, IQ3_XS, 4.14",
+    "gemma-2-9b-it, IQ3_XXS, 3.80",
+    "gemma-2-9b-it, IQ2_M, 3.43",
+    "gemma-2-9b-it, Q2_K, 3.81",
+    "gemma-2-9b-it, Q3_K_M, 4.76",
+    "gemma-2-9b-it, Q4_K_M, 5.76",
+    "llama-3.1-70b, IQ4_XS, 37.90",
+    "llama-3.1-70b, IQ3_M, 31.94",
+    "llama-3.1-70b, IQ2_M, 24.12",
+    "llama-3.1-70b, Q3_K_S, 30.91",
+    "llama-3.1-70b, Q4_0, 40.12"
+  })
+  void matchesPublishedImatrixFileSizes(String model, String type, double publishedGb) {
+    long planned =
+        catalog(model).weights(LlamaCppFileType.find(type).orElseThrow(), true).totalBytes();
+    long published = Math.round(publishedGb * 1e9);
+    assertThat(published - planned)
+        .as("file minus plan, bytes")
+        .isBetween(-5_000_000L, 20_000_000L);
+    assertThat(Math.abs((double) planned / published - 1)).isLessThan(0.01);
+  }
+
   /** The example: a Q4_0 file keeps the output head at Q6_K and the embedding at Q4_0. */
   @Test
   void q4_0QuantisesEmbeddingAndOutputAsLlamaCppDoes() {

@@ -3,8 +3,6 @@ package io.hwledger.math.gguf;
 import io.hwledger.api.ModelConfigException;
 import io.hwledger.api.Printable;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ReadableByteChannel;
@@ -17,19 +15,19 @@ import java.util.Optional;
  * Sequential reads of a GGUF header through one fixed buffer, tracking the byte offset for error
  * messages. Bulk reads fill primitive arrays straight from the buffer.
  *
+ * <p>A header read by path goes through a direct buffer of {@value GgufSpareBuffer#BYTES} bytes,
+ * which the file channel fills without the copy through a temporary direct buffer that a heap
+ * buffer costs (the header's megabytes of tokenizer would be copied twice); STRING arrays are then
+ * only checked, never kept, so no element's bytes need a heap array. Any other read keeps the
+ * {@value #BUFFER_BYTES}-byte heap buffer whose runs of string elements it keeps.
+ *
  * <p>Not thread-safe: one instance per read.
  */
 final class GgufInput {
-  private static final VarHandle LONG_LE =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle LONG_BE =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-  private static final VarHandle INT_LE =
-      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle INT_BE =
-      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
-
-  /** Buffer size: large enough for any key or tensor name, small enough to stay in cache. */
+  /**
+   * Heap buffer size, and the longest string read in one piece: large enough for any key or tensor
+   * name, small enough to stay in cache.
+   */
   static final int BUFFER_BYTES = 64 * 1024;
 
   /** Bytes a string or array body grows by per step when the file length is unknown. */
@@ -43,7 +41,11 @@ final class GgufInput {
   /** The buffer; replaced by a new one when a string array keeps the old one's bytes. */
   private ByteBuffer buf;
 
+  /** The heap buffer's array; a scratch array for decoding strings out of a direct buffer. */
   private byte[] array;
+
+  /** Whether {@link #buf} is direct, so that {@link #array} is not its backing array. */
+  private final boolean direct;
 
   /** File offset of {@code buf} index 0. */
   private long base;
@@ -74,9 +76,22 @@ final class GgufInput {
     this.source = source;
     this.lengthKnown = lengthKnown;
     this.length = length;
-    this.buf = ByteBuffer.allocate(BUFFER_BYTES);
-    this.array = buf.array();
+    this.direct = rereadFrom.isPresent();
+    if (direct) {
+      this.buf = GgufSpareBuffer.take();
+      this.array = new byte[256];
+    } else {
+      this.buf = ByteBuffer.allocate(BUFFER_BYTES);
+      this.array = buf.array();
+    }
     buf.limit(0);
+  }
+
+  /** Ends the read: a direct buffer becomes the spare for the next read by path. */
+  void release() {
+    if (direct) {
+      GgufSpareBuffer.give(buf);
+    }
   }
 
   void order(ByteOrder order) {
@@ -225,7 +240,16 @@ final class GgufInput {
     if (n <= BUFFER_BYTES) {
       need(n, what);
       int p = buf.position();
-      String s = new String(array, p, n, StandardCharsets.UTF_8);
+      String s;
+      if (direct) {
+        if (array.length < n) {
+          array = new byte[Math.max(n, 2 * array.length)];
+        }
+        buf.get(p, array, 0, n);
+        s = new String(array, 0, n, StandardCharsets.UTF_8);
+      } else {
+        s = new String(array, p, n, StandardCharsets.UTF_8);
+      }
       buf.position(p + n);
       return s;
     }
@@ -327,18 +351,11 @@ final class GgufInput {
     // min(maxBytes, end - q - lengthBytes), compared unsigned so that lengths above 2^63 fail.
     long end = Math.min(buf.limit(), lengthKnown ? length - base : Long.MAX_VALUE);
     long heapLeft = GgufReader.MAX_HEADER_HEAP_BYTES - heapBytes;
-    boolean little = buf.order() == ByteOrder.LITTLE_ENDIAN;
+    ByteBuffer b = buf; // in the file's byte order
     int q = p;
     int done = 0;
     while (done < most && end - q >= lengthBytes) {
-      long len;
-      if (lengthBytes == 8) {
-        len = little ? (long) LONG_LE.get(array, q) : (long) LONG_BE.get(array, q);
-      } else {
-        len =
-            Integer.toUnsignedLong(
-                little ? (int) INT_LE.get(array, q) : (int) INT_BE.get(array, q));
-      }
+      long len = lengthBytes == 8 ? b.getLong(q) : Integer.toUnsignedLong(b.getInt(q));
       long cost = GgufReader.STRING_HEAP_BYTES + 2L * len;
       if (Long.compareUnsigned(len, Math.min(maxBytes, end - q - lengthBytes)) > 0
           || cost > heapLeft) {

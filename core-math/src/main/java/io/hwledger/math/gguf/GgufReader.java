@@ -173,7 +173,11 @@ public final class GgufReader {
     GgufInput in =
         new GgufInput(
             channel, source, length.isPresent(), length.isPresent() ? length.getAsLong() : 0, file);
-    return new Parse(in, source).file();
+    try {
+      return new Parse(in, source).file();
+    } finally {
+      in.release();
+    }
   }
 
   /**
@@ -366,31 +370,37 @@ public final class GgufReader {
                 + ", not a multiple of the alignment "
                 + alignment);
       }
+      long bytes;
       try {
-        type.get().bytes(elements / dims[0], dims[0]);
+        bytes = type.get().bytes(elements / dims[0], dims[0]);
       } catch (ArithmeticException e) {
         throw in.error(typeStart, in.describe() + " has more bytes than a long can count");
       }
       offsetFields[index] = offsetStart;
-      return new GgufTensor(name, dims, type.get(), offset);
+      return new GgufTensor(name, dims, type.get(), offset, elements, bytes);
     }
 
     /** Data ranges must not overlap and, when the length is known, must end within the file. */
     private void checkRanges(List<GgufTensor> tensors, long[] offsetFields, long dataOffset) {
-      Integer[] order = new Integer[tensors.size()];
+      int n = tensors.size();
       boolean sorted = true;
-      for (int i = 0; i < order.length; i++) {
-        order[i] = i;
-        sorted &= i == 0 || tensors.get(i - 1).offset() <= tensors.get(i).offset();
+      for (int i = 1; i < n && sorted; i++) {
+        sorted = tensors.get(i - 1).offset() <= tensors.get(i).offset();
       }
       // Writers lay tensors out in file order; only another order needs sorting.
+      Integer[] order = null;
       if (!sorted) {
+        order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+          order[i] = i;
+        }
         Arrays.sort(
             order, (a, b) -> Long.compare(tensors.get(a).offset(), tensors.get(b).offset()));
       }
       long end = 0;
       String previous = null;
-      for (int i : order) {
+      for (int k = 0; k < n; k++) {
+        int i = order == null ? k : order[k];
         GgufTensor t = tensors.get(i);
         if (t.offset() < end) {
           throw in.error(

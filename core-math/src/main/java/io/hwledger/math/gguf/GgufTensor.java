@@ -20,20 +20,21 @@ public final class GgufTensor {
   private final long bytes;
 
   /**
-   * @param dims 1 to 4 positive sizes whose product, and byte size in {@code type}, fit a long
+   * A tensor whose sizes the reader has already checked and counted; {@code dims} is taken, not
+   * copied.
+   *
+   * @param dims 1 to 4 positive sizes
    * @param offset bytes from the start of the data section
+   * @param elements the product of {@code dims}
+   * @param bytes its data bytes in {@code type}
    */
-  GgufTensor(String name, long[] dims, DType type, long offset) {
+  GgufTensor(String name, long[] dims, DType type, long offset, long elements, long bytes) {
     this.name = Objects.requireNonNull(name, "name");
-    this.dims = dims.clone();
+    this.dims = dims;
     this.type = Objects.requireNonNull(type, "type");
     this.offset = offset;
-    long n = 1;
-    for (long d : this.dims) {
-      n = Math.multiplyExact(n, d);
-    }
-    this.elements = n;
-    this.bytes = type.bytes(n / this.dims[0], this.dims[0]);
+    this.elements = elements;
+    this.bytes = bytes;
   }
 
   /**

@@ -170,6 +170,29 @@ class GgufReaderTest {
     assertThat(t.type()).isEqualTo(DType.FP16);
   }
 
+  /**
+   * Reads by path share one direct buffer between reads: each read still starts in the byte order
+   * the magic and version are read in, whatever order the file before it had.
+   */
+  @Test
+  @Verifies("FR-PLAN-026")
+  void readsByPathInAlternatingByteOrders() {
+    for (int i = 0; i < 4; i++) {
+      ByteOrder order = i % 2 == 0 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+      Path file =
+          new GgufWriter(3, order)
+              .str("general.architecture", "llama")
+              .kv("tokens", GgufType.ARRAY, arr(GgufType.STRING, "<s>", "</s>", "é"))
+              .tensor("token_embd.weight", DType.FP16, 64, 3)
+              .write(dir.resolve("order" + i + ".gguf"));
+      GgufFile f = GgufReader.read(file);
+      assertThat(f.byteOrder()).isEqualTo(order);
+      assertThat(f.architecture()).contains("llama");
+      assertThat(f.array("tokens").orElseThrow().strings()).containsExactly("<s>", "</s>", "é");
+      assertThat(f.tensor("token_embd.weight").orElseThrow().bytes()).isEqualTo(64L * 3 * 2);
+    }
+  }
+
   @Test
   void dataSectionStartsAtTheHeaderEndRoundedUpToTheAlignment() {
     // magic 4 + version 4 + tensor count 8 + kv count 8 = 24; tensor "a": name 8 + 1, n_dims 4,

@@ -1,5 +1,6 @@
 package io.hwledger.fleet.placement;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hwledger.api.DType;
@@ -17,6 +18,8 @@ import io.hwledger.ledger.events.PlanComputed;
 import io.hwledger.math.CheckpointWeights;
 import io.hwledger.math.GpuCatalog;
 import io.hwledger.math.HfConfigReader;
+import io.hwledger.math.LlamaCppFileType;
+import io.hwledger.math.LlamaCppQuantization;
 import io.hwledger.math.ModelCatalog;
 import io.hwledger.math.ModelSpecJson;
 import io.hwledger.math.Planner;
@@ -175,6 +178,7 @@ public final class JobPlanner {
     Optional<String> repo;
     Optional<String> configSha256;
     String catalogId = spec.model();
+    String architecture = ""; // model_type: how llama.cpp converts it, for a file type's plan
     if (file != null) {
       model = Objects.requireNonNull(file.spec(), "spec");
       checkpoint = Optional.of(Objects.requireNonNull(file.weights(), "weights"));
@@ -186,6 +190,7 @@ public final class JobPlanner {
       model = models.spec(catalogId); // an unknown id: "unknown model 'x' (known: …)"
       Optional<ModelCatalog.Entry> entry = models.find(catalogId);
       label = entry.map(ModelCatalog.Entry::id).orElse(catalogId);
+      architecture = models.modelType(catalogId);
       source = "catalog";
       repo = entry.map(ModelCatalog.Entry::repo);
       configSha256 = Optional.empty();
@@ -196,6 +201,11 @@ public final class JobPlanner {
         model = HfConfigReader.parse(config, path != null ? path : "config.json");
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("config: " + e.getMessage(), e);
+      }
+      try {
+        architecture = LlamaCppQuantization.architecture(JSON.readTree(config));
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException("config: " + e.getOriginalMessage(), e);
       }
       label = model.name();
       source = "config";
@@ -229,7 +239,21 @@ public final class JobPlanner {
               + "); leave weights out");
     }
     if (spec.weights() != null) {
-      precision = precision.withWeights(dtype("weights", spec.weights()));
+      // as plan --weights: a quantised llama.cpp file type plans the tensor bytes llama-quantize
+      // writes (an importance matrix where llama.cpp requires one), anything else is a format
+      Optional<LlamaCppFileType> fileType =
+          LlamaCppFileType.find(spec.weights()).filter(t -> !t.isFloat());
+      if (fileType.isPresent()) {
+        LlamaCppFileType type = fileType.get();
+        try {
+          checkpoint = Optional.of(LlamaCppQuantization.of(model, architecture).weights(type));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("weights: " + e.getMessage(), e);
+        }
+        precision = precision.withWeights(type.defaultType().orElseThrow());
+      } else {
+        precision = precision.withWeights(dtype("weights", spec.weights()));
+      }
     }
     if (spec.kvCache() != null) {
       precision = precision.withKvCache(dtype("kvCache", spec.kvCache()));

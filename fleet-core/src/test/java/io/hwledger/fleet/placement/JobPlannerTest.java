@@ -125,6 +125,30 @@ class JobPlannerTest {
         .startsWith("the generic engine has no launch command");
   }
 
+  /**
+   * A job's {@code weights} takes llama.cpp file types as {@code plan --weights} does: Llama 3.1 8B
+   * in Q4_K_M holds 4,912,898,048 bytes of tensors (bartowski's
+   * Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf, 4,920,739,232 bytes, less its 7,841,184-byte header;
+   * see core-math's LlamaCppQuantizationTest), not 8,030,261,248 parameters in Q4_K throughout. The
+   * rest is the generic plan above: KV 1,073,741,824, activations 209,715,200, logits 513,024 and 1
+   * GiB of runtime.
+   */
+  @Test
+  @Verifies("FR-PLAN-022")
+  void aLlamaCppFileTypePlansTheFilesTensorBytes() {
+    JobPlan plan =
+        planner.plan(
+            job("llama-3.1-8b", null, "generic", Map.of(), 8192, 1, "Q4_K_M", null, 1), A100);
+    assertThat(plan.claimBytes())
+        .isEqualTo(4_912_898_048L + 1_073_741_824L + 209_715_200L + 513_024L + 1_073_741_824L);
+    assertThatThrownBy(
+            () ->
+                planner.plan(
+                    job("llama-3.1-8b", null, "generic", Map.of(), 8192, 1, "NVFP4", null, 1),
+                    A100))
+        .hasMessage("weights: llama.cpp file type NVFP4 cannot be planned: no block size");
+  }
+
   @Test
   void aLlamaCppJobRunsItsGgufFile() {
     JobSpec spec =
