@@ -245,16 +245,19 @@ class AgentTest {
             null);
     JsonNode placed = admin.send("POST", "/v1/admin/jobs", spec, null, JsonNode.class);
 
-    // vLLM claims 0.9 of a GPU. The H100 (85 520 809 984 B) would need 76 968 728 985 B, but the
-    // fake library reports 10 GiB used by other processes there and 566 231 040 B reserved:
+    // vLLM claims 0.9 of a GPU's CUDA-visible total (the reported total less the catalog's
+    // reservation for that GPU, FR-FLEET-047). The H100 (85 520 809 984 B reported, deviceQuery
+    // 85 017 755 648 B) would need floor(0.9 x 85 017 755 648) = 76 515 980 083 B, but the fake
+    // library reports 10 GiB used by other processes there and 566 231 040 B reserved:
     // 85 520 809 984 - 566 231 040 - 10 737 418 240 = 74 217 160 704 B free, too little. The
-    // A100-40GB needs floor(0.9 x 42 949 672 960) = 38 654 705 664 B and has
+    // A100-SXM4-40GB (42 949 672 960 B reported, deviceQuery 42 298 834 944 B) needs
+    // floor(0.9 x 42 298 834 944) = 38 068 951 449 B and has
     // 42 949 672 960 - 419 430 400 = 42 530 242 560 B free.
     assertThat(placed.path("state").asText()).isEqualTo("PLACED");
     String jobId = placed.path("jobId").asText();
     JsonNode job = jobView(jobId);
     assertThat(job.path("gpus").get(0).asInt()).isEqualTo(1);
-    assertThat(job.path("claimBytesPerGpu").asLong()).isEqualTo(38_654_705_664L);
+    assertThat(job.path("claimBytesPerGpu").asLong()).isEqualTo(38_068_951_449L);
 
     await("the job running", () -> jobView(jobId).path("state").asText().equals("RUNNING"));
     await(
@@ -268,7 +271,7 @@ class AgentTest {
     assertThat(group.path("engine").asText()).isEqualTo("vllm");
     assertThat(group.path("model").asText()).isEqualTo("llama-3.1-8b");
     JsonNode row = group.path("reconciliations").get(0);
-    assertThat(row.path("predictedBytes").asLong()).isEqualTo(38_654_705_664L);
+    assertThat(row.path("predictedBytes").asLong()).isEqualTo(38_068_951_449L);
     assertThat(row.path("measuredBytes").asLong()).isEqualTo(HOLD);
 
     // a second such job fits nowhere now: the A100 is claimed and measured nearly full
