@@ -8,10 +8,9 @@ import io.hwledger.api.Deployment;
 import io.hwledger.api.MemoryPlan;
 import io.hwledger.api.Workload;
 import io.hwledger.math.engine.llamacpp.LlamaCppEngine;
-import io.hwledger.math.fixtures.GgufWriter;
+import io.hwledger.math.fixtures.DecoderGguf;
 import io.hwledger.math.gguf.GgufFile;
 import io.hwledger.math.gguf.GgufReader;
-import io.hwledger.math.gguf.GgufType;
 import io.hwledger.testsupport.Verifies;
 import java.nio.file.Path;
 import java.util.OptionalInt;
@@ -45,11 +44,7 @@ class LlamaCppPeerRowsTest {
 
   private record Split(double weightsMib, double kvMib, double computeMib, long cells) {}
 
-  /**
-   * A llama.cpp-loadable header of the peer's shape ({@code PeerModel}): norms F32, linear weights
-   * and tables in {@code weights}, an output matrix unless tied; the data section is a hole (the
-   * planner reads the header only).
-   */
+  /** The header of a peer-shaped decoder ({@link DecoderGguf}), named after its shape. */
   private Path gguf(
       DType weights,
       String arch,
@@ -62,47 +57,10 @@ class LlamaCppPeerRowsTest {
       int vocab,
       boolean tied,
       int window) {
-    String p = arch + ".";
-    GgufWriter w =
-        new GgufWriter()
-            .str("general.architecture", arch)
-            .u32(p + "context_length", 131_072)
-            .u32(p + "embedding_length", hidden)
-            .u32(p + "block_count", layers)
-            .u32(p + "feed_forward_length", ff)
-            .u32(p + "attention.head_count", heads)
-            .u32(p + "attention.head_count_kv", kvHeads)
-            .u32(p + "attention.key_length", headDim)
-            .u32(p + "attention.value_length", headDim)
-            .u32(p + "rope.dimension_count", headDim)
-            .kv(p + "attention.layer_norm_rms_epsilon", GgufType.FLOAT32, 1e-6f);
-    if (window > 0) {
-      w.u32(p + "attention.sliding_window", window);
-    }
-    w.tensor("token_embd.weight", weights, hidden, vocab);
-    w.tensor("output_norm.weight", DType.FP32, hidden);
-    if (!tied) {
-      w.tensor("output.weight", weights, hidden, vocab);
-    }
-    for (int i = 0; i < layers; i++) {
-      String blk = "blk." + i + ".";
-      w.tensor(blk + "attn_norm.weight", DType.FP32, hidden);
-      w.tensor(blk + "attn_q.weight", weights, hidden, (long) heads * headDim);
-      w.tensor(blk + "attn_k.weight", weights, hidden, (long) kvHeads * headDim);
-      w.tensor(blk + "attn_v.weight", weights, hidden, (long) kvHeads * headDim);
-      w.tensor(blk + "attn_output.weight", weights, (long) heads * headDim, hidden);
-      if (arch.equals("gemma3")) {
-        w.tensor(blk + "attn_q_norm.weight", DType.FP32, headDim);
-        w.tensor(blk + "attn_k_norm.weight", DType.FP32, headDim);
-        w.tensor(blk + "post_attention_norm.weight", DType.FP32, hidden);
-        w.tensor(blk + "post_ffw_norm.weight", DType.FP32, hidden);
-      }
-      w.tensor(blk + "ffn_norm.weight", DType.FP32, hidden);
-      w.tensor(blk + "ffn_gate.weight", weights, hidden, ff);
-      w.tensor(blk + "ffn_up.weight", weights, hidden, ff);
-      w.tensor(blk + "ffn_down.weight", weights, ff, hidden);
-    }
-    return w.write(dir.resolve(arch + hidden + "-" + ff + "-" + weights.name() + ".gguf"));
+    String id = arch + hidden + "-" + ff + "-" + weights.name();
+    return new DecoderGguf(
+            id, arch, hidden, layers, heads, kvHeads, headDim, ff, vocab, weights, tied, window)
+        .writeHeader(dir);
   }
 
   /** The plan for {@code -c nCtx -np seqs -ngl 0 -ub 512}, split as llama.cpp logs it. */

@@ -2,6 +2,7 @@ package io.hwledger.bench.peer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hwledger.math.fixtures.DecoderGguf;
 import io.hwledger.math.gguf.GgufFile;
 import io.hwledger.math.gguf.GgufReader;
 import java.io.IOException;
@@ -47,11 +48,11 @@ public final class LlamaPeer {
     Path out = Files.createDirectories(Path.of(args[0]));
     Path nodeDir = Path.of(args[1]);
     List<PeerCase> cases = PeerCases.all();
-    Map<PeerModel, Path> files = new LinkedHashMap<>();
+    Map<DecoderGguf, Path> files = new LinkedHashMap<>();
     long seed = 15;
     for (PeerCase c : cases) {
       if (!files.containsKey(c.model())) {
-        files.put(c.model(), c.model().write(out, seed++));
+        files.put(c.model(), PeerWeights.write(c.model(), out, seed++));
       }
     }
     ObjectMapper json = new ObjectMapper();

@@ -1,5 +1,6 @@
 package io.hwledger.bench.peer;
 
+import io.hwledger.math.fixtures.DecoderGguf;
 import java.util.Locale;
 
 /**
@@ -16,7 +17,7 @@ import java.util.Locale;
  * @param mmap whether the weights are memory-mapped ({@code --no-mmap} when false)
  */
 record PeerCase(
-    PeerModel model,
+    DecoderGguf model,
     long nCtx,
     int seqs,
     int ubatch,

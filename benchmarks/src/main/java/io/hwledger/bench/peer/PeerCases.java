@@ -1,6 +1,7 @@
 package io.hwledger.bench.peer;
 
 import io.hwledger.api.DType;
+import io.hwledger.math.fixtures.DecoderGguf;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,27 +11,30 @@ final class PeerCases {
   private static final DType Q4_0 = DType.parse("q4_0");
   private static final DType Q4_K = DType.parse("q4_k");
 
-  static final PeerModel LLAMA_GQA =
-      new PeerModel("llama-gqa-f16", "llama", 512, 4, 8, 2, 64, 1536, 32_000, DType.FP16, false, 0);
-  static final PeerModel LLAMA_WIDE_FFN =
-      new PeerModel("llama-ffn4096", "llama", 512, 4, 8, 2, 64, 4096, 32_000, DType.FP16, false, 0);
-  static final PeerModel LLAMA_H1024 =
-      new PeerModel("llama-h1024", "llama", 1024, 2, 16, 4, 64, 1024, 8192, DType.FP16, false, 0);
-  static final PeerModel LLAMA_MHA_TIED =
-      new PeerModel(
+  static final DecoderGguf LLAMA_GQA =
+      new DecoderGguf(
+          "llama-gqa-f16", "llama", 512, 4, 8, 2, 64, 1536, 32_000, DType.FP16, false, 0);
+  static final DecoderGguf LLAMA_WIDE_FFN =
+      new DecoderGguf(
+          "llama-ffn4096", "llama", 512, 4, 8, 2, 64, 4096, 32_000, DType.FP16, false, 0);
+  static final DecoderGguf LLAMA_H1024 =
+      new DecoderGguf("llama-h1024", "llama", 1024, 2, 16, 4, 64, 1024, 8192, DType.FP16, false, 0);
+  static final DecoderGguf LLAMA_MHA_TIED =
+      new DecoderGguf(
           "llama-mha-f32-tied", "llama", 256, 2, 4, 4, 64, 768, 8192, DType.FP32, true, 0);
-  static final PeerModel LLAMA_BF16 =
-      new PeerModel("llama-bf16", "llama", 512, 4, 8, 4, 64, 1536, 32_000, DType.BF16, false, 0);
-  static final PeerModel LLAMA_Q8_0 =
-      new PeerModel("llama-q8_0", "llama", 512, 4, 8, 2, 64, 1536, 32_000, Q8_0, false, 0);
-  static final PeerModel LLAMA_Q4_0 =
-      new PeerModel("llama-q4_0", "llama", 512, 4, 8, 2, 64, 1536, 32_000, Q4_0, false, 0);
-  static final PeerModel LLAMA_Q4_K =
-      new PeerModel("llama-q4_k", "llama", 512, 4, 8, 2, 64, 1536, 32_000, Q4_K, false, 0);
-  static final PeerModel GEMMA2 =
-      new PeerModel("gemma2-swa", "gemma2", 512, 4, 8, 4, 128, 1024, 16_384, DType.FP16, true, 256);
-  static final PeerModel GEMMA3 =
-      new PeerModel(
+  static final DecoderGguf LLAMA_BF16 =
+      new DecoderGguf("llama-bf16", "llama", 512, 4, 8, 4, 64, 1536, 32_000, DType.BF16, false, 0);
+  static final DecoderGguf LLAMA_Q8_0 =
+      new DecoderGguf("llama-q8_0", "llama", 512, 4, 8, 2, 64, 1536, 32_000, Q8_0, false, 0);
+  static final DecoderGguf LLAMA_Q4_0 =
+      new DecoderGguf("llama-q4_0", "llama", 512, 4, 8, 2, 64, 1536, 32_000, Q4_0, false, 0);
+  static final DecoderGguf LLAMA_Q4_K =
+      new DecoderGguf("llama-q4_k", "llama", 512, 4, 8, 2, 64, 1536, 32_000, Q4_K, false, 0);
+  static final DecoderGguf GEMMA2 =
+      new DecoderGguf(
+          "gemma2-swa", "gemma2", 512, 4, 8, 4, 128, 1024, 16_384, DType.FP16, true, 256);
+  static final DecoderGguf GEMMA3 =
+      new DecoderGguf(
           "gemma3-swa", "gemma3", 512, 12, 4, 1, 128, 1024, 32_000, DType.FP16, true, 512);
 
   private PeerCases() {}
@@ -52,7 +56,7 @@ final class PeerCases {
     c.add(new PeerCase(LLAMA_GQA, 16_384, 1, 512, true, "q4_0", "q4_0", true));
     c.add(new PeerCase(LLAMA_GQA, 16_384, 2, 512, false, "q8_0", "f16", true));
     c.add(new PeerCase(LLAMA_GQA, 4096, 1, 512, true, "f16", "f16", false));
-    for (PeerModel m : List.of(LLAMA_WIDE_FFN, LLAMA_H1024)) {
+    for (DecoderGguf m : List.of(LLAMA_WIDE_FFN, LLAMA_H1024)) {
       for (long ctx : new long[] {4096, 65_536}) {
         c.add(new PeerCase(m, ctx, 1, 512, true, "f16", "f16", true));
         c.add(new PeerCase(m, ctx, 1, 512, false, "f16", "f16", true));
@@ -61,7 +65,7 @@ final class PeerCases {
     c.add(new PeerCase(LLAMA_MHA_TIED, 2048, 1, 512, true, "f16", "f16", true));
     c.add(new PeerCase(LLAMA_MHA_TIED, 2048, 1, 512, false, "f16", "f16", false));
     c.add(new PeerCase(LLAMA_MHA_TIED, 8192, 1, 512, false, "f32", "f32", true));
-    for (PeerModel m : List.of(LLAMA_BF16, LLAMA_Q8_0, LLAMA_Q4_0, LLAMA_Q4_K)) {
+    for (DecoderGguf m : List.of(LLAMA_BF16, LLAMA_Q8_0, LLAMA_Q4_0, LLAMA_Q4_K)) {
       c.add(new PeerCase(m, 4096, 1, 512, true, "f16", "f16", true));
       c.add(new PeerCase(m, 4096, 1, 512, true, "f16", "f16", false));
     }
