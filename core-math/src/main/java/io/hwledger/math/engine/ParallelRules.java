@@ -36,12 +36,8 @@ public final class ParallelRules {
       int heads = queryHeads(layer.mixer());
       if (heads > 0 && heads % tp != 0) {
         throw new IllegalArgumentException(
-            engine
-                + " refuses --tp "
-                + tp
-                + " for model '"
-                + model.name()
-                + "': Total number of attention heads ("
+            refusal(engine, model, tp)
+                + "Total number of attention heads ("
                 + heads
                 + ") must be divisible by tensor parallel size ("
                 + tp
@@ -73,12 +69,8 @@ public final class ParallelRules {
       boolean split = kv >= tp;
       if (split ? kv % tp != 0 : tp % kv != 0) {
         throw new IllegalArgumentException(
-            engine
-                + " refuses --tp "
-                + tp
-                + " for model '"
-                + model.name()
-                + "': its "
+            refusal(engine, model, tp)
+                + "its "
                 + kv
                 + " KV heads can be neither split nor replicated evenly (it asserts "
                 + (split
@@ -110,12 +102,8 @@ public final class ParallelRules {
     long padded = paddedVocabulary(model.vocabSize());
     if (padded % tp != 0) {
       throw new IllegalArgumentException(
-          engine
-              + " refuses --tp "
-              + tp
-              + " for model '"
-              + model.name()
-              + "': its vocabulary of "
+          refusal(engine, model, tp)
+              + "its vocabulary of "
               + model.vocabSize()
               + " entries, padded to "
               + padded
@@ -156,7 +144,7 @@ public final class ParallelRules {
     if (block == 0) {
       return;
     }
-    String refuses = engine + " refuses --tp " + tp + " for model '" + model.name() + "': ";
+    String refuses = refusal(engine, model, tp);
     for (LayerSpec layer : model.layers()) {
       if (layer.mlp() instanceof MoeMlp moe) {
         // FusedMoE: intermediate_size_per_partition = intermediate_size // tp_size
@@ -213,6 +201,11 @@ public final class ParallelRules {
               + block
               + ".)");
     }
+  }
+
+  /** How every refusal starts: {@code vllm refuses --tp 3 for model 'x': }. */
+  private static String refusal(String engine, ModelSpec model, int tp) {
+    return engine + " refuses --tp " + tp + " for model '" + model.name() + "': ";
   }
 
   /** vLLM's {@code DEFAULT_VOCAB_PADDING_SIZE}. */
