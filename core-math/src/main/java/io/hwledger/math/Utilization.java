@@ -43,7 +43,7 @@ public record Utilization(
 
   /**
    * llama.cpp's Metal backend (Apple GPUs), also used for MLX: the fractions of {@link #LLAMA_CPP}
-   * (fitted on both backends' rows together) and 135 µs per layer and pass, fitted on the M2 Ultra
+   * (fitted on both backends' rows together) and 130 µs per layer and pass, fitted on the M2 Ultra
    * rows.
    */
   public static final Utilization LLAMA_CPP_METAL = new Utilization(0.82, 0.81, 0.69, 0.62, 130e-6);
