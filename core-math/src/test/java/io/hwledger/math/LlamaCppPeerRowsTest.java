@@ -44,23 +44,9 @@ class LlamaCppPeerRowsTest {
 
   private record Split(double weightsMib, double kvMib, double computeMib, long cells) {}
 
-  /** The header of a peer-shaped decoder ({@link DecoderGguf}), named after its shape. */
-  private Path gguf(
-      DType weights,
-      String arch,
-      int hidden,
-      int layers,
-      int heads,
-      int kvHeads,
-      int headDim,
-      int ff,
-      int vocab,
-      boolean tied,
-      int window) {
-    String id = arch + hidden + "-" + ff + "-" + weights.name();
-    return new DecoderGguf(
-            id, arch, hidden, layers, heads, kvHeads, headDim, ff, vocab, weights, tied, window)
-        .writeHeader(dir);
+  /** The header of {@code model} (the peer's shapes, {@code PeerCases}). */
+  private Path gguf(DecoderGguf model) {
+    return model.writeHeader(dir);
   }
 
   /** The plan for {@code -c nCtx -np seqs -ngl 0 -ub 512}, split as llama.cpp logs it. */
@@ -93,7 +79,9 @@ class LlamaCppPeerRowsTest {
   }
 
   private Path llamaGqa() {
-    return gguf(DType.FP16, "llama", 512, 4, 8, 2, 64, 1536, 32_000, false, 0);
+    return gguf(
+        new DecoderGguf(
+            "llama-gqa-f16", "llama", 512, 4, 8, 2, 64, 1536, 32_000, DType.FP16, false, 0));
   }
 
   /**
@@ -131,7 +119,24 @@ class LlamaCppPeerRowsTest {
   @Test
   void theMlpMomentGrowsWithTheMlpWidth() {
     Split s =
-        plan(gguf(DType.FP16, "llama", 512, 4, 8, 2, 64, 4096, 32_000, false, 0), 65_536, 1, true);
+        plan(
+            gguf(
+                new DecoderGguf(
+                    "llama-ffn4096",
+                    "llama",
+                    512,
+                    4,
+                    8,
+                    2,
+                    64,
+                    4096,
+                    32_000,
+                    DType.FP16,
+                    false,
+                    0)),
+            65_536,
+            1,
+            true);
     assertThat(s.weightsMib()).isCloseTo(115.52, within(PRINTED));
     assertThat(s.computeMib()).isCloseTo(92.0137, within(SMALL_INPUTS));
   }
@@ -145,7 +150,25 @@ class LlamaCppPeerRowsTest {
    */
   @Test
   void aTiedOutputIsNotCopiedOnTheCpu() {
-    Split s = plan(gguf(DType.FP32, "llama", 256, 2, 4, 4, 64, 768, 8192, true, 0), 2048, 1, true);
+    Split s =
+        plan(
+            gguf(
+                new DecoderGguf(
+                    "llama-mha-f32-tied",
+                    "llama",
+                    256,
+                    2,
+                    4,
+                    4,
+                    64,
+                    768,
+                    8192,
+                    DType.FP32,
+                    true,
+                    0)),
+            2048,
+            1,
+            true);
     assertThat(s.weightsMib()).isCloseTo(14.50, within(PRINTED));
     assertThat(s.kvMib()).isCloseTo(4.00, within(PRINTED));
     assertThat(s.computeMib()).isCloseTo(17.0020, within(SMALL_INPUTS));
@@ -161,7 +184,20 @@ class LlamaCppPeerRowsTest {
   void slidingWindowCachesInStreams() {
     Split s =
         plan(
-            gguf(DType.FP16, "gemma3", 512, 12, 4, 1, 128, 1024, 32_000, true, 512),
+            gguf(
+                new DecoderGguf(
+                    "gemma3-swa",
+                    "gemma3",
+                    512,
+                    12,
+                    4,
+                    1,
+                    128,
+                    1024,
+                    32_000,
+                    DType.FP16,
+                    true,
+                    512)),
             32_768,
             4,
             true);
