@@ -355,6 +355,23 @@ class ModelLayoutsAndShardRulesTest {
     }
 
     @Test
+    void sglangRefusesAVocabularyThatDoesNotSplit() {
+      // SGLang's VocabParallelEmbedding pads to 64 and divides as vLLM's: Phi-3-medium's 32064
+      // entries = 5 · 6412 + 4 at TP 5 (its 40 heads and 10 KV heads split); GPT-2's 50257 pad to
+      // 50304 = 3 · 16768, so TP 3 (12 heads) loads.
+      Deployment sglang = Deployment.singleGpu().withEngine(SglangEngine.defaults());
+      assertThatThrownBy(
+              () ->
+                  Planner.validate(
+                      CATALOG.spec("phi-3-medium-4k-instruct"), sglang.withTensorParallel(5)))
+          .hasMessage(
+              "sglang refuses --tp 5 for model 'phi-3-medium-4k-instruct': its vocabulary of 32064"
+                  + " entries, padded to 32064 (a multiple of 64), does not split over the ranks"
+                  + " (32064 is not divisible by 5)");
+      Planner.validate(CATALOG.spec("gpt2"), sglang.withTensorParallel(3));
+    }
+
+    @Test
     void theGenericEngineKeepsPlanningAnyTp() {
       Planner.validate(
           CATALOG.spec("phi-3-medium-4k-instruct"), Deployment.singleGpu().withTensorParallel(5));

@@ -88,8 +88,12 @@ public final class ParallelRules {
    * divide(num_embeddings_padded, tp_size)}, whose {@code ensure_divisibility} asserts "{@code P is
    * not divisible by T}" (vllm/model_executor/layers/vocab_parallel_embedding.py at
    * 00db0119c37674b956dec4228d4e571549020976, {@code DEFAULT_VOCAB_PADDING_SIZE = 64};
-   * vllm/distributed/utils.py at 019969049a9d7c9188689fa8f4f8ebb9466a9271). A power-of-two TP up to
-   * 64 always divides; TP 3, 5, 6 or 7 divides only some vocabularies.
+   * vllm/distributed/utils.py at 019969049a9d7c9188689fa8f4f8ebb9466a9271). SGLang's copies of both
+   * files keep the padding, the division and the message
+   * (python/sglang/srt/layers/vocab_parallel_embedding.py at
+   * 04d5e392629c53b9db96052947733bd434ea00a2, python/sglang/srt/distributed/utils.py at
+   * 1107be112815907371027e0ab2203cb57d91c10e). A power-of-two TP up to 64 always divides; TP 3, 5,
+   * 6 or 7 divides only some vocabularies.
    *
    * @param engine the engine's id, which starts the message
    * @param model the model

@@ -122,8 +122,9 @@ public final class SglangEngineModel implements EngineModel<SglangEngine> {
 
   /**
    * {@inheritDoc} The attention heads must divide by TP, KV heads be split or replicated evenly,
-   * and a block-FP8 checkpoint's MLP and expert shards be whole blocks ({@link ParallelRules}):
-   * SGLang's {@code Fp8LinearMethod.validate_block_quant_shapes} and {@code
+   * the vocabulary padded to 64 split over the ranks (SGLang's {@code VocabParallelEmbedding} is
+   * vLLM's), and a block-FP8 checkpoint's MLP and expert shards be whole blocks ({@link
+   * ParallelRules}): SGLang's {@code Fp8LinearMethod.validate_block_quant_shapes} and {@code
    * Fp8MoEMethod.create_fp8_moe_weight_} raise vLLM's messages word for word
    * (python/sglang/srt/layers/quantization/fp8.py at 00563d368df9673403eacead4adf45ef77ef0ca9; the
    * MoE check is skipped only on ROCm with aiter's 128 padding, which this plan does not model).
@@ -132,6 +133,7 @@ public final class SglangEngineModel implements EngineModel<SglangEngine> {
   public void validate(ModelSpec model, Deployment deployment, SglangEngine engine) {
     ParallelRules.attentionHeadsDivisible(id(), model, deployment.tensorParallel());
     ParallelRules.kvHeadsSplitOrReplicated(id(), model, deployment.tensorParallel());
+    ParallelRules.paddedVocabularyDivisible(id(), model, deployment.tensorParallel());
     ParallelRules.blockQuantizedShardsWhole(id(), model, deployment.tensorParallel());
   }
 
