@@ -35,7 +35,7 @@ record WeightsChoice(Optional<LlamaCppFileType> fileType, DType format) {
    *     (NVFP4)
    */
   static WeightsChoice parse(CommandLine command, String option, String text) {
-    Optional<LlamaCppFileType> type = LlamaCppFileType.find(text).filter(t -> !t.isFloat());
+    Optional<LlamaCppFileType> type = LlamaCppFileType.findQuantised(text);
     if (type.isPresent()) {
       DType format =
           type.get()

@@ -142,6 +142,18 @@ public enum LlamaCppFileType {
   }
 
   /**
+   * The quantised file type named {@code text} ({@link #find}, then not {@link #isFloat}): a
+   * per-tensor mix that a {@code --weights} value plans through {@link LlamaCppQuantization}, where
+   * the float types' names (F32, F16, BF16) are read as the formats they store.
+   *
+   * @param text a file type name; surrounding whitespace is ignored
+   * @return the quantised file type, or empty for a float type or an unknown name
+   */
+  public static Optional<LlamaCppFileType> findQuantised(String text) {
+    return find(text).filter(t -> !t.isFloat());
+  }
+
+  /**
    * The file type named {@code text} as {@code llama-quantize} spells it, case-insensitively
    * ({@code Q4_K_M}, {@code q4_k_m}, {@code IQ4_XS}; dashes read as underscores).
    *

@@ -97,6 +97,17 @@ class LlamaCppQuantizationTest {
    * template) make up the difference of about 0.4 %.
    */
   @Test
+  void onlyQuantisedFileTypesArePlannedAsMixes() {
+    // llama-quantize's names, any case, dashes as underscores; F32/F16/BF16 store one format
+    assertThat(LlamaCppFileType.findQuantised(" q4-k-m ")).contains(LlamaCppFileType.Q4_K_M);
+    assertThat(LlamaCppFileType.findQuantised("IQ4_XS")).contains(LlamaCppFileType.IQ4_XS);
+    assertThat(LlamaCppFileType.findQuantised("F16")).isEmpty();
+    assertThat(LlamaCppFileType.findQuantised("bf16")).isEmpty();
+    assertThat(LlamaCppFileType.findQuantised("int4_g128")).isEmpty();
+    assertThat(LlamaCppFileType.findQuantised(null)).isEmpty();
+  }
+
+  @Test
   void matchesAPublishedFileSizeOfATiedModel() {
     ModelSpec untied =
         TestModels.dense(

@@ -241,8 +241,7 @@ public final class JobPlanner {
     if (spec.weights() != null) {
       // as plan --weights: a quantised llama.cpp file type plans the tensor bytes llama-quantize
       // writes (an importance matrix where llama.cpp requires one), anything else is a format
-      Optional<LlamaCppFileType> fileType =
-          LlamaCppFileType.find(spec.weights()).filter(t -> !t.isFloat());
+      Optional<LlamaCppFileType> fileType = LlamaCppFileType.findQuantised(spec.weights());
       if (fileType.isPresent()) {
         LlamaCppFileType type = fileType.get();
         try {
