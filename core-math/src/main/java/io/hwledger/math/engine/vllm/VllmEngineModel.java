@@ -64,10 +64,21 @@ public final class VllmEngineModel implements EngineModel<VllmEngine> {
   static final double FORWARD_PEAK_FACTOR = 1.5;
 
   /**
-   * Non-torch memory the profiling pass adds (cuBLAS and NCCL workspaces): 0.1 GiB, within the
-   * 0.06–0.21 GiB published V1 logs report ("non-torch memory").
+   * Non-torch memory the profiling pass adds on a single GPU: 0.25 GiB, the figure vLLM v0.19.0
+   * prints for it ("non-torch forward increase memory") on all 16 TP=1 logs of the corpus,
+   * 0.24–0.27 GiB over eight models and five weight formats (read, not fitted to a budget; its
+   * pipeline-only logs print 0.07 GiB and are planned with it too). vLLM measures it as the memory
+   * CUDA reports used less what torch's allocator holds, after the profile run, less the same
+   * difference at the worker's init snapshot ({@code vllm/utils/mem_utils.py} {@code
+   * memory_profiling}, vllm-project/vllm a6d5c39), and takes that snapshot after the distributed
+   * environment and before the workspace manager, the model runner and the weights ({@code
+   * vllm/v1/worker/gpu_worker.py} {@code init_device}, vllm-project/vllm 35d5cda): it counts the
+   * CUDA context's growth as the kernels of the load and the profile run are loaded and whatever
+   * libraries allocate outside torch. It depends on the build, not on the model: a v0.10.2 log
+   * (llava-v1.6-mistral-7b, H100) printed 0.07 GiB, the corpus's v0.21+ AWQ log 0.06 GiB, its
+   * v0.31.0 log 0.26 GiB (ADR 0019).
    */
-  static final long NON_TORCH_BYTES = (1L << 30) / 10;
+  static final long NON_TORCH_BYTES = (long) (0.25 * (1L << 30));
 
   /**
    * Non-torch memory the profiling pass adds on each rank when tensor parallelism is on: 2.07 GiB,
