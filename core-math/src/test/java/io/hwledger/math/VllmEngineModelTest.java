@@ -178,6 +178,32 @@ class VllmEngineModelTest {
         .isEqualTo(536_870_912L + 2_291_931_136L);
   }
 
+  /**
+   * vLLM's rotary embedding keeps a cos/sin table of {@code max_position_embeddings × rotary_dim}
+   * in the model's dtype, whole on every rank. Llama-3.1-8B: 131,072 × 128 × 2 = 33,554,432 B.
+   * Llama-4-Scout at TP 4: 10,485,760 × 128 × 2 = 2,684,354,560 B (2.50 GiB) beside its vision
+   * tower split four ways, 871,932,416 × 2 / 4 = 435,966,208 B: 53.10 GiB per rank with the text
+   * model, against "Model loading took 53.12 GiB" in its v0.19.0 log. GPT-2 has a learned position
+   * table and no rotary embedding.
+   */
+  @Test
+  @Verifies({"FR-ENGINE-001", "FR-PLAN-029"})
+  void everyRankHoldsTheWholeRotaryTable() {
+    assertThat(vllmWeightsOverGeneric("llama-3.1-8b", 1)).isEqualTo(33_554_432L);
+    assertThat(vllmWeightsOverGeneric("llama-4-scout-17b-16e-instruct", 4))
+        .isEqualTo(2_684_354_560L + 435_966_208L);
+    assertThat(vllmWeightsOverGeneric("gpt2", 1)).isZero();
+  }
+
+  private static long vllmWeightsOverGeneric(String model, int tp) {
+    var spec = MODELS.spec(model);
+    Workload w = Workload.of(1024, 1);
+    Deployment generic = Deployment.singleGpu().withTensorParallel(tp);
+    Deployment vllm = generic.withEngine(VllmEngine.defaults());
+    return Planner.of(spec).plan(spec.defaultPrecision(), w, vllm).perGpu().weightsBytes()
+        - Planner.of(spec).plan(spec.defaultPrecision(), w, generic).perGpu().weightsBytes();
+  }
+
   @Test
   void blocksRoundEachRequestUpToWholeBlocks() {
     // 100 tokens take 7 blocks of 16 = 112 tokens; Llama-3.1-8B keeps 128 KiB per token

@@ -40,10 +40,11 @@ final class VisionTowerWeights {
   }
 
   /**
-   * A stage's memory with the tower's weights added.
+   * A stage's memory with what vLLM loads beside the decoder's weights added (the tower, {@link
+   * RotaryTable}).
    *
    * @param stage the stage's memory without them
-   * @param bytes the tower's bytes on each GPU
+   * @param bytes those bytes on each GPU
    * @return the stage's memory, weights raised by {@code bytes}
    */
   static MemoryBreakdown added(MemoryBreakdown stage, long bytes) {

@@ -48,7 +48,8 @@ import java.util.Optional;
  *       workspace the forward pass left ({@link FusedMoeWorkspace}); non-torch memory {@link
  *       #NON_TORCH_BYTES}.
  *   <li>A multimodal checkpoint's vision tower and projector are loaded too, split over the
- *       tensor-parallel ranks, on every stage ({@link VisionTowerWeights}).
+ *       tensor-parallel ranks, on every stage ({@link VisionTowerWeights}), and every rank holds
+ *       the rotary embedding's whole cosine and sine table ({@link RotaryTable}).
  * </ul>
  *
  * <p>Launch: {@code vllm serve} (v0.11+), {@code --kv-cache-dtype} auto, bfloat16, float16,
@@ -168,7 +169,8 @@ public final class VllmEngineModel implements EngineModel<VllmEngine> {
     int blockSize = e.blockSize();
     List<StageInput> loads = in.stages();
     MemoryBreakdown[] held = new MemoryBreakdown[loads.size()];
-    long vision = VisionTowerWeights.bytesPerRank(in);
+    long besideDecoder =
+        Math.addExact(VisionTowerWeights.bytesPerRank(in), RotaryTable.bytesPerRank(in));
     long[] perRequest = new long[loads.size()];
     for (int s = 0; s < loads.size(); s++) {
       StageInput load = loads.get(s);
@@ -183,7 +185,7 @@ public final class VllmEngineModel implements EngineModel<VllmEngine> {
                   w.sequences(),
                   Math.max(forward, kept),
                   Math.addExact(nonTorchBytes(in), e.cudaGraphBytes())),
-              vision);
+              besideDecoder);
     }
     List<MemoryBreakdown> stages = List.of(held);
     if (in.runtimeTotalBytes().isEmpty()) {
