@@ -90,6 +90,11 @@ class GpuCatalogTest {
             "rtx-3070",
             "rtx-3080-10gb",
             "rtx-3080-12gb",
+            "rtx-3070-ti",
+            "rtx-3080-ti",
+            "rtx-5060-ti-16gb",
+            "rtx-5070",
+            "rtx-5070-ti",
             "rtx-4060-ti-8gb",
             "rtx-4060-ti-16gb",
             "rtx-4070",
@@ -241,6 +246,13 @@ class GpuCatalogTest {
     // TheFPSReview: RTX 4060 Ti, 128-bit, 18 Gbps GDDR6, 288 GB/s; the 16 GB card keeps the bus
     assertThat(bandwidth("rtx-4060-ti-8gb")).isEqualTo(128 * 18 * gbps / 8);
     assertThat(bandwidth("rtx-4060-ti-16gb")).isEqualTo(128 * 18 * gbps / 8);
+    // TechNewsToday: RTX 3080 Ti 384-bit and RTX 3070 Ti 256-bit, both 19 Gbps GDDR6X
+    assertThat(bandwidth("rtx-3080-ti")).isEqualTo(384 * 19 * gbps / 8);
+    assertThat(bandwidth("rtx-3070-ti")).isEqualTo(256 * 19 * gbps / 8);
+    // GDDR7 at 28 Gbps: RTX 5070 192-bit (672 GB/s), 5070 Ti 256-bit (896), 5060 Ti 128-bit (448)
+    assertThat(bandwidth("rtx-5070")).isEqualTo(192 * 28 * gbps / 8);
+    assertThat(bandwidth("rtx-5070-ti")).isEqualTo(256 * 28 * gbps / 8);
+    assertThat(bandwidth("rtx-5060-ti-16gb")).isEqualTo(128 * 28 * gbps / 8);
     // the 4070 Ti SUPER's data rate is not in a stored source: no bandwidth rather than a guess
     assertThat(CATALOG.get("rtx-4070-ti-super").memoryBandwidthBytesPerSecond()).isEmpty();
 
@@ -253,6 +265,13 @@ class GpuCatalogTest {
     assertThat(CATALOG.get("rtx-3070").cudaTotalBytes()).hasValue(7_885L << 20);
     assertThat(CATALOG.get("rtx-4070").cudaTotalBytes()).hasValue(11_931L << 20);
     assertThat(CATALOG.get("rtx-4060-ti-16gb").cudaTotalBytes()).hasValue(16_027L << 20);
+    // shkhln/libc6-shim#14: "NVIDIA GeForce RTX 5070 ... 1731MiB / 12227MiB"; less the RTX
+    // 5090's 32,607 − 32,117 = 490 MiB
+    assertThat(CATALOG.get("rtx-5070").memoryBytes()).isEqualTo(12_227L << 20);
+    assertThat(CATALOG.get("rtx-5070").cudaTotalBytes()).hasValue(11_737L << 20);
+    // the RTX 5090's deviceQuery bytes (33,677,180,928) under 32,607 MiB: 489.94 MiB, rule 490
+    assertThat(Math.round(reservation("rtx-5090") / (double) (1 << 20))).isEqualTo(490);
+    assertThat(reservation("rtx-5070-ti")).isEqualTo(490L << 20);
     // the reservations those rules name are the measured ones on the RTX 3090 and RTX 4090
     assertThat(reservation("rtx-3090")).isEqualTo(307L << 20);
     assertThat(reservation("rtx-4090")).isEqualTo(357L << 20);
