@@ -87,6 +87,19 @@ class GpuCatalogTest {
             "rtx-a6000",
             "rtx-6000-ada",
             "rtx-3060-12gb",
+            "rtx-3070",
+            "rtx-3080-10gb",
+            "rtx-3080-12gb",
+            "rtx-3070-ti",
+            "rtx-3080-ti",
+            "rtx-5060-ti-16gb",
+            "rtx-5070",
+            "rtx-5070-ti",
+            "rtx-4060-ti-8gb",
+            "rtx-4060-ti-16gb",
+            "rtx-4070",
+            "rtx-4070-ti",
+            "rtx-4070-ti-super",
             "l4",
             "l40",
             "l40s",
@@ -114,6 +127,8 @@ class GpuCatalogTest {
             "apple-m2-8gb",
             "apple-m2-16gb",
             "apple-m2-24gb",
+            "apple-m3-8gb",
+            "apple-m3-16gb",
             "apple-m3-24gb",
             "apple-m4-16gb",
             "apple-m4-24gb",
@@ -207,6 +222,99 @@ class GpuCatalogTest {
     assertThat(CATALOG.get("h200-nvl-141gb").cudaTotalBytes()).hasValue(143_291L << 20);
     // amd-smi: 42.66 GB per TPX partition = 128 GB / 3 (ROCm/amdsmi#97)
     assertThat(CATALOG.get("mi300a").memoryBytes()).isEqualTo(128L << 30);
+  }
+
+  /**
+   * Round three's consumer rows: bandwidth is bus width times data rate as the cited specification
+   * tables give them; CUDA totals are the quoted measurement or the family reservation the notes
+   * name (consumer Ampere: the RTX 3090's 24,576 − 24,269 = 307 MiB; consumer Ada: the RTX 4090's
+   * 24,564 − 24,207 = 357 MiB).
+   */
+  @Test
+  @Verifies("FR-PLAN-021")
+  void consumerRowsCarryTheCitedBusTimesRateAndTotals() {
+    long gbps = 1_000_000_000L;
+    // Tom's Hardware: RTX 3080 10GB, 320-bit, 19 Gbps GDDR6X, 760 GBps, 320 W
+    assertThat(bandwidth("rtx-3080-10gb")).isEqualTo(320 * 19 * gbps / 8);
+    // se7en.ws / droix: RTX 3080 12GB, 384-bit, 19 Gbps, 912 GB/s
+    assertThat(bandwidth("rtx-3080-12gb")).isEqualTo(384 * 19 * gbps / 8);
+    // Tom's Hardware: RTX 3070, 256-bit, 14 Gbps GDDR6, 448 GBps
+    assertThat(bandwidth("rtx-3070")).isEqualTo(256 * 14 * gbps / 8);
+    // TheFPSReview / purespecs: RTX 4070 and 4070 Ti, 192-bit, 21 Gbps GDDR6X, 504 GB/s
+    assertThat(bandwidth("rtx-4070")).isEqualTo(192 * 21 * gbps / 8);
+    assertThat(bandwidth("rtx-4070-ti")).isEqualTo(192 * 21 * gbps / 8);
+    // TheFPSReview: RTX 4060 Ti, 128-bit, 18 Gbps GDDR6, 288 GB/s; the 16 GB card keeps the bus
+    assertThat(bandwidth("rtx-4060-ti-8gb")).isEqualTo(128 * 18 * gbps / 8);
+    assertThat(bandwidth("rtx-4060-ti-16gb")).isEqualTo(128 * 18 * gbps / 8);
+    // TechNewsToday: RTX 3080 Ti 384-bit and RTX 3070 Ti 256-bit, both 19 Gbps GDDR6X
+    assertThat(bandwidth("rtx-3080-ti")).isEqualTo(384 * 19 * gbps / 8);
+    assertThat(bandwidth("rtx-3070-ti")).isEqualTo(256 * 19 * gbps / 8);
+    // GDDR7 at 28 Gbps: RTX 5070 192-bit (672 GB/s), 5070 Ti 256-bit (896), 5060 Ti 128-bit (448)
+    assertThat(bandwidth("rtx-5070")).isEqualTo(192 * 28 * gbps / 8);
+    assertThat(bandwidth("rtx-5070-ti")).isEqualTo(256 * 28 * gbps / 8);
+    assertThat(bandwidth("rtx-5060-ti-16gb")).isEqualTo(128 * 28 * gbps / 8);
+    // the 4070 Ti SUPER's data rate is not in a stored source: no bandwidth rather than a guess
+    assertThat(CATALOG.get("rtx-4070-ti-super").memoryBandwidthBytesPerSecond()).isEmpty();
+
+    // PyTorch on an RTX 3080: "9.78 GiB total capacity": round(9.78 · 1024) = 10,015 MiB
+    assertThat(CATALOG.get("rtx-3080-10gb").cudaTotalBytes()).hasValue(10_015L << 20);
+    // cudaGetDeviceProperties on an RTX 4070 Ti SUPER: "Total global mem: 16852516864"
+    assertThat(CATALOG.get("rtx-4070-ti-super").cudaTotalBytes()).hasValue(16_852_516_864L);
+    // derived: 12,288 − 307 MiB, 8,192 − 307 MiB, 12,288 − 357 MiB, 16,384 − 357 MiB
+    assertThat(CATALOG.get("rtx-3080-12gb").cudaTotalBytes()).hasValue(11_981L << 20);
+    assertThat(CATALOG.get("rtx-3070").cudaTotalBytes()).hasValue(7_885L << 20);
+    assertThat(CATALOG.get("rtx-4070").cudaTotalBytes()).hasValue(11_931L << 20);
+    assertThat(CATALOG.get("rtx-4060-ti-16gb").cudaTotalBytes()).hasValue(16_027L << 20);
+    // shkhln/libc6-shim#14: "NVIDIA GeForce RTX 5070 ... 1731MiB / 12227MiB"; less the RTX
+    // 5090's 32,607 − 32,117 = 490 MiB
+    assertThat(CATALOG.get("rtx-5070").memoryBytes()).isEqualTo(12_227L << 20);
+    assertThat(CATALOG.get("rtx-5070").cudaTotalBytes()).hasValue(11_737L << 20);
+    // the RTX 5090's deviceQuery bytes (33,677,180,928) under 32,607 MiB: 489.94 MiB, rule 490
+    assertThat(Math.round(reservation("rtx-5090") / (double) (1 << 20))).isEqualTo(490);
+    assertThat(reservation("rtx-5070-ti")).isEqualTo(490L << 20);
+    // the reservations those rules name are the measured ones on the RTX 3090 and RTX 4090
+    assertThat(reservation("rtx-3090")).isEqualTo(307L << 20);
+    assertThat(reservation("rtx-4090")).isEqualTo(357L << 20);
+    assertThat(reservation("rtx-3080-12gb")).isEqualTo(reservation("rtx-3090"));
+    assertThat(reservation("rtx-4060-ti-8gb")).isEqualTo(reservation("rtx-4090"));
+  }
+
+  /** The M3's 8 and 16 GB tiers: 100 GB/s like every M3, and the logged 2/3 working set. */
+  @Test
+  @Verifies("FR-PLAN-021")
+  void appleM3BaseTiersBudgetTwoThirds() {
+    assertThat(bandwidth("apple-m3-8gb")).isEqualTo(100_000_000_000L);
+    assertThat(bandwidth("apple-m3-16gb")).isEqualTo(100_000_000_000L);
+    assertThat(CATALOG.get("apple-m3-8gb").memoryBytes()).isEqualTo(8L << 30);
+    // the same working sets llama.cpp logs on 8 and 16 GB Macs: 5461.34 and 10922.67 MiB
+    assertThat(CATALOG.get("apple-m3-8gb").memoryBudgetBytes() / (double) (1 << 20))
+        .isCloseTo(5_461.34, Offset.offset(0.01));
+    assertThat(CATALOG.get("apple-m3-16gb").memoryBudgetBytes() / (double) (1 << 20))
+        .isCloseTo(10_922.67, Offset.offset(0.01));
+  }
+
+  /**
+   * NVIDIA's A100 40GB table (dense; sparse doubles): FP64 TC 19.5, TF32 156, BF16 312, INT8 624.
+   */
+  @Test
+  @Verifies("FR-PLAN-021")
+  void a100Sxm40TensorRatesAreTheDatasheetDenseFigures() {
+    GpuSpec a100 = CATALOG.get("a100-sxm-40gb");
+    assertThat(a100.denseTeraFlops("fp64")).hasValue(19.5);
+    assertThat(a100.denseTeraFlops("tf32")).hasValue(156.0);
+    assertThat(a100.denseTeraFlops("bf16")).hasValue(312.0);
+    assertThat(a100.denseTeraFlops("fp16")).hasValue(312.0);
+    assertThat(a100.denseTeraFlops("int8")).hasValue(624.0);
+    assertThat(a100.denseTeraFlops("fp8")).isEmpty();
+  }
+
+  private static long bandwidth(String id) {
+    return CATALOG.get(id).memoryBandwidthBytesPerSecond().orElseThrow();
+  }
+
+  private static long reservation(String id) {
+    GpuSpec g = CATALOG.get(id);
+    return g.memoryBytes() - g.cudaTotalBytes().orElseThrow();
   }
 
   /**

@@ -57,6 +57,20 @@ class GpuReportedNamesTest {
     "nvidia, NVIDIA GeForce RTX 5090, rtx-5090",
     // PyTorch's CUDA device name, zzc0721/torch-performance-test-data#160
     "nvidia, NVIDIA RTX PRO 6000 Blackwell Workstation Edition, rtx-pro-6000-blackwell",
+    // nvidia-smi -L as vLLM's collect_env prints it, vllm-project/vllm#15773
+    "nvidia, NVIDIA A100 80GB PCIe, a100-pcie-80gb",
+    // PyTorch's CUDA device name, zzc0721/torch-performance-test-data#76 (a 12 GB card; shared)
+    "nvidia, NVIDIA GeForce RTX 3080, rtx-3080-10gb",
+    // PyTorch's CUDA device name, zzc0721/torch-performance-test-data#130 (8 and 16 GB share it)
+    "nvidia, NVIDIA GeForce RTX 4060 Ti, rtx-4060-ti-8gb",
+    // PyTorch's CUDA device name, zzc0721/torch-performance-test-data#132
+    "nvidia, NVIDIA GeForce RTX 3080 Ti, rtx-3080-ti",
+    // nvidia-smi table, shkhln/libc6-shim#14: "NVIDIA GeForce RTX 5070 ... 1731MiB / 12227MiB"
+    "nvidia, NVIDIA GeForce RTX 5070, rtx-5070",
+    // PyTorch's CUDA device name, zzc0721/torch-performance-test-data#172
+    "nvidia, NVIDIA GeForce RTX 5070 Ti, rtx-5070-ti",
+    // cudaGetDeviceProperties, bigsnarfdude gist: "Name: NVIDIA GeForce RTX 4070 Ti SUPER"
+    "nvidia, NVIDIA GeForce RTX 4070 Ti SUPER, rtx-4070-ti-super",
     // rocminfo Marketing Name, ROCm/legacy-rocm-build#4750
     "amd, AMD Instinct MI300X, mi300x",
     // amdsmi product_name, ROCm/vllm#359
@@ -78,6 +92,10 @@ class GpuReportedNamesTest {
     "nvidia, NVIDIA RTX PRO 6000 Blackwell Max-Q Workstation Edition",
     "nvidia, NVIDIA GeForce RTX 4090 Laptop GPU",
     "nvidia, NVIDIA A800-SXM4-80GB",
+    "nvidia, NVIDIA GeForce RTX 4070 SUPER",
+    // the 8 GB card reports the 16 GB row's name; a lookup must not plan it as 16 GB
+    "nvidia, NVIDIA GeForce RTX 5060 Ti",
+    "nvidia, NVIDIA GeForce RTX 3080 Ti Laptop GPU",
     "apple, Apple M4 Max",
     "amd, NVIDIA H100 80GB HBM3",
     "nvidia, AMD Instinct MI300X",
