@@ -13,8 +13,9 @@ import java.util.OptionalDouble;
  * @param pipelineParallel PP degree
  * @param promptTokens tokens of the prompt prefilled for the time to first token
  * @param contextTokens tokens every sequence holds in its cache while decoding
- * @param computeDtype the dtype whose peak throughput was used ({@code fp8}, {@code bf16} or {@code
- *     fp16}); empty when the catalog publishes none for this GPU
+ * @param computeDtype the catalog key of the peak throughput used ({@code fp8}, {@code bf16},
+ *     {@code fp16}, or {@code fp16acc16} for fp16 with fp16 accumulation, {@link
+ *     Utilization#fp16Accumulate()}); empty when the catalog publishes none for this GPU
  * @param peakTeraFlops dense peak of {@code computeDtype} per GPU, tera-operations per second
  * @param memoryBandwidthBytesPerSecond peak memory bandwidth per GPU, bytes per second
  * @param memoryBandwidthUtilization fraction of the peak bandwidth decode reaches (MBU)

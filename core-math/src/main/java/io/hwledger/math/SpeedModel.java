@@ -35,8 +35,10 @@ import java.util.OptionalLong;
  * read-out), an approximation. Arithmetic runs at the GPU's dense peak for {@code fp8} when the
  * weights are fp8 and the GPU publishes fp8, otherwise the larger of its {@code bf16} and {@code
  * fp16} peaks (quantised weights are dequantised to 16 bits), times the model-FLOPs utilisation
- * ({@link Utilization#modelFlops(io.hwledger.api.DType)}). A GPU without a published peak (the
- * Apple parts in the catalog) has no prefill estimate and decode is memory time alone.
+ * ({@link Utilization#modelFlops(io.hwledger.api.DType)}). A set whose kernels accumulate in fp16
+ * ({@link Utilization#fp16Accumulate()}, llama.cpp's) runs at the GPU's fp16-accumulate peak
+ * instead, twice the fp16 figure on GeForce parts. A GPU without a published peak (the Apple parts
+ * in the catalog) has no prefill estimate and decode is memory time alone.
  *
  * <h2>Memory</h2>
  *
@@ -352,7 +354,7 @@ public final class SpeedModel {
     Utilization u = utilization(deployment, gpu);
     double memoryUtilization = u.memoryBandwidth(precision.weights());
     double flopsUtilization = u.modelFlops(precision.weights());
-    Optional<String> dtype = computeDtype(precision, gpu);
+    Optional<String> dtype = computeDtype(precision, gpu, u);
     OptionalDouble peak =
         dtype.isPresent() ? gpu.denseTeraFlops(dtype.get()) : OptionalDouble.empty();
     Pass pass =
@@ -387,11 +389,23 @@ public final class SpeedModel {
         rows);
   }
 
-  /** fp8 for fp8 weights on an fp8 GPU, else the larger published 16-bit peak, else empty. */
-  static Optional<String> computeDtype(Precision p, GpuSpec gpu) {
+  /**
+   * The peak matrix work runs at: fp8 for fp8 weights on an fp8 GPU; for a set that accumulates in
+   * fp16 ({@link Utilization#fp16Accumulate()}), the GPU's fp16-accumulate peak where published,
+   * else its fp16 peak; otherwise the larger published 16-bit peak; else empty.
+   */
+  static Optional<String> computeDtype(Precision p, GpuSpec gpu, Utilization u) {
     boolean fp8Weights = p.weights().equals(DType.FP8_E4M3) || p.weights().equals(DType.FP8_E5M2);
     if (fp8Weights && gpu.denseTeraFlops("fp8").isPresent()) {
       return Optional.of("fp8");
+    }
+    if (u.fp16Accumulate()) {
+      if (gpu.denseTeraFlops(Utilization.FP16_ACCUMULATE_PEAK).isPresent()) {
+        return Optional.of(Utilization.FP16_ACCUMULATE_PEAK);
+      }
+      if (gpu.denseTeraFlops("fp16").isPresent()) {
+        return Optional.of("fp16");
+      }
     }
     OptionalDouble bf16 = gpu.denseTeraFlops("bf16");
     OptionalDouble fp16 = gpu.denseTeraFlops("fp16");

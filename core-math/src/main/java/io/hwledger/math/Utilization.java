@@ -26,27 +26,41 @@ import java.util.Objects;
  * @param quantizedMemoryBandwidth MBU with compressed weights, in (0, 1]
  * @param quantizedModelFlops MFU with compressed weights, in (0, 1]
  * @param layerSeconds fixed time each layer adds to every forward pass, seconds, at least 0
+ * @param fp16Accumulate whether the engine's matrix kernels take fp16 inputs and accumulate in
+ *     fp16, so that 16-bit and dequantised work runs at the GPU's {@value #FP16_ACCUMULATE_PEAK}
+ *     peak where the catalog publishes one (GeForce parts, whose {@code fp16} figure accumulates in
+ *     fp32 at half that rate), else at its {@code fp16} peak; otherwise the larger of the {@code
+ *     bf16} and {@code fp16} peaks
  */
 public record Utilization(
     double memoryBandwidth,
     double modelFlops,
     double quantizedMemoryBandwidth,
     double quantizedModelFlops,
-    double layerSeconds) {
+    double layerSeconds,
+    boolean fp16Accumulate) {
 
   /**
-   * llama.cpp's CUDA backend (and every non-Apple GPU): MBU 0.83 (16-bit) and 0.71
-   * (block-quantised) from 21 batch-1 decode rows on an RTX 4090 and an M2 Ultra; MFU 0.80 and 0.57
-   * from 6 RTX 4090 prompt-processing rows; 35 µs per layer and pass.
+   * The {@code denseTflops} key of the catalog's dense fp16 peak with fp16 accumulation, published
+   * only where it differs from {@code fp16} (GeForce parts).
    */
-  public static final Utilization LLAMA_CPP = new Utilization(0.82, 0.81, 0.69, 0.62, 30e-6);
+  public static final String FP16_ACCUMULATE_PEAK = "fp16acc16";
+
+  /**
+   * llama.cpp's CUDA backend (and every non-Apple GPU): MBU 0.82 (16-bit) and 0.69
+   * (block-quantised) from 21 batch-1 decode rows on an RTX 4090 and an M2 Ultra; MFU 0.41 and 0.31
+   * of the fp16-accumulate peak (llama.cpp's cuBLAS path computes in {@code CUBLAS_COMPUTE_16F})
+   * from 6 RTX 4090 prompt-processing rows; 30 µs per layer and pass.
+   */
+  public static final Utilization LLAMA_CPP = new Utilization(0.82, 0.41, 0.69, 0.31, 30e-6, true);
 
   /**
    * llama.cpp's Metal backend (Apple GPUs), also used for MLX: the fractions of {@link #LLAMA_CPP}
    * (fitted on both backends' rows together) and 130 µs per layer and pass, fitted on the M2 Ultra
    * rows.
    */
-  public static final Utilization LLAMA_CPP_METAL = new Utilization(0.82, 0.81, 0.69, 0.62, 130e-6);
+  public static final Utilization LLAMA_CPP_METAL =
+      new Utilization(0.82, 0.41, 0.69, 0.31, 130e-6, true);
 
   /**
    * Data-centre serving engines (TensorRT-LLM, vLLM, SGLang): MBU from a batch-1 decode row of
@@ -64,6 +78,7 @@ public record Utilization(
    * @param quantizedMemoryBandwidth MBU with compressed weights, in (0, 1]
    * @param quantizedModelFlops MFU with compressed weights, in (0, 1]
    * @param layerSeconds fixed seconds per layer and pass, at least 0 and finite
+   * @param fp16Accumulate whether matrix work runs at the fp16-accumulate peak
    * @throws IllegalArgumentException if a fraction is outside (0, 1] or NaN, or the per-layer time
    *     is negative, infinite or NaN
    */
@@ -79,6 +94,31 @@ public record Utilization(
   }
 
   /**
+   * A set whose matrix work runs at the larger of the GPU's {@code bf16} and {@code fp16} peaks.
+   *
+   * @param memoryBandwidth MBU with 16-bit weights, in (0, 1]
+   * @param modelFlops MFU with 16-bit weights, in (0, 1]
+   * @param quantizedMemoryBandwidth MBU with compressed weights, in (0, 1]
+   * @param quantizedModelFlops MFU with compressed weights, in (0, 1]
+   * @param layerSeconds fixed seconds per layer and pass, at least 0 and finite
+   * @throws IllegalArgumentException as the canonical constructor
+   */
+  public Utilization(
+      double memoryBandwidth,
+      double modelFlops,
+      double quantizedMemoryBandwidth,
+      double quantizedModelFlops,
+      double layerSeconds) {
+    this(
+        memoryBandwidth,
+        modelFlops,
+        quantizedMemoryBandwidth,
+        quantizedModelFlops,
+        layerSeconds,
+        false);
+  }
+
+  /**
    * One pair for every weight format and no per-layer time.
    *
    * @param memoryBandwidth MBU, in (0, 1]
@@ -86,7 +126,7 @@ public record Utilization(
    * @throws IllegalArgumentException if either is outside (0, 1] or NaN
    */
   public Utilization(double memoryBandwidth, double modelFlops) {
-    this(memoryBandwidth, modelFlops, memoryBandwidth, modelFlops, 0);
+    this(memoryBandwidth, modelFlops, memoryBandwidth, modelFlops, 0, false);
   }
 
   /**

@@ -112,6 +112,33 @@ class SpeedModelTest {
     assertThat(e.computeDtype()).contains("bf16");
   }
 
+  /**
+   * A set whose kernels accumulate in fp16 (llama.cpp's cuBLAS path, {@code CUBLAS_COMPUTE_16F})
+   * runs at a GeForce part's fp16-accumulate peak: the RTX 4090's 330.3 dense TFLOPS (Ada
+   * whitepaper, twice its 165.2 with fp32 accumulate). The 1024-token prompt of {@link
+   * #prefillIsCompute}, 1.457039e13 operations, at MFU 0.80: / (330.3e12 · 0.80) = 55.141 ms
+   * (memory: 15,009,849,344 B / (1.008e12 · 0.68) = 21.9 ms, less); at the bf16 peak 165.2e12 ·
+   * 0.80 = 1.3216e14, 110.248 ms. On the H100, whose fp16 rate does not depend on the accumulator,
+   * the fp16 peak 989.5e12: 18.406 ms, as with bf16.
+   */
+  @Test
+  @Verifies("FR-PLAN-030")
+  void fp16AccumulateRunsAtTheGeForceFp16AccumulatePeak() {
+    GpuSpec rtx4090 = GpuCatalog.builtIn().get("rtx-4090");
+    SpeedModel halfAccumulate =
+        byEngine.withUtilization(new Utilization(0.68, 0.80, 0.68, 0.80, 0, true));
+    SpeedEstimate fast =
+        estimate(halfAccumulate, BF16, 1024, 0, new long[] {1}, LLAMA_CPP, rtx4090);
+    assertThat(fast.computeDtype()).contains("fp16acc16");
+    assertThat(fast.prefillSeconds().getAsDouble()).isCloseTo(55.141e-3, within(0.01e-3));
+    SpeedEstimate slow = estimate(llama8b, BF16, 1024, 0, new long[] {1}, LLAMA_CPP, rtx4090);
+    assertThat(slow.computeDtype()).contains("bf16");
+    assertThat(slow.prefillSeconds().getAsDouble()).isCloseTo(110.248e-3, within(0.01e-3));
+    SpeedEstimate h100 = estimate(halfAccumulate, BF16, 1024, 0, new long[] {1}, LLAMA_CPP, H100);
+    assertThat(h100.computeDtype()).contains("fp16");
+    assertThat(h100.prefillSeconds().getAsDouble()).isCloseTo(18.406e-3, within(0.01e-3));
+  }
+
   @Test
   void theDeploymentsEngineSelectsThePair() {
     // Generic and vLLM take the serving pair: 3.35e12 B/s · MBU 0.65 = 2.1775e12 B/s, so the
