@@ -148,7 +148,7 @@ public final class RecordedApi implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
+    try {
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       Map<String, String> headers = new HashMap<>();
       exchange
@@ -184,6 +184,8 @@ public final class RecordedApi implements AutoCloseable {
       if (bytes.length > 0) {
         exchange.getResponseBody().write(bytes);
       }
+    } finally {
+      exchange.close();
     }
   }
 
