@@ -109,7 +109,7 @@ public record Offer(
     return Math.multiplyExact(memoryPerGpuBytes, (long) gpuCount);
   }
 
-  private static void nonBlank(@Nullable String value, String name) {
+  private static void nonBlank(String value, String name) {
     Objects.requireNonNull(value, name);
     if (value.isBlank()) {
       throw new IllegalArgumentException("offer " + name + " must not be blank");

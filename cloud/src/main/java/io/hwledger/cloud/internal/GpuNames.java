@@ -26,8 +26,13 @@ import org.jspecify.annotations.Nullable;
  * neighbour.
  */
 public final class GpuNames {
-  /** How far an offer's stated memory may be from the catalog entry's, percent. */
-  static final int MEMORY_TOLERANCE_PERCENT = 6;
+  /**
+   * How far an offer's stated memory may be from the catalog entry's, percent. Price APIs print the
+   * nominal size (RunPod's {@code memoryInGb} is 48 for an L40S) while the catalog holds the
+   * nvidia-smi total, which ECC takes 1/16 off on GDDR cards (46,068 MiB, 6.3 % less); the memory
+   * sizes one name is sold in (40 and 80 GB, 8 and 16 GB) are much further apart than 10 %.
+   */
+  static final int MEMORY_TOLERANCE_PERCENT = 10;
 
   private final String sourceId;
   private final Map<String, List<String>> names;
