@@ -102,31 +102,21 @@ final class RunPodOffers {
         if (stock == null) {
           continue;
         }
-        if (onDemand.isPresent() && onDemand.getAsDouble() > 0) {
-          offers.add(
-              offer(
-                  id,
-                  displayName,
-                  gpuId,
-                  count,
-                  memoryPerGpu,
-                  onDemand.getAsDouble(),
-                  Market.ON_DEMAND,
-                  tier,
-                  stock));
-        }
-        if (spot.isPresent() && spot.getAsDouble() > 0) {
-          offers.add(
-              offer(
-                  id,
-                  displayName,
-                  gpuId,
-                  count,
-                  memoryPerGpu,
-                  spot.getAsDouble(),
-                  Market.SPOT,
-                  tier,
-                  stock));
+        for (Market market : Market.values()) {
+          OptionalDouble perGpu = market == Market.SPOT ? spot : onDemand;
+          if (perGpu.isPresent() && perGpu.getAsDouble() > 0) {
+            offers.add(
+                offer(
+                    id,
+                    displayName,
+                    gpuId,
+                    count,
+                    memoryPerGpu,
+                    perGpu.getAsDouble(),
+                    market,
+                    tier,
+                    stock));
+          }
         }
       }
     }
