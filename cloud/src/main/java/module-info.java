@@ -13,4 +13,8 @@ module io.hwledger.cloud {
   exports io.hwledger.cloud;
 
   uses io.hwledger.cloud.PriceSource;
+
+  provides io.hwledger.cloud.PriceSource with
+      io.hwledger.cloud.runpod.RunPodSource,
+      io.hwledger.cloud.vastai.VastAiSource;
 }
