@@ -49,6 +49,22 @@ public record Offer(
   /**
    * Validates.
    *
+   * @param provider the {@link PriceSource#id() id} of the source
+   * @param sku what the provider calls the offer
+   * @param gpuName the GPU as the provider names it
+   * @param gpuId the GPU catalog's id for it ({@code io.hwledger.math.GpuCatalog}), or {@code null}
+   *     when the name is not one the source maps
+   * @param gpuCount GPUs in the instance, at least 1
+   * @param memoryPerGpuBytes memory of each GPU as the provider states it, bytes, positive
+   * @param usdPerInstanceHour what the whole instance costs per hour in US dollars
+   * @param market on-demand or spot
+   * @param tier secure (data-centre) or community hosting
+   * @param bidRule for a spot offer, how a bid is placed (its unit and minimum), as the provider
+   *     documents it
+   * @param region the provider's region or location, or {@code null} when it names none
+   * @param availability capacity when fetched
+   * @param fetchedAt when the source read the price (for a snapshot, the snapshot's date)
+   * @param source where the price came from
    * @throws IllegalArgumentException naming the field when a count, size or price is out of range,
    *     a text is blank, or a spot offer has no bid rule (or an on-demand one has one)
    */

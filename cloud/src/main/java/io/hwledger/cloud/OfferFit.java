@@ -18,6 +18,9 @@ public record OfferFit(Offer offer, Optional<Layout> layout, Optional<String> re
   /**
    * Validates: exactly one of {@code layout} and {@code refusal}.
    *
+   * @param offer the offer
+   * @param layout how the model runs on it, when it fits
+   * @param refusal why it does not fit, when it does not
    * @throws IllegalArgumentException if both or neither are present
    */
   public OfferFit {
@@ -60,7 +63,17 @@ public record OfferFit(Offer offer, Optional<Layout> layout, Optional<String> re
       long headroomBytes,
       OptionalDouble decodeTokensPerSecond,
       OptionalDouble usdPerMillionTokens) {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param tensorParallel GPUs per copy
+     * @param replicas copies
+     * @param plan one copy's memory plan
+     * @param sequencesPerReplica sequences each copy decodes together
+     * @param headroomBytes memory left on the most loaded GPU, bytes
+     * @param decodeTokensPerSecond all copies' output tokens per second, if known
+     * @param usdPerMillionTokens cost per million output tokens, if known
+     */
     public Layout {
       Objects.requireNonNull(plan, "plan");
       Objects.requireNonNull(decodeTokensPerSecond, "decodeTokensPerSecond");

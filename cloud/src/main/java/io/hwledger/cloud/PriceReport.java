@@ -10,7 +10,12 @@ import java.util.Objects;
  * @param outcomes one per source asked, in the same order
  */
 public record PriceReport(List<Offer> offers, List<SourceOutcome> outcomes) {
-  /** Copies. */
+  /**
+   * Copies.
+   *
+   * @param offers the offers of every source, in source order
+   * @param outcomes one per source asked, in the same order
+   */
   public PriceReport {
     offers = List.copyOf(Objects.requireNonNull(offers, "offers"));
     outcomes = List.copyOf(Objects.requireNonNull(outcomes, "outcomes"));

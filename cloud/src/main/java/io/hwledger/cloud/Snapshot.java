@@ -17,6 +17,10 @@ public record Snapshot(String source, LocalDate asOf, String citation, List<Offe
   /**
    * Validates and copies.
    *
+   * @param source the {@link PriceSource#id() source id}
+   * @param asOf the day the prices were read from the cited pages
+   * @param citation where they were read (URLs), one line
+   * @param offers the offers, each {@link Offer#fetchedAt()} at the start of {@code asOf} (UTC)
    * @throws IllegalArgumentException if an offer belongs to another source
    */
   public Snapshot {

@@ -40,6 +40,12 @@ public record SourceOutcome(
   /**
    * Validates.
    *
+   * @param source the source's id
+   * @param displayName the provider's name
+   * @param origin live, cache, stale cache, snapshot or failed
+   * @param asOf when the offers were read (for a snapshot, its date at 00:00 UTC)
+   * @param offers how many offers the source gave
+   * @param warning why the offers are not live, or what failed
    * @throws IllegalArgumentException if {@code offers} is negative, or a non-live outcome other
    *     than a fresh cache has no warning
    */
