@@ -13,4 +13,8 @@ module io.hwledger.cloud {
   exports io.hwledger.cloud;
 
   uses io.hwledger.cloud.PriceSource;
+
+  provides io.hwledger.cloud.PriceSource with
+      io.hwledger.cloud.lambda.LambdaSource,
+      io.hwledger.cloud.modal.ModalSource;
 }
