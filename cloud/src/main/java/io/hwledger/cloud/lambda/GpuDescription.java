@@ -21,25 +21,69 @@ import java.util.regex.Pattern;
  * @param memoryGib the memory of one GPU, GiB
  */
 record GpuDescription(OptionalInt count, String gpuName, int memoryGib) {
-  /** {@code [Nx ]NAME (M GB[ FORM])}, N 1 to 999, M 1 to 9999; NAME never starts as a count. */
-  private static final Pattern FORM =
-      Pattern.compile(
-          "(?:([1-9][0-9]{0,2})x )?((?![0-9]+x )\\S(?:.*\\S)? \\(([1-9][0-9]{0,3}) GB(?: [A-Za-z0-9]+)?\\))");
+  /** A count: 1 to 999 GPUs, then {@code x} and a space. */
+  private static final Pattern COUNT = Pattern.compile("([1-9][0-9]{0,2})x ");
 
   /**
-   * Reads a description.
+   * Reads a description of the form {@code [Nx ]NAME (M GB[ FORM])}.
    *
    * @param text the text as the API sent it
-   * @return what it says, or empty when it is not of the documented form
+   * @return what it says, or empty when it is not of that form
    */
   static Optional<GpuDescription> parse(String text) {
-    Matcher m = FORM.matcher(text);
-    if (!m.matches()) {
+    OptionalInt count = OptionalInt.empty();
+    String rest = text;
+    Matcher c = COUNT.matcher(text);
+    if (c.lookingAt()) {
+      count = OptionalInt.of(Integer.parseInt(c.group(1)));
+      rest = text.substring(c.end());
+    }
+    int open = rest.lastIndexOf(" (");
+    if (open <= 0 || !rest.endsWith(")")) {
       return Optional.empty();
     }
-    OptionalInt count =
-        m.group(1) == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(m.group(1)));
-    return Optional.of(new GpuDescription(count, m.group(2), Integer.parseInt(m.group(3))));
+    String name = rest.substring(0, open);
+    OptionalInt gib = memoryGib(rest.substring(open + 2, rest.length() - 1));
+    int lead = leadingDigits(name);
+    // A name never starts as a count would ("8x "): that is a count the pattern did not take.
+    if (gib.isEmpty() || !name.equals(name.strip()) || (lead > 0 && name.startsWith("x ", lead))) {
+      return Optional.empty();
+    }
+    return Optional.of(new GpuDescription(count, rest, gib.getAsInt()));
+  }
+
+  /**
+   * What the parentheses hold: {@code M GB} or {@code M GB FORM}, M 1 to 9999 without a leading
+   * zero, FORM letters and digits (read without a regular expression, so no input can make it
+   * backtrack).
+   */
+  private static OptionalInt memoryGib(String inside) {
+    int n = leadingDigits(inside);
+    if (n == 0 || n > 4 || inside.charAt(0) == '0') {
+      return OptionalInt.empty();
+    }
+    String after = inside.substring(n);
+    boolean plain = after.equals(" GB");
+    boolean withForm =
+        after.startsWith(" GB ")
+            && after.length() > 4
+            && after.substring(4).chars().allMatch(GpuDescription::isAsciiLetterOrDigit);
+    return plain || withForm
+        ? OptionalInt.of(Integer.parseInt(inside.substring(0, n)))
+        : OptionalInt.empty();
+  }
+
+  /** How many ASCII digits {@code text} starts with. */
+  private static int leadingDigits(String text) {
+    int i = 0;
+    while (i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+      i++;
+    }
+    return i;
+  }
+
+  private static boolean isAsciiLetterOrDigit(int c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
   }
 
   /**

@@ -10,7 +10,6 @@ import io.hwledger.cloud.internal.GpuNames;
 import io.hwledger.cloud.internal.Json;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,12 +24,16 @@ import org.jspecify.annotations.Nullable;
  * answers lack {@code gpu_description} and {@code specs.gpus}). The price is US cents per
  * <em>instance</em>-hour, whatever the GPU count: it is divided by 100 and never multiplied. The
  * GPU count is {@code specs.gpus}, else the count the description starts with; the GPU and its
- * memory come from {@code gpu_description}, else the description. A type with {@code specs.gpus} 0
- * (a CPU-only type) is not a GPU offer and is left out; a type whose description is not of the
- * documented form is left out with a one-line warning, since its GPU memory is then unknown.
+ * memory come from {@code gpu_description} when it is readable, else the description. A type with
+ * {@code specs.gpus} 0 (a CPU-only type) is not a GPU offer and is left out; a type whose
+ * description is not of the documented form is left out with a one-line warning, since its GPU
+ * memory is then unknown.
  */
 final class InstanceTypes {
   private static final System.Logger LOG = System.getLogger(InstanceTypes.class.getName());
+
+  /** More GPUs than any machine holds: a count above it is a malformed answer. */
+  private static final int MAX_GPUS = 1024;
 
   private final Json json;
   private final GpuNames names;
@@ -57,8 +60,7 @@ final class InstanceTypes {
       throw new PriceSourceException("Lambda: the answer has 'data' that is not an object");
     }
     List<Offer> offers = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
+    for (Map.Entry<String, JsonNode> entry : data.properties()) {
       offers.addAll(offersOf(entry.getKey(), entry.getValue(), fetchedAt, source));
     }
     return offers;
@@ -80,9 +82,12 @@ final class InstanceTypes {
     if (specGpus == 0) {
       return List.of();
     }
+    if (specGpus > MAX_GPUS) {
+      throw new PriceSourceException(
+          "Lambda: " + what + " has 'specs.gpus' " + specGpus + ", more than " + MAX_GPUS);
+    }
     Optional<GpuDescription> whole = GpuDescription.parse(description);
-    Optional<GpuDescription> gpu =
-        gpuDescription.isPresent() ? GpuDescription.parse(gpuDescription.get()) : whole;
+    Optional<GpuDescription> gpu = gpuDescription.flatMap(GpuDescription::parse).or(() -> whole);
     int count =
         specGpus > 0 ? Math.toIntExact(specGpus) : whole.map(d -> d.count().orElse(0)).orElse(0);
     if (gpu.isEmpty() || count == 0) {

@@ -48,6 +48,13 @@ class GpuDescriptionTest {
         "8x H100 (80.5 GB SXM5)",
         "8x H100 (80 GB SXM5) ",
         "8x (80 GB SXM5)",
+        "8x H100 (80 GB SXM-5)",
+        "8x H100 (08 GB)",
+        "8x H100 (12345 GB)",
+        "8x H100 (80 GB )",
+        "0x H100 (80 GB)",
+        "8x 8x H100 (80 GB)",
+        " H100 (80 GB)",
         ""
       })
   void refusesAnythingElse(String text) {

@@ -203,6 +203,43 @@ class LambdaSourceTest {
   }
 
   @Test
+  void anUnreadableGpuDescriptionFallsBackToTheDescription() throws Exception {
+    api.answer(
+        "GET",
+        PATH,
+        200,
+        Map.of(),
+        "{\"data\":{\"gpu_1x_a100_sxm4\":{\"instance_type\":{\"name\":\"gpu_1x_a100_sxm4\","
+            + "\"description\":\"1x A100 (40 GB SXM4)\",\"gpu_description\":\"A100\","
+            + "\"price_cents_per_hour\":129,"
+            + "\"specs\":{\"vcpus\":30,\"memory_gib\":200,\"storage_gib\":512,\"gpus\":1}},"
+            + "\"regions_with_capacity_available\":[]}}}");
+
+    Offer a100 = only(fetch(), "gpu_1x_a100_sxm4", null);
+
+    assertThat(a100.gpuName()).isEqualTo("A100 (40 GB SXM4)");
+    assertThat(a100.gpuId()).isEqualTo("a100-sxm-40gb");
+    assertThat(a100.memoryPerGpuBytes()).isEqualTo(40 * GIB);
+  }
+
+  @Test
+  void anImpossibleGpuCountIsRefusedInOneLine() {
+    api.answer(
+        "GET",
+        PATH,
+        200,
+        Map.of(),
+        "{\"data\":{\"gpu_1x_a10\":{\"instance_type\":{\"name\":\"gpu_1x_a10\","
+            + "\"description\":\"1x A10 (24 GB PCIe)\",\"price_cents_per_hour\":129,"
+            + "\"specs\":{\"vcpus\":30,\"memory_gib\":200,\"storage_gib\":1400,"
+            + "\"gpus\":4294967296}},\"regions_with_capacity_available\":[]}}}");
+
+    assertThatThrownBy(this::fetch)
+        .isInstanceOf(PriceSourceException.class)
+        .hasMessage("Lambda: instance type gpu_1x_a10 has 'specs.gpus' 4294967296, more than 1024");
+  }
+
+  @Test
   void withoutAKeyA401SaysWhichVariableToSet() {
     api.answer("GET", PATH, 401, Map.of(), "{\"error\":{\"code\":\"global/invalid-api-key\"}}");
 
