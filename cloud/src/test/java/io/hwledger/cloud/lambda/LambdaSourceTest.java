@@ -2,16 +2,20 @@ package io.hwledger.cloud.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.hwledger.cloud.ApiKey;
 import io.hwledger.cloud.Availability;
 import io.hwledger.cloud.CloudPrices;
+import io.hwledger.cloud.CloudSettings;
 import io.hwledger.cloud.Market;
 import io.hwledger.cloud.Offer;
+import io.hwledger.cloud.PriceReport;
 import io.hwledger.cloud.PriceSource;
 import io.hwledger.cloud.PriceSourceException;
 import io.hwledger.cloud.RecordedApi;
 import io.hwledger.cloud.Snapshot;
+import io.hwledger.cloud.SourceOutcome;
 import io.hwledger.cloud.TestContexts;
 import io.hwledger.cloud.Tier;
 import io.hwledger.cloud.internal.GpuNames;
@@ -22,7 +26,9 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +63,7 @@ class LambdaSourceTest {
 
   private static Offer only(List<Offer> offers, String sku, String region) {
     return offers.stream()
-        .filter(o -> o.sku().equals(sku) && java.util.Objects.equals(o.region(), region))
+        .filter(o -> o.sku().equals(sku) && Objects.equals(o.region(), region))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no offer " + sku + " in " + region));
   }
@@ -103,7 +109,7 @@ class LambdaSourceTest {
       assertThat(h100.memoryPerGpuBytes()).isEqualTo(80 * GIB);
       // 3592 cents per instance-hour: $35.92 for the instance, 35.92 / 8 = $4.49 per GPU.
       assertThat(h100.usdPerInstanceHour()).isEqualTo(35.92);
-      assertThat(h100.usdPerGpuHour()).isCloseTo(4.49, org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(h100.usdPerGpuHour()).isCloseTo(4.49, within(1e-9));
       assertThat(h100.market()).isEqualTo(Market.ON_DEMAND);
       assertThat(h100.tier()).isEqualTo(Tier.SECURE);
       assertThat(h100.bidRule()).isNull();
@@ -151,8 +157,7 @@ class LambdaSourceTest {
     assertThat(h100.memoryPerGpuBytes()).isEqualTo(80 * GIB);
     assertThat(h100.memoryBytes()).isEqualTo(640 * GIB);
     assertThat(h100.usdPerInstanceHour()).isEqualTo(35.92).isNotEqualTo(35.92 * 8);
-    assertThat(h100.usdPerGpuHour() * h100.gpuCount())
-        .isCloseTo(35.92, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(h100.usdPerGpuHour() * h100.gpuCount()).isCloseTo(35.92, within(1e-9));
   }
 
   @Test
@@ -380,9 +385,8 @@ class LambdaSourceTest {
             .findFirst()
             .orElseThrow();
     // The page: $3.99 per GPU-hour for the 8x H100 SXM instance; 8 x 3.99 = 31.92 per instance.
-    assertThat(eight.usdPerInstanceHour())
-        .isCloseTo(31.92, org.assertj.core.data.Offset.offset(1e-9));
-    assertThat(eight.usdPerGpuHour()).isCloseTo(3.99, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(eight.usdPerInstanceHour()).isCloseTo(31.92, within(1e-9));
+    assertThat(eight.usdPerGpuHour()).isCloseTo(3.99, within(1e-9));
     assertThat(eight.memoryPerGpuBytes()).isEqualTo(80 * GIB);
     assertThat(eight.memoryBytes()).isEqualTo(640 * GIB);
     assertThat(eight.gpuId()).isEqualTo("h100-sxm-80gb");
@@ -397,6 +401,35 @@ class LambdaSourceTest {
           .as("gpuName of %s is in the API's form", o.sku())
           .isPresent();
     }
+  }
+
+  @Test
+  void cloudPricesReadsLiveWithAKeyAtTheConfiguredBaseAndTheDatedSnapshotWithout() {
+    api.answerResource("GET", PATH, BODY);
+    CloudSettings atLoopback = CloudSettings.none().withBaseUri("lambda", api.baseUri());
+
+    PriceReport live =
+        TestContexts.prices(waits)
+            .sources(List.of(source))
+            .settings(atLoopback.withApiKey("lambda", ApiKey.of(FAKE_KEY)))
+            .build()
+            .fetch(Set.of("lambda"), CloudPrices.Mode.NORMAL);
+    assertThat(live.outcomes().get(0).origin()).isEqualTo(SourceOutcome.Origin.LIVE);
+    assertThat(live.offers()).hasSize(5);
+    assertThat(api.requests()).hasSize(1);
+
+    PriceReport keyless =
+        TestContexts.prices(waits)
+            .sources(List.of(source))
+            .settings(atLoopback)
+            .build()
+            .fetch(Set.of("lambda"), CloudPrices.Mode.NORMAL);
+    SourceOutcome outcome = keyless.outcomes().get(0);
+    assertThat(outcome.origin()).isEqualTo(SourceOutcome.Origin.SNAPSHOT);
+    assertThat(outcome.warning())
+        .hasValueSatisfying(w -> assertThat(w).contains("LAMBDA_API_KEY").contains("2026-09-20"));
+    assertThat(keyless.offers()).hasSize(17);
+    assertThat(api.requests()).hasSize(1);
   }
 
   @Test
