@@ -15,6 +15,8 @@ module io.hwledger.cloud {
   uses io.hwledger.cloud.PriceSource;
 
   provides io.hwledger.cloud.PriceSource with
+      io.hwledger.cloud.lambda.LambdaSource,
+      io.hwledger.cloud.modal.ModalSource,
       io.hwledger.cloud.runpod.RunPodSource,
       io.hwledger.cloud.vastai.VastAiSource;
 }
