@@ -84,7 +84,9 @@ final class CloudPricesCommand implements Callable<Integer> {
     }
     table.print(io.out(), "");
     if (!report.unknownGpus().isEmpty()) {
-      io.warn("GPUs not in the catalog (not planned): " + String.join(", ", report.unknownGpus()));
+      io.warn(
+          "GPUs mapped to no catalog GPU (not planned): "
+              + String.join(", ", report.unknownGpus()));
     }
     return ErrorHandler.ExitCodes.OK;
   }

@@ -147,7 +147,13 @@ public final class CheapestFit {
   public OfferFit fit(Offer offer) {
     String gpuId = offer.gpuId();
     if (gpuId == null) {
-      return refused(offer, "GPU '" + offer.gpuName() + "' is not one the planner knows");
+      return refused(
+          offer,
+          "GPU '"
+              + offer.gpuName()
+              + "' maps to no catalog GPU for "
+              + offer.provider()
+              + " (unknown name, or a form factor the provider does not state)");
     }
     GpuSpec gpu = catalog.get(gpuId);
     io.hwledger.api.Engine configured = engine.configure(settings, Optional.of(gpu));

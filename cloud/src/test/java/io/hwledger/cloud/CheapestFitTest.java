@@ -109,7 +109,10 @@ class CheapestFitTest {
                 Availability.UNKNOWN,
                 Instant.EPOCH,
                 "test"));
-    assertThat(unknown.refusal()).hasValue("GPU 'T4' is not one the planner knows");
+    assertThat(unknown.refusal())
+        .hasValue(
+            "GPU 'T4' maps to no catalog GPU for modal (unknown name, or a form factor the provider"
+                + " does not state)");
     List<OfferFit> ranked =
         fit.rank(List.of(small, unknown).stream().map(OfferFit::offer).toList());
     // refused offers come last, by hourly price
