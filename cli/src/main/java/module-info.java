@@ -3,6 +3,7 @@ module io.hwledger.cli {
   requires io.hwledger.math;
   requires io.hwledger.spi;
   requires io.hwledger.ledger;
+  requires io.hwledger.cloud;
   requires io.hwledger.fleet;
   requires io.hwledger.fleet.server;
   requires io.hwledger.fleet.agent;

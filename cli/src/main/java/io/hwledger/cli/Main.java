@@ -90,6 +90,7 @@ public final class Main {
     export.options.addEngineOptions(cli.getSubcommands().get("export"));
     export.options.env = env;
     cli.addSubcommand(LedgerCommand.commandLine(io));
+    cli.addSubcommand(CloudCommand.commandLine(io, env));
     cli.addSubcommand(new DevicesCommand(io, backends));
     FleetContext fleet = new FleetContext(io, env, Clock.systemUTC());
     cli.addSubcommand(FleetCommand.commandLine(fleet));

@@ -15,6 +15,7 @@ import io.hwledger.math.safetensors.SafetensorsReader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -91,6 +92,20 @@ final class ModelSource {
   Loaded load(CommandSpec command) {
     checkArguments(command.commandLine());
     return read();
+  }
+
+  /** The option and value that name this model again, e.g. {@code --model llama-3.1-8b}. */
+  List<String> arguments() {
+    if (model != null) {
+      return List.of("--model", model);
+    }
+    if (config != null) {
+      return List.of("--config", config.toString());
+    }
+    if (gguf != null) {
+      return List.of("--gguf", gguf.toString());
+    }
+    return List.of("--safetensors", safetensors.toString());
   }
 
   private Loaded read() {
