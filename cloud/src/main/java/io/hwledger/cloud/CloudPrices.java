@@ -244,9 +244,18 @@ public final class CloudPrices {
     }
   }
 
-  private static String snapshotLabel(PriceSource source) {
+  /** "using the snapshot of DATE (CITATION), N days old": the date always, the age past a day. */
+  private String snapshotLabel(PriceSource source) {
     Snapshot s = source.snapshot();
-    return "using the snapshot of " + s.asOf() + " (" + s.citation() + ")";
+    long days =
+        java.time.temporal.ChronoUnit.DAYS.between(
+            s.asOf(), clock.instant().atZone(java.time.ZoneOffset.UTC).toLocalDate());
+    return "using the snapshot of "
+        + s.asOf()
+        + " ("
+        + s.citation()
+        + ")"
+        + (days > 1 ? ", " + days + " days old" : "");
   }
 
   private static Result snapshot(PriceSource source, String warning) {

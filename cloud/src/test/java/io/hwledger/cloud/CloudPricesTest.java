@@ -162,7 +162,7 @@ class CloudPricesTest {
     assertThat(r.outcomes().get(0).origin()).isEqualTo(Origin.SNAPSHOT);
     assertThat(r.outcomes().get(0).warning())
         .contains(
-            "no API key for Fake keyed (set FAKE_API_KEY): using the snapshot of 2026-11-01 (https://fake.invalid/pricing)");
+            "no API key for Fake keyed (set FAKE_API_KEY): using the snapshot of 2026-11-01 (https://fake.invalid/pricing), 35 days old");
     assertThat(r.offers())
         .extracting(Offer::fetchedAt)
         .containsExactly(TestContexts.NOW.minus(Duration.ofDays(35)));
@@ -184,7 +184,7 @@ class CloudPricesTest {
               .fetch(Set.of(), CloudPrices.Mode.NORMAL);
       assertThat(normal.outcomes().get(0).warning())
           .contains(
-              "Fake table publishes no price API: using the snapshot of 2026-11-01 (https://fake.invalid/pricing)");
+              "Fake table publishes no price API: using the snapshot of 2026-11-01 (https://fake.invalid/pricing), 35 days old");
       assertThat(api.requests()).isEmpty();
     }
   }

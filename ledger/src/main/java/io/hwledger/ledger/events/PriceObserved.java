@@ -48,6 +48,16 @@ public record PriceObserved(
   /**
    * Validates.
    *
+   * @param provider the price source's id
+   * @param sku the provider's name for the offer
+   * @param gpuName the GPU as the provider names it
+   * @param gpuCount GPUs in the instance, at least 1
+   * @param memoryPerGpuBytes memory per GPU, bytes, at least 1
+   * @param usdPerInstanceHour the instance's price per hour, US dollars
+   * @param market the market and tier, e.g. {@code SPOT/COMMUNITY}
+   * @param fetchedAt when the price was read, ISO-8601 instant
+   * @param source where it was read
+   * @param origin how it was read: live, cache, stale cache or snapshot
    * @throws IllegalArgumentException if a string is empty, a count or size is out of range, the
    *     price is not finite and at least 0, or {@code fetchedAt} is not an ISO-8601 instant
    */
