@@ -261,6 +261,91 @@ class LlamaCppQuantizationTest {
     assertThat(Math.abs((double) planned / published - 1)).isLessThan(0.01);
   }
 
+  /**
+   * llama-bench "size" rows (GiB, two decimals) of LLaMA-3.1-8B-Instruct quantised with mainline
+   * llama.cpp build 14b699ec (4384), in ikawrakow's CPU comparison (ik_llama.cpp discussion 164,
+   * https://github.com/ikawrakow/ik_llama.cpp/discussions/164, AVX2 and ARM_NEON tables: "8B Q2_K -
+   * Small 2.78 GiB", "8B IQ3_S - 3.4375 bpw 3.42 GiB", "8B IQ4_NL - 4.5 bpw 4.35 GiB", ...). The
+   * only published sizes found of Q2_K_S, and the first llama-bench sizes of IQ3_S and IQ4_NL. The
+   * size column is {@code llama_model_size()}, the tensor data the plan is, so the only tolerance
+   * is the rounding to 0.01 GiB (0.005 GiB either way). The files were made with an importance
+   * matrix: IQ2_XXS, IQ2_XS, IQ2_M, IQ3_XXS and Q2_K_S cannot be made without one, and the table's
+   * Q4_0 (4.35 GiB) and IQ4_NL (4.35 GiB) are the imatrix mixes; without one the plan is 4.33 and
+   * 4.38 GiB (the first eighth of ffn_down in Q4_0 instead of Q4_1, in Q5_K instead of IQ4_NL).
+   */
+  @ParameterizedTest(name = "Llama-3.1-8B {0}: {1} GiB")
+  @CsvSource({
+    "Q2_K_S, 2.78",
+    "IQ3_S, 3.42",
+    "IQ4_NL, 4.35",
+    "IQ2_XXS, 2.23",
+    "IQ2_XS, 2.42",
+    "IQ2_M, 2.74",
+    "IQ3_XXS, 3.04",
+    "IQ4_XS, 4.13",
+    "Q3_K_S, 3.41",
+    "Q4_0, 4.35",
+    "Q4_K_S, 4.36",
+    "Q5_K_S, 5.21",
+    "Q6_K, 6.14",
+    "Q8_0, 7.95"
+  })
+  void matchesLlamaBenchSizesOfImatrixQuants(String type, double published) {
+    double planned = gib(catalog("llama-3.1-8b"), type, true);
+    assertThat(planned).as("%s planned GiB", type).isCloseTo(published, within(0.005));
+    assertThat(Math.abs(planned / published - 1)).isLessThan(0.01);
+  }
+
+  /**
+   * Without an importance matrix the IQ4_NL mix differs, and llama-bench's 4.35 GiB excludes it.
+   */
+  @Test
+  void iq4NlWithoutImatrixIsAnotherMix() {
+    LlamaCppQuantization q = catalog("llama-3.1-8b");
+    // the first eighth of ffn_down (4 of 32 layers) in Q5_K (176 B per 256) instead of IQ4_NL
+    // (18 B per 32, 144 per 256): 4 x 14,336 x 4,096 x (176 - 144) / 256 bytes
+    assertThat(
+            q.weights(LlamaCppFileType.IQ4_NL, false).totalBytes()
+                - q.weights(LlamaCppFileType.IQ4_NL, true).totalBytes())
+        .isEqualTo(4L * 14_336 * 4_096 * (176 - 144) / 256);
+    assertThat(gib(q, "IQ4_NL", false)).isCloseTo(4.38, within(0.005));
+  }
+
+  /**
+   * File sizes of the remaining i-quant mixes (IQ1_S, IQ2_S, IQ3_S, IQ4_NL) in bartowski's READMEs
+   * (GB of 10^9 bytes, two decimals; "All quants made using imatrix option"): Meta-Llama-3-8B
+   * -Instruct-GGUF (llama.cpp commit ffe6665), Mistral-7B-Instruct-v0.3-GGUF (b2965) and
+   * Meta-Llama-3.1-70B-Instruct-GGUF (b3472); README copies in YinanWusoymilk/hf-readme
+   * (training_and_application/readme_files/bartowski_*.md). The checkpoints have the catalog's
+   * shapes (Llama-3-8B, Mistral-7B v0.3, Llama-3.1-70B). A file is its plan plus a header of 0 to
+   * 15 MB (7.84 MB for Llama 3's tokenizer, above; less for Mistral's 32,768 tokens). These two
+   * older READMEs cut to 0.01 GB rather than round (Mistral IQ3_S: 3.18 GB for a plan of 3.1856 GB
+   * plus its header), so a published size lies in (file - 10 MB, file + 5 MB], that is between the
+   * plan minus 10 MB and the plan plus 20 MB; for these sizes also well within ±1 %.
+   */
+  @ParameterizedTest(name = "{0} {1}: {2} GB")
+  @CsvSource({
+    "llama-3-8b, IQ4_NL, 4.67",
+    "llama-3-8b, IQ3_S, 3.68",
+    "llama-3-8b, IQ2_S, 2.75",
+    "llama-3-8b, IQ1_S, 2.01",
+    "mistral-7b-v0.3, IQ4_NL, 4.13",
+    "mistral-7b-v0.3, IQ3_S, 3.18",
+    "mistral-7b-v0.3, IQ2_S, 2.31",
+    "mistral-7b-v0.3, IQ1_S, 1.61",
+    "llama-3.1-70b, IQ2_S, 22.24"
+  })
+  void matchesPublishedSizesOfTheRemainingIQuants(String model, String type, double publishedGb) {
+    long planned =
+        catalog(model).weights(LlamaCppFileType.find(type).orElseThrow(), true).totalBytes();
+    long published = Math.round(publishedGb * 1e9);
+    assertThat(published - planned)
+        .as("published minus plan, bytes")
+        .isGreaterThan(-10_000_000L)
+        .isLessThanOrEqualTo(20_000_000L);
+    assertThat(Math.abs((double) planned / published - 1)).isLessThan(0.01);
+  }
+
   /** The issue's example: a Q4_0 file keeps the output head at Q6_K and the embedding at Q4_0. */
   @Test
   void q4_0QuantisesEmbeddingAndOutputAsLlamaCppDoes() {
