@@ -346,6 +346,29 @@ class LlamaCppQuantizationTest {
     assertThat(Math.abs((double) planned / published - 1)).isLessThan(0.01);
   }
 
+  /**
+   * No published TQ1_0 or TQ2_0 file of a catalog model made by llama-quantize's own mix was found:
+   * the ternary types are meant for models trained ternary (BitNet b1.58, TriLM; llama.cpp PR 8151,
+   * whose author notes that unsloth's DeepSeek "TQ1_0" files do not use the type), and the
+   * llama-bench rows found are of such models (bitnet 2B TQ2_0 770.94 MiB, TriLM 3.9B TQ2_0 1.08
+   * GiB), none in the catalog. One row is a Llama 3 8B: "llama 8B TQ2_0 - 2.06 bpw ternary 2.72 GiB
+   * 8.03 B" (ik_llama.cpp discussion 288, a file of llama.cpp PR 12557, quantised with the token
+   * embedding and output in Q8_0). llama.cpp's TQ2_0 mix raises no layer tensor (only the embedding
+   * to Q4_K and the output to Q6_K), so that file is the plan with those two tables in Q8_0
+   * instead: 2 x 128,256 x 4,096 / 32 x 34 bytes. That checks TQ2_0's layers (66 bytes per 256
+   * weights, every linear weight of every layer), not its embedding and output choices.
+   */
+  @Test
+  void tq2_0LayersMatchALlamaBenchRowOfATernaryLlama3_8b() {
+    CheckpointWeights w = catalog("llama-3.1-8b").weights(LlamaCppFileType.TQ2_0, false);
+    long q8Table = 128_256L * 4096 / 32 * 34;
+    long pureQ8Tables = w.totalBytes() - w.embeddingBytes() - w.outputBytes() + 2 * q8Table;
+    assertThat(pureQ8Tables / GIB).isCloseTo(2.72, within(0.005));
+    // embedding Q4_K (144 bytes per 256), output Q6_K (210 per 256)
+    assertThat(w.embeddingBytes()).isEqualTo(128_256L * 4096 / 256 * 144);
+    assertThat(w.outputBytes()).isEqualTo(128_256L * 4096 / 256 * 210);
+  }
+
   /** The issue's example: a Q4_0 file keeps the output head at Q6_K and the embedding at Q4_0. */
   @Test
   void q4_0QuantisesEmbeddingAndOutputAsLlamaCppDoes() {
