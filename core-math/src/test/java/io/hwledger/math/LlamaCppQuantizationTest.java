@@ -460,13 +460,18 @@ class LlamaCppQuantizationTest {
         .isEqualTo(DType.parse(expected));
   }
 
-  /** Every file type plans, and the float types keep norms in F32. */
+  /**
+   * Every file type plans but those without a block size here (NVFP4, Q1_0, Q2_0), and the float
+   * types keep norms in F32.
+   */
   @Test
-  void everyFileTypeButNvfp4Plans() {
+  void everyFileTypeButNvfp4Q1_0AndQ2_0Plans() {
     LlamaCppQuantization q = catalog("llama-3.1-8b");
     for (LlamaCppFileType type : LlamaCppFileType.values()) {
-      if (type == LlamaCppFileType.NVFP4) {
-        assertThatThrownBy(() -> q.weights(type)).hasMessageContaining("NVFP4");
+      if (type.defaultType().isEmpty()) {
+        assertThat(type).isIn(LlamaCppFileType.NVFP4, LlamaCppFileType.Q1_0, LlamaCppFileType.Q2_0);
+        assertThatThrownBy(() -> q.weights(type))
+            .hasMessage("llama.cpp file type " + type + " cannot be planned: no block size");
         continue;
       }
       CheckpointWeights w = q.weights(type);
@@ -486,6 +491,11 @@ class LlamaCppQuantizationTest {
     assertThat(LlamaCppFileType.Q4_K_M.id()).isEqualTo(15);
     assertThat(LlamaCppFileType.ofId(32)).contains(LlamaCppFileType.BF16);
     assertThat(LlamaCppFileType.ofId(4)).isEmpty();
+    // llama.h's last ids at the pinned commit; 33-35 were the removed Q4_0_4_4 repack types
+    assertThat(LlamaCppFileType.ofId(40)).contains(LlamaCppFileType.Q1_0);
+    assertThat(LlamaCppFileType.ofId(41)).contains(LlamaCppFileType.Q2_0);
+    assertThat(LlamaCppFileType.ofId(33)).isEmpty();
+    assertThat(LlamaCppFileType.ofId(35)).isEmpty();
     assertThat(LlamaCppFileType.IQ2_M.defaultType()).contains(DType.parse("iq2_s"));
     assertThat(LlamaCppFileType.IQ2_XS.requiresImatrix()).isTrue();
     assertThat(LlamaCppFileType.Q4_K_M.requiresImatrix()).isFalse();
