@@ -125,6 +125,13 @@ final class FleetSubmitCommand implements Callable<Integer> {
   String weights;
 
   @Option(
+      names = "--imatrix",
+      description =
+          "The --weights file type is quantised with an importance matrix, as plan --imatrix"
+              + " takes it: the server plans the tensor types llama.cpp chooses with one.")
+  boolean imatrix;
+
+  @Option(
       names = "--kv-cache",
       paramLabel = "DTYPE",
       description = "The KV cache's format (default: the engine's).")
@@ -179,8 +186,14 @@ final class FleetSubmitCommand implements Callable<Integer> {
       throw Usage.error(
           command, "--policy: " + Usage.quote(policy) + " is neither binpack nor spread");
     }
+    boolean fileType = false;
     if (weights != null) {
-      WeightsChoice.parse(command, "--weights", weights); // the server reads it the same way
+      // the server reads it the same way
+      fileType = WeightsChoice.parse(command, "--weights", weights).fileType().isPresent();
+    }
+    if (imatrix && !fileType) {
+      throw Usage.error(
+          command, "--imatrix applies to a llama.cpp file type: name one with --weights");
     }
     String config = model.config == null ? null : readConfig(command, model.config);
     JobSpec job;
@@ -199,7 +212,8 @@ final class FleetSubmitCommand implements Callable<Integer> {
               weights,
               kvCache,
               tensorParallel,
-              policy);
+              policy,
+              imatrix);
     } catch (IllegalArgumentException e) {
       throw Usage.error(command, e);
     }

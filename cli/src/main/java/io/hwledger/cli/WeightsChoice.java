@@ -32,7 +32,7 @@ record WeightsChoice(Optional<LlamaCppFileType> fileType, DType format) {
    * @param text the value typed
    * @return the choice
    * @throws CommandLine.ParameterException for an unknown name, or a file type without a block size
-   *     (NVFP4)
+   *     (NVFP4, Q1_0, Q2_0)
    */
   static WeightsChoice parse(CommandLine command, String option, String text) {
     Optional<LlamaCppFileType> type = LlamaCppFileType.findQuantised(text);

@@ -196,6 +196,89 @@ class FleetPlacementCommandTest {
     }
   }
 
+  /**
+   * {@code fleet submit --imatrix} sends the job's {@code imatrix} and the server plans the mix
+   * llama.cpp makes with an importance matrix, as {@code plan --imatrix} does: for Llama 3.1 8B in
+   * IQ4_XS, without one llama.cpp keeps the first eighth of ffn_down (4 of 32 layers of 14,336 x
+   * 4,096) in Q5_K (176 bytes per 256) instead of IQ4_XS (136), 4 x 14,336 x 4,096 x 40 / 256 =
+   * 36,700,160 bytes more, so llama.cpp's claim (the plan's bytes per GPU, weights included) is
+   * that much larger for the job without.
+   */
+  @Test
+  @Verifies("FR-PLAN-022")
+  void submitImatrixPlansTheImatrixMix() throws IOException {
+    String[] base = {
+      "submit",
+      "--model",
+      "llama-3.1-8b",
+      "--engine",
+      "llamacpp",
+      "--model-path",
+      "/models/Llama-3.1-8B-Instruct-IQ4_XS.gguf",
+      "--context",
+      "4K",
+      "--weights",
+      "IQ4_XS",
+      "--json"
+    };
+    Cli.Result withResult = fleet(append(base, "--imatrix"));
+    Cli.Result withoutResult = fleet(base);
+    assertThat(withResult.exitCode()).as(withResult.err()).isZero();
+    assertThat(withoutResult.exitCode()).as(withoutResult.err()).isZero();
+    JsonNode with = json(withResult.out());
+    JsonNode without = json(withoutResult.out());
+    assertThat(with.path("agentId").asText()).isEqualTo(agentId);
+    assertThat(without.path("agentId").asText()).isEqualTo(agentId);
+    long withClaim = -1;
+    long withoutClaim = -1;
+    for (JsonNode j : json(fleet("jobs", "--json").out()).path("jobs")) {
+      if (j.path("jobId").asText().equals(with.path("jobId").asText())) {
+        withClaim = j.path("claimBytesPerGpu").asLong();
+      } else if (j.path("jobId").asText().equals(without.path("jobId").asText())) {
+        withoutClaim = j.path("claimBytesPerGpu").asLong();
+      }
+    }
+    assertThat(withClaim).isPositive();
+    assertThat(withoutClaim - withClaim).isEqualTo(36_700_160L);
+
+    // a lone --imatrix, or one with a format, is refused before anything is sent
+    Cli.Result lone =
+        fleet(
+            "submit",
+            "--model",
+            "llama-3.1-8b",
+            "--engine",
+            "llamacpp",
+            "--context",
+            "4K",
+            "--imatrix");
+    assertThat(lone.exitCode()).isEqualTo(2);
+    assertThat(lone.err().lines()).hasSize(1);
+    assertThat(lone.err())
+        .startsWith(
+            "hwledger: --imatrix applies to a llama.cpp file type: name one with --weights");
+    Cli.Result format =
+        fleet(
+            "submit",
+            "--model",
+            "llama-3.1-8b",
+            "--engine",
+            "llamacpp",
+            "--context",
+            "4K",
+            "--weights",
+            "bf16",
+            "--imatrix");
+    assertThat(format.exitCode()).isEqualTo(2);
+    assertThat(format.err()).isEqualTo(lone.err());
+  }
+
+  private static String[] append(String[] base, String... more) {
+    String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return all;
+  }
+
   @Test
   void revokeTakesTheAgentOutOfTheFleet() throws IOException {
     Cli.Result revoke = fleet("revoke", agentId.toUpperCase(java.util.Locale.ROOT));

@@ -80,7 +80,17 @@ public enum LlamaCppFileType {
   /** MXFP4_MOE: routed experts in MXFP4, every other quantised tensor in Q8_0. */
   MXFP4_MOE(38, "mxfp4"),
   /** NVFP4: named so files read back, not planned (no block size here). */
-  NVFP4(39, null);
+  NVFP4(39, null),
+  /**
+   * Q1_0: sign bits with a 16-bit scale per block ("1.125 bpw" in {@code llama-quantize}); named so
+   * files read back, not planned (no block size here).
+   */
+  Q1_0(40, null),
+  /**
+   * Q2_0: 2-bit weights with a 16-bit scale per block ("2.25 bpw (group 64)"); named so files read
+   * back, not planned (no block size here).
+   */
+  Q2_0(41, null);
 
   private final int id;
   private final String defaultType;
@@ -102,7 +112,8 @@ public enum LlamaCppFileType {
   /**
    * The ggml type tensors of this file type default to before llama.cpp's per-tensor choices.
    *
-   * @return the type, e.g. {@code q4_k} for Q4_K_M; empty for {@link #NVFP4}
+   * @return the type, e.g. {@code q4_k} for Q4_K_M; empty for {@link #NVFP4}, {@link #Q1_0} and
+   *     {@link #Q2_0}
    */
   public Optional<DType> defaultType() {
     return defaultType == null ? Optional.empty() : Optional.of(DType.parse(defaultType));

@@ -259,8 +259,8 @@ public final class LlamaCppQuantization {
    * @param imatrix whether the quantisation uses an importance matrix, which changes a few choices
    *     (Q4_0, Q5_0, IQ3_XXS, IQ4_NL, IQ4_XS)
    * @return the tensors
-   * @throws IllegalArgumentException for {@link LlamaCppFileType#NVFP4}, which has no block size
-   *     here
+   * @throws IllegalArgumentException for {@link LlamaCppFileType#NVFP4}, {@link
+   *     LlamaCppFileType#Q1_0} and {@link LlamaCppFileType#Q2_0}, which have no block size here
    */
   public List<Tensor> tensors(LlamaCppFileType type, boolean imatrix) {
     Objects.requireNonNull(type, "type");

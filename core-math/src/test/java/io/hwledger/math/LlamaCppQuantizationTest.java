@@ -261,6 +261,114 @@ class LlamaCppQuantizationTest {
     assertThat(Math.abs((double) planned / published - 1)).isLessThan(0.01);
   }
 
+  /**
+   * llama-bench "size" rows (GiB, two decimals) of LLaMA-3.1-8B-Instruct quantised with mainline
+   * llama.cpp build 14b699ec (4384), in ikawrakow's CPU comparison (ik_llama.cpp discussion 164,
+   * https://github.com/ikawrakow/ik_llama.cpp/discussions/164, AVX2 and ARM_NEON tables: "8B Q2_K -
+   * Small 2.78 GiB", "8B IQ3_S - 3.4375 bpw 3.42 GiB", "8B IQ4_NL - 4.5 bpw 4.35 GiB", ...). The
+   * only published sizes found of Q2_K_S, and the first llama-bench sizes of IQ3_S and IQ4_NL. The
+   * size column is {@code llama_model_size()}, the tensor data the plan is, so the only tolerance
+   * is the rounding to 0.01 GiB (0.005 GiB either way). The files were made with an importance
+   * matrix: IQ2_XXS, IQ2_XS, IQ2_M, IQ3_XXS and Q2_K_S cannot be made without one, and the table's
+   * Q4_0 (4.35 GiB) and IQ4_NL (4.35 GiB) are the imatrix mixes; without one the plan is 4.33 and
+   * 4.38 GiB (the first eighth of ffn_down in Q4_0 instead of Q4_1, in Q5_K instead of IQ4_NL).
+   */
+  @ParameterizedTest(name = "Llama-3.1-8B {0}: {1} GiB")
+  @CsvSource({
+    "Q2_K_S, 2.78",
+    "IQ3_S, 3.42",
+    "IQ4_NL, 4.35",
+    "IQ2_XXS, 2.23",
+    "IQ2_XS, 2.42",
+    "IQ2_M, 2.74",
+    "IQ3_XXS, 3.04",
+    "IQ4_XS, 4.13",
+    "Q3_K_S, 3.41",
+    "Q4_0, 4.35",
+    "Q4_K_S, 4.36",
+    "Q5_K_S, 5.21",
+    "Q6_K, 6.14",
+    "Q8_0, 7.95"
+  })
+  void matchesLlamaBenchSizesOfImatrixQuants(String type, double published) {
+    double planned = gib(catalog("llama-3.1-8b"), type, true);
+    assertThat(planned).as("%s planned GiB", type).isCloseTo(published, within(0.005));
+    assertThat(Math.abs(planned / published - 1)).isLessThan(0.01);
+  }
+
+  /**
+   * Without an importance matrix the IQ4_NL mix differs, and llama-bench's 4.35 GiB excludes it.
+   */
+  @Test
+  void iq4NlWithoutImatrixIsAnotherMix() {
+    LlamaCppQuantization q = catalog("llama-3.1-8b");
+    // the first eighth of ffn_down (4 of 32 layers) in Q5_K (176 B per 256) instead of IQ4_NL
+    // (18 B per 32, 144 per 256): 4 x 14,336 x 4,096 x (176 - 144) / 256 bytes
+    assertThat(
+            q.weights(LlamaCppFileType.IQ4_NL, false).totalBytes()
+                - q.weights(LlamaCppFileType.IQ4_NL, true).totalBytes())
+        .isEqualTo(4L * 14_336 * 4_096 * (176 - 144) / 256);
+    assertThat(gib(q, "IQ4_NL", false)).isCloseTo(4.38, within(0.005));
+  }
+
+  /**
+   * File sizes of the remaining i-quant mixes (IQ1_S, IQ2_S, IQ3_S, IQ4_NL) in bartowski's READMEs
+   * (GB of 10^9 bytes, two decimals; "All quants made using imatrix option"): Meta-Llama-3-8B
+   * -Instruct-GGUF (llama.cpp commit ffe6665), Mistral-7B-Instruct-v0.3-GGUF (b2965) and
+   * Meta-Llama-3.1-70B-Instruct-GGUF (b3472); README copies in YinanWusoymilk/hf-readme
+   * (training_and_application/readme_files/bartowski_*.md). The checkpoints have the catalog's
+   * shapes (Llama-3-8B, Mistral-7B v0.3, Llama-3.1-70B). A file is its plan plus a header of 0 to
+   * 15 MB (7.84 MB for Llama 3's tokenizer, above; less for Mistral's 32,768 tokens). These two
+   * older READMEs cut to 0.01 GB rather than round (Mistral IQ3_S: 3.18 GB for a plan of 3.1856 GB
+   * plus its header), so a published size lies in (file - 10 MB, file + 5 MB], that is between the
+   * plan minus 10 MB and the plan plus 20 MB; for these sizes also well within ±1 %.
+   */
+  @ParameterizedTest(name = "{0} {1}: {2} GB")
+  @CsvSource({
+    "llama-3-8b, IQ4_NL, 4.67",
+    "llama-3-8b, IQ3_S, 3.68",
+    "llama-3-8b, IQ2_S, 2.75",
+    "llama-3-8b, IQ1_S, 2.01",
+    "mistral-7b-v0.3, IQ4_NL, 4.13",
+    "mistral-7b-v0.3, IQ3_S, 3.18",
+    "mistral-7b-v0.3, IQ2_S, 2.31",
+    "mistral-7b-v0.3, IQ1_S, 1.61",
+    "llama-3.1-70b, IQ2_S, 22.24"
+  })
+  void matchesPublishedSizesOfTheRemainingIQuants(String model, String type, double publishedGb) {
+    long planned =
+        catalog(model).weights(LlamaCppFileType.find(type).orElseThrow(), true).totalBytes();
+    long published = Math.round(publishedGb * 1e9);
+    assertThat(published - planned)
+        .as("published minus plan, bytes")
+        .isGreaterThan(-10_000_000L)
+        .isLessThanOrEqualTo(20_000_000L);
+    assertThat(Math.abs((double) planned / published - 1)).isLessThan(0.01);
+  }
+
+  /**
+   * No published TQ1_0 or TQ2_0 file of a catalog model made by llama-quantize's own mix was found:
+   * the ternary types are meant for models trained ternary (BitNet b1.58, TriLM; llama.cpp PR 8151,
+   * whose author notes that unsloth's DeepSeek "TQ1_0" files do not use the type), and the
+   * llama-bench rows found are of such models (bitnet 2B TQ2_0 770.94 MiB, TriLM 3.9B TQ2_0 1.08
+   * GiB), none in the catalog. One row is a Llama 3 8B: "llama 8B TQ2_0 - 2.06 bpw ternary 2.72 GiB
+   * 8.03 B" (ik_llama.cpp discussion 288, a file of llama.cpp PR 12557, quantised with the token
+   * embedding and output in Q8_0). llama.cpp's TQ2_0 mix raises no layer tensor (only the embedding
+   * to Q4_K and the output to Q6_K), so that file is the plan with those two tables in Q8_0
+   * instead: 2 x 128,256 x 4,096 / 32 x 34 bytes. That checks TQ2_0's layers (66 bytes per 256
+   * weights, every linear weight of every layer), not its embedding and output choices.
+   */
+  @Test
+  void tq2_0LayersMatchALlamaBenchRowOfATernaryLlama3_8b() {
+    CheckpointWeights w = catalog("llama-3.1-8b").weights(LlamaCppFileType.TQ2_0, false);
+    long q8Table = 128_256L * 4096 / 32 * 34;
+    long pureQ8Tables = w.totalBytes() - w.embeddingBytes() - w.outputBytes() + 2 * q8Table;
+    assertThat(pureQ8Tables / GIB).isCloseTo(2.72, within(0.005));
+    // embedding Q4_K (144 bytes per 256), output Q6_K (210 per 256)
+    assertThat(w.embeddingBytes()).isEqualTo(128_256L * 4096 / 256 * 144);
+    assertThat(w.outputBytes()).isEqualTo(128_256L * 4096 / 256 * 210);
+  }
+
   /** The issue's example: a Q4_0 file keeps the output head at Q6_K and the embedding at Q4_0. */
   @Test
   void q4_0QuantisesEmbeddingAndOutputAsLlamaCppDoes() {
@@ -352,13 +460,18 @@ class LlamaCppQuantizationTest {
         .isEqualTo(DType.parse(expected));
   }
 
-  /** Every file type plans, and the float types keep norms in F32. */
+  /**
+   * Every file type plans but those without a block size here (NVFP4, Q1_0, Q2_0), and the float
+   * types keep norms in F32.
+   */
   @Test
-  void everyFileTypeButNvfp4Plans() {
+  void everyFileTypeButNvfp4Q1_0AndQ2_0Plans() {
     LlamaCppQuantization q = catalog("llama-3.1-8b");
     for (LlamaCppFileType type : LlamaCppFileType.values()) {
-      if (type == LlamaCppFileType.NVFP4) {
-        assertThatThrownBy(() -> q.weights(type)).hasMessageContaining("NVFP4");
+      if (type.defaultType().isEmpty()) {
+        assertThat(type).isIn(LlamaCppFileType.NVFP4, LlamaCppFileType.Q1_0, LlamaCppFileType.Q2_0);
+        assertThatThrownBy(() -> q.weights(type))
+            .hasMessage("llama.cpp file type " + type + " cannot be planned: no block size");
         continue;
       }
       CheckpointWeights w = q.weights(type);
@@ -378,6 +491,11 @@ class LlamaCppQuantizationTest {
     assertThat(LlamaCppFileType.Q4_K_M.id()).isEqualTo(15);
     assertThat(LlamaCppFileType.ofId(32)).contains(LlamaCppFileType.BF16);
     assertThat(LlamaCppFileType.ofId(4)).isEmpty();
+    // llama.h's last ids at the pinned commit; 33-35 were the removed Q4_0_4_4 repack types
+    assertThat(LlamaCppFileType.ofId(40)).contains(LlamaCppFileType.Q1_0);
+    assertThat(LlamaCppFileType.ofId(41)).contains(LlamaCppFileType.Q2_0);
+    assertThat(LlamaCppFileType.ofId(33)).isEmpty();
+    assertThat(LlamaCppFileType.ofId(35)).isEmpty();
     assertThat(LlamaCppFileType.IQ2_M.defaultType()).contains(DType.parse("iq2_s"));
     assertThat(LlamaCppFileType.IQ2_XS.requiresImatrix()).isTrue();
     assertThat(LlamaCppFileType.Q4_K_M.requiresImatrix()).isFalse();

@@ -238,14 +238,17 @@ public final class JobPlanner {
               + precision.weights().name()
               + "); leave weights out");
     }
+    Optional<LlamaCppFileType> fileType = Optional.empty();
     if (spec.weights() != null) {
-      // as plan --weights: a quantised llama.cpp file type plans the tensor bytes llama-quantize
-      // writes (an importance matrix where llama.cpp requires one), anything else is a format
-      Optional<LlamaCppFileType> fileType = LlamaCppFileType.findQuantised(spec.weights());
+      // as plan --weights [--imatrix]: a quantised llama.cpp file type plans the tensor bytes
+      // llama-quantize writes (with an importance matrix if the job says so, else only where
+      // llama.cpp requires one), anything else is a format
+      fileType = LlamaCppFileType.findQuantised(spec.weights());
       if (fileType.isPresent()) {
         LlamaCppFileType type = fileType.get();
         try {
-          checkpoint = Optional.of(LlamaCppQuantization.of(model, architecture).weights(type));
+          LlamaCppQuantization q = LlamaCppQuantization.of(model, architecture);
+          checkpoint = Optional.of(spec.imatrix() ? q.weights(type, true) : q.weights(type));
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException("weights: " + e.getMessage(), e);
         }
@@ -253,6 +256,10 @@ public final class JobPlanner {
       } else {
         precision = precision.withWeights(dtype("weights", spec.weights()));
       }
+    }
+    if (spec.imatrix() && fileType.isEmpty()) {
+      throw new IllegalArgumentException(
+          "imatrix applies to a llama.cpp file type: weights '" + spec.weights() + "' is a format");
     }
     if (spec.kvCache() != null) {
       precision = precision.withKvCache(dtype("kvCache", spec.kvCache()));
@@ -324,6 +331,13 @@ public final class JobPlanner {
             kind,
             engineModel.id(),
             settings);
+    fileType.ifPresent(
+        t -> {
+          // which mix the weights are: the format above is only the mix's default type
+          ObjectNode p = (ObjectNode) inputs.get("precision");
+          p.put("llamaCppFileType", t.name());
+          p.put("imatrix", spec.imatrix());
+        });
     PlanComputed event =
         PlanComputed.of(
             label,

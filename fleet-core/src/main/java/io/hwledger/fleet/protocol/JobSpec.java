@@ -1,5 +1,8 @@
 package io.hwledger.fleet.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +30,11 @@ import org.jspecify.annotations.Nullable;
  * @param kvCache the KV cache's format; null for the engine's default
  * @param tensorParallel GPUs of one host the model is split over
  * @param policy {@code binpack} (default) or {@code spread}
+ * @param imatrix whether the llama.cpp file type named in {@code weights} was quantised with an
+ *     importance matrix, which changes the types llama.cpp chooses for some tensors (as {@code plan
+ *     --imatrix}); false (the default) assumes one only where llama.cpp cannot quantise without it.
+ *     On the wire the member is optional: a body without it, or with null, means false, and false
+ *     is left out, so a job without an importance matrix is the same body as before the member
  */
 public record JobSpec(
     int v,
@@ -41,7 +49,9 @@ public record JobSpec(
     @Nullable String weights,
     @Nullable String kvCache,
     int tensorParallel,
-    @Nullable String policy) {
+    @Nullable String policy,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY)
+        boolean imatrix) {
 
   /** The largest {@code config.json} accepted, characters. */
   public static final int MAX_CONFIG = 256 * 1024;
@@ -63,6 +73,7 @@ public record JobSpec(
    * @param kvCache a format name, or null
    * @param tensorParallel 1 to 64
    * @param policy {@code binpack}, {@code spread} or null
+   * @param imatrix true only with {@code weights}
    * @throws IllegalArgumentException naming what is wrong
    */
   public JobSpec {
@@ -114,5 +125,59 @@ public record JobSpec(
     if (policy != null && !policy.equals("binpack") && !policy.equals("spread")) {
       throw new IllegalArgumentException("policy must be binpack or spread, was '" + policy + "'");
     }
+    if (imatrix && weights == null) {
+      throw new IllegalArgumentException(
+          "imatrix applies to a llama.cpp file type: name one in weights");
+    }
+  }
+
+  /**
+   * A job whose weights, if a llama.cpp file type, were quantised without an importance matrix
+   * where llama.cpp allows it ({@code imatrix} false); validated as the canonical constructor.
+   *
+   * @param v the protocol version
+   * @param model a catalog id, or null
+   * @param config {@code config.json} text, or null
+   * @param modelFile an absolute path, or null
+   * @param modelPath what the engine loads, or null
+   * @param engine the engine id
+   * @param settings engine settings; null means none
+   * @param contextTokens at least 1
+   * @param users at least 1
+   * @param weights a format or file type name, or null
+   * @param kvCache a format name, or null
+   * @param tensorParallel 1 to 64
+   * @param policy {@code binpack}, {@code spread} or null
+   * @throws IllegalArgumentException naming what is wrong
+   */
+  public JobSpec(
+      int v,
+      @Nullable String model,
+      @Nullable String config,
+      @Nullable String modelFile,
+      @Nullable String modelPath,
+      String engine,
+      Map<String, String> settings,
+      int contextTokens,
+      int users,
+      @Nullable String weights,
+      @Nullable String kvCache,
+      int tensorParallel,
+      @Nullable String policy) {
+    this(
+        v,
+        model,
+        config,
+        modelFile,
+        modelPath,
+        engine,
+        settings,
+        contextTokens,
+        users,
+        weights,
+        kvCache,
+        tensorParallel,
+        policy,
+        false);
   }
 }

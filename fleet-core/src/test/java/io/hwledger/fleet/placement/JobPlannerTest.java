@@ -149,6 +149,51 @@ class JobPlannerTest {
         .hasMessage("weights: llama.cpp file type NVFP4 cannot be planned: no block size");
   }
 
+  /**
+   * A job says its file type was quantised with an importance matrix ({@code imatrix}), as {@code
+   * plan --imatrix} does, and is planned with the choices llama.cpp makes with one: bartowski's
+   * Meta-Llama-3.1-8B-Instruct-IQ4_XS.gguf (imatrix) is 4,447,667,616 bytes, its tensors that less
+   * the 7,841,184-byte header its Q4_K_M shares, 4,439,826,432 bytes. Without one llama.cpp keeps
+   * the first eighth of ffn_down (4 of 32 layers of 14,336 x 4,096) in Q5_K (176 bytes per 256)
+   * instead of IQ4_XS (136): 4 x 14,336 x 4,096 x 40 / 256 = 36,700,160 bytes (0.8 %) more. The
+   * rest of the claim is the generic plan of the Q4_K_M job above.
+   */
+  @Test
+  @Verifies("FR-PLAN-022")
+  void anImatrixJobPlansTheImatrixMix() throws Exception {
+    long rest = 1_073_741_824L + 209_715_200L + 513_024L + 1_073_741_824L;
+    JobPlan with = planner.plan(imatrixJob("IQ4_XS", true), A100);
+    JobPlan without = planner.plan(imatrixJob("IQ4_XS", false), A100);
+    assertThat(with.claimBytes()).isEqualTo(4_447_667_616L - 7_841_184L + rest);
+    assertThat(without.claimBytes() - with.claimBytes()).isEqualTo(36_700_160L);
+    // the ledger's event records which mix was planned
+    JsonNode inputs = new ObjectMapper().readTree(with.planComputed().inputs());
+    assertThat(inputs.at("/precision/llamaCppFileType").asText()).isEqualTo("IQ4_XS");
+    assertThat(inputs.at("/precision/imatrix").asBoolean()).isTrue();
+    assertThat(with.inputsHash()).isNotEqualTo(without.inputsHash());
+    // a format is no file type: there is nothing to quantise with an importance matrix
+    assertThatThrownBy(() -> planner.plan(imatrixJob("bf16", true), A100))
+        .hasMessage("imatrix applies to a llama.cpp file type: weights 'bf16' is a format");
+  }
+
+  private static JobSpec imatrixJob(String weights, boolean imatrix) {
+    return new JobSpec(
+        Protocol.VERSION,
+        "llama-3.1-8b",
+        null,
+        null,
+        null,
+        "generic",
+        Map.of(),
+        8192,
+        1,
+        weights,
+        null,
+        1,
+        null,
+        imatrix);
+  }
+
   @Test
   void aLlamaCppJobRunsItsGgufFile() {
     JobSpec spec =
