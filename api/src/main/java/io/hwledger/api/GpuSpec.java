@@ -20,7 +20,8 @@ import java.util.OptionalLong;
  *     the GPU's
  * @param denseTeraFlops dense (no structured sparsity) peak tera-operations per second by dtype
  *     name ({@code fp32}, {@code tf32}, {@code fp16}, {@code bf16}, {@code fp8}, {@code int8},
- *     {@code fp4}); a dtype the GPU lacks is absent
+ *     {@code fp4}; {@code fp16acc16} for fp16 with fp16 accumulation where a GeForce card runs it
+ *     faster than {@code fp16}); a dtype the GPU lacks is absent
  * @param sources where the figures come from
  * @param cudaTotalBytes the device total the CUDA (or HIP) runtime reports ({@code cudaMemGetInfo},
  *     {@code torch.cuda.mem_get_info()[1]}), bytes: a few hundred MiB under nvidia-smi's {@link
