@@ -92,7 +92,7 @@ class UsageErrorsTest {
         // no subcommand
         Arguments.of(
             new String[] {},
-            "a command is required: models, plan, perf, export, ledger, devices, fleet or agent"
+            "a command is required: models, plan, perf, export, ledger, cloud, devices, fleet or agent"
                 + " (try 'hwledger --help')"),
         // a command's own ParameterException
         Arguments.of(
