@@ -136,6 +136,44 @@ class VllmEngineModelTest {
     assertThat(e.kvCacheBytes()).isEqualTo(e.kvCacheTokens() * 376_832L);
   }
 
+  /**
+   * vLLM groups linear-attention layers with attention layers (kv_cache_utils.py, v0.10-v0.19;
+   * HybridAttentionMambaModelConfig in model_executor/models/config.py). Qwen3-Next-80B at TP 2: an
+   * attention layer keeps 2 x 1 KV head x 256 x 2 B = 1,024 B per token per rank; a Gated DeltaNet
+   * layer's state is 16 value heads x 128 x 128 x 2 B = 524,288 B plus a convolution buffer of (2 x
+   * 8 x 128 + 16 x 128) channels x 3 x 2 B = 24,576 B: 548,864 B. The block size is raised from 16
+   * to 16 x cdiv(548,864, 16 x 1,024) = 544 tokens (the v0.10.2 log's "attention block size 544"),
+   * a page 544 x 1,024 = 557,056 B. 12 full and 36 linear layers: the group size is 12 (36 is not
+   * under 1.25 x 12), 1 + 3 = 4 groups, 12 tensors, so a block of the pool is 12 x 557,056 B and
+   * vLLM reports num_blocks // 4 x 544 tokens. A request of 262,144 tokens takes cdiv(262,144, 544)
+   * = 482 attention blocks and one block in each of the 3 state groups: 485. The log
+   * (enginelogs/vllm-qwen3-next-80b-h200-tp2) obeys both: 973,760 = 7,162 // 4 x 544, and 7,162 /
+   * 485 = 14.77x.
+   */
+  @Test
+  @Verifies({"FR-ENGINE-001", "FR-PLAN-029"})
+  void qwen3NextsLinearAttentionLayersJoinTheGroupsWithTheBlockSizeRaisedToTheirState() {
+    Deployment d =
+        Deployment.singleGpu()
+            .withTensorParallel(2)
+            .withEngine(new VllmEngine(0.9, 16, 8192, 1024, 0))
+            .withMemoryPerGpu((long) (139.81 * GIB));
+    EnginePlan e =
+        Planner.of(MODELS.spec("qwen3-next-80b-a3b-instruct"))
+            .plan(TestModels.BF16, Workload.of(262_144, 1), d)
+            .engine()
+            .orElseThrow();
+    report("v0.10.2 Qwen3-Next-80B 2x H200 (hybrid linear attention)", e, 973_760, 14.77);
+    assertThat(e.kvCacheTokens() % 544).isZero();
+    long blocks = e.kvCacheTokens() / 544 * 4; // num_blocks, less at most 3
+    // the reported tokens' blocks in all 4 groups, each block 12 pages of 557,056 B
+    assertThat(e.kvCacheBytes()).isEqualTo(blocks * 12 * 557_056L);
+    assertThat(e.maxConcurrency() * 485).isBetween((double) blocks, blocks + 3.0 + 1e-9);
+    // the logged pair obeys the same rules
+    assertThat(7_162 / 4 * 544).isEqualTo(973_760);
+    assertThat(7_162 / 485.0).isCloseTo(14.77, within(0.005));
+  }
+
   private static MemoryPlan planTp(String model, int tp) {
     Deployment d =
         Deployment.singleGpu()

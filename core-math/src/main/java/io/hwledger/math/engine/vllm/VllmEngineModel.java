@@ -16,6 +16,7 @@ import io.hwledger.math.engine.ParallelRules;
 import io.hwledger.math.engine.PlanInput;
 import io.hwledger.math.engine.SettingValues;
 import io.hwledger.math.engine.StageInput;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,8 +40,9 @@ import java.util.Optional;
  *       request of max_model_len needs}: {@code cdiv(max_model_len, block_size)} for full
  *       attention, {@code cdiv(min(window − 1 + max_num_batched_tokens, max_model_len), block_size)
  *       + 1} for a sliding window. Pipeline stages each size their own pool; the engine takes the
- *       smallest. A stage mixing full and windowed layers is pooled in vLLM's hybrid groups instead
- *       ({@link HybridKvGroups}).
+ *       smallest. A stage mixing full and windowed layers, or attention and linear-attention
+ *       (mamba) layers, is pooled in vLLM's hybrid groups instead ({@link HybridKvGroups}), with
+ *       the block size raised so that an attention page holds a recurrent state.
  *   <li>Profiled peak, modelled: the larger of the forward pass ({@code max_num_batched_tokens ·
  *       (2·hidden + widest intermediate)} in the activation format, times {@link
  *       #FORWARD_PEAK_FACTOR}) and the dummy sampler run on the last stage ({@link
@@ -166,8 +168,15 @@ public final class VllmEngineModel implements EngineModel<VllmEngine> {
     Workload w = in.workload();
     long context = w.contextTokens();
     long batched = e.maxNumBatchedTokens();
-    int blockSize = e.blockSize();
     List<StageInput> loads = in.stages();
+    List<Optional<HybridKvGroups>> hybrids = new ArrayList<>(loads.size());
+    int blockSize = e.blockSize();
+    for (StageInput load : loads) {
+      Optional<HybridKvGroups> hybrid = HybridKvGroups.of(in, load);
+      hybrids.add(hybrid);
+      // one block size for the engine: raised so an attention page holds a recurrent state
+      blockSize = Math.max(blockSize, hybrid.map(h -> h.blockSize(e.blockSize())).orElse(0));
+    }
     MemoryBreakdown[] held = new MemoryBreakdown[loads.size()];
     long besideDecoder =
         Math.addExact(VisionTowerWeights.bytesPerRank(in), RotaryTable.bytesPerRank(in));
@@ -201,7 +210,7 @@ public final class VllmEngineModel implements EngineModel<VllmEngine> {
       long available =
           limit - stage.weightsBytes() - stage.activationBytes() - stage.overheadBytes();
       worstHeadroom = Math.min(worstHeadroom, limit - stage.totalBytes());
-      Optional<HybridKvGroups> hybrid = HybridKvGroups.of(in, loads.get(s));
+      Optional<HybridKvGroups> hybrid = hybrids.get(s);
       if (hybrid.isPresent()) {
         HybridKvGroups groups = hybrid.get();
         long blockBytes = groups.blockBytes(blockSize);
