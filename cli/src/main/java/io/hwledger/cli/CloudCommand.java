@@ -126,15 +126,16 @@ final class CloudCommand implements Callable<Integer> {
               .filter(o -> !spot || o.market() == Market.SPOT)
               .filter(o -> !onDemand || o.market() == Market.ON_DEMAND)
               .filter(o -> o.usdPerInstanceHour() <= cap)
-              .filter(
-                  o ->
-                      region == null
-                          || (o.region() != null
-                              && o.region()
-                                  .toLowerCase(Locale.ROOT)
-                                  .contains(region.toLowerCase(Locale.ROOT))))
+              .filter(o -> region == null || inRegion(o, region))
               .toList();
       return new PriceReport(kept, report.outcomes());
+    }
+
+    /** Whether the offer's region contains {@code wanted}, case ignored; no region is no match. */
+    private static boolean inRegion(Offer o, String wanted) {
+      String where = o.region();
+      return where != null
+          && where.toLowerCase(Locale.ROOT).contains(wanted.toLowerCase(Locale.ROOT));
     }
 
     private double price(CommandLine command) {

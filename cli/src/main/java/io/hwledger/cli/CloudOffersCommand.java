@@ -14,7 +14,6 @@ import io.hwledger.ledger.AppendResult;
 import io.hwledger.ledger.Ledger;
 import io.hwledger.ledger.events.PlanComputed;
 import io.hwledger.ledger.events.PriceObserved;
-import io.hwledger.math.CheckpointWeights;
 import io.hwledger.math.Planner;
 import io.hwledger.math.Sizes;
 import io.hwledger.math.engine.EngineModel;
@@ -136,25 +135,11 @@ final class CloudOffersCommand implements Callable<Integer> {
     long batchCap = usage(() -> Sizes.count("--max-batch", maxBatch, 1L << 20));
     long topCount = usage(() -> Sizes.count("--top", top, 1L << 20));
     EngineModel<?> engineModel = Usage.engine(spec.commandLine(), "--engine", engine);
-    Precision precision = model.defaultPrecision();
-    Planner planner = loaded.planner();
-    if (weights != null) {
-      WeightsChoice choice = WeightsChoice.parse(spec.commandLine(), "--weights", weights);
-      precision = precision.withWeights(choice.format());
-      if (loaded.checkpoint().isEmpty() && choice.fileType().isPresent()) {
-        String architecture = source.architecture();
-        CheckpointWeights file =
-            usage(() -> choice.plannedFile(model, architecture, imatrix)).orElseThrow();
-        planner = Planner.of(model, file);
-      }
-    } else if (imatrix) {
-      throw Usage.error(
-          spec.commandLine(),
-          "--imatrix applies to a llama.cpp file type: name one with --weights");
-    }
+    WeightsChoice.Resolved resolved =
+        WeightsChoice.resolve(spec.commandLine(), weights, imatrix, source, loaded, io, "planning");
+    Precision p = resolved.precision();
+    Planner pl = resolved.planner(model);
     PriceReport report = selection.read(spec.commandLine(), io, env);
-    Precision p = precision;
-    Planner pl = planner;
     List<OfferFit> ranked =
         usage(
             () ->

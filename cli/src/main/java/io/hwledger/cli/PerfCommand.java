@@ -8,7 +8,6 @@ import io.hwledger.api.ModelSpec;
 import io.hwledger.api.Precision;
 import io.hwledger.api.Printable;
 import io.hwledger.api.Workload;
-import io.hwledger.math.CheckpointWeights;
 import io.hwledger.math.DecodeRate;
 import io.hwledger.math.Interconnect;
 import io.hwledger.math.Planner;
@@ -145,28 +144,11 @@ final class PerfCommand implements Callable<Integer> {
         interconnect == null
             ? Interconnect.defaultFor(device)
             : usage(() -> Interconnect.parse(interconnect));
-    Precision precision = model.defaultPrecision();
-    Planner planner = loaded.planner();
-    if (weights != null) {
-      WeightsChoice choice = WeightsChoice.parse(spec.commandLine(), "--weights", weights);
-      precision = precision.withWeights(choice.format());
-      if (loaded.checkpoint().isEmpty() && choice.fileType().isPresent()) {
-        String architecture = source.architecture();
-        CheckpointWeights file =
-            usage(() -> choice.plannedFile(model, architecture, imatrix)).orElseThrow();
-        planner = Planner.of(model, file);
-      }
-      if (loaded.checkpoint().isPresent()) {
-        io.warn(
-            "--weights does not change the weights a "
-                + loaded.origin()
-                + " checkpoint stores; estimating with its tensor bytes");
-      }
-    } else if (imatrix) {
-      throw Usage.error(
-          spec.commandLine(),
-          "--imatrix applies to a llama.cpp file type: name one with --weights");
-    }
+    WeightsChoice.Resolved resolved =
+        WeightsChoice.resolve(
+            spec.commandLine(), weights, imatrix, source, loaded, io, "estimating");
+    Precision precision = resolved.precision();
+    Planner planner = resolved.planner(model);
     EngineModel<?> engineModel = Usage.engine(spec.commandLine(), "--engine", engine);
     Deployment deployment =
         Deployment.singleGpu()

@@ -187,26 +187,11 @@ final class PlanOptions {
     int tensorParallel = usage(() -> (int) Sizes.count("--tp", tp, Integer.MAX_VALUE));
     int pipelineParallel = usage(() -> (int) Sizes.count("--pp", pp, Integer.MAX_VALUE));
 
-    Precision precision = model.defaultPrecision();
-    Optional<CheckpointWeights> checkpoint = loaded.checkpoint();
-    Optional<LlamaCppFileType> fileType = Optional.empty();
-    if (weights != null) {
-      WeightsChoice choice = WeightsChoice.parse(mixee.commandLine(), "--weights", weights);
-      fileType = choice.fileType();
-      if (checkpoint.isEmpty()) {
-        String architecture = source.architecture();
-        checkpoint = usage(() -> choice.plannedFile(model, architecture, imatrix));
-      }
-      precision = precision.withWeights(choice.format());
-    } else if (imatrix) {
-      throw usageError("--imatrix applies to a llama.cpp file type: name one with --weights");
-    }
-    if (weights != null && loaded.checkpoint().isPresent()) {
-      io.warn(
-          "--weights does not change the weights a "
-              + loaded.origin()
-              + " checkpoint stores; planning with its tensor bytes");
-    }
+    WeightsChoice.Resolved resolved =
+        WeightsChoice.resolve(
+            mixee.commandLine(), weights, imatrix, source, loaded, io, "planning");
+    Precision precision = resolved.precision();
+    Optional<CheckpointWeights> checkpoint = resolved.checkpoint();
     if (kvCache != null) {
       precision = precision.withKvCache(Usage.dtype(mixee.commandLine(), "--kv-cache", kvCache));
     }
@@ -241,7 +226,7 @@ final class PlanOptions {
         Workload.of(contextTokens, sequences),
         deployment,
         loaded,
-        loaded.checkpoint().isPresent() ? Optional.empty() : fileType);
+        resolved.fileType());
   }
 
   /**

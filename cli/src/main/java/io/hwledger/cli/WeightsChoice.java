@@ -2,9 +2,11 @@ package io.hwledger.cli;
 
 import io.hwledger.api.DType;
 import io.hwledger.api.ModelSpec;
+import io.hwledger.api.Precision;
 import io.hwledger.math.CheckpointWeights;
 import io.hwledger.math.LlamaCppFileType;
 import io.hwledger.math.LlamaCppQuantization;
+import io.hwledger.math.Planner;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Optional;
@@ -74,5 +76,77 @@ record WeightsChoice(Optional<LlamaCppFileType> fileType, DType format) {
           LlamaCppQuantization q = LlamaCppQuantization.of(model, architecture);
           return imatrix ? q.weights(t, true) : q.weights(t);
         });
+  }
+
+  /**
+   * What a command plans with once its {@code --weights} and {@code --imatrix} are read.
+   *
+   * @param precision the model's default precision, its weights in the chosen format
+   * @param checkpoint the stored weights: the loaded checkpoint's, else the file {@code
+   *     llama-quantize} would write for a named file type, else none
+   * @param fileType the llama.cpp file type named, when one was and no checkpoint was loaded
+   */
+  record Resolved(
+      Precision precision,
+      Optional<CheckpointWeights> checkpoint,
+      Optional<LlamaCppFileType> fileType) {
+
+    /** The planner of {@code model} over these stored weights, if any. */
+    Planner planner(ModelSpec model) {
+      return checkpoint.map(c -> Planner.of(model, c)).orElseGet(() -> Planner.of(model));
+    }
+  }
+
+  /**
+   * Reads {@code --weights} and {@code --imatrix} for a loaded model, one way for {@code plan},
+   * {@code perf}, {@code export} and {@code cloud offers}: a file type names the tensor bytes
+   * llama-quantize would write (with the importance-matrix choices when {@code imatrix}); a loaded
+   * checkpoint keeps its own bytes, with a warning.
+   *
+   * @param command the command, for usage errors
+   * @param weights the {@code --weights} value, or null
+   * @param imatrix whether {@code --imatrix} was given
+   * @param source the model option, for the architecture a file type's rules depend on
+   * @param loaded the model as loaded
+   * @param io where the warning goes
+   * @param planning the verb of the warning, e.g. {@code planning}
+   * @return the precision and stored weights to plan with
+   * @throws CommandLine.ParameterException for an unknown --weights, or --imatrix without a file
+   *     type
+   */
+  static Resolved resolve(
+      CommandLine command,
+      String weights,
+      boolean imatrix,
+      ModelSource source,
+      ModelSource.Loaded loaded,
+      Streams io,
+      String planning) {
+    ModelSpec model = loaded.spec();
+    Precision precision = model.defaultPrecision();
+    if (weights == null) {
+      if (imatrix) {
+        throw Usage.error(
+            command, "--imatrix applies to a llama.cpp file type: name one with --weights");
+      }
+      return new Resolved(precision, loaded.checkpoint(), Optional.empty());
+    }
+    WeightsChoice choice = parse(command, "--weights", weights);
+    precision = precision.withWeights(choice.format());
+    if (loaded.checkpoint().isPresent()) {
+      io.warn(
+          "--weights does not change the weights a "
+              + loaded.origin()
+              + " checkpoint stores; "
+              + planning
+              + " with its tensor bytes");
+      return new Resolved(precision, loaded.checkpoint(), Optional.empty());
+    }
+    try {
+      return new Resolved(
+          precision, choice.plannedFile(model, source.architecture(), imatrix), choice.fileType());
+    } catch (IllegalArgumentException e) {
+      throw Usage.error(command, e);
+    }
   }
 }

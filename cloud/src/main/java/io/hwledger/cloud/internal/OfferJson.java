@@ -101,8 +101,16 @@ public final class OfferJson {
       double instancePrice =
           perInstance.isPresent() ? perInstance.getAsDouble() : perGpu.getAsDouble() * count;
       offers.add(
-          offer(json, node, item, sourceId, count, Math.round(gib * GIB), instancePrice)
-              .build(fetchedAt, label));
+          offer(
+              json,
+              node,
+              item,
+              sourceId,
+              count,
+              Math.round(gib * GIB),
+              instancePrice,
+              fetchedAt,
+              label));
     }
     return new Snapshot(source, asOf, citation, offers);
   }
@@ -169,31 +177,30 @@ public final class OfferJson {
       }
       offers.add(
           offer(
-                  json,
-                  node,
-                  item,
-                  sourceId,
-                  (int) json.whole(node, "gpuCount", item, 1),
-                  json.whole(node, "memoryPerGpuBytes", item, 1),
-                  json.number(node, "usdPerInstanceHour", item))
-              .build(fetchedAt, json.text(node, "source", item)));
+              json,
+              node,
+              item,
+              sourceId,
+              (int) json.whole(node, "gpuCount", item, 1),
+              json.whole(node, "memoryPerGpuBytes", item, 1),
+              json.number(node, "usdPerInstanceHour", item),
+              fetchedAt,
+              json.text(node, "source", item)));
     }
     return offers;
   }
 
-  /** The fields snapshots and cache files share, waiting for the time and source. */
-  private interface Partial {
-    Offer build(Instant fetchedAt, String source);
-  }
-
-  private static Partial offer(
+  /** An offer from the fields snapshots and cache files share; its errors name the item. */
+  private static Offer offer(
       Json json,
       JsonNode node,
       String item,
       String sourceId,
       int count,
       long memoryPerGpu,
-      double instancePrice)
+      double instancePrice,
+      Instant fetchedAt,
+      String source)
       throws PriceSourceException {
     String sku = json.text(node, "sku", item);
     String gpuName = json.text(node, "gpuName", item);
@@ -209,8 +216,7 @@ public final class OfferJson {
             item,
             sourceId);
     try {
-      // Validate now, with the item named, rather than when built.
-      new Offer(
+      return new Offer(
           sourceId,
           sku,
           gpuName,
@@ -223,27 +229,11 @@ public final class OfferJson {
           bidRule,
           region,
           availability,
-          Instant.EPOCH,
-          "check");
+          fetchedAt,
+          source);
     } catch (IllegalArgumentException e) {
       throw new PriceSourceException(sourceId + " " + item + ": " + e.getMessage(), e);
     }
-    return (fetchedAt, source) ->
-        new Offer(
-            sourceId,
-            sku,
-            gpuName,
-            gpuId,
-            count,
-            memoryPerGpu,
-            instancePrice,
-            market,
-            tier,
-            bidRule,
-            region,
-            availability,
-            fetchedAt,
-            source);
   }
 
   private static <E extends Enum<E>> E constant(
