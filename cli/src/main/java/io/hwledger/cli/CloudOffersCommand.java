@@ -20,11 +20,13 @@ import io.hwledger.math.engine.EngineModel;
 import io.hwledger.math.engine.SettingValues;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -245,10 +247,11 @@ final class CloudOffersCommand implements Callable<Integer> {
                   + EngineLaunch.shellLine(
                       exportCommand(fitting.get(0), label, engineId, contextTokens)));
     }
-    if (!refused.isEmpty()) {
+    List<OfferFit> tooSmall = refused.stream().filter(f -> f.offer().gpuId() != null).toList();
+    if (!tooSmall.isEmpty()) {
       io.out().println();
       io.out().println("do not fit:");
-      for (OfferFit f : refused) {
+      for (OfferFit f : tooSmall) {
         Offer o = f.offer();
         io.out()
             .println(
@@ -259,10 +262,31 @@ final class CloudOffersCommand implements Callable<Integer> {
                     + " ("
                     + o.gpuCount()
                     + "× "
-                    + CloudCommand.gpuLabel(o)
+                    + o.gpuId()
                     + "): "
                     + f.refusal().orElseThrow());
       }
+    }
+    // Offers whose GPU maps to no catalog GPU: one line per provider and name, not per offer.
+    Map<String, Long> unmapped =
+        refused.stream()
+            .filter(f -> f.offer().gpuId() == null)
+            .collect(
+                Collectors.groupingBy(
+                    f -> f.offer().provider() + " " + f.offer().gpuName(),
+                    LinkedHashMap::new,
+                    Collectors.counting()));
+    if (!unmapped.isEmpty()) {
+      io.out().println();
+      io.out()
+          .println(
+              "not planned, GPU maps to no catalog GPU (unknown, or form factor not stated): "
+                  + unmapped.entrySet().stream()
+                      .map(
+                          e ->
+                              e.getKey()
+                                  + (e.getValue() > 1 ? " (" + e.getValue() + " offers)" : ""))
+                      .collect(Collectors.joining(", ")));
     }
   }
 

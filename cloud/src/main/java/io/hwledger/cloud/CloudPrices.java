@@ -244,7 +244,10 @@ public final class CloudPrices {
     }
   }
 
-  /** "using the snapshot of DATE (CITATION), N days old": the date always, the age past a day. */
+  /**
+   * "using the snapshot of DATE (URL), N days old": the date always, the citation's first URL (the
+   * whole citation is in {@link Snapshot#citation()}), the age past a day.
+   */
   private String snapshotLabel(PriceSource source) {
     Snapshot s = source.snapshot();
     long days =
@@ -253,9 +256,21 @@ public final class CloudPrices {
     return "using the snapshot of "
         + s.asOf()
         + " ("
-        + s.citation()
+        + firstUrl(s.citation())
         + ")"
         + (days > 1 ? ", " + days + " days old" : "");
+  }
+
+  /**
+   * The first {@code http(s)://} word of a citation, with "…" when more follows; else all of it.
+   */
+  static String firstUrl(String citation) {
+    for (String word : citation.split("[\\s,;()]+")) {
+      if (word.startsWith("https://") || word.startsWith("http://")) {
+        return word.equals(citation.strip()) ? word : word + ", …";
+      }
+    }
+    return citation;
   }
 
   private static Result snapshot(PriceSource source, String warning) {

@@ -211,4 +211,15 @@ class CloudPricesTest {
                     .build())
         .hasMessageContaining("'x'");
   }
+
+  @Test
+  @Verifies("FR-CLOUD-005")
+  void aWarningShowsTheCitationsFirstUrl() {
+    assertThat(CloudPrices.firstUrl("https://a.example/p")).isEqualTo("https://a.example/p");
+    assertThat(
+            CloudPrices.firstUrl(
+                "read 2026-11-09 at https://a.example/p, as transcribed in https://b.example"))
+        .isEqualTo("https://a.example/p, …");
+    assertThat(CloudPrices.firstUrl("a printed price list")).isEqualTo("a printed price list");
+  }
 }
