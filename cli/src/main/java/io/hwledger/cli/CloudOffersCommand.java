@@ -169,7 +169,7 @@ final class CloudOffersCommand implements Callable<Integer> {
       root.put("users", userCount);
       root.set("sources", CloudPricesCommand.sources(report));
       ArrayNode fits = root.putArray("fits");
-      fitting.forEach(f -> fits.add(fitJson(f, label, engineModel.id(), contextTokens)));
+      fitting.forEach(f -> fits.add(fitJson(f, engineModel.id(), contextTokens)));
       ArrayNode no = root.putArray("refused");
       for (OfferFit f : refused) {
         ObjectNode n = no.addObject();
@@ -244,8 +244,7 @@ final class CloudOffersCommand implements Callable<Integer> {
       io.out()
           .println(
               "export: "
-                  + EngineLaunch.shellLine(
-                      exportCommand(fitting.get(0), label, engineId, contextTokens)));
+                  + EngineLaunch.shellLine(exportCommand(fitting.get(0), engineId, contextTokens)));
     }
     List<OfferFit> tooSmall = refused.stream().filter(f -> f.offer().gpuId() != null).toList();
     if (!tooSmall.isEmpty()) {
@@ -291,8 +290,7 @@ final class CloudOffersCommand implements Callable<Integer> {
   }
 
   /** The {@code hwledger export} line that starts the engine on one copy of a fitting offer. */
-  private List<String> exportCommand(
-      OfferFit f, String label, String engineId, long contextTokens) {
+  private List<String> exportCommand(OfferFit f, String engineId, long contextTokens) {
     OfferFit.Layout l = f.layout().orElseThrow();
     List<String> args = new ArrayList<>(List.of("hwledger", "export"));
     args.addAll(source.arguments());
@@ -314,7 +312,7 @@ final class CloudOffersCommand implements Callable<Integer> {
     return args;
   }
 
-  private ObjectNode fitJson(OfferFit f, String label, String engineId, long contextTokens) {
+  private ObjectNode fitJson(OfferFit f, String engineId, long contextTokens) {
     OfferFit.Layout l = f.layout().orElseThrow();
     ObjectNode n = JsonWriter.object();
     n.set("offer", CloudPricesCommand.offer(f.offer()));
@@ -334,7 +332,7 @@ final class CloudOffersCommand implements Callable<Integer> {
       n.putNull("usdPerMillionTokens");
     }
     ArrayNode export = n.putArray("export");
-    exportCommand(f, label, engineId, contextTokens).forEach(export::add);
+    exportCommand(f, engineId, contextTokens).forEach(export::add);
     return n;
   }
 

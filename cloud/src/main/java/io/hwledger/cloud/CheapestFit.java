@@ -186,9 +186,9 @@ public final class CheapestFit {
   private Optional<OfferFit.Layout> layout(
       Offer offer, GpuSpec gpu, int tp, Deployment deployment, List<String> reasons) {
     int replicas = offer.gpuCount() / tp;
-    long perReplica = Math.min(heldSequences(deployment), batchCap);
+    MemoryPlan one = planner.plan(precision, Workload.of(contextTokens, 1), deployment);
+    long perReplica = Math.min(heldSequences(one, deployment), batchCap);
     if (perReplica < 1 || perReplica * replicas < users) {
-      MemoryPlan one = planner.plan(precision, Workload.of(contextTokens, 1), deployment);
       long budget = one.fit().map(f -> f.budgetBytes()).orElse(0L);
       reasons.add(
           String.format(
@@ -223,9 +223,11 @@ public final class CheapestFit {
         new OfferFit.Layout(tp, replicas, plan, perReplica, headroom, tokensPerSecond, cost));
   }
 
-  /** Sequences of the context one copy holds: the engine's count, else the planner's solver. */
-  private long heldSequences(Deployment deployment) {
-    MemoryPlan one = planner.plan(precision, Workload.of(contextTokens, 1), deployment);
+  /**
+   * Sequences of the context one copy holds: the engine's count in {@code one} (the plan of one
+   * sequence), else the planner's solver.
+   */
+  private long heldSequences(MemoryPlan one, Deployment deployment) {
     if (one.engine().isPresent()) {
       return (long) Math.floor(one.engine().get().maxConcurrency());
     }
