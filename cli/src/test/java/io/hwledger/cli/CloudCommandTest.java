@@ -107,18 +107,39 @@ class CloudCommandTest {
             "--json");
     JsonNode root = JSON.readTree(json.out());
     List<Double> cost = new ArrayList<>();
+    Map<String, List<double[]>> byLayout = new HashMap<>();
     for (JsonNode f : root.get("fits")) {
       cost.add(f.get("usdPerMillionTokens").asDouble());
       long copies = f.get("replicas").asLong();
       assertThat(f.get("sequencesPerReplica").asLong() * copies).isGreaterThanOrEqualTo(8);
-      // the hourly price over an hour's tokens, per million
-      double expected =
-          f.get("offer").get("usdPerInstanceHour").asDouble()
-              / (f.get("decodeTokensPerSecond").asDouble() * 3600)
-              * 1e6;
-      assertThat(f.get("usdPerMillionTokens").asDouble())
-          .isCloseTo(expected, org.assertj.core.api.Assertions.within(expected * 1e-9));
+      String layout =
+          f.get("offer").get("gpu").asText()
+              + " "
+              + f.get("tensorParallel").asText()
+              + "x"
+              + copies
+              + " "
+              + f.get("sequencesPerReplica").asText();
+      byLayout
+          .computeIfAbsent(layout, k -> new ArrayList<>())
+          .add(
+              new double[] {
+                f.get("offer").get("usdPerInstanceHour").asDouble(),
+                f.get("usdPerMillionTokens").asDouble()
+              });
     }
+    // The same GPU and layout decode equally fast, so cost per token scales with the snapshot's
+    // hourly prices (RunPod's Secure and Community prices of one GPU type).
+    int pairs = 0;
+    for (List<double[]> same : byLayout.values()) {
+      for (int i = 1; i < same.size(); i++) {
+        double priceRatio = same.get(i)[0] / same.get(0)[0];
+        assertThat(same.get(i)[1] / same.get(0)[1])
+            .isCloseTo(priceRatio, org.assertj.core.api.Assertions.within(1e-9));
+        pairs++;
+      }
+    }
+    assertThat(pairs).isPositive();
     assertThat(cost).isNotEmpty().isSorted();
   }
 
