@@ -8,4 +8,6 @@ module io.hwledger.ledger {
 
   exports io.hwledger.ledger;
   exports io.hwledger.ledger.events;
+
+  uses io.hwledger.ledger.LedgerStoreProvider;
 }

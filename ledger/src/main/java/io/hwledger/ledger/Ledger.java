@@ -5,8 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * ledger recovers. Reads, proofs and roots may run concurrently with appends and see every
  * acknowledged record.
  */
-public final class Ledger implements AutoCloseable {
+public final class Ledger implements LedgerStore {
   private static final Logger LOG = LoggerFactory.getLogger(Ledger.class);
 
   private final Path dir;
@@ -71,10 +72,12 @@ public final class Ledger implements AutoCloseable {
   /** The longest a batch waits for appenders still on their way back, nanoseconds. */
   private static final long COMMIT_DELAY_NANOS = 100_000;
 
-  private record Pending(LedgerEvent event, CompletableFuture<AppendResult> done) {}
+  /** An append waiting for the writer: a new event, or a record copied from another ledger. */
+  private record Pending(
+      LedgerEvent event, RecordedEvent copy, CompletableFuture<AppendResult> done) {}
 
   /** Queued by {@link #close()} after the last accepted append; tells the writer to finish. */
-  private static final Pending STOP = new Pending(null, null);
+  private static final Pending STOP = new Pending(null, null, null);
 
   private Ledger(Path dir, LedgerOptions options, LedgerOpener.Opened opened) {
     this.dir = dir;
@@ -165,9 +168,29 @@ public final class Ledger implements AutoCloseable {
    *     failure, the record cannot be encoded, or the calling thread is interrupted while waiting
    *     (the event may still be recorded then)
    */
+  @Override
   public AppendResult append(LedgerEvent event) {
+    return await(appendAsync(event));
+  }
+
+  /**
+   * Appends a record copied from another ledger, keeping its bytes; see {@link
+   * LedgerStore#appendCopy}.
+   *
+   * @param record a record read from another ledger
+   * @return the record's sequence number and hash, equal to {@code record}'s
+   * @throws LedgerException if the record does not continue this ledger's chain, or as {@link
+   *     #append}
+   */
+  @Override
+  public AppendResult appendCopy(RecordedEvent record) {
+    Objects.requireNonNull(record, "record");
+    return await(queue(new Pending(null, record, new CompletableFuture<>())));
+  }
+
+  private static AppendResult await(CompletableFuture<AppendResult> pending) {
     try {
-      return appendAsync(event).get();
+      return pending.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LedgerException("interrupted while waiting for the append to be durable", e);
@@ -188,9 +211,14 @@ public final class Ledger implements AutoCloseable {
    * @return a future of the record's sequence number and hash; already failed when the ledger is
    *     read-only, closed or stopped
    */
+  @Override
   public CompletableFuture<AppendResult> appendAsync(LedgerEvent event) {
     Objects.requireNonNull(event, "event");
-    CompletableFuture<AppendResult> done = new CompletableFuture<>();
+    return queue(new Pending(event, null, new CompletableFuture<>()));
+  }
+
+  private CompletableFuture<AppendResult> queue(Pending pending) {
+    CompletableFuture<AppendResult> done = pending.done;
     synchronized (lifecycle) {
       Throwable failed = failure;
       if (writer == null) {
@@ -200,7 +228,7 @@ public final class Ledger implements AutoCloseable {
       } else if (closing) {
         done.completeExceptionally(new LedgerException("ledger " + dir + " is closed"));
       } else {
-        queue.add(new Pending(event, done));
+        queue.add(pending);
       }
     }
     return done;
@@ -211,6 +239,7 @@ public final class Ledger implements AutoCloseable {
    *
    * @return the next sequence number
    */
+  @Override
   public long size() {
     return tree.head().size();
   }
@@ -220,6 +249,7 @@ public final class Ledger implements AutoCloseable {
    *
    * @return a fresh 32-byte array; {@code SHA-256("")} for an empty ledger
    */
+  @Override
   public byte[] root() {
     return tree.head().root().clone();
   }
@@ -232,6 +262,7 @@ public final class Ledger implements AutoCloseable {
    * @return a fresh 32-byte array
    * @throws IllegalArgumentException if {@code size} is outside {@code [0, size()]}
    */
+  @Override
   public byte[] root(long size) {
     checkSize(size);
     return tree.root(size);
@@ -245,6 +276,7 @@ public final class Ledger implements AutoCloseable {
    * @return a fresh 32-byte array
    * @throws IllegalArgumentException if there is no record {@code seq}
    */
+  @Override
   public byte[] leafHash(long seq) {
     long current = size();
     if (seq < 0 || seq >= current) {
@@ -263,6 +295,7 @@ public final class Ledger implements AutoCloseable {
    * @throws IllegalArgumentException if {@code size} is outside {@code [0, size()]} or {@code seq}
    *     outside {@code [0, size)}
    */
+  @Override
   public InclusionProof inclusionProof(long seq, long size) {
     checkSize(size);
     if (seq < 0 || seq >= size) {
@@ -280,6 +313,7 @@ public final class Ledger implements AutoCloseable {
    * @return the proof; empty when {@code oldSize} is 0 or equals {@code newSize}
    * @throws IllegalArgumentException if a size is out of range
    */
+  @Override
   public ConsistencyProof consistencyProof(long oldSize, long newSize) {
     checkSize(newSize);
     if (oldSize < 0 || oldSize > newSize) {
@@ -314,34 +348,13 @@ public final class Ledger implements AutoCloseable {
    * @return the signed note text, body then signature lines
    * @throws IllegalArgumentException if {@code origin} is not a valid checkpoint origin
    */
+  @Override
   public String checkpoint(String origin, NoteSigner signer) {
     Objects.requireNonNull(origin, "origin");
     Objects.requireNonNull(signer, "signer");
     CheckedTree.TreeHead now = tree.head();
     Checkpoint checkpoint = new Checkpoint(origin, now.size(), now.root(), List.of());
     return signer.sign(checkpoint.body());
-  }
-
-  /**
-   * Reads up to {@code limit} acknowledged records from {@code from} on.
-   *
-   * @param from the first sequence number to read
-   * @param limit the most records to return
-   * @return the records in sequence order; empty when {@code from} is at or past {@link #size()}
-   * @throws IllegalArgumentException if {@code from} or {@code limit} is negative
-   * @throws LedgerException if a record in range is damaged, missing or dropped by retention
-   * @throws LedgerException also if reading a segment fails (an I/O error, with its cause)
-   */
-  public List<RecordedEvent> read(long from, int limit) {
-    if (from < 0) {
-      throw new IllegalArgumentException("from must not be negative, was " + from);
-    }
-    if (limit < 0) {
-      throw new IllegalArgumentException("limit must not be negative, was " + limit);
-    }
-    List<RecordedEvent> out = new ArrayList<>();
-    forEach(from, limit, out::add);
-    return out;
   }
 
   /**
@@ -356,6 +369,7 @@ public final class Ledger implements AutoCloseable {
    * @throws LedgerException if a record in range is damaged, missing or dropped by retention
    * @throws LedgerException also if reading a segment fails (an I/O error, with its cause)
    */
+  @Override
   public void forEach(long from, long limit, Consumer<RecordedEvent> visitor) {
     if (from < 0) {
       throw new IllegalArgumentException("from must not be negative, was " + from);
@@ -389,22 +403,6 @@ public final class Ledger implements AutoCloseable {
     } catch (IOException e) {
       throw new LedgerException("cannot read the ledger " + dir + ": " + e.getMessage(), e);
     }
-  }
-
-  /**
-   * Folds every acknowledged record, in order, into {@code projection}'s state.
-   *
-   * @param <S> the projection's state
-   * @param projection the fold to apply, from its initial state
-   * @return the state after the last acknowledged record
-   * @throws LedgerException if retention dropped the oldest records: a projection of what is left
-   *     would not be the ledger's state
-   */
-  public <S> S replay(Projection<S> projection) {
-    Objects.requireNonNull(projection, "projection");
-    List<S> state = new ArrayList<>(List.of(projection.initial()));
-    forEach(0, Long.MAX_VALUE, e -> state.set(0, projection.apply(state.get(0), e)));
-    return state.get(0);
   }
 
   /**
@@ -562,19 +560,26 @@ public final class Ledger implements AutoCloseable {
     long seq = firstSeq;
     int bytes = 0;
     for (Pending p : batch) {
-      Instant now = options.clock().instant();
-      long micros =
-          Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1000);
       byte[] body;
+      byte[] hash;
       try {
-        body =
-            RecordCodec.body(
-                seq, micros, p.event.type(), p.event.schemaVersion(), p.event.payload(), prev);
-      } catch (IllegalArgumentException e) {
+        body = p.copy == null ? newBody(p.event, seq, prev) : copiedBody(p.copy, seq, prev);
+        hash = RecordCodec.hash(body);
+        if (p.copy != null && !MessageDigest.isEqual(hash, p.copy.hash())) {
+          throw new IllegalArgumentException(
+              "record "
+                  + seq
+                  + " has hash "
+                  + p.copy.hashHex()
+                  + " but chained to "
+                  + dir
+                  + " it hashes to "
+                  + HexFormat.of().formatHex(hash));
+        }
+      } catch (IllegalArgumentException | ArithmeticException e) {
         p.done.completeExceptionally(new LedgerException(e.getMessage(), e));
         continue;
       }
-      byte[] hash = RecordCodec.hash(body);
       bodies.add(body);
       hashes.add(hash);
       accepted.add(p);
@@ -618,6 +623,21 @@ public final class Ledger implements AutoCloseable {
     for (int i = 0; i < accepted.size(); i++) {
       accepted.get(i).done.complete(new AppendResult(firstSeq + i, hashes.get(i)));
     }
+  }
+
+  private byte[] newBody(LedgerEvent event, long seq, byte[] prev) {
+    long micros = RecordCodec.micros(options.clock().instant());
+    return RecordCodec.body(
+        seq, micros, event.type(), event.schemaVersion(), event.payload(), prev);
+  }
+
+  private static byte[] copiedBody(RecordedEvent copy, long seq, byte[] prev) {
+    if (copy.seq() != seq) {
+      throw new IllegalArgumentException(
+          "record " + copy.seq() + " does not continue a ledger of " + seq + " records");
+    }
+    long micros = RecordCodec.micros(copy.timestamp());
+    return RecordCodec.body(seq, micros, copy.type(), copy.schemaVersion(), copy.payload(), prev);
   }
 
   @SuppressWarnings("ReferenceEquality") // STOP is a sentinel instance
@@ -691,6 +711,16 @@ public final class Ledger implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /**
+   * The ledger's directory.
+   *
+   * @return the directory as given to open
+   */
+  @Override
+  public String location() {
+    return dir.toString();
   }
 
   @Override

@@ -10,6 +10,9 @@ final class MerkleFrontier {
   private final byte[][] waiting = new byte[64][];
   private long size;
 
+  /** An empty frontier. */
+  MerkleFrontier() {}
+
   /** Receives each completed node: its level, its index within the level, and its hash. */
   interface NodeSink {
     void node(int level, long index, byte[] hash);

@@ -54,11 +54,12 @@ public final class MerkleTree {
   /**
    * The root hash (RFC 9162 {@code MTH}) of the first {@code size} leaves in {@code store}.
    *
+   * @param store the stored tree
    * @param size leaves to include, {@code 0 ≤ size ≤ store.size()}; 0 gives {@code SHA-256("")}
    * @return a fresh 32-byte array
    * @throws IllegalArgumentException if {@code size} is out of range
    */
-  static byte[] root(HashStore store, long size) {
+  public static byte[] root(HashStore store, long size) {
     checkTreeSize(store, size);
     return size == 0 ? MerkleHash.empty() : range(store, 0, size).clone();
   }
@@ -67,10 +68,14 @@ public final class MerkleTree {
    * The inclusion proof (RFC 9162 {@code PATH}) of leaf {@code index} in the tree of the first
    * {@code size} leaves.
    *
+   * @param store the stored tree
+   * @param index the leaf
+   * @param size leaves in the tree
+   * @return the proof
    * @throws IllegalArgumentException if {@code size} exceeds the store or {@code index} is not in
    *     {@code [0, size)}
    */
-  static InclusionProof inclusionProof(HashStore store, long index, long size) {
+  public static InclusionProof inclusionProof(HashStore store, long index, long size) {
     checkTreeSize(store, size);
     if (index < 0) {
       throw new IllegalArgumentException("index " + index + " is negative");
@@ -101,9 +106,13 @@ public final class MerkleTree {
    * leaves to the tree of the first {@code newSize}; empty when {@code oldSize} is 0 or equals
    * {@code newSize}.
    *
+   * @param store the stored tree
+   * @param oldSize leaves in the earlier tree
+   * @param newSize leaves in the later tree
+   * @return the proof
    * @throws IllegalArgumentException unless {@code 0 ≤ oldSize ≤ newSize ≤ store.size()}
    */
-  static ConsistencyProof consistencyProof(HashStore store, long oldSize, long newSize) {
+  public static ConsistencyProof consistencyProof(HashStore store, long oldSize, long newSize) {
     checkTreeSize(store, newSize);
     if (oldSize < 0) {
       throw new IllegalArgumentException("old size " + oldSize + " is negative");

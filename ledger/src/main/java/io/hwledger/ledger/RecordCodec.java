@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.zip.CRC32C;
@@ -45,6 +46,16 @@ final class RecordCodec {
   private static final HexFormat HEX = HexFormat.of();
 
   private RecordCodec() {}
+
+  /**
+   * A record time in microseconds since the epoch, the resolution records store.
+   *
+   * @throws ArithmeticException if {@code time} is beyond the range of a long of microseconds
+   */
+  static long micros(Instant time) {
+    return Math.addExact(
+        Math.multiplyExact(time.getEpochSecond(), 1_000_000L), time.getNano() / 1000);
+  }
 
   /** Encodes a record body. */
   static byte[] body(

@@ -5,8 +5,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The outcome of {@link Ledger#verify}: whether every record's checksum, hash, chain link and
- * Merkle leaf is right, and if not, the first record that is wrong and why.
+ * The outcome of verifying a ledger ({@link Ledger#verify}, {@link LedgerStores#verify}): whether
+ * every record's checksum, hash, chain link and Merkle leaf is right, and if not, the first record
+ * that is wrong and why.
  *
  * @param ok whether everything verified
  * @param size records verified (when not ok: records before the first bad one)
@@ -50,11 +51,26 @@ public record Verification(
     return HexFormat.of().formatHex(root);
   }
 
-  static Verification good(long size, byte[] root) {
+  /**
+   * Everything verified.
+   *
+   * @param size records verified
+   * @param root their Merkle root
+   * @return an ok result
+   */
+  public static Verification good(long size, byte[] root) {
     return new Verification(true, size, root, OptionalLong.empty(), Optional.empty());
   }
 
-  static Verification bad(long seq, byte[] root, String reason) {
+  /**
+   * Record {@code seq} is wrong; the records before it verified.
+   *
+   * @param seq the first wrong record
+   * @param root the Merkle root of the records before it
+   * @param reason what is wrong, in one line
+   * @return a failed result
+   */
+  public static Verification bad(long seq, byte[] root, String reason) {
     return new Verification(false, seq, root, OptionalLong.of(seq), Optional.of(reason));
   }
 
