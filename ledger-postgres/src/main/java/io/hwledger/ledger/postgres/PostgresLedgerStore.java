@@ -1,0 +1,445 @@
+package io.hwledger.ledger.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.hwledger.ledger.AppendResult;
+import io.hwledger.ledger.Checkpoint;
+import io.hwledger.ledger.ConsistencyProof;
+import io.hwledger.ledger.InclusionProof;
+import io.hwledger.ledger.LedgerEvent;
+import io.hwledger.ledger.LedgerException;
+import io.hwledger.ledger.LedgerOptions;
+import io.hwledger.ledger.LedgerStore;
+import io.hwledger.ledger.MerkleTree;
+import io.hwledger.ledger.NoteSigner;
+import io.hwledger.ledger.RecordChain;
+import io.hwledger.ledger.RecordedEvent;
+import io.hwledger.ledger.Verification;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * A ledger held in PostgreSQL: the same records, leaf hashes, roots, proofs and checkpoints as the
+ * embedded {@link io.hwledger.ledger.Ledger}, byte for byte (ADR 0021). The tables live in one
+ * schema ({@link PostgresSettings#schema()}), created by Flyway migrations when a writer first
+ * opens it; the database refuses updates and deletes of them.
+ *
+ * <p>One writer at a time: {@link #open} takes a session-level advisory lock on a dedicated
+ * connection and commits every batch through that session, checking inside each transaction that it
+ * still holds the lock; a writer that loses it stops. Reads, roots and proofs go through a small
+ * pool (HikariCP) and see acknowledged records only. A store opened with {@link #openReadOnly} is a
+ * snapshot of the records committed when it opened.
+ */
+public final class PostgresLedgerStore implements LedgerStore {
+
+  /** Where the migrations are: a resource folder whose name is no Java package. */
+  private static final String MIGRATIONS = "classpath:db/hwledger-ledger-postgres";
+
+  /** Records fetched per round trip while streaming. */
+  private static final int FETCH = 512;
+
+  private final PostgresSettings settings;
+  private final Sql sql;
+  private final HikariDataSource pool;
+  private final PostgresWriter writer;
+  private final PostgresWriter.Head snapshot;
+
+  private PostgresLedgerStore(
+      PostgresSettings settings,
+      HikariDataSource pool,
+      PostgresWriter writer,
+      PostgresWriter.Head snapshot) {
+    this.settings = settings;
+    this.sql = new Sql(settings.schema());
+    this.pool = pool;
+    this.writer = writer;
+    this.snapshot = snapshot;
+  }
+
+  /**
+   * Opens the ledger for writing, creating its schema and tables when needed.
+   *
+   * @param settings where the ledger is and how to connect
+   * @param options the clock, the durability (fsync each batch: {@code synchronous_commit} on;
+   *     OS-buffered: off) and the largest batch; the segment size is not used
+   * @return the store, holding the writer's lock until closed
+   * @throws LedgerException if another writer holds the lock (naming its server process), the
+   *     database cannot be reached, or the migrations fail
+   */
+  public static PostgresLedgerStore open(PostgresSettings settings, LedgerOptions options) {
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(options, "options");
+    Sql sql = new Sql(settings.schema());
+    AdvisoryLock lock = new AdvisoryLock(settings.schema());
+    Connection session = null;
+    HikariDataSource pool = null;
+    try {
+      session = connect(settings, "hwledger-writer");
+      if (!lock.tryAcquire(session)) {
+        throw new LedgerException(
+            "ledger "
+                + settings.location()
+                + " is held by another writer ("
+                + lock.holder(session)
+                + ")");
+      }
+      migrate(settings);
+      pool = pool(settings);
+      RecordChain chain;
+      try (Connection c = pool.getConnection()) {
+        long size = headSize(c, sql);
+        chain = RecordChain.resume(new SqlTree(c, sql, size, settings.location()), size);
+      }
+      PostgresWriter writer =
+          new PostgresWriter(session, lock, sql, chain, options, settings.location());
+      return new PostgresLedgerStore(settings, pool, writer, null);
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(session);
+      if (pool != null) {
+        pool.close();
+      }
+      throw opening(settings, e);
+    }
+  }
+
+  /**
+   * Opens the ledger for reading only: a snapshot of the records committed when it opened. Takes no
+   * lock and changes nothing.
+   *
+   * @param settings where the ledger is and how to connect
+   * @return the store; appends fail
+   * @throws LedgerException if the schema holds no ledger or the database cannot be reached
+   */
+  public static PostgresLedgerStore openReadOnly(PostgresSettings settings) {
+    Objects.requireNonNull(settings, "settings");
+    Sql sql = new Sql(settings.schema());
+    HikariDataSource pool = pool(settings);
+    try (Connection c = pool.getConnection()) {
+      requireLedger(c, sql, settings);
+      long size = headSize(c, sql);
+      byte[] root = MerkleTree.root(new SqlTree(c, sql, size, settings.location()), size);
+      return new PostgresLedgerStore(settings, pool, null, new PostgresWriter.Head(size, root));
+    } catch (SQLException | RuntimeException e) {
+      pool.close();
+      throw opening(settings, e);
+    }
+  }
+
+  /**
+   * Verifies every record from its bytes: each record's hash, sequence number and link to the one
+   * before, and every stored tree node against the nodes the records give, streaming in constant
+   * memory. Takes no lock; while a writer appends, it checks what was committed when it began.
+   *
+   * @param settings where the ledger is and how to connect
+   * @param progress receives the number of records verified so far, now and then
+   * @return ok with the size and root, or the first bad record and why
+   * @throws LedgerException if the schema holds no ledger or the database cannot be reached
+   */
+  public static Verification verify(PostgresSettings settings, LongConsumer progress) {
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(progress, "progress");
+    Sql sql = new Sql(settings.schema());
+    try (Connection c = connect(settings, "hwledger-verify")) {
+      requireLedger(c, sql, settings);
+      c.setAutoCommit(false);
+      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ); // one snapshot
+      Verification v = PostgresVerifier.verify(c, sql, progress);
+      c.rollback();
+      return v;
+    } catch (SQLException e) {
+      throw Failures.of("verifying ledger " + settings.location(), e);
+    }
+  }
+
+  @Override
+  public AppendResult append(LedgerEvent event) {
+    return await(appendAsync(event));
+  }
+
+  @Override
+  public CompletableFuture<AppendResult> appendAsync(LedgerEvent event) {
+    Objects.requireNonNull(event, "event");
+    if (writer == null) {
+      return CompletableFuture.failedFuture(readOnly());
+    }
+    return writer.append(event);
+  }
+
+  @Override
+  public AppendResult appendCopy(RecordedEvent record) {
+    Objects.requireNonNull(record, "record");
+    if (writer == null) {
+      throw readOnly();
+    }
+    return await(writer.appendCopy(record));
+  }
+
+  @Override
+  public long size() {
+    return head().size();
+  }
+
+  @Override
+  public byte[] root() {
+    return head().root().clone();
+  }
+
+  @Override
+  public byte[] root(long size) {
+    checkSize(size);
+    return withTree(size, tree -> MerkleTree.root(tree, size));
+  }
+
+  @Override
+  public byte[] leafHash(long seq) {
+    long current = size();
+    if (seq < 0 || seq >= current) {
+      throw new IllegalArgumentException("no record " + seq + " in a ledger of " + current);
+    }
+    return withTree(current, tree -> tree.node(0, seq).clone());
+  }
+
+  @Override
+  public InclusionProof inclusionProof(long seq, long size) {
+    checkSize(size);
+    if (seq < 0 || seq >= size) {
+      throw new IllegalArgumentException("no record " + seq + " in a tree of " + size);
+    }
+    return withTree(size, tree -> MerkleTree.inclusionProof(tree, seq, size));
+  }
+
+  @Override
+  public ConsistencyProof consistencyProof(long oldSize, long newSize) {
+    checkSize(newSize);
+    if (oldSize < 0 || oldSize > newSize) {
+      throw new IllegalArgumentException(
+          "old size " + oldSize + " is outside 0.." + newSize + " (the new size)");
+    }
+    return withTree(newSize, tree -> MerkleTree.consistencyProof(tree, oldSize, newSize));
+  }
+
+  @Override
+  public String checkpoint(String origin, NoteSigner signer) {
+    Objects.requireNonNull(origin, "origin");
+    Objects.requireNonNull(signer, "signer");
+    PostgresWriter.Head now = head();
+    return signer.sign(new Checkpoint(origin, now.size(), now.root(), List.of()).body());
+  }
+
+  @Override
+  public void forEach(long from, long limit, Consumer<RecordedEvent> visitor) {
+    if (from < 0) {
+      throw new IllegalArgumentException("from must not be negative, was " + from);
+    }
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must not be negative, was " + limit);
+    }
+    Objects.requireNonNull(visitor, "visitor");
+    long to = Math.min(size(), from + Math.min(limit, Long.MAX_VALUE - from));
+    if (from >= to) {
+      return;
+    }
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false); // the driver streams with a cursor only inside a transaction
+      try (PreparedStatement s = c.prepareStatement(sql.records)) {
+        s.setFetchSize(FETCH);
+        s.setLong(1, from);
+        s.setLong(2, to);
+        long expected = from;
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            long seq = r.getLong(1);
+            if (seq != expected) {
+              throw missing(expected);
+            }
+            RecordedEvent e = RecordChain.open(r.getBytes(3), r.getBytes(2));
+            if (e.seq() != seq) {
+              throw new LedgerException(
+                  "record " + seq + " of " + location() + " holds the bytes of record " + e.seq());
+            }
+            visitor.accept(e);
+            expected++;
+          }
+        }
+        if (expected < to) {
+          throw missing(expected);
+        }
+      } finally {
+        c.rollback();
+      }
+    } catch (SQLException e) {
+      throw Failures.of("reading ledger " + location(), e);
+    }
+  }
+
+  @Override
+  public String location() {
+    return settings.location();
+  }
+
+  /**
+   * The channel on which the writer notifies each commit ({@code LISTEN} to it), with the new size
+   * as payload.
+   *
+   * @return the channel's name
+   */
+  public String notifyChannel() {
+    return sql.channel;
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (writer != null) {
+        writer.close();
+      }
+    } finally {
+      pool.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PostgresLedgerStore[" + location() + ", " + size() + " records]";
+  }
+
+  private PostgresWriter.Head head() {
+    return writer == null ? snapshot : writer.head();
+  }
+
+  private interface TreeRead<T> {
+    T read(SqlTree tree);
+  }
+
+  private <T> T withTree(long size, TreeRead<T> read) {
+    try (Connection c = pool.getConnection()) {
+      return read.read(new SqlTree(c, sql, size, location()));
+    } catch (SQLException e) {
+      throw Failures.of("reading the tree of " + location(), e);
+    }
+  }
+
+  private void checkSize(long size) {
+    long current = size();
+    if (size < 0 || size > current) {
+      throw new IllegalArgumentException(
+          "tree size " + size + " is outside the ledger's 0.." + current);
+    }
+  }
+
+  private LedgerException missing(long seq) {
+    return new LedgerException("record " + seq + " is missing from " + location() + "; run verify");
+  }
+
+  private LedgerException readOnly() {
+    return new LedgerException("ledger " + location() + " is open read-only");
+  }
+
+  private static AppendResult await(CompletableFuture<AppendResult> pending) {
+    try {
+      return pending.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LedgerException("interrupted while waiting for the append to be durable", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw new LedgerException(cause.getMessage(), cause);
+    }
+  }
+
+  static Connection connect(PostgresSettings settings, String application) throws SQLException {
+    return DriverManager.getConnection(settings.url(), properties(settings, application));
+  }
+
+  private static Properties properties(PostgresSettings settings, String application) {
+    Properties p = new Properties();
+    if (settings.user() != null) {
+      p.setProperty("user", settings.user());
+    }
+    if (settings.password() != null) {
+      p.setProperty("password", settings.password());
+    }
+    p.setProperty("ApplicationName", application);
+    p.setProperty("reWriteBatchedInserts", "true");
+    p.setProperty("tcpKeepAlive", "true");
+    p.setProperty("connectTimeout", "10");
+    return p;
+  }
+
+  private static HikariDataSource pool(PostgresSettings settings) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(settings.url());
+    config.setDataSourceProperties(properties(settings, "hwledger-reader"));
+    config.setMaximumPoolSize(settings.poolSize());
+    config.setMinimumIdle(1);
+    config.setPoolName("hwledger-" + settings.schema());
+    config.setInitializationFailTimeout(-1); // the first query reports an unreachable database
+    return new HikariDataSource(config);
+  }
+
+  private static void migrate(PostgresSettings settings) {
+    try {
+      Flyway.configure(PostgresLedgerStore.class.getClassLoader())
+          .dataSource(settings.url(), settings.user(), settings.password())
+          .schemas(settings.schema())
+          .createSchemas(true)
+          .locations(MIGRATIONS)
+          .load()
+          .migrate();
+    } catch (FlywayException e) {
+      throw new LedgerException(
+          "migrating ledger "
+              + settings.location()
+              + " failed: "
+              + Failures.firstLine(e.getMessage()),
+          e);
+    }
+  }
+
+  private static void requireLedger(Connection c, Sql sql, PostgresSettings settings)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql.tablesExist);
+        ResultSet r = s.executeQuery()) {
+      r.next();
+      if (!r.getBoolean(1)) {
+        throw new LedgerException("no ledger at " + settings.location());
+      }
+    }
+  }
+
+  private static long headSize(Connection c, Sql sql) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql.head);
+        ResultSet r = s.executeQuery()) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  private static RuntimeException opening(PostgresSettings settings, Exception e) {
+    return e instanceof SQLException s
+        ? Failures.of("opening ledger " + settings.location(), s)
+        : (RuntimeException) e;
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException e) {
+        // the failure that brought us here is the one to report
+      }
+    }
+  }
+}

@@ -1,0 +1,273 @@
+package io.hwledger.ledger.postgres;
+
+import io.hwledger.ledger.AppendResult;
+import io.hwledger.ledger.Durability;
+import io.hwledger.ledger.LedgerEvent;
+import io.hwledger.ledger.LedgerException;
+import io.hwledger.ledger.LedgerOptions;
+import io.hwledger.ledger.RecordChain;
+import io.hwledger.ledger.RecordedEvent;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one writer of a PostgreSQL ledger. It owns the session that holds the {@link AdvisoryLock}; a
+ * writer thread takes every waiting append, seals the batch on a copy of the {@link RecordChain},
+ * and commits records and completed tree nodes in one transaction on that session, after checking
+ * inside the transaction that the session still holds the lock. Only a committed batch moves the
+ * chain and completes its appends. A failed batch stops the writer for good (fail-stop): whether a
+ * commit whose answer was lost took effect is unknown until the ledger is reopened.
+ */
+final class PostgresWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresWriter.class);
+
+  /** The writer's chain after the last committed batch, with its root. */
+  record Head(long size, byte[] root) {}
+
+  private record Pending(
+      LedgerEvent event, RecordedEvent copy, CompletableFuture<AppendResult> done) {}
+
+  private static final Pending STOP = new Pending(null, null, null);
+
+  private final Connection session;
+  private final AdvisoryLock lock;
+  private final Sql sql;
+  private final LedgerOptions options;
+  private final String location;
+  private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final Object lifecycle = new Object();
+  private final Thread thread;
+  private RecordChain chain;
+  private volatile Head head;
+  private volatile Throwable failure;
+  private boolean closing;
+
+  PostgresWriter(
+      Connection session,
+      AdvisoryLock lock,
+      Sql sql,
+      RecordChain chain,
+      LedgerOptions options,
+      String location)
+      throws SQLException {
+    this.session = session;
+    this.lock = lock;
+    this.sql = sql;
+    this.chain = chain;
+    this.options = options;
+    this.location = location;
+    this.head = new Head(chain.size(), chain.root());
+    try (Statement s = session.createStatement()) {
+      // Durable appends wait for the WAL flush (and for synchronous standbys, if configured).
+      s.execute(
+          "SET synchronous_commit TO "
+              + (options.durability() == Durability.FSYNC_EACH_BATCH ? "on" : "off"));
+    }
+    session.setAutoCommit(false);
+    this.thread = new Thread(this::writeLoop, "hwledger-pg-writer");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** The acknowledged size and root. */
+  Head head() {
+    return head;
+  }
+
+  CompletableFuture<AppendResult> append(LedgerEvent event) {
+    return queue(new Pending(event, null, new CompletableFuture<>()));
+  }
+
+  CompletableFuture<AppendResult> appendCopy(RecordedEvent copy) {
+    return queue(new Pending(null, copy, new CompletableFuture<>()));
+  }
+
+  private CompletableFuture<AppendResult> queue(Pending p) {
+    synchronized (lifecycle) {
+      Throwable failed = failure;
+      if (failed != null) {
+        p.done.completeExceptionally(stopped(failed));
+      } else if (closing) {
+        p.done.completeExceptionally(new LedgerException("ledger " + location + " is closed"));
+      } else {
+        queue.add(p);
+      }
+    }
+    return p.done;
+  }
+
+  private void writeLoop() {
+    List<Pending> batch = new ArrayList<>();
+    while (true) {
+      Pending first;
+      try {
+        first = queue.take();
+      } catch (InterruptedException e) {
+        continue; // only close() ends the writer, through STOP
+      }
+      batch.clear();
+      batch.add(first);
+      queue.drainTo(batch, options.maxBatch() - 1);
+      boolean stop = batch.remove(STOP);
+      if (!batch.isEmpty()) {
+        commit(batch);
+      }
+      if (stop) {
+        return;
+      }
+    }
+  }
+
+  private void commit(List<Pending> batch) {
+    if (failure != null) {
+      batch.forEach(p -> p.done.completeExceptionally(stopped(failure)));
+      return;
+    }
+    RecordChain next = chain.copy();
+    List<RecordChain.Sealed> sealed = new ArrayList<>(batch.size());
+    List<Pending> accepted = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      try {
+        sealed.add(
+            p.copy == null ? next.seal(p.event, options.clock().instant()) : next.sealCopy(p.copy));
+        accepted.add(p);
+      } catch (LedgerException e) {
+        p.done.completeExceptionally(e);
+      }
+    }
+    if (accepted.isEmpty()) {
+      return;
+    }
+    try {
+      write(sealed, next.size());
+    } catch (SQLException | RuntimeException e) {
+      failure = e;
+      LOG.error("ledger {} stopped: a batch did not commit: {}", location, oneLine(e));
+      accepted.forEach(p -> p.done.completeExceptionally(stopped(e)));
+      failQueued();
+      closeQuietly();
+      return;
+    }
+    chain = next;
+    head = new Head(next.size(), next.root());
+    for (int i = 0; i < accepted.size(); i++) {
+      RecordChain.Sealed s = sealed.get(i);
+      accepted.get(i).done.complete(new AppendResult(s.seq(), s.hash()));
+    }
+  }
+
+  private void write(List<RecordChain.Sealed> sealed, long newSize) throws SQLException {
+    try {
+      if (!lock.heldBy(session)) {
+        throw new LedgerException(
+            "ledger " + location + " lost its writer's lock; another writer may be appending");
+      }
+      try (PreparedStatement records = session.prepareStatement(sql.insertRecord);
+          PreparedStatement nodes = session.prepareStatement(sql.insertNode)) {
+        int nodeCount = 0;
+        for (RecordChain.Sealed s : sealed) {
+          records.setLong(1, s.seq());
+          records.setBytes(2, s.hash());
+          records.setBytes(3, s.body());
+          records.addBatch();
+          for (RecordChain.TreeNode n : s.nodes()) {
+            if (n.level() > 0) {
+              nodes.setInt(1, n.level());
+              nodes.setLong(2, n.index());
+              nodes.setBytes(3, n.hash());
+              nodes.addBatch();
+              nodeCount++;
+            }
+          }
+        }
+        records.executeBatch();
+        if (nodeCount > 0) {
+          nodes.executeBatch();
+        }
+      }
+      try (PreparedStatement n = session.prepareStatement(sql.notify)) {
+        n.setString(1, Long.toString(newSize));
+        n.execute();
+      }
+      session.commit();
+    } catch (SQLException | RuntimeException e) {
+      try {
+        session.rollback();
+      } catch (SQLException again) {
+        e.addSuppressed(again);
+      }
+      throw e;
+    }
+  }
+
+  @SuppressWarnings("ReferenceEquality") // STOP is a sentinel instance
+  private void failQueued() {
+    synchronized (lifecycle) {
+      List<Pending> rest = new ArrayList<>();
+      queue.drainTo(rest);
+      for (Pending p : rest) {
+        if (p == STOP) {
+          queue.add(STOP);
+        } else {
+          p.done.completeExceptionally(stopped(failure));
+        }
+      }
+    }
+  }
+
+  private LedgerException stopped(Throwable cause) {
+    return new LedgerException(
+        "ledger "
+            + location
+            + " stopped after a batch failed ("
+            + oneLine(cause)
+            + "); reopen it to see what was recorded",
+        cause);
+  }
+
+  private static String oneLine(Throwable e) {
+    return e instanceof SQLException sql
+        ? Failures.of("the commit", sql).getMessage()
+        : Failures.firstLine(e.getMessage());
+  }
+
+  /** Completes every queued append, then ends the session, which releases the lock. */
+  void close() {
+    synchronized (lifecycle) {
+      if (closing) {
+        return;
+      }
+      closing = true;
+      queue.add(STOP);
+    }
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    closeQuietly();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void closeQuietly() {
+    try {
+      session.close();
+    } catch (SQLException e) {
+      LOG.debug("closing the writer's session of {} failed: {}", location, e.toString());
+    }
+  }
+}
