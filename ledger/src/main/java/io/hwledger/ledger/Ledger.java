@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -160,50 +159,6 @@ public final class Ledger implements LedgerStore {
   }
 
   /**
-   * Appends an event and returns once it is durable under the ledger's {@link Durability}.
-   *
-   * @param event the event to record
-   * @return the record's sequence number and hash
-   * @throws LedgerException if the ledger is read-only or closed, its writer has stopped after a
-   *     failure, the record cannot be encoded, or the calling thread is interrupted while waiting
-   *     (the event may still be recorded then)
-   */
-  @Override
-  public AppendResult append(LedgerEvent event) {
-    return await(appendAsync(event));
-  }
-
-  /**
-   * Appends a record copied from another ledger, keeping its bytes; see {@link
-   * LedgerStore#appendCopy}.
-   *
-   * @param record a record read from another ledger
-   * @return the record's sequence number and hash, equal to {@code record}'s
-   * @throws LedgerException if the record does not continue this ledger's chain, or as {@link
-   *     #append}
-   */
-  @Override
-  public AppendResult appendCopy(RecordedEvent record) {
-    Objects.requireNonNull(record, "record");
-    return await(queue(new Pending(null, record, new CompletableFuture<>())));
-  }
-
-  private static AppendResult await(CompletableFuture<AppendResult> pending) {
-    try {
-      return pending.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LedgerException("interrupted while waiting for the append to be durable", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof LedgerException) {
-        throw new LedgerException(cause.getMessage(), cause);
-      }
-      throw new LedgerException("append failed: " + cause, cause);
-    }
-  }
-
-  /**
    * Queues an event; the future completes once it is durable, or exceptionally with a {@link
    * LedgerException}.
    *
@@ -215,6 +170,12 @@ public final class Ledger implements LedgerStore {
   public CompletableFuture<AppendResult> appendAsync(LedgerEvent event) {
     Objects.requireNonNull(event, "event");
     return queue(new Pending(event, null, new CompletableFuture<>()));
+  }
+
+  @Override
+  public CompletableFuture<AppendResult> appendCopyAsync(RecordedEvent record) {
+    Objects.requireNonNull(record, "record");
+    return queue(new Pending(null, record, new CompletableFuture<>()));
   }
 
   private CompletableFuture<AppendResult> queue(Pending pending) {

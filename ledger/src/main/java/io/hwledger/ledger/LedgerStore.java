@@ -3,6 +3,7 @@ package io.hwledger.ledger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -26,7 +27,9 @@ public interface LedgerStore extends AutoCloseable {
    * @throws LedgerException if the store is read-only or closed, its writer has stopped after a
    *     failure (the event may or may not be recorded then), or the record cannot be encoded
    */
-  AppendResult append(LedgerEvent event);
+  default AppendResult append(LedgerEvent event) {
+    return await(appendAsync(event));
+  }
 
   /**
    * Queues an event; the future completes once it is durable, or exceptionally with a {@link
@@ -47,7 +50,19 @@ public interface LedgerStore extends AutoCloseable {
    * @throws LedgerException if the record does not continue this ledger's chain (its sequence
    *     number or hash differs), or as {@link #append}
    */
-  AppendResult appendCopy(RecordedEvent record);
+  default AppendResult appendCopy(RecordedEvent record) {
+    return await(appendCopyAsync(record));
+  }
+
+  /**
+   * Queues a record copied from another ledger, as {@link #appendCopy} appends it; the future
+   * completes once it is durable, or exceptionally with a {@link LedgerException}. Copies queued in
+   * order are appended in order, so a migration can keep many in flight.
+   *
+   * @param record a record read from another ledger
+   * @return a future of the record's sequence number and hash
+   */
+  CompletableFuture<AppendResult> appendCopyAsync(RecordedEvent record);
 
   /**
    * Acknowledged records, dropped ones included.
@@ -157,6 +172,20 @@ public interface LedgerStore extends AutoCloseable {
     List<S> state = new ArrayList<>(List.of(projection.initial()));
     forEach(0, Long.MAX_VALUE, e -> state.set(0, projection.apply(state.get(0), e)));
     return state.get(0);
+  }
+
+  /** Waits for an append, rethrowing its failure as a {@link LedgerException} with its message. */
+  private static AppendResult await(CompletableFuture<AppendResult> pending) {
+    try {
+      return pending.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LedgerException("interrupted while waiting for the append to be durable", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw new LedgerException(
+          cause instanceof LedgerException ? cause.getMessage() : "append failed: " + cause, cause);
+    }
   }
 
   /**

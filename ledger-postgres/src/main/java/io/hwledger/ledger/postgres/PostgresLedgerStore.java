@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.flywaydb.core.Flyway;
@@ -164,11 +163,6 @@ public final class PostgresLedgerStore implements LedgerStore {
   }
 
   @Override
-  public AppendResult append(LedgerEvent event) {
-    return await(appendAsync(event));
-  }
-
-  @Override
   public CompletableFuture<AppendResult> appendAsync(LedgerEvent event) {
     Objects.requireNonNull(event, "event");
     if (writer == null) {
@@ -178,12 +172,12 @@ public final class PostgresLedgerStore implements LedgerStore {
   }
 
   @Override
-  public AppendResult appendCopy(RecordedEvent record) {
+  public CompletableFuture<AppendResult> appendCopyAsync(RecordedEvent record) {
     Objects.requireNonNull(record, "record");
     if (writer == null) {
-      throw readOnly();
+      return CompletableFuture.failedFuture(readOnly());
     }
-    return await(writer.appendCopy(record));
+    return writer.appendCopy(record);
   }
 
   @Override
@@ -345,18 +339,6 @@ public final class PostgresLedgerStore implements LedgerStore {
 
   private LedgerException readOnly() {
     return new LedgerException("ledger " + location() + " is open read-only");
-  }
-
-  private static AppendResult await(CompletableFuture<AppendResult> pending) {
-    try {
-      return pending.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LedgerException("interrupted while waiting for the append to be durable", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      throw new LedgerException(cause.getMessage(), cause);
-    }
   }
 
   static Connection connect(PostgresSettings settings, String application) throws SQLException {
