@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -38,7 +39,7 @@ final class LedgerCommand implements Callable<Integer> {
   LedgerCommand() {}
 
   /** The {@code ledger} command with every subcommand. */
-  static CommandLine commandLine(Streams io) {
+  static CommandLine commandLine(Streams io, Map<String, String> env) {
     CommandLine ledger = new CommandLine(new LedgerCommand());
     ledger.addSubcommand(new LedgerAppendCommand(io));
     ledger.addSubcommand(new LedgerVerifyCommand(io));
@@ -48,6 +49,7 @@ final class LedgerCommand implements Callable<Integer> {
     ledger.addSubcommand(new LedgerKeygenCommand(io));
     ledger.addSubcommand(new LedgerVerifyCheckpointCommand(io));
     ledger.addSubcommand(new LedgerRepairCommand(io));
+    ledger.addSubcommand(new LedgerMigrateCommand(io, env));
     return ledger;
   }
 

@@ -89,7 +89,7 @@ public final class Main {
     cli.addSubcommand(export);
     export.options.addEngineOptions(cli.getSubcommands().get("export"));
     export.options.env = env;
-    cli.addSubcommand(LedgerCommand.commandLine(io));
+    cli.addSubcommand(LedgerCommand.commandLine(io, env));
     cli.addSubcommand(CloudCommand.commandLine(io, env));
     cli.addSubcommand(new DevicesCommand(io, backends));
     FleetContext fleet = new FleetContext(io, env, Clock.systemUTC());

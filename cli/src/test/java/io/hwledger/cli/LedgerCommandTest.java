@@ -515,7 +515,7 @@ class LedgerCommandTest {
     assertThat(result.err())
         .isEqualTo(
             "hwledger: ledger: a subcommand is required: append, verify, show, prove, checkpoint,"
-                + " keygen, verify-checkpoint or repair (try 'hwledger ledger --help')\n");
+                + " keygen, verify-checkpoint, repair or migrate (try 'hwledger ledger --help')\n");
   }
 
   // RFC 9162 §2.1.1: MTH over leaf hashes (the leaves are already hashed with the 0x00 prefix).

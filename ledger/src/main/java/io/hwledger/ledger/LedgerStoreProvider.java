@@ -1,5 +1,6 @@
 package io.hwledger.ledger;
 
+import java.util.Map;
 import java.util.function.LongConsumer;
 
 /**
@@ -33,30 +34,33 @@ public interface LedgerStoreProvider {
    *
    * @param location a location this provider accepts
    * @param options the clock, durability and largest batch
+   * @param env the environment to read connection settings from, usually {@code System.getenv()}
    * @return the store, holding the writer's claim until closed
    * @throws LedgerException if another writer holds the claim, or the store cannot be reached or is
    *     damaged
    */
-  LedgerStore open(String location, LedgerOptions options);
+  LedgerStore open(String location, LedgerOptions options, Map<String, String> env);
 
   /**
    * Opens the store at {@code location} for reading only: a snapshot of the records acknowledged
    * when it opened.
    *
    * @param location a location this provider accepts
+   * @param env the environment to read connection settings from
    * @return the store; appends fail
    * @throws LedgerException if the store holds no ledger or cannot be reached
    */
-  LedgerStore openReadOnly(String location);
+  LedgerStore openReadOnly(String location, Map<String, String> env);
 
   /**
    * Verifies every record held at {@code location} from its bytes: hashes, chain links, sequence
    * numbers and the stored tree, reporting the first record that is wrong.
    *
    * @param location a location this provider accepts
+   * @param env the environment to read connection settings from
    * @param progress receives the number of records verified so far, now and then
    * @return ok with the size and root, or the first bad record and why
    * @throws LedgerException if the store cannot be reached
    */
-  Verification verify(String location, LongConsumer progress);
+  Verification verify(String location, Map<String, String> env, LongConsumer progress);
 }

@@ -1,6 +1,7 @@
 package io.hwledger.ledger;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.function.LongConsumer;
@@ -28,9 +29,23 @@ public final class LedgerStores {
    *     LedgerOptions)} and {@link LedgerStoreProvider#open}
    */
   public static LedgerStore open(String location, LedgerOptions options) {
+    return open(location, options, System.getenv());
+  }
+
+  /**
+   * {@link #open(String, LedgerOptions)} with connection settings read from {@code env} instead of
+   * the process's environment.
+   *
+   * @param location a directory, or a URL a provider accepts
+   * @param options the clock, durability, segment size and largest batch
+   * @param env the environment a provider reads its settings from
+   * @return the store, holding the writer's claim until closed
+   */
+  public static LedgerStore open(String location, LedgerOptions options, Map<String, String> env) {
     Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(env, "env");
     return isUrl(location)
-        ? provider(location).open(location, options)
+        ? provider(location).open(location, options, env)
         : Ledger.open(path(location), options);
   }
 
@@ -42,8 +57,20 @@ public final class LedgerStores {
    * @throws LedgerException if no provider accepts a URL, or the store holds no ledger
    */
   public static LedgerStore openReadOnly(String location) {
+    return openReadOnly(location, System.getenv());
+  }
+
+  /**
+   * {@link #openReadOnly(String)} with connection settings read from {@code env}.
+   *
+   * @param location a directory, or a URL a provider accepts
+   * @param env the environment a provider reads its settings from
+   * @return the store; appends fail
+   */
+  public static LedgerStore openReadOnly(String location, Map<String, String> env) {
+    Objects.requireNonNull(env, "env");
     return isUrl(location)
-        ? provider(location).openReadOnly(location)
+        ? provider(location).openReadOnly(location, env)
         : Ledger.openReadOnly(path(location));
   }
 
@@ -56,9 +83,23 @@ public final class LedgerStores {
    * @throws LedgerException if no provider accepts a URL, or the store cannot be reached
    */
   public static Verification verify(String location, LongConsumer progress) {
+    return verify(location, System.getenv(), progress);
+  }
+
+  /**
+   * {@link #verify(String, LongConsumer)} with connection settings read from {@code env}.
+   *
+   * @param location a directory, or a URL a provider accepts
+   * @param env the environment a provider reads its settings from
+   * @param progress receives the number of records verified so far, now and then
+   * @return ok with the size and root, or the first bad record and why
+   */
+  public static Verification verify(
+      String location, Map<String, String> env, LongConsumer progress) {
+    Objects.requireNonNull(env, "env");
     Objects.requireNonNull(progress, "progress");
     return isUrl(location)
-        ? provider(location).verify(location, progress)
+        ? provider(location).verify(location, env, progress)
         : Ledger.verify(path(location), progress);
   }
 

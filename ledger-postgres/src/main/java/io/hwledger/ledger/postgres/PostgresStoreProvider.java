@@ -14,17 +14,8 @@ import java.util.function.LongConsumer;
  */
 public final class PostgresStoreProvider implements LedgerStoreProvider {
 
-  private final Map<String, String> env;
-
-  /** For {@link java.util.ServiceLoader}: settings from this process's environment. */
-  public PostgresStoreProvider() {
-    this(System.getenv());
-  }
-
-  /** Settings from {@code env} instead of the process's environment. */
-  PostgresStoreProvider(Map<String, String> env) {
-    this.env = Map.copyOf(env);
-  }
+  /** For {@link java.util.ServiceLoader}. */
+  public PostgresStoreProvider() {}
 
   @Override
   public String name() {
@@ -37,21 +28,17 @@ public final class PostgresStoreProvider implements LedgerStoreProvider {
   }
 
   @Override
-  public LedgerStore open(String location, LedgerOptions options) {
-    return PostgresLedgerStore.open(settings(location), options);
+  public LedgerStore open(String location, LedgerOptions options, Map<String, String> env) {
+    return PostgresLedgerStore.open(PostgresSettings.fromEnvironment(location, env), options);
   }
 
   @Override
-  public LedgerStore openReadOnly(String location) {
-    return PostgresLedgerStore.openReadOnly(settings(location));
+  public LedgerStore openReadOnly(String location, Map<String, String> env) {
+    return PostgresLedgerStore.openReadOnly(PostgresSettings.fromEnvironment(location, env));
   }
 
   @Override
-  public Verification verify(String location, LongConsumer progress) {
-    return PostgresLedgerStore.verify(settings(location), progress);
-  }
-
-  private PostgresSettings settings(String location) {
-    return PostgresSettings.fromEnvironment(location, env);
+  public Verification verify(String location, Map<String, String> env, LongConsumer progress) {
+    return PostgresLedgerStore.verify(PostgresSettings.fromEnvironment(location, env), progress);
   }
 }

@@ -123,19 +123,20 @@ class PostgresSettingsTest {
     assertThat(ServiceLoader.load(LedgerStoreProvider.class).stream().map(p -> p.type().getName()))
         .contains(PostgresStoreProvider.class.getName());
     TestDatabase db = TestPostgres.newDatabase();
-    LedgerStoreProvider provider =
-        new PostgresStoreProvider(
-            Map.of(
-                PostgresSettings.ENV_USER, db.user(),
-                PostgresSettings.ENV_PASSWORD, db.password(),
-                PostgresSettings.ENV_SCHEMA, "audit"));
-    assertThat(provider.accepts(db.jdbcUrl())).isTrue();
-    assertThat(provider.accepts("/var/lib/hwledger")).isFalse();
-    try (LedgerStore store = provider.open(db.jdbcUrl(), LedgerOptions.defaults())) {
+    Map<String, String> env =
+        Map.of(
+            PostgresSettings.ENV_USER, db.user(),
+            PostgresSettings.ENV_PASSWORD, db.password(),
+            PostgresSettings.ENV_SCHEMA, "audit");
+    assertThat(new PostgresStoreProvider().accepts("/var/lib/hwledger")).isFalse();
+    try (LedgerStore store = LedgerStores.open(db.jdbcUrl(), LedgerOptions.defaults(), env)) {
       store.append(LedgerEvent.of("test.provider", 1, "{}"));
       assertThat(store.location()).endsWith("(schema audit)");
     }
-    assertThat(provider.verify(db.jdbcUrl(), n -> {}).size()).isEqualTo(1);
+    assertThat(LedgerStores.verify(db.jdbcUrl(), env, n -> {}).size()).isEqualTo(1);
+    try (LedgerStore reader = LedgerStores.openReadOnly(db.jdbcUrl(), env)) {
+      assertThat(reader.size()).isEqualTo(1);
+    }
   }
 
   @Test
