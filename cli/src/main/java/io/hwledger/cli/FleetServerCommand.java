@@ -36,7 +36,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Runs the fleet server of the fleet in DIR until it is stopped (Ctrl-C, SIGTERM).",
       "It listens on --bind:--port with TLS 1.3 and client certificates, replays its state from"
-          + " DIR/ledger, and logs what it does on standard error."
+          + " DIR/ledger (or --store), and logs what it does on standard error.",
+      "With --store shared by several servers, one leads; the others print that they stand by"
+          + " and start listening when they take over."
     })
 final class FleetServerCommand implements Callable<Integer> {
   private final FleetContext context;
@@ -100,6 +102,26 @@ final class FleetServerCommand implements Callable<Integer> {
       description = "How many SSH hosts are polled at once, 1 to 256 (default: ${DEFAULT-VALUE}).")
   int sshConcurrency;
 
+  @Option(
+      names = "--store",
+      paramLabel = "STORE",
+      description =
+          "Keep the fleet's ledger in STORE instead of DIR/ledger: a directory or a"
+              + " jdbc:postgresql://HOST[:PORT]/DATABASE URL (role and password from"
+              + " HWLEDGER_DB_USER and HWLEDGER_DB_PASSWORD or the HWLEDGER_DB_CONFIG file)."
+              + " Servers started on the same STORE take turns: one leads and listens, the others"
+              + " stand by and take over when it stops or dies.")
+  String store;
+
+  @Option(
+      names = "--standby-poll",
+      paramLabel = "DURATION",
+      defaultValue = "500ms",
+      description =
+          "How often a standby server tries to take over the ledger (default:"
+              + " ${DEFAULT-VALUE}).")
+  String standbyPoll;
+
   @Mixin FleetPassphrase passphrase = new FleetPassphrase();
 
   FleetServerCommand(FleetContext context) {
@@ -138,7 +160,7 @@ final class FleetServerCommand implements Callable<Integer> {
     try (FleetForeground log = FleetForeground.logTo(context.io(), debug)) {
       FleetServer server;
       try {
-        server = FleetServer.start(FleetHome.at(dir), secret, publicUrl, options);
+        server = FleetServer.start(FleetHome.at(dir), secret, publicUrl, options, context.env());
       } catch (IOException e) {
         throw new RequestFailedException(
             "cannot start the fleet server: " + FleetCommand.describe(e), e);
@@ -175,7 +197,8 @@ final class FleetServerCommand implements Callable<Integer> {
       return FleetServerOptions.defaults(listen)
           .withBindAddress(bind)
           .withLiveness(notReady, lost, sweep.isZero() ? Duration.ofMillis(100) : sweep)
-          .withSsh(ssh);
+          .withSsh(ssh)
+          .withLedgerStore(store, Durations.parse("--standby-poll", standbyPoll));
     } catch (IllegalArgumentException e) {
       throw Usage.error(spec.commandLine(), e);
     }

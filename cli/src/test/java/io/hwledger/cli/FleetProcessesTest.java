@@ -13,7 +13,11 @@ import io.hwledger.fleet.ssh.fixtures.KeyFiles;
 import io.hwledger.fleet.ssh.fixtures.RecordedHosts;
 import io.hwledger.fleet.ssh.fixtures.RecordedSshServer;
 import io.hwledger.ledger.Ledger;
+import io.hwledger.ledger.LedgerStore;
+import io.hwledger.ledger.LedgerStores;
 import io.hwledger.ledger.RecordedEvent;
+import io.hwledger.testpostgres.TestDatabase;
+import io.hwledger.testpostgres.TestPostgres;
 import io.hwledger.testsupport.Await;
 import io.hwledger.testsupport.LoopbackProxy;
 import io.hwledger.testsupport.Verifies;
@@ -139,6 +143,30 @@ class FleetProcessesTest {
   }
 
   private Process startServer(int port, String... extra) throws Exception {
+    return startServer("server", Map.of(), port, extra);
+  }
+
+  /** Spawns a server whose log is {@code name}.log and waits until it listens. */
+  private Process startServer(String name, Map<String, String> extraEnv, int port, String... extra)
+      throws Exception {
+    Process p = spawnServer(name, extraEnv, port, extra);
+    await(
+        name + " listening",
+        () -> {
+          try {
+            if (!p.isAlive()) {
+              throw new AssertionError(name + " exited:\n" + log(name));
+            }
+            return log(name).contains("fleet server listening");
+          } catch (IOException e) {
+            return false;
+          }
+        });
+    return p;
+  }
+
+  private Process spawnServer(String name, Map<String, String> extraEnv, int port, String... extra)
+      throws Exception {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -154,20 +182,7 @@ class FleetProcessesTest {
                 "--lost-after",
                 "3s"));
     args.addAll(List.of(extra));
-    Process p = spawn("server", Map.of(), List.of(), args.toArray(String[]::new));
-    await(
-        "the server listening",
-        () -> {
-          try {
-            if (!p.isAlive()) {
-              throw new AssertionError("the server exited:\n" + log("server"));
-            }
-            return log("server").contains("fleet server listening");
-          } catch (IOException e) {
-            return false;
-          }
-        });
-    return p;
+    return spawn(name, extraEnv, List.of(), args.toArray(String[]::new));
   }
 
   private Process startAgent(int host, Path data, String... extra) throws Exception {
@@ -387,6 +402,93 @@ class FleetProcessesTest {
     assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
     Predicate<String> noSecret = text -> !text.contains(PASSPHRASE);
     assertThat(noSecret.test(log("server"))).isTrue();
+  }
+
+  @Test
+  @Verifies("FR-STORE-009")
+  void twoServersOnOneDatabaseTakeTurnsAndAFailoverLosesNoDecision() throws Exception {
+    int port = initFleet();
+    TestDatabase db = TestPostgres.newDatabase();
+    Map<String, String> dbEnv =
+        Map.of("HWLEDGER_DB_USER", db.user(), "HWLEDGER_DB_PASSWORD", db.password());
+    String[] shared = {"--store", db.jdbcUrl(), "--standby-poll", "100ms"};
+    server = startServer("server", dbEnv, port, shared);
+    Process standby = spawnServer("standby", dbEnv, port, shared);
+    await(
+        "the second server standing by",
+        () -> logOrWhy("standby").contains("fleet server standing by: ledger " + db.jdbcUrl()));
+
+    Path data = tmp.resolve("agent-1");
+    String agentId = join(data, UnaryOperator.identity());
+    startAgent(1, data);
+    awaitMeasuredGpus(2);
+    String jobId = submit();
+    awaitRunning(jobId);
+
+    // the leader dies without warning in the middle of a stream of acknowledged decisions
+    List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
+    FleetClient client = FleetClient.admin(Path.of(admin), Duration.ofSeconds(5));
+    JobSpec tooWide =
+        new JobSpec(
+            Protocol.VERSION,
+            "llama-3.1-8b",
+            null,
+            null,
+            null,
+            "vllm",
+            Map.of(),
+            8192,
+            1,
+            null,
+            null,
+            4,
+            null);
+    Thread burst =
+        new Thread(
+            () -> {
+              for (int i = 0; i < 100_000; i++) {
+                try {
+                  JsonNode r = client.send("POST", "/v1/admin/jobs", tooWide, null, JsonNode.class);
+                  acknowledged.add(r.path("jobId").asText());
+                } catch (FleetClientException e) {
+                  return; // the leader is gone: this one was not acknowledged
+                }
+              }
+            });
+    burst.start();
+    await("ten acknowledged decisions", () -> acknowledged.size() >= 10);
+    long killed = System.nanoTime();
+    server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    burst.join(Duration.ofSeconds(30).toMillis());
+    await("the standby listening", () -> logOrWhy("standby").contains("fleet server listening"));
+    long takeover = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+    System.out.println("failover: the standby listened " + takeover + " ms after the kill");
+    assertThat(logOrWhy("standby")).contains("fleet server takes over");
+
+    Map<String, String> states = new HashMap<>();
+    for (JsonNode j : view("jobs").path("jobs")) {
+      states.put(j.path("jobId").asText(), j.path("state").asText());
+    }
+    for (String id : acknowledged) {
+      assertThat(states).as("acknowledged job " + id).containsEntry(id, "REFUSED");
+    }
+    await(
+        "the agent back and its job running",
+        () -> job(jobId).path("state").asText().equals("RUNNING"));
+    assertThat(job(jobId).path("agentId").asText()).isEqualTo(agentId);
+    // placed once, by the first leader: the new one replayed the placement, it did not redo it
+    long placements;
+    try (LedgerStore ledger = LedgerStores.openReadOnly(db.jdbcUrl(), dbEnv)) {
+      placements =
+          ledger.read(0, 100_000).stream()
+              .filter(e -> e.type().equals("fleet.job.placed"))
+              .filter(e -> e.payloadJson().contains(jobId))
+              .count();
+    }
+    assertThat(placements).isEqualTo(1);
+    assertThat(LedgerStores.verify(db.jdbcUrl(), dbEnv, n -> {}).ok()).isTrue();
+    assertThat(logOrWhy("server") + logOrWhy("standby")).doesNotContain(db.password());
+    standby.destroy();
   }
 
   /** The pid the fake engine printed first into a job's log under an agent's data directory. */

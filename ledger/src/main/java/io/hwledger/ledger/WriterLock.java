@@ -108,7 +108,7 @@ final class WriterLock implements AutoCloseable {
   }
 
   private static LedgerException inUse(Path dir, String by) {
-    return new LedgerException("ledger " + dir + " is in use by " + by);
+    return new LedgerHeldException("ledger " + dir + " is in use by " + by);
   }
 
   /** Releases the lock. */

@@ -21,9 +21,9 @@ import io.hwledger.fleet.protocol.RenewRequest;
 import io.hwledger.fleet.protocol.TokenRequest;
 import io.hwledger.fleet.protocol.WatchEvent;
 import io.hwledger.ledger.AppendResult;
-import io.hwledger.ledger.Ledger;
 import io.hwledger.ledger.LedgerEvent;
 import io.hwledger.ledger.LedgerException;
+import io.hwledger.ledger.LedgerStore;
 import io.hwledger.ledger.RecordedEvent;
 import io.hwledger.ledger.events.PlanReconciled;
 import java.security.GeneralSecurityException;
@@ -65,7 +65,7 @@ final class Fleet {
 
   private final FleetCa ca;
   private final List<X509Certificate> trusted;
-  private final Ledger ledger;
+  private final LedgerStore ledger;
   private final FleetServerOptions options;
   private final SecureRandom random;
   private final Scheduler scheduler;
@@ -90,7 +90,7 @@ final class Fleet {
   Fleet(
       FleetCa ca,
       List<X509Certificate> trusted,
-      Ledger ledger,
+      LedgerStore ledger,
       FleetServerOptions options,
       SecureRandom random,
       Scheduler scheduler,
@@ -160,7 +160,7 @@ final class Fleet {
     }
   }
 
-  /** Waits for an append as {@link Ledger#append} does, with its exceptions. */
+  /** Waits for an append as {@link LedgerStore#append} does, with its exceptions. */
   private static AppendResult durable(CompletableFuture<AppendResult> append) {
     try {
       return append.get();

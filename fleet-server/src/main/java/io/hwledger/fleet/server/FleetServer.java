@@ -5,6 +5,11 @@ import io.hwledger.fleet.pki.FleetCa;
 import io.hwledger.fleet.pki.TlsContexts;
 import io.hwledger.fleet.protocol.Protocol;
 import io.hwledger.ledger.Ledger;
+import io.hwledger.ledger.LedgerException;
+import io.hwledger.ledger.LedgerHeldException;
+import io.hwledger.ledger.LedgerOptions;
+import io.hwledger.ledger.LedgerStore;
+import io.hwledger.ledger.LedgerStores;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -13,6 +18,7 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,7 +51,7 @@ public final class FleetServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FleetServer.class);
 
   private final Server jetty;
-  private final Ledger ledger;
+  private final LedgerStore ledger;
   private final Fleet fleet;
   private final SshHosts ssh;
   private final ScheduledExecutorService timers;
@@ -53,7 +59,7 @@ public final class FleetServer implements AutoCloseable {
 
   private FleetServer(
       Server jetty,
-      Ledger ledger,
+      LedgerStore ledger,
       Fleet fleet,
       SshHosts ssh,
       ScheduledExecutorService timers,
@@ -80,13 +86,41 @@ public final class FleetServer implements AutoCloseable {
   public static FleetServer start(
       FleetHome home, char[] passphrase, URI publicUrl, FleetServerOptions options)
       throws IOException {
+    return start(home, passphrase, publicUrl, options, System.getenv());
+  }
+
+  /**
+   * Starts a server for the fleet in {@code home} whose ledger store reads its connection settings
+   * from {@code env}. When another server holds the ledger ({@link
+   * FleetServerOptions#ledgerStore()} shared by several servers), this one stands by, trying to
+   * take the ledger over every {@link FleetServerOptions#standbyPoll()}, and only then replays it
+   * and starts listening: it returns once it leads.
+   *
+   * @param home the fleet directory ({@link FleetHome#init})
+   * @param passphrase the CA key's passphrase; not kept
+   * @param publicUrl the URL agents dial; null for {@code https://<bind address>:<port>}
+   * @param options how it runs
+   * @param env the environment the ledger store reads its settings from (database role, password)
+   * @return the running server
+   * @throws IOException if the fleet's files cannot be read or the port cannot be bound
+   * @throws LedgerException if the ledger cannot be opened, or the thread is interrupted while
+   *     standing by
+   */
+  public static FleetServer start(
+      FleetHome home,
+      char[] passphrase,
+      URI publicUrl,
+      FleetServerOptions options,
+      Map<String, String> env)
+      throws IOException {
     Objects.requireNonNull(home, "home");
     Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(env, "env");
     SecureRandom random = new SecureRandom();
     FleetCa ca = home.ca(passphrase, random);
     List<X509Certificate> trusted = home.trusted(ca);
     Credential credential = home.serverCredential();
-    Ledger ledger = Ledger.open(home.ledgerDir());
+    LedgerStore ledger = openLedger(home, options, env);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ScheduledExecutorService timers =
         Executors.newSingleThreadScheduledExecutor(
@@ -164,6 +198,44 @@ public final class FleetServer implements AutoCloseable {
         throw re;
       }
       throw new IOException("cannot start the fleet server: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Opens the fleet's ledger for writing; while another server holds it, stands by and tries again
+   * every poll interval (the holder's death or exit releases it: ADR 0021).
+   */
+  private static LedgerStore openLedger(
+      FleetHome home, FleetServerOptions options, Map<String, String> env) {
+    String store = options.ledgerStore();
+    if (store == null) {
+      return Ledger.open(home.ledgerDir());
+    }
+    long since = System.nanoTime();
+    boolean standingBy = false;
+    while (true) {
+      try {
+        LedgerStore ledger = LedgerStores.open(store, LedgerOptions.defaults(), env);
+        if (standingBy) {
+          LOG.info(
+              "fleet server takes over {} after standing by for {} ms",
+              ledger.location(),
+              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since));
+        }
+        return ledger;
+      } catch (LedgerHeldException e) {
+        if (!standingBy) {
+          LOG.info("fleet server standing by: {}", e.getMessage());
+          standingBy = true;
+        }
+        try {
+          Thread.sleep(options.standbyPoll().toMillis());
+        } catch (InterruptedException stop) {
+          Thread.currentThread().interrupt();
+          throw new LedgerException(
+              "interrupted while standing by for " + LedgerStores.redact(store), stop);
+        }
+      }
     }
   }
 

@@ -22,6 +22,10 @@ import java.util.Objects;
  *     suspects itself or the network and moves no jobs (GPUStack #5935)
  * @param ssh how hosts without an agent are polled over SSH (every 10 s, 16 at a time, by default)
  * @param clock the server's clock
+ * @param ledgerStore where the fleet's ledger is: null for the fleet directory's {@code ledger/},
+ *     else a directory or a {@code jdbc:postgresql:} URL; servers sharing a database take turns
+ *     leading (ADR 0016, "several servers on one database")
+ * @param standbyPoll how often a standby tries to take over the ledger while another server leads
  */
 public record FleetServerOptions(
     String bindAddress,
@@ -34,7 +38,9 @@ public record FleetServerOptions(
     Duration reconcileAfter,
     double massFailoverShare,
     SshPolling ssh,
-    Clock clock) {
+    Clock clock,
+    String ledgerStore,
+    Duration standbyPoll) {
 
   /**
    * Validates.
@@ -50,6 +56,8 @@ public record FleetServerOptions(
    * @param massFailoverShare in (0, 1]
    * @param ssh not null
    * @param clock not null
+   * @param ledgerStore null, a directory or a URL
+   * @param standbyPoll positive
    * @throws IllegalArgumentException naming the invalid value
    */
   public FleetServerOptions {
@@ -61,6 +69,7 @@ public record FleetServerOptions(
     positive(lostAfter, "lostAfter");
     positive(sweepInterval, "sweepInterval");
     positive(measurementFreshness, "measurementFreshness");
+    positive(standbyPoll, "standbyPoll");
     if (reconcileAfter.isNegative()) {
       throw new IllegalArgumentException("reconcileAfter must not be negative");
     }
@@ -91,7 +100,9 @@ public record FleetServerOptions(
         Duration.ofSeconds(30),
         0.5,
         SshPolling.DEFAULTS,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        null,
+        Duration.ofMillis(500));
   }
 
   /**
@@ -170,6 +181,20 @@ public record FleetServerOptions(
     return c.build();
   }
 
+  /**
+   * These options with the ledger in another store.
+   *
+   * @param location a directory or a {@code jdbc:postgresql:} URL; null for the fleet directory's
+   * @param poll how often a standby tries to take over while another server leads
+   * @return a copy
+   */
+  public FleetServerOptions withLedgerStore(String location, Duration poll) {
+    Copy c = new Copy(this);
+    c.ledgerStore = location;
+    c.standbyPoll = poll;
+    return c.build();
+  }
+
   /** The components, changed one by one, then validated together by the canonical constructor. */
   private static final class Copy {
     String bindAddress;
@@ -183,6 +208,8 @@ public record FleetServerOptions(
     double massFailoverShare;
     SshPolling ssh;
     Clock clock;
+    String ledgerStore;
+    Duration standbyPoll;
 
     Copy(FleetServerOptions o) {
       bindAddress = o.bindAddress;
@@ -196,6 +223,8 @@ public record FleetServerOptions(
       massFailoverShare = o.massFailoverShare;
       ssh = o.ssh;
       clock = o.clock;
+      ledgerStore = o.ledgerStore;
+      standbyPoll = o.standbyPoll;
     }
 
     FleetServerOptions build() {
@@ -210,7 +239,9 @@ public record FleetServerOptions(
           reconcileAfter,
           massFailoverShare,
           ssh,
-          clock);
+          clock,
+          ledgerStore,
+          standbyPoll);
     }
   }
 

@@ -8,6 +8,7 @@ import io.hwledger.ledger.ConsistencyProof;
 import io.hwledger.ledger.InclusionProof;
 import io.hwledger.ledger.LedgerEvent;
 import io.hwledger.ledger.LedgerException;
+import io.hwledger.ledger.LedgerHeldException;
 import io.hwledger.ledger.LedgerOptions;
 import io.hwledger.ledger.LedgerStore;
 import io.hwledger.ledger.MerkleTree;
@@ -74,8 +75,8 @@ public final class PostgresLedgerStore implements LedgerStore {
    * @param options the clock, the durability (fsync each batch: {@code synchronous_commit} on;
    *     OS-buffered: off) and the largest batch; the segment size is not used
    * @return the store, holding the writer's lock until closed
-   * @throws LedgerException if another writer holds the lock (naming its server process), the
-   *     database cannot be reached, or the migrations fail
+   * @throws LedgerHeldException if another writer holds the lock (naming its server process)
+   * @throws LedgerException if the database cannot be reached, or the migrations fail
    */
   public static PostgresLedgerStore open(PostgresSettings settings, LedgerOptions options) {
     Objects.requireNonNull(settings, "settings");
@@ -87,7 +88,7 @@ public final class PostgresLedgerStore implements LedgerStore {
     try {
       session = connect(settings, "hwledger-writer");
       if (!lock.tryAcquire(session)) {
-        throw new LedgerException(
+        throw new LedgerHeldException(
             "ledger "
                 + settings.location()
                 + " is held by another writer ("

@@ -8,6 +8,7 @@ import io.hwledger.ledger.ConsistencyProof;
 import io.hwledger.ledger.InclusionProof;
 import io.hwledger.ledger.LedgerEvent;
 import io.hwledger.ledger.LedgerException;
+import io.hwledger.ledger.LedgerHeldException;
 import io.hwledger.ledger.LedgerOptions;
 import io.hwledger.ledger.LedgerStore;
 import io.hwledger.ledger.MerkleTree;
@@ -215,7 +216,7 @@ abstract class LedgerStoreContract {
     StoreUnderTest s = newStore();
     try (LedgerStore first = s.open(FIXED)) {
       first.append(LedgerEvent.of("test.first", 1, "{}"));
-      assertThatThrownBy(() -> s.open(FIXED).close()).isInstanceOf(LedgerException.class);
+      assertThatThrownBy(() -> s.open(FIXED).close()).isInstanceOf(LedgerHeldException.class);
       assertThat(first.append(LedgerEvent.of("test.still", 1, "{}")).seq()).isEqualTo(1);
     }
     try (LedgerStore second = s.open(FIXED)) {

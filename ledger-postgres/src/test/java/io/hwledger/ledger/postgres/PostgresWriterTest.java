@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.hwledger.ledger.AppendResult;
 import io.hwledger.ledger.LedgerEvent;
 import io.hwledger.ledger.LedgerException;
+import io.hwledger.ledger.LedgerHeldException;
 import io.hwledger.ledger.LedgerOptions;
 import io.hwledger.ledger.LedgerStore;
 import io.hwledger.ledger.Verification;
@@ -45,7 +46,7 @@ class PostgresWriterTest {
     PostgresSettings s = PostgresStoreContractTest.settings(TestPostgres.newDatabase());
     try (LedgerStore first = PostgresLedgerStore.open(s, LedgerOptions.defaults())) {
       assertThatThrownBy(() -> PostgresLedgerStore.open(s, LedgerOptions.defaults()))
-          .isInstanceOf(LedgerException.class)
+          .isInstanceOf(LedgerHeldException.class)
           .hasMessageStartingWith(
               "ledger " + s.location() + " is held by another writer (server process ")
           .hasMessageContaining("application hwledger-writer");
