@@ -53,6 +53,17 @@ public interface LedgerStoreProvider {
   LedgerStore openReadOnly(String location, Map<String, String> env);
 
   /**
+   * Follows the store at {@code location} as another process writes it, woken by its commits where
+   * the store can notify.
+   *
+   * @param location a location this provider accepts
+   * @param env the environment to read connection settings from
+   * @return a follower at the records acknowledged now
+   * @throws LedgerException if the store holds no ledger or cannot be reached
+   */
+  LedgerFollower follow(String location, Map<String, String> env);
+
+  /**
    * Verifies every record held at {@code location} from its bytes: hashes, chain links, sequence
    * numbers and the stored tree, reporting the first record that is wrong.
    *

@@ -75,6 +75,21 @@ public final class LedgerStores {
   }
 
   /**
+   * Follows the store at {@code location} as another process writes it.
+   *
+   * @param location a directory, or a URL a provider accepts
+   * @param env the environment a provider reads its settings from
+   * @return a follower at the records acknowledged now
+   * @throws LedgerException if no provider accepts a URL, or the store holds no ledger
+   */
+  public static LedgerFollower follow(String location, Map<String, String> env) {
+    Objects.requireNonNull(env, "env");
+    return isUrl(location)
+        ? provider(location).follow(location, env)
+        : new DirectoryFollower(path(location));
+  }
+
+  /**
    * Verifies the store at {@code location} from its records.
    *
    * @param location a directory, or a URL a provider accepts

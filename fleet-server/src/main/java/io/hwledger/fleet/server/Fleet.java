@@ -70,7 +70,7 @@ final class Fleet {
   private final SecureRandom random;
   private final Scheduler scheduler;
   private final Object lock = new Object();
-  final FleetState state = new FleetState();
+  final FleetState state;
   final WatchStreams streams = new WatchStreams();
   final TelemetryStore telemetry;
 
@@ -91,6 +91,7 @@ final class Fleet {
       FleetCa ca,
       List<X509Certificate> trusted,
       LedgerStore ledger,
+      FleetState replayed,
       FleetServerOptions options,
       SecureRandom random,
       Scheduler scheduler,
@@ -102,7 +103,10 @@ final class Fleet {
     this.random = random;
     this.scheduler = scheduler;
     this.telemetry = telemetry;
-    ledger.forEach(0, ledger.size(), state::apply);
+    // a standby hands over the state it followed: only the records since then are applied here
+    this.state = replayed;
+    long from = replayed.size;
+    ledger.forEach(from, ledger.size() - from, state::apply);
     long now = now().toEpochMilli();
     // after a restart every agent gets a full threshold to reconnect before it is judged
     state.agents.keySet().forEach(id -> lastSeen.put(id, now));

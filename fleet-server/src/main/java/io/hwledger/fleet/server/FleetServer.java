@@ -6,6 +6,7 @@ import io.hwledger.fleet.pki.TlsContexts;
 import io.hwledger.fleet.protocol.Protocol;
 import io.hwledger.ledger.Ledger;
 import io.hwledger.ledger.LedgerException;
+import io.hwledger.ledger.LedgerFollower;
 import io.hwledger.ledger.LedgerHeldException;
 import io.hwledger.ledger.LedgerOptions;
 import io.hwledger.ledger.LedgerStore;
@@ -120,7 +121,8 @@ public final class FleetServer implements AutoCloseable {
     FleetCa ca = home.ca(passphrase, random);
     List<X509Certificate> trusted = home.trusted(ca);
     Credential credential = home.serverCredential();
-    LedgerStore ledger = openLedger(home, options, env);
+    FleetState state = new FleetState();
+    LedgerStore ledger = openLedger(home, options, env, state);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ScheduledExecutorService timers =
         Executors.newSingleThreadScheduledExecutor(
@@ -136,6 +138,7 @@ public final class FleetServer implements AutoCloseable {
               ca,
               trusted,
               ledger,
+              state,
               options,
               random,
               new PlannedScheduler(options),
@@ -202,39 +205,53 @@ public final class FleetServer implements AutoCloseable {
   }
 
   /**
-   * Opens the fleet's ledger for writing; while another server holds it, stands by and tries again
-   * every poll interval (the holder's death or exit releases it: ADR 0021).
+   * Opens the fleet's ledger for writing. While another server holds it, stands by: follows the
+   * ledger into {@code state} as the leader commits (woken by its notifications where the store has
+   * them) and tries to take the ledger over every poll interval; the holder's death or exit
+   * releases it (ADR 0021). The caller's {@code state} then holds every record the follower saw.
    */
   private static LedgerStore openLedger(
-      FleetHome home, FleetServerOptions options, Map<String, String> env) {
+      FleetHome home, FleetServerOptions options, Map<String, String> env, FleetState state) {
     String store = options.ledgerStore();
     if (store == null) {
       return Ledger.open(home.ledgerDir());
     }
+    long poll = options.standbyPoll().toNanos();
     long since = System.nanoTime();
-    boolean standingBy = false;
-    while (true) {
-      try {
-        LedgerStore ledger = LedgerStores.open(store, LedgerOptions.defaults(), env);
-        if (standingBy) {
-          LOG.info(
-              "fleet server takes over {} after standing by for {} ms",
-              ledger.location(),
-              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since));
+    long nextTry = since;
+    LedgerFollower follower = null;
+    try {
+      while (true) {
+        if (System.nanoTime() - nextTry >= 0) {
+          try {
+            LedgerStore ledger = LedgerStores.open(store, LedgerOptions.defaults(), env);
+            if (follower != null) {
+              LOG.info(
+                  "fleet server takes over {} after standing by for {} ms, {} records followed",
+                  ledger.location(),
+                  TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since),
+                  state.size);
+            }
+            return ledger;
+          } catch (LedgerHeldException e) {
+            if (follower == null) {
+              LOG.info("fleet server standing by: {}", e.getMessage());
+              follower = LedgerStores.follow(store, env);
+            }
+            nextTry = System.nanoTime() + poll;
+          }
         }
-        return ledger;
-      } catch (LedgerHeldException e) {
-        if (!standingBy) {
-          LOG.info("fleet server standing by: {}", e.getMessage());
-          standingBy = true;
-        }
-        try {
-          Thread.sleep(options.standbyPoll().toMillis());
-        } catch (InterruptedException stop) {
-          Thread.currentThread().interrupt();
-          throw new LedgerException(
-              "interrupted while standing by for " + LedgerStores.redact(store), stop);
-        }
+        long wait = Math.max(1, nextTry - System.nanoTime());
+        long seen = follower.awaitGrowth(state.size, Duration.ofNanos(wait));
+        follower.forEach(state.size, seen - state.size, state::apply);
+      }
+    } catch (InterruptedException stop) {
+      Thread.currentThread().interrupt();
+      throw new LedgerException(
+          "interrupted while standing by for " + LedgerStores.redact(store), stop);
+    } finally {
+      if (follower != null) {
+        follower.close();
       }
     }
   }

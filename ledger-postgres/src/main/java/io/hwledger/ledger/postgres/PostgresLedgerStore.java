@@ -54,7 +54,7 @@ public final class PostgresLedgerStore implements LedgerStore {
   private final Sql sql;
   private final HikariDataSource pool;
   private final PostgresWriter writer;
-  private final PostgresWriter.Head snapshot;
+  private volatile PostgresWriter.Head snapshot;
 
   private PostgresLedgerStore(
       PostgresSettings settings,
@@ -115,8 +115,8 @@ public final class PostgresLedgerStore implements LedgerStore {
   }
 
   /**
-   * Opens the ledger for reading only: a snapshot of the records committed when it opened. Takes no
-   * lock and changes nothing.
+   * Opens the ledger for reading only: a snapshot of the records committed when it opened (see
+   * {@link #refresh()}). Takes no lock and changes nothing.
    *
    * @param settings where the ledger is and how to connect
    * @return the store; appends fail
@@ -128,9 +128,7 @@ public final class PostgresLedgerStore implements LedgerStore {
     HikariDataSource pool = pool(settings);
     try (Connection c = pool.getConnection()) {
       requireLedger(c, sql, settings);
-      long size = headSize(c, sql);
-      byte[] root = MerkleTree.root(new SqlTree(c, sql, size, settings.location()), size);
-      return new PostgresLedgerStore(settings, pool, null, new PostgresWriter.Head(size, root));
+      return new PostgresLedgerStore(settings, pool, null, committed(c, sql, settings));
     } catch (SQLException | RuntimeException e) {
       pool.close();
       throw opening(settings, e);
@@ -161,6 +159,31 @@ public final class PostgresLedgerStore implements LedgerStore {
     } catch (SQLException e) {
       throw Failures.of("verifying ledger " + settings.location(), e);
     }
+  }
+
+  /**
+   * Moves a read-only store's snapshot to the records committed now; a writer's store is always
+   * current.
+   *
+   * @return the size now
+   * @throws LedgerException if the database cannot be reached
+   */
+  public long refresh() {
+    if (writer == null) {
+      try (Connection c = pool.getConnection()) {
+        snapshot = committed(c, sql, settings);
+      } catch (SQLException e) {
+        throw Failures.of("reading ledger " + location(), e);
+      }
+    }
+    return size();
+  }
+
+  private static PostgresWriter.Head committed(Connection c, Sql sql, PostgresSettings settings)
+      throws SQLException {
+    long size = headSize(c, sql);
+    return new PostgresWriter.Head(
+        size, MerkleTree.root(new SqlTree(c, sql, size, settings.location()), size));
   }
 
   @Override

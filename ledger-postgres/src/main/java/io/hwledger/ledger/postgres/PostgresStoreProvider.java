@@ -1,5 +1,6 @@
 package io.hwledger.ledger.postgres;
 
+import io.hwledger.ledger.LedgerFollower;
 import io.hwledger.ledger.LedgerOptions;
 import io.hwledger.ledger.LedgerStore;
 import io.hwledger.ledger.LedgerStoreProvider;
@@ -35,6 +36,11 @@ public final class PostgresStoreProvider implements LedgerStoreProvider {
   @Override
   public LedgerStore openReadOnly(String location, Map<String, String> env) {
     return PostgresLedgerStore.openReadOnly(PostgresSettings.fromEnvironment(location, env));
+  }
+
+  @Override
+  public LedgerFollower follow(String location, Map<String, String> env) {
+    return PostgresFollower.follow(PostgresSettings.fromEnvironment(location, env));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.hwledger.ledger.postgres;
 
 import io.hwledger.ledger.Ledger;
+import io.hwledger.ledger.LedgerFollower;
 import io.hwledger.ledger.LedgerOptions;
 import io.hwledger.ledger.LedgerStore;
 import io.hwledger.ledger.LedgerStores;
@@ -8,6 +9,7 @@ import io.hwledger.ledger.Verification;
 import io.hwledger.testsupport.Verifies;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The store contract on the embedded file ledger, opened by its directory. */
@@ -33,6 +35,11 @@ class FileStoreContractTest extends LedgerStoreContract {
       @Override
       public Verification verify() {
         return Ledger.verify(dir);
+      }
+
+      @Override
+      public LedgerFollower follow() {
+        return LedgerStores.follow(location, Map.of());
       }
     };
   }

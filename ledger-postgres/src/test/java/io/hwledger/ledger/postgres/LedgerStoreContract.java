@@ -8,6 +8,7 @@ import io.hwledger.ledger.ConsistencyProof;
 import io.hwledger.ledger.InclusionProof;
 import io.hwledger.ledger.LedgerEvent;
 import io.hwledger.ledger.LedgerException;
+import io.hwledger.ledger.LedgerFollower;
 import io.hwledger.ledger.LedgerHeldException;
 import io.hwledger.ledger.LedgerOptions;
 import io.hwledger.ledger.LedgerStore;
@@ -18,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -45,6 +47,8 @@ abstract class LedgerStoreContract {
     LedgerStore openReadOnly();
 
     Verification verify();
+
+    LedgerFollower follow();
   }
 
   /** A fresh, empty store for one test. */
@@ -255,6 +259,31 @@ abstract class LedgerStoreContract {
       }
       assertThat(target.root()).isEqualTo(root);
       assertThat(target.read(0, 100)).isEqualTo(records);
+    }
+  }
+
+  @Test
+  void aFollowerBehindTheWriterHoldsItsFirstRecordsAndCatchesUp() throws Exception {
+    StoreUnderTest s = newStore();
+    try (LedgerStore writer = s.open(FIXED)) {
+      Events.random(11, 5).forEach(writer::append);
+      byte[] rootAt5 = writer.root();
+      try (LedgerFollower follower = s.follow()) {
+        assertThat(follower.size()).isEqualTo(5);
+        // nothing new: the wait ends when its time is up, at the same size
+        assertThat(follower.awaitGrowth(5, Duration.ofMillis(200))).isEqualTo(5);
+        Events.random(12, 7).forEach(writer::append);
+        // behind the writer, the follower still holds exactly the writer's first 5 records
+        List<RecordedEvent> seen = new ArrayList<>();
+        follower.forEach(0, 100, seen::add);
+        assertThat(seen).hasSize(5);
+        assertThat(follower.awaitGrowth(5, Duration.ofSeconds(30))).isEqualTo(12);
+        follower.forEach(5, 100, seen::add);
+        assertThat(seen).isEqualTo(writer.read(0, 100));
+        // and what it saw is a prefix of what the writer holds now (RFC 9162 consistency)
+        ConsistencyProof p = writer.consistencyProof(5, 12);
+        assertThat(MerkleTree.verifyConsistency(5, 12, rootAt5, writer.root(), p.path())).isTrue();
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package io.hwledger.ledger.postgres;
 
+import io.hwledger.ledger.LedgerFollower;
 import io.hwledger.ledger.LedgerOptions;
 import io.hwledger.ledger.LedgerStore;
 import io.hwledger.ledger.Verification;
@@ -32,6 +33,11 @@ class PostgresStoreContractTest extends LedgerStoreContract {
       @Override
       public Verification verify() {
         return PostgresLedgerStore.verify(settings, n -> {});
+      }
+
+      @Override
+      public LedgerFollower follow() {
+        return PostgresFollower.follow(settings);
       }
     };
   }
