@@ -381,6 +381,8 @@ public final class PostgresLedgerStore implements LedgerStore {
     p.setProperty("reWriteBatchedInserts", "true");
     p.setProperty("tcpKeepAlive", "true");
     p.setProperty("connectTimeout", "10");
+    // a reply that never comes (a partition) fails the call after 60 s instead of hanging it
+    p.setProperty("socketTimeout", "60");
     return p;
   }
 

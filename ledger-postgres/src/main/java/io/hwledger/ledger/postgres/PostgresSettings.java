@@ -151,6 +151,16 @@ public record PostgresSettings(
   }
 
   /**
+   * These settings with another URL.
+   *
+   * @param url a {@code jdbc:postgresql:} URL without a password
+   * @return new settings
+   */
+  public PostgresSettings withUrl(String url) {
+    return new PostgresSettings(url, user, password, schema, poolSize);
+  }
+
+  /**
    * These settings with another schema.
    *
    * @param schema the schema of the ledger's tables

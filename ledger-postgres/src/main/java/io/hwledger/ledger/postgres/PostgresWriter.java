@@ -71,6 +71,13 @@ final class PostgresWriter {
       s.execute(
           "SET synchronous_commit TO "
               + (options.durability() == Durability.FSYNC_EACH_BATCH ? "on" : "off"));
+      // A writer that vanishes mid-batch must not keep the lock: the server ends a session left
+      // in a transaction for 10 s, and probes an idle one's peer after 10 s (3 probes 3 s apart),
+      // so a standby can take over instead of waiting for the operating system's 2-hour default.
+      s.execute("SET idle_in_transaction_session_timeout TO '10s'");
+      s.execute("SET tcp_keepalives_idle TO 10");
+      s.execute("SET tcp_keepalives_interval TO 3");
+      s.execute("SET tcp_keepalives_count TO 3");
     }
     session.setAutoCommit(false);
     this.thread = new Thread(this::writeLoop, "hwledger-pg-writer");

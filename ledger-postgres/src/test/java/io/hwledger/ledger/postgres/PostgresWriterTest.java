@@ -13,7 +13,9 @@ import io.hwledger.ledger.LedgerStore;
 import io.hwledger.ledger.Verification;
 import io.hwledger.testpostgres.TestDatabase;
 import io.hwledger.testpostgres.TestPostgres;
+import io.hwledger.testsupport.LoopbackProxy;
 import io.hwledger.testsupport.Verifies;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -121,6 +123,74 @@ class PostgresWriterTest {
     Verification v = PostgresLedgerStore.verify(s, n -> {});
     assertThat(v.ok()).as(v.toString()).isTrue();
     assertThat(v.size()).isEqualTo(11);
+  }
+
+  @Test
+  void aConnectionCutMidBatchStopsTheWriterAndTheNextOneLosesNoAcknowledgedAppend()
+      throws Exception {
+    TestDatabase db = TestPostgres.newDatabase();
+    PostgresSettings direct = PostgresStoreContractTest.settings(db);
+    int port = URI.create(db.jdbcUrl().substring("jdbc:".length())).getPort();
+    List<AppendResult> acked = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger failed = new AtomicInteger();
+    try (LoopbackProxy proxy = LoopbackProxy.start(port)) {
+      PostgresSettings proxied =
+          direct.withUrl(db.jdbcUrl().replace(":" + port + "/", ":" + proxy.port() + "/"));
+      try (LedgerStore store = PostgresLedgerStore.open(proxied, LedgerOptions.defaults())) {
+        ExecutorService appenders = Executors.newFixedThreadPool(8);
+        CountDownLatch started = new CountDownLatch(200);
+        try {
+          List<Future<?>> running = new ArrayList<>();
+          for (int t = 0; t < 8; t++) {
+            running.add(
+                appenders.submit(
+                    () -> {
+                      for (int i = 0; i < 5_000; i++) {
+                        try {
+                          acked.add(store.append(event(i)));
+                          started.countDown();
+                        } catch (LedgerException e) {
+                          failed.incrementAndGet();
+                          return;
+                        }
+                      }
+                    }));
+          }
+          assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
+          proxy.cut(); // every connection reset while eight appenders keep batches in flight
+          for (Future<?> f : running) {
+            f.get(120, TimeUnit.SECONDS);
+          }
+        } finally {
+          appenders.shutdownNow();
+        }
+        assertThat(failed.get()).isPositive();
+        assertThatThrownBy(() -> store.append(event(-1)))
+            .isInstanceOf(LedgerException.class)
+            .hasMessageContaining("stopped after a batch failed");
+      }
+    }
+    // The server notices the reset and ends the session, releasing the lock; a new writer, told
+    // who holds it until then, takes over and finds every acknowledged append.
+    LedgerStore next = null;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (next == null) {
+      try {
+        next = PostgresLedgerStore.open(direct, LedgerOptions.defaults());
+      } catch (LedgerHeldException e) {
+        assertThat(System.nanoTime()).as(e.getMessage()).isLessThan(deadline);
+        Thread.sleep(50);
+      }
+    }
+    try (LedgerStore store = next) {
+      for (AppendResult r : acked) {
+        assertThat(store.leafHash(r.seq()))
+            .as("acknowledged record %d", r.seq())
+            .isEqualTo(r.hash());
+      }
+      assertThat(store.append(event(0)).seq()).isEqualTo(store.size() - 1);
+    }
+    assertThat(PostgresLedgerStore.verify(direct, n -> {}).ok()).isTrue();
   }
 
   @Test
