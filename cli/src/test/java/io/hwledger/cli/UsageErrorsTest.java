@@ -39,7 +39,8 @@ class UsageErrorsTest {
             "missing --name NAME and --out KEYFILE (try 'hwledger ledger keygen --help')"),
         // ... a required parameter
         Arguments.of(
-            new String[] {"ledger", "verify"}, "missing DIR (try 'hwledger ledger verify --help')"),
+            new String[] {"ledger", "verify"},
+            "missing one of DIR or --store STORE (try 'hwledger ledger verify --help')"),
         // ... one of an exclusive group
         Arguments.of(
             new String[] {"plan"},
