@@ -15,10 +15,10 @@ import picocli.CommandLine;
 
 /**
  * A ledger named on the command line ({@code DIR}, {@code --store}, {@code --record}, {@code
- * --ledger}): a directory, the embedded file store, or a database URL such as {@code
- * jdbc:postgresql://db.example/fleet}, opened through {@link LedgerStores} with connection settings
- * from the CLI's environment. A directory is opened and checked exactly as before the store SPI, so
- * its messages name the option and the path as given.
+ * --ledger}): a directory (the embedded file store), or a database URL such as {@code
+ * jdbc:postgresql://db.example/fleet} opened through {@link LedgerStores} with connection settings
+ * from the CLI's environment. A directory is checked and opened as the commands always did, with
+ * messages that name the option and the path as given.
  */
 final class LedgerTarget {
   private final CommandLine command;
