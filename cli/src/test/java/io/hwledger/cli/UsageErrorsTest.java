@@ -37,7 +37,7 @@ class UsageErrorsTest {
         Arguments.of(
             new String[] {"ledger", "keygen"},
             "missing --name NAME and --out KEYFILE (try 'hwledger ledger keygen --help')"),
-        // ... a required parameter
+        // ... the ledger: DIR or --store (the command checks it, worded as picocli's are)
         Arguments.of(
             new String[] {"ledger", "verify"},
             "missing one of DIR or --store STORE (try 'hwledger ledger verify --help')"),
