@@ -11,14 +11,13 @@ import io.hwledger.cloud.OfferFit;
 import io.hwledger.cloud.PriceReport;
 import io.hwledger.cloud.SourceOutcome;
 import io.hwledger.ledger.AppendResult;
-import io.hwledger.ledger.Ledger;
+import io.hwledger.ledger.LedgerStore;
 import io.hwledger.ledger.events.PlanComputed;
 import io.hwledger.ledger.events.PriceObserved;
 import io.hwledger.math.Planner;
 import io.hwledger.math.Sizes;
 import io.hwledger.math.engine.EngineModel;
 import io.hwledger.math.engine.SettingValues;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,8 +116,18 @@ final class CloudOffersCommand implements Callable<Integer> {
       description =
           "Append price.observed events for the cheapest offer and the next "
               + RECORDED_ALTERNATIVES
-              + ", and its plan.computed, to the ledger in DIR (default: ~/.hwledger/ledger).")
+              + ", and its plan.computed, to the ledger in DIR (default: ~/.hwledger/ledger, or"
+              + " --store).")
   String record;
+
+  @Option(
+      names = "--store",
+      paramLabel = "STORE",
+      description =
+          "With --record: the ledger to append to instead of DIR, "
+              + LedgerLocation.STORE_HELP
+              + ".")
+  String store;
 
   @Option(names = "--json", description = "Print one JSON object instead of tables.")
   boolean json;
@@ -130,6 +139,8 @@ final class CloudOffersCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    LedgerTarget target =
+        LedgerTarget.recording(spec.commandLine(), record, store, PlanCommand.defaultLedger(), env);
     ModelSource.Loaded loaded = source.load(spec);
     ModelSpec model = loaded.spec();
     long contextTokens = usage(() -> Sizes.tokens("--context", context));
@@ -158,9 +169,9 @@ final class CloudOffersCommand implements Callable<Integer> {
     List<OfferFit> refused = ranked.stream().filter(f -> !f.fits()).toList();
     String label = source.model != null ? source.model : model.name();
     List<String> recorded =
-        record == null || fitting.isEmpty()
+        target == null || fitting.isEmpty()
             ? List.of()
-            : record(label, engineModel.id(), contextTokens, fitting, report);
+            : record(target, label, engineModel.id(), contextTokens, fitting, report);
     if (json) {
       ObjectNode root = JsonWriter.object();
       root.put("model", label);
@@ -343,17 +354,14 @@ final class CloudOffersCommand implements Callable<Integer> {
    * @return one line per event appended
    */
   private List<String> record(
+      LedgerTarget target,
       String label,
       String engineId,
       long contextTokens,
       List<OfferFit> fitting,
       PriceReport report) {
-    Path dir =
-        (record.isEmpty() ? PlanCommand.defaultLedger() : Path.of(record))
-            .toAbsolutePath()
-            .normalize();
     List<String> lines = new ArrayList<>();
-    try (Ledger ledger = LedgerCommand.openOrCreate(spec.commandLine(), "--record", dir)) {
+    try (LedgerStore ledger = target.openOrCreate()) {
       for (OfferFit f : fitting.subList(0, Math.min(fitting.size(), 1 + RECORDED_ALTERNATIVES))) {
         Offer o = f.offer();
         PriceObserved event =
@@ -390,7 +398,7 @@ final class CloudOffersCommand implements Callable<Integer> {
               l.plan().perGpu().totalBytes(),
               l.plan().fit().map(Fit::fits));
       AppendResult r = ledger.append(plan.toEvent());
-      lines.add("recorded the chosen plan as seq " + r.seq() + " in " + dir);
+      lines.add("recorded the chosen plan as seq " + r.seq() + " in " + target.shown());
     }
     return lines;
   }

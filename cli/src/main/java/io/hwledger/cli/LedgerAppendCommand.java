@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hwledger.ledger.AppendResult;
-import io.hwledger.ledger.Ledger;
 import io.hwledger.ledger.LedgerEvent;
 import io.hwledger.ledger.LedgerException;
+import io.hwledger.ledger.LedgerStore;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,19 +20,19 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Appends events to the ledger in DIR, creating it when DIR does not exist.",
+      "Appends events to the ledger in DIR or at --store, creating it when there is none.",
       "With --type and --payload: one event. Without them: one JSON object per line of standard"
           + " input, {\"type\": TYPE, \"payload\": {...}, \"schemaVersion\": N (optional)};"
           + " blank lines are skipped.",
@@ -67,11 +67,11 @@ final class LedgerAppendCommand implements Callable<Integer> {
           .build();
 
   private final Streams io;
+  private final Map<String, String> env;
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "The ledger directory.")
-  Path dir;
+  @Mixin LedgerLocation location = new LedgerLocation();
 
   @Option(
       names = "--type",
@@ -99,12 +99,14 @@ final class LedgerAppendCommand implements Callable<Integer> {
       description = "Accepted for symmetry: the output is JSON Lines either way.")
   boolean json;
 
-  LedgerAppendCommand(Streams io) {
+  LedgerAppendCommand(Streams io, Map<String, String> env) {
     this.io = io;
+    this.env = env;
   }
 
   @Override
   public Integer call() {
+    LedgerTarget target = location.target(env);
     if ((type == null) != (payload == null)) {
       throw new ParameterException(
           spec.commandLine(),
@@ -124,19 +126,19 @@ final class LedgerAppendCommand implements Callable<Integer> {
         usage.initCause(e);
         throw usage;
       }
-      try (Ledger ledger = LedgerCommand.openOrCreate(spec.commandLine(), "DIR", dir)) {
+      try (LedgerStore ledger = target.openOrCreate()) {
         print(ledger.append(event));
       }
     } else {
-      appendLines();
+      appendLines(target);
     }
     return ErrorHandler.ExitCodes.OK;
   }
 
-  private void appendLines() {
+  private void appendLines(LedgerTarget target) {
     StrictLines lines = new StrictLines(io.in());
     Deque<CompletableFuture<AppendResult>> pending = new ArrayDeque<>();
-    try (Ledger ledger = LedgerCommand.openOrCreate(spec.commandLine(), "DIR", dir)) {
+    try (LedgerStore ledger = target.openOrCreate()) {
       while (true) {
         // Print what is durable before blocking on more input, so an interactive writer sees
         // each result; piped input keeps many appends in flight.

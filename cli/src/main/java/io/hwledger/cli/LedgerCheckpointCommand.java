@@ -2,18 +2,19 @@ package io.hwledger.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hwledger.ledger.Checkpoint;
-import io.hwledger.ledger.Ledger;
+import io.hwledger.ledger.LedgerStore;
 import io.hwledger.ledger.NoteSigner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -25,17 +26,17 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Prints a signed checkpoint (C2SP tlog-checkpoint, signed note) of the ledger in DIR: its"
-          + " origin, size and Merkle root, signed with the Ed25519 key in KEYFILE.",
+      "Prints a signed checkpoint (C2SP tlog-checkpoint, signed note) of the ledger in DIR or at"
+          + " --store: its origin, size and Merkle root, signed with the Ed25519 key in KEYFILE.",
       "Make a key with 'hwledger ledger keygen'."
     })
 final class LedgerCheckpointCommand implements Callable<Integer> {
   private final Streams io;
+  private final Map<String, String> env;
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "The ledger directory.")
-  Path dir;
+  @Mixin LedgerLocation location = new LedgerLocation();
 
   @Option(
       names = "--key",
@@ -53,13 +54,17 @@ final class LedgerCheckpointCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
-  LedgerCheckpointCommand(Streams io) {
+  LedgerCheckpointCommand(Streams io, Map<String, String> env) {
     this.io = io;
+    this.env = env;
   }
 
   @Override
   public Integer call() {
-    Usage.directory(spec.commandLine(), "DIR", dir);
+    LedgerTarget target = location.target(env);
+    if (!target.isUrl()) {
+      Usage.directory(spec.commandLine(), target.option(), target.dir());
+    }
     NoteSigner signer = readSigner(key);
     String checkpointOrigin = origin == null ? signer.name() : origin;
     if (checkpointOrigin.isEmpty() || checkpointOrigin.chars().anyMatch(c -> c < 0x20)) {
@@ -67,7 +72,7 @@ final class LedgerCheckpointCommand implements Callable<Integer> {
           spec.commandLine(), "--origin: must be one non-empty line without control characters");
     }
     String note;
-    try (Ledger ledger = LedgerCommand.openExisting(spec.commandLine(), dir)) {
+    try (LedgerStore ledger = target.openExisting()) {
       note = ledger.checkpoint(checkpointOrigin, signer);
     }
     if (json) {

@@ -17,8 +17,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hwledger ledger}: the command group over a ledger directory ({@link Ledger}). Holds the
- * subcommands and the helpers they share.
+ * {@code hwledger ledger}: the command group over a ledger, a directory ({@link Ledger}) or another
+ * {@link io.hwledger.ledger.LedgerStore} ({@link LedgerTarget}). Holds the subcommands and the
+ * helpers they share.
  */
 @Command(
     name = "ledger",
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Appends to, verifies, shows and proves events of a tamper-evident ledger, and signs"
           + " checkpoints of it.",
-      "A ledger is a directory; 'append' creates it."
+      "A ledger is a directory, or a PostgreSQL database given with --store"
+          + " jdbc:postgresql://HOST[:PORT]/DATABASE; 'append' creates it."
     })
 final class LedgerCommand implements Callable<Integer> {
 
@@ -41,14 +43,14 @@ final class LedgerCommand implements Callable<Integer> {
   /** The {@code ledger} command with every subcommand. */
   static CommandLine commandLine(Streams io, Map<String, String> env) {
     CommandLine ledger = new CommandLine(new LedgerCommand());
-    ledger.addSubcommand(new LedgerAppendCommand(io));
-    ledger.addSubcommand(new LedgerVerifyCommand(io));
-    ledger.addSubcommand(new LedgerShowCommand(io));
-    ledger.addSubcommand(new LedgerProveCommand(io));
-    ledger.addSubcommand(new LedgerCheckpointCommand(io));
+    ledger.addSubcommand(new LedgerAppendCommand(io, env));
+    ledger.addSubcommand(new LedgerVerifyCommand(io, env));
+    ledger.addSubcommand(new LedgerShowCommand(io, env));
+    ledger.addSubcommand(new LedgerProveCommand(io, env));
+    ledger.addSubcommand(new LedgerCheckpointCommand(io, env));
     ledger.addSubcommand(new LedgerKeygenCommand(io));
-    ledger.addSubcommand(new LedgerVerifyCheckpointCommand(io));
-    ledger.addSubcommand(new LedgerRepairCommand(io));
+    ledger.addSubcommand(new LedgerVerifyCheckpointCommand(io, env));
+    ledger.addSubcommand(new LedgerRepairCommand(io, env));
     ledger.addSubcommand(new LedgerMigrateCommand(io, env));
     return ledger;
   }
@@ -57,21 +59,6 @@ final class LedgerCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     throw Usage.subcommandRequired(spec);
-  }
-
-  /**
-   * Opens the existing ledger in {@code dir} read-only, never creating one: no lock is taken, so it
-   * works while another process appends.
-   *
-   * @param command the command {@code dir} was given to, for a usage error
-   * @throws picocli.CommandLine.ParameterException if {@code dir} does not exist or is not a
-   *     directory
-   * @throws RequestFailedException if {@code dir} is a directory that holds no ledger
-   * @throws io.hwledger.ledger.LedgerException if it cannot be opened
-   */
-  static Ledger openExisting(CommandLine command, Path dir) {
-    requireLedger(command, "DIR", dir);
-    return Ledger.openReadOnly(dir);
   }
 
   /**

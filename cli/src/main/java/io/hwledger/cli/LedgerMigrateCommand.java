@@ -2,10 +2,7 @@ package io.hwledger.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hwledger.ledger.LedgerMigration;
-import io.hwledger.ledger.LedgerOptions;
 import io.hwledger.ledger.LedgerStore;
-import io.hwledger.ledger.LedgerStores;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -60,27 +57,26 @@ final class LedgerMigrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!LedgerStores.isUrl(from)) {
-      LedgerCommand.requireLedger(spec.commandLine(), "--from", Path.of(from));
+    LedgerTarget source = LedgerTarget.of(spec.commandLine(), "--from", from, env);
+    LedgerTarget target = LedgerTarget.of(spec.commandLine(), "--to", to, env);
+    if (!source.isUrl()) {
+      LedgerCommand.requireLedger(spec.commandLine(), "--from", source.dir());
     }
     if (from.equals(to)
-        || (!LedgerStores.isUrl(from)
-            && !LedgerStores.isUrl(to)
-            && Path.of(from)
-                .toAbsolutePath()
-                .normalize()
-                .equals(Path.of(to).toAbsolutePath().normalize()))) {
+        || (!source.isUrl()
+            && !target.isUrl()
+            && source.absolute().dir().equals(target.absolute().dir()))) {
       throw Usage.error(spec.commandLine(), "--from and --to name the same ledger");
     }
     LedgerMigration.Result r;
-    try (LedgerStore source = LedgerStores.openReadOnly(from, env);
-        LedgerStore target = openTarget()) {
-      r = LedgerMigration.copy(source, target, n -> {});
+    try (LedgerStore fromStore = source.openExisting();
+        LedgerStore toStore = target.openOrCreate()) {
+      r = LedgerMigration.copy(fromStore, toStore, n -> {});
     }
     if (json) {
       ObjectNode root = JsonWriter.object();
-      root.put("from", LedgerStores.redact(from));
-      root.put("to", LedgerStores.redact(to));
+      root.put("from", source.shown());
+      root.put("to", target.shown());
       root.put("copied", r.copied());
       root.put("alreadyThere", r.alreadyThere());
       root.put("size", r.size());
@@ -94,21 +90,14 @@ final class LedgerMigrateCommand implements Callable<Integer> {
                   + " records ("
                   + r.alreadyThere()
                   + " already there) from "
-                  + LedgerStores.redact(from)
+                  + source.shown()
                   + " to "
-                  + LedgerStores.redact(to)
+                  + target.shown()
                   + "; both have "
                   + r.size()
                   + " records with root "
                   + r.rootHex());
     }
     return ErrorHandler.ExitCodes.OK;
-  }
-
-  private LedgerStore openTarget() {
-    if (LedgerStores.isUrl(to)) {
-      return LedgerStores.open(to, LedgerOptions.defaults(), env);
-    }
-    return LedgerCommand.openOrCreate(spec.commandLine(), "--to", Path.of(to));
   }
 }

@@ -3,17 +3,17 @@ package io.hwledger.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hwledger.ledger.InclusionProof;
-import io.hwledger.ledger.Ledger;
+import io.hwledger.ledger.LedgerStore;
 import io.hwledger.ledger.MerkleTree;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -27,16 +27,16 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Prints an RFC 9162 inclusion proof that record SEQ is leaf SEQ of the Merkle tree of the"
-          + " first N records of the ledger in DIR.",
+          + " first N records of the ledger in DIR or at --store.",
       "The proof is checked before it is printed."
     })
 final class LedgerProveCommand implements Callable<Integer> {
   private final Streams io;
+  private final Map<String, String> env;
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "The ledger directory.")
-  Path dir;
+  @Mixin LedgerLocation location = new LedgerLocation();
 
   @Option(
       names = "--seq",
@@ -54,12 +54,14 @@ final class LedgerProveCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
-  LedgerProveCommand(Streams io) {
+  LedgerProveCommand(Streams io, Map<String, String> env) {
     this.io = io;
+    this.env = env;
   }
 
   @Override
   public Integer call() {
+    LedgerTarget target = location.target(env);
     if (seq < 0) {
       throw new ParameterException(spec.commandLine(), "--seq: must not be negative, was " + seq);
     }
@@ -70,7 +72,7 @@ final class LedgerProveCommand implements Callable<Integer> {
     byte[] leafHash;
     byte[] root;
     InclusionProof proof;
-    try (Ledger ledger = LedgerCommand.openExisting(spec.commandLine(), dir)) {
+    try (LedgerStore ledger = target.openExisting()) {
       long current = ledger.size();
       treeSize = size == null ? current : size;
       if (treeSize > current) {

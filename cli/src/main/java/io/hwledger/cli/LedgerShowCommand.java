@@ -2,15 +2,15 @@ package io.hwledger.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
-import io.hwledger.ledger.Ledger;
+import io.hwledger.ledger.LedgerStore;
 import java.io.PrintStream;
-import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code hwledger ledger show}: lists records of a ledger. */
@@ -18,17 +18,17 @@ import picocli.CommandLine.Spec;
     name = "show",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = "Lists records of the ledger in DIR, oldest first.")
+    description = "Lists records of the ledger in DIR or at --store, oldest first.")
 final class LedgerShowCommand implements Callable<Integer> {
   private static final int HASH_PREFIX = 16;
   private static final int PAYLOAD_WIDTH = 60;
 
   private final Streams io;
+  private final Map<String, String> env;
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "The ledger directory.")
-  Path dir;
+  @Mixin LedgerLocation location = new LedgerLocation();
 
   @Option(
       names = "--from",
@@ -47,12 +47,14 @@ final class LedgerShowCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
-  LedgerShowCommand(Streams io) {
+  LedgerShowCommand(Streams io, Map<String, String> env) {
     this.io = io;
+    this.env = env;
   }
 
   @Override
   public Integer call() {
+    LedgerTarget target = location.target(env);
     if (from < 0) {
       throw new ParameterException(spec.commandLine(), "--from: must not be negative, was " + from);
     }
@@ -60,7 +62,7 @@ final class LedgerShowCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--limit: must not be negative, was " + limit);
     }
-    try (Ledger ledger = LedgerCommand.openExisting(spec.commandLine(), dir)) {
+    try (LedgerStore ledger = target.openExisting()) {
       if (json) {
         printJson(ledger);
       } else {
@@ -71,7 +73,7 @@ final class LedgerShowCommand implements Callable<Integer> {
   }
 
   /** Streams the events: one is held in memory at a time, however large. */
-  private void printJson(Ledger ledger) {
+  private void printJson(LedgerStore ledger) {
     ObjectNode rest = JsonWriter.object();
     rest.put("size", ledger.size());
     JsonWriter.printAsciiStreaming(
@@ -95,7 +97,7 @@ final class LedgerShowCommand implements Callable<Integer> {
         rest);
   }
 
-  private void printText(Ledger ledger) {
+  private void printText(LedgerStore ledger) {
     PrintStream out = io.out();
     long size = ledger.size();
     String ellipsis = io.unicode() ? "\u2026" : "...";

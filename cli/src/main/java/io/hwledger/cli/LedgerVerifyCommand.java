@@ -4,49 +4,52 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hwledger.ledger.Ledger;
 import io.hwledger.ledger.Verification;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code hwledger ledger verify}: recomputes every checksum, hash, chain link and Merkle leaf of a
- * ledger ({@link Ledger#verify(Path, LongConsumer)}). Reads without taking the writer's lock.
+ * ledger ({@link Ledger#verify(Path, LongConsumer)}, or its store's verification through {@link
+ * io.hwledger.ledger.LedgerStores}). Reads without taking the writer's lock.
  */
 @Command(
     name = "verify",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Verifies every record of the ledger in DIR: checksums, hashes, chain links and the Merkle"
-          + " tree. Exit code 0 when everything verifies, 1 when not.",
+      "Verifies every record of the ledger in DIR or at --store: checksums, hashes, chain links"
+          + " and the Merkle tree. Exit code 0 when everything verifies, 1 when not.",
       "Shows progress on standard error when run on a terminal."
     })
 final class LedgerVerifyCommand implements Callable<Integer> {
   private final Streams io;
+  private final Map<String, String> env;
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "The ledger directory.")
-  Path dir;
+  @Mixin LedgerLocation location = new LedgerLocation();
 
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
-  LedgerVerifyCommand(Streams io) {
+  LedgerVerifyCommand(Streams io, Map<String, String> env) {
     this.io = io;
+    this.env = env;
   }
 
   @Override
   public Integer call() {
-    LedgerCommand.requireLedger(spec.commandLine(), "DIR", dir);
+    LedgerTarget target = location.target(env);
     Progress progress = new Progress(io);
     Verification result;
     try {
-      result = Ledger.verify(dir, progress);
+      result = target.verify(progress);
     } finally {
       progress.clear();
     }

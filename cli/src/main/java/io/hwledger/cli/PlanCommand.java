@@ -12,7 +12,7 @@ import io.hwledger.api.MemoryPlan;
 import io.hwledger.api.Precision;
 import io.hwledger.api.Printable;
 import io.hwledger.ledger.AppendResult;
-import io.hwledger.ledger.Ledger;
+import io.hwledger.ledger.LedgerStore;
 import io.hwledger.ledger.events.PlanComputed;
 import io.hwledger.math.Planner;
 import java.io.IOException;
@@ -66,9 +66,18 @@ final class PlanCommand implements Callable<Integer> {
       arity = "0..1",
       fallbackValue = "",
       description =
-          "Append a plan.computed event to the ledger in DIR (default: ~/.hwledger/ledger),"
-              + " creating it when missing.")
+          "Append a plan.computed event to the ledger in DIR (default: ~/.hwledger/ledger, or"
+              + " --store), creating it when missing.")
   String record;
+
+  @Option(
+      names = "--store",
+      paramLabel = "STORE",
+      description =
+          "With --record: the ledger to append to instead of DIR, "
+              + LedgerLocation.STORE_HELP
+              + ".")
+  String store;
 
   PlanCommand(Streams io) {
     this.io = io;
@@ -76,6 +85,8 @@ final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    LedgerTarget target =
+        LedgerTarget.recording(spec.commandLine(), record, store, defaultLedger(), options.env);
     PlanOptions.Request request = options.resolve(io);
     Planner planner = request.planner();
     MemoryPlan plan =
@@ -83,7 +94,7 @@ final class PlanCommand implements Callable<Integer> {
             ? planner.planWithLayers(request.precision(), request.workload(), request.deployment())
             : planner.plan(request.precision(), request.workload(), request.deployment());
     Optional<Recorded> recorded =
-        record == null ? Optional.empty() : Optional.of(record(request, plan));
+        target == null ? Optional.empty() : Optional.of(record(target, request, plan));
     if (json) {
       ObjectNode document =
           JsonWriter.plan(request, plan, planner.activeParametersWithEmbeddings());
@@ -92,7 +103,7 @@ final class PlanCommand implements Callable<Integer> {
             ObjectNode node = document.putObject("recorded");
             node.put("seq", r.result().seq());
             node.put("hash", r.result().hashHex());
-            node.put("ledger", r.ledger().toString());
+            node.put("ledger", r.ledger());
           });
       JsonWriter.print(io.out(), document);
     } else {
@@ -112,11 +123,10 @@ final class PlanCommand implements Callable<Integer> {
   }
 
   /** Where a plan was recorded. */
-  private record Recorded(AppendResult result, Path ledger) {}
+  private record Recorded(AppendResult result, String ledger) {}
 
   /** Appends the plan's {@code plan.computed} event to the {@code --record} ledger. */
-  private Recorded record(PlanOptions.Request request, MemoryPlan plan) {
-    Path dir = (record.isEmpty() ? defaultLedger() : Path.of(record)).toAbsolutePath().normalize();
+  private Recorded record(LedgerTarget target, PlanOptions.Request request, MemoryPlan plan) {
     ObjectNode inputs = JsonWriter.planInputs(request, configHash());
     PlanComputed event =
         PlanComputed.of(
@@ -125,8 +135,8 @@ final class PlanCommand implements Callable<Integer> {
             plan.total().totalBytes(),
             plan.perGpu().totalBytes(),
             plan.fit().map(Fit::fits));
-    try (Ledger ledger = LedgerCommand.openOrCreate(spec.commandLine(), "--record", dir)) {
-      return new Recorded(ledger.append(event.toEvent()), dir);
+    try (LedgerStore ledger = target.openOrCreate()) {
+      return new Recorded(ledger.append(event.toEvent()), target.shown());
     }
   }
 

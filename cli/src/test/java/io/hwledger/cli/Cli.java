@@ -28,12 +28,20 @@ final class Cli {
    * HWLEDGER_FLEET_ADMIN}, {@code HWLEDGER_FLEET_PASSPHRASE}) leaks in.
    */
   static Result runWithEnv(Map<String, String> env, String... args) {
+    return runWithEnvAndInput(env, "", args);
+  }
+
+  /** {@link #runWithEnv} with {@code stdin} (UTF-8) as standard input. */
+  static Result runWithEnvAndInput(Map<String, String> env, String stdin, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code;
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      code = Main.run(new Streams(o, e, true), GpuBackends::discover, env, args);
+      Streams io =
+          new Streams(
+              o, e, true, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), false);
+      code = Main.run(io, GpuBackends::discover, env, args);
     }
     return new Result(
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

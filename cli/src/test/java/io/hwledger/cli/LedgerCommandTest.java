@@ -519,7 +519,7 @@ class LedgerCommandTest {
   }
 
   // RFC 9162 §2.1.1: MTH over leaf hashes (the leaves are already hashed with the 0x00 prefix).
-  private static byte[] treeHash(List<byte[]> leaves) throws NoSuchAlgorithmException {
+  static byte[] treeHash(List<byte[]> leaves) throws NoSuchAlgorithmException {
     if (leaves.size() == 1) {
       return leaves.get(0);
     }

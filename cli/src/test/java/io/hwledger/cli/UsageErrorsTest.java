@@ -37,9 +37,10 @@ class UsageErrorsTest {
         Arguments.of(
             new String[] {"ledger", "keygen"},
             "missing --name NAME and --out KEYFILE (try 'hwledger ledger keygen --help')"),
-        // ... a required parameter
+        // ... the ledger: DIR or --store (the command checks it, worded as picocli's are)
         Arguments.of(
-            new String[] {"ledger", "verify"}, "missing DIR (try 'hwledger ledger verify --help')"),
+            new String[] {"ledger", "verify"},
+            "missing one of DIR or --store STORE (try 'hwledger ledger verify --help')"),
         // ... one of an exclusive group
         Arguments.of(
             new String[] {"plan"},
