@@ -5,14 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -52,11 +48,9 @@ public final class Ledger implements LedgerStore {
   private final SegmentLog segments;
   private final LedgerHead head;
   private final CheckedTree tree;
-  private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-  private final Thread writer;
+  private final GroupCommit<Pending> writer;
   private final Object lifecycle = new Object();
-  private volatile boolean closing;
-  private volatile Throwable failure;
+  private boolean closed;
   private long nextSeq;
   private byte[] lastHash;
   private ChainPoint point;
@@ -66,17 +60,10 @@ public final class Ledger implements LedgerStore {
   /** Records forced to disk: all acknowledged ones under FSYNC_EACH_BATCH. */
   private long durableSize;
 
-  private int lastBatchSize;
-
-  /** The longest a batch waits for appenders still on their way back, nanoseconds. */
-  private static final long COMMIT_DELAY_NANOS = 100_000;
-
   /** An append waiting for the writer: a new event, or a record copied from another ledger. */
   private record Pending(
-      LedgerEvent event, RecordedEvent copy, CompletableFuture<AppendResult> done) {}
-
-  /** Queued by {@link #close()} after the last accepted append; tells the writer to finish. */
-  private static final Pending STOP = new Pending(null, null, null);
+      LedgerEvent event, RecordedEvent copy, CompletableFuture<AppendResult> done)
+      implements GroupCommit.Append {}
 
   private Ledger(Path dir, LedgerOptions options, LedgerOpener.Opened opened) {
     this.dir = dir;
@@ -94,9 +81,8 @@ public final class Ledger implements LedgerStore {
     if (segments == null) {
       this.writer = null; // read-only
     } else {
-      this.writer = new Thread(this::writeLoop, "hwledger-writer-" + dir.getFileName());
-      writer.setDaemon(true);
-      writer.start();
+      this.writer =
+          new GroupCommit<>(dir.toString(), options.maxBatch(), this::commit, this::stopped);
     }
   }
 
@@ -179,20 +165,12 @@ public final class Ledger implements LedgerStore {
   }
 
   private CompletableFuture<AppendResult> queue(Pending pending) {
-    CompletableFuture<AppendResult> done = pending.done;
-    synchronized (lifecycle) {
-      Throwable failed = failure;
-      if (writer == null) {
-        done.completeExceptionally(new LedgerException("ledger " + dir + " is open read-only"));
-      } else if (failed != null) {
-        done.completeExceptionally(stopped(failed));
-      } else if (closing) {
-        done.completeExceptionally(new LedgerException("ledger " + dir + " is closed"));
-      } else {
-        queue.add(pending);
-      }
+    if (writer == null) {
+      pending.done.completeExceptionally(
+          new LedgerException("ledger " + dir + " is open read-only"));
+      return pending.done;
     }
-    return done;
+    return writer.submit(pending);
   }
 
   /**
@@ -472,47 +450,8 @@ public final class Ledger implements LedgerStore {
     }
   }
 
-  @SuppressWarnings("ThreadPriorityCheck") // yield: measured against parkNanos (see the loop)
-  private void writeLoop() {
-    List<Pending> batch = new ArrayList<>();
-    while (true) {
-      Pending first;
-      try {
-        first = queue.take();
-      } catch (InterruptedException e) {
-        // Only close() ends the writer, by queueing STOP after the last append it accepted.
-        continue;
-      }
-      batch.clear();
-      batch.add(first);
-      queue.drainTo(batch, options.maxBatch() - 1);
-      // Appenders woken by the previous batch are usually still on their way back. While this
-      // batch is smaller than the last one, wait a few tens of microseconds for them, so they
-      // share this batch's fsync instead of paying for the next one (a bounded commit delay;
-      // none for a lone appender, whose batches are never smaller than the last).
-      if (batch.size() < lastBatchSize) {
-        long deadline = System.nanoTime() + COMMIT_DELAY_NANOS;
-        while (batch.size() < lastBatchSize && System.nanoTime() < deadline) {
-          Thread.yield(); // parkNanos would oversleep by the timer slack, tens of microseconds
-          queue.drainTo(batch, options.maxBatch() - batch.size());
-        }
-      }
-      lastBatchSize = batch.size();
-      boolean stop = batch.remove(STOP);
-      if (!batch.isEmpty()) {
-        commit(batch);
-      }
-      if (stop) {
-        return;
-      }
-    }
-  }
-
-  private void commit(List<Pending> batch) {
-    if (failure != null) {
-      batch.forEach(p -> p.done.completeExceptionally(stopped(failure)));
-      return;
-    }
+  /** Writes and forces one batch ({@link GroupCommit}); throws to stop the writer for good. */
+  private void commit(List<Pending> batch) throws IOException {
     long firstSeq = nextSeq;
     List<byte[]> bodies = new ArrayList<>(batch.size());
     List<byte[]> hashes = new ArrayList<>(batch.size());
@@ -522,25 +461,16 @@ public final class Ledger implements LedgerStore {
     int bytes = 0;
     for (Pending p : batch) {
       byte[] body;
-      byte[] hash;
       try {
-        body = p.copy == null ? newBody(p.event, seq, prev) : copiedBody(p.copy, seq, prev);
-        hash = RecordCodec.hash(body);
-        if (p.copy != null && !MessageDigest.isEqual(hash, p.copy.hash())) {
-          throw new IllegalArgumentException(
-              "record "
-                  + seq
-                  + " has hash "
-                  + p.copy.hashHex()
-                  + " but chained to "
-                  + dir
-                  + " it hashes to "
-                  + HexFormat.of().formatHex(hash));
-        }
-      } catch (IllegalArgumentException | ArithmeticException e) {
-        p.done.completeExceptionally(new LedgerException(e.getMessage(), e));
+        body =
+            p.copy == null
+                ? RecordChain.encode(seq, options.clock().instant(), p.event, prev)
+                : RecordChain.encodeCopy(p.copy, seq, prev);
+      } catch (LedgerException e) {
+        p.done.completeExceptionally(e);
         continue;
       }
+      byte[] hash = RecordCodec.hash(body);
       bodies.add(body);
       hashes.add(hash);
       accepted.add(p);
@@ -573,46 +503,13 @@ public final class Ledger implements LedgerStore {
       point = reached;
       position = at;
     } catch (IOException | RuntimeException | Error e) {
-      failure = e;
       LOG.error("ledger {} stopped: write or fsync failed: {}", dir, e.toString());
-      accepted.forEach(p -> p.done.completeExceptionally(stopped(e)));
-      failQueued();
-      return;
+      throw e;
     }
     nextSeq = seq;
     lastHash = prev;
     for (int i = 0; i < accepted.size(); i++) {
       accepted.get(i).done.complete(new AppendResult(firstSeq + i, hashes.get(i)));
-    }
-  }
-
-  private byte[] newBody(LedgerEvent event, long seq, byte[] prev) {
-    long micros = RecordCodec.micros(options.clock().instant());
-    return RecordCodec.body(
-        seq, micros, event.type(), event.schemaVersion(), event.payload(), prev);
-  }
-
-  private static byte[] copiedBody(RecordedEvent copy, long seq, byte[] prev) {
-    if (copy.seq() != seq) {
-      throw new IllegalArgumentException(
-          "record " + copy.seq() + " does not continue a ledger of " + seq + " records");
-    }
-    long micros = RecordCodec.micros(copy.timestamp());
-    return RecordCodec.body(seq, micros, copy.type(), copy.schemaVersion(), copy.payload(), prev);
-  }
-
-  @SuppressWarnings("ReferenceEquality") // STOP is a sentinel instance
-  private void failQueued() {
-    synchronized (lifecycle) {
-      List<Pending> rest = new ArrayList<>();
-      queue.drainTo(rest);
-      for (Pending p : rest) {
-        if (p == STOP) {
-          queue.add(STOP); // still owed to the writer loop, which ends on it
-        } else {
-          p.done.completeExceptionally(stopped(failure));
-        }
-      }
     }
   }
 
@@ -637,22 +534,14 @@ public final class Ledger implements LedgerStore {
       return;
     }
     synchronized (lifecycle) {
-      if (closing) {
+      if (closed) {
         return;
       }
-      closing = true;
-      queue.add(STOP);
+      closed = true;
     }
-    boolean interrupted = false;
-    while (writer.isAlive()) {
-      try {
-        writer.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
+    writer.close();
     try {
-      if (failure == null) {
+      if (!writer.stopped()) {
         segments.close(); // trims the space allocated ahead, forces, closes
         head.write(point, position, point.size(), true);
       } else {
@@ -667,9 +556,6 @@ public final class Ledger implements LedgerStore {
         lock.close();
       } catch (IOException e) {
         LOG.debug("releasing the lock of {} failed: {}", dir, e.toString());
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
       }
     }
   }

@@ -3,6 +3,7 @@ package io.hwledger.ledger;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 
@@ -98,7 +99,7 @@ public final class RecordChain {
   public Sealed seal(LedgerEvent event, Instant time) {
     Objects.requireNonNull(event, "event");
     Objects.requireNonNull(time, "time");
-    return push(encode(size(), time, event.type(), event.schemaVersion(), event.payload()));
+    return push(encode(size(), time, event, lastHash));
   }
 
   /**
@@ -111,37 +112,63 @@ public final class RecordChain {
    */
   public Sealed sealCopy(RecordedEvent record) {
     Objects.requireNonNull(record, "record");
-    if (record.seq() != size()) {
-      throw new LedgerException(
-          "record " + record.seq() + " does not continue a ledger of " + size() + " records");
-    }
-    byte[] body =
-        encode(
-            record.seq(),
-            record.timestamp(),
-            record.type(),
-            record.schemaVersion(),
-            record.payload());
-    byte[] hash = RecordCodec.hash(body);
-    if (!MessageDigest.isEqual(hash, record.hash())) {
-      throw new LedgerException(
-          "record "
-              + record.seq()
-              + " has hash "
-              + record.hashHex()
-              + " but chained to this ledger it hashes to "
-              + java.util.HexFormat.of().formatHex(hash));
-    }
-    return push(body);
+    return push(encodeCopy(record, size(), lastHash));
   }
 
-  private byte[] encode(long seq, Instant time, String type, int schemaVersion, byte[] payload) {
+  /**
+   * The body of {@code event} as record {@code seq} appended at {@code time} after {@code prev}.
+   *
+   * @throws LedgerException if it cannot be encoded (too large, a time out of range)
+   */
+  static byte[] encode(long seq, Instant time, LedgerEvent event, byte[] prev) {
     try {
       return RecordCodec.body(
-          seq, RecordCodec.micros(time), type, schemaVersion, payload, lastHash);
+          seq,
+          RecordCodec.micros(time),
+          event.type(),
+          event.schemaVersion(),
+          event.payload(),
+          prev);
     } catch (IllegalArgumentException | ArithmeticException e) {
-      throw new LedgerException("cannot encode record " + seq + ": " + e.getMessage(), e);
+      throw new LedgerException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * The body of {@code copy} as record {@code seq} after {@code prev}: its own bytes, or an error.
+   *
+   * @throws LedgerException if {@code copy} is not record {@code seq}, or chained to {@code prev}
+   *     it hashes to something else than its hash
+   */
+  static byte[] encodeCopy(RecordedEvent copy, long seq, byte[] prev) {
+    if (copy.seq() != seq) {
+      throw new LedgerException(
+          "record " + copy.seq() + " does not continue a ledger of " + seq + " records");
+    }
+    byte[] body;
+    try {
+      body =
+          RecordCodec.body(
+              seq,
+              RecordCodec.micros(copy.timestamp()),
+              copy.type(),
+              copy.schemaVersion(),
+              copy.payload(),
+              prev);
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw new LedgerException(e.getMessage(), e);
+    }
+    byte[] hash = RecordCodec.hash(body);
+    if (!MessageDigest.isEqual(hash, copy.hash())) {
+      throw new LedgerException(
+          "record "
+              + seq
+              + " has hash "
+              + copy.hashHex()
+              + " but chained to this ledger it hashes to "
+              + HexFormat.of().formatHex(hash));
+    }
+    return body;
   }
 
   private Sealed push(byte[] body) {

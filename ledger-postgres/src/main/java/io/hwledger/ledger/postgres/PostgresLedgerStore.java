@@ -2,6 +2,7 @@ package io.hwledger.ledger.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import io.hwledger.ledger.AppendResult;
 import io.hwledger.ledger.Checkpoint;
 import io.hwledger.ledger.ConsistencyProof;
@@ -393,8 +394,22 @@ public final class PostgresLedgerStore implements LedgerStore {
     config.setMaximumPoolSize(settings.poolSize());
     config.setMinimumIdle(1);
     config.setPoolName("hwledger-" + settings.schema());
-    config.setInitializationFailTimeout(-1); // the first query reports an unreachable database
-    return new HikariDataSource(config);
+    // one try to connect at once, so an unreachable database fails now with the driver's reason
+    config.setInitializationFailTimeout(1);
+    config.setConnectionTimeout(10_000);
+    try {
+      return new HikariDataSource(config);
+    } catch (HikariPool.PoolInitializationException e) {
+      if (e.getCause() instanceof SQLException s) {
+        throw Failures.of("opening ledger " + settings.location(), s);
+      }
+      throw new LedgerException(
+          "opening ledger "
+              + settings.location()
+              + " failed: "
+              + Failures.firstLine(e.getMessage()),
+          e);
+    }
   }
 
   private static void migrate(PostgresSettings settings) {

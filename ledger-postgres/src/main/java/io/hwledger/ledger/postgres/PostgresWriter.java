@@ -2,6 +2,7 @@ package io.hwledger.ledger.postgres;
 
 import io.hwledger.ledger.AppendResult;
 import io.hwledger.ledger.Durability;
+import io.hwledger.ledger.GroupCommit;
 import io.hwledger.ledger.LedgerEvent;
 import io.hwledger.ledger.LedgerException;
 import io.hwledger.ledger.LedgerOptions;
@@ -13,9 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,22 +33,17 @@ final class PostgresWriter {
   record Head(long size, byte[] root) {}
 
   private record Pending(
-      LedgerEvent event, RecordedEvent copy, CompletableFuture<AppendResult> done) {}
-
-  private static final Pending STOP = new Pending(null, null, null);
+      LedgerEvent event, RecordedEvent copy, CompletableFuture<AppendResult> done)
+      implements GroupCommit.Append {}
 
   private final Connection session;
   private final AdvisoryLock lock;
   private final Sql sql;
   private final LedgerOptions options;
   private final String location;
-  private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-  private final Object lifecycle = new Object();
-  private final Thread thread;
+  private final GroupCommit<Pending> writer;
   private RecordChain chain;
   private volatile Head head;
-  private volatile Throwable failure;
-  private boolean closing;
 
   PostgresWriter(
       Connection session,
@@ -80,9 +74,7 @@ final class PostgresWriter {
       s.execute("SET tcp_keepalives_count TO 3");
     }
     session.setAutoCommit(false);
-    this.thread = new Thread(this::writeLoop, "hwledger-pg-writer");
-    thread.setDaemon(true);
-    thread.start();
+    this.writer = new GroupCommit<>(location, options.maxBatch(), this::commit, this::stopped);
   }
 
   /** The acknowledged size and root. */
@@ -91,54 +83,15 @@ final class PostgresWriter {
   }
 
   CompletableFuture<AppendResult> append(LedgerEvent event) {
-    return queue(new Pending(event, null, new CompletableFuture<>()));
+    return writer.submit(new Pending(event, null, new CompletableFuture<>()));
   }
 
   CompletableFuture<AppendResult> appendCopy(RecordedEvent copy) {
-    return queue(new Pending(null, copy, new CompletableFuture<>()));
+    return writer.submit(new Pending(null, copy, new CompletableFuture<>()));
   }
 
-  private CompletableFuture<AppendResult> queue(Pending p) {
-    synchronized (lifecycle) {
-      Throwable failed = failure;
-      if (failed != null) {
-        p.done.completeExceptionally(stopped(failed));
-      } else if (closing) {
-        p.done.completeExceptionally(new LedgerException("ledger " + location + " is closed"));
-      } else {
-        queue.add(p);
-      }
-    }
-    return p.done;
-  }
-
-  private void writeLoop() {
-    List<Pending> batch = new ArrayList<>();
-    while (true) {
-      Pending first;
-      try {
-        first = queue.take();
-      } catch (InterruptedException e) {
-        continue; // only close() ends the writer, through STOP
-      }
-      batch.clear();
-      batch.add(first);
-      queue.drainTo(batch, options.maxBatch() - 1);
-      boolean stop = batch.remove(STOP);
-      if (!batch.isEmpty()) {
-        commit(batch);
-      }
-      if (stop) {
-        return;
-      }
-    }
-  }
-
-  private void commit(List<Pending> batch) {
-    if (failure != null) {
-      batch.forEach(p -> p.done.completeExceptionally(stopped(failure)));
-      return;
-    }
+  /** Seals and commits one batch ({@link GroupCommit}); throws to stop the writer for good. */
+  private void commit(List<Pending> batch) throws SQLException {
     RecordChain next = chain.copy();
     List<RecordChain.Sealed> sealed = new ArrayList<>(batch.size());
     List<Pending> accepted = new ArrayList<>(batch.size());
@@ -157,12 +110,9 @@ final class PostgresWriter {
     try {
       write(sealed, next.size());
     } catch (SQLException | RuntimeException e) {
-      failure = e;
       LOG.error("ledger {} stopped: a batch did not commit: {}", location, oneLine(e));
-      accepted.forEach(p -> p.done.completeExceptionally(stopped(e)));
-      failQueued();
-      closeQuietly();
-      return;
+      closeQuietly(); // ends the session, and with it the lock
+      throw e;
     }
     chain = next;
     head = new Head(next.size(), next.root());
@@ -216,21 +166,6 @@ final class PostgresWriter {
     }
   }
 
-  @SuppressWarnings("ReferenceEquality") // STOP is a sentinel instance
-  private void failQueued() {
-    synchronized (lifecycle) {
-      List<Pending> rest = new ArrayList<>();
-      queue.drainTo(rest);
-      for (Pending p : rest) {
-        if (p == STOP) {
-          queue.add(STOP);
-        } else {
-          p.done.completeExceptionally(stopped(failure));
-        }
-      }
-    }
-  }
-
   private LedgerException stopped(Throwable cause) {
     return new LedgerException(
         "ledger "
@@ -249,25 +184,8 @@ final class PostgresWriter {
 
   /** Completes every queued append, then ends the session, which releases the lock. */
   void close() {
-    synchronized (lifecycle) {
-      if (closing) {
-        return;
-      }
-      closing = true;
-      queue.add(STOP);
-    }
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
+    writer.close();
     closeQuietly();
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   private void closeQuietly() {
