@@ -11,9 +11,11 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +62,8 @@ final class Failover {
       long openNanos,
       long killToAckNanos) {}
 
-  private record Ack(long seq, String hash) {}
+  @SuppressWarnings("ArrayRecordComponent") // never compared as a record
+  private record Ack(long seq, byte[] hash) {}
 
   private Failover() {}
 
@@ -173,7 +176,7 @@ final class Failover {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                   if (line.startsWith(FailoverWriter.ACK)) {
                     String[] f = line.split(" ", 3);
-                    Ack ack = new Ack(Long.parseLong(f[1]), f[2]);
+                    Ack ack = new Ack(Long.parseLong(f[1]), HexFormat.of().parseHex(f[2]));
                     synchronized (acks) {
                       acks.add(ack);
                     }
@@ -219,7 +222,7 @@ final class Failover {
 
   /** Acknowledged appends that the ledger does not hold with the same hash. */
   private static long lost(PostgresLedgerStore store, List<Ack> acked) {
-    Map<Long, String> expected = new HashMap<>();
+    Map<Long, byte[]> expected = new HashMap<>();
     for (Ack a : acked) {
       expected.put(a.seq(), a.hash());
     }
@@ -231,8 +234,8 @@ final class Failover {
         0,
         Long.MAX_VALUE,
         r -> {
-          String hash = expected.get(r.seq());
-          if (hash != null && hash.equals(r.hashHex())) {
+          byte[] hash = expected.get(r.seq());
+          if (hash != null && MessageDigest.isEqual(hash, r.hash())) {
             found[0]++;
           }
         });

@@ -51,30 +51,31 @@ public final class FailoverWriter {
       return;
     }
     int appenders = Integer.parseInt(args[1]);
-    PrintStream out =
-        new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.US_ASCII);
     PostgresSettings settings = PostgresSettings.fromEnvironment(args[0], System.getenv());
-    PostgresLedgerStore store = PostgresLedgerStore.open(settings, LedgerOptions.defaults());
-    out.println(OPEN + store.size());
-    long deadline = System.nanoTime() + MAX_RUN_MILLIS * 1_000_000L;
-    List<Thread> threads = new ArrayList<>();
-    for (int a = 0; a < appenders; a++) {
-      LedgerEvent[] ring = StoreEvents.ring(a);
-      Thread t =
-          new Thread(
-              () -> {
-                for (long i = 0; i < MAX_APPENDS && System.nanoTime() - deadline < 0; i++) {
-                  AppendResult r = store.append(ring[(int) (i & StoreEvents.MASK)]);
-                  out.println(ACK + r.seq() + " " + r.hashHex());
-                }
-              },
-              "failover-writer-" + a);
-      threads.add(t);
-      t.start();
+    try (PrintStream out =
+            new PrintStream(
+                new FileOutputStream(FileDescriptor.out), true, StandardCharsets.US_ASCII);
+        PostgresLedgerStore store = PostgresLedgerStore.open(settings, LedgerOptions.defaults())) {
+      out.println(OPEN + store.size());
+      long deadline = System.nanoTime() + MAX_RUN_MILLIS * 1_000_000L;
+      List<Thread> threads = new ArrayList<>();
+      for (int a = 0; a < appenders; a++) {
+        LedgerEvent[] ring = StoreEvents.ring(a);
+        Thread t =
+            new Thread(
+                () -> {
+                  for (long i = 0; i < MAX_APPENDS && System.nanoTime() - deadline < 0; i++) {
+                    AppendResult r = store.append(ring[(int) (i & StoreEvents.MASK)]);
+                    out.println(ACK + r.seq() + " " + r.hashHex());
+                  }
+                },
+                "failover-writer-" + a);
+        threads.add(t);
+        t.start();
+      }
+      for (Thread t : threads) {
+        t.join(MAX_RUN_MILLIS + 60_000L);
+      }
     }
-    for (Thread t : threads) {
-      t.join(MAX_RUN_MILLIS + 60_000L);
-    }
-    store.close();
   }
 }

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 /**
  * The baseline a naive implementation gets: plain JDBC inserts of the same rows into a table of the
@@ -22,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * a shared counter. No chain, no tree, no writer's lock.
  */
 final class JdbcTarget implements AppendTarget {
+  private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
   private final TestDatabase db;
   private final String table;
   private final Clock clock = Clock.systemUTC();
@@ -37,8 +40,13 @@ final class JdbcTarget implements AppendTarget {
    *     _})
    * @param appenders the cell's appenders
    * @throws SQLException if the server refuses
+   * @throws IllegalArgumentException if the schema's name is not one
    */
   JdbcTarget(TestDatabase db, String schema, int appenders) throws SQLException {
+    if (!SCHEMA.matcher(schema).matches()) {
+      throw new IllegalArgumentException(
+          "schema '" + schema + "' must be 1 to 63 lower-case letters, digits or underscores");
+    }
     this.db = db;
     this.table = schema + ".ledger_record";
     try (Connection c = db.connect("hwledger-bench-jdbc");

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The PostgreSQL store harness run tiny, so that the build keeps it compiling and working: one
- * appender per store for half a second, and one failover. Only what cannot be faked is asserted —
+ * appender per store for a second, and one failover. Only what cannot be faked is asserted —
  * appends were made, every acknowledged append is durable, the killed writer's acknowledged appends
  * are all in the ledger after the standby took over — never a rate or a time.
  */
@@ -27,7 +27,7 @@ class StoreAppendLoadTest {
             "--warmup",
             "0.2",
             "--duration",
-            "0.5",
+            "1",
             "--failover-runs",
             "1",
             "--failover-appenders",
