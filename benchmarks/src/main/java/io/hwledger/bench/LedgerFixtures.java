@@ -18,9 +18,10 @@ import java.util.stream.Stream;
 
 /**
  * Inputs shared by the ledger benchmarks: realistic telemetry events, temporary ledger directories,
- * and a fast way to build a large ledger.
+ * and a fast way to build a large ledger. Public for {@link #deleteTree}, which the store harness
+ * ({@code io.hwledger.bench.store}) uses too.
  */
-final class LedgerFixtures {
+public final class LedgerFixtures {
   /** Events per ring; a power of two so the next index is a mask. */
   static final int RING = 64;
 
@@ -73,8 +74,13 @@ final class LedgerFixtures {
     }
   }
 
-  /** Deletes {@code dir} and everything under it; does nothing when it is null or gone. */
-  static void deleteTree(Path dir) {
+  /**
+   * Deletes {@code dir} and everything under it; does nothing when it is null or gone.
+   *
+   * @param dir the directory
+   * @throws java.io.UncheckedIOException if something cannot be deleted
+   */
+  public static void deleteTree(Path dir) {
     if (dir == null || !Files.exists(dir)) {
       return;
     }

@@ -7,11 +7,12 @@ import java.util.Arrays;
  * was due, so percentiles are exact and can be taken over any window of the run. Percentiles are
  * nearest-rank on the sorted samples: the q-th is the smallest sample with at least q·n samples at
  * or below it ({@code sorted[ceil(q·n) − 1]}). No histogram library: at most a few million samples
- * per run, 16 bytes each. Thread-safe.
+ * per run, 16 bytes each. Thread-safe. Public for the other harnesses ({@code
+ * io.hwledger.bench.store}).
  */
-final class Latencies {
+public final class Latencies {
   /** Samples kept per kind; a run that would record more counts the rest as dropped. */
-  static final int DEFAULT_CAPACITY = 8 << 20;
+  public static final int DEFAULT_CAPACITY = 8 << 20;
 
   private final int capacity;
   private long[] due = new long[1024];
@@ -26,7 +27,8 @@ final class Latencies {
     this.capacity = capacity;
   }
 
-  Latencies() {
+  /** Latencies keeping up to {@link #DEFAULT_CAPACITY} samples. */
+  public Latencies() {
     this(DEFAULT_CAPACITY);
   }
 
@@ -36,7 +38,7 @@ final class Latencies {
    * @param dueNanos when it was due, nanoseconds since the run's origin
    * @param latencyNanos how long it took, nanoseconds
    */
-  synchronized void add(long dueNanos, long latencyNanos) {
+  public synchronized void add(long dueNanos, long latencyNanos) {
     if (size == capacity) {
       dropped++;
       return;
@@ -51,13 +53,21 @@ final class Latencies {
     size++;
   }
 
-  /** Samples dropped because the capacity was reached. */
-  synchronized long dropped() {
+  /**
+   * Samples dropped because the capacity was reached.
+   *
+   * @return how many
+   */
+  public synchronized long dropped() {
     return dropped;
   }
 
-  /** Every sample. */
-  Summary summary() {
+  /**
+   * Every sample.
+   *
+   * @return their count, p50, p99 and maximum
+   */
+  public Summary summary() {
     return summary(Long.MIN_VALUE, Long.MAX_VALUE);
   }
 
@@ -68,7 +78,7 @@ final class Latencies {
    * @param toNanos window end, exclusive
    * @return their count, p50, p99 and maximum
    */
-  Summary summary(long fromNanos, long toNanos) {
+  public Summary summary(long fromNanos, long toNanos) {
     return select(fromNanos, toNanos, true);
   }
 
@@ -107,7 +117,7 @@ final class Latencies {
    * @param q the quantile, 0 (exclusive) to 1
    * @return {@code sorted[ceil(q·n) − 1]}
    */
-  static long percentile(long[] sorted, double q) {
+  public static long percentile(long[] sorted, double q) {
     if (sorted.length == 0) {
       return 0;
     }
@@ -123,5 +133,5 @@ final class Latencies {
    * @param p99 99th percentile
    * @param max largest
    */
-  record Summary(long count, long p50, long p99, long max) {}
+  public record Summary(long count, long p50, long p99, long max) {}
 }
