@@ -10,8 +10,8 @@ import java.util.zip.CRC32C;
 /**
  * The single writer's claim on a ledger: a session-level PostgreSQL advisory lock keyed by the
  * ledger's schema. It lives as long as the session that took it, so a writer whose connection is
- * lost has lost it, and its transactions fail with the connection; {@link #heldBy} lets every batch
- * check the claim inside its own transaction as well.
+ * lost has lost it, and its statements fail with the connection; every batch checks the claim
+ * inside its own transaction as well ({@code ledger_append}).
  */
 final class AdvisoryLock {
   /** The first key of every hwLedger lock: {@code "hwld"} in ASCII. */
@@ -37,19 +37,9 @@ final class AdvisoryLock {
     }
   }
 
-  /** Whether {@code session} holds the lock now (a two-key advisory lock has objsubid 2). */
-  boolean heldBy(Connection session) throws SQLException {
-    try (PreparedStatement s =
-        session.prepareStatement(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = ?::int::oid"
-                + " AND objid = ?::int::oid AND objsubid = 2 AND granted"
-                + " AND pid = pg_backend_pid()")) {
-      bind(s);
-      try (ResultSet r = s.executeQuery()) {
-        r.next();
-        return r.getLong(1) == 1;
-      }
-    }
+  /** The lock's second key, from the schema's name. */
+  int objectId() {
+    return objectId;
   }
 
   /** Who holds the lock, for a message: process id and application name, or "nobody". */

@@ -65,15 +65,13 @@ final class PostgresWriter {
       s.execute(
           "SET synchronous_commit TO "
               + (options.durability() == Durability.FSYNC_EACH_BATCH ? "on" : "off"));
-      // A writer that vanishes mid-batch must not keep the lock: the server ends a session left
-      // in a transaction for 10 s, and probes an idle one's peer after 10 s (3 probes 3 s apart),
-      // so a standby can take over instead of waiting for the operating system's 2-hour default.
-      s.execute("SET idle_in_transaction_session_timeout TO '10s'");
+      // A writer whose host vanishes must not keep the lock: the server probes the session's
+      // peer after 10 s idle (3 probes 3 s apart), so a standby can take over in about 20 s
+      // instead of waiting for the operating system's 2-hour default.
       s.execute("SET tcp_keepalives_idle TO 10");
       s.execute("SET tcp_keepalives_interval TO 3");
       s.execute("SET tcp_keepalives_count TO 3");
     }
-    session.setAutoCommit(false);
     this.writer = new GroupCommit<>(location, options.maxBatch(), this::commit, this::stopped);
   }
 
@@ -108,7 +106,7 @@ final class PostgresWriter {
       return;
     }
     try {
-      write(sealed, next.size());
+      write(sealed);
     } catch (SQLException | RuntimeException e) {
       LOG.error("ledger {} stopped: a batch did not commit: {}", location, oneLine(e));
       closeQuietly(); // ends the session, and with it the lock
@@ -122,47 +120,39 @@ final class PostgresWriter {
     }
   }
 
-  private void write(List<RecordChain.Sealed> sealed, long newSize) throws SQLException {
-    try {
-      if (!lock.heldBy(session)) {
-        throw new LedgerException(
-            "ledger " + location + " lost its writer's lock; another writer may be appending");
-      }
-      try (PreparedStatement records = session.prepareStatement(sql.insertRecord);
-          PreparedStatement nodes = session.prepareStatement(sql.insertNode)) {
-        int nodeCount = 0;
-        for (RecordChain.Sealed s : sealed) {
-          records.setLong(1, s.seq());
-          records.setBytes(2, s.hash());
-          records.setBytes(3, s.body());
-          records.addBatch();
-          for (RecordChain.TreeNode n : s.nodes()) {
-            if (n.level() > 0) {
-              nodes.setInt(1, n.level());
-              nodes.setLong(2, n.index());
-              nodes.setBytes(3, n.hash());
-              nodes.addBatch();
-              nodeCount++;
-            }
-          }
-        }
-        records.executeBatch();
-        if (nodeCount > 0) {
-          nodes.executeBatch();
-        }
-      }
-      try (PreparedStatement n = session.prepareStatement(sql.notify)) {
-        n.setString(1, Long.toString(newSize));
-        n.execute();
-      }
-      session.commit();
-    } catch (SQLException | RuntimeException e) {
-      try {
-        session.rollback();
-      } catch (SQLException again) {
-        e.addSuppressed(again);
-      }
-      throw e;
+  /** Commits a batch in one call of {@code ledger_append}, which checks the lock first. */
+  private void write(List<RecordChain.Sealed> sealed) throws SQLException {
+    int n = sealed.size();
+    Long[] seqs = new Long[n];
+    byte[][] hashes = new byte[n][];
+    byte[][] bodies = new byte[n][];
+    List<RecordChain.TreeNode> above = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      RecordChain.Sealed s = sealed.get(i);
+      seqs[i] = s.seq();
+      hashes[i] = s.hash();
+      bodies[i] = s.body();
+      s.nodes().stream().filter(node -> node.level() > 0).forEach(above::add);
+    }
+    Short[] levels = new Short[above.size()];
+    Long[] indexes = new Long[above.size()];
+    byte[][] nodes = new byte[above.size()][];
+    for (int i = 0; i < above.size(); i++) {
+      levels[i] = (short) above.get(i).level();
+      indexes[i] = above.get(i).index();
+      nodes[i] = above.get(i).hash();
+    }
+    try (PreparedStatement append = session.prepareStatement(sql.append)) {
+      append.setInt(1, AdvisoryLock.CLASS_ID);
+      append.setInt(2, lock.objectId());
+      append.setString(3, sql.channel);
+      append.setArray(4, session.createArrayOf("bigint", seqs));
+      append.setArray(5, session.createArrayOf("bytea", hashes));
+      append.setArray(6, session.createArrayOf("bytea", bodies));
+      append.setArray(7, session.createArrayOf("smallint", levels));
+      append.setArray(8, session.createArrayOf("bigint", indexes));
+      append.setArray(9, session.createArrayOf("bytea", nodes));
+      append.execute();
     }
   }
 

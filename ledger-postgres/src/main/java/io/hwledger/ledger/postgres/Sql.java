@@ -6,15 +6,13 @@ package io.hwledger.ledger.postgres;
  * parameter.
  */
 final class Sql {
-  final String insertRecord;
-  final String insertNode;
+  final String append;
   final String head;
   final String leafHash;
   final String node;
   final String records;
   final String nodesInCompletionOrder;
   final String tablesExist;
-  final String notify;
 
   /** The channel writers notify after each commit, with the new size as payload. */
   final String channel;
@@ -23,8 +21,7 @@ final class Sql {
     String q = '"' + schema + '"';
     String record = q + ".ledger_record";
     String nodes = q + ".ledger_node";
-    insertRecord = "INSERT INTO " + record + " (seq, leaf_hash, body) VALUES (?, ?, ?)";
-    insertNode = "INSERT INTO " + nodes + " (level, idx, hash) VALUES (?, ?, ?)";
+    append = "SELECT " + q + ".ledger_append(?, ?, ?, ?, ?, ?, ?, ?, ?)";
     head = "SELECT coalesce(max(seq) + 1, 0) FROM " + record;
     leafHash = "SELECT leaf_hash FROM " + record + " WHERE seq = ?";
     node = "SELECT hash FROM " + nodes + " WHERE level = ? AND idx = ?";
@@ -38,6 +35,5 @@ final class Sql {
             + " ORDER BY (idx + 1) * (1::bigint << level), level";
     tablesExist = "SELECT to_regclass('" + record + "') IS NOT NULL";
     channel = "hwledger_" + schema;
-    notify = "SELECT pg_notify('" + channel + "', ?)";
   }
 }

@@ -17,6 +17,9 @@ import io.hwledger.testsupport.LoopbackProxy;
 import io.hwledger.testsupport.Verifies;
 import java.net.URI;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -191,6 +194,52 @@ class PostgresWriterTest {
       assertThat(store.append(event(0)).seq()).isEqualTo(store.size() - 1);
     }
     assertThat(PostgresLedgerStore.verify(direct, n -> {}).ok()).isTrue();
+  }
+
+  @Test
+  void aBatchFromASessionWithoutTheLockFailsInItsTransactionAndLeavesNothing() throws Exception {
+    TestDatabase db = TestPostgres.newDatabase();
+    PostgresSettings s = PostgresStoreContractTest.settings(db);
+    try (LedgerStore store = PostgresLedgerStore.open(s, LedgerOptions.defaults());
+        Connection other = db.connect()) {
+      store.append(event(0));
+      int classId;
+      int objectId;
+      try (Statement st = other.createStatement();
+          ResultSet r =
+              st.executeQuery(
+                  "SELECT classid::bigint, objid::bigint FROM pg_locks"
+                      + " WHERE locktype = 'advisory' AND granted")) {
+        assertThat(r.next()).isTrue();
+        classId = (int) r.getLong(1); // oids are unsigned 32-bit: the lock's int keys, as stored
+        objectId = (int) r.getLong(2);
+      }
+      // A session that lost the lock (or never had it) sends a well-formed batch: record 1 with
+      // the right keys. The check inside the call's transaction refuses it before any insert.
+      try (PreparedStatement append =
+          other.prepareStatement("SELECT hwledger.ledger_append(?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        append.setInt(1, classId);
+        append.setInt(2, objectId);
+        append.setString(3, "hwledger_hwledger");
+        append.setArray(4, other.createArrayOf("bigint", new Long[] {1L}));
+        append.setArray(5, other.createArrayOf("bytea", new byte[][] {new byte[32]}));
+        append.setArray(6, other.createArrayOf("bytea", new byte[][] {new byte[] {1}}));
+        append.setArray(7, other.createArrayOf("smallint", new Short[] {1}));
+        append.setArray(8, other.createArrayOf("bigint", new Long[] {0L}));
+        append.setArray(9, other.createArrayOf("bytea", new byte[][] {new byte[32]}));
+        assertThatThrownBy(append::execute)
+            .isInstanceOf(SQLException.class)
+            .hasMessageContaining("this session does not hold the writer's lock of the ledger")
+            .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("HW001"));
+      }
+      try (Statement st = other.createStatement();
+          ResultSet r = st.executeQuery("SELECT count(*) FROM hwledger.ledger_node")) {
+        r.next();
+        assertThat(r.getLong(1)).isZero();
+      }
+      assertThat(store.append(event(1)).seq()).isEqualTo(1);
+    }
+    assertThat(PostgresLedgerStore.verify(s, n -> {}).size()).isEqualTo(2);
   }
 
   @Test
