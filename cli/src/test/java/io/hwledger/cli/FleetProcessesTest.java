@@ -307,31 +307,12 @@ class FleetProcessesTest {
     return JSON.readTree(submit.out()).path("jobId").asText();
   }
 
-  private void awaitRunning(String jobId) throws Exception {
-    await("the job running", () -> job(jobId).path("state").asText().equals("RUNNING"));
-  }
-
-  @Test
-  void serverAndAgentsSurviveKillsAndTheJobMoves() throws Exception {
-    int port = initFleet();
-    server = startServer(port);
-
-    List<String> agentIds = new ArrayList<>();
-    List<Process> agents = new ArrayList<>();
-    for (int host = 1; host <= 2; host++) {
-      Path data = tmp.resolve("agent-" + host);
-      agentIds.add(join(data, UnaryOperator.identity()));
-      agents.add(startAgent(host, data));
-    }
-    awaitMeasuredGpus(4);
-    String jobId = submit();
-    awaitRunning(jobId);
-    String first = job(jobId).path("agentId").asText();
-
-    // the server dies without warning in the middle of a stream of placement decisions (each
-    // job needs 4 GPUs of one host and is refused with reasons), and comes back with every
-    // decision it acknowledged, from its ledger
-    List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
+  /**
+   * Starts a stream of placement decisions, each refused with reasons (a job that needs 4 GPUs of
+   * one host), adding the id of each one the server acknowledged to {@code acknowledged} until the
+   * server is gone (at most 100,000).
+   */
+  private Thread refusedDecisions(List<String> acknowledged) throws Exception {
     FleetClient client = FleetClient.admin(Path.of(admin), Duration.ofSeconds(5));
     JobSpec tooWide =
         new JobSpec(
@@ -361,6 +342,35 @@ class FleetProcessesTest {
               }
             });
     burst.start();
+    return burst;
+  }
+
+  private void awaitRunning(String jobId) throws Exception {
+    await("the job running", () -> job(jobId).path("state").asText().equals("RUNNING"));
+  }
+
+  @Test
+  void serverAndAgentsSurviveKillsAndTheJobMoves() throws Exception {
+    int port = initFleet();
+    server = startServer(port);
+
+    List<String> agentIds = new ArrayList<>();
+    List<Process> agents = new ArrayList<>();
+    for (int host = 1; host <= 2; host++) {
+      Path data = tmp.resolve("agent-" + host);
+      agentIds.add(join(data, UnaryOperator.identity()));
+      agents.add(startAgent(host, data));
+    }
+    awaitMeasuredGpus(4);
+    String jobId = submit();
+    awaitRunning(jobId);
+    String first = job(jobId).path("agentId").asText();
+
+    // the server dies without warning in the middle of a stream of placement decisions (each
+    // job needs 4 GPUs of one host and is refused with reasons), and comes back with every
+    // decision it acknowledged, from its ledger
+    List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
+    Thread burst = refusedDecisions(acknowledged);
     await("twenty acknowledged decisions", () -> acknowledged.size() >= 20);
     server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     burst.join(Duration.ofSeconds(30).toMillis());
@@ -427,35 +437,7 @@ class FleetProcessesTest {
 
     // the leader dies without warning in the middle of a stream of acknowledged decisions
     List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
-    FleetClient client = FleetClient.admin(Path.of(admin), Duration.ofSeconds(5));
-    JobSpec tooWide =
-        new JobSpec(
-            Protocol.VERSION,
-            "llama-3.1-8b",
-            null,
-            null,
-            null,
-            "vllm",
-            Map.of(),
-            8192,
-            1,
-            null,
-            null,
-            4,
-            null);
-    Thread burst =
-        new Thread(
-            () -> {
-              for (int i = 0; i < 100_000; i++) {
-                try {
-                  JsonNode r = client.send("POST", "/v1/admin/jobs", tooWide, null, JsonNode.class);
-                  acknowledged.add(r.path("jobId").asText());
-                } catch (FleetClientException e) {
-                  return; // the leader is gone: this one was not acknowledged
-                }
-              }
-            });
-    burst.start();
+    Thread burst = refusedDecisions(acknowledged);
     await("ten acknowledged decisions", () -> acknowledged.size() >= 10);
     long killed = System.nanoTime();
     server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);

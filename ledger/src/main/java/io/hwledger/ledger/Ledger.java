@@ -203,7 +203,7 @@ public final class Ledger implements LedgerStore {
    */
   @Override
   public byte[] root(long size) {
-    checkSize(size);
+    LedgerArguments.checkTreeSize(size, size());
     return tree.root(size);
   }
 
@@ -218,9 +218,7 @@ public final class Ledger implements LedgerStore {
   @Override
   public byte[] leafHash(long seq) {
     long current = size();
-    if (seq < 0 || seq >= current) {
-      throw new IllegalArgumentException("no record " + seq + " in a ledger of " + current);
-    }
+    LedgerArguments.checkRecord(seq, current);
     return tree.leafHash(seq);
   }
 
@@ -236,10 +234,7 @@ public final class Ledger implements LedgerStore {
    */
   @Override
   public InclusionProof inclusionProof(long seq, long size) {
-    checkSize(size);
-    if (seq < 0 || seq >= size) {
-      throw new IllegalArgumentException("no record " + seq + " in a tree of " + size);
-    }
+    LedgerArguments.checkInclusion(seq, size, size());
     return tree.inclusionProof(seq, size);
   }
 
@@ -254,11 +249,7 @@ public final class Ledger implements LedgerStore {
    */
   @Override
   public ConsistencyProof consistencyProof(long oldSize, long newSize) {
-    checkSize(newSize);
-    if (oldSize < 0 || oldSize > newSize) {
-      throw new IllegalArgumentException(
-          "old size " + oldSize + " is outside 0.." + newSize + " (the new size)");
-    }
+    LedgerArguments.checkConsistency(oldSize, newSize, size());
     return tree.consistencyProof(oldSize, newSize);
   }
 
@@ -310,14 +301,8 @@ public final class Ledger implements LedgerStore {
    */
   @Override
   public void forEach(long from, long limit, Consumer<RecordedEvent> visitor) {
-    if (from < 0) {
-      throw new IllegalArgumentException("from must not be negative, was " + from);
-    }
-    if (limit < 0) {
-      throw new IllegalArgumentException("limit must not be negative, was " + limit);
-    }
+    long to = LedgerArguments.readEnd(from, limit, size());
     Objects.requireNonNull(visitor, "visitor");
-    long to = Math.min(size(), from + Math.min(limit, Long.MAX_VALUE - from));
     long held = retainedFrom;
     if (from < held && from < to) {
       throw new LedgerException(
@@ -440,14 +425,6 @@ public final class Ledger implements LedgerStore {
     Objects.requireNonNull(checkpoint, "checkpoint");
     Objects.requireNonNull(progress, "progress");
     return LedgerVerifier.verify(dir, null, checkpoint, progress);
-  }
-
-  private void checkSize(long size) {
-    long current = size();
-    if (size < 0 || size > current) {
-      throw new IllegalArgumentException(
-          "tree size " + size + " is outside the ledger's 0.." + current);
-    }
   }
 
   /** Writes and forces one batch ({@link GroupCommit}); throws to stop the writer for good. */

@@ -7,6 +7,7 @@ import io.hwledger.ledger.AppendResult;
 import io.hwledger.ledger.Checkpoint;
 import io.hwledger.ledger.ConsistencyProof;
 import io.hwledger.ledger.InclusionProof;
+import io.hwledger.ledger.LedgerArguments;
 import io.hwledger.ledger.LedgerEvent;
 import io.hwledger.ledger.LedgerException;
 import io.hwledger.ledger.LedgerHeldException;
@@ -217,35 +218,26 @@ public final class PostgresLedgerStore implements LedgerStore {
 
   @Override
   public byte[] root(long size) {
-    checkSize(size);
+    LedgerArguments.checkTreeSize(size, size());
     return withTree(size, tree -> MerkleTree.root(tree, size));
   }
 
   @Override
   public byte[] leafHash(long seq) {
     long current = size();
-    if (seq < 0 || seq >= current) {
-      throw new IllegalArgumentException("no record " + seq + " in a ledger of " + current);
-    }
+    LedgerArguments.checkRecord(seq, current);
     return withTree(current, tree -> tree.node(0, seq).clone());
   }
 
   @Override
   public InclusionProof inclusionProof(long seq, long size) {
-    checkSize(size);
-    if (seq < 0 || seq >= size) {
-      throw new IllegalArgumentException("no record " + seq + " in a tree of " + size);
-    }
+    LedgerArguments.checkInclusion(seq, size, size());
     return withTree(size, tree -> MerkleTree.inclusionProof(tree, seq, size));
   }
 
   @Override
   public ConsistencyProof consistencyProof(long oldSize, long newSize) {
-    checkSize(newSize);
-    if (oldSize < 0 || oldSize > newSize) {
-      throw new IllegalArgumentException(
-          "old size " + oldSize + " is outside 0.." + newSize + " (the new size)");
-    }
+    LedgerArguments.checkConsistency(oldSize, newSize, size());
     return withTree(newSize, tree -> MerkleTree.consistencyProof(tree, oldSize, newSize));
   }
 
@@ -259,14 +251,8 @@ public final class PostgresLedgerStore implements LedgerStore {
 
   @Override
   public void forEach(long from, long limit, Consumer<RecordedEvent> visitor) {
-    if (from < 0) {
-      throw new IllegalArgumentException("from must not be negative, was " + from);
-    }
-    if (limit < 0) {
-      throw new IllegalArgumentException("limit must not be negative, was " + limit);
-    }
+    long to = LedgerArguments.readEnd(from, limit, size());
     Objects.requireNonNull(visitor, "visitor");
-    long to = Math.min(size(), from + Math.min(limit, Long.MAX_VALUE - from));
     if (from >= to) {
       return;
     }
@@ -347,14 +333,6 @@ public final class PostgresLedgerStore implements LedgerStore {
       return read.read(new SqlTree(c, sql, size, location()));
     } catch (SQLException e) {
       throw Failures.of("reading the tree of " + location(), e);
-    }
-  }
-
-  private void checkSize(long size) {
-    long current = size();
-    if (size < 0 || size > current) {
-      throw new IllegalArgumentException(
-          "tree size " + size + " is outside the ledger's 0.." + current);
     }
   }
 
