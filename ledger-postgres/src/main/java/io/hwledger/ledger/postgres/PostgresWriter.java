@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * its {@link GroupCommit} thread takes every waiting append, seals the batch on a copy of the
  * {@link RecordChain}, and commits the records and the tree nodes they complete in one call of
  * {@code ledger_append} on that session, which first checks, inside its transaction, that the
- * session still holds the lock. Only a committed batch moves the chain and completes its appends.
- * A failed batch stops the writer for good (fail-stop) and ends the session: whether a commit whose
+ * session still holds the lock. Only a committed batch moves the chain and completes its appends. A
+ * failed batch stops the writer for good (fail-stop) and ends the session: whether a commit whose
  * answer was lost took effect is unknown until the ledger is reopened.
  */
 final class PostgresWriter {
