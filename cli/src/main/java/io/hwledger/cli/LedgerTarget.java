@@ -5,7 +5,6 @@ import io.hwledger.ledger.LedgerOptions;
 import io.hwledger.ledger.LedgerStore;
 import io.hwledger.ledger.LedgerStores;
 import io.hwledger.ledger.Verification;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -46,7 +45,7 @@ final class LedgerTarget {
    */
   static LedgerTarget of(
       CommandLine command, String option, String location, Map<String, String> env) {
-    if (isUrlNotDirectory(location)) {
+    if (LedgerStores.isUrl(location)) {
       return new LedgerTarget(command, option, null, location, Objects.requireNonNull(env));
     }
     return directory(command, option, location, env);
@@ -58,7 +57,7 @@ final class LedgerTarget {
    */
   static LedgerTarget directory(
       CommandLine command, String option, String location, Map<String, String> env) {
-    if (isUrlNotDirectory(location)) {
+    if (LedgerStores.isUrl(location)) {
       throw Usage.error(
           command,
           option
@@ -106,21 +105,6 @@ final class LedgerTarget {
           command, "--record DIR and --store are mutually exclusive; give one of them");
     }
     return of(command, "--store", store, env).absolute();
-  }
-
-  /**
-   * Whether {@code location} is a URL: it has a scheme and is not the name of something that exists
-   * (a directory called {@code ab:c} stays a directory).
-   */
-  private static boolean isUrlNotDirectory(String location) {
-    if (!LedgerStores.isUrl(location)) {
-      return false;
-    }
-    try {
-      return !Files.exists(Path.of(location));
-    } catch (InvalidPathException e) {
-      return true;
-    }
   }
 
   /** Whether this is a database URL rather than a directory. */

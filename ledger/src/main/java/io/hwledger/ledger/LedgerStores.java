@@ -1,5 +1,7 @@
 package io.hwledger.ledger;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -119,13 +121,22 @@ public final class LedgerStores {
   }
 
   /**
-   * Whether {@code location} names a store through a URL rather than a directory.
+   * Whether {@code location} names a store through a URL rather than a directory: it starts with a
+   * scheme of two or more characters and is not the name of something that exists (a directory
+   * called {@code ab:c} stays a directory).
    *
    * @param location a store location
    * @return true for a URL such as {@code jdbc:postgresql://host/db}
    */
   public static boolean isUrl(String location) {
-    return URL.matcher(Objects.requireNonNull(location, "location")).matches();
+    if (!URL.matcher(Objects.requireNonNull(location, "location")).matches()) {
+      return false;
+    }
+    try {
+      return !Files.exists(Path.of(location));
+    } catch (InvalidPathException e) {
+      return true; // not a path this system can name
+    }
   }
 
   /**
@@ -172,7 +183,7 @@ public final class LedgerStores {
   private static Path path(String location) {
     try {
       return Path.of(location);
-    } catch (java.nio.file.InvalidPathException e) {
+    } catch (InvalidPathException e) {
       throw new LedgerException("not a ledger directory: " + e.getMessage(), e);
     }
   }

@@ -144,6 +144,16 @@ class PostgresSettingsTest {
     assertThat(LedgerStores.isUrl("jdbc:postgresql://db/x")).isTrue();
     assertThat(LedgerStores.isUrl("C:\\ledgers\\a")).isFalse();
     assertThat(LedgerStores.isUrl("/var/lib/hwledger")).isFalse();
+    // a directory that exists keeps its name, however URL-like (a relative name in the working
+    // directory: an absolute path never looks like a URL)
+    String name = "hwledger-test" + System.nanoTime() + ":ledger";
+    assertThat(LedgerStores.isUrl(name)).isTrue();
+    Path odd = Files.createDirectory(Path.of(name));
+    try {
+      assertThat(LedgerStores.isUrl(name)).isFalse();
+    } finally {
+      Files.delete(odd);
+    }
     assertThatThrownBy(() -> LedgerStores.open("jdbc:sqlite:/tmp/x", LedgerOptions.defaults()))
         .isInstanceOf(LedgerException.class)
         .hasMessage(
