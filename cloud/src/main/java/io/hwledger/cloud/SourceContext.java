@@ -28,6 +28,16 @@ public interface SourceContext {
   Optional<ApiKey> apiKey();
 
   /**
+   * The {@code Authorization: Bearer} header of {@link #apiKey()}, as Vast.ai, RunPod and Lambda
+   * take it.
+   *
+   * @return the header, or no header when no key is set; never log it
+   */
+  default Map<String, String> bearerHeaders() {
+    return apiKey().map(k -> Map.of("Authorization", k.bearer())).orElse(Map.of());
+  }
+
+  /**
    * Now, by the clock {@link CloudPrices} was built with; what {@link Offer#fetchedAt()} takes.
    *
    * @return the instant

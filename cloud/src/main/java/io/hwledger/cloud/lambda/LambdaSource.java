@@ -77,8 +77,7 @@ public final class LambdaSource implements PriceSource {
   @Override
   public List<Offer> fetch(SourceContext context) throws PriceSourceException {
     URI uri = context.baseUri().resolve(PATH);
-    Map<String, String> headers =
-        context.apiKey().map(k -> Map.of("Authorization", k.bearer())).orElse(Map.of());
+    Map<String, String> headers = context.bearerHeaders();
     String body = context.get(uri, headers);
     return new InstanceTypes(new Json(displayName()), GpuNames.of(ID))
         .offers(body, context.now(), uri.toString());

@@ -1,6 +1,5 @@
 package io.hwledger.cloud.vastai;
 
-import io.hwledger.cloud.ApiKey;
 import io.hwledger.cloud.Offer;
 import io.hwledger.cloud.PriceSource;
 import io.hwledger.cloud.PriceSourceException;
@@ -72,8 +71,7 @@ public final class VastAiSource implements PriceSource {
   @Override
   public List<Offer> fetch(SourceContext context) throws PriceSourceException {
     URI uri = context.baseUri().resolve(SEARCH_PATH);
-    Map<String, String> headers =
-        context.apiKey().map(ApiKey::bearer).map(b -> Map.of("Authorization", b)).orElse(Map.of());
+    Map<String, String> headers = context.bearerHeaders();
     VastOffers mapper = new VastOffers(Tables.NAMES, context.now(), uri.toString());
     List<Offer> offers = new ArrayList<>();
     for (VastSearch search : VastSearch.values()) {
