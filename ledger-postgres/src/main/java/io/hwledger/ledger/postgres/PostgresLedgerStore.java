@@ -56,18 +56,17 @@ public final class PostgresLedgerStore implements LedgerStore {
   private final Sql sql;
   private final HikariDataSource pool;
   private final PostgresWriter writer;
-  private volatile PostgresWriter.Head snapshot;
+
+  /** A read-only store's records: those committed when it opened or last refreshed. */
+  private volatile long snapshotSize;
 
   private PostgresLedgerStore(
-      PostgresSettings settings,
-      HikariDataSource pool,
-      PostgresWriter writer,
-      PostgresWriter.Head snapshot) {
+      PostgresSettings settings, HikariDataSource pool, PostgresWriter writer, long snapshotSize) {
     this.settings = settings;
     this.sql = new Sql(settings.schema());
     this.pool = pool;
     this.writer = writer;
-    this.snapshot = snapshot;
+    this.snapshotSize = snapshotSize;
   }
 
   /**
@@ -106,7 +105,7 @@ public final class PostgresLedgerStore implements LedgerStore {
       }
       PostgresWriter writer =
           new PostgresWriter(session, lock, sql, chain, options, settings.location());
-      return new PostgresLedgerStore(settings, pool, writer, null);
+      return new PostgresLedgerStore(settings, pool, writer, 0);
     } catch (SQLException | RuntimeException e) {
       closeQuietly(session);
       if (pool != null) {
@@ -130,7 +129,7 @@ public final class PostgresLedgerStore implements LedgerStore {
     HikariDataSource pool = pool(settings);
     try (Connection c = pool.getConnection()) {
       requireLedger(c, sql, settings);
-      return new PostgresLedgerStore(settings, pool, null, committed(c, sql, settings));
+      return new PostgresLedgerStore(settings, pool, null, headSize(c, sql));
     } catch (SQLException | RuntimeException e) {
       pool.close();
       throw opening(settings, e);
@@ -173,19 +172,12 @@ public final class PostgresLedgerStore implements LedgerStore {
   public long refresh() {
     if (writer == null) {
       try (Connection c = pool.getConnection()) {
-        snapshot = committed(c, sql, settings);
+        snapshotSize = headSize(c, sql);
       } catch (SQLException e) {
         throw Failures.of("reading ledger " + location(), e);
       }
     }
     return size();
-  }
-
-  private static PostgresWriter.Head committed(Connection c, Sql sql, PostgresSettings settings)
-      throws SQLException {
-    long size = headSize(c, sql);
-    return new PostgresWriter.Head(
-        size, MerkleTree.root(new SqlTree(c, sql, size, settings.location()), size));
   }
 
   @Override
@@ -208,7 +200,7 @@ public final class PostgresLedgerStore implements LedgerStore {
 
   @Override
   public long size() {
-    return head().size();
+    return writer == null ? snapshotSize : writer.head().size();
   }
 
   @Override
@@ -320,8 +312,16 @@ public final class PostgresLedgerStore implements LedgerStore {
     return "PostgresLedgerStore[" + location() + ", " + size() + " records]";
   }
 
+  /**
+   * The acknowledged size and root: the writer keeps its root in memory; a read-only store computes
+   * it from the stored tree when asked (a follower woken by every commit never needs it).
+   */
   private PostgresWriter.Head head() {
-    return writer == null ? snapshot : writer.head();
+    if (writer != null) {
+      return writer.head();
+    }
+    long size = snapshotSize;
+    return new PostgresWriter.Head(size, withTree(size, tree -> MerkleTree.root(tree, size)));
   }
 
   private interface TreeRead<T> {
