@@ -12,6 +12,7 @@ import io.hwledger.spi.GpuBackends;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -241,6 +242,14 @@ final class AgentCommand implements Callable<Integer> {
                 + " --model-file'. Repeatable.")
     List<Path> modelDirectories = new ArrayList<>();
 
+    @Option(
+        names = "--server",
+        paramLabel = "URL",
+        description =
+            "Another server of the fleet (servers sharing one ledger store, 'fleet server"
+                + " --store'), dialled when the one the agent joined does not answer; repeatable.")
+    List<URI> otherServers = new ArrayList<>();
+
     Run(FleetContext context) {
       this.context = context;
     }
@@ -270,7 +279,8 @@ final class AgentCommand implements Callable<Integer> {
                 .withIntervals(beat, report, report.multipliedBy(6))
                 .withOrphanGrace(Durations.parse("--orphan-grace", orphanGrace))
                 .withJobEnvironment(jobEnvironment)
-                .withModelDirectories(models);
+                .withModelDirectories(models)
+                .withOtherServers(otherServers);
       } catch (IllegalArgumentException e) {
         throw Usage.error(command, e);
       } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.hwledger.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hwledger.api.Printable;
+import io.hwledger.fleet.client.FleetClient;
 import io.hwledger.fleet.pki.AgentKeys;
 import io.hwledger.fleet.pki.Certificates;
 import io.hwledger.fleet.pki.Credential;
@@ -14,8 +15,6 @@ import io.hwledger.fleet.server.FleetHome;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -472,9 +471,11 @@ final class FleetAdminCommand implements Callable<Integer> {
         throw Usage.error(command, "give --url URL: " + file + " is missing");
       }
       try {
-        return new URI(Files.readString(file, StandardCharsets.US_ASCII).strip());
-      } catch (IOException | URISyntaxException e) {
-        throw new RequestFailedException(file + ": not a URL (" + e.getMessage() + ")", e);
+        return FleetClient.serverUrls(file).get(0);
+      } catch (IOException e) {
+        throw new RequestFailedException(FleetCommand.describe(e), e);
+      } catch (IllegalArgumentException e) {
+        throw new RequestFailedException(e.getMessage(), e);
       }
     }
   }

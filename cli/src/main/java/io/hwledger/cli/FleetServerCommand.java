@@ -1,5 +1,6 @@
 package io.hwledger.cli;
 
+import io.hwledger.fleet.client.FleetClient;
 import io.hwledger.fleet.pki.FleetCa;
 import io.hwledger.fleet.server.FleetHome;
 import io.hwledger.fleet.server.FleetServer;
@@ -8,7 +9,6 @@ import io.hwledger.fleet.ssh.SshPolling;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,8 +109,9 @@ final class FleetServerCommand implements Callable<Integer> {
           "Keep the fleet's ledger in STORE instead of DIR/ledger: a directory or a"
               + " jdbc:postgresql://HOST[:PORT]/DATABASE URL (role and password from"
               + " HWLEDGER_DB_USER and HWLEDGER_DB_PASSWORD or the HWLEDGER_DB_CONFIG file)."
-              + " Servers started on the same STORE take turns: one leads and listens, the others"
-              + " stand by and take over when it stops or dies.")
+              + " Servers started on the same STORE (each on its own --port or --url) share it:"
+              + " one leads and decides; the others follow it, serve reads and agents' watch"
+              + " streams, send every change to the leader, and take over when it stops or dies.")
   String store;
 
   @Option(
@@ -118,7 +119,7 @@ final class FleetServerCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       defaultValue = "500ms",
       description =
-          "How often a standby server tries to take over the ledger (default:"
+          "How often a following server tries to take over the ledger (default:"
               + " ${DEFAULT-VALUE}).")
   String standbyPoll;
 
@@ -176,7 +177,11 @@ final class FleetServerCommand implements Callable<Integer> {
                   + ":"
                   + server.port()
                   + "; agents and operators dial "
-                  + server.url());
+                  + server.url()
+                  + (server.leads()
+                      ? ""
+                      : "; following the server that holds the ledger, serving reads and watch"
+                          + " streams, until it takes over"));
       context.io().out().flush();
       return FleetForeground.runUntilStopped(server, "hwledger-fleet-server-stop");
     }
@@ -225,9 +230,11 @@ final class FleetServerCommand implements Callable<Integer> {
     }
     URI saved;
     try {
-      saved = new URI(Files.readString(file, StandardCharsets.US_ASCII).strip());
-    } catch (IOException | URISyntaxException e) {
-      throw new RequestFailedException(file + ": not a URL (" + e.getMessage() + ")", e);
+      saved = FleetClient.serverUrls(file).get(0);
+    } catch (IOException e) {
+      throw new RequestFailedException(FleetCommand.describe(e), e);
+    } catch (IllegalArgumentException e) {
+      throw new RequestFailedException(e.getMessage(), e);
     }
     if (port == null || port == saved.getPort()) {
       return saved;

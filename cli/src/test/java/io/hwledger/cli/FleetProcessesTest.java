@@ -23,6 +23,7 @@ import io.hwledger.testsupport.LoopbackProxy;
 import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -313,7 +314,11 @@ class FleetProcessesTest {
    * server is gone (at most 100,000).
    */
   private Thread refusedDecisions(List<String> acknowledged) throws Exception {
-    FleetClient client = FleetClient.admin(Path.of(admin), Duration.ofSeconds(5));
+    return refusedDecisions(acknowledged, FleetClient.admin(Path.of(admin), Duration.ofSeconds(5)));
+  }
+
+  /** Submits jobs that fit nowhere through {@code client}, keeping the ids acknowledged. */
+  private static Thread refusedDecisions(List<String> acknowledged, FleetClient client) {
     JobSpec tooWide =
         new JobSpec(
             Protocol.VERSION,
@@ -415,7 +420,7 @@ class FleetProcessesTest {
   }
 
   @Test
-  @Verifies("FR-STORE-009")
+  @Verifies({"FR-STORE-009", "FR-STORE-020"})
   void twoServersOnOneDatabaseTakeTurnsAndAFailoverLosesNoDecision() throws Exception {
     int port = initFleet();
     TestDatabase db = TestPostgres.newDatabase();
@@ -423,34 +428,71 @@ class FleetProcessesTest {
         Map.of("HWLEDGER_DB_USER", db.user(), "HWLEDGER_DB_PASSWORD", db.password());
     String[] shared = {"--store", db.jdbcUrl(), "--standby-poll", "100ms"};
     server = startServer("server", dbEnv, port, shared);
-    Process standby = spawnServer("standby", dbEnv, port, shared);
-    await(
-        "the second server standing by",
-        () -> logOrWhy("standby").contains("fleet server standing by: ledger " + db.jdbcUrl()));
+    int followerPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      followerPort = s.getLocalPort();
+    }
+    URI leaderUrl = URI.create("https://127.0.0.1:" + port);
+    URI followerUrl = URI.create("https://127.0.0.1:" + followerPort);
+    Process follower = startServer("follower", dbEnv, followerPort, shared);
+    assertThat(logOrWhy("follower"))
+        .contains("fleet server standing by: ledger " + db.jdbcUrl())
+        .contains("following the server that holds the ledger");
+    // operators and the agent know both servers, the leader first
+    Files.writeString(
+        Path.of(admin, "server.url"),
+        leaderUrl + "\n" + followerUrl + "\n",
+        StandardCharsets.US_ASCII);
 
     Path data = tmp.resolve("agent-1");
     String agentId = join(data, UnaryOperator.identity());
-    startAgent(1, data);
+    startAgent(1, data, "--server", followerUrl.toString());
     awaitMeasuredGpus(2);
     String jobId = submit();
     awaitRunning(jobId);
 
-    // the leader dies without warning in the middle of a stream of acknowledged decisions
+    // the follower serves reads from the ledger it follows, and names the leader
+    Path followerAdmin = tmp.resolve("admin-follower");
+    Files.createDirectories(followerAdmin);
+    try (var files = Files.list(Path.of(admin))) {
+      for (Path f : files.toList()) {
+        Files.copy(
+            f,
+            followerAdmin.resolve(f.getFileName()),
+            java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+      }
+    }
+    Files.writeString(
+        followerAdmin.resolve("server.url"), followerUrl + "\n", StandardCharsets.US_ASCII);
+    FleetClient onFollower = FleetClient.admin(followerAdmin, Duration.ofSeconds(5));
+    JsonNode status = onFollower.send("GET", "/v1/admin/status", null, null, JsonNode.class);
+    assertThat(status.path("role").asText()).isEqualTo("follower");
+    assertThat(status.path("leader").asText()).isEqualTo(leaderUrl.toString());
+    await(
+        "the follower showing the job running",
+        () ->
+            onFollower
+                .send("GET", "/v1/admin/jobs", null, null, JsonNode.class)
+                .toString()
+                .contains(jobId + "\",\"state\":\"RUNNING"));
+
+    // the leader dies without warning in the middle of a stream of acknowledged decisions, made
+    // through the follower, which redirects each to the leader
     List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
-    Thread burst = refusedDecisions(acknowledged);
+    Thread burst = refusedDecisions(acknowledged, onFollower);
     await("ten acknowledged decisions", () -> acknowledged.size() >= 10);
     long killed = System.nanoTime();
     server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     burst.join(Duration.ofSeconds(30).toMillis());
-    await("the standby listening", () -> logOrWhy("standby").contains("fleet server listening"));
+    await("the follower leading", () -> logOrWhy("follower").contains("fleet server leads"));
     long takeover = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
-    System.out.println("failover: the standby listened " + takeover + " ms after the kill");
-    // a warm standby: it followed the leader's commits while standing by, so taking over
-    // applied only the records since its last wake-up
+    System.out.println("failover: the follower led " + takeover + " ms after the kill");
+    // a warm follower: it applied the leader's commits as they landed, so taking over applied
+    // only the records since its last wake-up
     Matcher followed =
         Pattern.compile("takes over .* after standing by for \\d+ ms, (\\d+) records followed")
-            .matcher(logOrWhy("standby"));
-    assertThat(followed.find()).as(logOrWhy("standby")).isTrue();
+            .matcher(logOrWhy("follower"));
+    assertThat(followed.find()).as(logOrWhy("follower")).isTrue();
     assertThat(Long.parseLong(followed.group(1))).isPositive();
 
     Map<String, String> states = new HashMap<>();
@@ -460,23 +502,31 @@ class FleetProcessesTest {
     for (String id : acknowledged) {
       assertThat(states).as("acknowledged job " + id).containsEntry(id, "REFUSED");
     }
-    await(
-        "the agent back and its job running",
-        () -> job(jobId).path("state").asText().equals("RUNNING"));
+    // the agent moved on to the server it was also given, which now leads
+    await("the agent ready on the new leader", () -> agentStatus(agentId).equals("READY"));
+    assertThat(job(jobId).path("state").asText()).isEqualTo("RUNNING");
     assertThat(job(jobId).path("agentId").asText()).isEqualTo(agentId);
-    // placed once, by the first leader: the new one replayed the placement, it did not redo it
-    long placements;
+    // placed once, by the first leader: the new one applied the placement, it did not redo it;
+    // each server recorded that it led, in turn
+    List<RecordedEvent> records;
     try (LedgerStore ledger = LedgerStores.openReadOnly(db.jdbcUrl(), dbEnv)) {
-      placements =
-          ledger.read(0, 100_000).stream()
-              .filter(e -> e.type().equals("fleet.job.placed"))
-              .filter(e -> e.payloadJson().contains(jobId))
-              .count();
+      records = ledger.read(0, 100_000);
     }
+    long placements =
+        records.stream()
+            .filter(e -> e.type().equals("fleet.job.placed"))
+            .filter(e -> e.payloadJson().contains(jobId))
+            .count();
     assertThat(placements).isEqualTo(1);
+    assertThat(
+            records.stream()
+                .filter(e -> e.type().equals("fleet.server.leading"))
+                .map(e -> e.payloadJson().replaceFirst(".*\"url\":\"([^\"]*)\".*", "$1"))
+                .toList())
+        .containsExactly(leaderUrl.toString(), followerUrl.toString());
     assertThat(LedgerStores.verify(db.jdbcUrl(), dbEnv, n -> {}).ok()).isTrue();
-    assertThat(logOrWhy("server") + logOrWhy("standby")).doesNotContain(db.password());
-    standby.destroy();
+    assertThat(logOrWhy("server") + logOrWhy("follower")).doesNotContain(db.password());
+    follower.destroy();
   }
 
   /** The pid the fake engine printed first into a job's log under an agent's data directory. */

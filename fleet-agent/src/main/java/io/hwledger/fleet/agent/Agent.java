@@ -89,7 +89,8 @@ public final class Agent implements AutoCloseable {
     this.gpus = gpus;
     this.host = host;
     this.options = options;
-    this.client = identity.client(options.requestTimeout(), options.clock());
+    this.client =
+        identity.client(options.requestTimeout(), options.clock(), options.otherServers());
     this.reports = Executors.newSingleThreadExecutor(daemon("agent-reports"));
     this.runner =
         JobRunner.builder(allowlist, identity.dir())
@@ -338,7 +339,7 @@ public final class Agent implements AutoCloseable {
       identity.renewed(fresh, r);
       // new connections present the new certificate; the watch stream is redialled when the
       // server ends the old certificate's grace
-      client = identity.client(options.requestTimeout(), options.clock());
+      client = identity.client(options.requestTimeout(), options.clock(), options.otherServers());
       LOG.info("certificate renewed; valid until {}", Instant.ofEpochMilli(r.notAfterMillis()));
       scheduleRenewal(options.clock().millis());
     } catch (IOException | FleetClientException e) {

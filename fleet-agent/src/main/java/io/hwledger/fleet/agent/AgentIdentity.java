@@ -24,6 +24,7 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -169,7 +170,23 @@ public final class AgentIdentity {
    * @return the client
    */
   public FleetClient client(Duration timeout, Clock clock) {
-    return FleetClient.of(server, TlsContexts.client(current::get, trusted, clock), timeout);
+    return client(timeout, clock, List.of());
+  }
+
+  /**
+   * A client presenting the current certificate to the server it enrolled with, and to {@code
+   * otherServers} of the same fleet when that one does not answer (ADR 0022).
+   *
+   * @param timeout connect and request timeout
+   * @param clock the time the server's certificate is checked at: the host's clock
+   * @param otherServers more servers of the fleet, tried in order after the first
+   * @return the client
+   */
+  public FleetClient client(Duration timeout, Clock clock, List<URI> otherServers) {
+    List<URI> servers = new ArrayList<>();
+    servers.add(server);
+    otherServers.stream().filter(u -> !u.equals(server)).forEach(servers::add);
+    return FleetClient.of(servers, TlsContexts.client(current::get, trusted, clock), timeout);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.hwledger.fleet.agent;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +25,8 @@ import java.util.Objects;
  *     the placement's GPU variables still win
  * @param modelDirectories directories searched for model checkpoints (GGUF files, safetensors
  *     directories) at every re-probe; the agent reports what it finds, so jobs can name them
+ * @param otherServers more servers of the fleet (sharing its ledger store), dialled in order when
+ *     the one the agent enrolled with does not answer (ADR 0022)
  */
 public record AgentOptions(
     Duration heartbeatInterval,
@@ -34,7 +37,8 @@ public record AgentOptions(
     double renewAt,
     Clock clock,
     Map<String, String> jobEnvironment,
-    List<Path> modelDirectories) {
+    List<Path> modelDirectories,
+    List<URI> otherServers) {
 
   /**
    * Validates.
@@ -48,6 +52,7 @@ public record AgentOptions(
    * @param clock not null
    * @param jobEnvironment not null; copied
    * @param modelDirectories absolute paths; copied
+   * @param otherServers {@code https} URLs; copied
    * @throws IllegalArgumentException naming the invalid value
    */
   public AgentOptions {
@@ -69,6 +74,12 @@ public record AgentOptions(
         throw new IllegalArgumentException("model directory " + dir + " is not an absolute path");
       }
     }
+    otherServers = List.copyOf(otherServers);
+    for (URI server : otherServers) {
+      if (!"https".equals(server.getScheme()) || server.getHost() == null) {
+        throw new IllegalArgumentException("server " + server + " is not an https URL with a host");
+      }
+    }
   }
 
   /**
@@ -86,6 +97,7 @@ public record AgentOptions(
         0.6,
         Clock.systemUTC(),
         Map.of(),
+        List.of(),
         List.of());
   }
 
@@ -165,6 +177,18 @@ public record AgentOptions(
     return c.build();
   }
 
+  /**
+   * These options dialling more servers of the fleet when the first does not answer.
+   *
+   * @param servers {@code https} URLs, in the order tried
+   * @return a copy
+   */
+  public AgentOptions withOtherServers(List<URI> servers) {
+    Copy c = new Copy(this);
+    c.otherServers = servers;
+    return c.build();
+  }
+
   /** The components, changed one by one, then validated together by the canonical constructor. */
   private static final class Copy {
     Duration heartbeatInterval;
@@ -176,6 +200,7 @@ public record AgentOptions(
     Clock clock;
     Map<String, String> jobEnvironment;
     List<Path> modelDirectories;
+    List<URI> otherServers;
 
     Copy(AgentOptions o) {
       heartbeatInterval = o.heartbeatInterval;
@@ -187,6 +212,7 @@ public record AgentOptions(
       clock = o.clock;
       jobEnvironment = o.jobEnvironment;
       modelDirectories = o.modelDirectories;
+      otherServers = o.otherServers;
     }
 
     AgentOptions build() {
@@ -199,7 +225,8 @@ public record AgentOptions(
           renewAt,
           clock,
           jobEnvironment,
-          modelDirectories);
+          modelDirectories,
+          otherServers);
     }
   }
 

@@ -10,6 +10,7 @@ import io.hwledger.fleet.protocol.Protocol;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,8 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
@@ -28,6 +32,12 @@ import org.jspecify.annotations.Nullable;
  * A fleet server's HTTPS API over one {@link HttpClient} (HTTP/1.1, TLS 1.3, the fleet's CAs only).
  * Responses are read up to {@link #MAX_RESPONSE_BYTES}; every failure is a {@link
  * FleetClientException} with a one-line message. Thread-safe.
+ *
+ * <p>A client may know several servers of one fleet (ADR 0022): it sends to the one that answered
+ * last, and moves on to the next when one does not answer or answers {@code 503}. A follower
+ * answers a request that changes something with {@code 307} to the leader; the client repeats it
+ * there once, with the same method, body and certificate, and only to an {@code https} URL, whose
+ * certificate must still be the fleet's.
  */
 public final class FleetClient {
   /** The largest response body read, bytes. */
@@ -35,12 +45,22 @@ public final class FleetClient {
 
   private static final ObjectMapper JSON = Protocol.json();
 
-  private final URI server;
+  private final List<URI> servers;
+  private final AtomicInteger current = new AtomicInteger();
   private final HttpClient http;
   private final Duration timeout;
 
-  private FleetClient(URI server, SSLContext tls, Duration timeout) {
-    this.server = Objects.requireNonNull(server, "server");
+  private FleetClient(List<URI> servers, SSLContext tls, Duration timeout) {
+    Objects.requireNonNull(servers, "servers");
+    if (servers.isEmpty()) {
+      throw new IllegalArgumentException("servers is empty");
+    }
+    for (URI s : servers) {
+      if (s == null || !"https".equals(s.getScheme()) || s.getHost() == null) {
+        throw new IllegalArgumentException("server " + s + " is not an https URL with a host");
+      }
+    }
+    this.servers = List.copyOf(servers);
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.http =
         HttpClient.newBuilder()
@@ -66,7 +86,26 @@ public final class FleetClient {
       Supplier<Credential> credential,
       List<X509Certificate> trusted,
       Duration timeout) {
-    return new FleetClient(server, TlsContexts.client(credential, trusted), timeout);
+    return of(List.of(server), credential, trusted, timeout);
+  }
+
+  /**
+   * A client of several servers of one fleet, tried in this order, presenting {@code credential}
+   * and trusting exactly {@code trusted}.
+   *
+   * @param servers the servers' base URLs, {@code https}, at least one
+   * @param credential the current client credential, or a supplier of null to present none
+   * @param trusted the fleet's CA certificates
+   * @param timeout connect and request timeout
+   * @return the client
+   * @throws IllegalArgumentException if a URL is not {@code https} with a host
+   */
+  public static FleetClient of(
+      List<URI> servers,
+      Supplier<Credential> credential,
+      List<X509Certificate> trusted,
+      Duration timeout) {
+    return new FleetClient(servers, TlsContexts.client(credential, trusted), timeout);
   }
 
   /**
@@ -78,12 +117,26 @@ public final class FleetClient {
    * @return the client
    */
   public static FleetClient of(URI server, SSLContext tls, Duration timeout) {
-    return new FleetClient(server, tls, timeout);
+    return new FleetClient(List.of(server), tls, timeout);
+  }
+
+  /**
+   * A client of several servers of one fleet, tried in this order, over any TLS context.
+   *
+   * @param servers the servers' base URLs, {@code https}, at least one
+   * @param tls the TLS context
+   * @param timeout connect and request timeout
+   * @return the client
+   * @throws IllegalArgumentException if a URL is not {@code https} with a host
+   */
+  public static FleetClient of(List<URI> servers, SSLContext tls, Duration timeout) {
+    return new FleetClient(servers, tls, timeout);
   }
 
   /**
    * An operator's client from an admin directory ({@code admin.pem}, {@code ca.crt}, {@code
-   * server.url}), as {@code hwledger fleet init} writes it.
+   * server.url}), as {@code hwledger fleet init} writes it. {@code server.url} may list several
+   * servers of the fleet, one per line, tried in that order ({@link #serverUrls}).
    *
    * @param adminDir the directory
    * @param timeout connect and request timeout
@@ -94,24 +147,52 @@ public final class FleetClient {
   public static FleetClient admin(Path adminDir, Duration timeout) throws IOException {
     Credential credential = Credential.load(adminDir, "admin");
     List<X509Certificate> cas = Certificates.read(adminDir.resolve("ca.crt"));
-    Path urlFile = adminDir.resolve("server.url");
-    String url = Files.readString(urlFile, StandardCharsets.US_ASCII).strip();
-    URI server;
-    try {
-      server = URI.create(url);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(urlFile + ": not a URL", e);
-    }
-    return of(server, () -> credential, cas, timeout);
+    return of(serverUrls(adminDir.resolve("server.url")), () -> credential, cas, timeout);
   }
 
   /**
-   * The server's base URL.
+   * The server URLs a {@code server.url} file lists: one {@code https} URL per line, blank lines
+   * skipped.
+   *
+   * @param file the file
+   * @return at least one URL, in the file's order
+   * @throws IOException if the file cannot be read
+   * @throws IllegalArgumentException naming the file and the line that is not an https URL, or
+   *     saying it lists none
+   */
+  public static List<URI> serverUrls(Path file) throws IOException {
+    List<URI> out = new ArrayList<>();
+    List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.isEmpty()) {
+        continue;
+      }
+      URI url;
+      try {
+        url = new URI(line);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException(file + " line " + (i + 1) + ": not a URL", e);
+      }
+      if (!"https".equals(url.getScheme()) || url.getHost() == null) {
+        throw new IllegalArgumentException(
+            file + " line " + (i + 1) + ": not an https URL with a host");
+      }
+      out.add(url);
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException(file + ": lists no server URL");
+    }
+    return out;
+  }
+
+  /**
+   * The base URL of the server that answered last (the first one before any did).
    *
    * @return the URL
    */
   public URI server() {
-    return server;
+    return servers.get(current.get());
   }
 
   /**
@@ -128,21 +209,29 @@ public final class FleetClient {
    */
   public <T> T send(
       String method, String path, @Nullable Object body, @Nullable String bearer, Class<T> type) {
-    HttpRequest.Builder b = request(path).header("Accept", "application/json");
-    if (bearer != null) {
-      b.header("Authorization", "Bearer " + bearer);
+    byte[] json;
+    try {
+      json = body == null ? null : JSON.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot write the request as JSON", e);
     }
-    if (body != null) {
-      try {
-        b.header("Content-Type", "application/json")
-            .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
-      } catch (JsonProcessingException e) {
-        throw new IllegalArgumentException("cannot write the request as JSON", e);
-      }
-    } else {
-      b.method(method, HttpRequest.BodyPublishers.noBody());
-    }
-    HttpResponse<InputStream> response = exchange(b.build());
+    HttpResponse<InputStream> response =
+        exchange(
+            path,
+            uri -> {
+              HttpRequest.Builder b =
+                  HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json");
+              if (bearer != null) {
+                b.header("Authorization", "Bearer " + bearer);
+              }
+              if (json != null) {
+                b.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(json));
+              } else {
+                b.method(method, HttpRequest.BodyPublishers.noBody());
+              }
+              return b.build();
+            });
     byte[] bytes;
     try (InputStream in = response.body()) {
       bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
@@ -180,12 +269,12 @@ public final class FleetClient {
    * @throws FleetClientException if the server refused or did not answer
    */
   public InputStream stream(String path) {
-    HttpRequest request =
-        HttpRequest.newBuilder(server.resolve(path))
-            .header("Accept", "application/x-ndjson")
-            .GET()
-            .build(); // no request timeout: the stream lives until it breaks
-    HttpResponse<InputStream> response = exchange(request);
+    // no request timeout: the stream lives until it breaks
+    HttpResponse<InputStream> response =
+        exchange(
+            path,
+            uri ->
+                HttpRequest.newBuilder(uri).header("Accept", "application/x-ndjson").GET().build());
     if (response.statusCode() != 200) {
       String error;
       try (InputStream in = response.body()) {
@@ -199,11 +288,65 @@ public final class FleetClient {
     return response.body();
   }
 
-  private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(server.resolve(path)).timeout(timeout);
+  /**
+   * Sends the request {@code build} makes for a URL to the server that answered last, then to the
+   * others in turn while one does not answer or answers {@code 503}, following one redirect.
+   */
+  private HttpResponse<InputStream> exchange(String path, Function<URI, HttpRequest> build) {
+    int first = current.get();
+    FleetClientException last = null;
+    for (int i = 0; i < servers.size(); i++) {
+      int index = (first + i) % servers.size();
+      URI base = servers.get(index);
+      HttpResponse<InputStream> response;
+      try {
+        response = followOnce(send(build.apply(base.resolve(path))), build);
+      } catch (FleetClientException e) {
+        if (e.status() != 0 || Thread.currentThread().isInterrupted()) {
+          throw e;
+        }
+        last = e;
+        continue;
+      }
+      if (response.statusCode() == 503 && i + 1 < servers.size()) {
+        discard(response);
+        continue;
+      }
+      current.set(index);
+      return response;
+    }
+    throw Objects.requireNonNull(last, "no server was tried");
   }
 
-  private HttpResponse<InputStream> exchange(HttpRequest request) {
+  /** Repeats a request answered {@code 307} or {@code 308} at its {@code https} location, once. */
+  private HttpResponse<InputStream> followOnce(
+      HttpResponse<InputStream> response, Function<URI, HttpRequest> build) {
+    int status = response.statusCode();
+    if (status != 307 && status != 308) {
+      return response;
+    }
+    URI location =
+        response
+            .headers()
+            .firstValue("Location")
+            .map(l -> resolve(response.request().uri(), l))
+            .orElse(null);
+    if (location == null || !"https".equals(location.getScheme())) {
+      return response; // the caller reports the status and the server's message
+    }
+    discard(response);
+    return send(build.apply(location));
+  }
+
+  private static @Nullable URI resolve(URI from, String location) {
+    try {
+      return from.resolve(location);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private HttpResponse<InputStream> send(HttpRequest request) {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
@@ -213,7 +356,9 @@ public final class FleetClient {
               + " "
               + request.uri().getPath()
               + ": no answer from "
-              + server
+              + request.uri().getScheme()
+              + "://"
+              + request.uri().getRawAuthority()
               + " ("
               + oneLine(e)
               + ")",
@@ -221,6 +366,14 @@ public final class FleetClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FleetClientException(0, "interrupted", e);
+    }
+  }
+
+  private static void discard(HttpResponse<InputStream> response) {
+    try (InputStream in = response.body()) {
+      in.readNBytes(64 * 1024);
+    } catch (IOException e) {
+      // the connection is dropped; nothing to report
     }
   }
 

@@ -19,10 +19,10 @@ import io.hwledger.fleet.protocol.ProcessUsage;
 import io.hwledger.fleet.protocol.Protocol;
 import io.hwledger.fleet.protocol.RenewRequest;
 import io.hwledger.fleet.protocol.TokenRequest;
-import io.hwledger.fleet.protocol.WatchEvent;
 import io.hwledger.ledger.AppendResult;
 import io.hwledger.ledger.LedgerEvent;
 import io.hwledger.ledger.LedgerException;
+import io.hwledger.ledger.LedgerFollower;
 import io.hwledger.ledger.LedgerStore;
 import io.hwledger.ledger.RecordedEvent;
 import io.hwledger.ledger.events.PlanReconciled;
@@ -65,13 +65,17 @@ final class Fleet {
 
   private final FleetCa ca;
   private final List<X509Certificate> trusted;
-  private final LedgerStore ledger;
+
+  /** The ledger this server writes while it leads; null while it follows another server. */
+  private volatile @Nullable LedgerStore ledger;
+
   private final FleetServerOptions options;
   private final SecureRandom random;
   private final Scheduler scheduler;
   private final Object lock = new Object();
   final FleetState state;
   final WatchStreams streams = new WatchStreams();
+  private final AssignmentFeed feed = new AssignmentFeed(streams);
   final TelemetryStore telemetry;
 
   /** When each agent was last heard from, server clock, epoch ms; not ledger data. */
@@ -87,35 +91,94 @@ final class Fleet {
   /** How many times a submission is planned outside the lock before it is planned under it. */
   static final int PLAN_ATTEMPTS = 3;
 
+  /**
+   * A fleet that follows until {@link #lead} hands it the ledger; {@code state} holds the records
+   * applied so far (none, or those a follower applied).
+   */
   Fleet(
       FleetCa ca,
       List<X509Certificate> trusted,
-      LedgerStore ledger,
-      FleetState replayed,
+      FleetState state,
       FleetServerOptions options,
       SecureRandom random,
       Scheduler scheduler,
       TelemetryStore telemetry) {
     this.ca = ca;
     this.trusted = trusted;
-    this.ledger = ledger;
     this.options = options;
     this.random = random;
     this.scheduler = scheduler;
     this.telemetry = telemetry;
-    // a standby hands over the state it followed: only the records since then are applied here
-    this.state = replayed;
-    long from = replayed.size;
-    ledger.forEach(from, ledger.size() - from, state::apply);
-    long now = now().toEpochMilli();
-    // after a restart every agent gets a full threshold to reconnect before it is judged
-    state.agents.keySet().forEach(id -> lastSeen.put(id, now));
-    LOG.info(
-        "fleet {}: replayed {} ledger records: {} agents, {} jobs",
-        ca.fleetId(),
-        state.size,
-        state.agents.size(),
-        state.jobs.size());
+    this.state = state;
+  }
+
+  /**
+   * Takes over: applies the ledger's records this fleet has not applied yet (all of them at start,
+   * those since its last wake-up on a follower), and from then on decides and appends to {@code
+   * writer}, which it now owns.
+   */
+  void lead(LedgerStore writer) {
+    synchronized (lock) {
+      long from = state.size;
+      writer.forEach(from, writer.size() - from, state::apply);
+      long now = now().toEpochMilli();
+      // after a restart or a takeover every agent gets a full threshold to reconnect before it is
+      // judged: this server has not heard from any of them yet
+      state.agents.keySet().forEach(id -> lastSeen.put(id, now));
+      this.ledger = writer;
+      feed.sync(state);
+      LOG.info(
+          "fleet {}: {} ledger records applied ({} before taking over): {} agents, {} jobs",
+          ca.fleetId(),
+          state.size,
+          from,
+          state.agents.size(),
+          state.jobs.size());
+    }
+  }
+
+  /**
+   * Applies the records {@code [state.size, upTo)} that the leader committed, read by {@code
+   * follower}, and sends the agents' streams on this server what changed for them.
+   *
+   * @throws IllegalStateException if this fleet leads
+   */
+  void follow(LedgerFollower follower, long upTo) {
+    synchronized (lock) {
+      if (ledger != null) {
+        throw new IllegalStateException("a leading fleet does not follow");
+      }
+      follower.forEach(state.size, upTo - state.size, state::apply);
+      feed.sync(state);
+    }
+  }
+
+  /** Records applied to the state so far. */
+  long applied() {
+    synchronized (lock) {
+      return state.size;
+    }
+  }
+
+  /** Whether this server leads: it decides and appends; otherwise it follows the leader. */
+  boolean leads() {
+    return ledger != null;
+  }
+
+  /** The URL of the server that leads, as the ledger last recorded it; null if none did. */
+  @Nullable String leaderUrl() {
+    synchronized (lock) {
+      return state.leaderUrl;
+    }
+  }
+
+  /** Records that this server, reached at {@code url}, leads now, unless the ledger says so. */
+  void recordLeading(String url) {
+    synchronized (lock) {
+      if (!url.equals(state.leaderUrl)) {
+        record(FleetEvents.serverLeading(url, now().toEpochMilli()));
+      }
+    }
   }
 
   Instant now() {
@@ -128,15 +191,26 @@ final class Fleet {
 
   /** Appends and applies; the caller holds the lock. */
   private AppendResult record(LedgerEvent event) {
-    AppendResult r = ledger.append(event);
+    AppendResult r = writer().append(event);
     apply(event, r);
     return r;
   }
 
+  /** The ledger, or a refusal on a follower: what writes has been redirected to the leader. */
+  private LedgerStore writer() {
+    LedgerStore writer = ledger;
+    if (writer == null) {
+      throw refuse(503, "this fleet server follows the leader and records nothing");
+    }
+    return writer;
+  }
+
+  /** Applies a record this server appended and sends the agents' streams what changed. */
   private void apply(LedgerEvent event, AppendResult r) {
     state.apply(
         new RecordedEvent(
             r.seq(), now(), event.type(), event.schemaVersion(), event.payload(), r.hash()));
+    feed.sync(state);
   }
 
   /**
@@ -150,7 +224,7 @@ final class Fleet {
     List<CompletableFuture<AppendResult>> pending = new ArrayList<>(events.size());
     synchronized (lock) {
       for (LedgerEvent e : events) {
-        pending.add(ledger.appendAsync(e));
+        pending.add(writer().appendAsync(e));
       }
     }
     List<AppendResult> done = new ArrayList<>(events.size());
@@ -368,7 +442,6 @@ final class Fleet {
         unplaceAll(agentId, "agent revoked");
       }
     }
-    streams.abort(agentId, s -> true, "agent revoked");
   }
 
   // ---- agents' reports ----
@@ -583,13 +656,14 @@ final class Fleet {
       String serial,
       org.eclipse.jetty.server.Response response,
       org.eclipse.jetty.util.Callback callback) {
-    heartbeat(agent);
+    if (leads()) {
+      heartbeat(agent);
+    }
     synchronized (lock) {
-      // a revocation or renewal since this request was authorised: revokeAgent aborts the streams
-      // open when it records, so none may open after that
+      // a revocation or renewal since this request was authorised: the feed aborts the streams
+      // open when the revocation is applied, so none may open after that
       check(agent.id, serial);
-      WatchStreams.Stream s = streams.open(agent.id, serial, response, callback);
-      s.send(WatchEvent.snapshot(state.assignments(agent.id)));
+      feed.opened(streams.open(agent.id, serial, response, callback), state);
     }
   }
 
@@ -665,7 +739,6 @@ final class Fleet {
           FleetEvents.jobPlaced(
               jobId, p.agentId(), p.vendor(), p.gpus(), plan.seq(), p.planHash(), p.command()));
       FleetState.Job j = state.jobs.get(jobId);
-      streams.send(p.agentId(), WatchEvent.assigned(j.assignment()));
       LOG.info(
           "job {} placed on agent {} GPUs {}", jobId, p.agentId(), j.assignment().gpuIndexes());
       return new Submitted(jobId, JobState.PLACED, p.agentId(), List.of());
@@ -691,9 +764,7 @@ final class Fleet {
         return;
       }
       record(FleetEvents.jobCancel(jobId, by));
-      if (j.agentId != null) {
-        streams.send(j.agentId, WatchEvent.removed(jobId));
-      } else {
+      if (j.agentId == null) {
         record(
             FleetEvents.jobState(
                 jobId, "-", JobState.CANCELLED, null, "cancelled before placement"));
@@ -755,6 +826,9 @@ final class Fleet {
    * nothing.
    */
   void sweep() {
+    if (!leads()) {
+      return; // liveness is judged by the leader, which hears the heartbeats
+    }
     long now = now().toEpochMilli();
     long notReady = options.notReadyAfter().toMillis();
     long lost = notReady + options.lostAfter().toMillis();
@@ -795,16 +869,21 @@ final class Fleet {
                   a.id, AgentStatus.LOST, "no heartbeat for " + quiet / 1000 + " s"));
           LOG.warn("agent {} lost: its jobs move", a.id);
           unplaceAll(a.id, "agent lost");
-          // a stream that outlived the silence (a partition the connection survived, a stopped
-          // process) would keep listing the moved jobs: closed, the agent redials when it is back
-          // and its snapshot no longer lists them, so it stops them after its orphan grace
-          streams.abort(a.id, st -> true, "agent lost");
         }
       }
       if (!hold) {
         retryPending(true);
       }
-      // streams of superseded certificates close once the renewal grace is over
+    }
+  }
+
+  /**
+   * Closes the streams of superseded certificates once the renewal grace is over; leader and
+   * followers alike, as time passes.
+   */
+  void closeSupersededStreams() {
+    long now = now().toEpochMilli();
+    synchronized (lock) {
       for (FleetState.Agent a : state.agents.values()) {
         FleetState.Credentials c = state.credentials(a.id);
         if (c != null) {

@@ -44,6 +44,7 @@ final class FleetEvents {
   static final String SSH_STATE = "fleet.ssh.state";
   static final String SSH_HOSTKEY_LEARNED = "fleet.ssh.hostkey.learned";
   static final String SSH_HOSTKEY_REFUSED = "fleet.ssh.hostkey.refused";
+  static final String SERVER_LEADING = "fleet.server.leading";
   static final int VERSION = 1;
 
   /** The most reasons a {@code fleet.job.refused} record keeps. */
@@ -340,6 +341,17 @@ final class FleetEvents {
     p.put("fingerprint", fingerprint);
     p.put("reason", reason);
     return event(SSH_HOSTKEY_REFUSED, p);
+  }
+
+  /**
+   * A fleet server took the shared ledger over and leads: it decides, and the others redirect
+   * writes to {@code url} (ADR 0022).
+   */
+  static LedgerEvent serverLeading(String url, long sinceMillis) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("url", url);
+    p.put("since", sinceMillis);
+    return event(SERVER_LEADING, p);
   }
 
   private static LedgerEvent event(String type, ObjectNode payload) {

@@ -6,7 +6,6 @@ import io.hwledger.fleet.pki.TlsContexts;
 import io.hwledger.fleet.protocol.Protocol;
 import io.hwledger.ledger.Ledger;
 import io.hwledger.ledger.LedgerException;
-import io.hwledger.ledger.LedgerFollower;
 import io.hwledger.ledger.LedgerHeldException;
 import io.hwledger.ledger.LedgerOptions;
 import io.hwledger.ledger.LedgerStore;
@@ -21,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +32,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,12 @@ import org.slf4j.LoggerFactory;
  * instead; the TLS layer asks for a certificate ({@code wantClientAuth}) so that a certificate that
  * is presented is validated (a foreign or expired one fails the handshake), and every other
  * endpoint refuses a request without one.
+ *
+ * <p>Several servers may share one ledger store ({@link FleetServerOptions#ledgerStore()}, e.g.
+ * PostgreSQL): the one that holds the ledger leads — it decides, appends, judges liveness and polls
+ * SSH hosts — and the others follow (ADR 0022): they apply the leader's records as they commit,
+ * serve reads ({@code GET}) and agents' watch streams from them, redirect every other request to
+ * the leader, and take over when it goes.
  */
 public final class FleetServer implements AutoCloseable {
   /** How long an agent's previous certificate keeps working after it renewed. */
@@ -52,24 +59,30 @@ public final class FleetServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FleetServer.class);
 
   private final Server jetty;
-  private final LedgerStore ledger;
   private final Fleet fleet;
   private final SshHosts ssh;
   private final ScheduledExecutorService timers;
+  private final FleetHome home;
+  private final FleetServerOptions options;
   private final URI url;
+  private final CountDownLatch leading = new CountDownLatch(1);
+  private volatile @Nullable LedgerStore ledger;
+  private volatile @Nullable Standby standby;
 
   private FleetServer(
       Server jetty,
-      LedgerStore ledger,
       Fleet fleet,
       SshHosts ssh,
       ScheduledExecutorService timers,
+      FleetHome home,
+      FleetServerOptions options,
       URI url) {
     this.jetty = jetty;
-    this.ledger = ledger;
     this.fleet = fleet;
     this.ssh = ssh;
     this.timers = timers;
+    this.home = home;
+    this.options = options;
     this.url = url;
   }
 
@@ -93,9 +106,10 @@ public final class FleetServer implements AutoCloseable {
   /**
    * Starts a server for the fleet in {@code home} whose ledger store reads its connection settings
    * from {@code env}. When another server holds the ledger ({@link
-   * FleetServerOptions#ledgerStore()} shared by several servers), this one stands by, trying to
-   * take the ledger over every {@link FleetServerOptions#standbyPoll()}, and only then replays it
-   * and starts listening: it returns once it leads.
+   * FleetServerOptions#ledgerStore()} shared by several servers), this one starts as a follower: it
+   * listens, serves reads and watch streams from the records it follows, and tries to take the
+   * ledger over every {@link FleetServerOptions#standbyPoll()} ({@link #leads()}, {@link
+   * #awaitLeading}).
    *
    * @param home the fleet directory ({@link FleetHome#init})
    * @param passphrase the CA key's passphrase; not kept
@@ -104,8 +118,7 @@ public final class FleetServer implements AutoCloseable {
    * @param env the environment the ledger store reads its settings from (database role, password)
    * @return the running server
    * @throws IOException if the fleet's files cannot be read or the port cannot be bound
-   * @throws LedgerException if the ledger cannot be opened, or the thread is interrupted while
-   *     standing by
+   * @throws LedgerException if the ledger cannot be opened or followed
    */
   public static FleetServer start(
       FleetHome home,
@@ -121,8 +134,7 @@ public final class FleetServer implements AutoCloseable {
     FleetCa ca = home.ca(passphrase, random);
     List<X509Certificate> trusted = home.trusted(ca);
     Credential credential = home.serverCredential();
-    FleetState state = new FleetState();
-    LedgerStore ledger = openLedger(home, options, env, state);
+    LedgerStore held = openLedger(home, options, env);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ScheduledExecutorService timers =
         Executors.newSingleThreadScheduledExecutor(
@@ -132,18 +144,25 @@ public final class FleetServer implements AutoCloseable {
               return t;
             });
     SshHosts ssh = null;
+    Standby standby = null;
+    FleetServer server = null;
     try {
       Fleet fleet =
           new Fleet(
               ca,
               trusted,
-              ledger,
-              state,
+              new FleetState(),
               options,
               random,
               new PlannedScheduler(options),
               new TelemetryStore(metrics));
-      recordLocalOperator(home, fleet);
+      if (held != null) {
+        fleet.lead(held);
+        recordLocalOperator(home, fleet);
+      } else {
+        // a follower answers from what it follows: it has applied the ledger before it listens
+        standby = Standby.follow(options.ledgerStore(), env, fleet);
+      }
       SslContextFactory.Server tls = new SslContextFactory.Server();
       tls.setSslContext(TlsContexts.server(credential, trusted));
       tls.setIncludeProtocols(TlsContexts.PROTOCOL);
@@ -172,11 +191,15 @@ public final class FleetServer implements AutoCloseable {
       int port = connector.getLocalPort();
       URI url = publicUrl != null ? publicUrl : urlOrBind(options, port);
       routes.publicUrl(url);
-      long sweep = options.sweepInterval().toMillis();
-      timers.scheduleWithFixedDelay(guard(fleet::sweep), sweep, sweep, TimeUnit.MILLISECONDS);
+      server = new FleetServer(jetty, fleet, ssh, timers, home, options, url);
+      server.standby = standby;
       long keepalive = Protocol.KEEPALIVE_MILLIS;
       timers.scheduleWithFixedDelay(
-          guard(() -> fleet.streams.keepalive(TimeUnit.MILLISECONDS.toNanos(keepalive))),
+          guard(
+              () -> {
+                fleet.streams.keepalive(TimeUnit.MILLISECONDS.toNanos(keepalive));
+                fleet.closeSupersededStreams();
+              }),
           1000,
           1000,
           TimeUnit.MILLISECONDS);
@@ -186,14 +209,30 @@ public final class FleetServer implements AutoCloseable {
           options.bindAddress(),
           port,
           url);
-      ssh.start();
-      return new FleetServer(jetty, ledger, fleet, ssh, timers, url);
-    } catch (Exception e) {
-      timers.shutdownNow();
-      if (ssh != null) {
-        ssh.close();
+      if (held != null) {
+        server.lead(held);
+      } else {
+        LOG.info(
+            "fleet server following: another server holds the ledger {}",
+            LedgerStores.redact(options.ledgerStore()));
+        standby.start(options.standbyPoll(), server::takeOver);
       }
-      ledger.close();
+      return server;
+    } catch (Exception e) {
+      if (server != null) {
+        server.close();
+      } else {
+        timers.shutdownNow();
+        if (ssh != null) {
+          ssh.close();
+        }
+        if (standby != null) {
+          standby.close();
+        }
+      }
+      if (held != null && (server == null || server.ledger != held)) {
+        held.close();
+      }
       if (e instanceof IOException io) {
         throw io;
       }
@@ -204,56 +243,39 @@ public final class FleetServer implements AutoCloseable {
     }
   }
 
-  /**
-   * Opens the fleet's ledger for writing. While another server holds it, stands by: follows the
-   * ledger into {@code state} as the leader commits (woken by its notifications where the store has
-   * them) and tries to take the ledger over every poll interval; the holder's death or exit
-   * releases it (ADR 0021). The caller's {@code state} then holds every record the follower saw.
-   */
-  private static LedgerStore openLedger(
-      FleetHome home, FleetServerOptions options, Map<String, String> env, FleetState state) {
+  /** Opens the fleet's ledger for writing; null when it is a shared store another server holds. */
+  private static @Nullable LedgerStore openLedger(
+      FleetHome home, FleetServerOptions options, Map<String, String> env) {
     String store = options.ledgerStore();
     if (store == null) {
       return Ledger.open(home.ledgerDir());
     }
-    long poll = options.standbyPoll().toNanos();
-    long since = System.nanoTime();
-    long nextTry = since;
-    LedgerFollower follower = null;
     try {
-      while (true) {
-        if (System.nanoTime() - nextTry >= 0) {
-          try {
-            LedgerStore ledger = LedgerStores.open(store, LedgerOptions.defaults(), env);
-            if (follower != null) {
-              LOG.info(
-                  "fleet server takes over {} after standing by for {} ms, {} records followed",
-                  ledger.location(),
-                  TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since),
-                  state.size);
-            }
-            return ledger;
-          } catch (LedgerHeldException e) {
-            if (follower == null) {
-              LOG.info("fleet server standing by: {}", e.getMessage());
-              follower = LedgerStores.follow(store, env);
-            }
-            nextTry = System.nanoTime() + poll;
-          }
-        }
-        long wait = Math.max(1, nextTry - System.nanoTime());
-        long seen = follower.awaitGrowth(state.size, Duration.ofNanos(wait));
-        follower.forEach(state.size, seen - state.size, state::apply);
-      }
-    } catch (InterruptedException stop) {
-      Thread.currentThread().interrupt();
-      throw new LedgerException(
-          "interrupted while standing by for " + LedgerStores.redact(store), stop);
-    } finally {
-      if (follower != null) {
-        follower.close();
-      }
+      return LedgerStores.open(store, LedgerOptions.defaults(), env);
+    } catch (LedgerHeldException e) {
+      LOG.info("fleet server standing by: {}", e.getMessage());
+      return null;
     }
+  }
+
+  /** Called by the standby once it holds the ledger: the fleet catches up and this server leads. */
+  private void takeOver(LedgerStore writer) {
+    fleet.lead(writer);
+    recordLocalOperator(home, fleet);
+    lead(writer);
+  }
+
+  /** Starts what only the leader does, with {@code writer} applied to the fleet. */
+  private void lead(LedgerStore writer) {
+    this.ledger = writer;
+    if (options.ledgerStore() != null) {
+      fleet.recordLeading(url.toString());
+    }
+    long sweep = options.sweepInterval().toMillis();
+    timers.scheduleWithFixedDelay(guard(fleet::sweep), sweep, sweep, TimeUnit.MILLISECONDS);
+    ssh.start();
+    leading.countDown();
+    LOG.info("fleet server leads: {} ({})", LedgerStores.redact(writer.location()), url);
   }
 
   /** Records the operator credential in {@code DIR/admin}, if any and if new (ADR 0016). */
@@ -303,9 +325,34 @@ public final class FleetServer implements AutoCloseable {
     return url.getPort();
   }
 
-  /** Stops listening, closes every watch stream and the ledger. */
+  /**
+   * Whether this server leads: it holds the ledger and decides. Otherwise it follows the server
+   * that does.
+   *
+   * @return true once it leads
+   */
+  public boolean leads() {
+    return leading.getCount() == 0;
+  }
+
+  /**
+   * Waits until this server leads.
+   *
+   * @param timeout the longest wait
+   * @return whether it leads
+   * @throws InterruptedException if the thread is interrupted while waiting
+   */
+  public boolean awaitLeading(Duration timeout) throws InterruptedException {
+    return leading.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** Stops following or leading, closes every watch stream and the ledger. */
   @Override
   public void close() {
+    Standby s = standby;
+    if (s != null) {
+      s.close();
+    }
     timers.shutdownNow();
     ssh.close();
     fleet.streams.closeAll();
@@ -314,7 +361,10 @@ public final class FleetServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("stopping the HTTP server: {}", e.toString());
     }
-    ledger.close();
+    LedgerStore l = ledger;
+    if (l != null) {
+      l.close();
+    }
   }
 
   @Override

@@ -283,6 +283,12 @@ final class FleetState {
 
   long size;
 
+  /** The URL of the server that took the shared ledger over last; null before any did. */
+  @Nullable String leaderUrl;
+
+  /** Agents whose assignments may have changed since {@link #drainTouched}; not in views. */
+  private final Set<String> touched = new HashSet<>();
+
   /** Applies one recorded event; types this build does not know are skipped. */
   void apply(RecordedEvent event) {
     // records that change no state may be applied after later ones (Fleet#recordBatch)
@@ -417,6 +423,7 @@ final class FleetState {
       }
       case FleetEvents.SSH_HOSTKEY_REFUSED ->
           refusedKeys.put(p.path("hostPort").asText(), p.path("fingerprint").asText());
+      case FleetEvents.SERVER_LEADING -> leaderUrl = p.path("url").asText();
       default -> {
         // other events (plan.computed, fleet.gpu.daily, or types of a newer build) change no
         // fleet state
@@ -474,7 +481,12 @@ final class FleetState {
         j.exitCode = p.has("exitCode") ? p.path("exitCode").asInt() : null;
         j.message = p.has("message") ? p.path("message").asText() : null;
       }
-      default -> j.cancelRequested = true; // JOB_CANCEL
+      default -> { // JOB_CANCEL
+        j.cancelRequested = true;
+        if (j.agentId != null) {
+          touched.add(j.agentId);
+        }
+      }
     }
     reindex(j, agentBefore);
   }
@@ -531,6 +543,20 @@ final class FleetState {
   private void changed(String agentId) {
     placementVersion++;
     placementVersions.merge(agentId, 1L, Long::sum);
+    touched.add(agentId);
+  }
+
+  /**
+   * The agents whose assignments or status may have changed since the last call (a superset: every
+   * change of what placement reads about them, and cancellations), then forgets them.
+   */
+  Set<String> drainTouched() {
+    if (touched.isEmpty()) {
+      return Set.of();
+    }
+    Set<String> out = Set.copyOf(touched);
+    touched.clear();
+    return out;
   }
 
   static String modelName(JobSpec spec) {

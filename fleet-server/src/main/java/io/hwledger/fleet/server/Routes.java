@@ -162,6 +162,10 @@ final class Routes extends Handler.Abstract {
       x.text(200, "text/plain", "ok\n");
       return;
     }
+    if (!method.equals("GET") && !fleet.leads()) {
+      toLeader(x, method, path);
+      return;
+    }
     if (path.equals(Protocol.ENROLL)) {
       requireMethod(method, "POST");
       EnrollRequest body = x.body(EnrollRequest.class);
@@ -382,6 +386,25 @@ final class Routes extends Handler.Abstract {
       ssh.remove(address, by);
       x.json(200, ok());
     }
+  }
+
+  /**
+   * A follower's answer to a request that changes something (ADR 0022): {@code 307} to the same
+   * path on the leader the ledger last named, which the client repeats there with its own
+   * certificate and body; {@code 503} while no other server is known to lead.
+   */
+  private void toLeader(Exchange x, String method, String path) {
+    String leader = fleet.leaderUrl();
+    if (leader == null || leader.equals(publicUrl.toString())) {
+      x.response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+      throw new Exchange.Refused(
+          503, "this fleet server follows and no other server leads yet: try again");
+    }
+    String query = x.request.getHttpURI().getQuery();
+    String location = leader + path + (query == null ? "" : "?" + query);
+    x.response.getHeaders().put(HttpHeader.LOCATION, location);
+    throw new Exchange.Refused(
+        307, "this fleet server follows: " + method + " " + path + " goes to the leader " + leader);
   }
 
   private static ObjectNode ok() {

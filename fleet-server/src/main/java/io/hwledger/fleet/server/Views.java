@@ -36,6 +36,11 @@ final class Views {
     out.put("sshHosts", s.sshHosts.size());
     out.put("sshGpus", s.sshHosts.values().stream().mapToLong(h -> h.gpus.size()).sum());
     out.put("watchStreams", fleet.streams.open());
+    // a follower answers from the ledger it follows; liveness and telemetry are the leader's
+    out.put("role", fleet.leads() ? "leader" : "follower");
+    if (s.leaderUrl != null) {
+      out.put("leader", s.leaderUrl);
+    }
     return out;
   }
 

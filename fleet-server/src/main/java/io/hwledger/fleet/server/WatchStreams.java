@@ -118,7 +118,10 @@ final class WatchStreams {
     }
   }
 
-  /** Opens a stream on {@code response}: chunked NDJSON. The caller sends the snapshot. */
+  /**
+   * Opens a stream on {@code response}: chunked NDJSON. The caller sends the snapshot ({@link
+   * AssignmentFeed#opened}).
+   */
   Stream open(String agentId, String serial, Response response, Callback callback) {
     response.setStatus(200);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/x-ndjson");
@@ -126,6 +129,12 @@ final class WatchStreams {
     Stream s = new Stream(agentId, serial, response, callback);
     byAgent.computeIfAbsent(agentId, k -> new CopyOnWriteArrayList<>()).add(s);
     return s;
+  }
+
+  /** Whether {@code agentId} has an open stream. */
+  boolean has(String agentId) {
+    List<Stream> list = byAgent.get(agentId);
+    return list != null && !list.isEmpty();
   }
 
   void send(String agentId, WatchEvent event) {

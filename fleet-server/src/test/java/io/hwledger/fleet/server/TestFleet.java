@@ -69,7 +69,7 @@ final class TestFleet implements AutoCloseable {
     admin = FleetClient.of(server.url(), () -> adminCredential(), adminCas(), TIMEOUT);
   }
 
-  private Credential adminCredential() {
+  Credential adminCredential() {
     try {
       return Credential.load(home.adminDir(), "admin");
     } catch (IOException e) {
