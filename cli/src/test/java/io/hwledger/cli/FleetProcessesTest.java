@@ -420,7 +420,7 @@ class FleetProcessesTest {
   }
 
   @Test
-  @Verifies({"FR-STORE-009", "FR-STORE-020"})
+  @Verifies({"FR-STORE-009", "FR-STORE-014"})
   void twoServersOnOneDatabaseTakeTurnsAndAFailoverLosesNoDecision() throws Exception {
     int port = initFleet();
     TestDatabase db = TestPostgres.newDatabase();

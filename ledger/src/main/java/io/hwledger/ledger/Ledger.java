@@ -427,6 +427,11 @@ public final class Ledger implements LedgerStore {
     return LedgerVerifier.verify(dir, null, checkpoint, progress);
   }
 
+  @Override
+  public boolean writerStopped() {
+    return writer != null && writer.stopped();
+  }
+
   /** Writes and forces one batch ({@link GroupCommit}); throws to stop the writer for good. */
   private void commit(List<Pending> batch) throws IOException {
     long firstSeq = nextSeq;

@@ -72,6 +72,15 @@ public interface LedgerStore extends AutoCloseable {
   long size();
 
   /**
+   * Whether this store's writer stopped after a failed commit (fail-stop): every later append
+   * fails, and only a store opened again writes. A caller that led through this store has lost the
+   * ledger: another writer may hold it by now. False for a read-only store.
+   *
+   * @return true once a commit failed
+   */
+  boolean writerStopped();
+
+  /**
    * The Merkle root of all acknowledged records.
    *
    * @return a fresh 32-byte array; {@code SHA-256("")} for an empty ledger

@@ -36,11 +36,13 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -76,6 +78,7 @@ final class Fleet {
   final FleetState state;
   final WatchStreams streams = new WatchStreams();
   private final AssignmentFeed feed = new AssignmentFeed(streams);
+  private volatile Consumer<LedgerStore> onLost = w -> {};
   final TelemetryStore telemetry;
 
   /** When each agent was last heard from, server clock, epoch ms; not ledger data. */
@@ -191,9 +194,44 @@ final class Fleet {
 
   /** Appends and applies; the caller holds the lock. */
   private AppendResult record(LedgerEvent event) {
-    AppendResult r = writer().append(event);
+    LedgerStore w = writer();
+    AppendResult r;
+    try {
+      r = w.append(event);
+    } catch (LedgerException e) {
+      throw lostOr(w, e);
+    }
     apply(event, r);
     return r;
+  }
+
+  /**
+   * After a failed append through {@code w}: if its writer stopped, this server has lost the ledger
+   * — another may hold it by now — so it stops leading, hands {@code w} to the handler ({@link
+   * #onLedgerLost}) and answers 503, so that clients try another server; the decision was not
+   * acknowledged. Otherwise the failure as it was. The caller holds the lock.
+   */
+  private RuntimeException lostOr(LedgerStore w, LedgerException failure) {
+    if (!w.writerStopped()) {
+      return failure;
+    }
+    if (ledger == w) {
+      ledger = null;
+      LOG.error(
+          "fleet server lost the ledger {} and follows from now on: {}",
+          w.location(),
+          failure.getMessage());
+      onLost.accept(w);
+    }
+    return refuse(503, "this fleet server lost the ledger; try another server");
+  }
+
+  /**
+   * Sets what is called, under the decision lock, with the stopped writer when this fleet loses the
+   * ledger; it must not block.
+   */
+  void onLedgerLost(Consumer<LedgerStore> handler) {
+    this.onLost = Objects.requireNonNull(handler, "handler");
   }
 
   /** The ledger, or a refusal on a follower: what writes has been redirected to the leader. */
@@ -222,14 +260,22 @@ final class Fleet {
    */
   private void recordBatch(List<LedgerEvent> events) {
     List<CompletableFuture<AppendResult>> pending = new ArrayList<>(events.size());
+    LedgerStore w;
     synchronized (lock) {
+      w = writer();
       for (LedgerEvent e : events) {
-        pending.add(writer().appendAsync(e));
+        pending.add(w.appendAsync(e));
       }
     }
     List<AppendResult> done = new ArrayList<>(events.size());
-    for (CompletableFuture<AppendResult> f : pending) {
-      done.add(durable(f));
+    try {
+      for (CompletableFuture<AppendResult> f : pending) {
+        done.add(durable(f));
+      }
+    } catch (LedgerException e) {
+      synchronized (lock) {
+        throw lostOr(w, e);
+      }
     }
     synchronized (lock) {
       for (int i = 0; i < events.size(); i++) {
@@ -533,11 +579,11 @@ final class Fleet {
    * Records {@code event} if {@code when} holds for the state, both under the decision lock: for
    * the fleet's parts that decide from the state without placing jobs (SSH hosts).
    *
-   * @return whether it was recorded
+   * @return whether it was recorded; never on a follower
    */
   boolean recordIf(Predicate<FleetState> when, Supplier<LedgerEvent> event) {
     synchronized (lock) {
-      if (!when.test(state)) {
+      if (ledger == null || !when.test(state)) {
         return false;
       }
       record(event.get());

@@ -20,9 +20,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -65,9 +66,15 @@ public final class FleetServer implements AutoCloseable {
   private final FleetHome home;
   private final FleetServerOptions options;
   private final URI url;
-  private final CountDownLatch leading = new CountDownLatch(1);
-  private volatile @Nullable LedgerStore ledger;
-  private volatile @Nullable Standby standby;
+  private final Map<String, String> env;
+
+  /** Guards the role's parts below; notified when this server starts leading. */
+  private final Object role = new Object();
+
+  private @Nullable LedgerStore ledger;
+  private @Nullable Standby standby;
+  private @Nullable ScheduledFuture<?> sweeping;
+  private boolean closed;
 
   private FleetServer(
       Server jetty,
@@ -76,7 +83,9 @@ public final class FleetServer implements AutoCloseable {
       ScheduledExecutorService timers,
       FleetHome home,
       FleetServerOptions options,
-      URI url) {
+      URI url,
+      Map<String, String> env,
+      @Nullable Standby standby) {
     this.jetty = jetty;
     this.fleet = fleet;
     this.ssh = ssh;
@@ -84,6 +93,8 @@ public final class FleetServer implements AutoCloseable {
     this.home = home;
     this.options = options;
     this.url = url;
+    this.env = env;
+    this.standby = standby;
   }
 
   /**
@@ -191,8 +202,10 @@ public final class FleetServer implements AutoCloseable {
       int port = connector.getLocalPort();
       URI url = publicUrl != null ? publicUrl : urlOrBind(options, port);
       routes.publicUrl(url);
-      server = new FleetServer(jetty, fleet, ssh, timers, home, options, url);
-      server.standby = standby;
+      server = new FleetServer(jetty, fleet, ssh, timers, home, options, url, env, standby);
+      if (options.ledgerStore() != null) {
+        fleet.onLedgerLost(server::lost);
+      }
       long keepalive = Protocol.KEEPALIVE_MILLIS;
       timers.scheduleWithFixedDelay(
           guard(
@@ -230,7 +243,7 @@ public final class FleetServer implements AutoCloseable {
           standby.close();
         }
       }
-      if (held != null && (server == null || server.ledger != held)) {
+      if (held != null && (server == null || !server.owns(held))) {
         held.close();
       }
       if (e instanceof IOException io) {
@@ -267,15 +280,75 @@ public final class FleetServer implements AutoCloseable {
 
   /** Starts what only the leader does, with {@code writer} applied to the fleet. */
   private void lead(LedgerStore writer) {
-    this.ledger = writer;
+    synchronized (role) {
+      if (closed) {
+        writer.close();
+        return;
+      }
+      ledger = writer;
+      standby = null;
+      long sweep = options.sweepInterval().toMillis();
+      sweeping =
+          timers.scheduleWithFixedDelay(guard(fleet::sweep), sweep, sweep, TimeUnit.MILLISECONDS);
+      role.notifyAll();
+    }
     if (options.ledgerStore() != null) {
       fleet.recordLeading(url.toString());
     }
-    long sweep = options.sweepInterval().toMillis();
-    timers.scheduleWithFixedDelay(guard(fleet::sweep), sweep, sweep, TimeUnit.MILLISECONDS);
     ssh.start();
-    leading.countDown();
     LOG.info("fleet server leads: {} ({})", LedgerStores.redact(writer.location()), url);
+  }
+
+  /**
+   * Called by the fleet, under its lock, when the writer stopped (the database session and its lock
+   * lost): this server follows again, from a thread of its own.
+   */
+  private void lost(LedgerStore writer) {
+    try {
+      timers.execute(() -> followAgain(writer));
+    } catch (RejectedExecutionException closing) {
+      writer.close();
+    }
+  }
+
+  private void followAgain(LedgerStore stopped) {
+    synchronized (role) {
+      if (closed) {
+        return;
+      }
+      if (sweeping != null) {
+        sweeping.cancel(false);
+        sweeping = null;
+      }
+      if (ledger == stopped) {
+        ledger = null;
+      }
+    }
+    ssh.stop();
+    stopped.close();
+    try {
+      Standby s = Standby.follow(options.ledgerStore(), env, fleet);
+      synchronized (role) {
+        if (closed) {
+          s.close();
+          return;
+        }
+        standby = s;
+        s.start(options.standbyPoll(), this::takeOver);
+      }
+      LOG.info("fleet server following {} again", LedgerStores.redact(options.ledgerStore()));
+    } catch (LedgerException e) {
+      LOG.warn("cannot follow the ledger yet, trying again: {}", e.getMessage());
+      timers.schedule(
+          () -> followAgain(stopped), options.standbyPoll().toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Whether {@code store} is the ledger this server leads through. */
+  private boolean owns(LedgerStore store) {
+    synchronized (role) {
+      return ledger == store;
+    }
   }
 
   /** Records the operator credential in {@code DIR/admin}, if any and if new (ADR 0016). */
@@ -332,7 +405,7 @@ public final class FleetServer implements AutoCloseable {
    * @return true once it leads
    */
   public boolean leads() {
-    return leading.getCount() == 0;
+    return fleet.leads();
   }
 
   /**
@@ -343,13 +416,27 @@ public final class FleetServer implements AutoCloseable {
    * @throws InterruptedException if the thread is interrupted while waiting
    */
   public boolean awaitLeading(Duration timeout) throws InterruptedException {
-    return leading.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (role) {
+      while (!fleet.leads()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(role, left);
+      }
+      return true;
+    }
   }
 
   /** Stops following or leading, closes every watch stream and the ledger. */
   @Override
   public void close() {
-    Standby s = standby;
+    Standby s;
+    synchronized (role) {
+      closed = true;
+      s = standby;
+    }
     if (s != null) {
       s.close();
     }
@@ -361,7 +448,10 @@ public final class FleetServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("stopping the HTTP server: {}", e.toString());
     }
-    LedgerStore l = ledger;
+    LedgerStore l;
+    synchronized (role) {
+      l = ledger;
+    }
     if (l != null) {
       l.close();
     }

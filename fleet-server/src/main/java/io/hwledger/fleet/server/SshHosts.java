@@ -55,26 +55,48 @@ final class SshHosts implements HostKeyStore, SshPoller.Listener, AutoCloseable 
       @Nullable String message, long atMillis, long nextMillis, int failures, List<String> notes) {}
 
   private final Fleet fleet;
-  private final SshSessions sessions;
-  private final SshPoller poller;
+  private final FleetServerOptions options;
   private final SshPolling polling;
   private final Map<String, Status> statuses = new ConcurrentHashMap<>();
 
+  /** The sessions and the poller while this server leads; null while it follows. */
+  private volatile @Nullable SshSessions sessions;
+
+  private volatile @Nullable SshPoller poller;
+
   SshHosts(Fleet fleet, FleetServerOptions options) {
     this.fleet = fleet;
+    this.options = options;
     this.polling = options.ssh();
-    this.sessions = new SshSessions(SshSettings.DEFAULTS, this);
-    this.poller =
-        new SshPoller(
-            sessions, new HostProbe(options.clock()), options.ssh(), options.clock(), this);
   }
 
-  /** Starts polling every host the ledger lists. */
-  void start() {
-    for (SshTargetRequest r : fleet.read(s -> requests(s))) {
-      poller.put(target(r));
+  /** Starts polling every host the ledger lists: the leader's work (ADR 0022). */
+  synchronized void start() {
+    if (poller != null) {
+      return;
     }
-    poller.start();
+    SshSessions s = new SshSessions(SshSettings.DEFAULTS, this);
+    SshPoller p = new SshPoller(s, new HostProbe(options.clock()), polling, options.clock(), this);
+    for (SshTargetRequest r : fleet.read(SshHosts::requests)) {
+      p.put(target(r));
+    }
+    sessions = s;
+    poller = p;
+    p.start();
+  }
+
+  /** Stops polling and closes every session, when this server stops leading. */
+  synchronized void stop() {
+    SshPoller p = poller;
+    SshSessions s = sessions;
+    poller = null;
+    sessions = null;
+    if (p != null) {
+      p.close();
+    }
+    if (s != null) {
+      s.close();
+    }
   }
 
   private static List<SshTargetRequest> requests(FleetState s) {
@@ -108,7 +130,10 @@ final class SshHosts implements HostKeyStore, SshPoller.Listener, AutoCloseable 
       throw Fleet.refuse(409, "SSH host " + address + " is already polled");
     }
     LOG.info("SSH host {} added by {}", address, by);
-    poller.put(target);
+    SshPoller p = poller;
+    if (p != null) {
+      p.put(target);
+    }
     ObjectNode out = Views.root();
     out.put("address", address);
     return out;
@@ -122,7 +147,10 @@ final class SshHosts implements HostKeyStore, SshPoller.Listener, AutoCloseable 
       throw Fleet.refuse(404, "no SSH host " + key);
     }
     LOG.info("SSH host {} removed by {}", key, by);
-    poller.remove(parsed);
+    SshPoller p = poller;
+    if (p != null) {
+      p.remove(parsed);
+    }
     statuses.remove(key);
   }
 
@@ -142,10 +170,14 @@ final class SshHosts implements HostKeyStore, SshPoller.Listener, AutoCloseable 
       throw Fleet.refuse(404, "no SSH host " + key);
     }
     SshTarget target = target(request);
+    SshPoller p = poller;
+    if (p == null) {
+      throw Fleet.refuse(503, "this fleet server follows the leader and polls no SSH host");
+    }
     ObjectNode out = Views.root();
     out.put("address", key);
     try {
-      ProbeResult result = poller.pollNow(target);
+      ProbeResult result = p.pollNow(target);
       polled(target, result);
       out.put("ok", true);
       out.set("host", Exchange.JSON.valueToTree(result.host()));
@@ -345,7 +377,6 @@ final class SshHosts implements HostKeyStore, SshPoller.Listener, AutoCloseable 
 
   @Override
   public void close() {
-    poller.close();
-    sessions.close();
+    stop();
   }
 }

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the ledger leads, the other follows — it serves reads and agents' watch streams from the records
  * it follows, redirects every change to the leader, and takes over when the leader goes.
  */
-@Verifies("FR-STORE-020")
+@Verifies("FR-STORE-014")
 class FleetFollowerTest {
   private static final Duration POLL = Duration.ofMillis(100);
   private static final long WAIT_SECONDS = 30;

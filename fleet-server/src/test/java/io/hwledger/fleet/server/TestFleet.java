@@ -50,6 +50,10 @@ final class TestFleet implements AutoCloseable {
   FleetClient admin;
 
   TestFleet(Path dir, FleetServerOptions options) throws IOException {
+    this(dir, options, System.getenv());
+  }
+
+  TestFleet(Path dir, FleetServerOptions options, Map<String, String> env) throws IOException {
     this.dir = dir;
     this.home =
         FleetHome.init(
@@ -61,11 +65,16 @@ final class TestFleet implements AutoCloseable {
             List.of(InetAddress.getLoopbackAddress()),
             Instant.now(),
             random);
-    start(options);
+    start(options, env);
   }
 
   void start(FleetServerOptions options) throws IOException {
-    server = FleetServer.start(home, PASSPHRASE, null, options.withBindAddress("127.0.0.1"));
+    start(options, System.getenv());
+  }
+
+  /** Starts the server with {@code env} for its ledger store's settings (database role). */
+  void start(FleetServerOptions options, Map<String, String> env) throws IOException {
+    server = FleetServer.start(home, PASSPHRASE, null, options.withBindAddress("127.0.0.1"), env);
     admin = FleetClient.of(server.url(), () -> adminCredential(), adminCas(), TIMEOUT);
   }
 

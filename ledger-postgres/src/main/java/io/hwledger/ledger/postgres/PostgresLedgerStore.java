@@ -199,6 +199,11 @@ public final class PostgresLedgerStore implements LedgerStore {
   }
 
   @Override
+  public boolean writerStopped() {
+    return writer != null && writer.stopped();
+  }
+
+  @Override
   public long size() {
     return writer == null ? snapshotSize : writer.head().size();
   }

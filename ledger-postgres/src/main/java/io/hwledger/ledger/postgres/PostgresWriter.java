@@ -77,6 +77,11 @@ final class PostgresWriter {
   }
 
   /** The acknowledged size and root. */
+  /** Whether the writer stopped after a failed commit or a lost lock. */
+  boolean stopped() {
+    return writer.stopped();
+  }
+
   Head head() {
     return head;
   }

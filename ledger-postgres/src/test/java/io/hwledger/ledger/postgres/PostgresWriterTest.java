@@ -106,6 +106,7 @@ class PostgresWriterTest {
         acked.add(lost.append(event(i)));
       }
       root = lost.root();
+      assertThat(lost.writerStopped()).isFalse();
       assertThat(TestPostgres.terminateConnections(db, "hwledger-writer")).isEqualTo(1);
       try (LedgerStore next = PostgresLedgerStore.open(s, LedgerOptions.defaults())) {
         assertThat(next.size()).isEqualTo(10);
@@ -117,6 +118,9 @@ class PostgresWriterTest {
         assertThatThrownBy(() -> lost.append(event(100)))
             .isInstanceOf(LedgerException.class)
             .hasMessageContaining("stopped after a batch failed");
+        // what a fleet server that led through it checks before it steps down (ADR 0022)
+        assertThat(lost.writerStopped()).isTrue();
+        assertThat(next.writerStopped()).isFalse();
         assertThat(next.append(event(10)).seq()).isEqualTo(10);
         assertThat(next.read(0, 10))
             .extracting(r -> r.hashHex())
