@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hwledger.ledger.ConsistencyProof;
 import io.hwledger.ledger.LedgerEvent;
 import io.hwledger.ledger.LedgerException;
+import io.hwledger.ledger.LedgerFollower;
 import io.hwledger.ledger.LedgerOptions;
 import io.hwledger.ledger.LedgerStore;
 import io.hwledger.ledger.LedgerStores;
@@ -18,6 +19,7 @@ import io.hwledger.testpostgres.TestDatabase;
 import io.hwledger.testsupport.Verifies;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -29,10 +31,10 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The PostgreSQL store on a real streaming replica that lags its primary: a primary and a hot
  * standby of it (test-postgres's {@link StreamingReplica}), the writer on the primary and the
- * readers, verifier and a would-be writer on the replica, all through {@link LedgerStores} as a
- * fleet server opens them. The replica is held behind by pausing its replay, so what it holds is
- * known exactly: the events appended before the pause. Each test has a schema of its own in the
- * {@code postgres} database.
+ * readers, verifier, follower and a would-be writer on the replica, all through {@link
+ * LedgerStores} as a fleet server opens them. The replica is held behind by pausing its replay, so
+ * what it holds is known exactly: the events appended before the pause. Each test has a schema of
+ * its own in the {@code postgres} database.
  *
  * <p>Expected values come from outside the store: the counts of events appended, the records and
  * roots the primary's store gives for the same sizes, and RFC 9162 consistency proofs checked with
@@ -199,5 +201,59 @@ class ReplicaTest {
     assertThatThrownBy(() -> openReadOnly(onReplica("no_ledger_yet")).close())
         .isInstanceOf(LedgerException.class)
         .hasMessageContaining("no ledger at");
+  }
+
+  @Test
+  @Verifies("FR-STORE-013")
+  void aFollowerOnTheReplicaFollowsThePrimarysAppendsAndHoldsItsPrefixWhileReplayIsPaused()
+      throws Exception {
+    List<LedgerEvent> events = Events.random(44, 11);
+    try (LedgerStore writer = openWriter(onPrimary("follower"))) {
+      events.subList(0, 4).forEach(writer::append);
+      replica.awaitReplayed(WAIT);
+      Location at = onReplica("follower");
+      try (LedgerFollower follower = LedgerStores.follow(at.url(), at.env())) {
+        assertThat(follower.size()).isEqualTo(4);
+        // a standby cannot LISTEN: this follower polls, where one on the primary listens
+        assertThat(((PostgresFollower) follower).polls()).isTrue();
+        Location primaryAt = onPrimary("follower");
+        try (LedgerFollower onPrimary = LedgerStores.follow(primaryAt.url(), primaryAt.env())) {
+          assertThat(((PostgresFollower) onPrimary).polls()).isFalse();
+        }
+        // nothing new: the wait ends when its time is up, at the same size
+        assertThat(follower.awaitGrowth(4, Duration.ofMillis(300))).isEqualTo(4);
+
+        events.subList(4, 9).forEach(writer::append);
+        assertThat(awaitSize(follower, 9)).isEqualTo(9);
+        List<RecordedEvent> seen = new ArrayList<>();
+        follower.forEach(0, 100, seen::add);
+        assertThat(seen).isEqualTo(writer.read(0, 100));
+
+        // replay paused: the primary goes on, the follower holds the 9 records it has
+        replica.pauseReplay();
+        events.subList(9, 11).forEach(writer::append);
+        assertThat(follower.awaitGrowth(9, Duration.ofMillis(300))).isEqualTo(9);
+        follower.forEach(9, 100, seen::add);
+        assertThat(seen).hasSize(9);
+
+        replica.resumeReplay();
+        assertThat(awaitSize(follower, 11)).isEqualTo(11);
+        follower.forEach(9, 100, seen::add);
+        assertThat(seen).isEqualTo(writer.read(0, 100)).hasSize(11);
+      }
+    }
+  }
+
+  /**
+   * Follows until the follower holds {@code target} records or 30 s pass; the replica may replay a
+   * batch in more than one step, so one wake-up may show part of it.
+   */
+  private static long awaitSize(LedgerFollower follower, long target) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    long size = follower.size();
+    while (size < target && deadline - System.nanoTime() > 0) {
+      size = follower.awaitGrowth(size, Duration.ofNanos(deadline - System.nanoTime()));
+    }
+    return size;
   }
 }
