@@ -228,7 +228,8 @@ class StreamingReplicaTest {
   }
 
   @Test
-  void aSecondReplicaStreamsBesideTheFirstAndClosingItDropsItsSlotAndDirectory() throws Exception {
+  void aSecondReplicaStreamsBesideTheFirstTimesOutWhenCutOffAndClosingDropsItsSlotAndDirectory()
+      throws Exception {
     StreamingReplica second = StreamingReplica.start(primary);
     Path run = second.runDirectory();
     String slot = second.slot();
@@ -238,6 +239,27 @@ class StreamingReplicaTest {
       Sql.execute(primary.database("postgres"), "INSERT INTO second VALUES (42)");
       second.awaitReplayed(WAIT);
       assertThat(Sql.text(second.database("postgres"), "SELECT v FROM second")).isEqualTo("42");
+
+      // cut its stream: a wait for WAL that can no longer arrive ends at its limit, in one line
+      try (Connection c = second.connect()) {
+        Sql.execute(c, "ALTER SYSTEM SET primary_conninfo = ''");
+        Sql.execute(c, "SELECT pg_reload_conf()");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!Sql.text(c, "SELECT count(*) FROM pg_stat_wal_receiver").equals("0")) {
+          assertThat(System.nanoTime() - deadline).as("WAL receiver still there").isNegative();
+          Thread.sleep(10);
+        }
+      }
+      Sql.execute(primary.database("postgres"), "INSERT INTO second VALUES (1000)");
+      assertThatThrownBy(() -> second.awaitReplayed(Duration.ofMillis(300)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageMatching(
+              "the replica at 127\\.0\\.0\\.1:"
+                  + second.port()
+                  + " replayed the primary's WAL up to [0-9A-F]+/[0-9A-F]+, not [0-9A-F]+/[0-9A-F]+,"
+                  + " within 300 ms");
+      assertThat(Sql.text(second.database("postgres"), "SELECT sum(v) FROM second"))
+          .isEqualTo("42");
     } finally {
       second.close();
     }
@@ -255,7 +277,9 @@ class StreamingReplicaTest {
     // the first replica streams on
     Sql.execute(primary.database("postgres"), "INSERT INTO second VALUES (43)");
     replica.awaitReplayed(WAIT);
-    assertThat(Sql.text(replica.database("postgres"), "SELECT sum(v) FROM second")).isEqualTo("85");
+    // 42 + 1000 + 43
+    assertThat(Sql.text(replica.database("postgres"), "SELECT sum(v) FROM second"))
+        .isEqualTo("1085");
   }
 
   @Test
