@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * into a fresh run directory ({@code run-*}, mode 0700) and starts {@code postgres} on a free port
  * of 127.0.0.1 (no Unix socket), with {@code fsync=on}, time zone UTC (sessions' default and the
  * log's), the C locale and UTF-8. The superuser {@value #SUPERUSER} has a random password
- * (SCRAM-SHA-256) that no log, message or {@code toString()} shows.
+ * (SCRAM-SHA-256) that no log, message or {@code toString()} shows. Its {@code pg_hba.conf} admits
+ * TCP connections from 127.0.0.1 only: any role to any database, and the role {@value
+ * StreamingReplica#ROLE} to stream WAL to a {@link StreamingReplica}.
  *
  * <p>PostgreSQL refuses to run as root. When the JVM is root, initdb, postgres and pg_ctl run as
  * {@code nobody} (uid and gid 65534) through {@code setpriv}, on a run directory handed over to
@@ -54,12 +56,25 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private static final Duration PG_CTL_LIMIT = Duration.ofMinutes(1);
   private static final long EXIT_WAIT_SECONDS = 30;
   private static final String SERVER_LOG = "postgres.log";
+
+  /**
+   * The only clients admitted: TCP from 127.0.0.1 (the server listens nowhere else and has no Unix
+   * socket), with SCRAM-SHA-256; WAL streaming for the replication role only.
+   */
+  private static final String PG_HBA =
+      "# Written by hwLedger's EmbeddedPostgres: TCP from 127.0.0.1 only, SCRAM-SHA-256.\n"
+          + "host all all 127.0.0.1/32 scram-sha-256\n"
+          + "host replication "
+          + StreamingReplica.ROLE
+          + " 127.0.0.1/32 scram-sha-256\n";
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final ServerUser user;
   private final Path install;
   private final RunDir run;
   private final String password;
+  private final String replicationPassword = randomPassword();
   private final Object lock = new Object();
   private volatile int port;
   private @Nullable Process server;
@@ -222,6 +237,56 @@ public final class EmbeddedPostgres implements AutoCloseable {
     return run.path();
   }
 
+  /** The data directory in the run directory; a {@link StreamingReplica} copies it. */
+  Path dataDirectory() {
+    return run.data();
+  }
+
+  /** The directory that holds the binaries and the run directories. */
+  Path workRoot() {
+    Path parent = run.path().getParent();
+    if (parent == null) {
+      throw new IllegalStateException("run directory " + run.path() + " has no parent");
+    }
+    return parent;
+  }
+
+  /** The superuser's password, for a {@link StreamingReplica} of this server (same catalog). */
+  String password() {
+    return password;
+  }
+
+  /** The password {@link StreamingReplica#ROLE} gets on this server, chosen when it started. */
+  String replicationPassword() {
+    return replicationPassword;
+  }
+
+  /**
+   * Starts a server of the same binaries, user and superuser as {@code primary} on {@code run}'s
+   * data directory, which the caller has filled (a standby's copy of the primary's), on a free
+   * port; it owns {@code run} from then on and deletes it when closed, or now if it fails to start.
+   *
+   * @throws IllegalStateException when postgres does not come up (with the last lines of its log)
+   */
+  static EmbeddedPostgres startOn(EmbeddedPostgres primary, RunDir run) {
+    EmbeddedPostgres pg =
+        new EmbeddedPostgres(primary.user, primary.install, run, primary.password, 0);
+    try {
+      synchronized (pg.lock) {
+        pg.startServer(1);
+      }
+      return pg;
+    } catch (RuntimeException e) {
+      run.delete();
+      throw e;
+    }
+  }
+
+  /** Who the server runs as. */
+  ServerUser user() {
+    return user;
+  }
+
   /** The port, the user the server runs as and the run directory; never the password. */
   @Override
   public String toString() {
@@ -286,8 +351,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
               false),
           run.log("initdb.log"),
           INITDB_LIMIT);
+      // rewritten in place: the file keeps the owner and mode initdb gave it
+      Files.writeString(
+          run.data().resolve("pg_hba.conf"),
+          PG_HBA,
+          StandardCharsets.UTF_8,
+          StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the password file for initdb", e);
+      throw new UncheckedIOException("cannot write the password file or pg_hba.conf for initdb", e);
     } finally {
       try {
         Files.deleteIfExists(pwfile);

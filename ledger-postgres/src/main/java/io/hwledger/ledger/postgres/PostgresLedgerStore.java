@@ -43,6 +43,10 @@ import org.flywaydb.core.api.FlywayException;
  * still holds the lock; a writer that loses it stops. Reads, roots and proofs go through a small
  * pool (HikariCP) and see acknowledged records only. A store opened with {@link #openReadOnly} is a
  * snapshot of the records committed when it opened.
+ *
+ * <p>On a hot standby (a streaming replica in recovery) {@link #openReadOnly}, {@link #verify} and
+ * {@link PostgresFollower} see the primary's ledger as far as the standby has replayed it, always a
+ * prefix of the primary's; {@link #open} is refused there, since nothing can be written.
  */
 public final class PostgresLedgerStore implements LedgerStore {
 
@@ -77,7 +81,8 @@ public final class PostgresLedgerStore implements LedgerStore {
    *     OS-buffered: off) and the largest batch; the segment size is not used
    * @return the store, holding the writer's lock until closed
    * @throws LedgerHeldException if another writer holds the lock (naming its server process)
-   * @throws LedgerException if the database cannot be reached, or the migrations fail
+   * @throws LedgerException if the database cannot be reached, is a hot standby (a replica in
+   *     recovery, where nothing can be written), or the migrations fail
    */
   public static PostgresLedgerStore open(PostgresSettings settings, LedgerOptions options) {
     Objects.requireNonNull(settings, "settings");
@@ -88,6 +93,15 @@ public final class PostgresLedgerStore implements LedgerStore {
     HikariDataSource pool = null;
     try {
       session = connect(settings, "hwledger-writer");
+      // Checked first: on a standby the advisory lock is the standby's own and Flyway finds
+      // nothing to migrate, so the writer would open and stop at its first append.
+      if (inRecovery(session)) {
+        throw new LedgerException(
+            "opening ledger "
+                + settings.location()
+                + " failed: the server is a hot standby (in recovery, read-only); open the writer"
+                + " on the primary, or this ledger read-only");
+      }
       if (!lock.tryAcquire(session)) {
         throw new LedgerHeldException(
             "ledger "
@@ -411,6 +425,18 @@ public final class PostgresLedgerStore implements LedgerStore {
               + " failed: "
               + Failures.firstLine(e.getMessage()),
           e);
+    }
+  }
+
+  /**
+   * Whether {@code c}'s server is in recovery: a hot standby replaying a primary's WAL, which
+   * answers reads but refuses every write, {@code LISTEN} included.
+   */
+  static boolean inRecovery(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT pg_is_in_recovery()");
+        ResultSet r = s.executeQuery()) {
+      r.next();
+      return r.getBoolean(1);
     }
   }
 
