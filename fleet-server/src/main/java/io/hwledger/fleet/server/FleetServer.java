@@ -74,6 +74,7 @@ public final class FleetServer implements AutoCloseable {
   private @Nullable LedgerStore ledger;
   private @Nullable Standby standby;
   private @Nullable ScheduledFuture<?> sweeping;
+  private boolean leading;
   private boolean closed;
 
   private FleetServer(
@@ -290,12 +291,16 @@ public final class FleetServer implements AutoCloseable {
       long sweep = options.sweepInterval().toMillis();
       sweeping =
           timers.scheduleWithFixedDelay(guard(fleet::sweep), sweep, sweep, TimeUnit.MILLISECONDS);
-      role.notifyAll();
     }
     if (options.ledgerStore() != null) {
       fleet.recordLeading(url.toString());
     }
     ssh.start();
+    synchronized (role) {
+      // leading once the ledger names this server, so that every server's views say so
+      leading = true;
+      role.notifyAll();
+    }
     LOG.info("fleet server leads: {} ({})", LedgerStores.redact(writer.location()), url);
   }
 
@@ -316,6 +321,7 @@ public final class FleetServer implements AutoCloseable {
       if (closed) {
         return;
       }
+      leading = false;
       if (sweeping != null) {
         sweeping.cancel(false);
         sweeping = null;
@@ -399,13 +405,15 @@ public final class FleetServer implements AutoCloseable {
   }
 
   /**
-   * Whether this server leads: it holds the ledger and decides. Otherwise it follows the server
-   * that does.
+   * Whether this server leads: it holds the ledger, decides, and the ledger names it as leader.
+   * Otherwise it follows the server that does.
    *
    * @return true once it leads
    */
   public boolean leads() {
-    return fleet.leads();
+    synchronized (role) {
+      return leading;
+    }
   }
 
   /**
@@ -418,7 +426,7 @@ public final class FleetServer implements AutoCloseable {
   public boolean awaitLeading(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (role) {
-      while (!fleet.leads()) {
+      while (!leading) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;

@@ -8,6 +8,8 @@ import io.hwledger.fleet.protocol.JoinString;
 import io.hwledger.ledger.LedgerStore;
 import io.hwledger.ledger.LedgerStores;
 import io.hwledger.ledger.RecordedEvent;
+import io.hwledger.testpostgres.TestDatabase;
+import io.hwledger.testpostgres.TestPostgres;
 import io.hwledger.testsupport.Verifies;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -21,14 +23,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Two real servers on loopback sharing one ledger store (a directory here: the file store's lock
- * and follower; the PostgreSQL store's are exercised by the CLI's process test): the one that holds
- * the ledger leads, the other follows — it serves reads and agents' watch streams from the records
- * it follows, redirects every change to the leader, and takes over when the leader goes.
+ * Two real servers on loopback sharing one ledger store (a directory, whose follower polls, and a
+ * real PostgreSQL, whose follower is woken by NOTIFY): the one that holds the ledger leads, the
+ * other follows — it serves reads and agents' watch streams from the records it follows, redirects
+ * every change to the leader, and takes over when the leader goes.
  */
 @Verifies("FR-STORE-014")
 class FleetFollowerTest {
@@ -49,15 +52,32 @@ class FleetFollowerTest {
     }
   }
 
-  @Test
-  void aFollowerServesReadsAndWatchStreamsRedirectsChangesAndTakesOver() throws Exception {
-    String store = dir.resolve("shared-ledger").toString();
+  /** The two stores servers can share: a directory (polled) and PostgreSQL (LISTEN/NOTIFY). */
+  enum Store {
+    DIRECTORY,
+    POSTGRESQL
+  }
+
+  @ParameterizedTest
+  @EnumSource(Store.class)
+  void aFollowerServesReadsAndWatchStreamsRedirectsChangesAndTakesOver(Store kind)
+      throws Exception {
+    String store;
+    Map<String, String> env;
+    if (kind == Store.DIRECTORY) {
+      store = dir.resolve("shared-ledger").toString();
+      env = Map.of();
+    } else {
+      TestDatabase db = TestPostgres.newDatabase();
+      store = db.jdbcUrl();
+      env = Map.of("HWLEDGER_DB_USER", db.user(), "HWLEDGER_DB_PASSWORD", db.password());
+    }
     FleetServerOptions options =
         FleetServerOptions.defaults(0).withLedgerStore(store, POLL).withBindAddress("127.0.0.1");
-    fleet = new TestFleet(dir.resolve("fleet"), options);
+    fleet = new TestFleet(dir.resolve("fleet"), options, env);
     FleetServer leader = fleet.server;
     assertThat(leader.leads()).isTrue();
-    follower = FleetServer.start(fleet.home, TestFleet.PASSPHRASE, null, options);
+    follower = FleetServer.start(fleet.home, TestFleet.PASSPHRASE, null, options, env);
     assertThat(follower.leads()).isFalse();
     URI followerUrl = follower.url();
 
@@ -139,7 +159,7 @@ class FleetFollowerTest {
     follower = null;
 
     List<RecordedEvent> records;
-    try (LedgerStore ledger = LedgerStores.openReadOnly(store, Map.of())) {
+    try (LedgerStore ledger = LedgerStores.openReadOnly(store, env)) {
       records = ledger.read(0, (int) ledger.size());
     }
     // each server recorded that it led, in turn; each job was placed once, by the leader of the
@@ -147,7 +167,7 @@ class FleetFollowerTest {
     assertThat(urlsOf(records, "fleet.server.leading"))
         .containsExactly(leader.url().toString(), followerUrl.toString());
     assertThat(jobsOf(records, "fleet.job.placed")).containsExactly(first, second);
-    assertThat(LedgerStores.verify(store, Map.of(), n -> {}).ok()).isTrue();
+    assertThat(LedgerStores.verify(store, env, n -> {}).ok()).isTrue();
   }
 
   private static List<String> urlsOf(List<RecordedEvent> records, String type) {
