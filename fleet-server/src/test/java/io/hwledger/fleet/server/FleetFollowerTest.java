@@ -1,17 +1,23 @@
 package io.hwledger.fleet.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hwledger.fleet.client.FleetClient;
+import io.hwledger.fleet.client.FleetClientException;
 import io.hwledger.fleet.protocol.JoinString;
+import io.hwledger.fleet.protocol.Protocol;
+import io.hwledger.fleet.protocol.TokenRequest;
 import io.hwledger.ledger.LedgerStore;
 import io.hwledger.ledger.LedgerStores;
 import io.hwledger.ledger.RecordedEvent;
 import io.hwledger.testpostgres.TestDatabase;
 import io.hwledger.testpostgres.TestPostgres;
 import io.hwledger.testsupport.Verifies;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
@@ -23,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -99,8 +106,7 @@ class FleetFollowerTest {
         operator.send(
             "POST",
             "/v1/admin/tokens",
-            new io.hwledger.fleet.protocol.TokenRequest(
-                io.hwledger.fleet.protocol.Protocol.VERSION, 3600, 1, Map.of()),
+            new TokenRequest(Protocol.VERSION, 3600, 1, Map.of()),
             null,
             JsonNode.class);
     JoinString join = JoinString.parse(token.path("join").asText());
@@ -188,9 +194,45 @@ class FleetFollowerTest {
   private static JsonNode readTree(String json) {
     try {
       return Exchange.JSON.readTree(json);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+  }
+
+  @Test
+  void aClientFollowsNoRedirectAwayFromHttps() throws Exception {
+    // a leader that advertises a plain-http URL, as a misconfigured or hostile record would
+    String store = dir.resolve("shared-ledger").toString();
+    FleetServerOptions options =
+        FleetServerOptions.defaults(0).withLedgerStore(store, POLL).withBindAddress("127.0.0.1");
+    fleet = new TestFleet(dir.resolve("fleet"), options);
+    fleet.server.close();
+    URI plain = URI.create("http://127.0.0.1:1");
+    fleet.server = FleetServer.start(fleet.home, TestFleet.PASSPHRASE, plain, options);
+    follower = FleetServer.start(fleet.home, TestFleet.PASSPHRASE, null, options);
+    FleetClient operator =
+        FleetClient.of(follower.url(), fleet::adminCredential, fleet.adminCas(), TestFleet.TIMEOUT);
+    await(
+        "the follower naming the http leader",
+        () ->
+            operator
+                .send("GET", "/v1/admin/status", null, null, JsonNode.class)
+                .path("leader")
+                .asText()
+                .startsWith("http://"));
+
+    // the client gets the follower's answer, not a request sent in the clear with its body
+    assertThatThrownBy(
+            () ->
+                operator.send(
+                    "POST",
+                    "/v1/admin/tokens",
+                    new TokenRequest(Protocol.VERSION, 3600, 1, Map.of()),
+                    null,
+                    JsonNode.class))
+        .isInstanceOf(FleetClientException.class)
+        .hasMessageContaining("307")
+        .hasMessageContaining("goes to the leader " + plain);
   }
 
   /** The next line of a watch stream, failing the test after {@value #WAIT_SECONDS} s. */
@@ -203,8 +245,8 @@ class FleetFollowerTest {
                   l = TestFleet.readLine(watch);
                 } while (l.contains("\"type\":\"KEEPALIVE\""));
                 return l;
-              } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
               }
             })
         .get(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -220,7 +262,7 @@ class FleetFollowerTest {
     }
   }
 
-  private static int closedPort() throws java.io.IOException {
+  private static int closedPort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
