@@ -116,11 +116,26 @@ final class Fleet {
   }
 
   /**
-   * Takes over: applies the ledger's records this fleet has not applied yet (all of them at start,
-   * those since its last wake-up on a follower), and from then on decides and appends to {@code
-   * writer}, which it now owns.
+   * Applies the records of {@code store} this fleet has not applied yet, without leading: so that a
+   * server that holds the ledger answers reads from it before it starts deciding.
    */
-  void lead(LedgerStore writer) {
+  void catchUp(LedgerStore store) {
+    synchronized (lock) {
+      store.forEach(state.size, store.size() - state.size, state::apply);
+      feed.sync(state);
+    }
+  }
+
+  /**
+   * Takes over: applies the ledger's records this fleet has not applied yet (all of them at start,
+   * those since its last wake-up on a follower), records that the server at {@code url} leads now
+   * unless the ledger already says so, and from then on decides and appends to {@code writer},
+   * which it now owns. All under the decision lock, so no decision is recorded before this server's
+   * {@code fleet.server.leading}.
+   *
+   * @param url the server's URL, or null to record nothing (a server on its own directory)
+   */
+  void lead(LedgerStore writer, @Nullable String url) {
     synchronized (lock) {
       long from = state.size;
       writer.forEach(from, writer.size() - from, state::apply);
@@ -129,6 +144,9 @@ final class Fleet {
       // judged: this server has not heard from any of them yet
       state.agents.keySet().forEach(id -> lastSeen.put(id, now));
       this.ledger = writer;
+      if (url != null && !url.equals(state.leaderUrl)) {
+        record(FleetEvents.serverLeading(url, now));
+      }
       feed.sync(state);
       LOG.info(
           "fleet {}: {} ledger records applied ({} before taking over): {} agents, {} jobs",
@@ -172,15 +190,6 @@ final class Fleet {
   @Nullable String leaderUrl() {
     synchronized (lock) {
       return state.leaderUrl;
-    }
-  }
-
-  /** Records that this server, reached at {@code url}, leads now, unless the ledger says so. */
-  void recordLeading(String url) {
-    synchronized (lock) {
-      if (!url.equals(state.leaderUrl)) {
-        record(FleetEvents.serverLeading(url, now().toEpochMilli()));
-      }
     }
   }
 

@@ -169,8 +169,7 @@ public final class FleetServer implements AutoCloseable {
               new PlannedScheduler(options),
               new TelemetryStore(metrics));
       if (held != null) {
-        fleet.lead(held);
-        recordLocalOperator(home, fleet);
+        fleet.catchUp(held); // it leads once it listens and knows its URL
       } else {
         // a follower answers from what it follows: it has applied the ledger before it listens
         standby = Standby.follow(options.ledgerStore(), env, fleet);
@@ -229,7 +228,7 @@ public final class FleetServer implements AutoCloseable {
         LOG.info(
             "fleet server following: another server holds the ledger {}",
             LedgerStores.redact(options.ledgerStore()));
-        standby.start(options.standbyPoll(), server::takeOver);
+        standby.start(options.standbyPoll(), server::lead);
       }
       return server;
     } catch (Exception e) {
@@ -272,14 +271,11 @@ public final class FleetServer implements AutoCloseable {
     }
   }
 
-  /** Called by the standby once it holds the ledger: the fleet catches up and this server leads. */
-  private void takeOver(LedgerStore writer) {
-    fleet.lead(writer);
-    recordLocalOperator(home, fleet);
-    lead(writer);
-  }
-
-  /** Starts what only the leader does, with {@code writer} applied to the fleet. */
+  /**
+   * Leads through {@code writer}: the fleet catches up, records that this server leads (on a shared
+   * store), and this server starts what only the leader does. Called at start and by the standby
+   * once it holds the ledger.
+   */
   private void lead(LedgerStore writer) {
     synchronized (role) {
       if (closed) {
@@ -287,16 +283,15 @@ public final class FleetServer implements AutoCloseable {
         return;
       }
       ledger = writer;
+    }
+    fleet.lead(writer, options.ledgerStore() != null ? url.toString() : null);
+    recordLocalOperator(home, fleet);
+    ssh.start();
+    synchronized (role) {
       standby = null;
       long sweep = options.sweepInterval().toMillis();
       sweeping =
           timers.scheduleWithFixedDelay(guard(fleet::sweep), sweep, sweep, TimeUnit.MILLISECONDS);
-    }
-    if (options.ledgerStore() != null) {
-      fleet.recordLeading(url.toString());
-    }
-    ssh.start();
-    synchronized (role) {
       // leading once the ledger names this server, so that every server's views say so
       leading = true;
       role.notifyAll();
@@ -340,7 +335,7 @@ public final class FleetServer implements AutoCloseable {
           return;
         }
         standby = s;
-        s.start(options.standbyPoll(), this::takeOver);
+        s.start(options.standbyPoll(), this::lead);
       }
       LOG.info("fleet server following {} again", LedgerStores.redact(options.ledgerStore()));
     } catch (LedgerException e) {
