@@ -16,10 +16,18 @@ import java.util.Locale;
  * @param settle how long decisions are acknowledged before the kill (and at least {@value
  *     FleetFailover#MIN_ACKS_BEFORE})
  * @param acksAfter decisions the new leader must acknowledge before a run ends
+ * @param childFollower whether the follower runs in a JVM of its own (as in production, where a
+ *     takeover is the first time a follower's JVM runs the writer's code) or in the harness's
  * @param workDir where the embedded server, the fleet directory and the logs go
  */
 record FailoverOptions(
-    int runs, List<Duration> polls, int storeRuns, Duration settle, int acksAfter, Path workDir) {
+    int runs,
+    List<Duration> polls,
+    int storeRuns,
+    Duration settle,
+    int acksAfter,
+    boolean childFollower,
+    Path workDir) {
 
   static final String USAGE =
       """
@@ -32,6 +40,9 @@ record FailoverOptions(
         --settle SECONDS        decisions acknowledged before the kill (1)
         --acks-after N          decisions the new leader acknowledges before a run ends,
                                 1 to 1000 (20)
+        --follower WHERE        child: a JVM of its own per run, cold as in production;
+                                harness: a FleetServer in this JVM, warm after its first
+                                takeover (child)
         --work-dir DIR          embedded server, fleet directory, logs
                                 (benchmarks/target/fleet-failover)\
       """;
@@ -74,6 +85,7 @@ record FailoverOptions(
     int storeRuns = 5;
     Duration settle = Duration.ofSeconds(1);
     int acksAfter = 20;
+    boolean childFollower = true;
     Path workDir = Path.of("benchmarks", "target", "fleet-failover");
     for (int i = 0; i < args.length; i += 2) {
       String option = args[i];
@@ -87,11 +99,12 @@ record FailoverOptions(
         case "--store-runs" -> storeRuns = integer(option, value);
         case "--settle" -> settle = seconds(option, value);
         case "--acks-after" -> acksAfter = integer(option, value);
+        case "--follower" -> childFollower = follower(option, value);
         case "--work-dir" -> workDir = Path.of(value);
         default -> throw new IllegalArgumentException("unknown option " + option + "\n" + USAGE);
       }
     }
-    return new FailoverOptions(runs, polls, storeRuns, settle, acksAfter, workDir);
+    return new FailoverOptions(runs, polls, storeRuns, settle, acksAfter, childFollower, workDir);
   }
 
   /**
@@ -125,6 +138,15 @@ record FailoverOptions(
       out.add(Duration.ofMillis(millis));
     }
     return out;
+  }
+
+  private static boolean follower(String option, String value) {
+    return switch (value) {
+      case "child" -> true;
+      case "harness" -> false;
+      default ->
+          throw new IllegalArgumentException(option + " is child or harness, not '" + value + "'");
+    };
   }
 
   private static int integer(String option, String value) {

@@ -21,12 +21,8 @@ import io.hwledger.ledger.RecordedEvent;
 import io.hwledger.ledger.Verification;
 import io.hwledger.ledger.postgres.PostgresSettings;
 import io.hwledger.testpostgres.TestDatabase;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -41,21 +37,22 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One failover of a fleet server on a shared PostgreSQL store. The leader is a {@link
- * FailoverServer} in a child JVM; the follower is a {@link FleetServer} in this JVM, so that the
- * moment it leads is read from its own latch ({@link FleetServer#awaitLeading}) rather than through
- * a log or a poll. An agent (a {@link SimAgent}) reports two GPUs and one job is placed on it; then
- * an operator's client that knows both servers, leader first, submits jobs that fit nowhere (four
- * GPUs of one host) one after another, each acknowledged answer a committed decision whose job id
- * is kept. After {@link FleetFailover#MIN_ACKS_BEFORE} acknowledgements and the settle time the
- * leader is killed with SIGKILL ({@link Process#destroyForcibly()}), and from just before the kill
- * the harness times, at once: the writer's lock leaving the killed session and another taking it
- * ({@link LockWatch}, {@code pg_locks} every 5 ms); the follower leading (its latch); its {@code
- * GET /v1/admin/status} saying {@code leader} (polled every {@value #STATUS_POLL_MILLIS} ms); the
- * first decision the new leader acknowledged (the client moves on to it by itself: the dead leader
- * does not answer, the follower redirects to it until it leads, then answers; failed tries are
- * retried every {@value #RETRY_MILLIS} ms). Then the ledger must hold every acknowledged decision,
- * verify, name the old then the new leader in {@code fleet.server.leading}, and hold the placed
- * job's placement once and no placement twice; otherwise the run fails.
+ * FailoverServer} in a JVM of its own ({@link ServerProcess}); the follower is another, or a {@link
+ * FleetServer} in this JVM ({@code --follower harness}), whose moment of leading is then read from
+ * its own latch ({@link FleetServer#awaitLeading}) rather than from a printed line. An agent (a
+ * {@link SimAgent}) reports two GPUs to the leader and one job is placed on it; then an operator's
+ * client that knows both servers, leader first, submits jobs that fit nowhere (four GPUs of one
+ * host) one after another, each acknowledged answer a committed decision whose job id is kept.
+ * After {@link FleetFailover#MIN_ACKS_BEFORE} acknowledgements and the settle time the leader is
+ * killed with SIGKILL ({@link Process#destroyForcibly()}), and from just before the kill the
+ * harness times, at once: the writer's lock leaving the killed session and another taking it
+ * ({@link LockWatch}, {@code pg_locks} every 5 ms); the follower leading; its {@code GET
+ * /v1/admin/status} saying {@code leader} (polled every {@value #STATUS_POLL_MILLIS} ms); the first
+ * decision the new leader acknowledged (the client moves on to it by itself: the dead leader does
+ * not answer, the follower redirects to it until it leads, then answers; failed tries are retried
+ * every {@value #RETRY_MILLIS} ms). Then the ledger must hold every acknowledged decision, verify,
+ * name the old then the new leader in {@code fleet.server.leading}, and hold the placed job's
+ * placement once and no placement twice; otherwise the run fails.
  */
 final class FailoverRun {
   /** The status poll's interval, start to start. */
@@ -87,6 +84,7 @@ final class FailoverRun {
    *
    * @param poll the follower's standby poll
    * @param run the run's number within its poll
+   * @param childFollower whether the follower ran in a JVM of its own (else in the harness's)
    * @param leader the killed leader's URL
    * @param follower the follower's URL
    * @param ackedBefore decisions acknowledged before the kill
@@ -96,7 +94,8 @@ final class FailoverRun {
    * @param unanswered tries after the kill that got no acknowledgement (retried)
    * @param lockFree kill → the killed leader's session no longer holds the writer's lock
    * @param lockTaken kill → another session (the follower's) holds it
-   * @param leads kill → the follower leads ({@link FleetServer#awaitLeading} returns)
+   * @param leads kill → the follower leads (in this JVM: {@link FleetServer#awaitLeading} returns;
+   *     in a child: its {@code LEADS} line is read)
    * @param statusLeader kill → its {@code /v1/admin/status} first answers {@code leader}
    * @param firstDecision kill → the first decision the new leader acknowledged
    * @param records the ledger's size at the end
@@ -111,6 +110,7 @@ final class FailoverRun {
   record Row(
       Duration poll,
       int run,
+      boolean childFollower,
       String leader,
       String follower,
       int ackedBefore,
@@ -146,6 +146,12 @@ final class FailoverRun {
     }
   }
 
+  /** The leader's standard error, in the work directory. */
+  static final String LEADER_LOG = "failover-leader.log";
+
+  /** A child follower's standard error, in the work directory. */
+  static final String FOLLOWER_LOG = "failover-follower.log";
+
   private final TestDatabase db;
   private final FleetHome home;
   private final char[] passphrase;
@@ -154,10 +160,24 @@ final class FailoverRun {
   private final int run;
   private final Duration settle;
   private final int acksAfter;
-  private final Path log;
+  private final boolean childFollower;
+  private final Path logs;
   private final SecureRandom random;
   private final Map<String, String> env;
 
+  /**
+   * One run.
+   *
+   * @param db the database
+   * @param home the fleet directory both servers start from
+   * @param passphrase its CA key's passphrase
+   * @param schema a new schema for this run's ledger
+   * @param poll the follower's standby poll
+   * @param run the run's number within its poll
+   * @param options the settle time, decisions after the kill, where the follower runs, the work
+   *     directory (logs)
+   * @param random keys for the agent
+   */
   FailoverRun(
       TestDatabase db,
       FleetHome home,
@@ -165,9 +185,7 @@ final class FailoverRun {
       String schema,
       Duration poll,
       int run,
-      Duration settle,
-      int acksAfter,
-      Path log,
+      FailoverOptions options,
       SecureRandom random) {
     this.db = db;
     this.home = home;
@@ -175,9 +193,10 @@ final class FailoverRun {
     this.schema = schema;
     this.poll = poll;
     this.run = run;
-    this.settle = settle;
-    this.acksAfter = acksAfter;
-    this.log = log;
+    this.settle = options.settle();
+    this.acksAfter = options.acksAfter();
+    this.childFollower = options.childFollower();
+    this.logs = options.workDir();
     this.random = random;
     this.env =
         Map.of(
@@ -196,24 +215,14 @@ final class FailoverRun {
    * @throws Exception if a server fails, a deadline passes or a check fails
    */
   Row call() throws Exception {
-    Process child = startLeader();
-    ChildLines lines = new ChildLines(child);
-    FleetServer follower = null;
+    ServerProcess leader =
+        ServerProcess.start(home, passphrase, db.jdbcUrl(), env, poll, logs.resolve(LEADER_LOG));
+    Follower follower = null;
     Decisions decisions = null;
     try {
-      URI leaderUrl = lines.awaitLeads(child, log);
-      follower =
-          FleetServer.start(
-              home,
-              passphrase,
-              null,
-              FleetServerOptions.defaults(0)
-                  .withBindAddress("127.0.0.1")
-                  .withLedgerStore(db.jdbcUrl(), poll),
-              env);
-      if (follower.leads()) {
-        throw new IllegalStateException("the second server leads: the first holds no ledger");
-      }
+      URI leaderUrl = leader.awaitListening(START_LIMIT);
+      leader.awaitLeads(START_LIMIT);
+      follower = childFollower ? childFollower() : harnessFollower();
       URI followerUrl = follower.url();
       Credential admin = Credential.load(home.adminDir(), "admin");
       List<X509Certificate> cas = Certificates.read(home.adminDir().resolve("ca.crt"));
@@ -222,44 +231,22 @@ final class FailoverRun {
       FleetClient both = FleetClient.of(List.of(leaderUrl, followerUrl), () -> admin, cas, TIMEOUT);
       decisions = new Decisions(both, followerUrl, acksAfter);
       decisions.thread.start();
-      decisions.awaitBefore(settle, child, log);
+      decisions.awaitBefore(settle, leader);
 
-      long killed;
-      long leadsAt;
-      long statusAt;
       try (LockWatch lock = new LockWatch(db, schema)) {
         int holder = lock.holder();
         if (holder == 0) {
           throw new IllegalStateException("nobody holds the writer's lock while the leader runs");
         }
-        FleetServer waiting = follower;
-        AtomicReference<Long> leading = new AtomicReference<>();
-        Thread latch =
-            new Thread(
-                () -> {
-                  try {
-                    if (waiting.awaitLeading(TAKEOVER_LIMIT)) {
-                      leading.set(System.nanoTime());
-                    }
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                },
-                "failover-leads");
-        latch.setDaemon(true);
-        latch.start();
+        follower.watchLeading();
         lock.start(holder, TAKEOVER_LIMIT);
 
-        killed = System.nanoTime();
+        long killed = System.nanoTime();
         decisions.killedAt = killed;
-        child.destroyForcibly();
+        leader.kill();
 
-        statusAt = awaitStatusLeader(onFollower);
-        latch.join(TAKEOVER_LIMIT.toMillis());
-        if (leading.get() == null) {
-          throw new IllegalStateException("the follower did not lead within 60 s");
-        }
-        leadsAt = leading.get();
+        long statusAt = awaitStatusLeader(onFollower);
+        long leadsAt = follower.leadingAt(TAKEOVER_LIMIT);
         lock.await(TAKEOVER_LIMIT);
         decisions.thread.join(AFTER_LIMIT.toMillis());
         if (decisions.thread.isAlive()) {
@@ -274,10 +261,9 @@ final class FailoverRun {
         if (decisions.failure.get() != null) {
           throw new IllegalStateException("the decisions failed", decisions.failure.get());
         }
-        if (!child.waitFor(30, TimeUnit.SECONDS)) {
+        if (!leader.awaitExit(Duration.ofSeconds(30))) {
           throw new IllegalStateException("the killed leader did not exit within 30 s");
         }
-        lines.thread.join(10_000);
         follower.close();
         follower = null;
         return check(
@@ -292,7 +278,7 @@ final class FailoverRun {
             statusAt < 0 ? -1 : statusAt - killed);
       }
     } finally {
-      child.destroyForcibly();
+      leader.kill();
       if (decisions != null) {
         decisions.stop = true;
         decisions.thread.join(AFTER_LIMIT.toMillis());
@@ -307,26 +293,38 @@ final class FailoverRun {
     return nanoTime == 0 ? -1 : nanoTime - killed;
   }
 
-  /** The leader: {@link FailoverServer} in a JVM of its own, on any free port. */
-  private Process startLeader() throws IOException {
-    List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            FailoverServer.class.getName(),
-            home.dir().toString(),
-            "0",
-            db.jdbcUrl(),
-            Long.toString(poll.toMillis()));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    Map<String, String> childEnv = pb.environment();
-    childEnv.keySet().removeIf(k -> k.startsWith("HWLEDGER_"));
-    childEnv.putAll(env);
-    childEnv.put(FailoverServer.ENV_PASSPHRASE, new String(passphrase));
-    pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    return pb.start();
+  /** The follower as a {@link FleetServer} in this JVM. */
+  private Follower harnessFollower() throws IOException {
+    FleetServer server =
+        FleetServer.start(
+            home,
+            passphrase,
+            null,
+            FleetServerOptions.defaults(0)
+                .withBindAddress("127.0.0.1")
+                .withLedgerStore(db.jdbcUrl(), poll),
+            env);
+    if (server.leads()) {
+      server.close();
+      throw new IllegalStateException("the second server leads: the first holds no ledger");
+    }
+    return new HarnessFollower(server);
+  }
+
+  /** The follower as a {@link FailoverServer} in a JVM of its own. */
+  private Follower childFollower() throws IOException, InterruptedException {
+    ServerProcess p =
+        ServerProcess.start(home, passphrase, db.jdbcUrl(), env, poll, logs.resolve(FOLLOWER_LOG));
+    try {
+      URI url = p.awaitListening(START_LIMIT);
+      if (!"follower".equals(p.role())) {
+        throw new IllegalStateException("the second server is a " + p.role() + ", not a follower");
+      }
+      return new ChildFollower(p, url);
+    } catch (RuntimeException | InterruptedException e) {
+      p.kill();
+      throw e;
+    }
   }
 
   /**
@@ -461,6 +459,7 @@ final class FailoverRun {
         new Row(
             poll,
             run,
+            childFollower,
             leaderUrl.toString(),
             followerUrl.toString(),
             ackedBefore,
@@ -525,49 +524,108 @@ final class FailoverRun {
         null);
   }
 
-  /** The leader's stdout: its URL once it listens, and whether it said it leads. */
-  private static final class ChildLines {
-    final Thread thread;
-    volatile URI url;
-    volatile boolean leads;
+  /** The follower, wherever it runs: its URL and when it led. */
+  private interface Follower extends AutoCloseable {
+    URI url();
 
-    ChildLines(Process child) {
-      thread =
+    /** Starts noting when it leads; called just before the kill. */
+    void watchLeading();
+
+    /**
+     * Waits until it leads.
+     *
+     * @return {@link System#nanoTime()} when it was seen leading
+     * @throws IllegalStateException if it did not within {@code limit}
+     */
+    long leadingAt(Duration limit) throws InterruptedException;
+
+    @Override
+    void close() throws InterruptedException;
+  }
+
+  /** In this JVM: it leads when its latch ({@link FleetServer#awaitLeading}) opens. */
+  private static final class HarnessFollower implements Follower {
+    private final FleetServer server;
+    private final AtomicReference<Long> leading = new AtomicReference<>();
+    private final Thread latch;
+
+    HarnessFollower(FleetServer server) {
+      this.server = server;
+      this.latch =
           new Thread(
               () -> {
-                try (BufferedReader in =
-                    new BufferedReader(
-                        new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
-                  for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    if (line.startsWith(FailoverServer.LISTENING)) {
-                      url = URI.create(line.split(" ", 3)[1]);
-                    } else if (line.startsWith(FailoverServer.LEADS)) {
-                      leads = true;
-                    }
+                try {
+                  if (server.awaitLeading(TAKEOVER_LIMIT)) {
+                    leading.set(System.nanoTime());
                   }
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
                 }
               },
-              "failover-leader-stdout");
-      thread.setDaemon(true);
-      thread.start();
+              "failover-leads");
+      latch.setDaemon(true);
     }
 
-    /** Waits until the leader says it leads; returns its URL. */
-    URI awaitLeads(Process child, Path log) throws InterruptedException {
-      long deadline = System.nanoTime() + START_LIMIT.toNanos();
-      while (!leads || url == null) {
-        if (!child.isAlive()) {
-          throw new IllegalStateException(
-              "the leader exited " + child.exitValue() + " before it led; see " + log);
-        }
-        if (System.nanoTime() - deadline > 0) {
-          throw new IllegalStateException("the leader did not lead within 60 s; see " + log);
-        }
-        Thread.sleep(10);
+    @Override
+    public URI url() {
+      return server.url();
+    }
+
+    @Override
+    public void watchLeading() {
+      latch.start();
+    }
+
+    @Override
+    public long leadingAt(Duration limit) throws InterruptedException {
+      latch.join(limit.toMillis());
+      Long at = leading.get();
+      if (at == null) {
+        throw new IllegalStateException(
+            "the follower did not lead within " + limit.toSeconds() + " s");
       }
+      return at;
+    }
+
+    @Override
+    public void close() {
+      server.close();
+    }
+  }
+
+  /** In a JVM of its own: it leads when its {@code LEADS} line is read. */
+  private static final class ChildFollower implements Follower {
+    private final ServerProcess process;
+    private final URI url;
+
+    ChildFollower(ServerProcess process, URI url) {
+      this.process = process;
+      this.url = url;
+    }
+
+    @Override
+    public URI url() {
       return url;
+    }
+
+    @Override
+    public void watchLeading() {
+      // the process's reader notes the line's arrival itself
+    }
+
+    @Override
+    public long leadingAt(Duration limit) throws InterruptedException {
+      process.awaitLeads(limit);
+      return process.leadsAt();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      // the new leader is killed too: everything it acknowledged is committed
+      process.kill();
+      if (!process.awaitExit(Duration.ofSeconds(30))) {
+        throw new IllegalStateException("the new leader did not exit within 30 s");
+      }
     }
   }
 
@@ -642,7 +700,7 @@ final class FailoverRun {
     }
 
     /** Waits for {@value FleetFailover#MIN_ACKS_BEFORE} acknowledgements and {@code settle}. */
-    void awaitBefore(Duration settle, Process child, Path log) throws InterruptedException {
+    void awaitBefore(Duration settle, ServerProcess leader) throws InterruptedException {
       long deadline = System.nanoTime() + START_LIMIT.toNanos();
       long first = 0;
       while (true) {
@@ -657,9 +715,8 @@ final class FailoverRun {
         if (n >= FleetFailover.MIN_ACKS_BEFORE && now - first >= settle.toNanos()) {
           return;
         }
-        if (!child.isAlive()) {
-          throw new IllegalStateException(
-              "the leader exited " + child.exitValue() + " before the kill; see " + log);
+        if (!leader.isAlive()) {
+          throw new IllegalStateException("the leader exited before the kill; see " + LEADER_LOG);
         }
         if (!thread.isAlive()) {
           throw new IllegalStateException("the decisions stopped before the kill", failure.get());

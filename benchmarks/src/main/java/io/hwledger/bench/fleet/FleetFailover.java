@@ -19,17 +19,17 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Fleet server failover time on a real PostgreSQL (issue 17, item 6): a leader in a child JVM and a
- * follower in this one share one ledger store; the leader is killed with SIGKILL in the middle of a
- * stream of acknowledged decisions, and the harness times, from just before the kill, the writer's
- * lock changing hands, the follower leading, its status saying so, and the first decision the new
- * leader acknowledges ({@link FailoverRun}); then it checks that the ledger holds every
- * acknowledged decision, verifies, names the old then the new leader, and places no job twice. N
- * runs per standby poll (500 ms, the CLI's default, then 100 ms), each in a new schema, and, in the
- * same run, the bare store's failover ({@code io.hwledger.bench.store.Failover}, as {@code
- * StoreAppendLoad} runs it) for the comparison. {@link #main} starts a real PostgreSQL 14 ({@link
- * EmbeddedPostgres}, the tests' server) in the work directory. See {@code benchmarks/README.md},
- * "Fleet server failover".
+ * Fleet server failover time on a real PostgreSQL (issue 17, item 6): a leader and a follower, each
+ * in a JVM of its own (or the follower in this one), share one ledger store; the leader is killed
+ * with SIGKILL in the middle of a stream of acknowledged decisions, and the harness times, from
+ * just before the kill, the writer's lock changing hands, the follower leading, its status saying
+ * so, and the first decision the new leader acknowledges ({@link FailoverRun}); then it checks that
+ * the ledger holds every acknowledged decision, verifies, names the old then the new leader, and
+ * places no job twice. N runs per standby poll (500 ms, the CLI's default, then 100 ms), each in a
+ * new schema, and, in the same run, the bare store's failover ({@code
+ * io.hwledger.bench.store.Failover}, as {@code StoreAppendLoad} runs it) for the comparison. {@link
+ * #main} starts a real PostgreSQL 14 ({@link EmbeddedPostgres}, the tests' server) in the work
+ * directory. See {@code benchmarks/README.md}, "Fleet server failover".
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.hwledger.bench.fleet.FleetFailover
@@ -103,12 +103,16 @@ public final class FleetFailover {
             + " CPUs");
     report.machine.put(
         "os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+    report.machine.put(
+        "follower",
+        options.childFollower()
+            ? "a JVM of its own per run (as the leader)"
+            : "a FleetServer in the harness's JVM");
     String tag = HexFormat.of().formatHex(bytes(4));
     // the CA key's passphrase: random for each harness run, never written anywhere
     char[] passphrase =
         Base64.getEncoder().withoutPadding().encodeToString(bytes(18)).toCharArray();
     Path fleetDir = work.resolve("fleet-" + tag);
-    Path log = work.resolve("failover-server.log");
     try {
       FleetHome home =
           FleetHome.init(
@@ -125,18 +129,7 @@ public final class FleetFailover {
           String schema =
               String.format(Locale.ROOT, "fleet_failover_%dms_%02d_%s", poll.toMillis(), r, tag);
           FailoverRun.Row row =
-              new FailoverRun(
-                      db,
-                      home,
-                      passphrase,
-                      schema,
-                      poll,
-                      r,
-                      options.settle(),
-                      options.acksAfter(),
-                      log,
-                      RANDOM)
-                  .call();
+              new FailoverRun(db, home, passphrase, schema, poll, r, options, RANDOM).call();
           report.rows.add(row);
           progress.printf(
               Locale.ROOT,

@@ -12,10 +12,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The fleet failover harness run tiny, so that the build keeps it compiling and working: one
- * failover at a 100 ms standby poll, no bare-store runs. Only what cannot be faked is asserted —
- * decisions were acknowledged before the kill and by the new leader, every one of them is in the
- * ledger, the ledger verifies, it names the killed leader then the follower as leading, and the one
- * placed job was placed once — never a time or a rate.
+ * failover at a 100 ms standby poll with the follower in the test's JVM (one JVM start fewer than
+ * the default), no bare-store runs. Only what cannot be faked is asserted — decisions were
+ * acknowledged before the kill and by the new leader, every one of them is in the ledger, the
+ * ledger verifies, it names the killed leader then the follower as leading, and the one placed job
+ * was placed once — never a time or a rate.
  */
 @Verifies("FR-STORE-021")
 class FleetFailoverTest {
@@ -35,6 +36,8 @@ class FleetFailoverTest {
             "0.2",
             "--acks-after",
             "5",
+            "--follower",
+            "harness",
             "--work-dir",
             work.toString());
 
@@ -44,6 +47,7 @@ class FleetFailoverTest {
     assertThat(r.rows).hasSize(1);
     assertThat(r.store).isEmpty();
     FailoverRun.Row row = r.rows.get(0);
+    assertThat(row.childFollower()).isFalse();
     assertThat(row.ackedBefore()).isGreaterThanOrEqualTo(FleetFailover.MIN_ACKS_BEFORE);
     assertThat(row.ackedByNew()).isGreaterThanOrEqualTo(5);
     assertThat(row.lost()).isZero();
@@ -62,6 +66,10 @@ class FleetFailoverTest {
     FailoverOptions d = FailoverOptions.parse();
     assertThat(d.runs()).isEqualTo(5);
     assertThat(d.polls()).containsExactly(Duration.ofMillis(500), Duration.ofMillis(100));
+    assertThat(d.childFollower()).isTrue();
+    assertThat(FailoverOptions.parse("--follower", "harness").childFollower()).isFalse();
+    assertThatThrownBy(() -> FailoverOptions.parse("--follower", "elsewhere"))
+        .hasMessageContaining("--follower");
     assertThat(FailoverOptions.parse("--standby-poll", "1s,250ms").polls())
         .containsExactly(Duration.ofSeconds(1), Duration.ofMillis(250));
     assertThatThrownBy(() -> FailoverOptions.parse("--standby-poll", "500"))
