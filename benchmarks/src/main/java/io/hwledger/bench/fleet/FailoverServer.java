@@ -67,11 +67,12 @@ public final class FailoverServer {
             .withBindAddress("127.0.0.1")
             .withLedgerStore(args[2], Duration.ofMillis(Long.parseLong(args[3])));
     watchStdin();
-    PrintStream out =
-        new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.US_ASCII);
-    try (FleetServer server =
-        FleetServer.start(
-            FleetHome.at(Path.of(args[0])), passphrase.toCharArray(), null, options, env)) {
+    try (PrintStream out =
+            new PrintStream(
+                new FileOutputStream(FileDescriptor.out), true, StandardCharsets.US_ASCII);
+        FleetServer server =
+            FleetServer.start(
+                FleetHome.at(Path.of(args[0])), passphrase.toCharArray(), null, options, env)) {
       out.println(LISTENING + server.url() + " " + (server.leads() ? "leader" : "follower"));
       long deadline = System.nanoTime() + MAX_RUN.toNanos();
       boolean announced = false;
