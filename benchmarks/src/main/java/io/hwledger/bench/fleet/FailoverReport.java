@@ -26,8 +26,8 @@ final class FailoverReport {
   final List<Failover.Run> store = new ArrayList<>();
 
   /**
-   * Median, minimum and maximum of some samples, nanoseconds; samples of -1 (not observed) are left
-   * out.
+   * Median, minimum and maximum of some samples, nanoseconds; samples of {@link FailoverRun#NONE}
+   * (not observed) are left out.
    *
    * @param count samples
    * @param median nearest-rank median
@@ -36,9 +36,9 @@ final class FailoverReport {
    */
   record Spread(int count, long median, long min, long max) {
     static Spread of(long[] samples) {
-      long[] s = Arrays.stream(samples).filter(n -> n >= 0).sorted().toArray();
+      long[] s = Arrays.stream(samples).filter(n -> n != FailoverRun.NONE).sorted().toArray();
       if (s.length == 0) {
-        return new Spread(0, -1, -1, -1);
+        return new Spread(0, FailoverRun.NONE, FailoverRun.NONE, FailoverRun.NONE);
       }
       return new Spread(s.length, Latencies.percentile(s, 0.5), s[0], s[s.length - 1]);
     }
@@ -65,7 +65,7 @@ final class FailoverReport {
    * The spread of one figure over the fleet failovers of one poll.
    *
    * @param poll the poll
-   * @param figure the figure, nanoseconds (-1 when not observed)
+   * @param figure the figure, nanoseconds ({@link FailoverRun#NONE} when not observed)
    * @return its spread
    */
   Spread spread(Duration poll, ToLongFunction<FailoverRun.Row> figure) {
@@ -99,14 +99,14 @@ final class FailoverReport {
         "\n| poll | run | follower | acked before kill | in flight | by new leader | unanswered tries |"
             + " kill → lock free | kill → lock taken | (a) kill → leads | kill → status leader |"
             + " (b) kill → first decision | lock taken → leads | records | lost | leading |"
-            + " placements | verified |\n"
-            + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            + " before its leading record | placements | verified |\n"
+            + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (FailoverRun.Row r : rows) {
       b.append(
           String.format(
               Locale.ROOT,
               "| %s | %d | %s | %,d | %d | %d | %d | %s | %s | %s | %s | %s | %s | %,d | %d | %s |"
-                  + " %d%s | %s |%n",
+                  + " %d | %d%s | %s |%n",
               FailoverOptions.text(r.poll()),
               r.run(),
               r.childFollower() ? "child JVM" : "harness JVM",
@@ -123,6 +123,7 @@ final class FailoverReport {
               r.records(),
               r.lost(),
               r.leading().size() == 2 ? "old, new" : String.valueOf(r.leading()),
+              r.beforeLeadingRecord(),
               r.placements(),
               r.placedTwice() == 0 ? "" : " (" + r.placedTwice() + " twice)",
               r.verified() ? "yes" : "NO"));
@@ -146,13 +147,7 @@ final class FailoverReport {
               spread(poll, FailoverRun.Row::statusLeader).text(),
               spread(poll, FailoverRun.Row::firstDecision).text(),
               spread(poll, FailoverRun.Row::ownNanos).text(),
-              spread(
-                      poll,
-                      r ->
-                          r.leads() < 0 || r.firstDecision() < 0
-                              ? -1
-                              : Math.max(0, r.firstDecision() - r.leads()))
-                  .text()));
+              spread(poll, FailoverRun.Row::leadsToFirstDecision).text()));
     }
     long lost = rows.stream().mapToLong(FailoverRun.Row::lost).sum();
     long acked =
@@ -221,6 +216,6 @@ final class FailoverReport {
   }
 
   private static String ms(long nanos) {
-    return nanos < 0 ? "-" : String.format(Locale.ROOT, "%.1f", nanos / 1e6);
+    return nanos == FailoverRun.NONE ? "-" : String.format(Locale.ROOT, "%.1f", nanos / 1e6);
   }
 }

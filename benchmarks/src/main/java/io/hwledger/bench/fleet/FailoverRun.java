@@ -55,6 +55,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * placement once and no placement twice; otherwise the run fails.
  */
 final class FailoverRun {
+  /** A time that was not observed. */
+  static final long NONE = Long.MIN_VALUE;
+
   /** The status poll's interval, start to start. */
   static final long STATUS_POLL_MILLIS = 10;
 
@@ -79,8 +82,8 @@ final class FailoverRun {
   private static final JobSpec ONE_GPU = job(1);
 
   /**
-   * What one failover measured. Times are nanoseconds from just before the kill; -1 where not
-   * observed.
+   * What one failover measured. Times are nanoseconds from just before the kill; {@link #NONE}
+   * where not observed.
    *
    * @param poll the follower's standby poll
    * @param run the run's number within its poll
@@ -139,10 +142,20 @@ final class FailoverRun {
      * From the lock taken to the follower leading: the fleet's own part of the takeover (the rest
      * of the store's open, applying the records since its last wake-up, recording that it leads).
      *
-     * @return nanoseconds; -1 where either was not observed
+     * @return nanoseconds; {@link #NONE} where either was not observed
      */
     long ownNanos() {
-      return lockTaken < 0 || leads < 0 ? -1 : leads - lockTaken;
+      return lockTaken == NONE || leads == NONE ? NONE : leads - lockTaken;
+    }
+
+    /**
+     * From the follower leading to the first decision it acknowledged; negative when that came
+     * before its latch opened (it accepts changes as soon as it holds the ledger, a little before).
+     *
+     * @return nanoseconds; {@link #NONE} where either was not observed
+     */
+    long leadsToFirstDecision() {
+      return leads == NONE || firstDecision == NONE ? NONE : firstDecision - leads;
     }
   }
 
@@ -217,16 +230,24 @@ final class FailoverRun {
   Row call() throws Exception {
     ServerProcess leader =
         ServerProcess.start(home, passphrase, db.jdbcUrl(), env, poll, logs.resolve(LEADER_LOG));
+    ServerProcess starting = null;
     Follower follower = null;
     Decisions decisions = null;
     try {
       URI leaderUrl = leader.awaitListening(START_LIMIT);
       leader.awaitLeads(START_LIMIT);
-      follower = childFollower ? childFollower() : harnessFollower();
-      URI followerUrl = follower.url();
+      // a child follower starts while the agent enrolls and its job is placed; it applies what
+      // the ledger holds before it listens
+      starting =
+          childFollower
+              ? ServerProcess.start(
+                  home, passphrase, db.jdbcUrl(), env, poll, logs.resolve(FOLLOWER_LOG))
+              : null;
       Credential admin = Credential.load(home.adminDir(), "admin");
       List<X509Certificate> cas = Certificates.read(home.adminDir().resolve("ca.crt"));
       String placed = placeOneJob(FleetClient.of(leaderUrl, () -> admin, cas, TIMEOUT), leaderUrl);
+      follower = starting != null ? childFollower(starting) : harnessFollower();
+      URI followerUrl = follower.url();
       FleetClient onFollower = FleetClient.of(followerUrl, () -> admin, cas, TIMEOUT);
       FleetClient both = FleetClient.of(List.of(leaderUrl, followerUrl), () -> admin, cas, TIMEOUT);
       decisions = new Decisions(both, followerUrl, acksAfter);
@@ -275,7 +296,7 @@ final class FailoverRun {
             at(lock.freedAt(), killed),
             at(lock.takenAt(), killed),
             leadsAt - killed,
-            statusAt < 0 ? -1 : statusAt - killed);
+            statusAt == NONE ? NONE : statusAt - killed);
       }
     } finally {
       leader.kill();
@@ -285,12 +306,14 @@ final class FailoverRun {
       }
       if (follower != null) {
         follower.close();
+      } else if (starting != null) {
+        starting.kill();
       }
     }
   }
 
   private static long at(long nanoTime, long killed) {
-    return nanoTime == 0 ? -1 : nanoTime - killed;
+    return nanoTime == 0 ? NONE : nanoTime - killed;
   }
 
   /** The follower as a {@link FleetServer} in this JVM. */
@@ -311,20 +334,13 @@ final class FailoverRun {
     return new HarnessFollower(server);
   }
 
-  /** The follower as a {@link FailoverServer} in a JVM of its own. */
-  private Follower childFollower() throws IOException, InterruptedException {
-    ServerProcess p =
-        ServerProcess.start(home, passphrase, db.jdbcUrl(), env, poll, logs.resolve(FOLLOWER_LOG));
-    try {
-      URI url = p.awaitListening(START_LIMIT);
-      if (!"follower".equals(p.role())) {
-        throw new IllegalStateException("the second server is a " + p.role() + ", not a follower");
-      }
-      return new ChildFollower(p, url);
-    } catch (RuntimeException | InterruptedException e) {
-      p.kill();
-      throw e;
+  /** The follower as a {@link FailoverServer} in a JVM of its own, once it listens. */
+  private static Follower childFollower(ServerProcess p) throws InterruptedException {
+    URI url = p.awaitListening(START_LIMIT);
+    if (!"follower".equals(p.role())) {
+      throw new IllegalStateException("the second server is a " + p.role() + ", not a follower");
     }
+    return new ChildFollower(p, url);
   }
 
   /**
@@ -353,7 +369,8 @@ final class FailoverRun {
 
   /**
    * Polls the follower's status every {@value #STATUS_POLL_MILLIS} ms (start to start) until it
-   * says {@code leader}; returns when that answer arrived, or -1 if it did not within the limit.
+   * says {@code leader}; returns when that answer arrived, or {@link #NONE} if it did not within
+   * the limit.
    */
   private static long awaitStatusLeader(FleetClient onFollower) throws InterruptedException {
     long deadline = System.nanoTime() + TAKEOVER_LIMIT.toNanos();
@@ -372,7 +389,7 @@ final class FailoverRun {
         TimeUnit.NANOSECONDS.sleep(next);
       }
     }
-    return -1;
+    return NONE;
   }
 
   /** Reads the ledger and checks it against what was acknowledged. */
@@ -433,7 +450,7 @@ final class FailoverRun {
     int inFlight = 0;
     int byNew = 0;
     int beforeLeadingRecord = 0;
-    long firstDecision = -1;
+    long firstDecision = NONE;
     long newLeading = leadingSeq.size() >= 2 ? leadingSeq.get(1) : Long.MAX_VALUE;
     for (Decisions.Ack a : acks) {
       if (!submitted.containsKey(a.jobId()) || !refused.containsKey(a.jobId())) {
@@ -445,7 +462,7 @@ final class FailoverRun {
         inFlight++;
       } else {
         byNew++;
-        if (firstDecision < 0) {
+        if (firstDecision == NONE) {
           firstDecision = a.at() - killed;
         }
         if (submitted.getOrDefault(a.jobId(), Long.MAX_VALUE) < newLeading) {
