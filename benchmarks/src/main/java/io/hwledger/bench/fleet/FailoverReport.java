@@ -96,20 +96,21 @@ final class FailoverReport {
     b.append('\n');
     machine.forEach((k, v) -> b.append(k).append(": ").append(v).append('\n'));
     b.append(
-        "\n| poll | run | follower | acked before kill | in flight | by new leader | unanswered tries |"
+        "\n| poll | run | follower | kill offset | acked before kill | in flight | by new leader | unanswered tries |"
             + " kill → lock free | kill → lock taken | (a) kill → leads | kill → status leader |"
             + " (b) kill → first decision | lock taken → leads | records | lost | leading |"
             + " before its leading record | placements | verified |\n"
-            + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (FailoverRun.Row r : rows) {
       b.append(
           String.format(
               Locale.ROOT,
-              "| %s | %d | %s | %,d | %d | %d | %d | %s | %s | %s | %s | %s | %s | %,d | %d | %s |"
+              "| %s | %d | %s | %s | %,d | %d | %d | %d | %s | %s | %s | %s | %s | %s | %,d | %d | %s |"
                   + " %d | %d%s | %s |%n",
               FailoverOptions.text(r.poll()),
               r.run(),
               r.childFollower() ? "child JVM" : "harness JVM",
+              ms(r.offset()),
               r.ackedBefore(),
               r.ackedInFlight(),
               r.ackedByNew(),

@@ -87,6 +87,7 @@ final class FailoverRun {
    *
    * @param poll the follower's standby poll
    * @param run the run's number within its poll
+   * @param offset the extra wait before the kill, to place it in the follower's poll cycle
    * @param childFollower whether the follower ran in a JVM of its own (else in the harness's)
    * @param leader the killed leader's URL
    * @param follower the follower's URL
@@ -113,6 +114,7 @@ final class FailoverRun {
   record Row(
       Duration poll,
       int run,
+      long offset,
       boolean childFollower,
       String leader,
       String follower,
@@ -171,6 +173,7 @@ final class FailoverRun {
   private final String schema;
   private final Duration poll;
   private final int run;
+  private final int runs;
   private final Duration settle;
   private final int acksAfter;
   private final boolean childFollower;
@@ -206,6 +209,7 @@ final class FailoverRun {
     this.schema = schema;
     this.poll = poll;
     this.run = run;
+    this.runs = options.runs();
     this.settle = options.settle();
     this.acksAfter = options.acksAfter();
     this.childFollower = options.childFollower();
@@ -253,6 +257,12 @@ final class FailoverRun {
       decisions = new Decisions(both, followerUrl, acksAfter);
       decisions.thread.start();
       decisions.awaitBefore(settle, leader);
+      // the follower tries the lock every poll from its own start, and the harness's steps up to
+      // here take about the same time in every run: killing now would catch its poll cycle at the
+      // same point each time. Run r of N waits a further (r - 1 + U) / N of a poll (U uniform in
+      // [0, 1)), so the N kills fall evenly across the cycle, as a leader's death would.
+      long offset = (long) (poll.toNanos() * (run - 1 + random.nextDouble()) / runs);
+      TimeUnit.NANOSECONDS.sleep(offset);
 
       try (LockWatch lock = new LockWatch(db, schema)) {
         int holder = lock.holder();
@@ -296,7 +306,8 @@ final class FailoverRun {
             at(lock.freedAt(), killed),
             at(lock.takenAt(), killed),
             leadsAt - killed,
-            statusAt == NONE ? NONE : statusAt - killed);
+            statusAt == NONE ? NONE : statusAt - killed,
+            offset);
       }
     } finally {
       leader.kill();
@@ -402,7 +413,8 @@ final class FailoverRun {
       long lockFree,
       long lockTaken,
       long leads,
-      long statusLeader)
+      long statusLeader,
+      long offset)
       throws IOException {
     Map<String, Long> submitted = new HashMap<>();
     Map<String, Long> refused = new HashMap<>();
@@ -476,6 +488,7 @@ final class FailoverRun {
         new Row(
             poll,
             run,
+            offset,
             childFollower,
             leaderUrl.toString(),
             followerUrl.toString(),
