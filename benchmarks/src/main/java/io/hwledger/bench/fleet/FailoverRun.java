@@ -43,16 +43,17 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link SimAgent}) reports two GPUs to the leader and one job is placed on it; then an operator's
  * client that knows both servers, leader first, submits jobs that fit nowhere (four GPUs of one
  * host) one after another, each acknowledged answer a committed decision whose job id is kept.
- * After {@link FleetFailover#MIN_ACKS_BEFORE} acknowledgements and the settle time the leader is
- * killed with SIGKILL ({@link Process#destroyForcibly()}), and from just before the kill the
- * harness times, at once: the writer's lock leaving the killed session and another taking it
- * ({@link LockWatch}, {@code pg_locks} every 5 ms); the follower leading; its {@code GET
- * /v1/admin/status} saying {@code leader} (polled every {@value #STATUS_POLL_MILLIS} ms); the first
- * decision the new leader acknowledged (the client moves on to it by itself: the dead leader does
- * not answer, the follower redirects to it until it leads, then answers; failed tries are retried
- * every {@value #RETRY_MILLIS} ms). Then the ledger must hold every acknowledged decision, verify,
- * name the old then the new leader in {@code fleet.server.leading}, and hold the placed job's
- * placement once and no placement twice; otherwise the run fails.
+ * After {@link FleetFailover#MIN_ACKS_BEFORE} acknowledgements, the settle time and an offset that
+ * spreads a set's kills evenly over the follower's poll cycle, the leader is killed with SIGKILL
+ * ({@link Process#destroyForcibly()}), and from just before the kill the harness times, at once:
+ * the writer's lock leaving the killed session and another taking it ({@link LockWatch}, {@code
+ * pg_locks} every 5 ms); the follower leading; its {@code GET /v1/admin/status} saying {@code
+ * leader} (polled every {@value #STATUS_POLL_MILLIS} ms); the first decision the new leader
+ * acknowledged (the client moves on to it by itself: the dead leader does not answer, the follower
+ * redirects to it until it leads, then answers; failed tries are retried every {@value
+ * #RETRY_MILLIS} ms). Then the ledger must hold every acknowledged decision, verify, name the old
+ * then the new leader in {@code fleet.server.leading}, and hold the placed job's placement once and
+ * no placement twice; otherwise the run fails.
  */
 final class FailoverRun {
   /** A time that was not observed. */
