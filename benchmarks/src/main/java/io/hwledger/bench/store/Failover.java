@@ -30,10 +30,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * the standby's next try opens the ledger and appends. Measured from just before the kill: when the
  * standby's successful {@code open} began and returned, and when its first append was acknowledged.
  * Then every append the child acknowledged (printed) must be in the ledger with the same hash.
+ * Public so that the fleet's failover harness ({@code io.hwledger.bench.fleet.FleetFailover}) runs
+ * the same store-level failover in its own run, for the comparison.
  */
-final class Failover {
+public final class Failover {
   /** The standby's retry interval. */
-  static final long RETRY_MILLIS = 20;
+  public static final long RETRY_MILLIS = 20;
 
   /** Acknowledgements the child must have printed before the kill. */
   static final int MIN_ACKS = 200;
@@ -53,7 +55,7 @@ final class Failover {
    * @param openNanos how long that open took (lock, migrations check, pool)
    * @param killToAckNanos from the kill to the standby's first acknowledged append
    */
-  record Run(
+  public record Run(
       long acked,
       long committedAtTakeover,
       long lost,
@@ -79,7 +81,7 @@ final class Failover {
    * @return what it measured
    * @throws Exception if the child or the standby fails, or a deadline passes
    */
-  static Run once(
+  public static Run once(
       TestDatabase db, String schema, int childAppenders, Duration settle, Path childLog)
       throws Exception {
     PostgresSettings settings =
