@@ -531,6 +531,12 @@ final class FailoverRun {
     if (byNew == 0) {
       problems.add("the new leader acknowledged no decision");
     }
+    if (beforeLeadingRecord > 0) {
+      // the new leader records fleet.server.leading before it accepts a decision (ADR 0022)
+      problems.add(
+          beforeLeadingRecord
+              + " decisions of the new leader precede its fleet.server.leading record");
+    }
     if (!problems.isEmpty()) {
       throw new IllegalStateException(
           "failover run " + run + " at " + FailoverOptions.text(poll) + ": " + problems);
