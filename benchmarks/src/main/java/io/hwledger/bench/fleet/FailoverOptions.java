@@ -1,5 +1,6 @@
 package io.hwledger.bench.fleet;
 
+import io.hwledger.bench.OptionValues;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,11 +95,11 @@ record FailoverOptions(
       }
       String value = args[i + 1];
       switch (option) {
-        case "--runs" -> runs = integer(option, value);
+        case "--runs" -> runs = OptionValues.integer(option, value);
         case "--standby-poll" -> polls = durations(option, value);
-        case "--store-runs" -> storeRuns = integer(option, value);
-        case "--settle" -> settle = seconds(option, value);
-        case "--acks-after" -> acksAfter = integer(option, value);
+        case "--store-runs" -> storeRuns = OptionValues.integer(option, value);
+        case "--settle" -> settle = OptionValues.seconds(option, value, 60);
+        case "--acks-after" -> acksAfter = OptionValues.integer(option, value);
         case "--follower" -> childFollower = follower(option, value);
         case "--work-dir" -> workDir = Path.of(value);
         default -> throw new IllegalArgumentException("unknown option " + option + "\n" + USAGE);
@@ -147,25 +148,5 @@ record FailoverOptions(
       default ->
           throw new IllegalArgumentException(option + " is child or harness, not '" + value + "'");
     };
-  }
-
-  private static int integer(String option, String value) {
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(option + " takes a whole number, not '" + value + "'", e);
-    }
-  }
-
-  private static Duration seconds(String option, String value) {
-    try {
-      double s = Double.parseDouble(value);
-      if (!(s >= 0 && s <= 60)) {
-        throw new IllegalArgumentException(option + " must be 0 to 60 seconds, was " + value);
-      }
-      return Duration.ofNanos(Math.round(s * 1e9));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(option + " takes seconds, not '" + value + "'", e);
-    }
   }
 }

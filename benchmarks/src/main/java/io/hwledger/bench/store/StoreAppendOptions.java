@@ -1,5 +1,6 @@
 package io.hwledger.bench.store;
 
+import io.hwledger.bench.OptionValues;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,11 +81,11 @@ record StoreAppendOptions(
       String value = args[i + 1];
       switch (option) {
         case "--appenders" -> appenders = list(option, value);
-        case "--warmup" -> warmup = seconds(option, value);
-        case "--duration" -> window = seconds(option, value);
-        case "--failover-runs" -> failoverRuns = integer(option, value);
-        case "--failover-appenders" -> childAppenders = integer(option, value);
-        case "--settle" -> settle = seconds(option, value);
+        case "--warmup" -> warmup = OptionValues.seconds(option, value, 600);
+        case "--duration" -> window = OptionValues.seconds(option, value, 600);
+        case "--failover-runs" -> failoverRuns = OptionValues.integer(option, value);
+        case "--failover-appenders" -> childAppenders = OptionValues.integer(option, value);
+        case "--settle" -> settle = OptionValues.seconds(option, value, 600);
         case "--work-dir" -> workDir = Path.of(value);
         default -> throw new IllegalArgumentException("unknown option " + option + "\n" + USAGE);
       }
@@ -102,28 +103,8 @@ record StoreAppendOptions(
   private static List<Integer> list(String option, String value) {
     List<Integer> out = new ArrayList<>();
     for (String part : value.split(",", -1)) {
-      out.add(integer(option, part.trim()));
+      out.add(OptionValues.integer(option, part.trim()));
     }
     return out;
-  }
-
-  private static int integer(String option, String value) {
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(option + " takes a whole number, not '" + value + "'", e);
-    }
-  }
-
-  private static Duration seconds(String option, String value) {
-    try {
-      double s = Double.parseDouble(value);
-      if (!(s >= 0 && s <= 600)) {
-        throw new IllegalArgumentException(option + " must be 0 to 600 seconds, was " + value);
-      }
-      return Duration.ofNanos(Math.round(s * 1e9));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(option + " takes seconds, not '" + value + "'", e);
-    }
   }
 }

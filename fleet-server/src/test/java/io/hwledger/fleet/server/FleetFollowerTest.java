@@ -14,6 +14,7 @@ import io.hwledger.ledger.LedgerStores;
 import io.hwledger.ledger.RecordedEvent;
 import io.hwledger.testpostgres.TestDatabase;
 import io.hwledger.testpostgres.TestPostgres;
+import io.hwledger.testsupport.Await;
 import io.hwledger.testsupport.Verifies;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +44,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class FleetFollowerTest {
   private static final Duration POLL = Duration.ofMillis(100);
   private static final long WAIT_SECONDS = 30;
+  private static final Duration WAIT = Duration.ofSeconds(WAIT_SECONDS);
 
   @TempDir Path dir;
   TestFleet fleet;
@@ -113,8 +114,9 @@ class FleetFollowerTest {
     assertThat(join.server()).isEqualTo(leader.url());
     TestFleet.Enrolled agent = fleet.enroll(join);
     String agentId = agent.cert().agentId();
-    await(
+    Await.until(
         "the follower lists the agent",
+        WAIT,
         () ->
             operator
                 .send("GET", "/v1/admin/agents", null, null, JsonNode.class)
@@ -148,7 +150,7 @@ class FleetFollowerTest {
       // the leader stops: the follower takes the ledger over, and its open stream goes on
       leader.close();
       fleet.server = null;
-      assertThat(follower.awaitLeading(Duration.ofSeconds(WAIT_SECONDS))).isTrue();
+      assertThat(follower.awaitLeading(WAIT)).isTrue();
       status = operator.send("GET", "/v1/admin/status", null, null, JsonNode.class);
       assertThat(status.path("role").asText()).isEqualTo("leader");
       assertThat(status.path("leader").asText()).isEqualTo(follower.url().toString());
@@ -212,8 +214,9 @@ class FleetFollowerTest {
     follower = FleetServer.start(fleet.home, TestFleet.PASSPHRASE, null, options);
     FleetClient operator =
         FleetClient.of(follower.url(), fleet::adminCredential, fleet.adminCas(), TestFleet.TIMEOUT);
-    await(
+    Await.until(
         "the follower naming the http leader",
+        WAIT,
         () ->
             operator
                 .send("GET", "/v1/admin/status", null, null, JsonNode.class)
@@ -250,16 +253,6 @@ class FleetFollowerTest {
               }
             })
         .get(WAIT_SECONDS, TimeUnit.SECONDS);
-  }
-
-  private static void await(String what, BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
   }
 
   private static int closedPort() throws IOException {

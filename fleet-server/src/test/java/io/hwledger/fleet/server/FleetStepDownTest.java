@@ -12,14 +12,13 @@ import io.hwledger.ledger.LedgerStores;
 import io.hwledger.ledger.RecordedEvent;
 import io.hwledger.testpostgres.TestDatabase;
 import io.hwledger.testpostgres.TestPostgres;
+import io.hwledger.testsupport.Await;
 import io.hwledger.testsupport.Verifies;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FleetStepDownTest {
   private static final Duration POLL = Duration.ofMillis(100);
   private static final long WAIT_SECONDS = 30;
+  private static final Duration WAIT = Duration.ofSeconds(WAIT_SECONDS);
 
   @TempDir Path dir;
   TestFleet fleet;
@@ -69,7 +69,7 @@ class FleetStepDownTest {
 
     // the first leader's session ends (a network cut, an administrator): its lock goes with it
     assertThat(TestPostgres.terminateConnections(db, "hwledger-writer")).isPositive();
-    assertThat(second.awaitLeading(Duration.ofSeconds(WAIT_SECONDS))).isTrue();
+    assertThat(second.awaitLeading(WAIT)).isTrue();
     // the first server learns at its next append, which fails and is not acknowledged
     FleetClientException refused = null;
     try {
@@ -80,19 +80,23 @@ class FleetStepDownTest {
     assertThat(refused).as("the append after the lost session").isNotNull();
     assertThat(refused.status()).isEqualTo(503);
     assertThat(refused.getMessage()).contains("lost the ledger");
-    await("the first server following", () -> !first.leads() && role(onFirst).equals("follower"));
+    Await.until(
+        "the first server following",
+        WAIT,
+        () -> !first.leads() && role(onFirst).equals("follower"));
     // it follows the new leader: its views name it, and a change through it reaches it
-    await(
+    Await.until(
         "the first server naming the second as leader",
+        WAIT,
         () -> status(onFirst).path("leader").asText().equals(second.url().toString()));
     String id = token(onFirst);
-    await("the token on the first server", () -> tokens(onFirst).contains(id));
+    Await.until("the token on the first server", WAIT, () -> tokens(onFirst).contains(id));
 
     // the second leader stops: the first takes over again
     second.close();
     URI secondUrl = second.url();
     second = null;
-    assertThat(first.awaitLeading(Duration.ofSeconds(WAIT_SECONDS))).isTrue();
+    assertThat(first.awaitLeading(WAIT)).isTrue();
     assertThat(role(onFirst)).isEqualTo("leader");
     assertThat(token(onFirst)).isNotNull();
     fleet.close();
@@ -137,20 +141,5 @@ class FleetStepDownTest {
 
   private static String role(FleetClient client) {
     return status(client).path("role").asText();
-  }
-
-  private static void await(String what, Check done) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-    while (!done.holds()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
-
-  /** A condition that may throw while the servers change roles. */
-  private interface Check {
-    boolean holds() throws IOException;
   }
 }
